@@ -1,0 +1,248 @@
+/*
+ * The MMU: configuration, translation, control operations, statistics.
+ *
+ * One struct mmu is one MMU: its TLBs, paging-structure caches, walker,
+ * control registers and counters.  It holds no global state, so any number
+ * can live in one process.  Its behaviour and timing, cycle by cycle, are
+ * specified in docs/ARCHITECTURE.md; the RTL implements the same contract.
+ *
+ * Time is counted in cycles.  Requests and control operations are given in
+ * non-decreasing order of the cycle they arrive; the MMU serves one at a
+ * time, in order, and reports when it accepted and answered each.
+ */
+#ifndef MMUSIM_MMU_H
+#define MMUSIM_MMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mmusim/phys_mem.h"
+#include "mmusim/pte.h"
+
+/* ---- configuration ------------------------------------------------------ */
+
+enum mmu_repl {
+    MMU_REPL_LRU,    /* true LRU */
+    MMU_REPL_PLRU,   /* tree pseudo-LRU; ways must be a power of two */
+    MMU_REPL_FIFO,   /* round robin over a per-set pointer */
+    MMU_REPL_RANDOM, /* from a 16-bit LFSR, one per array */
+    MMU_REPL_COUNT
+};
+
+/* One set-associative array.  entries == 0 disables it. */
+struct mmu_array_config {
+    uint32_t entries;
+    uint32_t ways; /* entries / ways sets, which must be a power of two */
+    enum mmu_repl repl;
+};
+
+struct mmu_config {
+    unsigned pa_bits;                   /* physical-address width, 32..52; default 46 */
+    struct mmu_array_config itlb_4k;    /* 128 entries, 8-way, LRU */
+    struct mmu_array_config itlb_2m;    /* 8 entries, fully associative, LRU */
+    struct mmu_array_config dtlb_4k;    /* 64 entries, 4-way, LRU */
+    struct mmu_array_config dtlb_2m;    /* 32 entries, 4-way, LRU */
+    struct mmu_array_config stlb;       /* 1536 entries, 12-way, LRU; both sizes */
+    struct mmu_array_config psc[3];     /* [0] PDE, [1] PDPTE, [2] PML4E cache:
+                                           32, 4, 2 entries, fully associative, LRU */
+    unsigned stlb_latency;              /* accept to STLB-hit response, >= 2; default 9 */
+    uint16_t lfsr_seed;                 /* reset value of every LFSR, non-zero; 0xACE1 */
+    bool wp;                            /* CR0.WP at reset; default 1 */
+    bool nxe;                           /* EFER.NXE at reset; default 1 */
+};
+
+/* Index of each paging-structure cache in mmu_config.psc and the stats:
+ * the cache of entries at walk level L is psc[L - 2]. */
+enum mmu_psc_id { MMU_PSC_PDE = 0, MMU_PSC_PDPTE = 1, MMU_PSC_PML4E = 2, MMU_PSC_COUNT = 3 };
+
+void mmu_config_default(struct mmu_config *cfg);
+
+/* Returns 0 if cfg is valid; otherwise -1 and a message naming the
+ * parameter and the reason, e.g. "dtlb_4k.ways: 0 ways". */
+int mmu_config_check(const struct mmu_config *cfg, char *err, size_t errlen);
+
+const char *mmu_repl_name(enum mmu_repl repl);
+/* Parses "lru", "plru", "fifo", "random"; returns -1 if unknown. */
+int mmu_repl_parse(const char *name, enum mmu_repl *repl);
+
+/* ---- the memory the walker reads and writes ----------------------------- */
+
+/* One walker access of a 64-bit entry.  The walker presents it in cycle
+ * `issue`; the memory says in which cycle it accepted it (>= issue: the
+ * cycles in between are stalls) and in which cycle its response (read data
+ * or write acknowledgement) is valid (> accept). */
+struct mmu_mem_access {
+    uint64_t paddr;
+    bool write;
+    uint64_t data; /* write: the value to store; read: filled by the memory */
+    uint64_t issue;
+    uint64_t accept;
+    uint64_t done;
+};
+
+struct mmu_mem_port {
+    /* Performs the access and fills its timing.  Returns 0, or -1 on an
+     * error the MMU then reports as its own. */
+    int (*access)(void *ctx, struct mmu_mem_access *acc);
+    void *ctx;
+};
+
+/* The default memory: always ready, every response `latency` cycles after
+ * the request is accepted.  Keep *fm alive as long as the port is used. */
+struct mmu_fixed_mem {
+    struct phys_mem *pm;
+    unsigned latency; /* >= 1; the spec's default is 20 */
+};
+struct mmu_mem_port mmu_fixed_mem_port(struct mmu_fixed_mem *fm);
+
+/* ---- translation -------------------------------------------------------- */
+
+enum mmu_access { MMU_ACC_READ, MMU_ACC_WRITE, MMU_ACC_FETCH, MMU_ACC_COUNT };
+
+struct mmu_request {
+    uint64_t vaddr;
+    enum mmu_access type;
+    bool user;      /* CPL 3 */
+    uint64_t cycle; /* first cycle the request is presented */
+};
+
+enum mmu_fault {
+    MMU_FAULT_NONE,
+    MMU_FAULT_NOT_PRESENT, /* P = 0 in some entry */
+    MMU_FAULT_RESERVED,    /* a reserved bit set in some entry */
+    MMU_FAULT_WRITE,       /* write to a read-only page */
+    MMU_FAULT_USER,        /* user access to a supervisor page */
+    MMU_FAULT_NX,          /* fetch from an execute-disabled page */
+    MMU_FAULT_NON_CANONICAL, /* bits 63:47 of the address not all equal (#GP on x86) */
+    MMU_FAULT_COUNT
+};
+
+/* Where a translation was found. */
+enum mmu_source { MMU_SRC_L1, MMU_SRC_STLB, MMU_SRC_WALK, MMU_SRC_NONE, MMU_SRC_COUNT };
+
+struct mmu_response {
+    uint64_t paddr;        /* valid when fault == MMU_FAULT_NONE */
+    unsigned page_shift;   /* 12 or 21; 0 on a fault */
+    enum mmu_fault fault;
+    uint32_t error_code;   /* #PF error code (PF_ERR_*); 0 if no fault */
+    unsigned level;        /* level where the walk stopped (4..1), or the
+                              cached leaf's level on a TLB hit; 0 if none */
+    enum mmu_source source;
+    uint64_t accept_cycle; /* the cycle the request was accepted */
+    uint64_t resp_cycle;   /* the cycle the response was valid */
+};
+
+struct mmu;
+
+/* Creates an MMU with configuration cfg, walking through port.  Returns
+ * NULL with the reason in err on a bad configuration or no memory.  The
+ * MMU starts with CR3 = 0 (PML4 at 0, PCID 0) and every array empty. */
+struct mmu *mmu_create(const struct mmu_config *cfg, const struct mmu_mem_port *port,
+                       char *err, size_t errlen);
+void mmu_destroy(struct mmu *m);
+
+/* Translates one request.  Returns 0 with *resp filled, or -1 if the
+ * request itself is bad (unknown type, cycle earlier than the last one) or
+ * the memory port failed; mmu_error() says which. */
+int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp);
+
+/* ---- control operations ------------------------------------------------- */
+
+enum mmu_ctrl_op {
+    MMU_CTRL_LOAD_CR3,  /* value = CR3: bits 51:12 PML4 base, 11:0 PCID, 63 no-flush */
+    MMU_CTRL_INVLPG,    /* value = virtual address; current PCID */
+    MMU_CTRL_INVPCID,   /* type 0..3, pcid, value = virtual address (type 0) */
+    MMU_CTRL_FLUSH_ALL, /* every TLB and paging-structure-cache entry */
+    MMU_CTRL_SET_MODE,  /* wp, nxe */
+    MMU_CTRL_COUNT
+};
+
+struct mmu_ctrl {
+    enum mmu_ctrl_op op;
+    uint64_t value;
+    unsigned invpcid_type;
+    uint16_t pcid;
+    bool wp, nxe;
+    uint64_t cycle; /* first cycle the operation is presented */
+};
+
+/* Performs a control operation.  Returns 0 and the cycle it completed in
+ * *done (may be NULL), or -1 for an operation x86 would reject with #GP
+ * (reserved CR3 bits, INVPCID type > 3, PCID > 4095, non-canonical type-0
+ * address); the MMU is then unchanged. */
+int mmu_control(struct mmu *m, const struct mmu_ctrl *c, uint64_t *done);
+
+/* Convenience forms of mmu_control(). */
+int mmu_load_cr3(struct mmu *m, uint64_t cycle, uint64_t pml4, uint16_t pcid, bool noflush);
+int mmu_invlpg(struct mmu *m, uint64_t cycle, uint64_t vaddr);
+int mmu_invpcid(struct mmu *m, uint64_t cycle, unsigned type, uint16_t pcid, uint64_t vaddr);
+int mmu_flush_all(struct mmu *m, uint64_t cycle);
+int mmu_set_mode(struct mmu *m, uint64_t cycle, bool wp, bool nxe);
+
+/* The first cycle in which the MMU can accept a request. */
+uint64_t mmu_next_free_cycle(const struct mmu *m);
+uint16_t mmu_current_pcid(const struct mmu *m);
+
+/* Reason for the last failed call on m. */
+const char *mmu_error(const struct mmu *m);
+
+/* ---- statistics --------------------------------------------------------- */
+
+enum mmu_tlb_id { MMU_TLB_ITLB, MMU_TLB_DTLB, MMU_TLB_STLB, MMU_TLB_COUNT };
+enum mmu_size_id { MMU_SIZE_4K, MMU_SIZE_2M, MMU_SIZE_COUNT };
+
+struct mmu_tlb_stats {
+    /* A lookup that finds a usable entry is a hit, counted by the size of
+     * the entry.  A miss is counted by the size of the translation the
+     * request finally got, or as a faulting miss. */
+    uint64_t hits[MMU_ACC_COUNT][MMU_SIZE_COUNT];
+    uint64_t misses[MMU_ACC_COUNT][MMU_SIZE_COUNT];
+    uint64_t misses_faulted[MMU_ACC_COUNT];
+    uint64_t fills[MMU_SIZE_COUNT];
+    uint64_t evictions[MMU_SIZE_COUNT]; /* fills that replaced a valid entry */
+};
+
+struct mmu_stats {
+    uint64_t requests[MMU_ACC_COUNT];
+    struct mmu_tlb_stats tlb[MMU_TLB_COUNT];
+    uint64_t dirty_rewalks;     /* writes whose TLB entry had D = 0 */
+    uint64_t walks;
+    uint64_t walk_reads;        /* entry reads issued by the walker */
+    uint64_t walk_writes;       /* A/D write-backs */
+    uint64_t walk_cycles;       /* from walk start to walk end, summed */
+    uint64_t psc_hits[MMU_PSC_COUNT];
+    uint64_t psc_misses[MMU_PSC_COUNT];
+    uint64_t walk_start_level[PT_LEVELS + 1]; /* level of the first read */
+    uint64_t faults[MMU_FAULT_COUNT];
+    uint64_t ctrl_ops[MMU_CTRL_COUNT];
+    uint64_t cr3_noflush;       /* CR3 loads with bit 63 set (subset of ctrl_ops) */
+    uint64_t invpcid_type[4];   /* INVPCID by type (subset of ctrl_ops) */
+    uint64_t total_latency;     /* sum of resp_cycle - accept_cycle */
+    uint64_t total_wait;        /* sum of accept_cycle - request cycle */
+    uint64_t last_cycle;        /* latest response or control completion */
+};
+
+const struct mmu_stats *mmu_stats(const struct mmu *m);
+void mmu_stats_reset(struct mmu *m);
+/* Writes the counters as readable text. */
+void mmu_stats_print(const struct mmu_stats *s, FILE *out);
+
+const char *mmu_access_name(enum mmu_access a);
+const char *mmu_fault_name(enum mmu_fault f);
+const char *mmu_tlb_name(enum mmu_tlb_id t);
+const char *mmu_ctrl_name(enum mmu_ctrl_op op);
+
+/* ---- inspection, without side effects ---------------------------------- */
+
+/* Whether the TLB holds an entry that a lookup of vaddr with pcid would
+ * match (PCID equal, or global), of either page size. */
+bool mmu_tlb_holds(const struct mmu *m, enum mmu_tlb_id t, uint64_t vaddr, uint16_t pcid);
+/* Whether the paging-structure cache holds an entry for vaddr and pcid. */
+bool mmu_psc_holds(const struct mmu *m, enum mmu_psc_id c, uint64_t vaddr, uint16_t pcid);
+/* Number of valid entries in a TLB (both arrays of an L1) or a PSC. */
+unsigned mmu_tlb_valid_count(const struct mmu *m, enum mmu_tlb_id t);
+unsigned mmu_psc_valid_count(const struct mmu *m, enum mmu_psc_id c);
+
+#endif

@@ -1,0 +1,179 @@
+/*
+ * Address-space builder: writes x86-64 4-level page tables into a
+ * simulated physical memory, allocating tables as it goes.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "mmusim/aspace.h"
+#include "pte.h"
+
+#define LEAF_FLAGS (PTE_RW | PTE_US | PTE_PWT | PTE_PCD | PTE_A | PTE_D | PTE_G | PTE_NX)
+#define TABLE_FLAGS (PTE_P | PTE_RW | PTE_US)
+
+struct aspace {
+    struct phys_mem *pm;
+    uint64_t pml4;
+    char err[200];
+};
+
+__attribute__((format(printf, 2, 3))) static int fail(struct aspace *as, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(as->err, sizeof(as->err), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+struct aspace *aspace_create(struct phys_mem *pm, char *err, size_t errlen)
+{
+    struct aspace *as = calloc(1, sizeof(*as));
+    if (!as) {
+        if (err)
+            snprintf(err, errlen, "address space: out of host memory");
+        return NULL;
+    }
+    as->pm = pm;
+    if (phys_mem_alloc_frame(pm, &as->pml4)) {
+        if (err)
+            snprintf(err, errlen, "address space: PML4: %s", phys_mem_error(pm));
+        free(as);
+        return NULL;
+    }
+    return as;
+}
+
+void aspace_destroy(struct aspace *as)
+{
+    free(as);
+}
+
+uint64_t aspace_pml4(const struct aspace *as)
+{
+    return as->pml4;
+}
+
+const char *aspace_error(const struct aspace *as)
+{
+    return as->err;
+}
+
+static int check_va(struct aspace *as, const char *op, uint64_t va, unsigned page_shift)
+{
+    if (page_shift != PAGE_SHIFT_4K && page_shift != PAGE_SHIFT_2M)
+        return fail(as, "%s 0x%llx: page shift %u is not 12 (4 KiB) or 21 (2 MiB)", op,
+                    (unsigned long long)va, page_shift);
+    if (!va_is_canonical(va))
+        return fail(as, "%s 0x%llx: not a canonical address", op, (unsigned long long)va);
+    if (va & ((1ull << page_shift) - 1))
+        return fail(as, "%s 0x%llx: not aligned to its %s page", op, (unsigned long long)va,
+                    page_shift == PAGE_SHIFT_4K ? "4 KiB" : "2 MiB");
+    return 0;
+}
+
+/* Finds the address of the entry at level for va, creating the tables
+ * above it if create is set. */
+static int entry_at(struct aspace *as, uint64_t va, unsigned level, bool create, uint64_t *pa)
+{
+    uint64_t table = as->pml4;
+    for (unsigned l = PT_LEVELS; l > level; l--) {
+        uint64_t epa = table + 8ull * pt_index(va, l);
+        uint64_t e;
+        if (phys_mem_read64(as->pm, epa, &e))
+            return fail(as, "0x%llx: %s", (unsigned long long)va, phys_mem_error(as->pm));
+        if (!(e & PTE_P)) {
+            if (!create)
+                return fail(as, "0x%llx: no table below level %u", (unsigned long long)va, l);
+            uint64_t frame;
+            if (phys_mem_alloc_frame(as->pm, &frame))
+                return fail(as, "0x%llx: page table: %s", (unsigned long long)va,
+                            phys_mem_error(as->pm));
+            e = frame | TABLE_FLAGS;
+            if (phys_mem_write64(as->pm, epa, e))
+                return fail(as, "0x%llx: %s", (unsigned long long)va, phys_mem_error(as->pm));
+        } else if (pte_is_leaf(e, l)) {
+            return fail(as, "0x%llx: a 2 MiB page already maps this region",
+                        (unsigned long long)va);
+        }
+        table = pte_addr(e, PAGE_SHIFT_4K);
+    }
+    *pa = table + 8ull * pt_index(va, level);
+    return 0;
+}
+
+static unsigned leaf_level(unsigned page_shift)
+{
+    return page_shift == PAGE_SHIFT_4K ? PT_LEVEL_PT : PT_LEVEL_PD;
+}
+
+static uint64_t leaf_entry(uint64_t pa, unsigned page_shift, uint64_t flags)
+{
+    return pa | (flags & LEAF_FLAGS) | PTE_P | (page_shift == PAGE_SHIFT_2M ? PTE_PS : 0);
+}
+
+int aspace_map(struct aspace *as, uint64_t va, uint64_t pa, unsigned page_shift, uint64_t flags)
+{
+    if (check_va(as, "map", va, page_shift))
+        return -1;
+    unsigned pa_bits = phys_mem_pa_bits(as->pm);
+    if ((pa & ((1ull << page_shift) - 1)) || (pa >> pa_bits))
+        return fail(as, "map 0x%llx to 0x%llx: physical address not page aligned or beyond "
+                    "%u bits", (unsigned long long)va, (unsigned long long)pa, pa_bits);
+    if (flags & ~LEAF_FLAGS)
+        return fail(as, "map 0x%llx: flags 0x%llx include bits other than RW, US, PWT, PCD, "
+                    "A, D, G, NX", (unsigned long long)va, (unsigned long long)flags);
+    unsigned level = leaf_level(page_shift);
+    uint64_t epa, old;
+    if (entry_at(as, va, level, true, &epa) || phys_mem_read64(as->pm, epa, &old))
+        return -1;
+    if ((old & PTE_P) && !pte_is_leaf(old, level))
+        return fail(as, "map 0x%llx as 2 MiB: a page table is already there; unmap its 4 KiB "
+                    "pages first", (unsigned long long)va);
+    if (phys_mem_write64(as->pm, epa, leaf_entry(pa, page_shift, flags)))
+        return fail(as, "map 0x%llx: %s", (unsigned long long)va, phys_mem_error(as->pm));
+    return 0;
+}
+
+/* The address and value of the present leaf of the given size for va. */
+static int find_leaf(struct aspace *as, const char *op, uint64_t va, unsigned page_shift,
+                     uint64_t *epa, uint64_t *e)
+{
+    if (check_va(as, op, va, page_shift))
+        return -1;
+    unsigned level = leaf_level(page_shift);
+    if (entry_at(as, va, level, false, epa) || phys_mem_read64(as->pm, *epa, e))
+        return -1;
+    if (!(*e & PTE_P) || !pte_is_leaf(*e, level))
+        return fail(as, "%s 0x%llx: no %s page is mapped there", op, (unsigned long long)va,
+                    page_shift == PAGE_SHIFT_4K ? "4 KiB" : "2 MiB");
+    return 0;
+}
+
+int aspace_unmap(struct aspace *as, uint64_t va, unsigned page_shift)
+{
+    uint64_t epa, e;
+    if (find_leaf(as, "unmap", va, page_shift, &epa, &e))
+        return -1;
+    return phys_mem_write64(as->pm, epa, 0);
+}
+
+int aspace_protect(struct aspace *as, uint64_t va, unsigned page_shift, uint64_t flags)
+{
+    uint64_t epa, e;
+    if (find_leaf(as, "protect", va, page_shift, &epa, &e))
+        return -1;
+    if (flags & ~LEAF_FLAGS)
+        return fail(as, "protect 0x%llx: flags 0x%llx include bits other than RW, US, PWT, "
+                    "PCD, A, D, G, NX", (unsigned long long)va, (unsigned long long)flags);
+    return phys_mem_write64(as->pm, epa, leaf_entry(pte_addr(e, page_shift), page_shift, flags));
+}
+
+int aspace_entry_paddr(struct aspace *as, uint64_t va, unsigned level, uint64_t *pa)
+{
+    if (level < 1 || level > PT_LEVELS)
+        return fail(as, "entry of 0x%llx: level %u is not 1..%u", (unsigned long long)va, level,
+                    PT_LEVELS);
+    return entry_at(as, va, level, false, pa);
+}

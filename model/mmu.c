@@ -1,0 +1,246 @@
+/*
+ * The MMU top: request in, L1 TLB, STLB, page walk, response out, with the
+ * timing of docs/ARCHITECTURE.md; and the control operations with their
+ * x86 invalidation rules.  One request or control operation is in service
+ * at a time; the next is accepted no earlier than the cycle the previous
+ * one responds or completes.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmu_internal.h"
+#include "pte.h"
+
+void mmu_set_error(struct mmu *m, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m->err, sizeof(m->err), fmt, ap);
+    va_end(ap);
+}
+
+struct mmu *mmu_create(const struct mmu_config *cfg, const struct mmu_mem_port *port,
+                       char *err, size_t errlen)
+{
+    if (mmu_config_check(cfg, err, errlen))
+        return NULL;
+    if (!port || !port->access) {
+        if (err)
+            snprintf(err, errlen, "memory port: no access function given");
+        return NULL;
+    }
+    struct mmu *m = calloc(1, sizeof(*m));
+    if (!m) {
+        if (err)
+            snprintf(err, errlen, "mmu: out of host memory");
+        return NULL;
+    }
+    m->cfg = *cfg;
+    m->wp = cfg->wp;
+    m->nxe = cfg->nxe;
+    if (tlb_init_split(&m->tlb[MMU_TLB_ITLB], &cfg->itlb_4k, &cfg->itlb_2m, cfg->lfsr_seed) ||
+        tlb_init_split(&m->tlb[MMU_TLB_DTLB], &cfg->dtlb_4k, &cfg->dtlb_2m, cfg->lfsr_seed) ||
+        tlb_init_unified(&m->tlb[MMU_TLB_STLB], &cfg->stlb, cfg->lfsr_seed) ||
+        psc_init(&m->psc, cfg->psc, cfg->lfsr_seed)) {
+        mmu_destroy(m);
+        if (err)
+            snprintf(err, errlen, "mmu: out of host memory for the arrays");
+        return NULL;
+    }
+    m->walker = (struct walker){.port = *port,
+                                .pa_bits = cfg->pa_bits,
+                                .psc = &m->psc,
+                                .stats = &m->stats,
+                                .err = m->err,
+                                .errlen = sizeof(m->err)};
+    return m;
+}
+
+void mmu_destroy(struct mmu *m)
+{
+    if (!m)
+        return;
+    for (unsigned t = 0; t < MMU_TLB_COUNT; t++)
+        tlb_free(&m->tlb[t]);
+    psc_free(&m->psc);
+    free(m);
+}
+
+const char *mmu_error(const struct mmu *m)
+{
+    return m->err;
+}
+
+uint64_t mmu_next_free_cycle(const struct mmu *m)
+{
+    return m->free_cycle;
+}
+
+uint16_t mmu_current_pcid(const struct mmu *m)
+{
+    return m->pcid;
+}
+
+/* Requests and control operations must come in order of their cycles. */
+int mmu_accept_at(struct mmu *m, uint64_t cycle, uint64_t *accept)
+{
+    if (cycle < m->last_arrival) {
+        mmu_set_error(m, "cycle %llu is earlier than the previous request's cycle %llu",
+                  (unsigned long long)cycle, (unsigned long long)m->last_arrival);
+        return -1;
+    }
+    m->last_arrival = cycle;
+    *accept = cycle > m->free_cycle ? cycle : m->free_cycle;
+    return 0;
+}
+
+/* A page fault removes what the faulting lookups matched: the entries for
+ * the address under the current PCID (and global ones) in the TLBs that
+ * were looked up, and, after a walk, in the paging-structure caches. */
+static void fault_invalidate(struct mmu *m, uint64_t va, enum mmu_tlb_id l1, bool stlb, bool psc)
+{
+    struct tlb_inval inv = {.by_addr = true, .va = va, .by_pcid = true, .pcid = m->pcid};
+    tlb_invalidate(&m->tlb[l1], &inv);
+    if (stlb)
+        tlb_invalidate(&m->tlb[MMU_TLB_STLB], &inv);
+    if (psc)
+        psc_invalidate(&m->psc, &inv);
+}
+
+static void fill(struct mmu *m, enum mmu_tlb_id t, const struct tlb_entry *e)
+{
+    enum mmu_size_id size = size_of_shift(e->shift);
+    m->stats.tlb[t].fills[size]++;
+    if (tlb_fill(&m->tlb[t], e))
+        m->stats.tlb[t].evictions[size]++;
+}
+
+/* A miss at a TLB level, counted once the outcome is known. */
+static void count_miss(struct mmu *m, enum mmu_tlb_id t, enum mmu_access type,
+                       const struct mmu_response *r)
+{
+    if (r->fault != MMU_FAULT_NONE)
+        m->stats.tlb[t].misses_faulted[type]++;
+    else
+        m->stats.tlb[t].misses[type][size_of_shift(r->page_shift)]++;
+}
+
+/* Outcome of looking a request up in one TLB. */
+enum lookup_outcome { LOOKUP_MISS, LOOKUP_CLEAN, LOOKUP_HIT, LOOKUP_FAULT };
+
+/* Looks req up in TLB t.  A matching entry whose rights forbid the access
+ * answers with a fault; a write matching an entry with D = 0 (CLEAN) goes
+ * on as a miss, so that the walk sets D; any other match is a hit. */
+static enum lookup_outcome lookup(struct mmu *m, enum mmu_tlb_id t, const struct mmu_request *req,
+                                  struct tlb_hit *h, struct mmu_response *resp)
+{
+    if (!tlb_lookup(&m->tlb[t], req->vaddr, m->pcid, h))
+        return LOOKUP_MISS;
+    const struct tlb_entry *e = h->e;
+    enum mmu_fault f = pte_check_access(e->perm, req->type, req->user, m->wp, m->nxe);
+    unsigned level = e->shift == PAGE_SHIFT_4K ? PT_LEVEL_PT : PT_LEVEL_PD;
+    if (f != MMU_FAULT_NONE) {
+        m->stats.tlb[t].hits[req->type][h->size]++;
+        resp->fault = f;
+        resp->level = level;
+        return LOOKUP_FAULT;
+    }
+    if (req->type == MMU_ACC_WRITE && !e->dirty)
+        return LOOKUP_CLEAN;
+    m->stats.tlb[t].hits[req->type][h->size]++;
+    tlb_touch(&m->tlb[t], h);
+    resp->paddr = e->base | (req->vaddr & ((1ull << e->shift) - 1));
+    resp->page_shift = e->shift;
+    resp->level = level;
+    return LOOKUP_HIT;
+}
+
+int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp)
+{
+    if ((unsigned)req->type >= MMU_ACC_COUNT) {
+        mmu_set_error(m, "request for 0x%llx: unknown access type %d",
+                  (unsigned long long)req->vaddr, (int)req->type);
+        return -1;
+    }
+    uint64_t t;
+    if (mmu_accept_at(m, req->cycle, &t))
+        return -1;
+    *resp = (struct mmu_response){.accept_cycle = t, .source = MMU_SRC_NONE};
+    m->stats.requests[req->type]++;
+
+    enum mmu_tlb_id l1 = req->type == MMU_ACC_FETCH ? MMU_TLB_ITLB : MMU_TLB_DTLB;
+    struct tlb_hit h;
+    bool dirty_rewalk = false;
+
+    if (!va_is_canonical(req->vaddr)) {
+        /* Cycle t: the address check fails; nothing is looked up. */
+        resp->fault = MMU_FAULT_NON_CANONICAL;
+        resp->resp_cycle = t + 1;
+        goto respond;
+    }
+
+    /* Cycle t + 1: the L1 TLB answers. */
+    enum lookup_outcome o = lookup(m, l1, req, &h, resp);
+    dirty_rewalk = o == LOOKUP_CLEAN;
+    if (o == LOOKUP_HIT || o == LOOKUP_FAULT) {
+        resp->source = MMU_SRC_L1;
+        resp->resp_cycle = t + 1;
+        if (o == LOOKUP_FAULT)
+            fault_invalidate(m, req->vaddr, l1, false, false);
+        goto respond;
+    }
+
+    /* Cycle t + stlb_latency: the STLB answers. */
+    uint64_t stlb_done = t + m->cfg.stlb_latency;
+    o = lookup(m, MMU_TLB_STLB, req, &h, resp);
+    dirty_rewalk = dirty_rewalk || o == LOOKUP_CLEAN;
+    if (o == LOOKUP_HIT || o == LOOKUP_FAULT) {
+        resp->source = MMU_SRC_STLB;
+        resp->resp_cycle = stlb_done;
+        count_miss(m, l1, req->type, resp);
+        if (o == LOOKUP_FAULT)
+            fault_invalidate(m, req->vaddr, l1, true, false);
+        else
+            fill(m, l1, h.e);
+        goto respond;
+    }
+
+    /* From cycle t + stlb_latency: the walk. */
+    struct walk_req wr = {.va = req->vaddr,
+                          .type = req->type,
+                          .user = req->user,
+                          .wp = m->wp,
+                          .nxe = m->nxe,
+                          .pcid = m->pcid,
+                          .root = m->cr3_base,
+                          .start = stlb_done};
+    struct walk_result res;
+    if (walk(&m->walker, &wr, &res))
+        return -1;
+    m->stats.dirty_rewalks += dirty_rewalk;
+    resp->source = MMU_SRC_WALK;
+    resp->resp_cycle = res.done;
+    resp->level = res.level;
+    resp->fault = res.fault;
+    if (res.fault == MMU_FAULT_NONE) {
+        resp->page_shift = res.leaf.shift;
+        resp->paddr = res.leaf.base | (req->vaddr & ((1ull << res.leaf.shift) - 1));
+        fill(m, MMU_TLB_STLB, &res.leaf);
+        fill(m, l1, &res.leaf);
+    } else {
+        fault_invalidate(m, req->vaddr, l1, true, true);
+    }
+    count_miss(m, l1, req->type, resp);
+    count_miss(m, MMU_TLB_STLB, req->type, resp);
+
+respond:
+    resp->error_code = pte_error_code(resp->fault, req->type, req->user, m->nxe);
+    m->stats.faults[resp->fault]++;
+    m->stats.total_latency += resp->resp_cycle - resp->accept_cycle;
+    m->stats.total_wait += resp->accept_cycle - req->cycle;
+    m->stats.last_cycle = resp->resp_cycle;
+    m->free_cycle = resp->resp_cycle;
+    return 0;
+}

@@ -1,0 +1,59 @@
+/*
+ * Reserved bits, permission checks and #PF error codes of x86-64 4-level
+ * paging with CR4.PCIDE = 1, CR4.PGE = 1, and SMEP, SMAP and protection
+ * keys off (SDM vol. 3, 4.5 to 4.7).
+ */
+#include "pte.h"
+
+uint64_t pte_reserved_mask(uint64_t e, unsigned level, unsigned pa_bits, bool nxe)
+{
+    /* Address-field bits 51:pa_bits, at every level. */
+    uint64_t rsvd = PTE_ADDR_MASK & ~((1ull << pa_bits) - 1);
+    if (!nxe)
+        rsvd |= PTE_NX;
+    switch (level) {
+    case PT_LEVEL_PML4:
+        rsvd |= PTE_PS;
+        break;
+    case PT_LEVEL_PDPT:
+        rsvd |= PTE_PS; /* 1 GiB pages are not implemented */
+        break;
+    case PT_LEVEL_PD:
+        if (e & PTE_PS)
+            rsvd |= PDE_2M_RSVD_MASK;
+        break;
+    default: /* PT: bit 7 is PAT, nothing more reserved */
+        break;
+    }
+    return rsvd;
+}
+
+enum mmu_fault pte_check_access(struct pte_perm p, enum mmu_access type, bool user, bool wp,
+                                bool nxe)
+{
+    if (user && !p.us)
+        return MMU_FAULT_USER;
+    if (type == MMU_ACC_WRITE && !p.rw && (user || wp))
+        return MMU_FAULT_WRITE;
+    if (type == MMU_ACC_FETCH && nxe && p.nx)
+        return MMU_FAULT_NX;
+    return MMU_FAULT_NONE;
+}
+
+uint32_t pte_error_code(enum mmu_fault f, enum mmu_access type, bool user, bool nxe)
+{
+    if (f == MMU_FAULT_NONE || f == MMU_FAULT_NON_CANONICAL)
+        return 0;
+    uint32_t ec = 0;
+    if (f != MMU_FAULT_NOT_PRESENT)
+        ec |= PF_ERR_P;
+    if (f == MMU_FAULT_RESERVED)
+        ec |= PF_ERR_RSVD;
+    if (type == MMU_ACC_WRITE)
+        ec |= PF_ERR_W;
+    if (user)
+        ec |= PF_ERR_U;
+    if (type == MMU_ACC_FETCH && nxe)
+        ec |= PF_ERR_ID;
+    return ec;
+}

@@ -1,0 +1,68 @@
+/*
+ * The rules of an x86-64 paging-structure entry, in one place: which bits
+ * are reserved at each level, what is a leaf, how access rights combine
+ * across levels, and which fault and #PF error code an access gets.
+ * The walker applies them to entries it reads; the TLB-hit path applies
+ * the same permission check to cached rights.
+ */
+#ifndef MODEL_PTE_H
+#define MODEL_PTE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mmusim/mmu.h"
+#include "mmusim/pte.h"
+
+/* Rights accumulated from the root down to some level: the AND of R/W and
+ * U/S, the OR of NX (SDM vol. 3, 4.6). */
+struct pte_perm {
+    bool rw, us, nx;
+};
+
+static inline struct pte_perm pte_perm_all(void)
+{
+    return (struct pte_perm){.rw = true, .us = true, .nx = false};
+}
+
+static inline struct pte_perm pte_perm_combine(struct pte_perm p, uint64_t e)
+{
+    p.rw = p.rw && (e & PTE_RW);
+    p.us = p.us && (e & PTE_US);
+    p.nx = p.nx || (e & PTE_NX);
+    return p;
+}
+
+/* Whether a present entry at level ends the walk (a PTE, or a PDE with
+ * PS = 1).  A PDPTE with PS = 1 is not a leaf here: 1 GiB pages are not
+ * implemented and its PS bit is reserved. */
+static inline bool pte_is_leaf(uint64_t e, unsigned level)
+{
+    return level == PT_LEVEL_PT || (level == PT_LEVEL_PD && (e & PTE_PS));
+}
+
+/* The bits of a present entry at level that must be zero. */
+uint64_t pte_reserved_mask(uint64_t e, unsigned level, unsigned pa_bits, bool nxe);
+
+/* The physical base an entry points to: the next table, or the page of
+ * 2^page_shift bytes for a leaf. */
+static inline uint64_t pte_addr(uint64_t e, unsigned page_shift)
+{
+    return e & PTE_ADDR_MASK & ~((1ull << page_shift) - 1);
+}
+
+/* The fault, if any, of an access with combined rights p at a leaf. */
+enum mmu_fault pte_check_access(struct pte_perm p, enum mmu_access type, bool user, bool wp,
+                                bool nxe);
+
+/* The #PF error code of a fault (0 for none or a non-canonical address). */
+uint32_t pte_error_code(enum mmu_fault f, enum mmu_access type, bool user, bool nxe);
+
+/* Whether va is canonical for 48-bit virtual addresses. */
+static inline bool va_is_canonical(uint64_t va)
+{
+    uint64_t top = va >> (VA_BITS - 1);
+    return top == 0 || top == (UINT64_MAX >> (VA_BITS - 1));
+}
+
+#endif

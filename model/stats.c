@@ -1,0 +1,126 @@
+/*
+ * Statistics and inspection: the counters an MMU keeps, their names and a
+ * readable report, and side-effect-free queries of TLB and cache contents.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "mmu_internal.h"
+
+static const char *const access_names[MMU_ACC_COUNT] = {"read", "write", "fetch"};
+static const char *const fault_names[MMU_FAULT_COUNT] = {
+    "none", "not-present", "reserved-bit", "write-protect", "user-supervisor", "nx",
+    "non-canonical"};
+static const char *const tlb_names[MMU_TLB_COUNT] = {"itlb", "dtlb", "stlb"};
+static const char *const ctrl_names[MMU_CTRL_COUNT] = {"load-cr3", "invlpg", "invpcid",
+                                                       "flush-all", "set-mode"};
+static const char *const size_names[MMU_SIZE_COUNT] = {"4k", "2m"};
+static const char *const psc_names[MMU_PSC_COUNT] = {"pde", "pdpte", "pml4e"};
+
+#define NAME(table, i) ((unsigned)(i) < sizeof(table) / sizeof(table[0]) ? table[i] : "?")
+
+const char *mmu_access_name(enum mmu_access a) { return NAME(access_names, a); }
+const char *mmu_fault_name(enum mmu_fault f) { return NAME(fault_names, f); }
+const char *mmu_tlb_name(enum mmu_tlb_id t) { return NAME(tlb_names, t); }
+const char *mmu_ctrl_name(enum mmu_ctrl_op op) { return NAME(ctrl_names, op); }
+
+const struct mmu_stats *mmu_stats(const struct mmu *m)
+{
+    return &m->stats;
+}
+
+void mmu_stats_reset(struct mmu *m)
+{
+    memset(&m->stats, 0, sizeof(m->stats));
+}
+
+static uint64_t sum_requests(const struct mmu_stats *s)
+{
+    uint64_t n = 0;
+    for (unsigned a = 0; a < MMU_ACC_COUNT; a++)
+        n += s->requests[a];
+    return n;
+}
+
+void mmu_stats_print(const struct mmu_stats *s, FILE *out)
+{
+    uint64_t n = sum_requests(s);
+    fprintf(out, "requests: %" PRIu64 " (read %" PRIu64 ", write %" PRIu64 ", fetch %" PRIu64
+                 ")\n",
+            n, s->requests[MMU_ACC_READ], s->requests[MMU_ACC_WRITE], s->requests[MMU_ACC_FETCH]);
+    for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
+        const struct mmu_tlb_stats *ts = &s->tlb[t];
+        uint64_t hits = 0, misses = 0;
+        for (unsigned a = 0; a < MMU_ACC_COUNT; a++) {
+            misses += ts->misses_faulted[a];
+            for (unsigned z = 0; z < MMU_SIZE_COUNT; z++) {
+                hits += ts->hits[a][z];
+                misses += ts->misses[a][z];
+            }
+        }
+        uint64_t lookups = hits + misses;
+        fprintf(out, "%s: %" PRIu64 " lookups, %" PRIu64 " hits (%.2f%%), %" PRIu64 " misses\n",
+                tlb_names[t], lookups, hits, lookups ? 100.0 * hits / lookups : 0.0, misses);
+        for (unsigned a = 0; a < MMU_ACC_COUNT; a++)
+            for (unsigned z = 0; z < MMU_SIZE_COUNT; z++)
+                if (ts->hits[a][z] || ts->misses[a][z])
+                    fprintf(out, "  %-5s %s: %" PRIu64 " hits, %" PRIu64 " misses\n",
+                            access_names[a], size_names[z], ts->hits[a][z], ts->misses[a][z]);
+        for (unsigned a = 0; a < MMU_ACC_COUNT; a++)
+            if (ts->misses_faulted[a])
+                fprintf(out, "  %-5s faulting misses: %" PRIu64 "\n", access_names[a],
+                        ts->misses_faulted[a]);
+        fprintf(out, "  fills 4k %" PRIu64 ", 2m %" PRIu64 "; evictions 4k %" PRIu64
+                     ", 2m %" PRIu64 "\n",
+                ts->fills[MMU_SIZE_4K], ts->fills[MMU_SIZE_2M], ts->evictions[MMU_SIZE_4K],
+                ts->evictions[MMU_SIZE_2M]);
+    }
+    fprintf(out, "walks: %" PRIu64 ", entry reads %" PRIu64 ", A/D writes %" PRIu64
+                 ", dirty re-walks %" PRIu64 ", walk cycles %" PRIu64 "\n",
+            s->walks, s->walk_reads, s->walk_writes, s->dirty_rewalks, s->walk_cycles);
+    fprintf(out, "walks starting at level 4/3/2/1: %" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64
+                 "\n",
+            s->walk_start_level[4], s->walk_start_level[3], s->walk_start_level[2],
+            s->walk_start_level[1]);
+    for (unsigned c = MMU_PSC_COUNT; c-- > 0;)
+        fprintf(out, "psc %-5s: %" PRIu64 " hits, %" PRIu64 " misses\n", psc_names[c],
+                s->psc_hits[c], s->psc_misses[c]);
+    fprintf(out, "faults:");
+    for (unsigned f = 1; f < MMU_FAULT_COUNT; f++)
+        fprintf(out, " %s %" PRIu64 "%s", fault_names[f], s->faults[f],
+                f + 1 < MMU_FAULT_COUNT ? "," : "\n");
+    fprintf(out, "control:");
+    for (unsigned c = 0; c < MMU_CTRL_COUNT; c++)
+        fprintf(out, " %s %" PRIu64 "%s", ctrl_names[c], s->ctrl_ops[c],
+                c + 1 < MMU_CTRL_COUNT ? "," : "\n");
+    fprintf(out, "  cr3 no-flush %" PRIu64 "; invpcid by type 0/1/2/3: %" PRIu64 "/%" PRIu64
+                 "/%" PRIu64 "/%" PRIu64 "\n",
+            s->cr3_noflush, s->invpcid_type[0], s->invpcid_type[1], s->invpcid_type[2],
+            s->invpcid_type[3]);
+    fprintf(out, "latency: total %" PRIu64 " cycles, average %.2f cycles; waiting %" PRIu64
+                 " cycles; last cycle %" PRIu64 "\n",
+            s->total_latency, n ? (double)s->total_latency / n : 0.0, s->total_wait,
+            s->last_cycle);
+}
+
+bool mmu_tlb_holds(const struct mmu *m, enum mmu_tlb_id t, uint64_t vaddr, uint16_t pcid)
+{
+    struct tlb_hit h;
+    return (unsigned)t < MMU_TLB_COUNT && tlb_lookup(&m->tlb[t], vaddr, pcid, &h);
+}
+
+bool mmu_psc_holds(const struct mmu *m, enum mmu_psc_id c, uint64_t vaddr, uint16_t pcid)
+{
+    return (unsigned)c < MMU_PSC_COUNT &&
+           tlb_array_find(&m->psc.c[c], vaddr, pt_level_shift((unsigned)c + 2), pcid) >= 0;
+}
+
+unsigned mmu_tlb_valid_count(const struct mmu *m, enum mmu_tlb_id t)
+{
+    return (unsigned)t < MMU_TLB_COUNT ? tlb_valid_count(&m->tlb[t]) : 0;
+}
+
+unsigned mmu_psc_valid_count(const struct mmu *m, enum mmu_psc_id c)
+{
+    return (unsigned)c < MMU_PSC_COUNT ? tlb_array_valid_count(&m->psc.c[c]) : 0;
+}

@@ -1,0 +1,72 @@
+/*
+ * L1 TLBs and the unified STLB, built from tagged arrays (tlb_array.c).
+ */
+#include "tlb.h"
+
+int tlb_init_split(struct tlb *t, const struct mmu_array_config *c4k,
+                   const struct mmu_array_config *c2m, uint16_t seed)
+{
+    *t = (struct tlb){.array_of = {0, 1}, .narrays = 2};
+    if (tlb_array_init(&t->arr[0], c4k, seed) || tlb_array_init(&t->arr[1], c2m, seed)) {
+        tlb_free(t);
+        return -1;
+    }
+    return 0;
+}
+
+int tlb_init_unified(struct tlb *t, const struct mmu_array_config *c, uint16_t seed)
+{
+    *t = (struct tlb){.array_of = {0, 0}, .narrays = 1};
+    return tlb_array_init(&t->arr[0], c, seed);
+}
+
+void tlb_free(struct tlb *t)
+{
+    for (unsigned i = 0; i < MMU_SIZE_COUNT; i++)
+        tlb_array_free(&t->arr[i]);
+}
+
+bool tlb_lookup(const struct tlb *t, uint64_t va, uint16_t pcid, struct tlb_hit *h)
+{
+    for (unsigned s = 0; s < MMU_SIZE_COUNT; s++) {
+        unsigned i = t->array_of[s];
+        const struct tlb_array *a = &t->arr[i];
+        int way = tlb_array_find(a, va, page_shift_of_size[s], pcid);
+        if (way >= 0) {
+            unsigned set = tlb_set_of(a, tlb_vpn(va, page_shift_of_size[s]));
+            *h = (struct tlb_hit){.e = tlb_way(a, set, (unsigned)way),
+                                  .size = (enum mmu_size_id)s,
+                                  .array = i,
+                                  .set = set,
+                                  .way = (unsigned)way};
+            return true;
+        }
+    }
+    return false;
+}
+
+void tlb_touch(struct tlb *t, const struct tlb_hit *h)
+{
+    repl_touch(&t->arr[h->array].repl, h->set, h->way);
+}
+
+bool tlb_fill(struct tlb *t, const struct tlb_entry *n)
+{
+    return tlb_array_fill(&t->arr[t->array_of[size_of_shift(n->shift)]], n);
+}
+
+unsigned tlb_invalidate(struct tlb *t, const struct tlb_inval *inv)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < t->narrays; i++)
+        n += tlb_array_invalidate(&t->arr[i], inv);
+    return n;
+}
+
+unsigned tlb_valid_count(const struct tlb *t)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < t->narrays; i++)
+        n += tlb_array_valid_count(&t->arr[i]);
+    return n;
+}

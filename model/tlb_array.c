@@ -1,0 +1,128 @@
+/*
+ * The tagged set-associative array shared by TLBs and paging-structure
+ * caches.
+ */
+#include <stdlib.h>
+
+#include "tlb_array.h"
+
+int tlb_array_init(struct tlb_array *a, const struct mmu_array_config *c, uint16_t lfsr_seed)
+{
+    *a = (struct tlb_array){0};
+    if (c->entries == 0)
+        return 0;
+    a->ways = c->ways;
+    a->sets = c->entries / c->ways;
+    a->e = calloc(c->entries, sizeof(*a->e));
+    if (!a->e || repl_init(&a->repl, c->repl, a->sets, a->ways, lfsr_seed)) {
+        tlb_array_free(a);
+        return -1;
+    }
+    return 0;
+}
+
+void tlb_array_free(struct tlb_array *a)
+{
+    free(a->e);
+    repl_free(&a->repl);
+    *a = (struct tlb_array){0};
+}
+
+static bool entry_matches(const struct tlb_entry *e, uint64_t vpn, unsigned shift, uint16_t pcid)
+{
+    return e->valid && e->shift == shift && e->vpn == vpn && (e->global || e->pcid == pcid);
+}
+
+int tlb_array_find(const struct tlb_array *a, uint64_t va, unsigned shift, uint16_t pcid)
+{
+    if (a->sets == 0)
+        return -1;
+    uint64_t vpn = tlb_vpn(va, shift);
+    unsigned set = tlb_set_of(a, vpn);
+    for (unsigned w = 0; w < a->ways; w++)
+        if (entry_matches(tlb_way(a, set, w), vpn, shift, pcid))
+            return (int)w;
+    return -1;
+}
+
+bool tlb_array_fill(struct tlb_array *a, const struct tlb_entry *n)
+{
+    if (a->sets == 0)
+        return false;
+    unsigned set = tlb_set_of(a, n->vpn);
+    unsigned way = a->ways;
+    for (unsigned w = 0; w < a->ways && way == a->ways; w++)
+        if (entry_matches(tlb_way(a, set, w), n->vpn, n->shift, n->pcid))
+            way = w;
+    for (unsigned w = 0; w < a->ways && way == a->ways; w++)
+        if (!tlb_way(a, set, w)->valid)
+            way = w;
+    bool evicted = false;
+    if (way == a->ways) {
+        way = repl_victim(&a->repl, set);
+        evicted = true;
+    }
+    *tlb_way(a, set, way) = *n;
+    tlb_way(a, set, way)->valid = true;
+    repl_touch(&a->repl, set, way);
+    return evicted;
+}
+
+static bool inval_selects(const struct tlb_inval *inv, const struct tlb_entry *e)
+{
+    if (!e->valid)
+        return false;
+    if (inv->by_addr && e->vpn != tlb_vpn(inv->va, e->shift))
+        return false;
+    if (e->global)
+        return !inv->keep_global;
+    return !inv->by_pcid || e->pcid == inv->pcid;
+}
+
+static unsigned invalidate_set(struct tlb_array *a, unsigned set, const struct tlb_inval *inv)
+{
+    unsigned n = 0;
+    for (unsigned w = 0; w < a->ways; w++) {
+        struct tlb_entry *e = tlb_way(a, set, w);
+        if (inval_selects(inv, e)) {
+            e->valid = false;
+            n++;
+        }
+    }
+    return n;
+}
+
+unsigned tlb_array_invalidate(struct tlb_array *a, const struct tlb_inval *inv)
+{
+    unsigned n = 0;
+    if (!inv->by_addr) {
+        for (unsigned s = 0; s < a->sets; s++)
+            n += invalidate_set(a, s, inv);
+        return n;
+    }
+    /* An entry of shift s covering va can only sit in the set of
+     * VA[47:s]: visit those sets, each once. */
+    static const unsigned shifts[] = {12, 21, 30, 39};
+    unsigned done[4];
+    unsigned ndone = 0;
+    for (unsigned i = 0; i < 4 && a->sets; i++) {
+        unsigned set = tlb_set_of(a, tlb_vpn(inv->va, shifts[i]));
+        bool seen = false;
+        for (unsigned j = 0; j < ndone; j++)
+            seen = seen || done[j] == set;
+        if (!seen) {
+            done[ndone++] = set;
+            n += invalidate_set(a, set, inv);
+        }
+    }
+    return n;
+}
+
+unsigned tlb_array_valid_count(const struct tlb_array *a)
+{
+    unsigned n = 0;
+    size_t total = (size_t)a->sets * a->ways;
+    for (size_t i = 0; i < total; i++)
+        n += a->e[i].valid;
+    return n;
+}

@@ -1,0 +1,740 @@
+/*
+ * Randomized cross-check of the MMU against a reference translation.
+ *
+ * The reference (ref_translate below) is deliberately simple: a plain loop
+ * over the four paging levels reading the tables straight out of the
+ * simulated physical memory, with no TLB and no caches.  It implements the
+ * contract of x86-64 4-level paging with CR4.PCIDE = 1, no SMEP/SMAP and no
+ * 1 GiB pages.  It is written independently of model/.
+ *
+ * The test builds a few address spaces with random, clustered mappings,
+ * corrupts some entries on purpose (read-only / supervisor / NX upper
+ * levels, reserved bits, cleared P, ignored bits), and then runs a long
+ * random stream of accesses, control operations and mode changes through
+ * the MMU, comparing every response with the reference, checking the A/D
+ * bits the walker writes back and the timing invariants.
+ *
+ * Global pages: a TLB entry with G=1 matches any PCID, so an MMU that is
+ * right by x86 would give one address space's global translation to
+ * another.  To keep the reference a pure function of the current CR3, G is
+ * only used in a "kernel" region mapped identically (same frames, same
+ * flags, never corrupted) in every address space, and the private regions
+ * never use PML4 slot 511, which that region lives in.
+ *
+ * Seed: MMUSIM_SEED from the environment, else time-based; printed first.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mmusim.h"
+
+/* ---- parameters ----------------------------------------------------------- */
+
+#define N_ACCESSES      150000u /* per configuration */
+#define N_AS            3u
+#define N_REGIONS       6u
+#define REGION_SLOTS    16u     /* 2 MiB slots per region (32 MiB) */
+#define MAP_ATTEMPTS    330u    /* per address space */
+#define MAP_2M_PERCENT  12u
+#define PAGES_PER_SLOT  32u     /* 4 KiB pages are drawn from the first 32 of a slot */
+#define N_GLOBAL_2M     4u
+#define N_GLOBAL_4K     40u
+#define GLOBAL_BASE     0xffffffff80000000ull /* PML4 511, PDPT 510 */
+#define GLOBAL_SLOTS    8u
+#define N_CORRUPT       40u     /* per address space */
+#define MAX_MAPS        (MAP_ATTEMPTS + 8u)
+#define MAX_GMAPS       (N_GLOBAL_2M + N_GLOBAL_4K)
+#define MEM_LATENCY     20u
+#define PA_BITS         46u
+#define DATA_PA_LIMIT   (1ull << 45) /* data frames below; tables above */
+#define MAX_REPORTS     20u
+
+static uint64_t g_seed;
+
+/* ---- PRNG: splitmix64 ----------------------------------------------------- */
+
+struct rng {
+    uint64_t s;
+};
+
+static uint64_t rng_next(struct rng *r)
+{
+    uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static uint64_t rng_below(struct rng *r, uint64_t n)
+{
+    return rng_next(r) % n;
+}
+
+static bool rng_chance(struct rng *r, unsigned num, unsigned den)
+{
+    return rng_below(r, den) < num;
+}
+
+/* ---- small helpers ---------------------------------------------------------- */
+
+static bool is_canonical(uint64_t va)
+{
+    int64_t top = (int64_t)va >> (VA_BITS - 1);
+    return top == 0 || top == -1;
+}
+
+static uint64_t sign_extend48(uint64_t va)
+{
+    va &= (1ull << VA_BITS) - 1;
+    if (va & (1ull << (VA_BITS - 1)))
+        va |= ~((1ull << VA_BITS) - 1);
+    return va;
+}
+
+static const char *fault_str(enum mmu_fault f)
+{
+    static const char *const names[] = {
+        "NONE", "NOT_PRESENT", "RESERVED", "WRITE", "USER", "NX", "NON_CANONICAL",
+    };
+    return (unsigned)f < sizeof names / sizeof names[0] ? names[f] : "?";
+}
+
+static const char *type_str(enum mmu_access t)
+{
+    static const char *const names[] = { "READ", "WRITE", "FETCH" };
+    return (unsigned)t < 3 ? names[t] : "?";
+}
+
+static const char *src_str(enum mmu_source s)
+{
+    static const char *const names[] = { "L1", "STLB", "WALK", "NONE" };
+    return (unsigned)s < 4 ? names[s] : "?";
+}
+
+/* ---- the reference ---------------------------------------------------------- */
+
+struct ref_result {
+    enum mmu_fault fault;
+    uint32_t error_code;
+    unsigned level;
+    uint64_t paddr;
+    unsigned page_shift;
+    bool global;                       /* leaf G bit (success only) */
+    uint64_t entry_pa[PT_LEVELS + 1];  /* entry read at each level, 0 if none */
+};
+
+/* Returns 0, or -1 if the physical memory refused a read (a test bug). */
+static int ref_translate(struct phys_mem *pm, uint64_t pml4_base, unsigned pa_bits,
+                         bool wp, bool nxe, uint64_t va, enum mmu_access type,
+                         bool user, struct ref_result *r)
+{
+    const bool write = type == MMU_ACC_WRITE;
+    const bool fetch = type == MMU_ACC_FETCH;
+    const uint32_t acc_ec = (write ? PF_ERR_W : 0) | (user ? PF_ERR_U : 0) |
+                            ((fetch && nxe) ? PF_ERR_ID : 0);
+    const uint64_t addr_rsvd = ((1ull << 52) - 1) & ~((1ull << pa_bits) - 1);
+    uint64_t base = pml4_base & PTE_ADDR_MASK;
+    bool rw = true, us = true, nx = false;
+
+    memset(r, 0, sizeof *r);
+    if (!is_canonical(va)) {
+        r->fault = MMU_FAULT_NON_CANONICAL;
+        return 0;
+    }
+    for (unsigned level = PT_LEVELS; level >= 1; level--) {
+        uint64_t epa = base + (uint64_t)pt_index(va, level) * 8;
+        uint64_t e;
+        if (phys_mem_read64(pm, epa, &e) != 0)
+            return -1;
+        r->entry_pa[level] = epa;
+        r->level = level;
+        if (!(e & PTE_P)) {
+            r->fault = MMU_FAULT_NOT_PRESENT;
+            r->error_code = acc_ec;
+            return 0;
+        }
+        uint64_t rsvd = e & addr_rsvd;
+        if (!nxe)
+            rsvd |= e & PTE_NX;
+        if (level == PT_LEVEL_PML4 || level == PT_LEVEL_PDPT)
+            rsvd |= e & PTE_PS; /* PS in a PML4E; 1 GiB pages unsupported */
+        if (level == PT_LEVEL_PD && (e & PTE_PS))
+            rsvd |= e & PDE_2M_RSVD_MASK;
+        if (rsvd) {
+            r->fault = MMU_FAULT_RESERVED;
+            r->error_code = PF_ERR_P | PF_ERR_RSVD | acc_ec;
+            return 0;
+        }
+        rw = rw && (e & PTE_RW);
+        us = us && (e & PTE_US);
+        nx = nx || (e & PTE_NX);
+        bool leaf = level == PT_LEVEL_PT || (level == PT_LEVEL_PD && (e & PTE_PS));
+        if (!leaf) {
+            base = e & PTE_ADDR_MASK;
+            continue;
+        }
+        enum mmu_fault f = MMU_FAULT_NONE;
+        if (user && !us)
+            f = MMU_FAULT_USER;
+        else if (write && !rw && (user || wp))
+            f = MMU_FAULT_WRITE;
+        else if (fetch && nxe && nx)
+            f = MMU_FAULT_NX;
+        if (f != MMU_FAULT_NONE) {
+            r->fault = f;
+            r->error_code = PF_ERR_P | acc_ec;
+            return 0;
+        }
+        unsigned shift = level == PT_LEVEL_PT ? PAGE_SHIFT_4K : PAGE_SHIFT_2M;
+        uint64_t off_mask = (1ull << shift) - 1;
+        r->fault = MMU_FAULT_NONE;
+        r->page_shift = shift;
+        r->paddr = (e & PTE_ADDR_MASK & ~off_mask) | (va & off_mask);
+        r->global = (e & PTE_G) != 0;
+        return 0;
+    }
+    return -1; /* unreachable */
+}
+
+/* ---- the world: memory and address spaces --------------------------------- */
+
+struct mapping {
+    uint64_t va;
+    unsigned shift;
+};
+
+struct as_ctx {
+    struct aspace *as;
+    uint16_t pcid;
+    uint64_t pml4;
+    struct mapping maps[MAX_MAPS];
+    size_t nmaps;
+    unsigned refused, corrupted;
+};
+
+struct world {
+    struct phys_mem *pm;
+    struct as_ctx as[N_AS];
+    struct mapping gmaps[MAX_GMAPS];
+    size_t ngmaps;
+    uint64_t region[N_REGIONS];
+};
+
+static uint64_t rand_private_flags(struct rng *r)
+{
+    uint64_t f = 0;
+    if (rng_chance(r, 70, 100)) f |= PTE_RW;
+    if (rng_chance(r, 60, 100)) f |= PTE_US;
+    if (rng_chance(r, 30, 100)) f |= PTE_NX;
+    if (rng_chance(r, 10, 100)) f |= PTE_PWT;
+    if (rng_chance(r, 10, 100)) f |= PTE_PCD;
+    if (rng_chance(r, 25, 100)) f |= PTE_A;
+    if (rng_chance(r, 15, 100)) f |= PTE_D;
+    return f;
+}
+
+static uint64_t rand_pa(struct rng *r, unsigned shift)
+{
+    return rng_next(r) & (DATA_PA_LIMIT - 1) & ~((1ull << shift) - 1);
+}
+
+enum corrupt_kind {
+    K_CLR_RW, K_CLR_US, K_SET_NX, K_CLR_P, K_RSVD_ADDR, K_PS, K_2M_RSVD, K_IGNORED,
+};
+
+static void corrupt_one(struct rng *r, struct as_ctx *a, struct phys_mem *pm)
+{
+    if (a->nmaps == 0)
+        return;
+    const struct mapping *mp = &a->maps[rng_below(r, a->nmaps)];
+    unsigned x = (unsigned)rng_below(r, 100), level;
+    level = x < 45 ? 1 : x < 83 ? 2 : x < 95 ? 3 : 4;
+    if (mp->shift == PAGE_SHIFT_2M && level == 1)
+        level = 2;
+    uint64_t epa, e;
+    if (aspace_entry_paddr(a->as, mp->va, level, &epa) != 0)
+        return; /* an earlier corruption made the path unwalkable */
+    if (phys_mem_read64(pm, epa, &e) != 0 || !(e & PTE_P))
+        return; /* reached through an entry with a reserved address bit */
+    bool leaf2m = level == 2 && (e & PTE_PS);
+
+    /* weights: RW 3, US 3, NX 3, P 1, RSVD_ADDR 1, PS 1, 2M_RSVD 1, IGNORED 2 */
+    static const enum corrupt_kind table[] = {
+        K_CLR_RW, K_CLR_RW, K_CLR_RW, K_CLR_US, K_CLR_US, K_CLR_US,
+        K_SET_NX, K_SET_NX, K_SET_NX, K_CLR_P, K_RSVD_ADDR, K_PS,
+        K_2M_RSVD, K_IGNORED, K_IGNORED,
+    };
+    enum corrupt_kind k = table[rng_below(r, sizeof table / sizeof table[0])];
+    /* an upper entry maps a lot: make it unusable less often */
+    if (level >= 3 && (k == K_CLR_P || k == K_RSVD_ADDR || k == K_PS) && rng_chance(r, 1, 2))
+        k = K_CLR_RW + (enum corrupt_kind)rng_below(r, 3);
+    if (k == K_2M_RSVD && !leaf2m)
+        k = K_IGNORED;
+    if (k == K_PS && leaf2m)
+        k = K_2M_RSVD;
+
+    switch (k) {
+    case K_CLR_RW: e &= ~PTE_RW; break;
+    case K_CLR_US: e &= ~PTE_US; break;
+    case K_SET_NX: e |= PTE_NX; break;
+    case K_CLR_P: e &= ~PTE_P; break;
+    case K_RSVD_ADDR: e |= 1ull << (PA_BITS + rng_below(r, 52 - PA_BITS)); break;
+    case K_PS:
+        /* level 4/3: reserved; level 2 non-leaf: becomes a 2 MiB leaf onto
+         * the page-table frame; level 1: the PAT bit, not reserved */
+        e |= PTE_PS;
+        break;
+    case K_2M_RSVD: e |= 1ull << (13 + rng_below(r, 8)); break;
+    case K_IGNORED: {
+        unsigned which = (unsigned)rng_below(r, 4);
+        if (which == 0)
+            e |= 1ull << (52 + rng_below(r, 11)); /* 62:52 */
+        else if (which == 1)
+            e |= 1ull << (9 + rng_below(r, 3));   /* 11:9 */
+        else if (which == 2 && leaf2m)
+            e |= 1ull << 12;                      /* PAT of a 2 MiB page */
+        else if (which == 2 && level == 1)
+            e |= PTE_PS;                          /* PAT of a 4 KiB page */
+        else if (level > 2)
+            e |= (rng_chance(r, 1, 2) ? PTE_G : PTE_D); /* ignored in non-leaf */
+        else if (level == 2 && !leaf2m)
+            e |= PTE_D; /* not G: a later PS corruption would make it a global leaf */
+        else
+            e |= 1ull << 10;
+        break;
+    }
+    }
+    assert_int_equal(phys_mem_write64(pm, epa, e), 0);
+    a->corrupted++;
+}
+
+static void world_build(struct world *w, struct rng *r)
+{
+    char err[160];
+    memset(w, 0, sizeof *w);
+    w->pm = phys_mem_create(PA_BITS, err, sizeof err);
+    if (!w->pm)
+        fail_msg("phys_mem_create: %s", err);
+
+    /* Private regions, shared by virtual address between the address
+     * spaces (each maps them differently), never in PML4 slot 511. */
+    for (unsigned i = 0; i < N_REGIONS; i++) {
+        uint64_t pml4i;
+        if (i > 0 && rng_chance(r, 1, 2))
+            pml4i = pt_index(w->region[i - 1], 4);            /* share a PML4E */
+        else
+            pml4i = rng_chance(r, 1, 2) ? rng_below(r, 256) : 256 + rng_below(r, 255);
+        uint64_t pdpti = rng_below(r, 512), pdi = rng_below(r, 512);
+        w->region[i] = sign_extend48((pml4i << 39) | (pdpti << 30) | (pdi << 21));
+    }
+
+    for (unsigned i = 0; i < N_AS; i++) {
+        struct as_ctx *a = &w->as[i];
+        a->as = aspace_create(w->pm, err, sizeof err);
+        if (!a->as)
+            fail_msg("aspace_create: %s", err);
+        a->pcid = (uint16_t)(i + 1);
+        a->pml4 = aspace_pml4(a->as);
+        for (unsigned k = 0; k < MAP_ATTEMPTS; k++) {
+            uint64_t slot = w->region[rng_below(r, N_REGIONS)] +
+                            rng_below(r, REGION_SLOTS) * PAGE_SIZE_2M;
+            unsigned shift = rng_chance(r, MAP_2M_PERCENT, 100) ? PAGE_SHIFT_2M : PAGE_SHIFT_4K;
+            uint64_t va = slot;
+            if (shift == PAGE_SHIFT_4K)
+                va += rng_below(r, PAGES_PER_SLOT) * PAGE_SIZE_4K;
+            if (!is_canonical(va) || pt_index(va, 4) == 511)
+                continue; /* region ran off the end of a half */
+            if (aspace_map(a->as, va, rand_pa(r, shift), shift, rand_private_flags(r)) != 0) {
+                a->refused++; /* 4K under 2M, or 2M over a table */
+                continue;
+            }
+            a->maps[a->nmaps].va = va;
+            a->maps[a->nmaps].shift = shift;
+            a->nmaps++;
+        }
+    }
+
+    /* The global region: identical in every address space. */
+    for (unsigned k = 0; k < N_GLOBAL_2M + N_GLOBAL_4K; k++) {
+        unsigned shift = k < N_GLOBAL_2M ? PAGE_SHIFT_2M : PAGE_SHIFT_4K;
+        uint64_t va;
+        if (shift == PAGE_SHIFT_2M)
+            va = GLOBAL_BASE + (uint64_t)k * PAGE_SIZE_2M;
+        else
+            va = GLOBAL_BASE + (N_GLOBAL_2M + rng_below(r, GLOBAL_SLOTS - N_GLOBAL_2M)) * PAGE_SIZE_2M +
+                 rng_below(r, 64) * PAGE_SIZE_4K;
+        uint64_t pa = rand_pa(r, shift);
+        uint64_t flags = (rand_private_flags(r) | PTE_G);
+        bool ok = true;
+        for (unsigned i = 0; i < N_AS; i++)
+            if (aspace_map(w->as[i].as, va, pa, shift, flags) != 0)
+                ok = false;
+        assert_true(ok); /* same va/size may repeat (replaces); never mixed */
+        w->gmaps[w->ngmaps].va = va;
+        w->gmaps[w->ngmaps].shift = shift;
+        w->ngmaps++;
+    }
+
+    /* Corruptions, all before the first access. */
+    for (unsigned i = 0; i < N_AS; i++)
+        for (unsigned c = 0; c < N_CORRUPT; c++)
+            corrupt_one(r, &w->as[i], w->pm);
+}
+
+static void world_destroy(struct world *w)
+{
+    for (unsigned i = 0; i < N_AS; i++)
+        aspace_destroy(w->as[i].as);
+    phys_mem_destroy(w->pm);
+}
+
+/* ---- virtual addresses to access ------------------------------------------ */
+
+static uint64_t pick_va(struct rng *r, const struct world *w, unsigned cur)
+{
+    unsigned x = (unsigned)rng_below(r, 100);
+    if (x < 2) {
+        /* non-canonical: flip one bit of 63:47 of a canonical address */
+        uint64_t va = sign_extend48(rng_next(r));
+        return va ^ (1ull << (47 + rng_below(r, 17)));
+    }
+    if (x < 10)
+        return sign_extend48(rng_next(r)); /* anywhere canonical */
+    if (x < 14) /* near a region: mostly unmapped pages in mapped tables */
+        return w->region[rng_below(r, N_REGIONS)] +
+               rng_below(r, (uint64_t)REGION_SLOTS * 512 + 512) * PAGE_SIZE_4K +
+               rng_below(r, PAGE_SIZE_4K);
+
+    const struct mapping *mp;
+    if (x < 26 && w->ngmaps)
+        mp = &w->gmaps[rng_below(r, w->ngmaps)];
+    else {
+        /* mostly our own mappings; sometimes another space's (PCID isolation) */
+        unsigned as = rng_chance(r, 1, 10) ? (unsigned)rng_below(r, N_AS) : cur;
+        if (w->as[as].nmaps == 0)
+            return sign_extend48(rng_next(r));
+        mp = &w->as[as].maps[rng_below(r, w->as[as].nmaps)];
+    }
+    uint64_t va = mp->va + rng_below(r, 1ull << mp->shift);
+    if (rng_chance(r, 1, 10)) /* a neighbour page */
+        va += (rng_below(r, 7) - 3) * PAGE_SIZE_4K;
+    return is_canonical(va) ? va : mp->va;
+}
+
+/* ---- the run ----------------------------------------------------------------- */
+
+struct run_counts {
+    uint64_t faults[MMU_FAULT_COUNT];
+    uint64_t types[MMU_ACC_COUNT];
+    uint64_t sources[MMU_SRC_COUNT];
+    uint64_t mismatches;
+    uint64_t ctrl, mode_changes, cr3_loads, nxe_off, wp_off;
+};
+
+static void run_config(const char *name, const struct mmu_config *cfg, unsigned cfg_index,
+                       bool walk_after_stlb)
+{
+    char err[200];
+    struct rng r = { g_seed ^ (0x5bd1e995ull * (cfg_index + 1)) };
+    struct world *w = calloc(1, sizeof *w);
+    assert_non_null(w);
+    world_build(w, &r);
+
+    if (mmu_config_check(cfg, err, sizeof err) != 0)
+        fail_msg("%s: mmu_config_check: %s", name, err);
+    struct mmu_fixed_mem fm = { .pm = w->pm, .latency = MEM_LATENCY };
+    struct mmu_mem_port port = mmu_fixed_mem_port(&fm);
+    struct mmu *m = mmu_create(cfg, &port, err, sizeof err);
+    if (!m)
+        fail_msg("%s: mmu_create: %s", name, err);
+
+    bool wp = cfg->wp, nxe = cfg->nxe;
+    unsigned cur = 0;
+    uint64_t cycle = 1, prev_resp = 0;
+    struct run_counts c;
+    memset(&c, 0, sizeof c);
+
+    assert_int_equal(mmu_load_cr3(m, cycle, w->as[cur].pml4, w->as[cur].pcid, true), 0);
+    c.cr3_loads++;
+
+    for (uint64_t i = 0; i < N_ACCESSES; i++) {
+        /* control operations, none of which may change a result */
+        unsigned x = (unsigned)rng_below(&r, 10000);
+        if (x < 2) {
+            /* toggle WP and/or NXE; spend little time with NXE = 0, when
+             * every entry with NX set is a reserved-bit fault */
+            if (!nxe) {
+                nxe = true;
+                if (rng_chance(&r, 1, 2))
+                    wp = !wp;
+            } else if (rng_chance(&r, 1, 4)) {
+                nxe = false;
+                if (rng_chance(&r, 1, 2))
+                    wp = !wp;
+            } else {
+                wp = !wp;
+            }
+            if (mmu_set_mode(m, cycle, wp, nxe) != 0)
+                fail_msg("%s: mmu_set_mode: %s", name, mmu_error(m));
+            if (mmu_flush_all(m, cycle) != 0)
+                fail_msg("%s: mmu_flush_all: %s", name, mmu_error(m));
+            c.mode_changes++;
+        } else if (x < 25) {
+            unsigned op = (unsigned)rng_below(&r, 4);
+            uint64_t va = rng_chance(&r, 1, 2) ? pick_va(&r, w, cur) : sign_extend48(rng_next(&r));
+            if (!is_canonical(va))
+                va = sign_extend48(va);
+            int rc;
+            if (op == 0)
+                rc = mmu_invlpg(m, cycle, va);
+            else if (op == 1)
+                rc = mmu_invpcid(m, cycle, (unsigned)rng_below(&r, 4),
+                                 (uint16_t)rng_below(&r, N_AS + 1), va);
+            else if (op == 2)
+                rc = mmu_flush_all(m, cycle);
+            else
+                rc = mmu_load_cr3(m, cycle, w->as[cur].pml4, w->as[cur].pcid, false);
+            if (rc != 0)
+                fail_msg("%s: control op %u: %s", name, op, mmu_error(m));
+            c.ctrl++;
+        }
+        if (rng_chance(&r, 1, 16)) {
+            cur = (unsigned)rng_below(&r, N_AS);
+            if (mmu_load_cr3(m, cycle, w->as[cur].pml4, w->as[cur].pcid,
+                             !rng_chance(&r, 1, 10)) != 0)
+                fail_msg("%s: mmu_load_cr3: %s", name, mmu_error(m));
+            c.cr3_loads++;
+        }
+
+        /* the access */
+        struct mmu_request req;
+        memset(&req, 0, sizeof req);
+        unsigned t = (unsigned)rng_below(&r, 10);
+        req.type = t < 5 ? MMU_ACC_READ : t < 8 ? MMU_ACC_WRITE : MMU_ACC_FETCH;
+        req.user = rng_chance(&r, 1, 2);
+        req.vaddr = pick_va(&r, w, cur);
+        req.cycle = cycle;
+
+        struct ref_result ref;
+        if (ref_translate(w->pm, w->as[cur].pml4, cfg->pa_bits, wp, nxe, req.vaddr, req.type,
+                          req.user, &ref) != 0)
+            fail_msg("%s: reference could not read memory at access %" PRIu64, name, i);
+
+        struct mmu_response resp;
+        memset(&resp, 0, sizeof resp);
+        if (mmu_translate(m, &req, &resp) != 0)
+            fail_msg("%s: mmu_translate failed at access %" PRIu64 ": %s", name, i, mmu_error(m));
+
+        /* results */
+        bool bad = resp.fault != ref.fault || resp.error_code != ref.error_code ||
+                   resp.level != ref.level;
+        if (ref.fault == MMU_FAULT_NONE)
+            bad = bad || resp.paddr != ref.paddr || resp.page_shift != ref.page_shift;
+        else
+            bad = bad || resp.page_shift != 0;
+        const char *what = bad ? "result" : NULL;
+
+        /* A/D bits written back by the walker (not for global pages: their
+         * translation may come from another address space's walk) */
+        if (!bad && ref.fault == MMU_FAULT_NONE && !ref.global) {
+            for (unsigned l = ref.level; l <= PT_LEVELS; l++) {
+                uint64_t e;
+                assert_int_equal(phys_mem_read64(w->pm, ref.entry_pa[l], &e), 0);
+                if (!(e & PTE_A)) {
+                    bad = true;
+                    what = "A bit clear after successful translation";
+                }
+                if (l == ref.level && req.type == MMU_ACC_WRITE && !(e & PTE_D)) {
+                    bad = true;
+                    what = "D bit clear after successful write";
+                }
+            }
+        }
+
+        /* timing */
+        if (!bad) {
+            if (resp.accept_cycle < req.cycle)
+                what = "accept_cycle < request cycle";
+            else if (resp.accept_cycle < prev_resp)
+                what = "accepted before the previous response (not one at a time)";
+            else if (resp.resp_cycle <= resp.accept_cycle)
+                what = "resp_cycle <= accept_cycle";
+            else if (resp.source == MMU_SRC_L1 && resp.resp_cycle != resp.accept_cycle + 1)
+                what = "L1 hit latency != 1";
+            else if (resp.source == MMU_SRC_STLB &&
+                     resp.resp_cycle != resp.accept_cycle + cfg->stlb_latency)
+                what = "STLB hit latency != stlb_latency";
+            else if (resp.source == MMU_SRC_WALK &&
+                     resp.resp_cycle <= resp.accept_cycle +
+                                            (walk_after_stlb ? cfg->stlb_latency : 1u))
+                what = "walk latency too short";
+            else if (ref.fault == MMU_FAULT_NONE && resp.source != MMU_SRC_L1 &&
+                     resp.source != MMU_SRC_STLB && resp.source != MMU_SRC_WALK)
+                what = "successful translation with no source";
+            bad = what != NULL;
+        }
+
+        if (bad) {
+            c.mismatches++;
+            if (c.mismatches <= MAX_REPORTS)
+                printf("crosscheck MISMATCH seed=%" PRIu64 " cfg=%s access#%" PRIu64
+                       " va=0x%016" PRIx64 " type=%s user=%d as=%u pcid=%u wp=%d nxe=%d (%s)"
+                       " expected{fault=%s ec=0x%x level=%u paddr=0x%" PRIx64 " shift=%u}"
+                       " got{fault=%s ec=0x%x level=%u paddr=0x%" PRIx64 " shift=%u src=%s"
+                       " req=%" PRIu64 " accept=%" PRIu64 " resp=%" PRIu64 "}\n",
+                       g_seed, name, i, req.vaddr, type_str(req.type), (int)req.user, cur,
+                       (unsigned)w->as[cur].pcid, (int)wp, (int)nxe, what,
+                       fault_str(ref.fault), (unsigned)ref.error_code, ref.level, ref.paddr,
+                       ref.page_shift, fault_str(resp.fault), (unsigned)resp.error_code,
+                       resp.level, resp.paddr, resp.page_shift, src_str(resp.source),
+                       req.cycle, resp.accept_cycle, resp.resp_cycle);
+            if (c.mismatches >= MAX_REPORTS)
+                break;
+        }
+
+        if ((unsigned)ref.fault < MMU_FAULT_COUNT)
+            c.faults[ref.fault]++;
+        c.nxe_off += !nxe;
+        c.wp_off += !wp;
+        c.types[req.type]++;
+        if ((unsigned)resp.source < MMU_SRC_COUNT)
+            c.sources[resp.source]++;
+
+        /* time: requests are presented in non-decreasing cycles */
+        prev_resp = resp.resp_cycle;
+        uint64_t gap = rng_below(&r, 4);
+        if (rng_chance(&r, 1, 4))
+            cycle = (resp.resp_cycle > cycle ? resp.resp_cycle : cycle) + gap;
+        else
+            cycle += gap;
+    }
+
+    const struct mmu_stats *st = mmu_stats(m);
+    uint64_t l1_hits = 0, stlb_hits = 0, total = 0;
+    for (unsigned a = 0; a < MMU_ACC_COUNT; a++)
+        for (unsigned s = 0; s < MMU_SIZE_COUNT; s++) {
+            l1_hits += st->tlb[MMU_TLB_ITLB].hits[a][s] + st->tlb[MMU_TLB_DTLB].hits[a][s];
+            stlb_hits += st->tlb[MMU_TLB_STLB].hits[a][s];
+        }
+    for (unsigned k = 0; k < MMU_FAULT_COUNT; k++)
+        total += c.faults[k];
+    printf("crosscheck summary seed=%" PRIu64 " cfg=%s accesses=%" PRIu64
+           " ok=%" PRIu64 " not_present=%" PRIu64 " reserved=%" PRIu64 " write=%" PRIu64
+           " user=%" PRIu64 " nx=%" PRIu64 " non_canonical=%" PRIu64
+           " | src l1=%" PRIu64 " stlb=%" PRIu64 " walk=%" PRIu64 " none=%" PRIu64
+           " | ctrl=%" PRIu64 " mode=%" PRIu64 " nxe_off=%" PRIu64 " wp_off=%" PRIu64
+           " cr3=%" PRIu64
+           " | stats walks=%" PRIu64 " walk_reads=%" PRIu64 " walk_writes=%" PRIu64
+           " l1_hits=%" PRIu64 " stlb_hits=%" PRIu64 " dirty_rewalks=%" PRIu64
+           " | maps=%zu/%zu/%zu refused=%u/%u/%u corrupted=%u/%u/%u global=%zu"
+           " mismatches=%" PRIu64 "\n",
+           g_seed, name, total, c.faults[MMU_FAULT_NONE], c.faults[MMU_FAULT_NOT_PRESENT],
+           c.faults[MMU_FAULT_RESERVED], c.faults[MMU_FAULT_WRITE], c.faults[MMU_FAULT_USER],
+           c.faults[MMU_FAULT_NX], c.faults[MMU_FAULT_NON_CANONICAL],
+           c.sources[MMU_SRC_L1], c.sources[MMU_SRC_STLB], c.sources[MMU_SRC_WALK],
+           c.sources[MMU_SRC_NONE], c.ctrl, c.mode_changes, c.nxe_off, c.wp_off, c.cr3_loads,
+           st->walks, st->walk_reads, st->walk_writes, l1_hits, stlb_hits, st->dirty_rewalks,
+           w->as[0].nmaps, w->as[1].nmaps, w->as[2].nmaps,
+           w->as[0].refused, w->as[1].refused, w->as[2].refused,
+           w->as[0].corrupted, w->as[1].corrupted, w->as[2].corrupted, w->ngmaps,
+           c.mismatches);
+    fflush(stdout);
+
+    if (c.mismatches)
+        fail_msg("%s: %" PRIu64 " mismatch(es) against the reference; seed=%" PRIu64, name,
+                 c.mismatches, g_seed);
+
+    /* the counters agree with what was asked and answered */
+    for (unsigned a = 0; a < MMU_ACC_COUNT; a++)
+        assert_int_equal(st->requests[a], c.types[a]);
+    for (unsigned k = MMU_FAULT_NOT_PRESENT; k < MMU_FAULT_COUNT; k++)
+        if (st->faults[k] != c.faults[k])
+            fail_msg("%s: stats faults[%s]=%" PRIu64 " but %" PRIu64 " such responses", name,
+                     fault_str((enum mmu_fault)k), st->faults[k], c.faults[k]);
+    /* the run must have exercised the interesting paths */
+    assert_true(c.faults[MMU_FAULT_NONE] > N_ACCESSES / 10);
+    assert_true(c.sources[MMU_SRC_L1] > 0);
+    assert_true(c.sources[MMU_SRC_WALK] > 0);
+
+    mmu_destroy(m);
+    world_destroy(w);
+    free(w);
+}
+
+/* ---- configurations ------------------------------------------------------- */
+
+static void test_crosscheck_default(void **state)
+{
+    (void)state;
+    struct mmu_config cfg;
+    mmu_config_default(&cfg);
+    assert_int_equal(cfg.pa_bits, PA_BITS);
+    run_config("default", &cfg, 0, true);
+}
+
+static void test_crosscheck_tiny(void **state)
+{
+    (void)state;
+    struct mmu_config cfg;
+    mmu_config_default(&cfg);
+    cfg.itlb_4k = (struct mmu_array_config){ 4, 2, MMU_REPL_PLRU };
+    cfg.itlb_2m = (struct mmu_array_config){ 2, 1, MMU_REPL_FIFO };
+    cfg.dtlb_4k = (struct mmu_array_config){ 4, 2, MMU_REPL_RANDOM };
+    cfg.dtlb_2m = (struct mmu_array_config){ 2, 2, MMU_REPL_PLRU };
+    cfg.stlb = (struct mmu_array_config){ 16, 4, MMU_REPL_FIFO };
+    cfg.psc[MMU_PSC_PDE] = (struct mmu_array_config){ 4, 2, MMU_REPL_RANDOM };
+    cfg.psc[MMU_PSC_PDPTE] = (struct mmu_array_config){ 2, 2, MMU_REPL_FIFO };
+    cfg.psc[MMU_PSC_PML4E] = (struct mmu_array_config){ 2, 1, MMU_REPL_PLRU };
+    cfg.stlb_latency = 4;
+    cfg.lfsr_seed = (uint16_t)(1 + g_seed % 0xfffe);
+    run_config("tiny", &cfg, 1, true);
+}
+
+/* No STLB and no paging-structure caches: every L1 miss is a full walk.
+ * Whether a disabled STLB still costs its lookup latency is not part of the
+ * contract checked here, so a walk need only take more than one cycle. */
+static void test_crosscheck_no_stlb_psc(void **state)
+{
+    (void)state;
+    struct mmu_config cfg;
+    mmu_config_default(&cfg);
+    cfg.itlb_4k = (struct mmu_array_config){ 8, 8, MMU_REPL_LRU };
+    cfg.dtlb_2m = (struct mmu_array_config){ 4, 4, MMU_REPL_RANDOM };
+    cfg.stlb.entries = 0;
+    for (unsigned p = 0; p < MMU_PSC_COUNT; p++)
+        cfg.psc[p].entries = 0;
+    run_config("no_stlb_psc", &cfg, 2, false);
+}
+
+int main(void)
+{
+    const char *s = getenv("MMUSIM_SEED");
+    if (s && *s) {
+        g_seed = strtoull(s, NULL, 0);
+    } else {
+        struct timespec ts;
+        timespec_get(&ts, TIME_UTC);
+        g_seed = ((uint64_t)ts.tv_sec * 1000003u) ^ (uint64_t)ts.tv_nsec;
+    }
+    printf("crosscheck seed=%" PRIu64 " (replay: MMUSIM_SEED=%" PRIu64
+           " ctest -R crosscheck --output-on-failure)\n",
+           g_seed, g_seed);
+    fflush(stdout);
+
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_crosscheck_default),
+        cmocka_unit_test(test_crosscheck_tiny),
+        cmocka_unit_test(test_crosscheck_no_stlb_psc),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
