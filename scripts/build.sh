@@ -1,0 +1,10 @@
+#!/bin/sh
+# Configures and builds mmusim: scripts/build.sh [BUILD_DIR [CMAKE_ARGS...]]
+# (default build/).  Installs missing packages first (scripts/setup.sh).
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/scripts/setup.sh"
+dir=${1:-$top/build}
+[ $# -gt 0 ] && shift
+cmake -S "$top" -B "$dir" "$@" >/dev/null
+cmake --build "$dir" -j "$(nproc)"

@@ -1,0 +1,100 @@
+/*
+ * Configuration: the defaults are the spec's, and every bad parameter is
+ * refused with a message that names it and says why.
+ */
+#include "test_util.h"
+
+static void defaults(void **state)
+{
+    (void)state;
+    struct mmu_config c;
+    mmu_config_default(&c);
+    assert_int_equal(mmu_config_check(&c, NULL, 0), 0);
+    assert_int_equal(c.pa_bits, 46);
+    assert_int_equal(c.dtlb_4k.entries, 64);
+    assert_int_equal(c.dtlb_4k.ways, 4);
+    assert_int_equal(c.dtlb_2m.entries, 32);
+    assert_int_equal(c.dtlb_2m.ways, 4);
+    assert_int_equal(c.itlb_4k.entries, 128);
+    assert_int_equal(c.itlb_4k.ways, 8);
+    assert_int_equal(c.itlb_2m.entries, 8);
+    assert_int_equal(c.itlb_2m.ways, 8);
+    assert_int_equal(c.stlb.entries, 1536);
+    assert_int_equal(c.stlb.ways, 12);
+    assert_int_equal(c.psc[MMU_PSC_PML4E].entries, 2);
+    assert_int_equal(c.psc[MMU_PSC_PDPTE].entries, 4);
+    assert_int_equal(c.psc[MMU_PSC_PDE].entries, 32);
+    assert_int_equal(c.stlb_latency, 9);
+    assert_int_equal(c.dtlb_4k.repl, MMU_REPL_LRU);
+}
+
+#define CHECK_BAD(stmt, fragment)                                                          \
+    do {                                                                                   \
+        struct mmu_config c;                                                               \
+        char err[256] = "";                                                                \
+        mmu_config_default(&c);                                                            \
+        stmt;                                                                              \
+        assert_int_equal(mmu_config_check(&c, err, sizeof(err)), -1);                      \
+        if (!strstr(err, fragment))                                                        \
+            fail_msg("%s: message \"%s\" lacks \"%s\"", #stmt, err, fragment);             \
+        struct mmu_mem_port port = {.access = NULL};                                       \
+        assert_null(mmu_create(&c, &port, err, sizeof(err)));                              \
+        assert_non_null(strstr(err, fragment));                                            \
+    } while (0)
+
+static void refused(void **state)
+{
+    (void)state;
+    CHECK_BAD(c.dtlb_4k.ways = 0, "dtlb_4k.ways: 0 ways");
+    CHECK_BAD(c.stlb.entries = 1200, "stlb: 1200 entries / 12 ways = 100 sets, not a power of two");
+    CHECK_BAD(c.stlb.entries = 1000, "stlb.entries: 1000 entries is not a multiple of 12 ways");
+    CHECK_BAD(c.itlb_4k.entries = 100, "itlb_4k.entries: 100 entries is not a multiple of 8 ways");
+    CHECK_BAD(c.dtlb_2m.repl = (enum mmu_repl)7, "dtlb_2m.repl: unknown replacement policy 7");
+    CHECK_BAD(c.stlb.repl = MMU_REPL_PLRU, "stlb.repl: tree-PLRU needs a power-of-two");
+    CHECK_BAD(c.pa_bits = 31, "pa_bits: 31 is outside 32..52");
+    CHECK_BAD(c.pa_bits = 53, "pa_bits: 53");
+    CHECK_BAD(c.stlb_latency = 1, "stlb_latency: 1 cycles");
+    CHECK_BAD(c.lfsr_seed = 0, "lfsr_seed");
+    CHECK_BAD(c.psc[MMU_PSC_PDE].ways = 8, "psc_pde: paging-structure caches are fully associative");
+    CHECK_BAD(c.itlb_2m.ways = 2000, "itlb_2m.ways: 2000 ways");
+}
+
+static void accepted_edges(void **state)
+{
+    (void)state;
+    struct mmu_config c;
+    mmu_config_default(&c);
+    c.dtlb_2m.entries = 0;          /* disabled arrays */
+    c.psc[MMU_PSC_PML4E].entries = 0;
+    c.stlb.repl = MMU_REPL_RANDOM;  /* 12 ways: fine for all but PLRU */
+    c.itlb_4k = (struct mmu_array_config){1, 1, MMU_REPL_FIFO};
+    c.pa_bits = 52;
+    assert_int_equal(mmu_config_check(&c, NULL, 0), 0);
+    enum mmu_repl r;
+    assert_int_equal(mmu_repl_parse("plru", &r), 0);
+    assert_int_equal(r, MMU_REPL_PLRU);
+    assert_int_equal(mmu_repl_parse("mru", &r), -1);
+    assert_string_equal(mmu_repl_name(MMU_REPL_RANDOM), "random");
+}
+
+/* A missing memory port is refused, not dereferenced. */
+static void no_port(void **state)
+{
+    (void)state;
+    struct mmu_config c;
+    char err[128];
+    mmu_config_default(&c);
+    assert_null(mmu_create(&c, NULL, err, sizeof(err)));
+    assert_non_null(strstr(err, "memory port"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(defaults),
+        cmocka_unit_test(refused),
+        cmocka_unit_test(accepted_edges),
+        cmocka_unit_test(no_port),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,210 @@
+/*
+ * Cycle counts, against the timing in docs/ARCHITECTURE.md:
+ *   L1 hit            accept + 1
+ *   STLB hit          accept + stlb_latency (9)
+ *   walk              starts at accept + stlb_latency with the PSC lookup;
+ *                     each access is issued the cycle after the previous
+ *                     one's response; the response comes the cycle after
+ *                     the last one's.  With a 20-cycle memory an access
+ *                     costs 21 cycles: a 4-read walk is 9 + 1 + 4 * 21 = 94.
+ */
+#include "test_util.h"
+
+static struct fixture *with_page(const struct mmu_config *cfg, uint64_t flags)
+{
+    struct fixture *f = fixture_new(cfg);
+    map(f, 0x1000, 0x9000, PAGE_SHIFT_4K, flags | PTE_A | PTE_D);
+    map(f, 0x2000, 0xa000, PAGE_SHIFT_4K, flags | PTE_A | PTE_D);
+    for (unsigned level = 4; level >= 2; level--)
+        set_entry(f, 0x1000, level, entry_of(f, 0x1000, level) | PTE_A);
+    return f;
+}
+
+static uint64_t latency(struct mmu_response r)
+{
+    return r.resp_cycle - r.accept_cycle;
+}
+
+static void hit_stlb_walk(void **state)
+{
+    (void)state;
+    struct fixture *f = with_page(NULL, PTE_RW);
+    f->cycle = 100;
+    struct mmu_response r = xlate(f, 0x1000, MMU_ACC_READ, false);
+    assert_int_equal(r.accept_cycle, 100);
+    assert_int_equal(latency(r), 94); /* 9 + 1 + 4 * 21 */
+    /* The accesses: issued 110, 131, 152, 173; responses 20 later. */
+    for (unsigned i = 0; i < 4; i++) {
+        assert_int_equal(f->log[i].issue, 110 + 21 * i);
+        assert_int_equal(f->log[i].done, 130 + 21 * i);
+    }
+    assert_int_equal(r.resp_cycle, 194);
+    r = xlate(f, 0x1008, MMU_ACC_READ, false);
+    assert_int_equal(r.accept_cycle, 194); /* the cycle the previous one answered */
+    assert_int_equal(latency(r), 1);
+    r = xlate(f, 0x1000, MMU_ACC_FETCH, false); /* ITLB miss, STLB hit */
+    assert_int_equal(r.source, MMU_SRC_STLB);
+    assert_int_equal(latency(r), 9);
+    r = xlate(f, 0x1000, MMU_ACC_FETCH, false);
+    assert_int_equal(latency(r), 1);
+    /* PDE-cache hit: one read. */
+    r = xlate(f, 0x2000, MMU_ACC_READ, false);
+    assert_int_equal(latency(r), 9 + 1 + 21);
+    assert_int_equal(mmu_stats(f->m)->walk_cycles, (94 - 9) + (31 - 9));
+    fixture_free(f);
+}
+
+/* Each A/D write-back is one more 21-cycle access. */
+static void writebacks_cost(void **state)
+{
+    (void)state;
+    struct fixture *f = fixture_new(NULL);
+    map(f, 0x1000, 0x9000, PAGE_SHIFT_4K, PTE_RW); /* nothing has A yet */
+    struct mmu_response r = xlate(f, 0x1000, MMU_ACC_WRITE, false);
+    assert_int_equal(latency(r), 9 + 1 + 8 * 21);
+    /* Write after read: the re-walk reads the PTE and writes D. */
+    map(f, 0x2000, 0xa000, PAGE_SHIFT_4K, PTE_RW | PTE_A);
+    r = xlate(f, 0x2000, MMU_ACC_READ, false);
+    assert_int_equal(latency(r), 9 + 1 + 21);
+    r = xlate(f, 0x2000, MMU_ACC_WRITE, false);
+    assert_int_equal(latency(r), 9 + 1 + 2 * 21);
+    fixture_free(f);
+}
+
+/* Faults answer when they are found. */
+static void fault_timing(void **state)
+{
+    (void)state;
+    struct fixture *f = with_page(NULL, 0); /* read-only */
+    struct mmu_response r = xlate(f, 0x0000008000000000ull, MMU_ACC_READ, false);
+    assert_int_equal(r.fault, MMU_FAULT_NOT_PRESENT);
+    assert_int_equal(latency(r), 9 + 1 + 21); /* first read */
+    r = xlate(f, 0x0000800000000000ull, MMU_ACC_READ, false);
+    assert_int_equal(latency(r), 1); /* non-canonical */
+    r = xlate(f, 0x1000, MMU_ACC_WRITE, false);
+    assert_int_equal(r.fault, MMU_FAULT_WRITE);
+    assert_int_equal(latency(r), 94); /* at the leaf, no write-back */
+    xlate(f, 0x1000, MMU_ACC_READ, false);
+    r = xlate(f, 0x1000, MMU_ACC_WRITE, false);
+    assert_int_equal(r.source, MMU_SRC_L1);
+    assert_int_equal(latency(r), 1);
+    r = xlate(f, 0x1000, MMU_ACC_WRITE, false);
+    assert_int_equal(r.source, MMU_SRC_STLB);
+    assert_int_equal(latency(r), 9);
+    fixture_free(f);
+}
+
+/* The STLB latency is a parameter; the walk starts when it ends. */
+static void stlb_latency_parameter(void **state)
+{
+    (void)state;
+    struct mmu_config c;
+    mmu_config_default(&c);
+    c.stlb_latency = 4;
+    struct fixture *f = with_page(&c, PTE_RW);
+    assert_int_equal(latency(xlate(f, 0x1000, MMU_ACC_READ, false)), 4 + 1 + 4 * 21);
+    assert_int_equal(latency(xlate(f, 0x1000, MMU_ACC_FETCH, false)), 4);
+    fixture_free(f);
+}
+
+/* A memory that is slower, or not ready for some cycles, stretches each
+ * access: issue -> accept (stall) -> done (latency). */
+static void memory_latency_and_stalls(void **state)
+{
+    (void)state;
+    struct fixture *f = with_page(NULL, PTE_RW);
+    f->latency = 7;
+    f->stall = 3;
+    struct mmu_response r = xlate(f, 0x1000, MMU_ACC_READ, false);
+    assert_int_equal(latency(r), 9 + 1 + 4 * (3 + 7 + 1));
+    assert_int_equal(f->log[0].accept, f->log[0].issue + 3);
+    assert_int_equal(f->log[1].issue, f->log[0].done + 1);
+    fixture_free(f);
+}
+
+/* One request at a time: a request arriving while a walk runs waits until
+ * the walk answers; hits go back to back. */
+static void busy_waits(void **state)
+{
+    (void)state;
+    struct fixture *f = with_page(NULL, PTE_RW);
+    struct mmu_request a = {.vaddr = 0x1000, .type = MMU_ACC_READ, .cycle = 10};
+    struct mmu_request b = {.vaddr = 0x1004, .type = MMU_ACC_READ, .cycle = 11};
+    struct mmu_request c = {.vaddr = 0x1008, .type = MMU_ACC_READ, .cycle = 12};
+    struct mmu_response ra, rb, rc;
+    assert_int_equal(mmu_translate(f->m, &a, &ra), 0);
+    assert_int_equal(mmu_translate(f->m, &b, &rb), 0);
+    assert_int_equal(mmu_translate(f->m, &c, &rc), 0);
+    assert_int_equal(ra.resp_cycle, 10 + 94);
+    assert_int_equal(rb.accept_cycle, 104);
+    assert_int_equal(rb.resp_cycle, 105);
+    assert_int_equal(rc.accept_cycle, 105);
+    assert_int_equal(rc.resp_cycle, 106);
+    const struct mmu_stats *s = mmu_stats(f->m);
+    assert_int_equal(s->total_wait, (104 - 11) + (105 - 12));
+    assert_int_equal(s->total_latency, 94 + 1 + 1);
+    /* Out of order: refused, and the MMU is unchanged. */
+    struct mmu_request late = {.vaddr = 0x1000, .cycle = 11};
+    assert_int_equal(mmu_translate(f->m, &late, &ra), -1);
+    assert_non_null(strstr(mmu_error(f->m), "earlier"));
+    fixture_free(f);
+}
+
+/* Control operations take 1 cycle, or 3 when they look an address up. */
+static void control_timing(void **state)
+{
+    (void)state;
+    struct fixture *f = with_page(NULL, PTE_RW);
+    struct mmu_ctrl c = {.op = MMU_CTRL_FLUSH_ALL, .cycle = 50};
+    uint64_t done;
+    assert_int_equal(mmu_control(f->m, &c, &done), 0);
+    assert_int_equal(done, 51);
+    c = (struct mmu_ctrl){.op = MMU_CTRL_INVLPG, .value = 0x1000, .cycle = 51};
+    assert_int_equal(mmu_control(f->m, &c, &done), 0);
+    assert_int_equal(done, 54);
+    c = (struct mmu_ctrl){.op = MMU_CTRL_INVPCID, .invpcid_type = 0, .pcid = 1, .cycle = 52};
+    assert_int_equal(mmu_control(f->m, &c, &done), 0);
+    assert_int_equal(done, 57); /* waited for the INVLPG */
+    struct mmu_request r = {.vaddr = 0x1000, .type = MMU_ACC_READ, .cycle = 55};
+    struct mmu_response resp;
+    assert_int_equal(mmu_translate(f->m, &r, &resp), 0);
+    assert_int_equal(resp.accept_cycle, 57);
+    fixture_free(f);
+}
+
+/* A memory port that answers in no time is an error, not a silent 0. */
+static int zero_latency(void *ctx, struct mmu_mem_access *acc)
+{
+    (void)ctx;
+    acc->data = 0;
+    acc->accept = acc->issue;
+    acc->done = acc->issue;
+    return 0;
+}
+
+static void bad_memory_port(void **state)
+{
+    (void)state;
+    struct mmu_config c;
+    mmu_config_default(&c);
+    struct mmu_mem_port port = {.access = zero_latency};
+    char err[200];
+    struct mmu *m = mmu_create(&c, &port, err, sizeof(err));
+    assert_non_null(m);
+    struct mmu_request r = {.vaddr = 0x1000, .type = MMU_ACC_READ};
+    struct mmu_response resp;
+    assert_int_equal(mmu_translate(m, &r, &resp), -1);
+    assert_non_null(strstr(mmu_error(m), "accept < done"));
+    mmu_destroy(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(hit_stlb_walk),          cmocka_unit_test(writebacks_cost),
+        cmocka_unit_test(fault_timing),           cmocka_unit_test(stlb_latency_parameter),
+        cmocka_unit_test(memory_latency_and_stalls), cmocka_unit_test(busy_waits),
+        cmocka_unit_test(control_timing),         cmocka_unit_test(bad_memory_port),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
