@@ -40,7 +40,9 @@
 
 /* ---- parameters ----------------------------------------------------------- */
 
-#define N_ACCESSES      150000u /* per configuration */
+#define N_ACCESSES      400000u /* per configuration */
+#define HIST_LEN        24u     /* recently used pages per address space */
+#define HIST_PERCENT    60u     /* accesses that revisit a recent page */
 #define N_AS            3u
 #define N_REGIONS       6u
 #define REGION_SLOTS    16u     /* 2 MiB slots per region (32 MiB) */
@@ -463,6 +465,9 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
     uint64_t cycle = 1, prev_resp = 0;
     struct run_counts c;
     memset(&c, 0, sizeof c);
+    /* per address space, recently used pages, so that TLBs hit */
+    uint64_t hist[N_AS][HIST_LEN];
+    unsigned hist_n[N_AS] = { 0 }, hist_pos[N_AS] = { 0 };
 
     assert_int_equal(mmu_load_cr3(m, cycle, w->as[cur].pml4, w->as[cur].pcid, true), 0);
     c.cr3_loads++;
@@ -522,7 +527,11 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
         unsigned t = (unsigned)rng_below(&r, 10);
         req.type = t < 5 ? MMU_ACC_READ : t < 8 ? MMU_ACC_WRITE : MMU_ACC_FETCH;
         req.user = rng_chance(&r, 1, 2);
-        req.vaddr = pick_va(&r, w, cur);
+        bool revisit = hist_n[cur] && rng_chance(&r, HIST_PERCENT, 100);
+        if (revisit)
+            req.vaddr = hist[cur][rng_below(&r, hist_n[cur])] | rng_below(&r, PAGE_SIZE_4K);
+        else
+            req.vaddr = pick_va(&r, w, cur);
         req.cycle = cycle;
 
         struct ref_result ref;
@@ -602,6 +611,12 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
                 break;
         }
 
+        if (!revisit && ref.fault == MMU_FAULT_NONE) {
+            hist[cur][hist_pos[cur]] = req.vaddr & ~(PAGE_SIZE_4K - 1);
+            hist_pos[cur] = (hist_pos[cur] + 1) % HIST_LEN;
+            if (hist_n[cur] < HIST_LEN)
+                hist_n[cur]++;
+        }
         if ((unsigned)ref.fault < MMU_FAULT_COUNT)
             c.faults[ref.fault]++;
         c.nxe_off += !nxe;
@@ -692,9 +707,10 @@ static void test_crosscheck_tiny(void **state)
     cfg.dtlb_4k = (struct mmu_array_config){ 4, 2, MMU_REPL_RANDOM };
     cfg.dtlb_2m = (struct mmu_array_config){ 2, 2, MMU_REPL_PLRU };
     cfg.stlb = (struct mmu_array_config){ 16, 4, MMU_REPL_FIFO };
-    cfg.psc[MMU_PSC_PDE] = (struct mmu_array_config){ 4, 2, MMU_REPL_RANDOM };
+    /* paging-structure caches are fully associative: ways == entries */
+    cfg.psc[MMU_PSC_PDE] = (struct mmu_array_config){ 4, 4, MMU_REPL_RANDOM };
     cfg.psc[MMU_PSC_PDPTE] = (struct mmu_array_config){ 2, 2, MMU_REPL_FIFO };
-    cfg.psc[MMU_PSC_PML4E] = (struct mmu_array_config){ 2, 1, MMU_REPL_PLRU };
+    cfg.psc[MMU_PSC_PML4E] = (struct mmu_array_config){ 1, 1, MMU_REPL_PLRU };
     cfg.stlb_latency = 4;
     cfg.lfsr_seed = (uint16_t)(1 + g_seed % 0xfffe);
     run_config("tiny", &cfg, 1, true);
