@@ -98,9 +98,9 @@ int mmu_config_check(const struct mmu_config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "pa_bits: %u is outside 32..52", cfg->pa_bits);
         return -1;
     }
-    if (cfg->stlb_latency < 2) {
-        snprintf(err, errlen, "stlb_latency: %u cycles; an STLB hit must take at least 2 "
-                 "(the L1 lookup takes 1)", cfg->stlb_latency);
+    if (cfg->stlb_latency < 3) {
+        snprintf(err, errlen, "stlb_latency: %u cycles; an STLB hit takes at least 3 (the "
+                 "L1 lookup, then one read of each of the STLB's two sets)", cfg->stlb_latency);
         return -1;
     }
     if (cfg->stlb_latency > 1000) {

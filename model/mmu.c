@@ -202,8 +202,11 @@ int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_respo
         count_miss(m, l1, req->type, resp);
         if (o == LOOKUP_FAULT)
             fault_invalidate(m, req->vaddr, l1, true, false);
-        else
-            fill(m, l1, h.e);
+        else {
+            struct tlb_entry copy = *h.e;
+            copy.pcid = m->pcid; /* every fill is tagged with the current PCID */
+            fill(m, l1, &copy);
+        }
         goto respond;
     }
 

@@ -47,7 +47,7 @@ struct mmu_config {
     struct mmu_array_config stlb;       /* 1536 entries, 12-way, LRU; both sizes */
     struct mmu_array_config psc[3];     /* [0] PDE, [1] PDPTE, [2] PML4E cache:
                                            32, 4, 2 entries, fully associative, LRU */
-    unsigned stlb_latency;              /* accept to STLB-hit response, >= 2; default 9 */
+    unsigned stlb_latency;              /* accept to STLB-hit response, >= 3; default 9 */
     uint16_t lfsr_seed;                 /* reset value of every LFSR, non-zero; 0xACE1 */
     bool wp;                            /* CR0.WP at reset; default 1 */
     bool nxe;                           /* EFER.NXE at reset; default 1 */

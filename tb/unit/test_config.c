@@ -53,7 +53,7 @@ static void refused(void **state)
     CHECK_BAD(c.stlb.repl = MMU_REPL_PLRU, "stlb.repl: tree-PLRU needs a power-of-two");
     CHECK_BAD(c.pa_bits = 31, "pa_bits: 31 is outside 32..52");
     CHECK_BAD(c.pa_bits = 53, "pa_bits: 53");
-    CHECK_BAD(c.stlb_latency = 1, "stlb_latency: 1 cycles");
+    CHECK_BAD(c.stlb_latency = 2, "stlb_latency: 2 cycles; an STLB hit takes at least 3");
     CHECK_BAD(c.lfsr_seed = 0, "lfsr_seed");
     CHECK_BAD(c.psc[MMU_PSC_PDE].ways = 8, "psc_pde: paging-structure caches are fully associative");
     CHECK_BAD(c.itlb_2m.ways = 2000, "itlb_2m.ways: 2000 ways");
