@@ -125,6 +125,21 @@ static void invlpg_both_sizes(void **state)
     fixture_free(f);
 }
 
+/* INVLPG removes every paging-structure-cache entry of the current PCID,
+ * whatever address it names. */
+static void invlpg_empties_psc_of_pcid(void **state)
+{
+    (void)state;
+    struct fixture *f = populated(); /* current PCID 2 */
+    ctrl(f, (struct mmu_ctrl){.op = MMU_CTRL_INVLPG, .value = 0x0000010000000000ull});
+    for (unsigned c = 0; c < MMU_PSC_COUNT; c++) {
+        assert_false(mmu_psc_holds(f->m, c, VA_A, 2));
+        assert_true(mmu_psc_holds(f->m, c, VA_A, 1));
+    }
+    assert_int_equal(holdings(f, MMU_TLB_DTLB) & ~(PSC1 | PSC2), ALL & ~(PSC1 | PSC2));
+    fixture_free(f);
+}
+
 /* The point of invalidation: a changed mapping is seen only after it. */
 static void stale_until_invalidated(void **state)
 {
@@ -184,6 +199,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_operation),       cmocka_unit_test(invlpg_both_sizes),
         cmocka_unit_test(stale_until_invalidated), cmocka_unit_test(rejected_operations),
+        cmocka_unit_test(invlpg_empties_psc_of_pcid),
         cmocka_unit_test(counted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -36,6 +36,17 @@ static unsigned walk_reads(struct fixture *f, uint64_t va)
     return f->nlog;
 }
 
+/* Reads made by a walk that may also write back A bits. */
+static unsigned walk_reads_of(struct fixture *f, uint64_t va)
+{
+    struct mmu_response r = xlate(f, va, MMU_ACC_READ, false);
+    assert_int_equal(r.source, MMU_SRC_WALK);
+    unsigned n = 0;
+    for (unsigned i = 0; i < f->nlog; i++)
+        n += !f->log[i].write;
+    return n;
+}
+
 static void skips_levels(void **state)
 {
     (void)state;
@@ -74,21 +85,26 @@ static void tagged_by_pcid(void **state)
     fixture_free(f);
 }
 
-/* The PML4E cache has 2 entries, LRU: a third PML4 slot evicts the least
- * recently used. */
+/* The PML4E cache has 2 entries, LRU.  Slots 0 and 1 fill it; a walk
+ * that hits only the PML4E cache (slot 0, another PDPTE) makes slot 0 the
+ * most recent, so slot 2 evicts slot 1.  Without the hit it would evict
+ * slot 0. */
 static void replacement(void **state)
 {
     (void)state;
     struct fixture *f = fixture_new(NULL);
     const uint64_t slot[3] = {0x1000, 0x0000008000001000ull, 0x0000010000001000ull};
+    const uint64_t slot0_other_pdpte = 0x80001000;
     for (unsigned i = 0; i < 3; i++)
         map(f, slot[i], 0x100000, PAGE_SHIFT_4K, PTE_RW);
+    map(f, slot0_other_pdpte, 0x100000, PAGE_SHIFT_4K, PTE_RW);
     xlate(f, slot[0], MMU_ACC_READ, false);
     xlate(f, slot[1], MMU_ACC_READ, false);
     assert_int_equal(mmu_psc_valid_count(f->m, MMU_PSC_PML4E), 2);
-    xlate(f, slot[2], MMU_ACC_READ, false); /* evicts slot 0's PML4E */
-    assert_false(mmu_psc_holds(f->m, MMU_PSC_PML4E, slot[0], 1));
-    assert_true(mmu_psc_holds(f->m, MMU_PSC_PML4E, slot[1], 1));
+    assert_int_equal(walk_reads_of(f, slot0_other_pdpte), 3); /* PML4E hit */
+    assert_int_equal(walk_reads_of(f, slot[2]), 4);
+    assert_true(mmu_psc_holds(f->m, MMU_PSC_PML4E, slot[0], 1));
+    assert_false(mmu_psc_holds(f->m, MMU_PSC_PML4E, slot[1], 1));
     assert_true(mmu_psc_holds(f->m, MMU_PSC_PML4E, slot[2], 1));
     fixture_free(f);
 }

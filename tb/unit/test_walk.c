@@ -85,6 +85,13 @@ static void walk_2m(void **state)
     assert_int_equal(r.paddr, 0x80000010);
     assert_int_equal(r.source, MMU_SRC_L1);
     assert_int_equal(mmu_stats(f->m)->tlb[MMU_TLB_DTLB].hits[MMU_ACC_READ][MMU_SIZE_2M], 1);
+    /* 21 offset bits from a TLB hit too: from the DTLB, then the STLB. */
+    r = xlate(f, 0x40123456, MMU_ACC_READ, false);
+    assert_int_equal(r.source, MMU_SRC_L1);
+    assert_int_equal(r.paddr, 0x80123456);
+    r = xlate(f, 0x401edcba, MMU_ACC_FETCH, false);
+    assert_int_equal(r.source, MMU_SRC_STLB);
+    assert_int_equal(r.paddr, 0x801edcba);
     /* The upper half of the canonical space, 2 MiB. */
     map(f, 0xffffffffffe00000ull, 0x200000, PAGE_SHIFT_2M, PTE_A);
     r = xlate(f, 0xffffffffffe00abcull, MMU_ACC_READ, false);
