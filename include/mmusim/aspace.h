@@ -18,6 +18,10 @@
 
 #include "mmusim/phys_mem.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct aspace;
 
 /* Creates an empty address space: one zeroed PML4 frame. */
@@ -47,5 +51,9 @@ int aspace_entry_paddr(struct aspace *as, uint64_t va, unsigned level, uint64_t 
 
 /* Reason for the last failed call on as. */
 const char *aspace_error(const struct aspace *as);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

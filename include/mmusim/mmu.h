@@ -21,6 +21,10 @@
 #include "mmusim/phys_mem.h"
 #include "mmusim/pte.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- configuration ------------------------------------------------------ */
 
 enum mmu_repl {
@@ -244,5 +248,9 @@ bool mmu_psc_holds(const struct mmu *m, enum mmu_psc_id c, uint64_t vaddr, uint1
 /* Number of valid entries in a TLB (both arrays of an L1) or a PSC. */
 unsigned mmu_tlb_valid_count(const struct mmu *m, enum mmu_tlb_id t);
 unsigned mmu_psc_valid_count(const struct mmu *m, enum mmu_psc_id c);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

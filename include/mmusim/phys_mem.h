@@ -16,6 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct phys_mem;
 
 /* Creates an empty memory of 2^pa_bits bytes (32 <= pa_bits <= 52).
@@ -42,5 +46,9 @@ size_t phys_mem_frames_used(const struct phys_mem *pm);
 
 /* Reason for the last failed call on pm. */
 const char *phys_mem_error(const struct phys_mem *pm);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

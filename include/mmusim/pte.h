@@ -14,6 +14,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PTE_P    (1ull << 0)  /* present */
 #define PTE_RW   (1ull << 1)  /* writable */
 #define PTE_US   (1ull << 2)  /* user accessible */
@@ -72,5 +76,9 @@ static inline unsigned pt_level_shift(unsigned level)
 {
     return PAGE_SHIFT_4K + 9 * (level - 1);
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -1,0 +1,53 @@
+// True LRU replacement: per set, an age per way (a permutation, 0 = most recent).
+// A touch of way w ages every way younger than w and makes w the youngest;
+// the victim is the way of age NumWays-1. At reset way w has age w.
+module mmu_repl_lru #(
+  parameter int unsigned NumSets = 16,
+  parameter int unsigned NumWays = 4,
+  localparam int unsigned SetW = (NumSets > 1) ? $clog2(NumSets) : 1,
+  localparam int unsigned WayW = (NumWays > 1) ? $clog2(NumWays) : 1
+) (
+  input  logic            clk_i,
+  input  logic            rst_ni,
+  input  logic            touch_i,
+  input  logic [SetW-1:0] touch_set_i,
+  input  logic [WayW-1:0] touch_way_i,
+  input  logic [SetW-1:0] query_set_i,
+  output logic [WayW-1:0] victim_o
+);
+  localparam int unsigned RowW = NumWays * WayW;
+
+  // Ages of a set, way w in bits [w*WayW +: WayW]: SRAM-like, indexed by set.
+  logic [NumSets-1:0][RowW-1:0] age_q;
+  logic [RowW-1:0] touch_row, touched_row, query_row;
+
+  assign touch_row = age_q[touch_set_i];
+  assign query_row = age_q[query_set_i];
+
+  always_comb begin
+    logic [WayW-1:0] old_age;
+    old_age = touch_row[touch_way_i*WayW +: WayW];
+    touched_row = touch_row;
+    for (int unsigned w = 0; w < NumWays; w++) begin
+      if (touch_row[w*WayW +: WayW] < old_age) touched_row[w*WayW +: WayW] = touch_row[w*WayW +: WayW] + 1'b1;
+    end
+    touched_row[touch_way_i*WayW +: WayW] = '0;
+  end
+
+  always_comb begin
+    victim_o = '0;
+    for (int unsigned w = 0; w < NumWays; w++) begin
+      if (query_row[w*WayW +: WayW] == WayW'(NumWays - 1)) victim_o = WayW'(w);
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int unsigned s = 0; s < NumSets; s++) begin
+        for (int unsigned w = 0; w < NumWays; w++) age_q[s][w*WayW +: WayW] <= WayW'(w);
+      end
+    end else if (touch_i) begin
+      age_q[touch_set_i] <= touched_row;
+    end
+  end
+endmodule

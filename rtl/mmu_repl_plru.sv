@@ -1,0 +1,53 @@
+// Tree pseudo-LRU (NumWays a power of two): per set, nodes 1..NumWays-1 of a heap-numbered
+// tree. A touch of way w sets, on the path from leaf NumWays+w to the root, each parent's bit
+// to 1 if it came from the left (even) child, 0 if from the right. The victim follows
+// n = 2n + bit(n) from the root. Reset: all bits 0.
+module mmu_repl_plru #(
+  parameter int unsigned NumSets = 16,
+  parameter int unsigned NumWays = 4,
+  localparam int unsigned SetW = (NumSets > 1) ? $clog2(NumSets) : 1,
+  localparam int unsigned WayW = (NumWays > 1) ? $clog2(NumWays) : 1
+) (
+  input  logic            clk_i,
+  input  logic            rst_ni,
+  input  logic            touch_i,
+  input  logic [SetW-1:0] touch_set_i,
+  input  logic [WayW-1:0] touch_way_i,
+  input  logic [SetW-1:0] query_set_i,
+  output logic [WayW-1:0] victim_o
+);
+  logic [NumSets-1:0][NumWays-1:0] tree_q;  // bit 0 of each set unused
+  logic [NumWays-1:0] touch_tree, touched_tree, query_tree;
+
+  assign touch_tree = tree_q[touch_set_i];
+  assign query_tree = tree_q[query_set_i];
+
+  always_comb begin
+    int unsigned n;
+    touched_tree = touch_tree;
+    n = NumWays + int'(touch_way_i);
+    for (int unsigned l = 0; l < WayW; l++) begin
+      if (n > 1) begin
+        touched_tree[n / 2] = (n % 2 == 0);
+        n = n / 2;
+      end
+    end
+  end
+
+  always_comb begin
+    int unsigned n;
+    n = 1;
+    for (int unsigned l = 0; l < WayW; l++) begin
+      if (n < NumWays) n = 2 * n + int'(query_tree[n]);
+    end
+    victim_o = (NumWays > 1) ? WayW'(n - NumWays) : '0;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      tree_q <= '0;
+    end else if (touch_i) begin
+      tree_q[touch_set_i] <= touched_tree;
+    end
+  end
+endmodule

@@ -1,0 +1,222 @@
+// One TLB array: NumSets x NumWays entries of one or both page sizes (docs/ARCHITECTURE.md,
+// section 4). Tags, frames and rights live in a memory with one row per set; the valid, PCID and
+// global bits of every entry are flip-flops, so that a PCID or global invalidation clears them in
+// one cycle. RegRead = 0 reads the row combinationally (the L1 arrays); RegRead = 1 reads it one
+// cycle after the lookup is presented (the STLB, an SRAM with a registered read).
+//
+// An entry matches a lookup of (vpn, is2m, pcid) when it is valid, has that vpn and size, and is
+// global or has that PCID; the lowest matching way is the hit. A fill goes to the lowest way its
+// own lookup matched (fill_match_i), else the lowest invalid way, else the replacement victim.
+module mmu_tlb #(
+  parameter int unsigned NumEntries = 64,
+  parameter int unsigned NumWays = 4,
+  parameter int unsigned Repl = 0,
+  parameter int unsigned PaBits = 46,
+  parameter bit          RegRead = 1'b0,
+  parameter logic [15:0] LfsrSeed = 16'hACE1,
+  localparam bit          Enabled = (NumEntries != 0),
+  localparam int unsigned Ways = Enabled ? NumWays : 1,
+  localparam int unsigned NumSets = Enabled ? NumEntries / NumWays : 1,
+  localparam int unsigned SetW = (NumSets > 1) ? $clog2(NumSets) : 1,
+  localparam int unsigned WayW = (Ways > 1) ? $clog2(Ways) : 1,
+  localparam int unsigned PfnW = PaBits - 12
+) (
+  input  logic            clk_i,
+  input  logic            rst_ni,
+  // Lookup: the set of vpn is vpn[SetW-1:0]. Results are valid the same cycle (RegRead = 0) or
+  // the next (RegRead = 1).
+  input  logic [35:0]     lk_vpn_i,
+  input  logic            lk_is2m_i,
+  input  logic [11:0]     lk_pcid_i,
+  output logic [Ways-1:0] lk_match_o,
+  output logic [Ways-1:0] lk_global_o,
+  output logic            lk_hit_o,
+  output logic [WayW-1:0] lk_way_o,
+  output logic [PfnW-1:0] lk_pfn_o,
+  output logic            lk_rw_o,
+  output logic            lk_us_o,
+  output logic            lk_nx_o,
+  output logic            lk_dirty_o,
+  output logic            lk_glb_o,
+  // Touch a used hit.
+  input  logic            touch_i,
+  input  logic [35:0]     touch_vpn_i,
+  input  logic [WayW-1:0] touch_way_i,
+  // Fill an entry, tagged with fill_pcid_i.
+  input  logic            fill_i,
+  input  logic [Ways-1:0] fill_match_i,
+  input  logic [35:0]     fill_vpn_i,
+  input  logic            fill_is2m_i,
+  input  logic [11:0]     fill_pcid_i,
+  input  logic            fill_global_i,
+  input  logic [PfnW-1:0] fill_pfn_i,
+  input  logic            fill_rw_i,
+  input  logic            fill_us_i,
+  input  logic            fill_nx_i,
+  input  logic            fill_dirty_i,
+  output logic            fill_evict_o,
+  // Clear the masked ways of the set of clr_vpn_i, and of clr2_vpn_i (two sets at once: an
+  // STLB fault clears what both of its probes matched).
+  input  logic            clr_i,
+  input  logic [35:0]     clr_vpn_i,
+  input  logic [Ways-1:0] clr_mask_i,
+  input  logic            clr2_i,
+  input  logic [35:0]     clr2_vpn_i,
+  input  logic [Ways-1:0] clr2_mask_i,
+  // Clear every entry selected: non-global entries (of inv_pcid_i if inv_by_pcid_i), and global
+  // entries unless inv_keep_global_i.
+  input  logic            inv_i,
+  input  logic            inv_by_pcid_i,
+  input  logic [11:0]     inv_pcid_i,
+  input  logic            inv_keep_global_i
+);
+  // Row layout, per way: {vpn[35:0], is2m, pfn, rw, us, nx, dirty}.
+  localparam int unsigned EntW = 36 + 1 + PfnW + 4;
+  localparam int unsigned RowW = Ways * EntW;
+
+  logic [RowW-1:0] row_mem [NumSets];
+  // Packed, so that a sweep can clear any of them in one cycle.
+  logic [NumSets-1:0][Ways-1:0] valid_q, glb_q;
+  logic [11:0]     pcid_q  [NumSets][Ways];
+
+  logic [SetW-1:0] lk_set, cmp_set, touch_set, fill_set, clr_set, clr2_set;
+  // The set of an entry is vpn mod NumSets; a single set is set 0.
+  function automatic logic [SetW-1:0] set_of(logic [35:0] vpn);
+    return (NumSets > 1) ? vpn[SetW-1:0] : '0;
+  endfunction
+  assign lk_set    = set_of(lk_vpn_i);
+  assign touch_set = set_of(touch_vpn_i);
+  assign fill_set  = set_of(fill_vpn_i);
+  assign clr_set   = set_of(clr_vpn_i);
+  assign clr2_set  = set_of(clr2_vpn_i);
+
+  // ---- lookup --------------------------------------------------------------------------------
+  logic [RowW-1:0] row;
+  logic [35:0]     cmp_vpn;
+  logic            cmp_is2m;
+  logic [11:0]     cmp_pcid;
+
+  if (RegRead) begin : g_regread
+    logic [RowW-1:0] row_q;
+    logic [35:0]     vpn_q;
+    logic            is2m_q;
+    logic [11:0]     pcid_lk_q;
+    always_ff @(posedge clk_i) begin
+      row_q     <= row_mem[lk_set];
+      vpn_q     <= lk_vpn_i;
+      is2m_q    <= lk_is2m_i;
+      pcid_lk_q <= lk_pcid_i;
+    end
+    assign row      = row_q;
+    assign cmp_vpn  = vpn_q;
+    assign cmp_is2m = is2m_q;
+    assign cmp_pcid = pcid_lk_q;
+  end else begin : g_asyncread
+    assign row      = row_mem[lk_set];
+    assign cmp_vpn  = lk_vpn_i;
+    assign cmp_is2m = lk_is2m_i;
+    assign cmp_pcid = lk_pcid_i;
+  end
+  assign cmp_set = set_of(cmp_vpn);
+
+  always_comb begin
+    lk_match_o = '0;
+    lk_global_o = glb_q[cmp_set];
+    lk_hit_o = 1'b0;
+    lk_way_o = '0;
+    for (int unsigned w = 0; w < Ways; w++) begin
+      logic [EntW-1:0] e;
+      e = row[w*EntW +: EntW];
+      lk_match_o[w] = Enabled && valid_q[cmp_set][w] && e[EntW-1 -: 36] == cmp_vpn &&
+                      e[EntW-37] == cmp_is2m && (glb_q[cmp_set][w] || pcid_q[cmp_set][w] == cmp_pcid);
+    end
+    for (int w = int'(Ways) - 1; w >= 0; w--) begin
+      if (lk_match_o[w]) begin
+        lk_hit_o = 1'b1;
+        lk_way_o = WayW'(w);
+      end
+    end
+  end
+
+  logic [EntW-1:0] hit_e;
+  assign hit_e      = row[lk_way_o*EntW +: EntW];
+  assign lk_pfn_o   = hit_e[4 +: PfnW];
+  assign lk_rw_o    = hit_e[3];
+  assign lk_us_o    = hit_e[2];
+  assign lk_nx_o    = hit_e[1];
+  assign lk_dirty_o = hit_e[0];
+  assign lk_glb_o   = glb_q[cmp_set][lk_way_o];
+
+  // Only the set bits of these addresses matter; the tag of a hit is the lookup's own.
+  logic unused_bits;
+  assign unused_bits = ^{touch_vpn_i[35:SetW], clr_vpn_i[35:SetW], clr2_vpn_i[35:SetW],
+                        hit_e[EntW-1:4+PfnW]};
+
+  // ---- fill way --------------------------------------------------------------------------------
+  logic [WayW-1:0] victim, fill_way;
+  logic            fill_has_match, fill_has_invalid;
+  logic [WayW-1:0] match_way, invalid_way;
+
+  always_comb begin
+    fill_has_match = 1'b0;
+    fill_has_invalid = 1'b0;
+    match_way = '0;
+    invalid_way = '0;
+    for (int w = int'(Ways) - 1; w >= 0; w--) begin
+      if (fill_match_i[w]) begin
+        fill_has_match = 1'b1;
+        match_way = WayW'(w);
+      end
+      if (!valid_q[fill_set][w]) begin
+        fill_has_invalid = 1'b1;
+        invalid_way = WayW'(w);
+      end
+    end
+    fill_way = fill_has_match ? match_way : fill_has_invalid ? invalid_way : victim;
+  end
+  assign fill_evict_o = fill_i && Enabled && !fill_has_match && !fill_has_invalid;
+
+  mmu_repl #(.NumSets(NumSets), .NumWays(Ways), .Policy(Repl), .LfsrSeed(LfsrSeed)) u_repl (
+    .clk_i,
+    .rst_ni,
+    .touch_i    ((touch_i || fill_i) && Enabled),
+    .touch_set_i(fill_i ? fill_set : touch_set),
+    .touch_way_i(fill_i ? fill_way : touch_way_i),
+    .take_i     (fill_evict_o),
+    .query_set_i(fill_set),
+    .victim_o   (victim)
+  );
+
+  // ---- state updates: fills, clears, invalidations (at most one a cycle) -----------------------
+  logic [EntW-1:0] fill_e;
+  assign fill_e = {fill_vpn_i, fill_is2m_i, fill_pfn_i, fill_rw_i, fill_us_i, fill_nx_i,
+                   fill_dirty_i};
+
+  always_ff @(posedge clk_i) begin
+    if (fill_i && Enabled) row_mem[fill_set][fill_way*EntW +: EntW] <= fill_e;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      valid_q <= '0;
+    end else if (fill_i && Enabled) begin
+      valid_q[fill_set][fill_way] <= 1'b1;
+      pcid_q[fill_set][fill_way]  <= fill_pcid_i;
+      glb_q[fill_set][fill_way]   <= fill_global_i;
+    end else if (clr_i || clr2_i) begin
+      if (clr_i && clr2_i && clr_set == clr2_set) begin
+        valid_q[clr_set] <= valid_q[clr_set] & ~clr_mask_i & ~clr2_mask_i;
+      end else begin
+        if (clr_i)  valid_q[clr_set]  <= valid_q[clr_set] & ~clr_mask_i;
+        if (clr2_i) valid_q[clr2_set] <= valid_q[clr2_set] & ~clr2_mask_i;
+      end
+    end else if (inv_i) begin
+      for (int unsigned s = 0; s < NumSets; s++) begin
+        for (int unsigned w = 0; w < Ways; w++) begin
+          if (glb_q[s][w] ? !inv_keep_global_i : (!inv_by_pcid_i || pcid_q[s][w] == inv_pcid_i))
+            valid_q[s][w] <= 1'b0;
+        end
+      end
+    end
+  end
+endmodule

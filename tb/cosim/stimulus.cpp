@@ -1,0 +1,572 @@
+// Stimulus sources; see stimulus.h.
+#include "stimulus.h"
+
+#include <zlib.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <stdexcept>
+#include <unordered_map>
+
+World::~World() {
+  for (struct aspace *a : as) aspace_destroy(a);
+  phys_mem_destroy(pm);
+}
+
+namespace {
+
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : s_(seed) {}
+  uint64_t next() {
+    uint64_t z = (s_ += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  unsigned below(unsigned n) { return unsigned(next() % n); }
+  bool percent(unsigned p) { return below(100) < p; }
+
+ private:
+  uint64_t s_;
+};
+
+void check(int rc, struct aspace *as) {
+  if (rc) throw std::runtime_error(std::string("stimulus: ") + aspace_error(as));
+}
+
+StimItem request(uint64_t va, enum mmu_access type, bool user, unsigned gap = 0) {
+  StimItem it;
+  it.req.vaddr = va;
+  it.req.type = type;
+  it.req.user = user;
+  it.gap = gap;
+  return it;
+}
+
+StimItem control(const struct mmu_ctrl &c, unsigned gap = 0) {
+  StimItem it;
+  it.is_ctrl = true;
+  it.ctrl = c;
+  it.gap = gap;
+  return it;
+}
+
+StimItem load_cr3(struct aspace *as, uint16_t pcid, bool noflush) {
+  struct mmu_ctrl c{};
+  c.op = MMU_CTRL_LOAD_CR3;
+  c.value = aspace_pml4(as) | pcid | (uint64_t(noflush) << 63);
+  return control(c);
+}
+
+// ---- constrained random -----------------------------------------------------------------------
+
+// Every address space has the same regions (user regions at different physical pages, kernel
+// regions shared and global); about one page in ten is left unmapped.
+struct Region {
+  uint64_t base;
+  unsigned pages;
+  unsigned shift;
+  bool user, code, kernel;
+};
+
+const Region kRegions[] = {
+    {0x0000000000400000ull, 256, PAGE_SHIFT_4K, true, true, false},    // code
+    {0x0000000010000000ull, 1024, PAGE_SHIFT_4K, true, false, false},  // heap
+    {0x0000000040000000ull, 32, PAGE_SHIFT_2M, true, false, false},    // big pages
+    {0x00007ffff0000000ull, 64, PAGE_SHIFT_4K, true, false, false},    // stack
+    {0xffffffff80000000ull, 8, PAGE_SHIFT_2M, false, true, true},      // kernel text
+    {0xffff888000000000ull, 128, PAGE_SHIFT_4K, false, false, true},   // kernel data
+};
+constexpr unsigned kNumRegions = sizeof(kRegions) / sizeof(kRegions[0]);
+constexpr unsigned kNumAs = 4;
+
+class RandomStim : public Stimulus {
+ public:
+  RandomStim(World &w, uint64_t seed, uint64_t count) : w_(w), rng_(seed), left_(count) {
+    char err[256];
+    for (unsigned a = 0; a < kNumAs; a++) {
+      struct aspace *as = aspace_create(w.pm, err, sizeof err);
+      if (!as) throw std::runtime_error(err);
+      w.as.push_back(as);
+    }
+    for (unsigned r = 0; r < kNumRegions; r++) {
+      const Region &g = kRegions[r];
+      for (unsigned p = 0; p < g.pages; p++) {
+        if (rng_.percent(10)) continue;  // a hole
+        uint64_t va = g.base + (uint64_t(p) << g.shift);
+        uint64_t flags = random_flags(g);
+        uint64_t shared_pa = new_pa(g.shift);
+        for (unsigned a = 0; a < kNumAs; a++)
+          check(aspace_map(w.as[a], va, g.kernel ? shared_pa : new_pa(g.shift), g.shift, flags),
+                w.as[a]);
+      }
+    }
+    for (unsigned a = 0; a < kNumAs; a++) move_hot(a);
+    queue_.push_back(load_cr3(w.as[0], pcid_of(0), false));
+  }
+
+  std::string describe() const override { return "random"; }
+
+  bool next(StimItem &it) override {
+    if (!queue_.empty()) {
+      it = std::move(queue_.front());
+      queue_.pop_front();
+      return true;
+    }
+    if (left_ == 0) return false;
+    left_--;
+    items_++;
+    if (!restores_.empty() && restores_.front().first <= items_) {
+      it = access();
+      it.os.push_back(restores_.front().second);
+      restores_.pop_front();
+      it.gap = random_gap();
+      return true;
+    }
+    if (++since_move_ % 3000 == 0) move_hot(cur_);
+    unsigned p = rng_.below(1000);
+    if (p < 12) {
+      it = os_change();
+    } else if (p < 20) {
+      it = control_op();
+    } else {
+      it = access();
+    }
+    it.gap = random_gap();
+    return true;
+  }
+
+ private:
+  static uint16_t pcid_of(unsigned a) { return uint16_t(a + 1); }
+
+  uint64_t new_pa(unsigned shift) {
+    uint64_t size = 1ull << shift;
+    next_pa_ = (next_pa_ + size - 1) & ~(size - 1);
+    uint64_t pa = next_pa_;
+    next_pa_ += size;
+    return pa;
+  }
+
+  uint64_t random_flags(const Region &g) {
+    uint64_t f = 0;
+    if (g.code ? rng_.percent(10) : rng_.percent(85)) f |= PTE_RW;
+    if (g.user ? rng_.percent(95) : rng_.percent(3)) f |= PTE_US;
+    if (g.code ? rng_.percent(5) : rng_.percent(90)) f |= PTE_NX;
+    if (g.kernel && rng_.percent(90)) f |= PTE_G;
+    if (rng_.percent(30)) f |= PTE_A;
+    if (rng_.percent(20)) f |= PTE_D;
+    return f;
+  }
+
+  unsigned random_gap() {
+    unsigned r = rng_.below(100);
+    if (r < 55) return 0;
+    if (r < 85) return rng_.below(4);
+    return rng_.below(40);
+  }
+
+  void move_hot(unsigned a) {
+    hot_region_[a] = rng_.below(kNumRegions);
+    const Region &g = kRegions[hot_region_[a]];
+    hot_window_[a] = 1 + rng_.below(g.pages < 48 ? g.pages : 48);
+    hot_base_[a] = rng_.below(g.pages - hot_window_[a] + 1);
+  }
+
+  uint64_t page_va(unsigned r, unsigned page) const {
+    return kRegions[r].base + (uint64_t(page) << kRegions[r].shift);
+  }
+
+  StimItem access() {
+    unsigned r = rng_.below(100);
+    uint64_t va;
+    unsigned region;
+    if (r < 75) {
+      region = hot_region_[cur_];
+      va = page_va(region, hot_base_[cur_] + rng_.below(hot_window_[cur_]));
+    } else if (r < 93) {
+      region = rng_.below(kNumRegions);
+      va = page_va(region, rng_.below(kRegions[region].pages));
+    } else if (r < 98) {
+      region = 1;
+      va = rng_.next() & 0x00007ffffffff000ull;  // mostly unmapped
+    } else {
+      region = 1;
+      va = (rng_.next() & 0x0000fffffffff000ull) | (rng_.percent(50) ? 0x8000000000000000ull : 0);
+      va ^= 0x0000800000000000ull;  // make it non-canonical
+    }
+    const Region &g = kRegions[region];
+    va += rng_.next() & ((1ull << g.shift) - 1) & ~7ull;
+    enum mmu_access type;
+    unsigned t = rng_.below(100);
+    if (g.code)
+      type = t < 80 ? MMU_ACC_FETCH : MMU_ACC_READ;
+    else
+      type = t < 60 ? MMU_ACC_READ : t < 95 ? MMU_ACC_WRITE : MMU_ACC_FETCH;
+    bool user = g.kernel ? rng_.percent(10) : rng_.percent(95);
+    return request(va, type, user);
+  }
+
+  // A page-table change by the "OS", usually followed by the invalidation it calls for.
+  StimItem os_change() {
+    unsigned a = rng_.below(kNumAs);
+    unsigned region = rng_.below(kNumRegions);
+    const Region &g = kRegions[region];
+    uint64_t va = page_va(region, rng_.below(g.pages));
+    struct aspace *as = w_.as[a];
+    unsigned kind = rng_.below(100);
+    uint64_t flags = random_flags(g);
+    uint64_t pa = new_pa(g.shift);
+    unsigned shift = g.shift;
+    StimItem it = access();
+    if (kind < 35) {  // map or remap
+      // May be refused (a table above holds a reserved bit the OS put there): then no change.
+      it.os.push_back([as, va, pa, shift, flags] { (void)aspace_map(as, va, pa, shift, flags); });
+    } else if (kind < 55) {  // protect, if mapped
+      it.os.push_back([as, va, shift, flags] { (void)aspace_protect(as, va, shift, flags); });
+    } else if (kind < 70) {  // unmap, if mapped
+      it.os.push_back([as, va, shift] { (void)aspace_unmap(as, va, shift); });
+    } else if (kind < 85) {  // page aging: clear A (and D) in the leaf
+      unsigned level = shift == PAGE_SHIFT_4K ? 1 : 2;
+      struct phys_mem *pm = w_.pm;
+      it.os.push_back([as, pm, va, level] {
+        uint64_t epa, e;
+        if (aspace_entry_paddr(as, va, level, &epa) == 0 && phys_mem_read64(pm, epa, &e) == 0)
+          phys_mem_write64(pm, epa, e & ~(PTE_A | PTE_D));
+      });
+    } else {  // an upper-level entry loses R/W or U/S, or gets a reserved bit, for a while
+      unsigned level = 2 + rng_.below(shift == PAGE_SHIFT_4K ? 3 : 2);
+      uint64_t bits = rng_.percent(40) ? PTE_RW : rng_.percent(50) ? PTE_US : (1ull << 50);
+      struct phys_mem *pm = w_.pm;
+      auto flip = [as, pm, va, level, bits](bool on) {
+        return [=] {
+          uint64_t epa, e;
+          if (aspace_entry_paddr(as, va, level, &epa) == 0 && phys_mem_read64(pm, epa, &e) == 0 &&
+              (e & PTE_P))
+            phys_mem_write64(pm, epa, on ? (e | bits) : (e & ~bits));
+        };
+      };
+      bool reserved = bits == (1ull << 50);
+      it.os.push_back(flip(reserved));
+      // Put back later, without an invalidation: entries cached meanwhile may be stale.
+      restores_.push_back({items_ + 50 + rng_.below(500), flip(!reserved)});
+    }
+    // The invalidation the change calls for, most of the time.
+    unsigned inv = rng_.below(100);
+    struct mmu_ctrl c{};
+    if (inv < 45 && a == cur_) {
+      c.op = MMU_CTRL_INVLPG;
+      c.value = va;
+      queue_.push_front(control(c));
+    } else if (inv < 70) {
+      c.op = MMU_CTRL_INVPCID;
+      c.invpcid_type = 0;
+      c.pcid = pcid_of(a);
+      c.value = va;
+      queue_.push_front(control(c));
+    } else if (inv < 80) {
+      c.op = MMU_CTRL_INVPCID;
+      c.invpcid_type = 1;
+      c.pcid = pcid_of(a);
+      queue_.push_front(control(c));
+    }  // else: left stale
+    // The change is made before `it` (an access); the invalidation follows it, so the access
+    // may see a stale entry.
+    return it;
+  }
+
+  StimItem control_op() {
+    struct mmu_ctrl c{};
+    unsigned k = rng_.below(100);
+    if (k < 50) {
+      cur_ = rng_.below(kNumAs);
+      return load_cr3(w_.as[cur_], pcid_of(cur_), rng_.percent(85));
+    }
+    if (k < 60) {
+      c.op = MMU_CTRL_INVLPG;
+      c.value = access().req.vaddr;
+    } else if (k < 85) {
+      c.op = MMU_CTRL_INVPCID;
+      c.invpcid_type = 1 + rng_.below(3);
+      c.pcid = uint16_t(rng_.below(kNumAs + 1));
+    } else if (k < 90) {
+      c.op = MMU_CTRL_FLUSH_ALL;
+    } else {
+      c.op = MMU_CTRL_SET_MODE;
+      c.wp = rng_.percent(80);
+      c.nxe = rng_.percent(90);
+    }
+    return control(c);
+  }
+
+  World &w_;
+  Rng rng_;
+  uint64_t left_;
+  uint64_t next_pa_ = 0x100000;
+  std::deque<StimItem> queue_;
+  std::deque<std::pair<uint64_t, std::function<void()>>> restores_;  // (due item, change)
+  uint64_t items_ = 0;
+  unsigned cur_ = 0;
+  uint64_t since_move_ = 0;
+  unsigned hot_region_[kNumAs] = {}, hot_base_[kNumAs] = {}, hot_window_[kNumAs] = {};
+};
+
+// ---- directed scenarios -------------------------------------------------------------------------
+
+class DirectedStim : public Stimulus {
+ public:
+  explicit DirectedStim(World &w) {
+    char err[256];
+    for (unsigned a = 0; a < 2; a++) {
+      struct aspace *as = aspace_create(w.pm, err, sizeof err);
+      if (!as) throw std::runtime_error(err);
+      w.as.push_back(as);
+    }
+    struct aspace *as = w.as[0], *as2 = w.as[1];
+    struct phys_mem *pm = w.pm;
+    auto map = [](struct aspace *s, uint64_t va, uint64_t pa, unsigned shift, uint64_t f) {
+      return [=] { check(aspace_map(s, va, pa, shift, f), s); };
+    };
+    auto poke = [pm](struct aspace *s, uint64_t va, unsigned level, uint64_t set, uint64_t clear) {
+      return [=] {
+        uint64_t epa, e;
+        check(aspace_entry_paddr(s, va, level, &epa), s);
+        phys_mem_read64(pm, epa, &e);
+        phys_mem_write64(pm, epa, (e | set) & ~clear);
+      };
+    };
+    auto expect = [this](StimItem it, enum mmu_fault f, uint64_t pa, const char *what) {
+      it.expect = true;
+      it.expect_fault = f;
+      it.expect_paddr = pa;
+      it.what = what;
+      items_.push_back(std::move(it));
+    };
+    auto ctrl = [this](enum mmu_ctrl_op op, uint64_t value, unsigned type = 0, uint16_t pcid = 0) {
+      struct mmu_ctrl c{};
+      c.op = op;
+      c.value = value;
+      c.invpcid_type = type;
+      c.pcid = pcid;
+      items_.push_back(control(c));
+    };
+    const enum mmu_access R = MMU_ACC_READ, W = MMU_ACC_WRITE, X = MMU_ACC_FETCH;
+    const enum mmu_fault OK = MMU_FAULT_NONE;
+
+    items_.push_back(load_cr3(as, 1, false));
+    // The design notes' example, then an L1 hit, then the dirty re-walk.
+    StimItem it = request(0x2150, R, true);
+    it.os.push_back(map(as, 0x2000, 0x109000, PAGE_SHIFT_4K, PTE_RW | PTE_US));
+    expect(it, OK, 0x109150, "design notes: 0x2150 -> 0x109150");
+    expect(request(0x2158, R, true), OK, 0x109158, "L1 hit");
+    expect(request(0x2160, W, true), OK, 0x109160, "dirty re-walk");
+    expect(request(0x2168, W, true), OK, 0x109168, "dirty hit");
+    // Paging-structure caches: same PT, same PD, same PDPT, another PML4 slot.
+    it = request(0x5008, R, false);
+    it.os.push_back(map(as, 0x5000, 0x205000, PAGE_SHIFT_4K, PTE_RW));
+    it.os.push_back(map(as, 0x400000, 0x206000, PAGE_SHIFT_4K, PTE_RW));
+    it.os.push_back(map(as, 0x80000000, 0x207000, PAGE_SHIFT_4K, PTE_RW));
+    it.os.push_back(map(as, 0x0000010000000000ull, 0x208000, PAGE_SHIFT_4K, PTE_RW));
+    expect(it, OK, 0x205008, "PDE-cache hit");
+    expect(request(0x400010, R, false), OK, 0x206010, "PDPTE-cache hit");
+    expect(request(0x80000018, R, false), OK, 0x207018, "PML4E-cache hit");
+    expect(request(0x0000010000000020ull, R, false), OK, 0x208020, "no cache hit");
+    // 2 MiB pages, from the walk, the DTLB and the STLB.
+    it = request(0x40123456, R, false);
+    it.os.push_back(map(as, 0x40000000, 0x80000000, PAGE_SHIFT_2M, PTE_RW));
+    expect(it, OK, 0x80123456, "2 MiB walk");
+    expect(request(0x401fff00, R, false), OK, 0x801fff00, "2 MiB DTLB hit");
+    expect(request(0x40000040, X, false), OK, 0x80000040, "2 MiB STLB hit");
+    // Every fault.
+    expect(request(0x0000008000000000ull, R, false), MMU_FAULT_NOT_PRESENT, 0, "no PML4E");
+    expect(request(0x0000000100000000ull, R, false), MMU_FAULT_NOT_PRESENT, 0, "no PDPTE");
+    expect(request(0x0000000000800000ull, W, true), MMU_FAULT_NOT_PRESENT, 0, "no PDE");
+    expect(request(0x3000, X, true), MMU_FAULT_NOT_PRESENT, 0, "no PTE");
+    it = request(0x6000, W, true);
+    it.os.push_back(map(as, 0x6000, 0x306000, PAGE_SHIFT_4K, PTE_US));
+    expect(it, MMU_FAULT_WRITE, 0, "write to read-only");
+    it = request(0x7000, R, true);
+    it.os.push_back(map(as, 0x7000, 0x307000, PAGE_SHIFT_4K, PTE_RW));
+    expect(it, MMU_FAULT_USER, 0, "user access to supervisor page");
+    it = request(0x8000, X, false);
+    it.os.push_back(map(as, 0x8000, 0x308000, PAGE_SHIFT_4K, PTE_RW | PTE_NX));
+    expect(it, MMU_FAULT_NX, 0, "fetch from NX page");
+    it = request(0x9000, R, false);
+    it.os.push_back(map(as, 0x9000, 0x309000, PAGE_SHIFT_4K, PTE_RW));
+    it.os.push_back(poke(as, 0x9000, 1, 1ull << 47, 0));
+    expect(it, MMU_FAULT_RESERVED, 0, "reserved address bit");
+    it = request(0x0000018000000000ull, R, false);
+    it.os.push_back(map(as, 0x0000018000000000ull, 0x30a000, PAGE_SHIFT_4K, PTE_RW));
+    it.os.push_back(poke(as, 0x0000018000000000ull, 4, PTE_PS, 0));
+    expect(it, MMU_FAULT_RESERVED, 0, "PS in a PML4E");
+    expect(request(0x0000800000000000ull, R, false), MMU_FAULT_NON_CANONICAL, 0, "non-canonical");
+    // Faults from TLB hits: an entry cached read-only, then written.
+    expect(request(0x6000, R, true), OK, 0x306000, "read-only page, cached");
+    expect(request(0x6008, W, true), MMU_FAULT_WRITE, 0, "write fault from the DTLB");
+    expect(request(0x6008, W, true), MMU_FAULT_WRITE, 0, "write fault from the STLB");
+    // Stale entries and every invalidation: remap, see the old page, invalidate, see the new.
+    it = request(0x2000, R, true);
+    it.os.push_back(map(as, 0x2000, 0x10a000, PAGE_SHIFT_4K, PTE_RW | PTE_US));
+    expect(it, OK, 0x109000, "stale after remap");
+    ctrl(MMU_CTRL_INVLPG, 0x2000);
+    expect(request(0x2000, R, true), OK, 0x10a000, "after INVLPG");
+    it = request(0x2000, R, true);
+    it.os.push_back(map(as, 0x2000, 0x10b000, PAGE_SHIFT_4K, PTE_RW | PTE_US));
+    expect(it, OK, 0x10a000, "stale again");
+    ctrl(MMU_CTRL_INVPCID, 0x2000, 0, 1);
+    expect(request(0x2000, R, true), OK, 0x10b000, "after INVPCID 0");
+    // Global pages survive CR3 loads and INVPCID 1 and 3, not INVPCID 2.
+    it = request(0xffffffff80001000ull, R, false);
+    it.os.push_back(map(as, 0xffffffff80000000ull, 0x400000, PAGE_SHIFT_2M, PTE_RW | PTE_G));
+    it.os.push_back(map(as2, 0xffffffff80000000ull, 0x400000, PAGE_SHIFT_2M, PTE_RW | PTE_G));
+    it.os.push_back(map(as2, 0x2000, 0x50a000, PAGE_SHIFT_4K, PTE_RW | PTE_US));
+    expect(it, OK, 0x401000, "global page");
+    items_.push_back(load_cr3(as2, 2, true));
+    expect(request(0xffffffff80001008ull, R, false), OK, 0x401008, "global, other PCID");
+    expect(request(0x2000, R, true), OK, 0x50a000, "same VA, other address space");
+    items_.push_back(load_cr3(as, 1, true));
+    expect(request(0x2000, R, true), OK, 0x10b000, "back, no flush: still cached");
+    ctrl(MMU_CTRL_INVPCID, 0, 1, 1);
+    ctrl(MMU_CTRL_INVPCID, 0, 3);
+    expect(request(0xffffffff80001010ull, R, false), OK, 0x401010, "global kept");
+    ctrl(MMU_CTRL_INVPCID, 0, 2);
+    items_.push_back(load_cr3(as, 1, false));
+    ctrl(MMU_CTRL_FLUSH_ALL, 0);
+    // WP and NXE.
+    {
+      struct mmu_ctrl c{};
+      c.op = MMU_CTRL_SET_MODE;
+      c.wp = false;
+      c.nxe = true;
+      items_.push_back(control(c));
+    }
+    expect(request(0x6010, W, false), OK, 0x306010, "supervisor write, WP = 0");
+    {
+      struct mmu_ctrl c{};
+      c.op = MMU_CTRL_SET_MODE;
+      c.wp = true;
+      c.nxe = false;
+      items_.push_back(control(c));
+    }
+    ctrl(MMU_CTRL_FLUSH_ALL, 0);
+    expect(request(0x8000, R, false), MMU_FAULT_RESERVED, 0, "NX bit reserved with NXE = 0");
+    {
+      struct mmu_ctrl c{};
+      c.op = MMU_CTRL_SET_MODE;
+      c.wp = true;
+      c.nxe = true;
+      items_.push_back(control(c));
+    }
+    // Back-to-back hits and a request waiting behind a walk.
+    for (unsigned i = 0; i < 8; i++) items_.push_back(request(0x2000 + 8 * i, R, true));
+    items_.push_back(request(0x5000, R, false));
+  }
+
+  std::string describe() const override { return "directed"; }
+
+  bool next(StimItem &it) override {
+    if (pos_ >= items_.size()) return false;
+    it = items_[pos_++];
+    return true;
+  }
+
+ private:
+  std::vector<StimItem> items_;
+  size_t pos_ = 0;
+};
+
+// ---- valgrind lackey traces -------------------------------------------------------------------
+
+class TraceStim : public Stimulus {
+ public:
+  TraceStim(World &w, const std::string &path, uint64_t count) : path_(path), left_(count) {
+    char err[256];
+    struct aspace *as = aspace_create(w.pm, err, sizeof err);
+    if (!as) throw std::runtime_error(err);
+    w.as.push_back(as);
+    as_ = as;
+    f_ = gzopen(path.c_str(), "rb");
+    if (!f_) throw std::runtime_error("trace " + path + ": cannot open");
+    pending_.push_back(load_cr3(as, 1, false));
+  }
+  ~TraceStim() override {
+    if (f_) gzclose(f_);
+  }
+  std::string describe() const override { return "trace:" + path_; }
+
+  bool next(StimItem &it) override {
+    while (pending_.empty()) {
+      if (left_ == 0 || !read_line()) return false;
+    }
+    it = std::move(pending_.front());
+    pending_.pop_front();
+    return true;
+  }
+
+ private:
+  // Parses one line: "I  0400d7d4,8", " L 7ff000f10,8", " S ...", " M ..." (load then store).
+  bool read_line() {
+    char buf[256];
+    if (!gzgets(f_, buf, sizeof buf)) return false;
+    line_++;
+    if (strncmp(buf, "==", 2) == 0 || buf[0] == '\n' || buf[0] == '\0') return true;
+    char kind = buf[0] == 'I' ? 'I' : buf[1];
+    const char *p = buf + 2;
+    char *end;
+    uint64_t va = strtoull(p, &end, 16);
+    if (end == p || *end != ',' || !strchr("ILSM", kind))
+      throw std::runtime_error(path_ + ":" + std::to_string(line_) + ": not a lackey line: " + buf);
+    left_--;
+    bool first = true;
+    auto add = [&](enum mmu_access type) {
+      StimItem it = request(va, type, true);
+      if (first) demand_map(it, va);
+      first = false;
+      pending_.push_back(std::move(it));
+    };
+    if (kind == 'I') add(MMU_ACC_FETCH);
+    if (kind == 'L' || kind == 'M') add(MMU_ACC_READ);
+    if (kind == 'S' || kind == 'M') add(MMU_ACC_WRITE);
+    return true;
+  }
+
+  // The first touch of a page maps it, as a demand-paging OS would.
+  void demand_map(StimItem &it, uint64_t va) {
+    uint64_t page = va >> PAGE_SHIFT_4K;
+    if (!(va >> 47 == 0) || mapped_.count(page)) return;
+    mapped_[page] = true;
+    uint64_t pa = next_pa_;
+    next_pa_ += PAGE_SIZE_4K;
+    struct aspace *as = as_;
+    it.os.push_back([as, page, pa] {
+      check(aspace_map(as, page << PAGE_SHIFT_4K, pa, PAGE_SHIFT_4K, PTE_RW | PTE_US), as);
+    });
+  }
+
+  std::string path_;
+  uint64_t left_;
+  gzFile f_ = nullptr;
+  struct aspace *as_ = nullptr;
+  std::deque<StimItem> pending_;
+  std::unordered_map<uint64_t, bool> mapped_;
+  uint64_t next_pa_ = 0x100000;
+  uint64_t line_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Stimulus> make_stimulus(const std::string &kind, World &world, uint64_t seed,
+                                        uint64_t count, std::string &err) {
+  try {
+    if (kind == "random") return std::make_unique<RandomStim>(world, seed, count);
+    if (kind == "directed") return std::make_unique<DirectedStim>(world);
+    if (kind.rfind("trace:", 0) == 0)
+      return std::make_unique<TraceStim>(world, kind.substr(6), count);
+    err = "unknown stimulus '" + kind + "' (random, directed, trace:FILE)";
+  } catch (const std::exception &e) {
+    err = e.what();
+  }
+  return nullptr;
+}

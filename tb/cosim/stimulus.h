@@ -1,0 +1,49 @@
+// Stimulus for the co-simulation and the SystemC bench: a stream of translation requests and
+// control operations, each possibly preceded by page-table changes that the "OS" makes while
+// the MMU is idle. Three sources: constrained random, directed scenarios, and a valgrind lackey
+// trace (valgrind --tool=lackey --trace-mem=yes).
+#ifndef TB_COSIM_STIMULUS_H
+#define TB_COSIM_STIMULUS_H
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mmusim.h"
+
+// The simulated machine the stimulus acts on: one physical memory, several address spaces.
+struct World {
+  struct phys_mem *pm = nullptr;
+  std::vector<struct aspace *> as;
+  ~World();
+};
+
+struct StimItem {
+  bool is_ctrl = false;
+  unsigned gap = 0;           // idle cycles before it is presented
+  struct mmu_request req{};   // vaddr, type, user; the cycle is set by the harness
+  struct mmu_ctrl ctrl{};     // the cycle is set by the harness
+  // Page-table changes, made while no request is in flight, before this item is presented.
+  std::vector<std::function<void()>> os;
+  // Directed scenarios: what the model must answer (checked before RTL and model are compared).
+  bool expect = false;
+  enum mmu_fault expect_fault = MMU_FAULT_NONE;
+  uint64_t expect_paddr = 0;
+  std::string what;
+};
+
+class Stimulus {
+ public:
+  virtual ~Stimulus() = default;
+  virtual bool next(StimItem &item) = 0;  // false at the end
+  virtual std::string describe() const = 0;
+};
+
+// kind: "random", "directed", or "trace:FILE" (plain or gzip-compressed). count limits the
+// number of items (random: exactly count). Returns nullptr with a reason in err.
+std::unique_ptr<Stimulus> make_stimulus(const std::string &kind, World &world, uint64_t seed,
+                                        uint64_t count, std::string &err);
+
+#endif
