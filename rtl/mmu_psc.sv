@@ -66,7 +66,7 @@ module mmu_psc #(
     invalid_way = '0;
     has_match = 1'b0;
     has_invalid = 1'b0;
-    for (int i = int'(N) - 1; i >= 0; i--) begin
+    for (int i = N - 1; i >= 0; i--) begin
       if (lk_match[i]) lk_way = WayW'(i);
       if (fill_match[i]) begin
         has_match = 1'b1;

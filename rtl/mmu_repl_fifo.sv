@@ -12,16 +12,17 @@ module mmu_repl_fifo #(
   input  logic [SetW-1:0] query_set_i,
   output logic [WayW-1:0] victim_o
 );
-  logic [NumSets-1:0][WayW-1:0] ptr_q;
+  logic [NumSets*WayW-1:0] ptr_q;  // set s in [s*WayW +: WayW]
+  logic [WayW-1:0]         ptr;
 
-  assign victim_o = ptr_q[query_set_i];
+  assign ptr = ptr_q[query_set_i*WayW +: WayW];
+  assign victim_o = ptr;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ptr_q <= '0;
     end else if (take_i) begin
-      ptr_q[query_set_i] <= (ptr_q[query_set_i] == WayW'(NumWays - 1)) ? '0
-                                                                          : ptr_q[query_set_i] + 1'b1;
+      ptr_q[query_set_i*WayW +: WayW] <= (ptr == WayW'(NumWays - 1)) ? '0 : ptr + 1'b1;
     end
   end
 endmodule

@@ -18,11 +18,11 @@ module mmu_repl_lru #(
   localparam int unsigned RowW = NumWays * WayW;
 
   // Ages of a set, way w in bits [w*WayW +: WayW]: SRAM-like, indexed by set.
-  logic [NumSets-1:0][RowW-1:0] age_q;
+  logic [NumSets*RowW-1:0] age_q;  // set s in bits [s*RowW +: RowW]
   logic [RowW-1:0] touch_row, touched_row, query_row;
 
-  assign touch_row = age_q[touch_set_i];
-  assign query_row = age_q[query_set_i];
+  assign touch_row = age_q[touch_set_i*RowW +: RowW];
+  assign query_row = age_q[query_set_i*RowW +: RowW];
 
   always_comb begin
     logic [WayW-1:0] old_age;
@@ -44,10 +44,10 @@ module mmu_repl_lru #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       for (int unsigned s = 0; s < NumSets; s++) begin
-        for (int unsigned w = 0; w < NumWays; w++) age_q[s][w*WayW +: WayW] <= WayW'(w);
+        for (int unsigned w = 0; w < NumWays; w++) age_q[s*RowW + w*WayW +: WayW] <= WayW'(w);
       end
     end else if (touch_i) begin
-      age_q[touch_set_i] <= touched_row;
+      age_q[touch_set_i*RowW +: RowW] <= touched_row;
     end
   end
 endmodule

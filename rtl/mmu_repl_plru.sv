@@ -16,16 +16,16 @@ module mmu_repl_plru #(
   input  logic [SetW-1:0] query_set_i,
   output logic [WayW-1:0] victim_o
 );
-  logic [NumSets-1:0][NumWays-1:0] tree_q;  // bit 0 of each set unused
+  logic [NumSets*NumWays-1:0] tree_q;  // set s in [s*NumWays +: NumWays]; its bit 0 unused
   logic [NumWays-1:0] touch_tree, touched_tree, query_tree;
 
-  assign touch_tree = tree_q[touch_set_i];
-  assign query_tree = tree_q[query_set_i];
+  assign touch_tree = tree_q[touch_set_i*NumWays +: NumWays];
+  assign query_tree = tree_q[query_set_i*NumWays +: NumWays];
 
   always_comb begin
     int unsigned n;
     touched_tree = touch_tree;
-    n = NumWays + int'(touch_way_i);
+    n = NumWays + 32'(touch_way_i);
     for (int unsigned l = 0; l < WayW; l++) begin
       if (n > 1) begin
         touched_tree[n / 2] = (n % 2 == 0);
@@ -38,7 +38,7 @@ module mmu_repl_plru #(
     int unsigned n;
     n = 1;
     for (int unsigned l = 0; l < WayW; l++) begin
-      if (n < NumWays) n = 2 * n + int'(query_tree[n]);
+      if (n < NumWays) n = 2 * n + 32'(query_tree[n]);
     end
     victim_o = (NumWays > 1) ? WayW'(n - NumWays) : '0;
   end
@@ -47,7 +47,7 @@ module mmu_repl_plru #(
     if (!rst_ni) begin
       tree_q <= '0;
     end else if (touch_i) begin
-      tree_q[touch_set_i] <= touched_tree;
+      tree_q[touch_set_i*NumWays +: NumWays] <= touched_tree;
     end
   end
 endmodule

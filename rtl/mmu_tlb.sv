@@ -76,23 +76,33 @@ module mmu_tlb #(
 
   logic [RowW-1:0] row_mem [NumSets];
   // Packed, so that a sweep can clear any of them in one cycle.
-  logic [NumSets-1:0][Ways-1:0] valid_q, glb_q;
-  logic [11:0]     pcid_q  [NumSets][Ways];
+  // Entry (s, w) is bit s*Ways + w; flattened, so that a sweep can clear any of them in one
+  // cycle.
+  logic [NumSets*Ways-1:0] valid_q, glb_q;
+  logic [11:0]     pcid_q  [NumSets*Ways];
 
   logic [SetW-1:0] lk_set, cmp_set, touch_set, fill_set, clr_set, clr2_set;
+  logic [35:0] cmp_vpn;
+
   // The set of an entry is vpn mod NumSets; a single set is set 0.
-  function automatic logic [SetW-1:0] set_of(logic [35:0] vpn);
-    return (NumSets > 1) ? vpn[SetW-1:0] : '0;
-  endfunction
-  assign lk_set    = set_of(lk_vpn_i);
-  assign touch_set = set_of(touch_vpn_i);
-  assign fill_set  = set_of(fill_vpn_i);
-  assign clr_set   = set_of(clr_vpn_i);
-  assign clr2_set  = set_of(clr2_vpn_i);
+  if (NumSets > 1) begin : g_sets
+    assign lk_set    = lk_vpn_i[SetW-1:0];
+    assign touch_set = touch_vpn_i[SetW-1:0];
+    assign fill_set  = fill_vpn_i[SetW-1:0];
+    assign clr_set   = clr_vpn_i[SetW-1:0];
+    assign clr2_set  = clr2_vpn_i[SetW-1:0];
+    assign cmp_set   = cmp_vpn[SetW-1:0];
+  end else begin : g_one_set
+    assign lk_set    = '0;
+    assign touch_set = '0;
+    assign fill_set  = '0;
+    assign clr_set   = '0;
+    assign clr2_set  = '0;
+    assign cmp_set   = '0;
+  end
 
   // ---- lookup --------------------------------------------------------------------------------
   logic [RowW-1:0] row;
-  logic [35:0]     cmp_vpn;
   logic            cmp_is2m;
   logic [11:0]     cmp_pcid;
 
@@ -117,20 +127,20 @@ module mmu_tlb #(
     assign cmp_is2m = lk_is2m_i;
     assign cmp_pcid = lk_pcid_i;
   end
-  assign cmp_set = set_of(cmp_vpn);
 
   always_comb begin
     lk_match_o = '0;
-    lk_global_o = glb_q[cmp_set];
+    lk_global_o = glb_q[cmp_set*Ways +: Ways];
     lk_hit_o = 1'b0;
     lk_way_o = '0;
     for (int unsigned w = 0; w < Ways; w++) begin
       logic [EntW-1:0] e;
       e = row[w*EntW +: EntW];
-      lk_match_o[w] = Enabled && valid_q[cmp_set][w] && e[EntW-1 -: 36] == cmp_vpn &&
-                      e[EntW-37] == cmp_is2m && (glb_q[cmp_set][w] || pcid_q[cmp_set][w] == cmp_pcid);
+      lk_match_o[w] = Enabled && valid_q[cmp_set*Ways + w] && e[EntW-1 -: 36] == cmp_vpn &&
+                      e[EntW-37] == cmp_is2m &&
+                      (glb_q[cmp_set*Ways + w] || pcid_q[cmp_set*Ways + w] == cmp_pcid);
     end
-    for (int w = int'(Ways) - 1; w >= 0; w--) begin
+    for (int w = Ways - 1; w >= 0; w--) begin
       if (lk_match_o[w]) begin
         lk_hit_o = 1'b1;
         lk_way_o = WayW'(w);
@@ -145,12 +155,11 @@ module mmu_tlb #(
   assign lk_us_o    = hit_e[2];
   assign lk_nx_o    = hit_e[1];
   assign lk_dirty_o = hit_e[0];
-  assign lk_glb_o   = glb_q[cmp_set][lk_way_o];
+  assign lk_glb_o   = glb_q[32'(cmp_set) * Ways + 32'(lk_way_o)];
 
   // Only the set bits of these addresses matter; the tag of a hit is the lookup's own.
   logic unused_bits;
-  assign unused_bits = ^{touch_vpn_i[35:SetW], clr_vpn_i[35:SetW], clr2_vpn_i[35:SetW],
-                        hit_e[EntW-1:4+PfnW]};
+  assign unused_bits = ^{touch_vpn_i, clr_vpn_i, clr2_vpn_i, hit_e[EntW-1:4+PfnW]};
 
   // ---- fill way --------------------------------------------------------------------------------
   logic [WayW-1:0] victim, fill_way;
@@ -162,12 +171,12 @@ module mmu_tlb #(
     fill_has_invalid = 1'b0;
     match_way = '0;
     invalid_way = '0;
-    for (int w = int'(Ways) - 1; w >= 0; w--) begin
+    for (int w = Ways - 1; w >= 0; w--) begin
       if (fill_match_i[w]) begin
         fill_has_match = 1'b1;
         match_way = WayW'(w);
       end
-      if (!valid_q[fill_set][w]) begin
+      if (!valid_q[fill_set*Ways + w]) begin
         fill_has_invalid = 1'b1;
         invalid_way = WayW'(w);
       end
@@ -193,29 +202,29 @@ module mmu_tlb #(
                    fill_dirty_i};
 
   always_ff @(posedge clk_i) begin
-    if (fill_i && Enabled) row_mem[fill_set][fill_way*EntW +: EntW] <= fill_e;
+    if (fill_i && Enabled) begin
+      row_mem[fill_set][fill_way*EntW +: EntW] <= fill_e;
+      pcid_q[32'(fill_set) * Ways + 32'(fill_way)] <= fill_pcid_i;
+    end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       valid_q <= '0;
     end else if (fill_i && Enabled) begin
-      valid_q[fill_set][fill_way] <= 1'b1;
-      pcid_q[fill_set][fill_way]  <= fill_pcid_i;
-      glb_q[fill_set][fill_way]   <= fill_global_i;
+      valid_q[32'(fill_set) * Ways + 32'(fill_way)] <= 1'b1;
+      glb_q[32'(fill_set) * Ways + 32'(fill_way)]   <= fill_global_i;
     end else if (clr_i || clr2_i) begin
       if (clr_i && clr2_i && clr_set == clr2_set) begin
-        valid_q[clr_set] <= valid_q[clr_set] & ~clr_mask_i & ~clr2_mask_i;
+        valid_q[clr_set*Ways +: Ways] <= valid_q[clr_set*Ways +: Ways] & ~clr_mask_i & ~clr2_mask_i;
       end else begin
-        if (clr_i)  valid_q[clr_set]  <= valid_q[clr_set] & ~clr_mask_i;
-        if (clr2_i) valid_q[clr2_set] <= valid_q[clr2_set] & ~clr2_mask_i;
+        if (clr_i)  valid_q[clr_set*Ways +: Ways]  <= valid_q[clr_set*Ways +: Ways] & ~clr_mask_i;
+        if (clr2_i) valid_q[clr2_set*Ways +: Ways] <= valid_q[clr2_set*Ways +: Ways] & ~clr2_mask_i;
       end
     end else if (inv_i) begin
-      for (int unsigned s = 0; s < NumSets; s++) begin
-        for (int unsigned w = 0; w < Ways; w++) begin
-          if (glb_q[s][w] ? !inv_keep_global_i : (!inv_by_pcid_i || pcid_q[s][w] == inv_pcid_i))
-            valid_q[s][w] <= 1'b0;
-        end
+      for (int unsigned i = 0; i < NumSets * Ways; i++) begin
+        if (glb_q[i] ? !inv_keep_global_i : (!inv_by_pcid_i || pcid_q[i] == inv_pcid_i))
+          valid_q[i] <= 1'b0;
       end
     end
   end

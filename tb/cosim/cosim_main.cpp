@@ -10,6 +10,7 @@
 //                  [--no-auto-wave] [--quiet] [--stats]
 //
 // The RTL parameters of this build are COSIM_PARAMS (set by CMake); the model gets the same.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -84,7 +85,12 @@ bool config_from_params(struct mmu_config &c, std::string &err) {
     if (kv.empty()) continue;
     size_t eq = kv.find('=');
     std::string name = kv.substr(0, eq);
-    uint64_t v = strtoull(kv.substr(eq + 1).c_str(), nullptr, 0);
+    // A number, or a Verilog literal such as 16'h1234.
+    std::string val = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    size_t tick = val.find('\'');
+    uint64_t v = tick == std::string::npos
+                     ? strtoull(val.c_str(), nullptr, 0)
+                     : strtoull(val.c_str() + tick + 2, nullptr, val[tick + 1] == 'h' ? 16 : 10);
     if (eq == std::string::npos || !apply_param(c, name, v)) {
       err = "COSIM_PARAMS: unknown parameter '" + kv + "'";
       return false;
@@ -224,6 +230,11 @@ class Dut {
     top_->final();
   }
   Vmmu_top &top() { return *top_; }
+  void close_wave() {
+    if (tfp_ && open_) tfp_->close();
+    open_ = false;
+    tfp_.reset();
+  }
   uint64_t cycle() const { return cycle_; }
 
   // Inputs of the current cycle are set; evaluate its combinational outputs.
@@ -346,16 +357,24 @@ class Cosim {
           COSIM_NAME, o_.seed, o_.mem.c_str(), o_.stim.c_str(), dut_.cycle(), what.c_str());
   fprintf(stderr, "cosim replay: %s\n", replay_command(o_).c_str());
   fflush(stderr);
+  if (!o_.wave.empty()) {
+    dut_.close_wave();
+    fprintf(stderr, "cosim: waveform of cycles %" PRIu64 "..%" PRIu64 " in %s; view it with: "
+            "gtkwave %s waves/mmu.gtkw\n", o_.from, std::min(o_.to, dut_.cycle()),
+            o_.wave.c_str(), o_.wave.c_str());
+  }
   if (o_.auto_wave && o_.wave.empty()) {
     uint64_t c = dut_.cycle();
     std::string file = "waves/mismatch-" COSIM_NAME "-seed" + std::to_string(o_.seed) + ".fst";
-    fprintf(stderr, "cosim: writing cycles %" PRIu64 "..%" PRIu64 " to %s (open with: gtkwave %s "
-            "waves/mmu.gtkw)\n", c > 300 ? c - 300 : 0, c + 5, file.c_str(), file.c_str());
+    fprintf(stderr, "cosim: re-running to write cycles %" PRIu64 "..%" PRIu64 " to %s\n",
+            c > 300 ? c - 300 : 0, c + 5, file.c_str());
     fflush(stderr);
+    mkdir("waves", 0755);  // may exist
     std::vector<std::string> args = o_.argv;
-    for (const char *a : {"--wave", file.c_str(), "--from",
-                          std::to_string(c > 300 ? c - 300 : 0).c_str(), "--to",
-                          std::to_string(c + 5).c_str(), "--no-auto-wave", "--quiet"})
+    for (std::string a : {std::string("--wave"), file, std::string("--from"),
+                          std::to_string(c > 300 ? c - 300 : 0), std::string("--to"),
+                          std::to_string(c + 5), std::string("--no-auto-wave"),
+                          std::string("--quiet")})
       args.push_back(a);
     std::vector<char *> av;
     for (std::string &s : args) av.push_back(s.data());

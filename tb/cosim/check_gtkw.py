@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Checks that the GTKWave view (waves/mmu.gtkw) still shows every signal it names.
+
+    check_gtkw.py COSIM_DEFAULT_BINARY [GTKW]
+
+Dumps a short waveform from the default-configuration co-simulation, then:
+  1. reads the dump's signal list (fst2vcd) and checks that every signal the save file names,
+     with its bit range, is in it, and that every translate-filter file it names exists;
+  2. opens dump and save file in GTKWave itself, headless (xvfb-run), with a Tcl script that
+     lists the displayed signals, and checks that none was dropped.
+Exits 1 listing what is missing, so that the view never goes silently empty when the RTL changes.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def gtkw_signals(path):
+    sigs, filters = [], []
+    for line in open(path):
+        line = line.rstrip("\n")
+        if line.startswith("^"):
+            filters.append(line.split(None, 1)[1])
+        elif line and line[0] not in "@-[*^":
+            sigs.append(line)
+    return sigs, filters
+
+
+def dump_signals(fst):
+    vcd = subprocess.run(["fst2vcd", fst], capture_output=True, text=True, check=True).stdout
+    scope, names = [], set()
+    for line in vcd.splitlines():
+        w = line.split()
+        if not w:
+            continue
+        if w[0] == "$scope":
+            scope.append(w[2])
+        elif w[0] == "$upscope":
+            scope.pop()
+        elif w[0] == "$var":
+            name = ".".join(scope + [w[4]])
+            rng = w[5] if len(w) > 6 and w[5].startswith("[") else ""
+            names.add(name + rng)
+        elif w[0] == "$enddefinitions":
+            break
+    return names
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    binary = sys.argv[1]
+    gtkw = sys.argv[2] if len(sys.argv) > 2 else os.path.join(TOP, "waves", "mmu.gtkw")
+    sigs, filters = gtkw_signals(gtkw)
+    work = tempfile.mkdtemp(prefix="mmusim-gtkw-")
+    fst = os.path.join(work, "directed.fst")
+    subprocess.run([binary, "--stim", "directed", "--quiet", "--wave", fst], check=True)
+    have = dump_signals(fst)
+    problems = ["signal not in the dump: " + s for s in sigs if s not in have]
+    problems += ["filter file missing: " + f for f in filters
+                 if not os.path.exists(os.path.join(TOP, f))]
+
+    tcl = os.path.join(work, "list.tcl")
+    with open(tcl, "w") as f:
+        f.write('foreach s [gtkwave::getDisplayedSignals] { puts "SHOWN $s" }\n'
+                "gtkwave::/File/Quit\n")
+    r = subprocess.run(["xvfb-run", "-a", "gtkwave", "-S", tcl, fst, gtkw], cwd=TOP,
+                       capture_output=True, text=True, timeout=300)
+    shown = [l[6:].strip() for l in r.stdout.splitlines() if l.startswith("SHOWN ")]
+    if not shown:
+        problems.append("GTKWave showed nothing (exit %d): %s" % (r.returncode, r.stderr[-500:]))
+    else:
+        problems += ["GTKWave did not show: " + s for s in sigs if s not in shown]
+
+    for p in problems:
+        print("check_gtkw: " + p)
+    print("check_gtkw: %d signals and %d filters in %s; %d shown by GTKWave; %s"
+          % (len(sigs), len(filters), os.path.relpath(gtkw, TOP), len(shown),
+             "OK" if not problems else "%d problems" % len(problems)))
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()

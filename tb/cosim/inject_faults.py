@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Proves that the co-simulation catches RTL bugs: applies deliberate one-line faults, each to
+a fresh copy of rtl/, builds the lockstep harness on the copy, and runs a short regression that
+must fail with a mismatch.
+
+    inject_faults.py BUILD_DIR [--only NAME] [--keep]
+
+BUILD_DIR holds libmmusim.a (the CMake build). Prints one line per fault and a summary; exits 1
+if any fault goes uncaught (or the harness fails to build).
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+TINY = ("Itlb4kEntries=4,Itlb4kWays=2,Itlb2mEntries=2,Itlb2mWays=1,Dtlb4kEntries=4,"
+        "Dtlb4kWays=2,Dtlb2mEntries=2,Dtlb2mWays=2,StlbEntries=16,StlbWays=4,PscPdeEntries=4,"
+        "PscPdpteEntries=2,PscPml4eEntries=1,StlbLatency=3")
+PLRU = TINY.replace("StlbWays=4", "StlbWays=4,StlbRepl=1,Dtlb4kRepl=1,Itlb4kRepl=1")
+FIFO = TINY.replace("StlbWays=4", "StlbWays=4,StlbRepl=2,Dtlb4kRepl=2,Itlb4kRepl=2")
+
+# (name, file, original text, faulty text, configuration): each a plausible one-line bug.
+FAULTS = [
+    ("lru-wrong-victim", "mmu_repl_lru.sv",
+     "if (query_row[w*WayW +: WayW] == WayW'(NumWays - 1)) victim_o = WayW'(w);",
+     "if (query_row[w*WayW +: WayW] == '0) victim_o = WayW'(w);", TINY),
+    ("plru-inverted-bit", "mmu_repl_plru.sv",
+     "touched_tree[n / 2] = (n % 2 == 0);", "touched_tree[n / 2] = (n % 2 != 0);", PLRU),
+    ("fifo-pointer-stuck", "mmu_repl_fifo.sv",
+     "ptr_q[query_set_i] <= (ptr_q[query_set_i] == WayW'(NumWays - 1)) ? '0",
+     "ptr_q[query_set_i] <= (ptr_q[query_set_i] == WayW'(NumWays - 1)) ? ptr_q[query_set_i]", FIFO),
+    ("stlb-latency-off-by-one", "mmu_top.sv",
+     "wait_q     <= 16'(StlbLatency - 4);", "wait_q     <= 16'(StlbLatency - 3);", ""),
+    ("global-bit-ignored", "mmu_tlb.sv",
+     "(glb_q[cmp_set][w] || pcid_q[cmp_set][w] == cmp_pcid)",
+     "(pcid_q[cmp_set][w] == cmp_pcid)", ""),
+    ("accessed-bit-not-written", "mmu_walker.sv",
+     "assign need_wb = (e & PteA) == 0 ||", "assign need_wb = 1'b0 ||", ""),
+    ("2m-offset-mask", "mmu_top.sv",
+     "resp_is2m_o ? {resp_pfn[PfnW-1:9], va_q[20:0]}",
+     "resp_is2m_o ? {resp_pfn[PfnW-1:9], 9'b0, va_q[11:0]}", ""),
+    ("invlpg-keeps-stlb-2m", "mmu_top.sv",
+     "s_clr2 = !c_noop;", "s_clr2 = 1'b0;", ""),
+    ("nx-not-reserved-without-nxe", "mmu_walker.sv",
+     "if (!nxe_q) rsvd |= PteNx;", "if (1'b0) rsvd |= PteNx;", ""),
+    ("psc-shallowest-hit", "mmu_walker.sv",
+     "if (psc_hit[0]) begin", "if (psc_hit[0] && !psc_hit[1]) begin", ""),
+    ("wp-ignored", "mmu_perm_check.sv",
+     "(user_i || wp_i)", "(user_i)", ""),
+    ("dirty-not-required-on-l1-hit", "mmu_top.sv",
+     "assign a_clean     = a_hit && !a_fault_any && write_q && !a_dirty;",
+     "assign a_clean     = 1'b0;", ""),
+]
+
+
+def build(rtl, params, work):
+    lib = os.path.join(BUILD, "libmmusim.a")
+    cflags = ("-std=c++17 -I%s/include -I%s/tb/cosim -DCOSIM_NAME='\"inject\"' "
+              "-DCOSIM_PARAMS='\"%s\"'" % (TOP, TOP, params))
+    gargs = ["-G" + p for p in params.split(",") if p]
+    cmd = (["verilator", "--cc", "--exe", "--build", "-j", "2", "-O1", "--x-assign", "fast",
+            "--x-initial", "fast", "-Wno-fatal", "--trace-fst", "--top-module", "mmu_top",
+            "--prefix", "Vmmu_top", "-Mdir", os.path.join(work, "obj"), "-I" + rtl,
+            "-CFLAGS", cflags, "-LDFLAGS", lib + " -lz", "-o", "cosim_inject"] + gargs +
+           [os.path.join(rtl, "mmu_top.sv"), os.path.join(TOP, "tb/cosim/cosim_main.cpp"),
+            os.path.join(TOP, "tb/cosim/stimulus.cpp")])
+    r = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
+    if r.returncode:
+        sys.stderr.write(r.stdout[-3000:] + r.stderr[-3000:])
+        return None
+    return os.path.join(work, "obj", "cosim_inject")
+
+
+def caught(binary, work):
+    runs = [["--stim", "directed"], ["--stim", "random", "--requests", "20000", "--seed", "5"],
+            ["--stim", "random", "--requests", "20000", "--seed", "6", "--mem", "slow"]]
+    for args in runs:
+        r = subprocess.run([binary, "--no-auto-wave", "--quiet"] + args, cwd=work,
+                           capture_output=True, text=True, timeout=600)
+        if r.returncode != 0:
+            first = [l for l in r.stderr.splitlines() if "MISMATCH" in l or "cosim:" in l]
+            return (first[0] if first else r.stderr.strip()[:200]), " ".join(args)
+    return None, None
+
+
+def main():
+    global BUILD
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    BUILD = os.path.abspath(sys.argv[1])
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
+    keep = "--keep" in sys.argv
+    missed = 0
+    ran = 0
+    for name, fname, orig, bad, params in FAULTS:
+        if only and name != only:
+            continue
+        ran += 1
+        work = tempfile.mkdtemp(prefix="mmusim-fault-")
+        rtl = os.path.join(work, "rtl")
+        shutil.copytree(os.path.join(TOP, "rtl"), rtl)
+        path = os.path.join(rtl, fname)
+        src = open(path).read()
+        if src.count(orig) != 1:
+            print("fault %-30s NOT APPLIED: the original line is not in %s exactly once"
+                  % (name, fname))
+            missed += 1
+            continue
+        open(path, "w").write(src.replace(orig, bad))
+        t0 = time.time()
+        binary = build(rtl, params, work)
+        if not binary:
+            print("fault %-30s BUILD FAILED" % name)
+            missed += 1
+            continue
+        line, how = caught(binary, work)
+        if line:
+            print("fault %-30s caught (%s, %.0fs): %s" % (name, how, time.time() - t0, line[:230]))
+        else:
+            print("fault %-30s MISSED: every run passed" % name)
+            missed += 1
+        sys.stdout.flush()
+        if not keep:
+            shutil.rmtree(work)
+    print("fault injection: %d of %d faults caught" % (ran - missed, ran))
+    sys.exit(1 if missed else 0)
+
+
+if __name__ == "__main__":
+    main()
