@@ -74,7 +74,6 @@ module mmu_tlb #(
   localparam int unsigned EntW = 36 + 1 + PfnW + 4;
   localparam int unsigned RowW = Ways * EntW;
 
-  logic [RowW-1:0] row_mem [NumSets];
   // Packed, so that a sweep can clear any of them in one cycle.
   // Entry (s, w) is bit s*Ways + w; flattened, so that a sweep can clear any of them in one
   // cycle.
@@ -101,28 +100,45 @@ module mmu_tlb #(
     assign cmp_set   = '0;
   end
 
+  logic [WayW-1:0] victim, fill_way;
+
+  // ---- storage: one memory per way, indexed by set, as SRAM macros would be ------------------
+  logic [RowW-1:0] row;  // the ways of the set being compared
+  logic [EntW-1:0] fill_e;
+  assign fill_e = {fill_vpn_i, fill_is2m_i, fill_pfn_i, fill_rw_i, fill_us_i, fill_nx_i,
+                   fill_dirty_i};
+
+  for (genvar w = 0; w < Ways; w++) begin : g_way
+    logic [EntW-1:0] mem [NumSets];
+    always_ff @(posedge clk_i) begin
+      if (fill_i && Enabled && fill_way == WayW'(w)) mem[fill_set] <= fill_e;
+    end
+    if (RegRead) begin : g_regread
+      logic [EntW-1:0] rd_q;
+      always_ff @(posedge clk_i) rd_q <= mem[lk_set];
+      assign row[w*EntW +: EntW] = rd_q;
+    end else begin : g_asyncread
+      assign row[w*EntW +: EntW] = mem[lk_set];
+    end
+  end
+
   // ---- lookup --------------------------------------------------------------------------------
-  logic [RowW-1:0] row;
   logic            cmp_is2m;
   logic [11:0]     cmp_pcid;
 
   if (RegRead) begin : g_regread
-    logic [RowW-1:0] row_q;
     logic [35:0]     vpn_q;
     logic            is2m_q;
     logic [11:0]     pcid_lk_q;
     always_ff @(posedge clk_i) begin
-      row_q     <= row_mem[lk_set];
       vpn_q     <= lk_vpn_i;
       is2m_q    <= lk_is2m_i;
       pcid_lk_q <= lk_pcid_i;
     end
-    assign row      = row_q;
     assign cmp_vpn  = vpn_q;
     assign cmp_is2m = is2m_q;
     assign cmp_pcid = pcid_lk_q;
   end else begin : g_asyncread
-    assign row      = row_mem[lk_set];
     assign cmp_vpn  = lk_vpn_i;
     assign cmp_is2m = lk_is2m_i;
     assign cmp_pcid = lk_pcid_i;
@@ -162,7 +178,6 @@ module mmu_tlb #(
   assign unused_bits = ^{touch_vpn_i, clr_vpn_i, clr2_vpn_i, hit_e[EntW-1:4+PfnW]};
 
   // ---- fill way --------------------------------------------------------------------------------
-  logic [WayW-1:0] victim, fill_way;
   logic            fill_has_match, fill_has_invalid;
   logic [WayW-1:0] match_way, invalid_way;
 
@@ -197,15 +212,8 @@ module mmu_tlb #(
   );
 
   // ---- state updates: fills, clears, invalidations (at most one a cycle) -----------------------
-  logic [EntW-1:0] fill_e;
-  assign fill_e = {fill_vpn_i, fill_is2m_i, fill_pfn_i, fill_rw_i, fill_us_i, fill_nx_i,
-                   fill_dirty_i};
-
   always_ff @(posedge clk_i) begin
-    if (fill_i && Enabled) begin
-      row_mem[fill_set][fill_way*EntW +: EntW] <= fill_e;
-      pcid_q[32'(fill_set) * Ways + 32'(fill_way)] <= fill_pcid_i;
-    end
+    if (fill_i && Enabled) pcid_q[32'(fill_set) * Ways + 32'(fill_way)] <= fill_pcid_i;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin

@@ -99,6 +99,12 @@ module mmu_top #(
   } top_state_e;
 
   top_state_e state_q, state_d;
+  // The state as a plain number: waveform viewers apply translate filters (waves/filters) to it,
+  // which they do not to enum-typed signals. Nothing else reads it.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [3:0] state_code;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign state_code = state_q;
   logic       ready, accept_req, accept_ctrl, in_ctrl;
 
   // ---- accepted request and operation -------------------------------------------------------

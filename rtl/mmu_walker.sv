@@ -68,6 +68,12 @@ module mmu_walker #(
   } walk_state_e;
 
   walk_state_e     state_q, state_d;
+  // The state as a plain number: waveform viewers apply translate filters (waves/filters) to it,
+  // which they do not to enum-typed signals. Nothing else reads it.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [2:0] state_code;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign state_code = state_q;
   logic [2:0]      level_q, level_d;
   logic [PfnW-1:0] table_q, table_d;
   logic            rw_q, rw_d, us_q, us_d, nx_q, nx_d;

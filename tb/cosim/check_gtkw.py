@@ -20,14 +20,30 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 
 
 def gtkw_signals(path):
-    sigs, filters = [], []
+    """The signals a save file names, the filter files, and which filter each signal uses."""
+    sigs, filters, filtered = [], [], {}
+    current = None
     for line in open(path):
         line = line.rstrip("\n")
-        if line.startswith("^"):
-            filters.append(line.split(None, 1)[1])
-        elif line and line[0] not in "@-[*^":
+        if line.startswith("@"):
+            current = None
+        elif line.startswith("^"):
+            current = line.split(None, 1)[1]
+            filters.append(current)
+        elif line and line[0] not in "-[*":
             sigs.append(line)
-    return sigs, filters
+            if current:
+                filtered[line] = current
+    return sigs, sorted(set(filters)), filtered
+
+
+def filter_names(path):
+    names = set()
+    for line in open(os.path.join(TOP, path)):
+        w = line.split(None, 1)
+        if len(w) == 2 and not w[0].startswith("#"):
+            names.add(w[1].strip())
+    return names
 
 
 def dump_signals(fst):
@@ -55,7 +71,7 @@ def main():
         sys.exit(__doc__)
     binary = sys.argv[1]
     gtkw = sys.argv[2] if len(sys.argv) > 2 else os.path.join(TOP, "waves", "mmu.gtkw")
-    sigs, filters = gtkw_signals(gtkw)
+    sigs, filters, filtered = gtkw_signals(gtkw)
     work = tempfile.mkdtemp(prefix="mmusim-gtkw-")
     fst = os.path.join(work, "directed.fst")
     subprocess.run([binary, "--stim", "directed", "--quiet", "--wave", fst], check=True)
@@ -66,20 +82,41 @@ def main():
 
     tcl = os.path.join(work, "list.tcl")
     with open(tcl, "w") as f:
-        f.write('foreach s [gtkwave::getDisplayedSignals] { puts "SHOWN $s" }\n'
-                "gtkwave::/File/Quit\n")
+        # Whatever fails in the script, GTKWave must quit: an error is reported, not a hang.
+        f.write("if {[catch {\n")
+        f.write('foreach s [gtkwave::getDisplayedSignals] { puts "SHOWN $s" }\n')
+        # Sample every filtered signal through the run: it must show names, not numbers.
+        for t in range(10, 4000, 333):
+            f.write("gtkwave::setMarker %d\n" % t)
+            for sig in filtered:
+                esc = sig.replace("[", "\\[").replace("]", "\\]")
+                f.write('puts "VALUE %s [gtkwave::getTraceValueAtMarkerFromName %s]"\n'
+                        % (esc, esc))
+        f.write('} err]} { puts "TCLERROR $err" }\n')
+        f.write("gtkwave::/File/Quit\n")
     r = subprocess.run(["xvfb-run", "-a", "gtkwave", "-S", tcl, fst, gtkw], cwd=TOP,
-                       capture_output=True, text=True, timeout=300)
+                       capture_output=True, text=True, timeout=120)
     shown = [l[6:].strip() for l in r.stdout.splitlines() if l.startswith("SHOWN ")]
+    problems += ["GTKWave script: " + l[9:] for l in r.stdout.splitlines()
+                 if l.startswith("TCLERROR ")]
     if not shown:
         problems.append("GTKWave showed nothing (exit %d): %s" % (r.returncode, r.stderr[-500:]))
     else:
         problems += ["GTKWave did not show: " + s for s in sigs if s not in shown]
+    untranslated = {}
+    for l in r.stdout.splitlines():
+        if l.startswith("VALUE "):
+            parts = l.split()
+            sig, val = parts[1], " ".join(parts[2:])
+            if val and val not in filter_names(filtered[sig]):
+                untranslated.setdefault(sig, val)
+    problems += ["%s shows %r, not a name from %s" % (s, v, filtered[s])
+                 for s, v in untranslated.items()]
 
     for p in problems:
         print("check_gtkw: " + p)
-    print("check_gtkw: %d signals and %d filters in %s; %d shown by GTKWave; %s"
-          % (len(sigs), len(filters), os.path.relpath(gtkw, TOP), len(shown),
+    print("check_gtkw: %d signals and %d filters in %s; %d shown by GTKWave, %d of them by name; %s"
+          % (len(sigs), len(filters), os.path.relpath(gtkw, TOP), len(shown), len(filtered),
              "OK" if not problems else "%d problems" % len(problems)))
     sys.exit(1 if problems else 0)
 
