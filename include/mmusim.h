@@ -10,5 +10,6 @@
 #include "mmusim/phys_mem.h"
 #include "mmusim/aspace.h"
 #include "mmusim/mmu.h"
+#include "mmusim/trace.h"
 
 #endif

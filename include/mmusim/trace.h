@@ -1,0 +1,67 @@
+/*
+ * Memory-reference traces: a streaming reader of valgrind lackey output, ChampSim instruction
+ * traces and a plain text format, plain or compressed (gzip, xz), from a file or standard
+ * input.  Memory use is constant, whatever the trace's length.
+ *
+ * Formats:
+ *   lackey    valgrind --tool=lackey --trace-mem=yes: "I  addr,size", " L addr,size",
+ *             " S addr,size", " M addr,size" (a load and a store); lines starting "==" are
+ *             valgrind's own and are skipped.  Each I record is one instruction.
+ *   champsim  64-byte little-endian records: ip, is_branch, branch_taken, 2 destination and
+ *             4 source register numbers, 2 destination and 4 source memory addresses (0 for
+ *             none).  Each record is one instruction: a fetch of ip, then its loads, then its
+ *             stores.
+ *   text      "R|W|X <hex address> [pcid]" per line; '#' starts a comment.  X is a fetch and
+ *             counts one instruction.
+ *
+ * Errors name the file, the line (or record) and what was wrong.
+ */
+#ifndef MMUSIM_TRACE_H
+#define MMUSIM_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mmusim/mmu.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum trace_format { TRACE_AUTO, TRACE_LACKEY, TRACE_CHAMPSIM, TRACE_TEXT, TRACE_FORMAT_COUNT };
+
+struct trace_record {
+    uint64_t vaddr;
+    enum mmu_access type;
+    bool has_pcid;         /* text format only */
+    uint16_t pcid;
+    uint32_t instructions; /* instructions this record completes (0 or 1) */
+};
+
+struct trace_reader;
+
+/* Opens path ("-" for standard input).  TRACE_AUTO detects the format from the content (and
+ * the name for ChampSim: "champsim" in it, or a ".champsim" or ".trace" stem).  Returns NULL
+ * with the reason in err. */
+struct trace_reader *trace_open(const char *path, enum trace_format format, char *err,
+                                size_t errlen);
+void trace_close(struct trace_reader *t);
+
+/* The next record: returns 1, or 0 at the end, or -1 on bad input (trace_error() says
+ * "FILE:LINE: reason", or "FILE: record N: reason"). */
+int trace_next(struct trace_reader *t, struct trace_record *rec);
+
+const char *trace_error(const struct trace_reader *t);
+enum trace_format trace_format_of(const struct trace_reader *t);
+const char *trace_format_name(enum trace_format f);
+/* Parses "auto", "lackey", "champsim", "text"; -1 if unknown. */
+int trace_format_parse(const char *name, enum trace_format *f);
+/* Compressed bytes read so far, for progress against the file size. */
+uint64_t trace_bytes_read(const struct trace_reader *t);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

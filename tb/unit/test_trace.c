@@ -1,0 +1,345 @@
+/*
+ * Trace reader: every format, plain and compressed, the records each line or record gives, and
+ * a clear error (file, line or record, reason) for each kind of bad input.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <lzma.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "test_util.h"
+
+static char dir[] = "/tmp/mmusim-trace-XXXXXX";
+
+static const char *path_of(const char *name)
+{
+    static char buf[4][256];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
+    return buf[k];
+}
+
+static void write_file(const char *name, const void *data, size_t n)
+{
+    FILE *f = fopen(path_of(name), "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    fclose(f);
+}
+
+static void write_gz(const char *name, const char *text)
+{
+    gzFile g = gzopen(path_of(name), "wb");
+    assert_non_null(g);
+    assert_int_equal(gzwrite(g, text, (unsigned)strlen(text)), (int)strlen(text));
+    gzclose(g);
+}
+
+static size_t xz_encode(const char *text, uint8_t *out, size_t cap)
+{
+    size_t pos = 0;
+    assert_int_equal(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, (const uint8_t *)text,
+                                             strlen(text), out, &pos, cap),
+                     LZMA_OK);
+    return pos;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Reads every record; fails the test on a reader error. */
+static unsigned read_all(const char *name, enum trace_format fmt, struct trace_record *recs,
+                         unsigned cap, enum trace_format *detected)
+{
+    char err[512];
+    struct trace_reader *t = trace_open(path_of(name), fmt, err, sizeof(err));
+    if (!t)
+        fail_msg("trace_open: %s", err);
+    if (detected)
+        *detected = trace_format_of(t);
+    unsigned n = 0;
+    struct trace_record r;
+    int rc;
+    while ((rc = trace_next(t, &r)) == 1) {
+        if (n < cap)
+            recs[n] = r;
+        n++;
+    }
+    if (rc < 0)
+        fail_msg("trace_next: %s", trace_error(t));
+    trace_close(t);
+    return n;
+}
+
+/* The error the reader gives for a file, at open or at some record. */
+static const char *error_of(const char *name, enum trace_format fmt)
+{
+    static char err[512];
+    struct trace_reader *t = trace_open(path_of(name), fmt, err, sizeof(err));
+    if (!t)
+        return err;
+    struct trace_record r;
+    int rc;
+    while ((rc = trace_next(t, &r)) == 1)
+        ;
+    snprintf(err, sizeof(err), "%s", rc < 0 ? trace_error(t) : "");
+    trace_close(t);
+    return err;
+}
+
+static const char lackey[] = "==123== Lackey, an example Valgrind tool\n"
+                             "I  004016f8,3\n"
+                             " L 7ff000a48,8\n"
+                             " S 0421f2b0,4\n"
+                             " M 0421f2b8,4\n";
+
+/* (address, type, instructions) the lackey text above gives: M is a load and a store. */
+static void check_lackey(const struct trace_record *r, unsigned n)
+{
+    static const struct {
+        uint64_t va;
+        enum mmu_access type;
+        uint32_t instr;
+    } want[] = {{0x4016f8, MMU_ACC_FETCH, 1}, {0x7ff000a48, MMU_ACC_READ, 0},
+                {0x421f2b0, MMU_ACC_WRITE, 0}, {0x421f2b8, MMU_ACC_READ, 0},
+                {0x421f2b8, MMU_ACC_WRITE, 0}};
+    assert_int_equal(n, 5);
+    for (unsigned i = 0; i < 5; i++) {
+        assert_int_equal(r[i].vaddr, want[i].va);
+        assert_int_equal(r[i].type, want[i].type);
+        assert_int_equal(r[i].instructions, want[i].instr);
+        assert_false(r[i].has_pcid);
+    }
+}
+
+static void lackey_plain_gzip_xz(void **state)
+{
+    (void)state;
+    struct trace_record r[8];
+    enum trace_format f;
+    write_file("a.lackey", lackey, strlen(lackey));
+    check_lackey(r, read_all("a.lackey", TRACE_AUTO, r, 8, &f));
+    assert_int_equal(f, TRACE_LACKEY);
+    write_gz("a.lackey.gz", lackey);
+    check_lackey(r, read_all("a.lackey.gz", TRACE_AUTO, r, 8, &f));
+    assert_int_equal(f, TRACE_LACKEY);
+    uint8_t xz[4096];
+    size_t n = xz_encode(lackey, xz, sizeof(xz));
+    write_file("a.lackey.xz", xz, n);
+    check_lackey(r, read_all("a.lackey.xz", TRACE_AUTO, r, 8, &f));
+    /* Two gzip members one after the other, as `cat a.gz b.gz` makes. */
+    gzFile g = gzopen(path_of("two.gz"), "wb");
+    gzwrite(g, lackey, 40);
+    gzclose(g);
+    FILE *fp = fopen(path_of("two.gz"), "ab");
+    gzFile g2 = gzdopen(dup(fileno(fp)), "ab");
+    gzwrite(g2, lackey + 40, (unsigned)(strlen(lackey) - 40));
+    gzclose(g2);
+    fclose(fp);
+    check_lackey(r, read_all("two.gz", TRACE_LACKEY, r, 8, NULL));
+}
+
+static void text_format(void **state)
+{
+    (void)state;
+    const char *text = "# a comment\n"
+                       "R 1000\n"
+                       "W 0x7fff0000 5\n"
+                       "\n"
+                       "X ffffffff81000000   # kernel code\n"
+                       "r abc 0x10\n";
+    struct trace_record r[8];
+    enum trace_format f;
+    write_file("t.txt", text, strlen(text));
+    assert_int_equal(read_all("t.txt", TRACE_AUTO, r, 8, &f), 4);
+    assert_int_equal(f, TRACE_TEXT);
+    assert_int_equal(r[0].vaddr, 0x1000);
+    assert_int_equal(r[0].type, MMU_ACC_READ);
+    assert_int_equal(r[1].type, MMU_ACC_WRITE);
+    assert_true(r[1].has_pcid);
+    assert_int_equal(r[1].pcid, 5);
+    assert_int_equal(r[2].vaddr, 0xffffffff81000000ull);
+    assert_int_equal(r[2].type, MMU_ACC_FETCH);
+    assert_int_equal(r[2].instructions, 1);
+    assert_int_equal(r[3].pcid, 16);
+}
+
+static void put64(unsigned char *b, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Two ChampSim records: the first loads from two addresses and stores to one. */
+static void champsim(void **state)
+{
+    (void)state;
+    unsigned char rec[128] = {0};
+    put64(rec + 0, 0x401000);              /* ip */
+    put64(rec + 16, 0x7ffe0010);           /* destination_memory[0] */
+    put64(rec + 32, 0x601040);             /* source_memory[0] */
+    put64(rec + 48, 0x601080);             /* source_memory[2] */
+    put64(rec + 64, 0x401004);             /* second record: ip only */
+    write_file("x.champsim", rec, sizeof(rec));
+    struct trace_record r[8];
+    enum trace_format f;
+    assert_int_equal(read_all("x.champsim", TRACE_AUTO, r, 8, &f), 5);
+    assert_int_equal(f, TRACE_CHAMPSIM);
+    assert_int_equal(r[0].vaddr, 0x401000);
+    assert_int_equal(r[0].type, MMU_ACC_FETCH);
+    assert_int_equal(r[0].instructions, 1);
+    assert_int_equal(r[1].vaddr, 0x601040);
+    assert_int_equal(r[1].type, MMU_ACC_READ);
+    assert_int_equal(r[2].vaddr, 0x601080);
+    assert_int_equal(r[3].vaddr, 0x7ffe0010);
+    assert_int_equal(r[3].type, MMU_ACC_WRITE);
+    assert_int_equal(r[4].vaddr, 0x401004);
+    /* The same, xz-compressed, with the format named. */
+    uint8_t xz[4096];
+    size_t pos = 0;
+    assert_int_equal(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, rec, sizeof(rec), xz,
+                                             &pos, sizeof(xz)),
+                     LZMA_OK);
+    write_file("y.xz", xz, pos);
+    assert_int_equal(read_all("y.xz", TRACE_CHAMPSIM, r, 8, NULL), 5);
+}
+
+/* Bad input: each gives the file, the line or record, and what was wrong. */
+static void bad_input(void **state)
+{
+    (void)state;
+    struct {
+        const char *name, *content;
+        enum trace_format fmt;
+        const char *expect;
+    } cases[] = {
+        {"b1.lackey", "I  1000,4\n Q 1234,8\n", TRACE_LACKEY, "b1.lackey:2: not a lackey record"},
+        {"b2.lackey", " L 12zz,8\n", TRACE_LACKEY, "b2.lackey:1: expected \",size\""},
+        {"b3.lackey", " L ,8\n", TRACE_LACKEY, "b3.lackey:1: address is not a hexadecimal"},
+        {"b4.lackey", " L 11112222333344445,8\n", TRACE_LACKEY, "1 to 16 digits"},
+        {"b5.txt", "R 1000\nR xyz\n", TRACE_TEXT, "b5.txt:2: address is not a hexadecimal"},
+        {"b6.txt", "Q 1000\n", TRACE_TEXT, "b6.txt:1: expected R, W or X"},
+        {"b7.txt", "W 1000 5000\n", TRACE_TEXT, "b7.txt:1: PCID is not a number from 0 to 4095"},
+        {"b8.txt", "W 1000 5 junk\n", TRACE_TEXT, "unexpected text after the PCID"},
+        {"b9.data", "hello world\n", TRACE_AUTO, "cannot tell the trace format"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        write_file(cases[i].name, cases[i].content, strlen(cases[i].content));
+        const char *e = error_of(cases[i].name, cases[i].fmt);
+        if (!strstr(e, cases[i].expect))
+            fail_msg("%s: error \"%s\" lacks \"%s\"", cases[i].name, e, cases[i].expect);
+    }
+    /* A truncated ChampSim record. */
+    unsigned char rec[100] = {1};
+    write_file("c.champsim", rec, sizeof(rec));
+    assert_non_null(strstr(error_of("c.champsim", TRACE_AUTO),
+                           "c.champsim: record 2: truncated: 36 of 64 bytes"));
+    /* A line too long to be a record. */
+    char *big = malloc(10000);
+    memset(big, 'R', 9999);
+    big[9999] = '\0';
+    write_file("long.txt", big, 9999);
+    free(big);
+    assert_non_null(strstr(error_of("long.txt", TRACE_TEXT), "long.txt:1: line longer than"));
+    /* A corrupt gzip stream: bytes in the middle overwritten. */
+    char text[4000];
+    size_t n = 0;
+    for (int i = 0; i < 200; i++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "R %x\n", i * 4096 + 17 * i);
+    write_gz("c.txt.gz", text);
+    FILE *f = fopen(path_of("c.txt.gz"), "r+b");
+    fseek(f, 30, SEEK_SET);
+    fwrite("\xff\xff\xff\xff\xff\xff\xff\xff", 1, 8, f);
+    fclose(f);
+    assert_non_null(strstr(error_of("c.txt.gz", TRACE_TEXT), "corrupt gzip stream"));
+    /* A truncated gzip stream, and a truncated xz stream. */
+    write_gz("t.txt.gz", text);
+    f = fopen(path_of("t.txt.gz"), "r+b");
+    assert_int_equal(ftruncate(fileno(f), 200), 0);
+    fclose(f);
+    assert_non_null(strstr(error_of("t.txt.gz", TRACE_TEXT), "truncated gzip stream"));
+    uint8_t xz[8192];
+    size_t xn = xz_encode(text, xz, sizeof(xz));
+    write_file("t.txt.xz", xz, xn / 2);
+    const char *e = error_of("t.txt.xz", TRACE_TEXT);
+    assert_true(strstr(e, "truncated xz stream") || strstr(e, "corrupt xz stream"));
+    /* No such file. */
+    assert_non_null(strstr(error_of("missing.lackey", TRACE_AUTO), "cannot open"));
+}
+
+/* A long trace is read in constant memory: 300,000 gzip-compressed lines. */
+static void long_stream(void **state)
+{
+    (void)state;
+    gzFile g = gzopen(path_of("long.txt.gz"), "wb");
+    for (unsigned i = 0; i < 300000; i++)
+        gzprintf(g, "%c %x\n", "RWX"[i % 3], i * 64);
+    gzclose(g);
+    char err[512];
+    struct trace_reader *t = trace_open(path_of("long.txt.gz"), TRACE_AUTO, err, sizeof(err));
+    assert_non_null(t);
+    struct trace_record r;
+    uint64_t n = 0, instr = 0, sum = 0;
+    while (trace_next(t, &r) == 1) {
+        n++;
+        instr += r.instructions;
+        sum += r.vaddr;
+    }
+    assert_string_equal(trace_error(t), "");
+    assert_int_equal(n, 300000);
+    assert_int_equal(instr, 100000);
+    assert_int_equal(sum, 64ull * 299999 * 300000 / 2);
+    assert_true(trace_bytes_read(t) > 0);
+    trace_close(t);
+}
+
+/* The bundled traces: every line is a record (M two), counted independently with
+ * zcat | awk: chase 70,039 records and 55,790 instructions, ls 60,072 and 48,388. */
+static void bundled_traces(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file;
+        uint64_t records, instructions;
+    } want[] = {{"chase.lackey.gz", 70039, 55790}, {"ls.lackey.gz", 60072, 48388}};
+    for (unsigned i = 0; i < 2; i++) {
+        char path[512], err[512];
+        snprintf(path, sizeof(path), "%s/tb/traces/%s", MMUSIM_SOURCE_DIR, want[i].file);
+        struct trace_reader *t = trace_open(path, TRACE_AUTO, err, sizeof(err));
+        if (!t)
+            fail_msg("%s", err);
+        assert_int_equal(trace_format_of(t), TRACE_LACKEY);
+        struct trace_record r;
+        uint64_t n = 0, instr = 0;
+        while (trace_next(t, &r) == 1) {
+            n++;
+            instr += r.instructions;
+        }
+        assert_string_equal(trace_error(t), "");
+        assert_int_equal(n, want[i].records);
+        assert_int_equal(instr, want[i].instructions);
+        trace_close(t);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(lackey_plain_gzip_xz), cmocka_unit_test(text_format),
+        cmocka_unit_test(champsim),             cmocka_unit_test(bad_input),
+        cmocka_unit_test(long_stream),          cmocka_unit_test(bundled_traces),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
