@@ -11,5 +11,6 @@
 #include "mmusim/aspace.h"
 #include "mmusim/mmu.h"
 #include "mmusim/trace.h"
+#include "mmusim/study.h"
 
 #endif

@@ -1,23 +1,157 @@
 /*
  * mmusim: the command-line front end of the model.
  *
- *   mmusim demo     builds a small address space, translates a handful of
- *                   addresses through the default MMU, and prints each
- *                   response and the statistics.
+ *   mmusim run [OPTIONS] TRACE...   a trace study: the traces through one configuration
+ *   mmusim config [OPTIONS] --dump  the effective configuration, as JSON
+ *   mmusim demo                     a few translations of a small address space
  *
- * Trace-driven studies (mmusim run) come with the trace-study issue.
+ * Exit status: 0 done, 1 bad input or a failed run, 2 a bad command line.
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mmusim.h"
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: mmusim demo\n"
-                 "  demo   translate a few addresses (among them the design notes' example,\n"
-                 "         0x2150 on physical page 0x109) and print the statistics\n");
+    fprintf(out,
+            "usage: mmusim run [OPTIONS] TRACE...     run traces through one MMU configuration\n"
+            "       mmusim config [OPTIONS] --dump    print the effective configuration (JSON)\n"
+            "       mmusim demo                       translate a few addresses, print statistics\n"
+            "       mmusim COMMAND --help             the options of a command\n");
+}
+
+static void run_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: mmusim run [OPTIONS] TRACE...\n"
+            "Runs the traces (lackey, ChampSim or text; plain, .gz or .xz; - for standard input),\n"
+            "each as its own process, through one MMU configuration, and prints the figures.\n\n"
+            "  --preset NAME      skylake (the default), champsim, embedded\n"
+            "  --config FILE      a JSON object of keys (after --preset)\n"
+            "  --set KEY=VALUE    one key (after --config); may be repeated\n"
+            "  --format FORMAT    auto, lackey, champsim, text (same as --set format=...)\n"
+            "  --skip-bad         count bad records and go on instead of stopping\n"
+            "  --json, --csv      print the figures as JSON or CSV instead of a table\n\n"
+            "keys:\n");
+    study_print_keys(out);
+}
+
+/* Options shared by run and config, anywhere on the line; the operands (traces) are gathered
+ * in operands[].  Returns how many, or -1 (usage error, message printed) or -2 (--help). */
+static int parse_options(int argc, char **argv, struct study_options *o, int *output, bool *dump,
+                         char **operands)
+{
+    char err[600];
+    const char *preset = NULL, *config = NULL;
+    int n = 0;
+    study_defaults(o);
+    /* Presets first, then the JSON file, then --set, whatever their order on the line. */
+    for (int pass = 0; pass < 3; pass++) {
+        n = 0;
+        for (int i = 2; i < argc; i++) {
+            const char *a = argv[i];
+            if (a[0] != '-' || !strcmp(a, "-")) {
+                operands[n++] = argv[i];
+                continue;
+            }
+            bool has_value = !strcmp(a, "--preset") || !strcmp(a, "--config") ||
+                             !strcmp(a, "--set") || !strcmp(a, "--format");
+            if (has_value && i + 1 >= argc) {
+                fprintf(stderr, "mmusim: %s needs a value\n", a);
+                return -1;
+            }
+            const char *v = has_value ? argv[++i] : NULL;
+            if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+                run_usage(stdout);
+                return -2;
+            } else if (!strcmp(a, "--preset")) {
+                preset = v;
+            } else if (!strcmp(a, "--config")) {
+                config = v;
+            } else if (!strcmp(a, "--set") || !strcmp(a, "--format")) {
+                char kv[300];
+                snprintf(kv, sizeof(kv), "%s%s", !strcmp(a, "--format") ? "format=" : "", v);
+                if (pass == 2 && study_set_kv(o, kv, err, sizeof(err))) {
+                    fprintf(stderr, "mmusim: %s %s: %s\n", a, v, err);
+                    return -1;
+                }
+            } else if (!strcmp(a, "--skip-bad")) {
+                o->skip_bad = true;
+            } else if (!strcmp(a, "--json")) {
+                *output = 1;
+            } else if (!strcmp(a, "--csv")) {
+                *output = 2;
+            } else if (!strcmp(a, "--dump") && dump) {
+                *dump = true;
+            } else {
+                fprintf(stderr, "mmusim: unknown option %s (mmusim %s --help)\n", a, argv[1]);
+                return -1;
+            }
+        }
+        if (pass == 0 && preset && study_preset(o, preset, err, sizeof(err))) {
+            fprintf(stderr, "mmusim: --preset: %s\n", err);
+            return -1;
+        }
+        if (pass == 1 && config && study_load_json(o, config, err, sizeof(err))) {
+            fprintf(stderr, "mmusim: --config: %s\n", err);
+            return -1;
+        }
+    }
+    if (mmu_config_check(&o->cfg, err, sizeof(err))) {
+        fprintf(stderr, "mmusim: configuration: %s\n", err);
+        return -1;
+    }
+    return n;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct study_options o;
+    int output = 0;
+    char **traces = calloc((size_t)argc, sizeof(*traces));
+    int n = traces ? parse_options(argc, argv, &o, &output, NULL, traces) : -1;
+    if (n <= 0) {
+        if (n == 0)
+            fprintf(stderr, "mmusim run: give at least one trace (mmusim run --help)\n");
+        free(traces);
+        return n == -2 ? 0 : 2;
+    }
+    struct study_result r;
+    char err[600];
+    int rc = study_run(&o, (const char *const *)traces, (unsigned)n, &r, err, sizeof(err));
+    free(traces);
+    if (rc) {
+        fprintf(stderr, "mmusim: %s\n", err);
+        return 1;
+    }
+    if (output == 1)
+        study_report_json(&o, &r, stdout);
+    else if (output == 2)
+        study_report_csv(&o, &r, true, stdout);
+    else
+        study_report_table(&o, &r, stdout);
+    return 0;
+}
+
+static int cmd_config(int argc, char **argv)
+{
+    struct study_options o;
+    int output = 0;
+    bool dump = false;
+    char **operands = calloc((size_t)argc, sizeof(*operands));
+    int n = operands ? parse_options(argc, argv, &o, &output, &dump, operands) : -1;
+    free(operands);
+    if (n < 0)
+        return n == -2 ? 0 : 2;
+    if (!dump || n > 0) {
+        fprintf(stderr, "usage: mmusim config [--preset NAME] [--config FILE] [--set K=V] --dump\n");
+        return 2;
+    }
+    study_dump_json(&o, stdout);
+    return 0;
 }
 
 struct demo_access {
@@ -98,6 +232,10 @@ out:
 
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "run") == 0)
+        return cmd_run(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "config") == 0)
+        return cmd_config(argc, argv);
     if (argc == 2 && strcmp(argv[1], "demo") == 0)
         return demo();
     if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {

@@ -33,6 +33,7 @@ struct phys_mem {
     uint64_t last_pfn;
     struct frame *last_frame;
     uint64_t alloc_next, alloc_limit;
+    uint64_t reserve_next;
     char err[160];
 };
 
@@ -67,6 +68,7 @@ struct phys_mem *phys_mem_create(unsigned pa_bits, char *err, size_t errlen)
     pm->last_pfn = NO_FRAME;
     pm->alloc_next = 1ull << (pa_bits - 1);
     pm->alloc_limit = 1ull << pa_bits;
+    pm->reserve_next = 1ull << 20;
     return pm;
 }
 
@@ -214,4 +216,22 @@ int phys_mem_alloc_frame(struct phys_mem *pm, uint64_t *pa)
     snprintf(pm->err, sizeof(pm->err), "frame allocator: range exhausted at 0x%llx",
              (unsigned long long)pm->alloc_limit);
     return -1;
+}
+
+int phys_mem_reserve(struct phys_mem *pm, uint64_t size, uint64_t *pa)
+{
+    if (size < PAGE_SIZE_4K || (size & (size - 1))) {
+        snprintf(pm->err, sizeof(pm->err), "reserve of %llu bytes: not a power of two of at "
+                 "least 4 KiB", (unsigned long long)size);
+        return -1;
+    }
+    uint64_t base = (pm->reserve_next + size - 1) & ~(size - 1);
+    if (base + size > 1ull << (pm->pa_bits - 1)) {
+        snprintf(pm->err, sizeof(pm->err), "reserve of %llu bytes: the lower half of the "
+                 "%u-bit physical space is used up", (unsigned long long)size, pm->pa_bits);
+        return -1;
+    }
+    pm->reserve_next = base + size;
+    *pa = base;
+    return 0;
 }

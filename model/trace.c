@@ -42,6 +42,7 @@ struct trace_reader {
     uint64_t bytes_in;
     uint64_t line;       /* lines (or records) read */
     char linebuf[LINE_MAX_LEN + 1];
+    bool line_error; /* the error is in one line's content: reading can go on */
     struct trace_record pending[MAX_PENDING];
     unsigned npending, next_pending;
     char err[256 + 64 + 384];
@@ -273,6 +274,9 @@ static void push(struct trace_reader *t, uint64_t va, enum mmu_access type, uint
                                                       .instructions = instr};
 }
 
+/* An error in the content of one line: the next line can still be read. */
+#define LINE_FAIL(...) (t->line_error = true, fail(t, __VA_ARGS__))
+
 static int parse_lackey(struct trace_reader *t)
 {
     for (;;) {
@@ -285,18 +289,18 @@ static int parse_lackey(struct trace_reader *t)
         char kind = l[0] == 'I' ? 'I' : (l[0] == ' ' ? l[1] : '?');
         if (!strchr("ILSM", kind) || kind == '\0' || (kind != 'I' && l[2] != ' ') ||
             (kind == 'I' && (l[1] != ' ' || l[2] != ' ')))
-            return fail(t, "not a lackey record (expected \"I  addr,size\" or \" L|S|M "
+            return LINE_FAIL("not a lackey record (expected \"I  addr,size\" or \" L|S|M "
                            "addr,size\"): \"%.40s\"", l);
         const char *p = l + 3;
         uint64_t va;
         if (parse_hex(&p, &va))
-            return fail(t, "address is not a hexadecimal number of 1 to 16 digits: \"%.40s\"", l);
+            return LINE_FAIL("address is not a hexadecimal number of 1 to 16 digits: \"%.40s\"", l);
         if (*p++ != ',' || *p < '0' || *p > '9')
-            return fail(t, "expected \",size\" after the address: \"%.40s\"", l);
+            return LINE_FAIL("expected \",size\" after the address: \"%.40s\"", l);
         while (*p >= '0' && *p <= '9')
             p++;
         if (*p != '\0' && *p != '\r')
-            return fail(t, "unexpected text after the size: \"%.40s\"", l);
+            return LINE_FAIL("unexpected text after the size: \"%.40s\"", l);
         if (kind == 'I')
             push(t, va, MMU_ACC_FETCH, 1);
         if (kind == 'L' || kind == 'M')
@@ -326,18 +330,19 @@ static int parse_text(struct trace_reader *t)
         else if (*p == 'X' || *p == 'x')
             type = MMU_ACC_FETCH;
         else
-            return fail(t, "expected R, W or X, got \"%.40s\"", t->linebuf);
+            return LINE_FAIL("expected R, W or X, got \"%.40s\"", t->linebuf);
         p++;
         if (*p != ' ' && *p != '\t')
-            return fail(t, "expected a space after the access type: \"%.40s\"", t->linebuf);
+            return LINE_FAIL("expected a space after the access type: \"%.40s\"", t->linebuf);
         while (*p == ' ' || *p == '\t')
             p++;
         if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
             p += 2;
         uint64_t va;
-        if (parse_hex(&p, &va))
-            return fail(t, "address is not a hexadecimal number of 1 to 16 digits: \"%.40s\"",
-                        t->linebuf);
+        if (parse_hex(&p, &va) || !(*p == '\0' || *p == ' ' || *p == '\t' || *p == '#' ||
+                                    *p == '\r'))
+            return LINE_FAIL("address is not a hexadecimal number of 1 to 16 digits: \"%.40s\"",
+                             t->linebuf);
         push(t, va, type, type == MMU_ACC_FETCH);
         while (*p == ' ' || *p == '\t')
             p++;
@@ -346,14 +351,14 @@ static int parse_text(struct trace_reader *t)
             errno = 0;
             unsigned long pcid = strtoul(p, &end, 0);
             if (errno || end == p || pcid > 0xfff)
-                return fail(t, "PCID is not a number from 0 to 4095: \"%.40s\"", t->linebuf);
+                return LINE_FAIL("PCID is not a number from 0 to 4095: \"%.40s\"", t->linebuf);
             t->pending[0].has_pcid = true;
             t->pending[0].pcid = (uint16_t)pcid;
             p = end;
             while (*p == ' ' || *p == '\t' || *p == '\r')
                 p++;
             if (*p && *p != '#')
-                return fail(t, "unexpected text after the PCID: \"%.40s\"", t->linebuf);
+                return LINE_FAIL("unexpected text after the PCID: \"%.40s\"", t->linebuf);
         }
         return 1;
     }
@@ -390,6 +395,17 @@ static int parse_champsim(struct trace_reader *t)
             push(t, a, MMU_ACC_WRITE, 0);
     }
     return 1;
+}
+
+int trace_recover(struct trace_reader *t)
+{
+    if (!t->line_error)
+        return -1;
+    t->line_error = false;
+    t->err[0] = '\0';
+    t->npending = 0;
+    t->next_pending = 0;
+    return 0;
 }
 
 int trace_next(struct trace_reader *t, struct trace_record *rec)

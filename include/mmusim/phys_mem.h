@@ -41,6 +41,12 @@ int phys_mem_set_alloc_range(struct phys_mem *pm, uint64_t base, uint64_t limit)
  * Returns -1 when the range is exhausted or memory runs out. */
 int phys_mem_alloc_frame(struct phys_mem *pm, uint64_t *pa);
 
+/* Reserves `size` bytes of physical address space (a power of two, at least 4 KiB), aligned
+ * to its size, for data pages the model never reads or writes: it costs no host memory.  It
+ * comes from the lower half of the space, above 1 MiB, so never meets the frame allocator's
+ * default range.  Returns -1 when the lower half is used up. */
+int phys_mem_reserve(struct phys_mem *pm, uint64_t size, uint64_t *pa);
+
 /* Number of 4 KiB frames holding data (written or allocated). */
 size_t phys_mem_frames_used(const struct phys_mem *pm);
 

@@ -53,6 +53,10 @@ void trace_close(struct trace_reader *t);
 int trace_next(struct trace_reader *t, struct trace_record *rec);
 
 const char *trace_error(const struct trace_reader *t);
+/* After an error on one line of a text format, forgets it so that reading goes on with the next
+ * line: returns 0.  Returns -1 if the error cannot be passed over (corrupt or truncated stream,
+ * a bad ChampSim record, a read error). */
+int trace_recover(struct trace_reader *t);
 enum trace_format trace_format_of(const struct trace_reader *t);
 const char *trace_format_name(enum trace_format f);
 /* Parses "auto", "lackey", "champsim", "text"; -1 if unknown. */

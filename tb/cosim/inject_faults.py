@@ -65,7 +65,7 @@ def build(rtl, params, work):
     cmd = (["verilator", "--cc", "--exe", "--build", "-j", "2", "-O1", "--x-assign", "fast",
             "--x-initial", "fast", "-Wno-fatal", "--trace-fst", "--top-module", "mmu_top",
             "--prefix", "Vmmu_top", "-Mdir", os.path.join(work, "obj"), "-I" + rtl,
-            "-CFLAGS", cflags, "-LDFLAGS", lib + " -lz -llzma", "-o", "cosim_inject"] + gargs +
+            "-CFLAGS", cflags, "-LDFLAGS", lib + " -lz -llzma -ljansson", "-o", "cosim_inject"] + gargs +
            [os.path.join(rtl, "mmu_top.sv"), os.path.join(TOP, "tb/cosim/cosim_main.cpp"),
             os.path.join(TOP, "tb/cosim/stimulus.cpp")])
     r = subprocess.run(cmd, cwd=work, capture_output=True, text=True)

@@ -1,0 +1,89 @@
+/*
+ * Trace-driven TLB studies: memory-reference traces run through one MMU configuration, each
+ * trace as its own process with its own address space, pages mapped on first touch.
+ *
+ * A study's parameters (MMU configuration, page-size policy, context switches, memory latency)
+ * are all named by keys such as "stlb.entries", "dtlb_4k.repl" or "pages", set from presets,
+ * JSON files or "key=value" strings alike, and dumped as JSON.
+ */
+#ifndef MMUSIM_STUDY_H
+#define MMUSIM_STUDY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mmusim/mmu.h"
+#include "mmusim/trace.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum page_policy { PAGES_4K, PAGES_2M, PAGES_MIXED, PAGES_COUNT };
+
+struct study_options {
+    struct mmu_config cfg;
+    enum page_policy pages;
+    unsigned mixed_percent;   /* PAGES_MIXED: share of 2 MiB regions mapped with a 2 MiB page */
+    uint64_t seed;            /* which regions get 2 MiB pages */
+    bool pcid;                /* each process its own PCID (no-flush switches), or all PCID 0 */
+    uint64_t quantum;         /* references per process before a switch */
+    unsigned mem_latency;     /* cycles per walker memory access */
+    enum trace_format format; /* of every trace */
+    bool skip_bad;            /* count bad records and go on, instead of stopping */
+    uint64_t limit;           /* stop after this many references (0: all) */
+};
+
+struct study_result {
+    struct mmu_stats stats;
+    uint64_t references;
+    uint64_t instructions;
+    uint64_t bad_records;
+    uint64_t switches;
+    uint64_t pages_mapped[MMU_SIZE_COUNT];
+    char first_bad[512];      /* the first bad record, with --skip-bad */
+};
+
+/* The defaults: preset "skylake", 4 KiB pages, PCIDs on, quantum 100000, 20-cycle memory. */
+void study_defaults(struct study_options *o);
+
+/* Applies a preset: "skylake", "champsim", "embedded". */
+int study_preset(struct study_options *o, const char *name, char *err, size_t errlen);
+
+/* Sets one key (see study_keys()) from its text form. */
+int study_set(struct study_options *o, const char *key, const char *value, char *err,
+              size_t errlen);
+
+/* Applies a "key=value" string. */
+int study_set_kv(struct study_options *o, const char *kv, char *err, size_t errlen);
+
+/* Applies a JSON file: an object of keys (nested objects join with '.'), and optionally
+ * "preset" first.  Errors name the file, the key and the reason. */
+int study_load_json(struct study_options *o, const char *path, char *err, size_t errlen);
+
+/* Writes the effective options as JSON (every key). */
+void study_dump_json(const struct study_options *o, FILE *out);
+
+/* Writes the keys, one per line with their meaning, for --help. */
+void study_print_keys(FILE *out);
+
+/* Writes a study's result: a readable table, JSON, or CSV (a header and one row). */
+void study_report_table(const struct study_options *o, const struct study_result *r, FILE *out);
+void study_report_json(const struct study_options *o, const struct study_result *r, FILE *out);
+void study_report_csv(const struct study_options *o, const struct study_result *r, bool header,
+                      FILE *out);
+
+const char *page_policy_name(enum page_policy p);
+
+/* Runs the traces.  Returns 0, or -1 with the reason in err (a bad record names its file and
+ * line or record). */
+int study_run(const struct study_options *o, const char *const *traces, unsigned ntraces,
+              struct study_result *res, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,138 @@
+/*
+ * A study's figures as a readable table, JSON or CSV.  All three are printed from the same
+ * derived numbers (struct figures), so they can never disagree.
+ */
+#include <inttypes.h>
+
+#include "mmusim/study.h"
+
+static const char *const tlb_label[MMU_TLB_COUNT] = {"ITLB", "DTLB", "STLB"};
+static const char *const psc_label[MMU_PSC_COUNT] = {"PDE", "PDPTE", "PML4E"};
+
+struct figures {
+    uint64_t lookups[MMU_TLB_COUNT], hits[MMU_TLB_COUNT], misses[MMU_TLB_COUNT];
+    uint64_t hits_size[MMU_TLB_COUNT][MMU_SIZE_COUNT];
+    double hit_rate[MMU_TLB_COUNT], mpki[MMU_TLB_COUNT];
+    uint64_t walks, walk_refs, faults, flushes;
+    double refs_per_walk, psc_rate[MMU_PSC_COUNT], walk_mpki, avg_latency;
+};
+
+static double ratio(double a, double b)
+{
+    return b ? a / b : 0.0;
+}
+
+static void derive(const struct study_result *r, struct figures *f)
+{
+    const struct mmu_stats *s = &r->stats;
+    *f = (struct figures){0};
+    for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
+        for (unsigned a = 0; a < MMU_ACC_COUNT; a++) {
+            f->misses[t] += s->tlb[t].misses_faulted[a];
+            for (unsigned z = 0; z < MMU_SIZE_COUNT; z++) {
+                f->hits_size[t][z] += s->tlb[t].hits[a][z];
+                f->hits[t] += s->tlb[t].hits[a][z];
+                f->misses[t] += s->tlb[t].misses[a][z];
+            }
+        }
+        f->lookups[t] = f->hits[t] + f->misses[t];
+        f->hit_rate[t] = ratio(f->hits[t], f->lookups[t]);
+        f->mpki[t] = ratio(1000.0 * f->misses[t], r->instructions);
+    }
+    f->walks = s->walks;
+    f->walk_refs = s->walk_reads + s->walk_writes;
+    f->refs_per_walk = ratio(f->walk_refs, f->walks);
+    f->walk_mpki = ratio(1000.0 * f->walks, r->instructions);
+    for (unsigned c = 0; c < MMU_PSC_COUNT; c++)
+        f->psc_rate[c] = ratio(s->psc_hits[c], s->psc_hits[c] + s->psc_misses[c]);
+    for (unsigned k = 1; k < MMU_FAULT_COUNT; k++)
+        f->faults += s->faults[k];
+    f->flushes = s->ctrl_ops[MMU_CTRL_LOAD_CR3] - s->cr3_noflush + s->ctrl_ops[MMU_CTRL_INVLPG] +
+                 s->ctrl_ops[MMU_CTRL_INVPCID] + s->ctrl_ops[MMU_CTRL_FLUSH_ALL];
+    f->avg_latency = ratio(s->total_latency, r->references);
+}
+
+void study_report_table(const struct study_options *o, const struct study_result *r, FILE *out)
+{
+    struct figures f;
+    derive(r, &f);
+    fprintf(out, "references %" PRIu64 ", instructions %" PRIu64 ", context switches %" PRIu64
+                 ", pages mapped 4K %" PRIu64 " / 2M %" PRIu64 " (policy %s)\n",
+            r->references, r->instructions, r->switches, r->pages_mapped[MMU_SIZE_4K],
+            r->pages_mapped[MMU_SIZE_2M], page_policy_name(o->pages));
+    if (r->bad_records)
+        fprintf(out, "bad records skipped: %" PRIu64 " (first: %s)\n", r->bad_records,
+                r->first_bad);
+    fprintf(out, "\n%-6s %12s %12s %12s %8s %9s %12s %12s\n", "TLB", "lookups", "hits", "misses",
+            "hit %", "MPKI", "hits 4K", "hits 2M");
+    for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
+        fprintf(out, "%-6s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %8.2f ", tlb_label[t],
+                f.lookups[t], f.hits[t], f.misses[t], 100.0 * f.hit_rate[t]);
+        if (r->instructions)
+            fprintf(out, "%9.3f", f.mpki[t]);
+        else
+            fprintf(out, "%9s", "-");
+        fprintf(out, " %12" PRIu64 " %12" PRIu64 "\n", f.hits_size[t][MMU_SIZE_4K],
+                f.hits_size[t][MMU_SIZE_2M]);
+    }
+    fprintf(out, "\nwalks %" PRIu64 " (%.3f per kilo-instruction), memory references per walk "
+                 "%.3f, dirty re-walks %" PRIu64 "\n",
+            f.walks, f.walk_mpki, f.refs_per_walk, r->stats.dirty_rewalks);
+    fprintf(out, "paging-structure caches: hit rate");
+    for (unsigned c = MMU_PSC_COUNT; c-- > 0;)
+        fprintf(out, " %s %.2f%%", psc_label[c], 100.0 * f.psc_rate[c]);
+    fprintf(out, "\nfaults %" PRIu64 ", flushes %" PRIu64 "\n", f.faults, f.flushes);
+    fprintf(out, "average translation latency %.3f cycles, total %" PRIu64 " cycles\n",
+            f.avg_latency, r->stats.last_cycle);
+}
+
+void study_report_json(const struct study_options *o, const struct study_result *r, FILE *out)
+{
+    struct figures f;
+    derive(r, &f);
+    fprintf(out, "{\n  \"references\": %" PRIu64 ",\n  \"instructions\": %" PRIu64
+                 ",\n  \"context_switches\": %" PRIu64 ",\n  \"bad_records\": %" PRIu64
+                 ",\n  \"pages\": \"%s\",\n  \"pages_mapped_4k\": %" PRIu64
+                 ",\n  \"pages_mapped_2m\": %" PRIu64 ",\n",
+            r->references, r->instructions, r->switches, r->bad_records,
+            page_policy_name(o->pages), r->pages_mapped[MMU_SIZE_4K],
+            r->pages_mapped[MMU_SIZE_2M]);
+    for (unsigned t = 0; t < MMU_TLB_COUNT; t++)
+        fprintf(out, "  \"%s\": {\"lookups\": %" PRIu64 ", \"hits\": %" PRIu64
+                     ", \"misses\": %" PRIu64 ", \"hit_rate\": %.6f, \"mpki\": %.6f, "
+                     "\"hits_4k\": %" PRIu64 ", \"hits_2m\": %" PRIu64 "},\n",
+                mmu_tlb_name(t), f.lookups[t], f.hits[t], f.misses[t], f.hit_rate[t], f.mpki[t],
+                f.hits_size[t][MMU_SIZE_4K], f.hits_size[t][MMU_SIZE_2M]);
+    fprintf(out, "  \"walks\": %" PRIu64 ",\n  \"walks_per_kilo_instruction\": %.6f,\n"
+                 "  \"walk_memory_references\": %" PRIu64 ",\n"
+                 "  \"memory_references_per_walk\": %.6f,\n  \"dirty_rewalks\": %" PRIu64 ",\n",
+            f.walks, f.walk_mpki, f.walk_refs, f.refs_per_walk, r->stats.dirty_rewalks);
+    fprintf(out, "  \"psc_hit_rate\": {\"pml4e\": %.6f, \"pdpte\": %.6f, \"pde\": %.6f},\n",
+            f.psc_rate[MMU_PSC_PML4E], f.psc_rate[MMU_PSC_PDPTE], f.psc_rate[MMU_PSC_PDE]);
+    fprintf(out, "  \"faults\": %" PRIu64 ",\n  \"flushes\": %" PRIu64
+                 ",\n  \"average_latency\": %.6f,\n  \"total_cycles\": %" PRIu64 "\n}\n",
+            f.faults, f.flushes, f.avg_latency, r->stats.last_cycle);
+}
+
+void study_report_csv(const struct study_options *o, const struct study_result *r, bool header,
+                      FILE *out)
+{
+    struct figures f;
+    derive(r, &f);
+    if (header) {
+        fprintf(out, "references,instructions,context_switches,pages");
+        for (unsigned t = 0; t < MMU_TLB_COUNT; t++)
+            fprintf(out, ",%s_lookups,%s_hits,%s_misses,%s_hit_rate,%s_mpki", mmu_tlb_name(t),
+                    mmu_tlb_name(t), mmu_tlb_name(t), mmu_tlb_name(t), mmu_tlb_name(t));
+        fprintf(out, ",walks,memory_references_per_walk,psc_pml4e_hit_rate,psc_pdpte_hit_rate,"
+                     "psc_pde_hit_rate,faults,flushes,average_latency,total_cycles\n");
+    }
+    fprintf(out, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s", r->references, r->instructions,
+            r->switches, page_policy_name(o->pages));
+    for (unsigned t = 0; t < MMU_TLB_COUNT; t++)
+        fprintf(out, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6f,%.6f", f.lookups[t], f.hits[t],
+                f.misses[t], f.hit_rate[t], f.mpki[t]);
+    fprintf(out, ",%" PRIu64 ",%.6f,%.6f,%.6f,%.6f,%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64 "\n",
+            f.walks, f.refs_per_walk, f.psc_rate[MMU_PSC_PML4E], f.psc_rate[MMU_PSC_PDPTE],
+            f.psc_rate[MMU_PSC_PDE], f.faults, f.flushes, f.avg_latency, r->stats.last_cycle);
+}

@@ -1,0 +1,286 @@
+/*
+ * A trace study: traces run through one MMU, each trace a process with its own address space
+ * (or, in text traces, each PCID named by the records), pages mapped on first touch with the
+ * page-size policy, processes switched round robin every `quantum` references.
+ *
+ * Requests go back to back: each is presented in the cycle the previous one answered, so the
+ * total cycles are the MMU's own latency, with no core around it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmusim/aspace.h"
+#include "mmusim/study.h"
+#include "pte.h"
+
+#define MAX_SPACES 4096 /* address spaces: traces, and PCIDs named in text traces */
+
+/* The pages a process has mapped: an open-addressing set of keys, growing with the footprint
+ * (never with the trace's length).  Keys: 4 KiB page p -> 4p+3; 2 MiB region r mapped with a
+ * 2 MiB page -> 4r+1, or decided to hold 4 KiB pages -> 4r+2. */
+struct pageset {
+    uint64_t *slot; /* 0 = empty */
+    size_t n, used;
+};
+
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 31;
+    x *= 0x7fb5d329728ea185ull;
+    x ^= x >> 27;
+    x *= 0x81dadef4bc2dd44dull;
+    return x ^ (x >> 33);
+}
+
+static bool set_has(const struct pageset *s, uint64_t key)
+{
+    if (!s->n)
+        return false;
+    for (size_t i = mix(key) & (s->n - 1);; i = (i + 1) & (s->n - 1)) {
+        if (s->slot[i] == key)
+            return true;
+        if (s->slot[i] == 0)
+            return false;
+    }
+}
+
+static int set_add(struct pageset *s, uint64_t key)
+{
+    if (2 * (s->used + 1) > s->n) {
+        size_t n = s->n ? 2 * s->n : 1024;
+        uint64_t *slot = calloc(n, sizeof(*slot));
+        if (!slot)
+            return -1;
+        for (size_t i = 0; i < s->n; i++)
+            if (s->slot[i]) {
+                size_t j = mix(s->slot[i]) & (n - 1);
+                while (slot[j])
+                    j = (j + 1) & (n - 1);
+                slot[j] = s->slot[i];
+            }
+        free(s->slot);
+        s->slot = slot;
+        s->n = n;
+    }
+    size_t i = mix(key) & (s->n - 1);
+    while (s->slot[i])
+        i = (i + 1) & (s->n - 1);
+    s->slot[i] = key;
+    s->used++;
+    return 0;
+}
+
+struct space {
+    struct aspace *as;
+    uint16_t pcid;
+    struct pageset pages;
+    uint64_t last_page; /* the last 4 KiB page found mapped, +1; 0 = none */
+};
+
+struct study {
+    const struct study_options *o;
+    struct phys_mem *pm;
+    struct mmu *m;
+    struct mmu_fixed_mem mem;
+    struct space spaces[MAX_SPACES];
+    unsigned nspaces;
+    int cur; /* the space CR3 holds, or -1 */
+    uint64_t cycle;
+    struct study_result *res;
+    char *err;
+    size_t errlen;
+};
+
+static int new_space(struct study *s, uint16_t pcid)
+{
+    if (s->nspaces == MAX_SPACES) {
+        snprintf(s->err, s->errlen, "more than %d address spaces", MAX_SPACES);
+        return -1;
+    }
+    struct space *sp = &s->spaces[s->nspaces];
+    *sp = (struct space){.pcid = pcid};
+    sp->as = aspace_create(s->pm, s->err, s->errlen);
+    if (!sp->as)
+        return -1;
+    return (int)s->nspaces++;
+}
+
+/* Makes space i current: a CR3 load, without a flush when PCIDs are on. */
+static int switch_to(struct study *s, int i)
+{
+    if (s->cur == i)
+        return 0;
+    uint16_t pcid = s->o->pcid ? s->spaces[i].pcid : 0;
+    if (mmu_load_cr3(s->m, s->cycle, aspace_pml4(s->spaces[i].as), pcid, s->o->pcid)) {
+        snprintf(s->err, s->errlen, "%s", mmu_error(s->m));
+        return -1;
+    }
+    s->cycle = mmu_next_free_cycle(s->m);
+    if (s->cur >= 0)
+        s->res->switches++;
+    s->cur = i;
+    return 0;
+}
+
+/* Maps the page holding va in space sp, if it is not mapped yet. */
+static int demand_map(struct study *s, struct space *sp, uint64_t va)
+{
+    uint64_t page = (va & ((1ull << VA_BITS) - 1)) >> PAGE_SHIFT_4K;
+    if (sp->last_page == page + 1)
+        return 0;
+    uint64_t region = page >> 9;
+    if (set_has(&sp->pages, 4 * page + 3) || set_has(&sp->pages, 4 * region + 1)) {
+        sp->last_page = page + 1;
+        return 0;
+    }
+    if (!va_is_canonical(va))
+        return 0; /* the MMU reports it */
+    bool big = false;
+    if (!set_has(&sp->pages, 4 * region + 2)) {
+        const struct study_options *o = s->o;
+        big = o->pages == PAGES_2M ||
+              (o->pages == PAGES_MIXED && mix(o->seed ^ mix(region)) % 100 < o->mixed_percent);
+        if (set_add(&sp->pages, 4 * region + (big ? 1 : 2)))
+            goto oom;
+    }
+    unsigned shift = big ? PAGE_SHIFT_2M : PAGE_SHIFT_4K;
+    uint64_t pa;
+    if (phys_mem_reserve(s->pm, 1ull << shift, &pa)) {
+        snprintf(s->err, s->errlen, "%s", phys_mem_error(s->pm));
+        return -1;
+    }
+    uint64_t base = va & ~((1ull << shift) - 1);
+    if (aspace_map(sp->as, base, pa, shift, PTE_RW | PTE_US)) {
+        snprintf(s->err, s->errlen, "%s", aspace_error(sp->as));
+        return -1;
+    }
+    if (!big && set_add(&sp->pages, 4 * page + 3))
+        goto oom;
+    s->res->pages_mapped[big ? MMU_SIZE_2M : MMU_SIZE_4K]++;
+    sp->last_page = page + 1;
+    return 0;
+oom:
+    snprintf(s->err, s->errlen, "out of host memory for the page set");
+    return -1;
+}
+
+static int translate(struct study *s, int space, const struct trace_record *r)
+{
+    if (switch_to(s, space) || demand_map(s, &s->spaces[space], r->vaddr))
+        return -1;
+    struct mmu_request req = {.vaddr = r->vaddr, .type = r->type, .user = true,
+                              .cycle = s->cycle};
+    struct mmu_response resp;
+    if (mmu_translate(s->m, &req, &resp)) {
+        snprintf(s->err, s->errlen, "%s", mmu_error(s->m));
+        return -1;
+    }
+    s->cycle = resp.resp_cycle;
+    s->res->references++;
+    s->res->instructions += r->instructions;
+    return 0;
+}
+
+/* The space of a text record naming a PCID: one per PCID, made on first use. */
+static int space_of_pcid(struct study *s, uint16_t pcid)
+{
+    for (unsigned i = 0; i < s->nspaces; i++)
+        if (s->spaces[i].pcid == pcid)
+            return (int)i;
+    return new_space(s, pcid);
+}
+
+int study_run(const struct study_options *o, const char *const *traces, unsigned ntraces,
+              struct study_result *res, char *err, size_t errlen)
+{
+    *res = (struct study_result){0};
+    if (ntraces == 0 || ntraces > 1024) {
+        snprintf(err, errlen, "give 1 to 1024 traces, not %u", ntraces);
+        return -1;
+    }
+    struct study *s = calloc(1, sizeof(*s));
+    struct trace_reader **tr = calloc(ntraces, sizeof(*tr));
+    int *space = calloc(ntraces, sizeof(*space));
+    int rc = -1;
+    if (!s || !tr || !space) {
+        snprintf(err, errlen, "out of host memory");
+        goto out;
+    }
+    *s = (struct study){.o = o, .cur = -1, .res = res, .err = err, .errlen = errlen};
+    s->pm = phys_mem_create(o->cfg.pa_bits, err, errlen);
+    if (!s->pm)
+        goto out;
+    s->mem = (struct mmu_fixed_mem){.pm = s->pm, .latency = o->mem_latency};
+    struct mmu_mem_port port = mmu_fixed_mem_port(&s->mem);
+    s->m = mmu_create(&o->cfg, &port, err, errlen);
+    if (!s->m)
+        goto out;
+    for (unsigned i = 0; i < ntraces; i++) {
+        tr[i] = trace_open(traces[i], o->format, err, errlen);
+        if (!tr[i])
+            goto out;
+        /* Process i has PCID i + 1; a PCID a text record names is the address space of that
+         * PCID (the same as process i's if it is i + 1). */
+        space[i] = new_space(s, (uint16_t)((i + 1) & 0xfff));
+        if (space[i] < 0)
+            goto out;
+    }
+
+    unsigned live = ntraces, p = 0;
+    while (live && !(o->limit && res->references >= o->limit)) {
+        if (!tr[p]) {
+            p = (p + 1) % ntraces;
+            continue;
+        }
+        uint64_t q;
+        for (q = 0; q < o->quantum; q++) {
+            struct trace_record r;
+            int n = trace_next(tr[p], &r);
+            if (n < 0) {
+                if (!o->skip_bad) {
+                    snprintf(err, errlen, "%s", trace_error(tr[p]));
+                    goto out;
+                }
+                if (!res->bad_records++)
+                    snprintf(res->first_bad, sizeof(res->first_bad), "%s", trace_error(tr[p]));
+                /* A bad line is skipped; a corrupt stream or record ends that trace. */
+                if (trace_recover(tr[p]) == 0) {
+                    q--;
+                    continue;
+                }
+                n = 0;
+            }
+            if (n == 0) {
+                trace_close(tr[p]);
+                tr[p] = NULL;
+                live--;
+                break;
+            }
+            int sp = space[p];
+            if (r.has_pcid && (sp = space_of_pcid(s, r.pcid)) < 0)
+                goto out;
+            if (translate(s, sp, &r))
+                goto out;
+            if (o->limit && res->references >= o->limit)
+                break;
+        }
+        p = (p + 1) % ntraces;
+    }
+    res->stats = *mmu_stats(s->m);
+    rc = 0;
+out:
+    for (unsigned i = 0; tr && i < ntraces; i++)
+        trace_close(tr[i]);
+    if (s) {
+        for (unsigned i = 0; i < s->nspaces; i++) {
+            aspace_destroy(s->spaces[i].as);
+            free(s->spaces[i].pages.slot);
+        }
+        mmu_destroy(s->m);
+        phys_mem_destroy(s->pm);
+    }
+    free(s);
+    free(tr);
+    free(space);
+    return rc;
+}

@@ -1,0 +1,312 @@
+/*
+ * A study's parameters by name: every key, its text form and range, the presets, JSON files
+ * (through jansson) and the JSON dump.  One table of keys serves --set, JSON and --dump, so the
+ * three can never disagree.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmusim/study.h"
+
+enum key_kind { K_UINT, K_U64, K_BOOL, K_REPL, K_PAGES, K_FORMAT };
+
+struct key {
+    const char *name;
+    enum key_kind kind;
+    size_t off;
+    uint64_t min, max;
+    bool fully_assoc; /* a paging-structure cache's entries: its ways follow */
+    const char *help;
+};
+
+#define OPT(f) offsetof(struct study_options, f)
+#define ARRAY_KEYS(name, field, fa, what)                                                     \
+    {name ".entries", K_UINT, OPT(cfg.field.entries), 0, 1u << 20, fa,                        \
+     what " entries (0 disables it)"},                                                        \
+        {name ".ways", K_UINT, OPT(cfg.field.ways), 1, 1024, false, what " ways"},            \
+        {name ".repl", K_REPL, OPT(cfg.field.repl), 0, 0, false,                              \
+         what " replacement: lru, plru, fifo, random"}
+
+static const struct key keys[] = {
+    ARRAY_KEYS("itlb_4k", itlb_4k, false, "L1 ITLB, 4 KiB array:"),
+    ARRAY_KEYS("itlb_2m", itlb_2m, false, "L1 ITLB, 2 MiB array:"),
+    ARRAY_KEYS("dtlb_4k", dtlb_4k, false, "L1 DTLB, 4 KiB array:"),
+    ARRAY_KEYS("dtlb_2m", dtlb_2m, false, "L1 DTLB, 2 MiB array:"),
+    ARRAY_KEYS("stlb", stlb, false, "L2 STLB (both sizes):"),
+    ARRAY_KEYS("psc_pde", psc[MMU_PSC_PDE], true, "PDE cache:"),
+    ARRAY_KEYS("psc_pdpte", psc[MMU_PSC_PDPTE], true, "PDPTE cache:"),
+    ARRAY_KEYS("psc_pml4e", psc[MMU_PSC_PML4E], true, "PML4E cache:"),
+    {"pa_bits", K_UINT, OPT(cfg.pa_bits), 32, 52, false, "physical-address width"},
+    {"stlb_latency", K_UINT, OPT(cfg.stlb_latency), 3, 1000, false,
+     "cycles from request to STLB-hit response"},
+    {"lfsr_seed", K_UINT, OPT(cfg.lfsr_seed), 1, 0xffff, false, "LFSR reset value (random policy)"},
+    {"wp", K_BOOL, OPT(cfg.wp), 0, 1, false, "CR0.WP"},
+    {"nxe", K_BOOL, OPT(cfg.nxe), 0, 1, false, "EFER.NXE"},
+    {"pages", K_PAGES, OPT(pages), 0, 0, false, "page-size policy: 4k, 2m, mixed"},
+    {"mixed_percent", K_UINT, OPT(mixed_percent), 0, 100, false,
+     "mixed: percent of 2 MiB regions mapped with one 2 MiB page"},
+    {"seed", K_U64, OPT(seed), 0, UINT64_MAX, false, "seed of the mixed policy's choice"},
+    {"pcid", K_BOOL, OPT(pcid), 0, 1, false,
+     "on: each process has its own PCID; off: every context switch flushes"},
+    {"quantum", K_U64, OPT(quantum), 1, UINT64_MAX, false,
+     "references per process before a context switch"},
+    {"mem_latency", K_UINT, OPT(mem_latency), 1, 100000, false,
+     "cycles of each walker memory access"},
+    {"format", K_FORMAT, OPT(format), 0, 0, false, "trace format: auto, lackey, champsim, text"},
+    {"skip_bad", K_BOOL, OPT(skip_bad), 0, 1, false, "count bad records and go on"},
+    {"limit", K_U64, OPT(limit), 0, UINT64_MAX, false, "stop after this many references (0: all)"},
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+static const char *const page_names[PAGES_COUNT] = {"4k", "2m", "mixed"};
+
+const char *page_policy_name(enum page_policy p)
+{
+    return (unsigned)p < PAGES_COUNT ? page_names[p] : "?";
+}
+
+void study_defaults(struct study_options *o)
+{
+    *o = (struct study_options){0};
+    mmu_config_default(&o->cfg);
+    o->pages = PAGES_4K;
+    o->mixed_percent = 50;
+    o->seed = 1;
+    o->pcid = true;
+    o->quantum = 100000;
+    o->mem_latency = 20;
+    o->format = TRACE_AUTO;
+}
+
+int study_preset(struct study_options *o, const char *name, char *err, size_t errlen)
+{
+    struct mmu_config *c = &o->cfg;
+    if (strcmp(name, "skylake") == 0) {
+        mmu_config_default(c);
+    } else if (strcmp(name, "champsim") == 0) {
+        /* ChampSim's default TLBs: ITLB and DTLB 16 sets x 4 ways, STLB 128 x 12, 4 KiB pages. */
+        mmu_config_default(c);
+        c->itlb_4k = (struct mmu_array_config){64, 4, MMU_REPL_LRU};
+        c->dtlb_4k = (struct mmu_array_config){64, 4, MMU_REPL_LRU};
+        c->itlb_2m.entries = 0;
+        c->dtlb_2m.entries = 0;
+        c->stlb = (struct mmu_array_config){1536, 12, MMU_REPL_LRU};
+        o->pages = PAGES_4K;
+    } else if (strcmp(name, "embedded") == 0) {
+        /* A small in-order core: tiny L1s, a small STLB, small walk caches. */
+        mmu_config_default(c);
+        c->itlb_4k = (struct mmu_array_config){16, 4, MMU_REPL_PLRU};
+        c->itlb_2m = (struct mmu_array_config){4, 4, MMU_REPL_PLRU};
+        c->dtlb_4k = (struct mmu_array_config){16, 4, MMU_REPL_PLRU};
+        c->dtlb_2m = (struct mmu_array_config){4, 4, MMU_REPL_PLRU};
+        c->stlb = (struct mmu_array_config){128, 4, MMU_REPL_PLRU};
+        c->psc[MMU_PSC_PDE] = (struct mmu_array_config){4, 4, MMU_REPL_LRU};
+        c->psc[MMU_PSC_PDPTE] = (struct mmu_array_config){2, 2, MMU_REPL_LRU};
+        c->psc[MMU_PSC_PML4E] = (struct mmu_array_config){1, 1, MMU_REPL_LRU};
+        c->stlb_latency = 6;
+    } else {
+        snprintf(err, errlen, "preset '%s' is unknown (skylake, champsim, embedded)", name);
+        return -1;
+    }
+    return 0;
+}
+
+static const struct key *find_key(const char *name)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (strcmp(keys[i].name, name) == 0)
+            return &keys[i];
+    return NULL;
+}
+
+static int parse_bool(const char *v, bool *b)
+{
+    if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "yes"))
+        *b = true;
+    else if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "no"))
+        *b = false;
+    else
+        return -1;
+    return 0;
+}
+
+int study_set(struct study_options *o, const char *name, const char *v, char *err, size_t errlen)
+{
+    const struct key *k = find_key(name);
+    if (!k) {
+        snprintf(err, errlen, "unknown key '%s' (mmusim run --help lists them)", name);
+        return -1;
+    }
+    void *p = (char *)o + k->off;
+    switch (k->kind) {
+    case K_UINT:
+    case K_U64: {
+        char *end;
+        errno = 0;
+        unsigned long long x = strtoull(v, &end, 0);
+        if (errno || end == v || *end || v[0] == '-' || x < k->min || x > k->max) {
+            snprintf(err, errlen, "%s: '%s' is not a whole number from %" PRIu64 " to %" PRIu64,
+                     name, v, k->min, k->max);
+            return -1;
+        }
+        if (k->kind == K_U64)
+            *(uint64_t *)p = x;
+        else if (k->off == OPT(cfg.lfsr_seed))
+            *(uint16_t *)p = (uint16_t)x;
+        else
+            *(unsigned *)p = (unsigned)x;
+        if (k->fully_assoc) /* the ways of a fully associative cache follow its entries */
+            ((struct mmu_array_config *)p)->ways = (unsigned)x;
+        return 0;
+    }
+    case K_BOOL:
+        if (parse_bool(v, (bool *)p)) {
+            snprintf(err, errlen, "%s: '%s' is not on or off", name, v);
+            return -1;
+        }
+        return 0;
+    case K_REPL:
+        if (mmu_repl_parse(v, (enum mmu_repl *)p)) {
+            snprintf(err, errlen, "%s: '%s' is not a policy (lru, plru, fifo, random)", name, v);
+            return -1;
+        }
+        return 0;
+    case K_PAGES:
+        for (unsigned i = 0; i < PAGES_COUNT; i++)
+            if (!strcmp(v, page_names[i])) {
+                *(enum page_policy *)p = (enum page_policy)i;
+                return 0;
+            }
+        snprintf(err, errlen, "%s: '%s' is not a page-size policy (4k, 2m, mixed)", name, v);
+        return -1;
+    default: /* K_FORMAT */
+        if (trace_format_parse(v, (enum trace_format *)p)) {
+            snprintf(err, errlen, "%s: '%s' is not a format (auto, lackey, champsim, text)",
+                     name, v);
+            return -1;
+        }
+        return 0;
+    }
+}
+
+int study_set_kv(struct study_options *o, const char *kv, char *err, size_t errlen)
+{
+    const char *eq = strchr(kv, '=');
+    if (!eq || eq == kv) {
+        snprintf(err, errlen, "'%s' is not key=value", kv);
+        return -1;
+    }
+    char name[128];
+    snprintf(name, sizeof(name), "%.*s", (int)(eq - kv), kv);
+    return study_set(o, name, eq + 1, err, errlen);
+}
+
+static int load_object(struct study_options *o, const char *path, const char *prefix,
+                       json_t *obj, char *err, size_t errlen)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v) {
+        char name[160], text[64], why[320];
+        snprintf(name, sizeof(name), "%s%s%s", prefix, *prefix ? "." : "", k);
+        if (!*prefix && strcmp(k, "preset") == 0)
+            continue; /* applied first */
+        if (json_is_object(v)) {
+            if (load_object(o, path, name, v, err, errlen))
+                return -1;
+            continue;
+        }
+        const char *s;
+        if (json_is_integer(v)) {
+            snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+            s = text;
+        } else if (json_is_string(v)) {
+            s = json_string_value(v);
+        } else if (json_is_boolean(v)) {
+            s = json_is_true(v) ? "on" : "off";
+        } else {
+            snprintf(err, errlen, "%s: key '%s': expected a whole number, a string or a boolean",
+                     path, name);
+            return -1;
+        }
+        if (study_set(o, name, s, why, sizeof(why))) {
+            snprintf(err, errlen, "%s: %s", path, why); /* why begins with the key */
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int study_load_json(struct study_options *o, const char *path, char *err, size_t errlen)
+{
+    json_error_t je;
+    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    if (!root) {
+        snprintf(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+        return -1;
+    }
+    int rc = 0;
+    char why[256];
+    if (!json_is_object(root)) {
+        snprintf(err, errlen, "%s: the configuration must be a JSON object", path);
+        rc = -1;
+    } else {
+        json_t *preset = json_object_get(root, "preset");
+        if (preset && (!json_is_string(preset) ||
+                       study_preset(o, json_string_value(preset), why, sizeof(why)))) {
+            snprintf(err, errlen, "%s: key 'preset': %s", path,
+                     json_is_string(preset) ? why : "expected a string");
+            rc = -1;
+        } else {
+            rc = load_object(o, path, "", root, err, errlen);
+        }
+    }
+    json_decref(root);
+    return rc;
+}
+
+void study_dump_json(const struct study_options *o, FILE *out)
+{
+    fprintf(out, "{\n");
+    for (size_t i = 0; i < NKEYS; i++) {
+        const struct key *k = &keys[i];
+        const void *p = (const char *)o + k->off;
+        fprintf(out, "  \"%s\": ", k->name);
+        switch (k->kind) {
+        case K_UINT:
+            if (k->off == OPT(cfg.lfsr_seed))
+                fprintf(out, "%u", *(const uint16_t *)p);
+            else
+                fprintf(out, "%u", *(const unsigned *)p);
+            break;
+        case K_U64:
+            fprintf(out, "%" PRIu64, *(const uint64_t *)p);
+            break;
+        case K_BOOL:
+            fprintf(out, "%s", *(const bool *)p ? "true" : "false");
+            break;
+        case K_REPL:
+            fprintf(out, "\"%s\"", mmu_repl_name(*(const enum mmu_repl *)p));
+            break;
+        case K_PAGES:
+            fprintf(out, "\"%s\"", page_policy_name(*(const enum page_policy *)p));
+            break;
+        default:
+            fprintf(out, "\"%s\"", trace_format_name(*(const enum trace_format *)p));
+            break;
+        }
+        fprintf(out, "%s\n", i + 1 < NKEYS ? "," : "");
+    }
+    fprintf(out, "}\n");
+}
+
+void study_print_keys(FILE *out)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        fprintf(out, "  %-18s %s\n", keys[i].name, keys[i].help);
+}

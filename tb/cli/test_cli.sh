@@ -1,0 +1,48 @@
+#!/bin/sh
+# The mmusim command's behaviour: outputs, exit status 0 / 1 (bad input) / 2 (bad command line),
+# and messages that say what and where.   test_cli.sh MMUSIM_BINARY SOURCE_DIR
+set -u
+bin=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+# expect STATUS PATTERN ARGS...: run mmusim ARGS, check the status and that the output matches.
+expect() {
+    want=$1 pattern=$2
+    shift 2
+    out=$("$bin" "$@" 2>&1)
+    got=$?
+    if [ "$got" != "$want" ] || ! printf '%s' "$out" | grep -qE -- "$pattern"; then
+        echo "FAIL: mmusim $*: status $got (want $want); output:"
+        printf '%s\n' "$out" | head -5
+        failures=$((failures + 1))
+    else
+        echo "ok: mmusim $* -> $got"
+    fi
+}
+trace=$src/tb/traces/chase.lackey.gz
+printf 'R 1000\nW 2000\nX 3000\n' > "$tmp/t.txt"
+printf 'R 1000\nR 10zz0\n' > "$tmp/bad.txt"
+printf '{"stlb": {"ways": "many"}}' > "$tmp/bad.json"
+
+expect 0 'ITLB +55790 +55774'            run "$trace"
+expect 0 '"walks": 11210'                run --json "$trace"
+expect 0 '^references,instructions'      run --csv "$trace"
+expect 0 'references 3, instructions 1'  run "$tmp/t.txt"
+expect 0 'references 3, instructions 1'  run --format text - < "$tmp/t.txt"
+expect 0 '"stlb.entries": 256'           config --preset embedded --set stlb.entries=256 --dump
+expect 0 'usage: mmusim run'             run --help
+expect 1 'bad.txt:2: address is not a hexadecimal' run "$tmp/bad.txt"
+expect 0 'bad records skipped: 1'        run --skip-bad "$tmp/bad.txt"
+expect 1 'missing.gz: cannot open'       run "$tmp/missing.gz"
+expect 2 'unknown option --bogus'        run --bogus "$trace"
+expect 2 "unknown key 'nosuch'"          run --set nosuch=1 "$trace"
+expect 2 'stlb.ways: .0. is not a whole number from 1 to 1024' run --set stlb.ways=0 "$trace"
+expect 2 'not a multiple of 7 ways'      run --set stlb.ways=7 "$trace"
+expect 2 "preset 'fast' is unknown"      run --preset fast "$trace"
+expect 2 "bad.json: stlb.ways: 'many'"   run --config "$tmp/bad.json" "$trace"
+expect 2 'give at least one trace'       run
+expect 2 'usage: mmusim run'             frobnicate
+[ "$failures" -eq 0 ] && echo "cli: all passed" || echo "cli: $failures failed"
+[ "$failures" -eq 0 ]

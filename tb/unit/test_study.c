@@ -1,0 +1,327 @@
+/*
+ * Trace studies: hand-worked counts on hand-made traces, a real trace against an independent LRU
+ * model written here, the same trace in two formats giving the same figures, and the keys.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <unistd.h>
+
+#include "test_util.h"
+
+static char dir[] = "/tmp/mmusim-study-XXXXXX";
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *write_trace(const char *name, const char *text)
+{
+    static char path[4][300];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(path[k], sizeof(path[k]), "%s/%s", dir, name);
+    FILE *f = fopen(path[k], "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path[k];
+}
+
+static void set(struct study_options *o, const char *kv)
+{
+    char err[300];
+    if (study_set_kv(o, kv, err, sizeof(err)))
+        fail_msg("%s: %s", kv, err);
+}
+
+static struct study_result run(const struct study_options *o, const char *const *traces,
+                               unsigned n)
+{
+    struct study_result r;
+    char err[600];
+    if (study_run(o, traces, n, &r, err, sizeof(err)))
+        fail_msg("study_run: %s", err);
+    return r;
+}
+
+static uint64_t sum_hits(const struct mmu_tlb_stats *t)
+{
+    uint64_t n = 0;
+    for (unsigned a = 0; a < MMU_ACC_COUNT; a++)
+        for (unsigned z = 0; z < MMU_SIZE_COUNT; z++)
+            n += t->hits[a][z];
+    return n;
+}
+
+static uint64_t sum_misses(const struct mmu_tlb_stats *t)
+{
+    uint64_t n = 0;
+    for (unsigned a = 0; a < MMU_ACC_COUNT; a++) {
+        n += t->misses_faulted[a];
+        for (unsigned z = 0; z < MMU_SIZE_COUNT; z++)
+            n += t->misses[a][z];
+    }
+    return n;
+}
+
+/* A DTLB of one set of 2 ways, LRU, no STLB: pages 1, 2, 1, 3, 2.
+ *   1 miss (fill), 2 miss (fill), 1 hit, 3 miss (evicts 2, the LRU), 2 miss (evicts 1).
+ * Every miss walks, each walk with no paging-structure cache reading 4 entries. */
+static void hand_worked_lru(void **state)
+{
+    (void)state;
+    struct study_options o;
+    study_defaults(&o);
+    set(&o, "dtlb_4k.entries=2");
+    set(&o, "dtlb_4k.ways=2");
+    set(&o, "stlb.entries=0");
+    set(&o, "psc_pde.entries=0");
+    set(&o, "psc_pdpte.entries=0");
+    set(&o, "psc_pml4e.entries=0");
+    const char *t = write_trace("lru.txt", "R 1008\nR 2010\nR 1ff0\nR 3000\nR 2000\n");
+    struct study_result r = run(&o, &t, 1);
+    assert_int_equal(r.references, 5);
+    assert_int_equal(sum_hits(&r.stats.tlb[MMU_TLB_DTLB]), 1);
+    assert_int_equal(sum_misses(&r.stats.tlb[MMU_TLB_DTLB]), 4);
+    assert_int_equal(r.stats.walks, 4);
+    assert_int_equal(r.stats.walk_reads, 16);
+    assert_int_equal(r.pages_mapped[MMU_SIZE_4K], 3);
+    /* With a 4-entry STLB behind it, the last two misses hit there instead of walking. */
+    set(&o, "stlb.entries=4");
+    set(&o, "stlb.ways=4");
+    r = run(&o, &t, 1);
+    assert_int_equal(sum_hits(&r.stats.tlb[MMU_TLB_STLB]), 1); /* page 2 again */
+    assert_int_equal(r.stats.walks, 3);
+}
+
+/* Fetches go to the ITLB and count instructions: 4 instructions, 2 ITLB misses -> MPKI 500.
+ * Two processes with PCIDs, switched every 2 references: 3 switches, no flushes; the same with
+ * PCIDs off flushes on every switch. */
+static void instructions_and_processes(void **state)
+{
+    (void)state;
+    struct study_options o;
+    study_defaults(&o);
+    const char *a = write_trace("a.txt", "X 400000\nX 400004\nX 401000\nR 600000\n");
+    const char *b = write_trace("b.txt", "R 600000\nR 600008\nR 600010\nR 600018\n");
+    const char *both[] = {a, b};
+    struct study_result r = run(&o, &a, 1);
+    assert_int_equal(r.instructions, 3);
+    assert_int_equal(sum_misses(&r.stats.tlb[MMU_TLB_ITLB]), 2);
+    assert_int_equal(sum_hits(&r.stats.tlb[MMU_TLB_ITLB]), 1);
+    set(&o, "quantum=2");
+    r = run(&o, both, 2);
+    assert_int_equal(r.references, 8);
+    assert_int_equal(r.switches, 3);
+    /* Page 0x600000 is mapped in both processes, separately: two DTLB misses, then hits, since
+     * each process keeps its entries under its own PCID. */
+    assert_int_equal(sum_misses(&r.stats.tlb[MMU_TLB_DTLB]), 2);
+    assert_int_equal(r.stats.cr3_noflush, 4); /* every CR3 load, the first included */
+    set(&o, "pcid=off");
+    r = run(&o, both, 2);
+    assert_int_equal(r.stats.cr3_noflush, 0);
+    /* b: 600000 miss, 600008 hit; a: 600000 miss; b again: 600010 misses, its entry having been
+     * flushed by the switches (with PCIDs it hit), 600018 hits: 3 misses. */
+    assert_int_equal(sum_misses(&r.stats.tlb[MMU_TLB_DTLB]), 3);
+}
+
+/* Page-size policies: 2m maps one 2 MiB page per region; mixed at 0% and 100% are 4k and 2m. */
+static void page_policies(void **state)
+{
+    (void)state;
+    struct study_options o;
+    study_defaults(&o);
+    const char *t = write_trace("p.txt", "R 200000\nR 201000\nR 3ff000\nR 400000\n");
+    struct study_result r = run(&o, &t, 1);
+    assert_int_equal(r.pages_mapped[MMU_SIZE_4K], 4);
+    set(&o, "pages=2m");
+    r = run(&o, &t, 1);
+    assert_int_equal(r.pages_mapped[MMU_SIZE_2M], 2);
+    assert_int_equal(r.pages_mapped[MMU_SIZE_4K], 0);
+    assert_int_equal(sum_hits(&r.stats.tlb[MMU_TLB_DTLB]), 2);
+    set(&o, "pages=mixed");
+    set(&o, "mixed_percent=0");
+    assert_int_equal(run(&o, &t, 1).pages_mapped[MMU_SIZE_2M], 0);
+    set(&o, "mixed_percent=100");
+    assert_int_equal(run(&o, &t, 1).pages_mapped[MMU_SIZE_2M], 2);
+}
+
+/* An independent model: one set-associative LRU TLB of 4 KiB pages, as a list per set. */
+static uint64_t lru_misses(const uint64_t *pages, size_t n, unsigned sets, unsigned ways)
+{
+    uint64_t *tag = calloc((size_t)sets * ways, sizeof(*tag)); /* MRU first; 0 = empty */
+    uint64_t misses = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t p = pages[i] + 1;
+        uint64_t *set = &tag[(pages[i] % sets) * ways];
+        unsigned w = 0;
+        while (w < ways && set[w] != p)
+            w++;
+        if (w == ways) {
+            misses++;
+            w = ways - 1; /* the LRU way, or an empty one at the end */
+        }
+        memmove(&set[1], &set[0], w * sizeof(*set));
+        set[0] = p;
+    }
+    free(tag);
+    return misses;
+}
+
+/* The chase trace's loads and fetches through one 256-entry 4-way LRU TLB of 4 KiB pages (the
+ * STLB, with the L1s off): the misses equal those of the independent model above. */
+static void real_trace_against_independent_lru(void **state)
+{
+    (void)state;
+    char path[512], err[512];
+    snprintf(path, sizeof(path), "%s/tb/traces/chase.lackey.gz", MMUSIM_SOURCE_DIR);
+    struct trace_reader *tr = trace_open(path, TRACE_AUTO, err, sizeof(err));
+    if (!tr)
+        fail_msg("%s", err);
+    size_t cap = 200000, n = 0;
+    uint64_t *pages = malloc(cap * sizeof(*pages));
+    char txt[300];
+    snprintf(txt, sizeof(txt), "%s/reads.txt", dir);
+    FILE *f = fopen(txt, "w");
+    struct trace_record r;
+    while (trace_next(tr, &r) == 1) {
+        if (r.type == MMU_ACC_WRITE)
+            continue; /* writes would add dirty re-walks, which a plain LRU does not have */
+        pages[n++] = r.vaddr >> 12;
+        fprintf(f, "%c %llx\n", r.type == MMU_ACC_FETCH ? 'X' : 'R', (unsigned long long)r.vaddr);
+    }
+    fclose(f);
+    trace_close(tr);
+    assert_true(n > 50000);
+
+    struct study_options o;
+    study_defaults(&o);
+    set(&o, "itlb_4k.entries=0");
+    set(&o, "itlb_2m.entries=0");
+    set(&o, "dtlb_4k.entries=0");
+    set(&o, "dtlb_2m.entries=0");
+    set(&o, "stlb.entries=256");
+    set(&o, "stlb.ways=4");
+    const char *t = txt;
+    struct study_result res = run(&o, &t, 1);
+    uint64_t expect = lru_misses(pages, n, 64, 4);
+    assert_int_equal(res.references, n);
+    assert_int_equal(sum_misses(&res.stats.tlb[MMU_TLB_STLB]), expect);
+    assert_int_equal(res.stats.walks, expect);
+    assert_true(expect > 1000); /* the trace does miss */
+    free(pages);
+}
+
+/* The same references as lackey and as text give identical statistics. */
+static void lackey_and_text_agree(void **state)
+{
+    (void)state;
+    char path[512], err[512], txt[300];
+    snprintf(path, sizeof(path), "%s/tb/traces/ls.lackey.gz", MMUSIM_SOURCE_DIR);
+    snprintf(txt, sizeof(txt), "%s/ls.txt", dir);
+    struct trace_reader *tr = trace_open(path, TRACE_AUTO, err, sizeof(err));
+    if (!tr)
+        fail_msg("%s", err);
+    FILE *f = fopen(txt, "w");
+    struct trace_record r;
+    while (trace_next(tr, &r) == 1)
+        fprintf(f, "%c %llx\n", "RWX"[r.type], (unsigned long long)r.vaddr);
+    fclose(f);
+    trace_close(tr);
+    struct study_options o;
+    study_defaults(&o);
+    set(&o, "pages=mixed");
+    const char *a = path, *b = txt;
+    struct study_result ra = run(&o, &a, 1), rb = run(&o, &b, 1);
+    assert_int_equal(ra.references, rb.references);
+    assert_int_equal(ra.instructions, rb.instructions);
+    assert_int_equal(ra.instructions, 48388);
+    assert_memory_equal(&ra.stats, &rb.stats, sizeof(ra.stats));
+    assert_memory_equal(ra.pages_mapped, rb.pages_mapped, sizeof(ra.pages_mapped));
+}
+
+/* Bad records: stop with the file and line, or, with skip_bad, count them and go on. */
+static void bad_records(void **state)
+{
+    (void)state;
+    struct study_options o;
+    study_defaults(&o);
+    const char *t = write_trace("bad.txt", "R 1000\nR 10zz0\nW 2000\nQ 1\nR 3000\n");
+    struct study_result r;
+    char err[600];
+    assert_int_equal(study_run(&o, &t, 1, &r, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "bad.txt:2: address is not a hexadecimal"));
+    set(&o, "skip_bad=on");
+    r = run(&o, &t, 1);
+    assert_int_equal(r.references, 3);
+    assert_int_equal(r.bad_records, 2);
+    assert_non_null(strstr(r.first_bad, "bad.txt:2:"));
+}
+
+/* Keys: ranges, names, JSON files with the file, key and reason in errors, and the dump. */
+static void keys_and_json(void **state)
+{
+    (void)state;
+    struct study_options o;
+    char err[600];
+    study_defaults(&o);
+    assert_int_equal(study_set_kv(&o, "stlb.ways=0", err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "stlb.ways: '0' is not a whole number from 1 to 1024"));
+    assert_int_equal(study_set_kv(&o, "pages=huge", err, sizeof(err)), -1);
+    assert_int_equal(study_set_kv(&o, "no_such_key=1", err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "unknown key 'no_such_key'"));
+    assert_int_equal(study_set_kv(&o, "stlb.repl=plru", err, sizeof(err)), 0);
+    assert_int_equal(o.cfg.stlb.repl, MMU_REPL_PLRU);
+    assert_int_equal(study_set_kv(&o, "psc_pde.entries=8", err, sizeof(err)), 0);
+    assert_int_equal(o.cfg.psc[MMU_PSC_PDE].ways, 8); /* fully associative: ways follow */
+
+    const char *good = write_trace("c.json", "{\"preset\": \"champsim\", \"stlb\": "
+                                             "{\"entries\": 1024, \"ways\": 8}, \"pcid\": false}");
+    study_defaults(&o);
+    assert_int_equal(study_load_json(&o, good, err, sizeof(err)), 0);
+    assert_int_equal(o.cfg.stlb.entries, 1024);
+    assert_int_equal(o.cfg.dtlb_4k.entries, 64); /* from the preset */
+    assert_false(o.pcid);
+    const char *bad = write_trace("d.json", "{\"dtlb_4k\": {\"ways\": \"four\"}}");
+    assert_int_equal(study_load_json(&o, bad, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "d.json: dtlb_4k.ways: 'four' is not a whole number"));
+    const char *broken = write_trace("e.json", "{\"stlb\": {\"entries\": 12,}}");
+    assert_int_equal(study_load_json(&o, broken, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "e.json:1:"));
+
+    /* The dump reads back to the same options. */
+    char dump[300];
+    snprintf(dump, sizeof(dump), "%s/dump.json", dir);
+    FILE *f = fopen(dump, "w");
+    study_dump_json(&o, f);
+    fclose(f);
+    struct study_options back;
+    study_defaults(&back);
+    assert_int_equal(study_load_json(&back, dump, err, sizeof(err)), 0);
+    assert_memory_equal(&back.cfg, &o.cfg, sizeof(o.cfg));
+    assert_int_equal(back.pcid, o.pcid);
+    assert_int_equal(back.quantum, o.quantum);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(hand_worked_lru),
+        cmocka_unit_test(instructions_and_processes),
+        cmocka_unit_test(page_policies),
+        cmocka_unit_test(real_trace_against_independent_lru),
+        cmocka_unit_test(lackey_and_text_agree),
+        cmocka_unit_test(bad_records),
+        cmocka_unit_test(keys_and_json),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
