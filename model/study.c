@@ -74,7 +74,7 @@ struct space {
     struct aspace *as;
     uint16_t pcid;
     struct pageset pages;
-    uint64_t last_page; /* the last 4 KiB page found mapped, +1; 0 = none */
+    uint64_t recent[64]; /* 4 KiB pages found mapped, +1, direct-mapped by page number */
 };
 
 struct study {
@@ -126,11 +126,12 @@ static int switch_to(struct study *s, int i)
 static int demand_map(struct study *s, struct space *sp, uint64_t va)
 {
     uint64_t page = (va & ((1ull << VA_BITS) - 1)) >> PAGE_SHIFT_4K;
-    if (sp->last_page == page + 1)
+    uint64_t *recent = &sp->recent[page % 64];
+    if (*recent == page + 1)
         return 0;
     uint64_t region = page >> 9;
     if (set_has(&sp->pages, 4 * page + 3) || set_has(&sp->pages, 4 * region + 1)) {
-        sp->last_page = page + 1;
+        *recent = page + 1;
         return 0;
     }
     if (!va_is_canonical(va))
@@ -157,7 +158,7 @@ static int demand_map(struct study *s, struct space *sp, uint64_t va)
     if (!big && set_add(&sp->pages, 4 * page + 3))
         goto oom;
     s->res->pages_mapped[big ? MMU_SIZE_2M : MMU_SIZE_4K]++;
-    sp->last_page = page + 1;
+    *recent = page + 1;
     return 0;
 oom:
     snprintf(s->err, s->errlen, "out of host memory for the page set");

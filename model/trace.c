@@ -218,17 +218,22 @@ static int read_line(struct trace_reader *t)
             if (t->out_len == 0)
                 break;
         }
-        unsigned char c = t->out[t->out_pos++];
-        if (c == '\n') {
+        const unsigned char *start = t->out + t->out_pos;
+        size_t avail = t->out_len - t->out_pos;
+        const unsigned char *nl = memchr(start, '\n', avail);
+        size_t take = nl ? (size_t)(nl - start) : avail;
+        if (n + take > LINE_MAX_LEN) {
+            t->line++;
+            return fail(t, "line longer than %d characters", LINE_MAX_LEN);
+        }
+        memcpy(t->linebuf + n, start, take);
+        n += take;
+        t->out_pos += take + (nl != NULL);
+        if (nl) {
             t->line++;
             t->linebuf[n] = '\0';
             return 1;
         }
-        if (n == LINE_MAX_LEN) {
-            t->line++;
-            return fail(t, "line longer than %d characters", LINE_MAX_LEN);
-        }
-        t->linebuf[n++] = (char)c;
     }
     if (t->err[0])
         return -1;
