@@ -193,7 +193,7 @@ static int demo(void)
         {0x2158, MMU_ACC_READ, true, "L1 hit on the same page"},
         {0x2160, MMU_ACC_WRITE, true, "write to a clean page: re-walk to set D"},
         {0x3010, MMU_ACC_WRITE, true, "write to a read-only page"},
-        {0x40123456, MMU_ACC_READ, false, "2 MiB page, skips PML4E/PDPTE via the caches"},
+        {0x40123456, MMU_ACC_READ, false, "2 MiB page: the walk ends at the PDE"},
         {0x40123456, MMU_ACC_FETCH, false, "fetch from an NX page"},
         {0xffff800000001008, MMU_ACC_READ, true, "user access to a supervisor page"},
         {0x0000800000000000, MMU_ACC_READ, false, "non-canonical address"},

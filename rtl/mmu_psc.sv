@@ -42,6 +42,10 @@ module mmu_psc #(
 );
   localparam bit Enabled = (NumEntries != 0);
 
+  if (Enabled && Repl == 1 && (NumEntries & (NumEntries - 1)) != 0) begin : g_bad_plru
+    $error("mmu_psc: tree-PLRU needs a power-of-two number of entries");
+  end
+
   logic [N-1:0]    valid_q;
   logic [TagW-1:0] tag_q   [N];
   logic [11:0]     pcid_q  [N];

@@ -1,6 +1,6 @@
 // One TLB array: NumSets x NumWays entries of one or both page sizes (docs/ARCHITECTURE.md,
-// section 4). Tags, frames and rights live in a memory with one row per set; the valid, PCID and
-// global bits of every entry are flip-flops, so that a PCID or global invalidation clears them in
+// section 4). Tags, frames and rights live in one memory per way, indexed by set; the valid, PCID
+// and global bits of every entry are flip-flops, so that a PCID or global invalidation clears them in
 // one cycle. RegRead = 0 reads the row combinationally (the L1 arrays); RegRead = 1 reads it one
 // cycle after the lookup is presented (the STLB, an SRAM with a registered read).
 //
@@ -70,12 +70,22 @@ module mmu_tlb #(
   input  logic [11:0]     inv_pcid_i,
   input  logic            inv_keep_global_i
 );
+  if (Enabled && (NumWays == 0 || NumEntries % NumWays != 0 ||
+                  (NumSets & (NumSets - 1)) != 0)) begin : g_bad_geometry
+    $error("mmu_tlb: NumEntries must be a multiple of NumWays, in a power-of-two number of sets");
+  end
+  if (Enabled && Repl == 1 && (NumWays & (NumWays - 1)) != 0) begin : g_bad_plru
+    $error("mmu_tlb: tree-PLRU needs a power-of-two number of ways");
+  end
+  if (Repl > 3) begin : g_bad_repl
+    $error("mmu_tlb: Repl must be 0..3");
+  end
+
   // Row layout, per way: {vpn[35:0], is2m, pfn, rw, us, nx, dirty}.
   localparam int unsigned EntW = 36 + 1 + PfnW + 4;
   localparam int unsigned RowW = Ways * EntW;
 
-  // Packed, so that a sweep can clear any of them in one cycle.
-  // Entry (s, w) is bit s*Ways + w; flattened, so that a sweep can clear any of them in one
+  // Entry (s, w) is bit s*Ways + w: flip-flops, so that a sweep can clear any of them in one
   // cycle.
   logic [NumSets*Ways-1:0] valid_q, glb_q;
   logic [11:0]     pcid_q  [NumSets*Ways];
@@ -213,7 +223,10 @@ module mmu_tlb #(
 
   // ---- state updates: fills, clears, invalidations (at most one a cycle) -----------------------
   always_ff @(posedge clk_i) begin
-    if (fill_i && Enabled) pcid_q[32'(fill_set) * Ways + 32'(fill_way)] <= fill_pcid_i;
+    if (fill_i && Enabled) begin
+      pcid_q[32'(fill_set) * Ways + 32'(fill_way)] <= fill_pcid_i;
+      glb_q[32'(fill_set) * Ways + 32'(fill_way)]  <= fill_global_i;
+    end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -221,7 +234,6 @@ module mmu_tlb #(
       valid_q <= '0;
     end else if (fill_i && Enabled) begin
       valid_q[32'(fill_set) * Ways + 32'(fill_way)] <= 1'b1;
-      glb_q[32'(fill_set) * Ways + 32'(fill_way)]   <= fill_global_i;
     end else if (clr_i || clr2_i) begin
       if (clr_i && clr2_i && clr_set == clr2_set) begin
         valid_q[clr_set*Ways +: Ways] <= valid_q[clr_set*Ways +: Ways] & ~clr_mask_i & ~clr2_mask_i;

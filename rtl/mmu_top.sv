@@ -94,6 +94,17 @@ module mmu_top #(
                          FaultNonCanonical = 3'd6;
   localparam logic [1:0] SrcL1 = 2'd0, SrcStlb = 2'd1, SrcWalk = 2'd2, SrcNone = 2'd3;
 
+  // The configuration checks of the model (mmu_config_check), at elaboration.
+  if (StlbLatency < 3 || StlbLatency > 1000) begin : g_bad_stlb_latency
+    $error("mmu_top: StlbLatency must be 3..1000");
+  end
+  if (PaBits < 32 || PaBits > 52) begin : g_bad_pa_bits
+    $error("mmu_top: PaBits must be 32..52");
+  end
+  if (LfsrSeed == 16'h0) begin : g_bad_lfsr_seed
+    $error("mmu_top: LfsrSeed must not be 0");
+  end
+
   typedef enum logic [3:0] {
     SIdle, SL1, SStlb4k, SStlb2m, SStlbWait, SWalk, SCtrl, SCtrlStlb4k, SCtrlStlb2m
   } top_state_e;
@@ -364,7 +375,7 @@ module mmu_top #(
           resp_source_o = SrcL1;
           resp_fault_o = a_fault_any ? a_fault : FaultNone;
           resp_level_o = a_is2m ? 3'd2 : 3'd1;
-          resp_is2m_o = a_is2m;
+          resp_is2m_o = a_is2m && !a_fault_any;
           resp_pfn = a_pfn;
           l1_touch = a_use;
           l1_clr = a_fault_any;
@@ -382,7 +393,7 @@ module mmu_top #(
             resp_source_o = SrcStlb;
             resp_fault_o = o_fault_any ? o_fault : FaultNone;
             resp_level_o = o_is2m ? 3'd2 : 3'd1;
-            resp_is2m_o = o_is2m;
+            resp_is2m_o = o_is2m && !o_fault_any;
             resp_pfn = o_pfn;
             s_touch = o_use;
             l1_fill = o_use;
@@ -546,5 +557,7 @@ module mmu_top #(
   assign cnt_dirty_rewalks_o  = c_dirty_q;
 
   logic unused;
-  assign unused = ^{l1_evict[0], l1_evict[1], s_evict, va_q[46:21], w_is2m};
+  // Evictions are not counted by the RTL (the model's fill and eviction counters are not
+  // cross-checked).
+  assign unused = ^{l1_evict[0], l1_evict[1], s_evict};
 endmodule

@@ -428,8 +428,9 @@ void Cosim::observe_memory() {
   } else if (phys_mem_read64(world_.pm, m.paddr, &data)) {
     mismatch(std::string("RTL read: ") + phys_mem_error(world_.pm));
   } else if (data != m.data) {
-    mismatch("read of 0x" + std::to_string(m.paddr) + ": memory changed under the model "
-             "(harness bug)");
+    snprintf(b, sizeof b, "read of 0x%" PRIx64 ": memory changed under the model (harness bug)",
+             m.paddr);
+    mismatch(b);
   }
   rsp_pending_ = true;
   rsp_cycle_ = now + timing_.latency(rtl_count_++);
@@ -442,7 +443,8 @@ void Cosim::compare_response(Expected &e) {
   Vmmu_top &t = dut_.top();
   struct mmu_response got{};
   got.paddr = t.resp_paddr_o;
-  got.page_shift = t.resp_fault_o ? 0 : t.resp_is2m_o ? PAGE_SHIFT_2M : PAGE_SHIFT_4K;
+  // A fault has no page: the model's page_shift is 0, and the RTL must not claim 2 MiB.
+  got.page_shift = t.resp_is2m_o ? PAGE_SHIFT_2M : t.resp_fault_o ? 0 : PAGE_SHIFT_4K;
   got.fault = mmu_fault(t.resp_fault_o);
   got.error_code = t.resp_error_o;
   got.level = t.resp_level_o;
@@ -452,9 +454,8 @@ void Cosim::compare_response(Expected &e) {
   const struct mmu_response &x = e.resp;
   bool same = x.fault == got.fault && x.error_code == got.error_code && x.level == got.level &&
               x.source == got.source && x.accept_cycle == got.accept_cycle &&
-              x.resp_cycle == got.resp_cycle &&
-              (x.fault != MMU_FAULT_NONE ||
-               (x.paddr == got.paddr && x.page_shift == got.page_shift));
+              x.resp_cycle == got.resp_cycle && x.paddr == got.paddr &&
+              x.page_shift == got.page_shift;
   if (!same)
     mismatch("request #" + std::to_string(e.index) + " " + describe_item(e.item) + ": expected " +
              describe_resp(x, x.page_shift, true) + " got " +

@@ -51,6 +51,8 @@ FAULTS = [
      "if (psc_hit[0]) begin", "if (psc_hit[0] && !psc_hit[1]) begin", ""),
     ("wp-ignored", "mmu_perm_check.sv",
      "(user_i || wp_i)", "(user_i)", ""),
+    ("page-size-on-stlb-fault", "mmu_top.sv",
+     "resp_is2m_o = o_is2m && !o_fault_any;", "resp_is2m_o = o_is2m;", ""),
     ("dirty-not-required-on-l1-hit", "mmu_top.sv",
      "assign a_clean     = a_hit && !a_fault_any && write_q && !a_dirty;",
      "assign a_clean     = 1'b0;", ""),

@@ -140,14 +140,19 @@ class RandomStim : public Stimulus {
   }
 
  private:
-  static uint16_t pcid_of(unsigned a) { return uint16_t(a + 1); }
+  // PCIDs spread over all 12 bits, so that every tag bit toggles.
+  static uint16_t pcid_of(unsigned a) {
+    static const uint16_t pcids[kNumAs] = {0x001, 0x801, 0xfff, 0x7f8};
+    return pcids[a];
+  }
 
   uint64_t new_pa(unsigned shift) {
     uint64_t size = 1ull << shift;
     next_pa_ = (next_pa_ + size - 1) & ~(size - 1);
     uint64_t pa = next_pa_;
     next_pa_ += size;
-    return pa;
+    // Random bits 33..44 as well, so that every frame-number bit below 2^45 toggles.
+    return pa | (uint64_t(rng_.below(4096)) << 33);
   }
 
   uint64_t random_flags(const Region &g) {
@@ -266,6 +271,13 @@ class RandomStim : public Stimulus {
       c.pcid = pcid_of(a);
       c.value = va;
       queue_.push_front(control(c));
+      // Sometimes another address-specific invalidation right behind it.
+      if (rng_.percent(25)) {
+        struct mmu_ctrl d = c;
+        d.op = rng_.percent(50) ? MMU_CTRL_INVLPG : MMU_CTRL_INVPCID;
+        d.value = va + (rng_.percent(50) ? (1ull << g.shift) : 0);
+        queue_.push_front(control(d));
+      }
     } else if (inv < 80) {
       c.op = MMU_CTRL_INVPCID;
       c.invpcid_type = 1;
@@ -287,10 +299,11 @@ class RandomStim : public Stimulus {
     if (k < 60) {
       c.op = MMU_CTRL_INVLPG;
       c.value = access().req.vaddr;
+      if (rng_.percent(15)) c.value ^= 0x0000800000000000ull;  // non-canonical: a no-op
     } else if (k < 85) {
       c.op = MMU_CTRL_INVPCID;
       c.invpcid_type = 1 + rng_.below(3);
-      c.pcid = uint16_t(rng_.below(kNumAs + 1));
+      c.pcid = rng_.percent(30) ? uint16_t(rng_.below(4096)) : pcid_of(rng_.below(kNumAs));
     } else if (k < 90) {
       c.op = MMU_CTRL_FLUSH_ALL;
     } else {
@@ -355,6 +368,14 @@ class DirectedStim : public Stimulus {
     const enum mmu_access R = MMU_ACC_READ, W = MMU_ACC_WRITE, X = MMU_ACC_FETCH;
     const enum mmu_fault OK = MMU_FAULT_NONE;
 
+    // The reset values of WP and NXE are parameters: start from a known mode.
+    {
+      struct mmu_ctrl c{};
+      c.op = MMU_CTRL_SET_MODE;
+      c.wp = true;
+      c.nxe = true;
+      items_.push_back(control(c));
+    }
     items_.push_back(load_cr3(as, 1, false));
     // The design notes' example, then an L1 hit, then the dirty re-walk.
     StimItem it = request(0x2150, R, true);
