@@ -3,6 +3,7 @@
  *
  *   mmusim run [OPTIONS] TRACE...   a trace study: the traces through one configuration
  *   mmusim config [OPTIONS] --dump  the effective configuration, as JSON
+ *   mmusim convert IN OUT           a trace in mmusim's binary format
  *   mmusim demo                     a few translations of a small address space
  *
  * Exit status: 0 done, 1 bad input or a failed run, 2 a bad command line.
@@ -19,6 +20,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: mmusim run [OPTIONS] TRACE...     run traces through one MMU configuration\n"
             "       mmusim config [OPTIONS] --dump    print the effective configuration (JSON)\n"
+            "       mmusim convert [--format F] IN OUT  write a trace in the binary format\n"
             "       mmusim demo                       translate a few addresses, print statistics\n"
             "       mmusim COMMAND --help             the options of a command\n");
 }
@@ -230,12 +232,76 @@ out:
     return rc;
 }
 
+static int cmd_convert(int argc, char **argv)
+{
+    enum trace_format fmt = TRACE_AUTO;
+    const char *in = NULL, *out = NULL;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            printf("usage: mmusim convert [--format FORMAT] IN OUT\n"
+                   "Writes trace IN (lackey, champsim, text, binary; plain, .gz, .xz; - for\n"
+                   "standard input) to OUT in mmusim's binary format, gzip-compressed if OUT\n"
+                   "ends in .gz.\n");
+            return 0;
+        } else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+            if (trace_format_parse(argv[++i], &fmt)) {
+                fprintf(stderr, "mmusim convert: --format %s is not a format\n", argv[i]);
+                return 2;
+            }
+        } else if (argv[i][0] == '-' && strcmp(argv[i], "-") != 0) {
+            fprintf(stderr, "mmusim convert: unknown option %s\n", argv[i]);
+            return 2;
+        } else if (!in) {
+            in = argv[i];
+        } else if (!out) {
+            out = argv[i];
+        } else {
+            fprintf(stderr, "mmusim convert: one input and one output\n");
+            return 2;
+        }
+    }
+    if (!in || !out) {
+        fprintf(stderr, "usage: mmusim convert [--format FORMAT] IN OUT\n");
+        return 2;
+    }
+    char err[600];
+    struct trace_reader *r = trace_open(in, fmt, err, sizeof(err));
+    if (!r) {
+        fprintf(stderr, "mmusim: %s\n", err);
+        return 1;
+    }
+    struct trace_writer *w = trace_writer_open(out, err, sizeof(err));
+    if (!w) {
+        fprintf(stderr, "mmusim: %s\n", err);
+        trace_close(r);
+        return 1;
+    }
+    struct trace_record rec;
+    int rc;
+    uint64_t n = 0;
+    while ((rc = trace_next(r, &rec)) == 1 && trace_write(w, &rec) == 0)
+        n++;
+    if (rc < 0)
+        fprintf(stderr, "mmusim: %s\n", trace_error(r));
+    trace_close(r);
+    if (trace_writer_close(w, err, sizeof(err)) || rc != 0) {
+        if (err[0])
+            fprintf(stderr, "mmusim: %s\n", err);
+        remove(out); /* no half-written trace left behind */
+        return 1;
+    }
+    fprintf(stderr, "mmusim convert: %llu references to %s\n", (unsigned long long)n, out);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "run") == 0)
         return cmd_run(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "config") == 0)
         return cmd_config(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "convert") == 0)
+        return cmd_convert(argc, argv);
     if (argc == 2 && strcmp(argv[1], "demo") == 0)
         return demo();
     if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {

@@ -57,7 +57,7 @@ static const struct key keys[] = {
      "references per process before a context switch"},
     {"mem_latency", K_UINT, OPT(mem_latency), 1, 100000, false,
      "cycles of each walker memory access"},
-    {"format", K_FORMAT, OPT(format), 0, 0, false, "trace format: auto, lackey, champsim, text"},
+    {"format", K_FORMAT, OPT(format), 0, 0, false, "trace format: auto, lackey, champsim, text, binary"},
     {"skip_bad", K_BOOL, OPT(skip_bad), 0, 1, false, "count bad records and go on"},
     {"limit", K_U64, OPT(limit), 0, UINT64_MAX, false, "stop after this many references (0: all)"},
 };
@@ -186,7 +186,7 @@ int study_set(struct study_options *o, const char *name, const char *v, char *er
         return -1;
     default: /* K_FORMAT */
         if (trace_format_parse(v, (enum trace_format *)p)) {
-            snprintf(err, errlen, "%s: '%s' is not a format (auto, lackey, champsim, text)",
+            snprintf(err, errlen, "%s: '%s' is not a format (auto, lackey, champsim, text, binary)",
                      name, v);
             return -1;
         }

@@ -49,7 +49,8 @@ struct trace_reader {
 };
 
 static const char *const format_names[TRACE_FORMAT_COUNT] = {"auto", "lackey", "champsim",
-                                                             "text"};
+                                                             "text", "binary"};
+static const char binary_magic[8] = {'M', 'M', 'U', 'T', 'R', 'C', '0', '1'};
 
 const char *trace_format_name(enum trace_format f)
 {
@@ -88,7 +89,7 @@ __attribute__((format(printf, 2, 3))) static int fail(struct trace_reader *t, co
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    if (t->format == TRACE_CHAMPSIM)
+    if (t->format == TRACE_CHAMPSIM || t->format == TRACE_BINARY)
         snprintf(t->err, sizeof(t->err), "%s: record %llu: %s", t->name,
                  (unsigned long long)t->line, what);
     else if (t->line)
@@ -402,6 +403,33 @@ static int parse_champsim(struct trace_reader *t)
     return 1;
 }
 
+static int parse_binary(struct trace_reader *t)
+{
+    unsigned char b[8];
+    long n = read_bytes(t, b, sizeof(b));
+    if (n < 0)
+        return -1;
+    if (n == 0)
+        return 0;
+    t->line++;
+    if (n < 8)
+        return fail(t, "truncated: %ld of 8 bytes", n);
+    uint64_t w = le64(b);
+    unsigned type = (unsigned)(w >> 61) & 3;
+    if (type > 2 || (w >> 63))
+        return fail(t, "bad record 0x%016llx: type or top bit out of range",
+                    (unsigned long long)w);
+    uint64_t va = w & ((1ull << 48) - 1);
+    if (va >> 47)
+        va |= ~((1ull << 48) - 1);
+    push(t, va, (enum mmu_access)type, type == MMU_ACC_FETCH);
+    if (w >> 60 & 1) {
+        t->pending[t->npending - 1].has_pcid = true;
+        t->pending[t->npending - 1].pcid = (uint16_t)(w >> 48 & 0xfff);
+    }
+    return 1;
+}
+
 int trace_recover(struct trace_reader *t)
 {
     if (!t->line_error)
@@ -420,9 +448,10 @@ int trace_next(struct trace_reader *t, struct trace_record *rec)
     while (t->next_pending == t->npending) {
         t->npending = 0;
         t->next_pending = 0;
-        int rc = t->format == TRACE_LACKEY ? parse_lackey(t)
-                 : t->format == TRACE_TEXT ? parse_text(t)
-                                           : parse_champsim(t);
+        int rc = t->format == TRACE_LACKEY  ? parse_lackey(t)
+                 : t->format == TRACE_TEXT  ? parse_text(t)
+                 : t->format == TRACE_BINARY ? parse_binary(t)
+                                             : parse_champsim(t);
         if (rc <= 0)
             return rc;
     }
@@ -436,10 +465,12 @@ static enum trace_format sniff(struct trace_reader *t)
 {
     const char *base = strrchr(t->name, '/');
     base = base ? base + 1 : t->name;
-    if (strstr(base, "champsim") || strstr(base, ".trace"))
-        return TRACE_CHAMPSIM;
     if (fill_out(t) || t->out_len == 0)
         return TRACE_AUTO;
+    if (t->out_len >= 8 && memcmp(t->out, binary_magic, 8) == 0)
+        return TRACE_BINARY;
+    if (strstr(base, "champsim") || strstr(base, ".trace"))
+        return TRACE_CHAMPSIM;
     /* The first line that is not valgrind's banner decides. */
     const char *s = (const char *)t->out;
     size_t n = t->out_len;
@@ -527,6 +558,15 @@ struct trace_reader *trace_open(const char *path, enum trace_format format, char
             return NULL;
         }
     }
+    if (t->format == TRACE_BINARY) {
+        unsigned char magic[8];
+        long n = read_bytes(t, magic, sizeof(magic));
+        if (n != 8 || memcmp(magic, binary_magic, 8) != 0) {
+            snprintf(err, errlen, "%s: not an mmusim binary trace (no MMUTRC01 header)", t->name);
+            trace_close(t);
+            return NULL;
+        }
+    }
     return t;
 }
 
@@ -541,4 +581,82 @@ void trace_close(struct trace_reader *t)
     if (t->own_file && t->f)
         fclose(t->f);
     free(t);
+}
+
+/* ---- writing the binary format ------------------------------------------------------------- */
+
+struct trace_writer {
+    FILE *f;
+    gzFile gz;
+    char name[256];
+    uint64_t records;
+    char err[400];
+};
+
+static int writer_put(struct trace_writer *w, const void *buf, size_t n)
+{
+    if (w->gz ? gzwrite(w->gz, buf, (unsigned)n) != (int)n : fwrite(buf, 1, n, w->f) != n) {
+        snprintf(w->err, sizeof(w->err), "%s: write error after %llu records", w->name,
+                 (unsigned long long)w->records);
+        return -1;
+    }
+    return 0;
+}
+
+struct trace_writer *trace_writer_open(const char *path, char *err, size_t errlen)
+{
+    struct trace_writer *w = calloc(1, sizeof(*w));
+    if (!w) {
+        snprintf(err, errlen, "%s: out of host memory", path);
+        return NULL;
+    }
+    snprintf(w->name, sizeof(w->name), "%s", path);
+    size_t len = strlen(path);
+    if (len > 3 && strcmp(path + len - 3, ".gz") == 0)
+        w->gz = gzopen(path, "wb6");
+    else
+        w->f = fopen(path, "wb");
+    if ((!w->gz && !w->f) || writer_put(w, binary_magic, sizeof(binary_magic))) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        if (w->gz)
+            gzclose(w->gz);
+        if (w->f)
+            fclose(w->f);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+int trace_write(struct trace_writer *w, const struct trace_record *r)
+{
+    uint64_t top = r->vaddr >> 47;
+    if (top != 0 && top != (UINT64_MAX >> 47)) {
+        snprintf(w->err, sizeof(w->err), "%s: record %llu: address 0x%llx is not canonical; "
+                 "the binary format holds 48-bit addresses", w->name,
+                 (unsigned long long)w->records + 1, (unsigned long long)r->vaddr);
+        return -1;
+    }
+    uint64_t word = (r->vaddr & ((1ull << 48) - 1)) | (uint64_t)r->type << 61;
+    if (r->has_pcid)
+        word |= 1ull << 60 | (uint64_t)(r->pcid & 0xfff) << 48;
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)(word >> (8 * i));
+    if (writer_put(w, b, sizeof(b)))
+        return -1;
+    w->records++;
+    return 0;
+}
+
+int trace_writer_close(struct trace_writer *w, char *err, size_t errlen)
+{
+    int rc = w->err[0] ? -1 : 0;
+    if (w->gz && gzclose(w->gz) != Z_OK)
+        rc = -1;
+    if (w->f && fclose(w->f) != 0)
+        rc = -1;
+    snprintf(err, errlen, "%s", w->err[0] ? w->err : rc ? "write error on close" : "");
+    free(w);
+    return rc;
 }

@@ -13,6 +13,10 @@
  *             stores.
  *   text      "R|W|X <hex address> [pcid]" per line; '#' starts a comment.  X is a fetch and
  *             counts one instruction.
+ *   binary    mmusim's own: the 8 bytes "MMUTRC01", then one little-endian 64-bit word per
+ *             reference: bits 47:0 the address (bit 47 sign-extended), 59:48 the PCID, 60 set
+ *             if there is a PCID, 62:61 the type (0 read, 1 write, 2 fetch), 63 zero.  A fetch
+ *             counts one instruction.  `mmusim convert` writes it from the other formats.
  *
  * Errors name the file, the line (or record) and what was wrong.
  */
@@ -29,7 +33,14 @@
 extern "C" {
 #endif
 
-enum trace_format { TRACE_AUTO, TRACE_LACKEY, TRACE_CHAMPSIM, TRACE_TEXT, TRACE_FORMAT_COUNT };
+enum trace_format {
+    TRACE_AUTO,
+    TRACE_LACKEY,
+    TRACE_CHAMPSIM,
+    TRACE_TEXT,
+    TRACE_BINARY,
+    TRACE_FORMAT_COUNT
+};
 
 struct trace_record {
     uint64_t vaddr;
@@ -63,6 +74,14 @@ const char *trace_format_name(enum trace_format f);
 int trace_format_parse(const char *name, enum trace_format *f);
 /* Compressed bytes read so far, for progress against the file size. */
 uint64_t trace_bytes_read(const struct trace_reader *t);
+
+/* Writing the binary format: to path, gzip-compressed if it ends in ".gz". */
+struct trace_writer;
+struct trace_writer *trace_writer_open(const char *path, char *err, size_t errlen);
+/* Returns 0, or -1 (a non-canonical address, which the format cannot hold, or a write error). */
+int trace_write(struct trace_writer *w, const struct trace_record *rec);
+/* Flushes and closes; returns -1 if anything failed.  err says what. */
+int trace_writer_close(struct trace_writer *w, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -25,6 +25,7 @@ trace=$src/tb/traces/chase.lackey.gz
 printf 'R 1000\nW 2000\nX 3000\n' > "$tmp/t.txt"
 printf 'R 1000\nR 10zz0\n' > "$tmp/bad.txt"
 printf '{"stlb": {"ways": "many"}}' > "$tmp/bad.json"
+printf 'R 1000\nR 800000000000\n' > "$tmp/nc.txt"
 
 expect 0 'ITLB +55790 +55774'            run "$trace"
 expect 0 '"walks": 11210'                run --json "$trace"
@@ -43,6 +44,9 @@ expect 2 'not a multiple of 7 ways'      run --set stlb.ways=7 "$trace"
 expect 2 "preset 'fast' is unknown"      run --preset fast "$trace"
 expect 2 "bad.json: stlb.ways: 'many'"   run --config "$tmp/bad.json" "$trace"
 expect 2 'give at least one trace'       run
+expect 0 '70039 references to'           convert "$trace" "$tmp/c.bin"
+expect 0 'ITLB +55790 +55774'            run "$tmp/c.bin"
+expect 1 'not canonical'                 convert "$tmp/nc.txt" "$tmp/nc.bin"
 expect 2 'usage: mmusim run'             frobnicate
 [ "$failures" -eq 0 ] && echo "cli: all passed" || echo "cli: $failures failed"
 [ "$failures" -eq 0 ]

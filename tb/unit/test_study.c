@@ -221,7 +221,7 @@ static void real_trace_against_independent_lru(void **state)
     free(pages);
 }
 
-/* The same references as lackey and as text give identical statistics. */
+/* The same references as lackey, as text and as binary give identical statistics. */
 static void lackey_and_text_agree(void **state)
 {
     (void)state;
@@ -231,11 +231,18 @@ static void lackey_and_text_agree(void **state)
     struct trace_reader *tr = trace_open(path, TRACE_AUTO, err, sizeof(err));
     if (!tr)
         fail_msg("%s", err);
+    char bin[300];
+    snprintf(bin, sizeof(bin), "%s/ls.bin.gz", dir);
     FILE *f = fopen(txt, "w");
+    struct trace_writer *w = trace_writer_open(bin, err, sizeof(err));
+    assert_non_null(w);
     struct trace_record r;
-    while (trace_next(tr, &r) == 1)
+    while (trace_next(tr, &r) == 1) {
         fprintf(f, "%c %llx\n", "RWX"[r.type], (unsigned long long)r.vaddr);
+        assert_int_equal(trace_write(w, &r), 0);
+    }
     fclose(f);
+    assert_int_equal(trace_writer_close(w, err, sizeof(err)), 0);
     trace_close(tr);
     struct study_options o;
     study_defaults(&o);
@@ -247,6 +254,11 @@ static void lackey_and_text_agree(void **state)
     assert_int_equal(ra.instructions, 48388);
     assert_memory_equal(&ra.stats, &rb.stats, sizeof(ra.stats));
     assert_memory_equal(ra.pages_mapped, rb.pages_mapped, sizeof(ra.pages_mapped));
+    const char *c = bin;
+    struct study_result rc = run(&o, &c, 1);
+    assert_int_equal(rc.references, ra.references);
+    assert_int_equal(rc.instructions, ra.instructions);
+    assert_memory_equal(&ra.stats, &rc.stats, sizeof(ra.stats));
 }
 
 /* Bad records: stop with the file and line, or, with skip_bad, count them and go on. */

@@ -334,12 +334,52 @@ static void bundled_traces(void **state)
     }
 }
 
+/* The binary format: a round trip keeps address (sign-extended), type, PCID and instruction
+ * counts; a truncated record, a bad header and a non-canonical address are errors. */
+static void binary_format(void **state)
+{
+    (void)state;
+    char err[512];
+    const char *path = path_of("r.bin");
+    struct trace_writer *w = trace_writer_open(path, err, sizeof(err));
+    assert_non_null(w);
+    struct trace_record in[3] = {
+        {.vaddr = 0x7ffff000abcull, .type = MMU_ACC_WRITE},
+        {.vaddr = 0xffffffff81000010ull, .type = MMU_ACC_FETCH, .instructions = 1},
+        {.vaddr = 0x1000, .type = MMU_ACC_READ, .has_pcid = true, .pcid = 0xabc},
+    };
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(trace_write(w, &in[i]), 0);
+    struct trace_record bad = {.vaddr = 0x0000800000000000ull};
+    assert_int_equal(trace_write(w, &bad), -1);
+    assert_int_equal(trace_writer_close(w, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "record 4: address 0x800000000000 is not canonical"));
+    /* The three good records were written before the refusal. */
+    struct trace_record r[4];
+    enum trace_format f;
+    assert_int_equal(read_all("r.bin", TRACE_AUTO, r, 4, &f), 3);
+    assert_int_equal(f, TRACE_BINARY);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(r[i].vaddr, in[i].vaddr);
+        assert_int_equal(r[i].type, in[i].type);
+        assert_int_equal(r[i].instructions, in[i].instructions);
+        assert_int_equal(r[i].has_pcid, in[i].has_pcid);
+        assert_int_equal(r[i].pcid, in[i].pcid);
+    }
+    static const unsigned char trunc[] = {'M', 'M', 'U', 'T', 'R', 'C', '0', '1', 1, 2, 3};
+    write_file("t.bin", trunc, sizeof(trunc));
+    assert_non_null(strstr(error_of("t.bin", TRACE_AUTO), "t.bin: record 1: truncated: 3 of 8"));
+    write_file("h.bin", "NOTATRACE", 9);
+    assert_non_null(strstr(error_of("h.bin", TRACE_BINARY), "no MMUTRC01 header"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lackey_plain_gzip_xz), cmocka_unit_test(text_format),
         cmocka_unit_test(champsim),             cmocka_unit_test(bad_input),
         cmocka_unit_test(long_stream),          cmocka_unit_test(bundled_traces),
+        cmocka_unit_test(binary_format),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
