@@ -4,16 +4,20 @@
  *   mmusim run [OPTIONS] TRACE...   a trace study: the traces through one configuration
  *   mmusim config [OPTIONS] --dump  the effective configuration, as JSON
  *   mmusim convert IN OUT           a trace in mmusim's binary format
+ *   mmusim sweep [OPTIONS] --vary KEY=VALUES TRACE...   a study over varied keys, with plots
  *   mmusim demo                     a few translations of a small address space
  *
  * Exit status: 0 done, 1 bad input or a failed run, 2 a bad command line.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mmusim.h"
+#include "sweep.h"
 
 static void usage(FILE *out)
 {
@@ -21,6 +25,7 @@ static void usage(FILE *out)
             "usage: mmusim run [OPTIONS] TRACE...     run traces through one MMU configuration\n"
             "       mmusim config [OPTIONS] --dump    print the effective configuration (JSON)\n"
             "       mmusim convert [--format F] IN OUT  write a trace in the binary format\n"
+            "       mmusim sweep [OPTIONS] --vary KEY=VALUES [--vary ...] TRACE...\n"
             "       mmusim demo                       translate a few addresses, print statistics\n"
             "       mmusim COMMAND --help             the options of a command\n");
 }
@@ -232,6 +237,74 @@ out:
     return rc;
 }
 
+static int cmd_sweep(int argc, char **argv)
+{
+    const char *vary[2];
+    unsigned nvary = 0;
+    const char *dir = "results/sweep";
+    long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    /* Take the sweep's own options out; the rest are run's. */
+    char **rest = calloc((size_t)argc + 1, sizeof(*rest));
+    char **traces = calloc((size_t)argc + 1, sizeof(*traces));
+    int nrest = 0;
+    if (!rest || !traces)
+        return 1;
+    rest[nrest++] = argv[0];
+    rest[nrest++] = argv[1];
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            printf("usage: mmusim sweep [RUN OPTIONS] --vary KEY=VALUES [--vary KEY=VALUES]\n"
+                   "                    [--jobs N] [--out DIR] TRACE...\n"
+                   "Runs every point on every trace, N at a time (default: every core), prints a\n"
+                   "table, and writes DIR/sweep.csv and plots DIR/hit_rate.png|svg and\n"
+                   "DIR/mpki.png|svg (gnuplot), one line per trace. VALUES: a,b,c or FROM:TO:*K or\n"
+                   "FROM:TO:+K. DIR defaults to results/sweep. RUN OPTIONS: mmusim run --help.\n");
+            free(rest);
+            free(traces);
+            return 0;
+        }
+        bool value = i + 1 < argc;
+        if (!strcmp(argv[i], "--vary") && value && nvary < 2) {
+            vary[nvary++] = argv[++i];
+        } else if (!strcmp(argv[i], "--out") && value) {
+            dir = argv[++i];
+        } else if (!strcmp(argv[i], "--jobs") && value) {
+            char *end;
+            jobs = strtol(argv[++i], &end, 10);
+            if (*end || jobs < 1 || jobs > 1024) {
+                fprintf(stderr, "mmusim sweep: --jobs %s is not 1..1024\n", argv[i]);
+                free(rest);
+                free(traces);
+                return 2;
+            }
+        } else {
+            rest[nrest++] = argv[i];
+        }
+    }
+    struct study_options o;
+    int output = 0;
+    int n = parse_options(nrest, rest, &o, &output, NULL, traces);
+    int rc = 2;
+    char err[800];
+    if (n == 0)
+        fprintf(stderr, "mmusim sweep: give at least one trace (mmusim sweep --help)\n");
+    else if (n > 0 && nvary == 0)
+        fprintf(stderr, "mmusim sweep: give one or two --vary KEY=VALUES\n");
+    else if (n > 0 && sweep_run(&o, vary, nvary, (const char *const *)traces, (unsigned)n, dir,
+                                (unsigned)(jobs > 0 ? jobs : 1), stdout, err, sizeof(err))) {
+        fprintf(stderr, "mmusim sweep: %s\n", err);
+        rc = strstr(err, "point ") == err || strstr(err, "--vary") == err ? 2 : 1;
+    } else if (n > 0) {
+        printf("results in %s/: report.md, sweep.csv, hit_rate.png, mpki.png (and .svg)\n", dir);
+        rc = 0;
+    } else if (n == -2) {
+        rc = 0;
+    }
+    free(rest);
+    free(traces);
+    return rc;
+}
+
 static int cmd_convert(int argc, char **argv)
 {
     enum trace_format fmt = TRACE_AUTO;
@@ -302,6 +375,8 @@ int main(int argc, char **argv)
         return cmd_config(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "convert") == 0)
         return cmd_convert(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "sweep") == 0)
+        return cmd_sweep(argc, argv);
     if (argc == 2 && strcmp(argv[1], "demo") == 0)
         return demo();
     if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {

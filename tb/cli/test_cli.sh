@@ -47,6 +47,17 @@ expect 2 'give at least one trace'       run
 expect 0 '70039 references to'           convert "$trace" "$tmp/c.bin"
 expect 0 'ITLB +55790 +55774'            run "$tmp/c.bin"
 expect 1 'not canonical'                 convert "$tmp/nc.txt" "$tmp/nc.bin"
+expect 0 'results in'                    sweep --jobs 1 --vary stlb.entries=96:192:*2 --vary pages=4k,2m --out "$tmp/s1" "$trace" "$tmp/t.txt"
+expect 0 'results in'                    sweep --jobs 2 --vary stlb.entries=96:192:*2 --vary pages=4k,2m --out "$tmp/s2" "$trace" "$tmp/t.txt"
+if cmp -s "$tmp/s1/sweep.csv" "$tmp/s2/sweep.csv" && [ "$(wc -l < "$tmp/s1/sweep.csv")" -eq 9 ] &&
+   [ -s "$tmp/s1/hit_rate.png" ] && [ -s "$tmp/s1/mpki.svg" ] && [ -s "$tmp/s1/report.md" ]; then
+    echo "ok: sweep output identical with 1 and 2 jobs, 8 rows, plots and report written"
+else
+    echo "FAIL: sweep outputs differ or are missing"; failures=$((failures + 1))
+fi
+expect 2 'point stlb.entries=100'        sweep --vary stlb.entries=100,192 --out "$tmp/s3" "$trace"
+expect 2 'a range is FROM:TO'            sweep --vary stlb.entries=192:96:*2 --out "$tmp/s3" "$trace"
+expect 2 'give one or two --vary'        sweep "$trace"
 expect 2 'usage: mmusim run'             frobnicate
 [ "$failures" -eq 0 ] && echo "cli: all passed" || echo "cli: $failures failed"
 [ "$failures" -eq 0 ]
