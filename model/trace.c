@@ -498,26 +498,41 @@ static enum trace_format sniff(struct trace_reader *t)
     return TRACE_AUTO;
 }
 
+static struct trace_reader *open_common(FILE *f, bool own, const char *name,
+                                        enum trace_format format, char *err, size_t errlen);
+
 struct trace_reader *trace_open(const char *path, enum trace_format format, char *err,
                                 size_t errlen)
 {
-    struct trace_reader *t = calloc(1, sizeof(*t));
-    if (!t) {
-        snprintf(err, errlen, "%s: out of host memory", path);
+    if (strcmp(path, "-") == 0)
+        return open_common(stdin, false, "<stdin>", format, err, errlen);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
-    snprintf(t->name, sizeof(t->name), "%s", strcmp(path, "-") == 0 ? "<stdin>" : path);
-    if (strcmp(path, "-") == 0) {
-        t->f = stdin;
-    } else {
-        t->f = fopen(path, "rb");
-        t->own_file = true;
-        if (!t->f) {
-            snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-            free(t);
-            return NULL;
-        }
+    return open_common(f, true, path, format, err, errlen);
+}
+
+struct trace_reader *trace_open_stream(FILE *f, const char *name, enum trace_format format,
+                                       char *err, size_t errlen)
+{
+    return open_common(f, false, name, format, err, errlen);
+}
+
+static struct trace_reader *open_common(FILE *f, bool own, const char *name,
+                                        enum trace_format format, char *err, size_t errlen)
+{
+    struct trace_reader *t = calloc(1, sizeof(*t));
+    if (!t) {
+        snprintf(err, errlen, "%s: out of host memory", name);
+        if (own)
+            fclose(f);
+        return NULL;
     }
+    snprintf(t->name, sizeof(t->name), "%s", name);
+    t->f = f;
+    t->own_file = own;
     if ((unsigned)format >= TRACE_FORMAT_COUNT) {
         snprintf(err, errlen, "%s: unknown trace format %d", t->name, (int)format);
         trace_close(t);

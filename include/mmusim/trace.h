@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "mmusim/mmu.h"
 
@@ -57,6 +58,10 @@ struct trace_reader;
  * with the reason in err. */
 struct trace_reader *trace_open(const char *path, enum trace_format format, char *err,
                                 size_t errlen);
+/* The same on an open stream (read from its current position; not closed by trace_close). name
+ * is used in messages and, for TRACE_AUTO, in detecting ChampSim traces. */
+struct trace_reader *trace_open_stream(FILE *f, const char *name, enum trace_format format,
+                                       char *err, size_t errlen);
 void trace_close(struct trace_reader *t);
 
 /* The next record: returns 1, or 0 at the end, or -1 on bad input (trace_error() says
