@@ -11,6 +11,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
+#include <time.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,30 @@ static int parse_options(int argc, char **argv, struct study_options *o, int *ou
     return n;
 }
 
+/* The progress bar of long runs, on standard error when it is a terminal. */
+struct progress {
+    struct timespec start;
+    bool shown;
+};
+
+static void show_progress(void *ctx, uint64_t refs, uint64_t done, uint64_t total)
+{
+    struct progress *p = ctx;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double secs = (double)(now.tv_sec - p->start.tv_sec) + (now.tv_nsec - p->start.tv_nsec) * 1e-9;
+    fprintf(stderr, "\r%8.1fM references  %6.1fM/s", refs / 1e6, secs > 0 ? refs / secs / 1e6 : 0);
+    if (total && done <= total) {
+        double frac = (double)done / (double)total;
+        int bar = (int)(frac * 30);
+        fprintf(stderr, "  [%.*s%*s] %3.0f%%", bar, "##############################", 30 - bar,
+                "", 100 * frac);
+        if (frac > 0.01)
+            fprintf(stderr, "  %4.0f s left", secs * (1 - frac) / frac);
+    }
+    p->shown = true;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     struct study_options o;
@@ -128,7 +153,15 @@ static int cmd_run(int argc, char **argv)
     }
     struct study_result r;
     char err[600];
+    struct progress prog = {.shown = false};
+    if (isatty(STDERR_FILENO)) {
+        clock_gettime(CLOCK_MONOTONIC, &prog.start);
+        o.progress = show_progress;
+        o.progress_ctx = &prog;
+    }
     int rc = study_run(&o, (const char *const *)traces, (unsigned)n, &r, err, sizeof(err));
+    if (prog.shown)
+        fprintf(stderr, "\r%*s\r", 100, "");
     free(traces);
     if (rc) {
         fprintf(stderr, "mmusim: %s\n", err);

@@ -6,8 +6,10 @@
  * Requests go back to back: each is presented in the cycle the previous one answered, so the
  * total cycles are the MMU's own latency, with no core around it.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "mmusim/aspace.h"
 #include "mmusim/study.h"
@@ -227,6 +229,13 @@ int study_run(const struct study_options *o, const char *const *traces, unsigned
             goto out;
     }
 
+    uint64_t total_bytes = 0;
+    for (unsigned i = 0; i < ntraces; i++) {
+        struct stat st;
+        if (strcmp(traces[i], "-") != 0 && stat(traces[i], &st) == 0 && S_ISREG(st.st_mode))
+            total_bytes += (uint64_t)st.st_size;
+    }
+    uint64_t bytes_done = 0; /* of traces already closed */
     unsigned live = ntraces, p = 0;
     while (live && !(o->limit && res->references >= o->limit)) {
         if (!tr[p]) {
@@ -252,6 +261,7 @@ int study_run(const struct study_options *o, const char *const *traces, unsigned
                 n = 0;
             }
             if (n == 0) {
+                bytes_done += trace_bytes_read(tr[p]);
                 trace_close(tr[p]);
                 tr[p] = NULL;
                 live--;
@@ -262,6 +272,12 @@ int study_run(const struct study_options *o, const char *const *traces, unsigned
                 goto out;
             if (translate(s, sp, &r))
                 goto out;
+            if (o->progress && (res->references & ((1u << 20) - 1)) == 0) {
+                uint64_t now = bytes_done;
+                for (unsigned i = 0; i < ntraces; i++)
+                    now += tr[i] ? trace_bytes_read(tr[i]) : 0;
+                o->progress(o->progress_ctx, res->references, now, total_bytes);
+            }
             if (o->limit && res->references >= o->limit)
                 break;
         }

@@ -34,6 +34,10 @@ struct study_options {
     enum trace_format format; /* of every trace */
     bool skip_bad;            /* count bad records and go on, instead of stopping */
     uint64_t limit;           /* stop after this many references (0: all) */
+    /* Called every 2^20 references if set: references so far, and the input bytes read so far
+     * out of the total (0 if unknown: standard input, or a trace not yet opened). */
+    void (*progress)(void *ctx, uint64_t references, uint64_t bytes_read, uint64_t bytes_total);
+    void *progress_ctx;
 };
 
 struct study_result {
