@@ -7,6 +7,8 @@
  * total cycles are the MMU's own latency, with no core around it.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -79,8 +81,15 @@ struct space {
     uint64_t recent[64]; /* 4 KiB pages found mapped, +1, direct-mapped by page number */
 };
 
+/* A page-size map: address ranges given 2 MiB pages, sorted, not overlapping. */
+struct range {
+    uint64_t start, end; /* [start, end) */
+};
+
 struct study {
     const struct study_options *o;
+    struct range *map;
+    size_t nmap;
     struct phys_mem *pm;
     struct mmu *m;
     struct mmu_fixed_mem mem;
@@ -124,6 +133,84 @@ static int switch_to(struct study *s, int i)
     return 0;
 }
 
+/* Whether the whole 2 MiB region at base lies in a range the map gives 2 MiB pages. */
+static bool in_2m_range(const struct study *s, uint64_t base)
+{
+    size_t lo = 0, hi = s->nmap;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->map[mid].end <= base)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->nmap && s->map[lo].start <= base && base + PAGE_SIZE_2M <= s->map[lo].end;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+    const struct range *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Reads the page-size map: "START-END SIZE" per line, hex addresses, '#' comments. */
+static int load_map(struct study *s, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(s->err, s->errlen, "page_map %s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[512];
+    unsigned n = 0;
+    size_t cap = 0;
+    int rc = 0;
+    while (fgets(line, sizeof(line), f)) {
+        n++;
+        char *p = line;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p == '#' || *p == '\n' || *p == '\0')
+            continue;
+        unsigned long long a, b;
+        char size[8];
+        int used = 0;
+        if (sscanf(p, "%llx-%llx %7s%n", &a, &b, size, &used) != 3 || a >= b ||
+            (strcmp(size, "4k") && strcmp(size, "2m"))) {
+            snprintf(s->err, s->errlen, "page_map %s:%u: expected \"START-END 4k|2m\" with hex "
+                     "START < END", path, n);
+            rc = -1;
+            break;
+        }
+        if (strcmp(size, "2m"))
+            continue;
+        if (s->nmap == cap) {
+            cap = cap ? 2 * cap : 64;
+            struct range *m = realloc(s->map, cap * sizeof(*m));
+            if (!m) {
+                snprintf(s->err, s->errlen, "page_map: out of host memory");
+                rc = -1;
+                break;
+            }
+            s->map = m;
+        }
+        s->map[s->nmap++] = (struct range){a, b};
+    }
+    fclose(f);
+    if (rc)
+        return rc;
+    qsort(s->map, s->nmap, sizeof(*s->map), cmp_range);
+    for (size_t i = 1; i < s->nmap; i++)
+        if (s->map[i].start < s->map[i - 1].end) {
+            snprintf(s->err, s->errlen, "page_map %s: ranges %llx-%llx and %llx-%llx overlap",
+                     path, (unsigned long long)s->map[i - 1].start,
+                     (unsigned long long)s->map[i - 1].end, (unsigned long long)s->map[i].start,
+                     (unsigned long long)s->map[i].end);
+            return -1;
+        }
+    return 0;
+}
+
 /* Maps the page holding va in space sp, if it is not mapped yet. */
 static int demand_map(struct study *s, struct space *sp, uint64_t va)
 {
@@ -142,7 +229,8 @@ static int demand_map(struct study *s, struct space *sp, uint64_t va)
     if (!set_has(&sp->pages, 4 * region + 2)) {
         const struct study_options *o = s->o;
         big = o->pages == PAGES_2M ||
-              (o->pages == PAGES_MIXED && mix(o->seed ^ mix(region)) % 100 < o->mixed_percent);
+              (o->pages == PAGES_MIXED && mix(o->seed ^ mix(region)) % 100 < o->mixed_percent) ||
+              (o->pages == PAGES_MAP && in_2m_range(s, va & ~(PAGE_SIZE_2M - 1)));
         if (set_add(&sp->pages, 4 * region + (big ? 1 : 2)))
             goto oom;
     }
@@ -210,6 +298,14 @@ int study_run(const struct study_options *o, const char *const *traces, unsigned
         goto out;
     }
     *s = (struct study){.o = o, .cur = -1, .res = res, .err = err, .errlen = errlen};
+    if (o->pages == PAGES_MAP) {
+        if (!o->page_map[0]) {
+            snprintf(err, errlen, "pages=map needs page_map=FILE");
+            goto out;
+        }
+        if (load_map(s, o->page_map))
+            goto out;
+    }
     s->pm = phys_mem_create(o->cfg.pa_bits, err, errlen);
     if (!s->pm)
         goto out;
@@ -295,6 +391,7 @@ out:
         }
         mmu_destroy(s->m);
         phys_mem_destroy(s->pm);
+        free(s->map);
     }
     free(s);
     free(tr);

@@ -13,7 +13,7 @@
 
 #include "mmusim/study.h"
 
-enum key_kind { K_UINT, K_U64, K_BOOL, K_REPL, K_PAGES, K_FORMAT };
+enum key_kind { K_UINT, K_U64, K_BOOL, K_REPL, K_PAGES, K_FORMAT, K_PATH };
 
 struct key {
     const char *name;
@@ -47,7 +47,9 @@ static const struct key keys[] = {
     {"lfsr_seed", K_UINT, OPT(cfg.lfsr_seed), 1, 0xffff, false, "LFSR reset value (random policy)"},
     {"wp", K_BOOL, OPT(cfg.wp), 0, 1, false, "CR0.WP"},
     {"nxe", K_BOOL, OPT(cfg.nxe), 0, 1, false, "EFER.NXE"},
-    {"pages", K_PAGES, OPT(pages), 0, 0, false, "page-size policy: 4k, 2m, mixed"},
+    {"pages", K_PAGES, OPT(pages), 0, 0, false, "page-size policy: 4k, 2m, mixed, map"},
+    {"page_map", K_PATH, OPT(page_map), 0, 0, false,
+     "map: file of \"START-END 4k|2m\" lines (hex); other pages 4k"},
     {"mixed_percent", K_UINT, OPT(mixed_percent), 0, 100, false,
      "mixed: percent of 2 MiB regions mapped with one 2 MiB page"},
     {"seed", K_U64, OPT(seed), 0, UINT64_MAX, false, "seed of the mixed policy's choice"},
@@ -63,7 +65,7 @@ static const struct key keys[] = {
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
-static const char *const page_names[PAGES_COUNT] = {"4k", "2m", "mixed"};
+static const char *const page_names[PAGES_COUNT] = {"4k", "2m", "mixed", "map"};
 
 const char *page_policy_name(enum page_policy p)
 {
@@ -182,8 +184,16 @@ int study_set(struct study_options *o, const char *name, const char *v, char *er
                 *(enum page_policy *)p = (enum page_policy)i;
                 return 0;
             }
-        snprintf(err, errlen, "%s: '%s' is not a page-size policy (4k, 2m, mixed)", name, v);
+        snprintf(err, errlen, "%s: '%s' is not a page-size policy (4k, 2m, mixed, map)", name, v);
         return -1;
+    case K_PATH:
+        if (strlen(v) >= sizeof(o->page_map)) {
+            snprintf(err, errlen, "%s: path longer than %zu characters", name,
+                     sizeof(o->page_map) - 1);
+            return -1;
+        }
+        snprintf((char *)p, sizeof(o->page_map), "%s", v);
+        return 0;
     default: /* K_FORMAT */
         if (trace_format_parse(v, (enum trace_format *)p)) {
             snprintf(err, errlen, "%s: '%s' is not a format (auto, lackey, champsim, text, binary)",
@@ -296,6 +306,14 @@ void study_dump_json(const struct study_options *o, FILE *out)
         case K_PAGES:
             fprintf(out, "\"%s\"", page_policy_name(*(const enum page_policy *)p));
             break;
+        case K_PATH: {
+            json_t *str = json_string((const char *)p); /* escaped as JSON requires */
+            char *text = str ? json_dumps(str, JSON_ENCODE_ANY) : NULL;
+            fprintf(out, "%s", text ? text : "\"\"");
+            free(text);
+            json_decref(str);
+            break;
+        }
         default:
             fprintf(out, "\"%s\"", trace_format_name(*(const enum trace_format *)p));
             break;

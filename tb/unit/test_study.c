@@ -153,6 +153,27 @@ static void page_policies(void **state)
     assert_int_equal(run(&o, &t, 1).pages_mapped[MMU_SIZE_2M], 0);
     set(&o, "mixed_percent=100");
     assert_int_equal(run(&o, &t, 1).pages_mapped[MMU_SIZE_2M], 2);
+    /* A page-size map: 2 MiB pages where a whole 2 MiB region lies in a 2m range. The range
+     * 0x200000-0x3fffff covers region 1 (0x200000..0x3ff000); 0x400000 is outside: 4 KiB. */
+    char path[300];
+    snprintf(path, sizeof(path), "page_map=%s",
+             write_trace("map.txt", "# a comment\n200000-400000 2m\n400000-600000 4k\n"));
+    set(&o, "pages=map");
+    set(&o, path);
+    struct study_result m = run(&o, &t, 1);
+    assert_int_equal(m.pages_mapped[MMU_SIZE_2M], 1);
+    assert_int_equal(m.pages_mapped[MMU_SIZE_4K], 1);
+    /* A range that only partly covers a region does not make it 2 MiB. */
+    snprintf(path, sizeof(path), "page_map=%s", write_trace("map2.txt", "200000-3ff000 2m\n"));
+    set(&o, path);
+    assert_int_equal(run(&o, &t, 1).pages_mapped[MMU_SIZE_2M], 0);
+    /* Errors name the file and line. */
+    snprintf(path, sizeof(path), "page_map=%s", write_trace("map3.txt", "1000-2000 2m\nxyz\n"));
+    set(&o, path);
+    struct study_result r2;
+    char err[600];
+    assert_int_equal(study_run(&o, &t, 1, &r2, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "map3.txt:2: expected"));
 }
 
 /* An independent model: one set-associative LRU TLB of 4 KiB pages, as a list per set. */
