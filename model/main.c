@@ -182,6 +182,14 @@ static int cmd_config(int argc, char **argv)
     int output = 0;
     bool dump = false;
     char **operands = calloc((size_t)argc, sizeof(*operands));
+    for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            free(operands);
+            printf("usage: mmusim config [--preset NAME] [--config FILE] [--set KEY=VALUE]... "
+                   "--dump\nPrints the configuration those options give, every key, as JSON "
+                   "(mmusim run --help lists the keys).\n");
+            return 0;
+        }
     int n = operands ? parse_options(argc, argv, &o, &output, &dump, operands) : -1;
     free(operands);
     if (n < 0)
