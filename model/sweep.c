@@ -260,9 +260,21 @@ int sweep_run(const struct study_options *base, const char *const *vary, unsigne
             goto out;
         }
     }
-    if (mkdir(dir, 0755) && errno != EEXIST) {
-        snprintf(err, errlen, "%s: cannot create: %s", dir, strerror(errno));
-        goto out;
+    /* mkdir -p */
+    char made[512];
+    snprintf(made, sizeof(made), "%s", dir);
+    for (char *c = made + 1;; c++) {
+        if (*c == '/' || *c == '\0') {
+            char was = *c;
+            *c = '\0';
+            if (mkdir(made, 0755) && errno != EEXIST) {
+                snprintf(err, errlen, "%s: cannot create: %s", made, strerror(errno));
+                goto out;
+            }
+            *c = was;
+            if (was == '\0')
+                break;
+        }
     }
     /* Run, at most jobs_max at a time; results kept by index. */
     size_t next = 0, done = 0, running = 0;

@@ -47,6 +47,7 @@ expect 2 'give at least one trace'       run
 expect 0 '70039 references to'           convert "$trace" "$tmp/c.bin"
 expect 0 'ITLB +55790 +55774'            run "$tmp/c.bin"
 expect 1 'not canonical'                 convert "$tmp/nc.txt" "$tmp/nc.bin"
+expect 0 'results in'                    sweep --jobs 1 --vary stlb.entries=96 --out "$tmp/deep/er/dir" "$trace"
 expect 0 'results in'                    sweep --jobs 1 --vary stlb.entries=96:192:*2 --vary pages=4k,2m --out "$tmp/s1" "$trace" "$tmp/t.txt"
 expect 0 'results in'                    sweep --jobs 2 --vary stlb.entries=96:192:*2 --vary pages=4k,2m --out "$tmp/s2" "$trace" "$tmp/t.txt"
 if cmp -s "$tmp/s1/sweep.csv" "$tmp/s2/sweep.csv" && [ "$(wc -l < "$tmp/s1/sweep.csv")" -eq 9 ] &&
