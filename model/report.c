@@ -27,14 +27,10 @@ static void derive(const struct study_result *r, struct figures *f)
     const struct mmu_stats *s = &r->stats;
     *f = (struct figures){0};
     for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
-        for (unsigned a = 0; a < MMU_ACC_COUNT; a++) {
-            f->misses[t] += s->tlb[t].misses_faulted[a];
-            for (unsigned z = 0; z < MMU_SIZE_COUNT; z++) {
+        mmu_tlb_totals(s, t, &f->hits[t], &f->misses[t]);
+        for (unsigned a = 0; a < MMU_ACC_COUNT; a++)
+            for (unsigned z = 0; z < MMU_SIZE_COUNT; z++)
                 f->hits_size[t][z] += s->tlb[t].hits[a][z];
-                f->hits[t] += s->tlb[t].hits[a][z];
-                f->misses[t] += s->tlb[t].misses[a][z];
-            }
-        }
         f->lookups[t] = f->hits[t] + f->misses[t];
         f->hit_rate[t] = ratio(f->hits[t], f->lookups[t]);
         f->mpki[t] = ratio(1000.0 * f->misses[t], r->instructions);

@@ -34,6 +34,21 @@ void mmu_stats_reset(struct mmu *m)
     memset(&m->stats, 0, sizeof(m->stats));
 }
 
+void mmu_tlb_totals(const struct mmu_stats *s, enum mmu_tlb_id t, uint64_t *hits,
+                    uint64_t *misses)
+{
+    const struct mmu_tlb_stats *ts = &s->tlb[t];
+    *hits = 0;
+    *misses = 0;
+    for (unsigned a = 0; a < MMU_ACC_COUNT; a++) {
+        *misses += ts->misses_faulted[a];
+        for (unsigned z = 0; z < MMU_SIZE_COUNT; z++) {
+            *hits += ts->hits[a][z];
+            *misses += ts->misses[a][z];
+        }
+    }
+}
+
 static uint64_t sum_requests(const struct mmu_stats *s)
 {
     uint64_t n = 0;
@@ -50,14 +65,8 @@ void mmu_stats_print(const struct mmu_stats *s, FILE *out)
             n, s->requests[MMU_ACC_READ], s->requests[MMU_ACC_WRITE], s->requests[MMU_ACC_FETCH]);
     for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
         const struct mmu_tlb_stats *ts = &s->tlb[t];
-        uint64_t hits = 0, misses = 0;
-        for (unsigned a = 0; a < MMU_ACC_COUNT; a++) {
-            misses += ts->misses_faulted[a];
-            for (unsigned z = 0; z < MMU_SIZE_COUNT; z++) {
-                hits += ts->hits[a][z];
-                misses += ts->misses[a][z];
-            }
-        }
+        uint64_t hits, misses;
+        mmu_tlb_totals(s, t, &hits, &misses);
         uint64_t lookups = hits + misses;
         fprintf(out, "%s: %" PRIu64 " lookups, %" PRIu64 " hits (%.2f%%), %" PRIu64 " misses\n",
                 tlb_names[t], lookups, hits, lookups ? 100.0 * hits / lookups : 0.0, misses);

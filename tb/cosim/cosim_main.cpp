@@ -534,10 +534,9 @@ void Cosim::compare_counters() {
   Vmmu_top &t = dut_.top();
   const struct mmu_stats *s = mmu_stats(model_);
   auto sum_hits = [&](enum mmu_tlb_id id) {
-    uint64_t n = 0;
-    for (unsigned a = 0; a < MMU_ACC_COUNT; a++)
-      for (unsigned z = 0; z < MMU_SIZE_COUNT; z++) n += s->tlb[id].hits[a][z];
-    return n;
+    uint64_t hits, misses;
+    mmu_tlb_totals(s, id, &hits, &misses);
+    return hits;
   };
   uint64_t model_faults = 0, model_requests = 0;
   for (unsigned f = 1; f < MMU_FAULT_COUNT; f++) model_faults += s->faults[f];
