@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Checks that the GTKWave view (waves/mmu.gtkw) still shows every signal it names.
 
-    check_gtkw.py COSIM_DEFAULT_BINARY [GTKW]
+    check_gtkw.py BENCH_BINARY...
 
-Dumps a short waveform from the default-configuration co-simulation, then:
+For each bench (the Verilator harness cosim_default and the SystemC bench sc_rtl_default, whose
+waveforms name the RTL's signals alike), dumps a short waveform of the directed scenarios, then:
   1. reads the dump's signal list (fst2vcd) and checks that every signal the save file names,
      with its bit range, is in it, and that every translate-filter file it names exists;
   2. opens dump and save file in GTKWave itself, headless (xvfb-run), with a Tcl script that
@@ -47,7 +48,9 @@ def filter_names(path):
 
 
 def dump_signals(fst):
+    """The dump's signal names with their bit ranges, and its last time stamp."""
     vcd = subprocess.run(["fst2vcd", fst], capture_output=True, text=True, check=True).stdout
+    stamps = re.findall(r"^#(\d+)$", vcd, re.M)
     scope, names = [], set()
     for line in vcd.splitlines():
         w = line.split()
@@ -63,19 +66,17 @@ def dump_signals(fst):
             names.add(name + rng)
         elif w[0] == "$enddefinitions":
             break
-    return names
+    return names, int(stamps[-1]) if stamps else 0
 
 
-def main():
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    binary = sys.argv[1]
-    gtkw = sys.argv[2] if len(sys.argv) > 2 else os.path.join(TOP, "waves", "mmu.gtkw")
+def check(binary, gtkw):
+    """The problems the view has with this bench's waveform."""
     sigs, filters, filtered = gtkw_signals(gtkw)
     work = tempfile.mkdtemp(prefix="mmusim-gtkw-")
     fst = os.path.join(work, "directed.fst")
-    subprocess.run([binary, "--stim", "directed", "--quiet", "--wave", fst], check=True)
-    have = dump_signals(fst)
+    subprocess.run([binary, "--stim", "directed", "--quiet", "--wave", fst], check=True,
+                   stdout=subprocess.DEVNULL)
+    have, end = dump_signals(fst)
     problems = ["signal not in the dump: " + s for s in sigs if s not in have]
     problems += ["filter file missing: " + f for f in filters
                  if not os.path.exists(os.path.join(TOP, f))]
@@ -86,7 +87,7 @@ def main():
         f.write("if {[catch {\n")
         f.write('foreach s [gtkwave::getDisplayedSignals] { puts "SHOWN $s" }\n')
         # Sample every filtered signal through the run: it must show names, not numbers.
-        for t in range(10, 4000, 333):
+        for t in range(end // 400, end, max(1, end // 12)):
             f.write("gtkwave::setMarker %d\n" % t)
             for sig in filtered:
                 esc = sig.replace("[", "\\[").replace("]", "\\]")
@@ -113,11 +114,20 @@ def main():
     problems += ["%s shows %r, not a name from %s" % (s, v, filtered[s])
                  for s, v in untranslated.items()]
 
+    name = os.path.basename(binary)
     for p in problems:
-        print("check_gtkw: " + p)
-    print("check_gtkw: %d signals and %d filters in %s; %d shown by GTKWave, %d of them by name; %s"
-          % (len(sigs), len(filters), os.path.relpath(gtkw, TOP), len(shown), len(filtered),
-             "OK" if not problems else "%d problems" % len(problems)))
+        print("check_gtkw: %s: %s" % (name, p))
+    print("check_gtkw: %s: %d signals and %d filters in %s; %d shown by GTKWave, %d of them by "
+          "name; %s" % (name, len(sigs), len(filters), os.path.relpath(gtkw, TOP), len(shown),
+                        len(filtered), "OK" if not problems else "%d problems" % len(problems)))
+    return problems
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    gtkw = os.path.join(TOP, "waves", "mmu.gtkw")
+    problems = [p for binary in sys.argv[1:] for p in check(binary, gtkw)]
     sys.exit(1 if problems else 0)
 
 

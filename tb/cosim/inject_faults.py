@@ -3,7 +3,11 @@
 a fresh copy of rtl/, builds the lockstep harness on the copy, and runs a short regression that
 must fail with a mismatch.
 
-    inject_faults.py BUILD_DIR [--only NAME] [--keep]
+    inject_faults.py BUILD_DIR [--only NAME] [--keep] [--systemc]
+
+With --systemc, the bench built is the SystemC one (tb/systemc/, verilator --sc), on the faults
+in SYSTEMC_FAULTS: one in each of the paths its modules drive and sample (memory port timing,
+memory writes, responses).
 
 BUILD_DIR holds libmmusim.a (the CMake build). Prints one line per fault and a summary; exits 1
 if any fault goes uncaught (or the harness fails to build).
@@ -22,6 +26,10 @@ TINY = ("Itlb4kEntries=4,Itlb4kWays=2,Itlb2mEntries=2,Itlb2mWays=1,Dtlb4kEntries
         "PscPdpteEntries=2,PscPml4eEntries=1,StlbLatency=3")
 PLRU = TINY.replace("StlbWays=4", "StlbWays=4,StlbRepl=1,Dtlb4kRepl=1,Itlb4kRepl=1")
 FIFO = TINY.replace("StlbWays=4", "StlbWays=4,StlbRepl=2,Dtlb4kRepl=2,Itlb4kRepl=2")
+
+# The faults the SystemC bench is tried on.
+SYSTEMC_FAULTS = ["stlb-latency-off-by-one", "accessed-bit-not-written", "2m-offset-mask",
+                  "lru-wrong-victim"]
 
 # (name, file, original text, faulty text, configuration): each a plausible one-line bug.
 FAULTS = [
@@ -59,22 +67,26 @@ FAULTS = [
 ]
 
 
-def build(rtl, params, work):
+def build(rtl, params, work, systemc):
     lib = os.path.join(BUILD, "libmmusim.a")
-    cflags = ("-std=c++17 -I%s/include -I%s/tb/cosim -DCOSIM_NAME='\"inject\"' "
-              "-DCOSIM_PARAMS='\"%s\"'" % (TOP, TOP, params))
+    name = "sc_rtl_inject" if systemc else "cosim_inject"
+    cflags = ("-std=c++17 -I%s/include -I%s/tb/cosim -I%s/tb/systemc -DCOSIM_NAME='\"inject\"' "
+              "-DCOSIM_PARAMS='\"%s\"' -DSC_RTL_NAME='\"inject\"' -DSC_RTL_PARAMS='\"%s\"'"
+              % (TOP, TOP, TOP, params, params))
+    ldlibs = lib + " -lz -llzma -ljansson" + (" -lsystemc" if systemc else "")
+    main = "tb/systemc/sc_rtl_main.cpp" if systemc else "tb/cosim/cosim_main.cpp"
     gargs = ["-G" + p for p in params.split(",") if p]
-    cmd = (["verilator", "--cc", "--exe", "--build", "-j", "2", "-O1", "--x-assign", "fast",
-            "--x-initial", "fast", "-Wno-fatal", "--trace-fst", "--top-module", "mmu_top",
-            "--prefix", "Vmmu_top", "-Mdir", os.path.join(work, "obj"), "-I" + rtl,
-            "-CFLAGS", cflags, "-LDFLAGS", lib + " -lz -llzma -ljansson", "-o", "cosim_inject"] + gargs +
-           [os.path.join(rtl, "mmu_top.sv"), os.path.join(TOP, "tb/cosim/cosim_main.cpp"),
-            os.path.join(TOP, "tb/cosim/stimulus.cpp")])
+    cmd = (["verilator", "--sc" if systemc else "--cc", "--exe", "--build", "-j", "2", "-O1",
+            "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal", "--trace-fst",
+            "--top-module", "mmu_top", "--prefix", "Vmmu_top", "-Mdir", os.path.join(work, "obj"),
+            "-I" + rtl, "-CFLAGS", cflags, "-LDFLAGS", ldlibs, "-o", name] + gargs +
+           [os.path.join(rtl, "mmu_top.sv"), os.path.join(TOP, main),
+            os.path.join(TOP, "tb/cosim/stimulus.cpp"), os.path.join(TOP, "tb/cosim/lockstep.cpp")])
     r = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
     if r.returncode:
         sys.stderr.write(r.stdout[-3000:] + r.stderr[-3000:])
         return None
-    return os.path.join(work, "obj", "cosim_inject")
+    return os.path.join(work, "obj", name)
 
 
 def caught(binary, work):
@@ -84,8 +96,12 @@ def caught(binary, work):
         r = subprocess.run([binary, "--no-auto-wave", "--quiet"] + args, cwd=work,
                            capture_output=True, text=True, timeout=600)
         if r.returncode != 0:
-            first = [l for l in r.stderr.splitlines() if "MISMATCH" in l or "cosim:" in l]
-            return (first[0] if first else r.stderr.strip()[:200]), " ".join(args)
+            # Caught only if the checker said so: a crash or a refused run is not a catch.
+            first = [l for l in r.stderr.splitlines() if "MISMATCH" in l]
+            if not first:
+                return None, "exit %d without a MISMATCH line: %s" % (r.returncode,
+                                                                       r.stderr.strip()[-200:])
+            return first[0], " ".join(args)
     return None, None
 
 
@@ -96,10 +112,13 @@ def main():
     BUILD = os.path.abspath(sys.argv[1])
     only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
     keep = "--keep" in sys.argv
+    systemc = "--systemc" in sys.argv
     missed = 0
     ran = 0
     for name, fname, orig, bad, params in FAULTS:
         if only and name != only:
+            continue
+        if systemc and name not in SYSTEMC_FAULTS:
             continue
         ran += 1
         work = tempfile.mkdtemp(prefix="mmusim-fault-")
@@ -114,7 +133,7 @@ def main():
             continue
         open(path, "w").write(src.replace(orig, bad))
         t0 = time.time()
-        binary = build(rtl, params, work)
+        binary = build(rtl, params, work, systemc)
         if not binary:
             print("fault %-30s BUILD FAILED" % name)
             missed += 1
@@ -123,12 +142,13 @@ def main():
         if line:
             print("fault %-30s caught (%s, %.0fs): %s" % (name, how, time.time() - t0, line[:230]))
         else:
-            print("fault %-30s MISSED: every run passed" % name)
+            print("fault %-30s MISSED: %s" % (name, how or "every run passed"))
             missed += 1
         sys.stdout.flush()
         if not keep:
             shutil.rmtree(work)
-    print("fault injection: %d of %d faults caught" % (ran - missed, ran))
+    print("fault injection (%s): %d of %d faults caught"
+          % ("SystemC bench" if systemc else "Verilator harness", ran - missed, ran))
     sys.exit(1 if missed else 0)
 
 

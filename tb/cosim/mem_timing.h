@@ -12,10 +12,11 @@
 #define TB_COSIM_MEM_TIMING_H
 
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 struct MemProfile {
-  const char *name;
+  std::string name;
   unsigned min_latency, max_latency;  // inclusive
   unsigned stall_percent;             // cycles not ready, in percent
   unsigned burst;                     // not-ready cycles come in runs of this many
@@ -29,10 +30,42 @@ static const MemProfile kMemProfiles[] = {
     {"bursty", 2, 30, 25, 16},
 };
 
-inline const MemProfile *find_mem_profile(const std::string &name) {
-  for (const MemProfile &p : kMemProfiles)
-    if (name == p.name) return &p;
-  return nullptr;
+// A profile by name, or one described as "lat=MIN[-MAX][,stall=PERCENT][,burst=N]" (for example
+// "lat=8", a fixed 8-cycle memory, or "lat=4-40,stall=20,burst=8"). Returns false with the reason
+// in err.
+inline bool parse_mem_profile(const std::string &spec, MemProfile &p, std::string &err) {
+  for (const MemProfile &k : kMemProfiles)
+    if (spec == k.name) return p = k, true;
+  if (spec.compare(0, 4, "lat=") != 0) {
+    err = "unknown memory profile '" + spec + "' (fixed, fast, slow, bursty, or lat=MIN[-MAX]"
+          "[,stall=PERCENT][,burst=N])";
+    return false;
+  }
+  p = {spec, 0, 0, 0, 1};
+  const char *s = spec.c_str() + 4;
+  auto number = [&](unsigned &v, unsigned lo, unsigned hi) {
+    char *end;
+    unsigned long x = strtoul(s, &end, 10);
+    if (end == s || x < lo || x > hi) return false;
+    v = unsigned(x);
+    s = end;
+    return true;
+  };
+  bool ok = number(p.min_latency, 1, 100000);
+  p.max_latency = p.min_latency;
+  if (ok && *s == '-') s++, ok = number(p.max_latency, p.min_latency, 100000);
+  while (ok && *s == ',') {
+    s++;
+    if (std::string(s).compare(0, 6, "stall=") == 0) s += 6, ok = number(p.stall_percent, 0, 90);
+    else if (std::string(s).compare(0, 6, "burst=") == 0) s += 6, ok = number(p.burst, 1, 100000);
+    else ok = false;
+  }
+  if (!ok || *s) {
+    err = "memory profile '" + spec + "': expected lat=MIN[-MAX][,stall=PERCENT][,burst=N] with "
+          "1 <= MIN <= MAX, a stall percentage up to 90 and a burst of at least 1";
+    return false;
+  }
+  return true;
 }
 
 class MemTiming {

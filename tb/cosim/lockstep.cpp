@@ -1,0 +1,488 @@
+// The lockstep checker: see lockstep.h.
+#include "lockstep.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+
+// ---- options and configuration ------------------------------------------------------------------
+
+namespace {
+
+[[noreturn]] void usage(const std::string &program, const std::string &msg) {
+  fprintf(stderr,
+          "%s: %s\nusage: %s [--seed N] [--requests N] [--stim random|directed|trace:FILE]\n"
+          "       [--mem fixed|fast|slow|bursty|lat=MIN[-MAX][,stall=PCT][,burst=N]]\n"
+          "       [--wave FILE.fst [--from C] [--to C]] [--no-auto-wave] [--quiet] [--stats]\n",
+          program.c_str(), msg.c_str(), program.c_str());
+  exit(2);
+}
+
+uint64_t parse_u64(const std::string &program, const char *opt, const char *s) {
+  char *end;
+  errno = 0;
+  uint64_t v = strtoull(s, &end, 0);
+  if (errno || *s == '\0' || *end != '\0' || *s == '-')
+    usage(program, std::string(opt) + ": '" + s + "' is not a non-negative number");
+  return v;
+}
+
+bool apply_param(struct mmu_config &c, const std::string &name, uint64_t v) {
+  struct Arr {
+    const char *prefix;
+    struct mmu_array_config *a;
+    bool fully_assoc;
+  } arrays[] = {
+      {"Itlb4k", &c.itlb_4k, false},           {"Itlb2m", &c.itlb_2m, false},
+      {"Dtlb4k", &c.dtlb_4k, false},           {"Dtlb2m", &c.dtlb_2m, false},
+      {"Stlb", &c.stlb, false},                {"PscPde", &c.psc[MMU_PSC_PDE], true},
+      {"PscPdpte", &c.psc[MMU_PSC_PDPTE], true}, {"PscPml4e", &c.psc[MMU_PSC_PML4E], true},
+  };
+  for (Arr &a : arrays) {
+    std::string p = a.prefix;
+    if (name == p + "Entries") {
+      a.a->entries = unsigned(v);
+      if (a.fully_assoc) a.a->ways = unsigned(v);
+      return true;
+    }
+    if (name == p + "Ways") return a.a->ways = unsigned(v), true;
+    if (name == p + "Repl") return a.a->repl = mmu_repl(v), true;
+  }
+  if (name == "PaBits") return c.pa_bits = unsigned(v), true;
+  if (name == "StlbLatency") return c.stlb_latency = unsigned(v), true;
+  if (name == "LfsrSeed") return c.lfsr_seed = uint16_t(v), true;
+  if (name == "WpReset") return c.wp = v != 0, true;
+  if (name == "NxeReset") return c.nxe = v != 0, true;
+  return false;
+}
+
+const char *src_name(unsigned s) {
+  static const char *n[] = {"l1", "stlb", "walk", "none"};
+  return s < 4 ? n[s] : "?";
+}
+
+std::string describe_item(const StimItem &it) {
+  char b[200];
+  if (it.is_ctrl)
+    snprintf(b, sizeof b, "%s value=0x%" PRIx64 " type=%u pcid=%u wp=%d nxe=%d",
+             mmu_ctrl_name(it.ctrl.op), it.ctrl.value, it.ctrl.invpcid_type, it.ctrl.pcid,
+             it.ctrl.wp, it.ctrl.nxe);
+  else
+    snprintf(b, sizeof b, "%s %s va=0x%" PRIx64, mmu_access_name(it.req.type),
+             it.req.user ? "user" : "sup", it.req.vaddr);
+  return b;
+}
+
+std::string describe_resp(const struct mmu_response &r) {
+  char b[200];
+  snprintf(b, sizeof b,
+           "{paddr=0x%" PRIx64 " size=%s fault=%s ec=0x%x level=%u src=%s accept=%" PRIu64
+           " resp=%" PRIu64 "}",
+           r.paddr, r.fault ? "-" : r.page_shift == PAGE_SHIFT_2M ? "2M" : "4K",
+           mmu_fault_name(r.fault), r.error_code, r.level, src_name(r.source), r.accept_cycle,
+           r.resp_cycle);
+  return b;
+}
+
+}  // namespace
+
+LockstepOptions LockstepOptions::parse(const std::string &program, int argc, char **argv) {
+  LockstepOptions o;
+  o.program = program;
+  for (int i = 0; i < argc; i++) o.argv.push_back(argv[i]);
+  for (int i = 1; i < argc; i++) {
+    std::string a = argv[i];
+    auto val = [&](void) -> const char * {
+      if (i + 1 >= argc) usage(program, a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--seed") o.seed = parse_u64(program, "--seed", val());
+    else if (a == "--requests") o.requests = parse_u64(program, "--requests", val());
+    else if (a == "--stim") o.stim = val();
+    else if (a == "--mem") o.mem = val();
+    else if (a == "--wave") o.wave = val();
+    else if (a == "--from") o.from = parse_u64(program, "--from", val());
+    else if (a == "--to") o.to = parse_u64(program, "--to", val());
+    else if (a == "--no-auto-wave") o.auto_wave = false;
+    else if (a == "--quiet") o.quiet = true;
+    else if (a == "--stats") o.stats = true;
+    else usage(program, "unknown option " + a);
+  }
+  std::string err;
+  if (!parse_mem_profile(o.mem, o.mem_profile, err)) usage(program, "--mem: " + err);
+  return o;
+}
+
+std::string LockstepOptions::replay_command() const {
+  return program + " --seed " + std::to_string(seed) + " --requests " + std::to_string(requests) +
+         " --stim " + stim + " --mem " + mem;
+}
+
+void rerun_with_wave(const LockstepOptions &o, uint64_t c) {
+  if (!o.auto_wave) return;
+  std::string file = "waves/mismatch-" + o.program + "-seed" + std::to_string(o.seed) + ".fst";
+  uint64_t from = c > 300 ? c - 300 : 0;
+  fprintf(stderr, "%s: re-running to write cycles %" PRIu64 "..%" PRIu64 " to %s\n",
+          o.program.c_str(), from, c + 5, file.c_str());
+  fflush(stderr);
+  mkdir("waves", 0755);  // may exist
+  std::vector<std::string> args = o.argv;
+  for (std::string a : {std::string("--wave"), file, std::string("--from"), std::to_string(from),
+                        std::string("--to"), std::to_string(c + 5), std::string("--no-auto-wave"),
+                        std::string("--quiet")})
+    args.push_back(a);
+  std::vector<char *> av;
+  for (std::string &s : args) av.push_back(s.data());
+  av.push_back(nullptr);
+  execv("/proc/self/exe", av.data());
+  perror("re-running for the waveform");
+}
+
+bool config_from_rtl_params(const std::string &params, struct mmu_config &c, std::string &err) {
+  mmu_config_default(&c);
+  std::stringstream ss(params);
+  std::string kv;
+  while (std::getline(ss, kv, ',')) {
+    if (kv.empty()) continue;
+    size_t eq = kv.find('=');
+    std::string name = kv.substr(0, eq);
+    // A number, or a Verilog literal such as 16'h1234.
+    std::string val = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    size_t tick = val.find('\'');
+    uint64_t v = tick == std::string::npos
+                     ? strtoull(val.c_str(), nullptr, 0)
+                     : strtoull(val.c_str() + tick + 2, nullptr, val[tick + 1] == 'h' ? 16 : 10);
+    if (eq == std::string::npos || !apply_param(c, name, v)) {
+      err = "RTL parameters: unknown parameter '" + kv + "'";
+      return false;
+    }
+  }
+  char buf[256];
+  if (mmu_config_check(&c, buf, sizeof buf)) {
+    err = std::string("RTL parameters: ") + buf;
+    return false;
+  }
+  return true;
+}
+
+// ---- the model's memory port ------------------------------------------------------------------
+
+int Lockstep::ModelMemory::access(void *ctx, struct mmu_mem_access *a) {
+  ModelMemory *m = static_cast<ModelMemory *>(ctx);
+  a->accept = m->timing->accept_cycle(a->issue);
+  a->done = a->accept + m->timing->latency(m->count++);
+  if (!a->write) {
+    // The newest value: a write the RTL has not made yet, or memory.
+    bool found = false;
+    for (auto it = m->pending.rbegin(); it != m->pending.rend() && !found; ++it)
+      if (it->write && it->paddr == a->paddr) {
+        a->data = it->data;
+        found = true;
+      }
+    if (!found && phys_mem_read64(m->pm, a->paddr, &a->data)) return -1;
+  }
+  m->pending.push_back({a->paddr, a->write, a->data, a->issue, a->accept, a->done});
+  return 0;
+}
+
+// ---- set-up -------------------------------------------------------------------------------------
+
+Lockstep::Lockstep(const LockstepOptions &o, const struct mmu_config &cfg,
+                   const std::string &params, std::function<void(uint64_t)> on_mismatch)
+    : o_(o), cfg_(cfg), params_(params), on_mismatch_(std::move(on_mismatch)),
+      timing_(o.mem_profile, o.seed) {}
+
+Lockstep::~Lockstep() { mmu_destroy(model_); }
+
+bool Lockstep::start(std::string &err) {
+  char buf[256];
+  world_.pm = phys_mem_create(cfg_.pa_bits, buf, sizeof buf);
+  if (!world_.pm) return err = buf, false;
+  stim_ = make_stimulus(o_.stim, world_, o_.seed, o_.requests, err);
+  if (!stim_) return false;
+  mm_.pm = world_.pm;
+  mm_.timing = &timing_;
+  struct mmu_mem_port port = {ModelMemory::access, &mm_};
+  model_ = mmu_create(&cfg_, &port, buf, sizeof buf);
+  if (!model_) return err = buf, false;
+  if (!o_.quiet)
+    printf("%s seed=%" PRIu64 " stim=%s mem=%s requests=%" PRIu64 " params=[%s]\n"
+           "%s replay: %s\n",
+           o_.program.c_str(), o_.seed, stim_->describe().c_str(), o_.mem.c_str(), o_.requests,
+           params_.c_str(), o_.program.c_str(), o_.replay_command().c_str());
+  fflush(stdout);
+  return true;
+}
+
+[[noreturn]] void Lockstep::mismatch(uint64_t cycle, const std::string &what) {
+  fprintf(stderr, "%s MISMATCH seed=%" PRIu64 " mem=%s stim=%s cycle %" PRIu64 ": %s\n",
+          o_.program.c_str(), o_.seed, o_.mem.c_str(), o_.stim.c_str(), cycle, what.c_str());
+  fprintf(stderr, "%s replay: %s\n", o_.program.c_str(), o_.replay_command().c_str());
+  fflush(stderr);
+  if (on_mismatch_) on_mismatch_(cycle);
+  exit(1);
+}
+
+// ---- traffic: present the stimulus, the model predicting each answer ---------------------------
+
+// Takes the next stimulus item if the MMU can be given it in `cycle`, asks the model for its
+// answer, and makes it the presented item. Returns false if there is nothing to present yet.
+bool Lockstep::fetch_and_predict(uint64_t cycle) {
+  if (!next_) {
+    StimItem it;
+    if (!stim_->next(it)) {
+      stim_done_ = true;
+      return false;
+    }
+    next_ = std::move(it);
+  }
+  StimItem &it = *next_;
+  if (!it.os.empty()) {
+    // Page-table changes wait until nothing is in flight.
+    if (!expected_.empty()) return false;
+    if (!mm_.pending.empty()) mismatch(cycle, "the RTL left model memory accesses undone");
+    for (auto &f : it.os) f();
+  }
+  uint64_t arrival = std::max(cycle, last_accept_ + 1) + it.gap;
+  if (items_ == 0) arrival = it.gap;
+  arrival = std::max(arrival, last_arrival_);
+  Expected e{};
+  e.index = items_++;
+  e.item = std::move(it);
+  next_.reset();
+  e.accept = std::max(arrival, mmu_next_free_cycle(model_));
+  if (e.item.is_ctrl) {
+    struct mmu_ctrl c = e.item.ctrl;
+    c.cycle = arrival;
+    if (mmu_control(model_, &c, &e.done)) {
+      error_ = "stimulus item " + std::to_string(e.index) + " (" + describe_item(e.item) +
+               ") refused by the model: " + mmu_error(model_);
+      return false;
+    }
+  } else {
+    struct mmu_request r = e.item.req;
+    r.cycle = arrival;
+    if (mmu_translate(model_, &r, &e.resp)) {
+      error_ = std::string("model: ") + mmu_error(model_);
+      return false;
+    }
+    if (e.item.expect) {
+      directed_checks_++;
+      bool ok = e.resp.fault == e.item.expect_fault &&
+                (e.item.expect_fault != MMU_FAULT_NONE || e.resp.paddr == e.item.expect_paddr);
+      if (!ok) {
+        char b[120];
+        snprintf(b, sizeof b, "%s 0x%" PRIx64, mmu_fault_name(e.item.expect_fault),
+                 e.item.expect_paddr);
+        error_ = "directed check '" + e.item.what + "' failed: " + describe_item(e.item) +
+                 " gave " + describe_resp(e.resp) + ", expected " + b;
+        return false;
+      }
+    }
+  }
+  e.mem_end = mm_.count;
+  last_arrival_ = arrival;
+  arrival_ = arrival;
+  expected_.push_back(std::move(e));
+  presented_ = expected_.size() - 1;
+  return true;
+}
+
+void Lockstep::traffic_drive(uint64_t cycle, RequestPins &p) {
+  p = RequestPins{};
+  if (!presented_ && !stim_done_ && error_.empty() && !fetch_and_predict(cycle)) return;
+  if (!presented_ || cycle < arrival_) return;
+  const StimItem &it = expected_[*presented_].item;
+  if (it.is_ctrl) {
+    p.ctrl_valid = true;
+    p.ctrl_op = it.ctrl.op;
+    p.ctrl_value = it.ctrl.value;
+    p.ctrl_pcid = it.ctrl.pcid;
+    p.ctrl_invpcid_type = it.ctrl.invpcid_type;
+    p.ctrl_wp = it.ctrl.wp;
+    p.ctrl_nxe = it.ctrl.nxe;
+  } else {
+    p.req_valid = true;
+    p.req_vaddr = it.req.vaddr;
+    p.req_type = it.req.type;
+    p.req_user = it.req.user;
+  }
+}
+
+void Lockstep::traffic_sample(uint64_t cycle, bool req_ready, bool ctrl_ready) {
+  if (!presented_ || cycle < arrival_) return;
+  Expected &e = expected_[*presented_];
+  if (e.item.is_ctrl ? ctrl_ready : req_ready) {
+    e.rtl_accept = cycle;
+    last_accept_ = cycle;
+    presented_.reset();
+  }
+}
+
+// ---- the checker ------------------------------------------------------------------------------
+
+void Lockstep::compare_response(uint64_t cycle, Expected &e, const ResponsePins &p) {
+  struct mmu_response got{};
+  got.paddr = p.resp_paddr;
+  // A fault has no page: the model's page_shift is 0, and the RTL must not claim 2 MiB.
+  got.page_shift = p.resp_is2m ? PAGE_SHIFT_2M : p.resp_fault ? 0 : PAGE_SHIFT_4K;
+  got.fault = mmu_fault(p.resp_fault);
+  got.error_code = p.resp_error;
+  got.level = p.resp_level;
+  got.source = mmu_source(p.resp_source);
+  got.accept_cycle = *e.rtl_accept;
+  got.resp_cycle = cycle;
+  const struct mmu_response &x = e.resp;
+  bool same = x.fault == got.fault && x.error_code == got.error_code && x.level == got.level &&
+              x.source == got.source && x.accept_cycle == got.accept_cycle &&
+              x.resp_cycle == got.resp_cycle && x.paddr == got.paddr &&
+              x.page_shift == got.page_shift;
+  if (!same)
+    mismatch(cycle, "request #" + std::to_string(e.index) + " " + describe_item(e.item) +
+                        ": expected " + describe_resp(x) + " got " + describe_resp(got));
+  requests_++;
+  faults_ += x.fault != MMU_FAULT_NONE;
+  src_count_[x.source]++;
+}
+
+void Lockstep::response_sample(uint64_t cycle, const ResponsePins &p) {
+  if (p.resp_valid || p.ctrl_done) {
+    if (expected_.empty() || !expected_.front().rtl_accept)
+      mismatch(cycle, std::string("RTL answered (") +
+                          (p.resp_valid ? "response" : "control done") + ") with nothing in service");
+    Expected &e = expected_.front();
+    if (p.ctrl_done != e.item.is_ctrl || p.resp_valid == e.item.is_ctrl)
+      mismatch(cycle, "item #" + std::to_string(e.index) + " " + describe_item(e.item) +
+                          ": RTL gave a " +
+                          (p.resp_valid ? "translation response" : "control completion"));
+    if (e.item.is_ctrl) {
+      if (e.done != cycle || *e.rtl_accept != e.accept)
+        mismatch(cycle, "control #" + std::to_string(e.index) + " " + describe_item(e.item) +
+                            ": expected accept " + std::to_string(e.accept) + " done " +
+                            std::to_string(e.done) + ", got accept " +
+                            std::to_string(*e.rtl_accept) + " done " + std::to_string(cycle));
+      ctrls_++;
+    } else {
+      compare_response(cycle, e, p);
+    }
+    // Memory accesses the RTL made before this cycle (memory_sample may already have counted one
+    // of this cycle).
+    uint64_t made = rtl_count_ - (last_rtl_accept_ == cycle);
+    if (made != e.mem_end)
+      mismatch(cycle, "item #" + std::to_string(e.index) + " " + describe_item(e.item) +
+                          ": answered after " + std::to_string(made) +
+                          " memory accesses in all, the model after " + std::to_string(e.mem_end));
+    expected_.pop_front();
+    if (presented_) (*presented_)--;
+    last_event_ = cycle;
+  }
+  if (cycle - last_event_ > 100000) mismatch(cycle, "no response for 100000 cycles: the RTL hangs");
+}
+
+// ---- the memory the RTL sees --------------------------------------------------------------------
+
+void Lockstep::memory_drive(uint64_t cycle, MemInPins &p) const {
+  p.req_ready = timing_.ready(cycle);
+  p.rsp_valid = rsp_pending_ && rsp_cycle_ == cycle;
+  p.rsp_rdata = p.rsp_valid ? rsp_data_ : 0;
+}
+
+// The RTL's memory request of this cycle, if it is accepted: compared with the model's.
+void Lockstep::memory_sample(uint64_t cycle, const MemOutPins &p, bool req_ready) {
+  if (rsp_pending_ && rsp_cycle_ == cycle) rsp_pending_ = false;
+  if (!p.req_valid) {
+    req_since_.reset();
+    return;
+  }
+  if (!req_since_) req_since_ = cycle;
+  if (!req_ready) return;
+  char b[400];
+  if (mm_.pending.empty()) {
+    snprintf(b, sizeof b, "RTL memory %s of 0x%" PRIx64 " issued at %" PRIu64
+             ", but the model made no more accesses", p.req_we ? "write" : "read",
+             p.req_addr, *req_since_);
+    mismatch(cycle, b);
+  }
+  MemAccess m = mm_.pending.front();
+  mm_.pending.pop_front();
+  if (m.paddr != p.req_addr || m.write != p.req_we || m.issue != *req_since_ ||
+      m.accept != cycle || (m.write && m.data != p.req_wdata)) {
+    snprintf(b, sizeof b, "memory access #%" PRIu64 ": expected %s 0x%" PRIx64 " data 0x%" PRIx64
+             " issued %" PRIu64 " accepted %" PRIu64 "; got %s 0x%" PRIx64 " data 0x%" PRIx64
+             " issued %" PRIu64 " accepted %" PRIu64,
+             rtl_count_, m.write ? "write" : "read", m.paddr, m.data, m.issue, m.accept,
+             p.req_we ? "write" : "read", p.req_addr, p.req_wdata, *req_since_, cycle);
+    mismatch(cycle, b);
+  }
+  uint64_t data = 0;
+  if (m.write) {
+    phys_mem_write64(world_.pm, m.paddr, m.data);
+  } else if (phys_mem_read64(world_.pm, m.paddr, &data)) {
+    mismatch(cycle, std::string("RTL read: ") + phys_mem_error(world_.pm));
+  } else if (data != m.data) {
+    snprintf(b, sizeof b, "read of 0x%" PRIx64 ": memory changed under the model (harness bug)",
+             m.paddr);
+    mismatch(cycle, b);
+  }
+  rsp_pending_ = true;
+  rsp_cycle_ = cycle + timing_.latency(rtl_count_++);
+  rsp_data_ = data;
+  last_rtl_accept_ = cycle;
+  req_since_.reset();
+  if (rsp_cycle_ != m.done) mismatch(cycle, "memory timing diverged (harness bug)");
+}
+
+// ---- the end of a run ---------------------------------------------------------------------------
+
+void Lockstep::compare_counters(uint64_t cycle, const RtlCounters &rtl) {
+  const struct mmu_stats *s = mmu_stats(model_);
+  auto sum_hits = [&](enum mmu_tlb_id id) {
+    uint64_t hits, misses;
+    mmu_tlb_totals(s, id, &hits, &misses);
+    return hits;
+  };
+  uint64_t model_faults = 0, model_requests = 0;
+  for (unsigned f = 1; f < MMU_FAULT_COUNT; f++) model_faults += s->faults[f];
+  for (unsigned a = 0; a < MMU_ACC_COUNT; a++) model_requests += s->requests[a];
+  struct {
+    const char *name;
+    uint64_t model, rtl;
+  } c[] = {
+      {"requests", model_requests, rtl.requests},
+      {"itlb hits", sum_hits(MMU_TLB_ITLB), rtl.itlb_hits},
+      {"dtlb hits", sum_hits(MMU_TLB_DTLB), rtl.dtlb_hits},
+      {"stlb hits", sum_hits(MMU_TLB_STLB), rtl.stlb_hits},
+      {"walks", s->walks, rtl.walks},
+      {"walk reads", s->walk_reads, rtl.walk_reads},
+      {"walk writes", s->walk_writes, rtl.walk_writes},
+      {"psc pde hits", s->psc_hits[MMU_PSC_PDE], rtl.psc_pde_hits},
+      {"psc pdpte hits", s->psc_hits[MMU_PSC_PDPTE], rtl.psc_pdpte_hits},
+      {"psc pml4e hits", s->psc_hits[MMU_PSC_PML4E], rtl.psc_pml4e_hits},
+      {"faults", model_faults, rtl.faults},
+      {"dirty re-walks", s->dirty_rewalks, rtl.dirty_rewalks},
+  };
+  for (auto &x : c)
+    if (x.model != x.rtl)
+      mismatch(cycle, std::string("counter '") + x.name + "': model " + std::to_string(x.model) +
+                          ", RTL " + std::to_string(x.rtl));
+}
+
+void Lockstep::report_pass(uint64_t cycles, double seconds) const {
+  if (o_.quiet) return;
+  printf("%s PASS seed=%" PRIu64 " stim=%s mem=%s: %" PRIu64 " translations (%" PRIu64
+         " L1, %" PRIu64 " STLB, %" PRIu64 " walks, %" PRIu64 " faults), %" PRIu64
+         " control operations, %" PRIu64 " directed checks, %" PRIu64 " cycles, 0 mismatches; "
+         "%.2f Mcycles/s, %.0f translations/s\n",
+         o_.program.c_str(), o_.seed, o_.stim.c_str(), o_.mem.c_str(), requests_, src_count_[0],
+         src_count_[1], src_count_[2], faults_, ctrls_, directed_checks_, cycles,
+         cycles / seconds / 1e6, requests_ / seconds);
+  fflush(stdout);
+}
+
+void Lockstep::print_stats() const { mmu_stats_print(mmu_stats(model_), stdout); }

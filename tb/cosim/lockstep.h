@@ -1,0 +1,201 @@
+// The lockstep checker shared by the Verilator harness (tb/cosim/cosim_main.cpp) and the SystemC
+// bench (tb/systemc/): the C model as reference, the stimulus, the memory the RTL sees, and the
+// comparison, cycle by cycle, through the pins of mmu_top.
+//
+// A harness owns the RTL and its clock. In every cycle c it calls, in this order:
+//
+//   traffic_drive(c, ...)   the request or control operation presented in cycle c (the model
+//                           predicts its answer as soon as its arrival cycle is known)
+//   memory_drive(c, ...)    the memory port's ready, response valid and read data in cycle c
+//   ... the RTL settles its combinational outputs for cycle c ...
+//   response_sample(c, ...) a response or control completion in cycle c, compared with the model's
+//   traffic_sample(c, ...)  whether the RTL accepted the presented item in cycle c
+//   memory_sample(c, ...)   a memory request accepted in cycle c, compared with the model's access
+//
+// and then the rising edge ends cycle c. The three *_sample calls read only the pins of cycle c
+// and may come in any order (the SystemC bench samples in separate processes). At the end,
+// compare_counters() checks the RTL's counters against the model's statistics.
+//
+// The model's memory writes are journaled: the RTL's memory still holds the old values until the
+// RTL makes the same write, so both read the same page tables. The first difference calls the
+// mismatch handler with one line saying what differed, then exits with status 1.
+#ifndef TB_COSIM_LOCKSTEP_H
+#define TB_COSIM_LOCKSTEP_H
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "mem_timing.h"
+#include "mmusim.h"
+#include "stimulus.h"
+
+// The options every lockstep bench takes (see usage()).
+struct LockstepOptions {
+  std::string program;  // for messages and the replay command: cosim_default, sc_rtl_tiny, ...
+  uint64_t seed = 1;
+  uint64_t requests = 20000;
+  std::string stim = "random";
+  std::string mem = "fixed";
+  MemProfile mem_profile = kMemProfiles[0];  // parsed from mem
+  std::string wave;
+  uint64_t from = 0, to = UINT64_MAX;
+  bool auto_wave = true;
+  bool quiet = false;
+  bool stats = false;
+  std::vector<std::string> argv;
+
+  // Parses argv; prints the usage and exits with status 2 on a bad option.
+  static LockstepOptions parse(const std::string &program, int argc, char **argv);
+  std::string replay_command() const;
+};
+
+// Runs the program again with the same options and --wave waves/mismatch-PROGRAM-seedN.fst
+// covering the 300 cycles before `cycle` (does not return unless the re-run cannot start).
+void rerun_with_wave(const LockstepOptions &o, uint64_t cycle);
+
+// The RTL's parameters ("Name=Value,...", as given to Verilator with -G) as a model
+// configuration. Returns false with the reason in err for an unknown parameter or a configuration
+// the model refuses.
+bool config_from_rtl_params(const std::string &params, struct mmu_config &cfg, std::string &err);
+
+// ---- the pins of mmu_top, one cycle's values ---------------------------------------------------
+
+struct RequestPins {  // inputs: the translation request and control ports
+  bool req_valid = false;
+  uint64_t req_vaddr = 0;
+  unsigned req_type = 0;
+  bool req_user = false;
+  bool ctrl_valid = false;
+  unsigned ctrl_op = 0;
+  uint64_t ctrl_value = 0;
+  unsigned ctrl_pcid = 0, ctrl_invpcid_type = 0;
+  bool ctrl_wp = false, ctrl_nxe = false;
+};
+
+struct ResponsePins {  // outputs: the response and control completion
+  bool resp_valid = false;
+  uint64_t resp_paddr = 0;
+  bool resp_is2m = false;
+  unsigned resp_fault = 0, resp_error = 0, resp_level = 0, resp_source = 0;
+  bool ctrl_done = false;
+};
+
+struct MemInPins {  // inputs: the memory port as the memory drives it
+  bool req_ready = false;
+  bool rsp_valid = false;
+  uint64_t rsp_rdata = 0;
+};
+
+struct MemOutPins {  // outputs: the walker's memory request
+  bool req_valid = false;
+  uint64_t req_addr = 0;
+  bool req_we = false;
+  uint64_t req_wdata = 0;
+};
+
+struct RtlCounters {  // outputs: the counters mmu_top keeps
+  uint64_t requests, itlb_hits, dtlb_hits, stlb_hits, walks, walk_reads, walk_writes,
+      psc_pde_hits, psc_pdpte_hits, psc_pml4e_hits, faults, dirty_rewalks;
+};
+
+// Copies a Verilated mmu_top's counter outputs; works for the C++ and the SystemC model (whose
+// ports are read with .read()).
+template <class Top, class Read>
+RtlCounters read_rtl_counters(Top &t, Read rd) {
+  return {rd(t.cnt_requests_o),       rd(t.cnt_itlb_hits_o),     rd(t.cnt_dtlb_hits_o),
+          rd(t.cnt_stlb_hits_o),      rd(t.cnt_walks_o),         rd(t.cnt_walk_reads_o),
+          rd(t.cnt_walk_writes_o),    rd(t.cnt_psc_pde_hits_o),  rd(t.cnt_psc_pdpte_hits_o),
+          rd(t.cnt_psc_pml4e_hits_o), rd(t.cnt_faults_o),        rd(t.cnt_dirty_rewalks_o)};
+}
+
+class Lockstep {
+ public:
+  // on_mismatch runs after the mismatch line is printed (to write a waveform, say); the process
+  // then exits with status 1.
+  Lockstep(const LockstepOptions &o, const struct mmu_config &cfg, const std::string &params,
+           std::function<void(uint64_t cycle)> on_mismatch = nullptr);
+  ~Lockstep();
+
+  // Creates the memory, the stimulus and the model. Returns false with the reason in err.
+  bool start(std::string &err);
+
+  void traffic_drive(uint64_t cycle, RequestPins &p);
+  void memory_drive(uint64_t cycle, MemInPins &p) const;
+  void response_sample(uint64_t cycle, const ResponsePins &p);
+  void traffic_sample(uint64_t cycle, bool req_ready, bool ctrl_ready);
+  void memory_sample(uint64_t cycle, const MemOutPins &p, bool req_ready);
+
+  // Every item presented and answered: the run is over.
+  bool finished() const { return stim_done_ && expected_.empty() && !presented_; }
+  void compare_counters(uint64_t cycle, const RtlCounters &rtl);
+  // The PASS line, with speed over `seconds` of wall-clock time and `cycles` simulated cycles.
+  void report_pass(uint64_t cycles, double seconds) const;
+  void print_stats() const;
+
+  // A failure of the model or the stimulus itself (not a mismatch): the reason, or empty.
+  const std::string &error() const { return error_; }
+
+ private:
+  struct MemAccess {
+    uint64_t paddr;
+    bool write;
+    uint64_t data;
+    uint64_t issue, accept, done;
+  };
+  // The model's memory port: the same timing as the RTL's; writes held until the RTL makes them.
+  struct ModelMemory {
+    struct phys_mem *pm = nullptr;
+    const MemTiming *timing = nullptr;
+    uint64_t count = 0;             // accesses so far: the index of the next one's latency
+    std::deque<MemAccess> pending;  // the model's accesses the RTL has not made yet
+    static int access(void *ctx, struct mmu_mem_access *a);
+  };
+  struct Expected {
+    uint64_t index;  // stimulus item number
+    StimItem item;
+    struct mmu_response resp;  // requests
+    uint64_t done;             // control operations: completion cycle
+    uint64_t accept;           // when the model accepted it
+    uint64_t mem_end;          // memory accesses the model had made once it answered
+    std::optional<uint64_t> rtl_accept;
+  };
+
+  [[noreturn]] void mismatch(uint64_t cycle, const std::string &what);
+  bool fetch_and_predict(uint64_t cycle);
+  void compare_response(uint64_t cycle, Expected &e, const ResponsePins &p);
+
+  const LockstepOptions &o_;
+  struct mmu_config cfg_;
+  std::string params_;
+  std::function<void(uint64_t)> on_mismatch_;
+  MemTiming timing_;
+  World world_;
+  struct mmu *model_ = nullptr;
+  ModelMemory mm_;
+  std::unique_ptr<Stimulus> stim_;
+  std::string error_;
+
+  // Traffic.
+  std::optional<StimItem> next_;     // fetched, waiting for the MMU to drain before its OS changes
+  bool stim_done_ = false;
+  std::deque<Expected> expected_;    // presented or accepted, not answered yet, oldest first
+  std::optional<size_t> presented_;  // index into expected_ of the item being presented
+  uint64_t arrival_ = 0;             // when it is presented
+  uint64_t last_arrival_ = 0, last_accept_ = 0;
+  uint64_t items_ = 0, requests_ = 0, ctrls_ = 0, faults_ = 0, directed_checks_ = 0;
+  uint64_t src_count_[4] = {};
+  uint64_t last_event_ = 0;
+
+  // The RTL's memory port.
+  uint64_t rtl_count_ = 0;             // accesses the RTL made
+  uint64_t last_rtl_accept_ = UINT64_MAX;  // cycle of the latest one
+  std::optional<uint64_t> req_since_;  // cycle the current request was first presented
+  bool rsp_pending_ = false;
+  uint64_t rsp_cycle_ = 0, rsp_data_ = 0;
+};
+
+#endif

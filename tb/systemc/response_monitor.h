@@ -1,0 +1,68 @@
+// The SystemC bench's response monitor: samples mmu_top's response and control-completion ports
+// every cycle and hands them to the lockstep checker, which compares them with the model's
+// answers (tb/cosim/lockstep.h). Once every item is answered it compares the RTL's counters
+// with the model's and stops the simulation.
+#ifndef TB_SYSTEMC_RESPONSE_MONITOR_H
+#define TB_SYSTEMC_RESPONSE_MONITOR_H
+
+#include "bench_clock.h"
+#include "lockstep.h"
+#include "mmu_pins.h"
+
+SC_MODULE(ResponseMonitor) {
+  sc_core::sc_in<bool> clk;
+  sc_core::sc_in<bool> resp_valid;
+  sc_core::sc_in<PIN_T(resp_paddr_o)> resp_paddr;
+  sc_core::sc_in<bool> resp_is2m;
+  sc_core::sc_in<PIN_T(resp_fault_o)> resp_fault;
+  sc_core::sc_in<PIN_T(resp_error_o)> resp_error;
+  sc_core::sc_in<PIN_T(resp_level_o)> resp_level;
+  sc_core::sc_in<PIN_T(resp_source_o)> resp_source;
+  sc_core::sc_in<bool> ctrl_done;
+
+  SC_HAS_PROCESS(ResponseMonitor);
+  ResponseMonitor(sc_core::sc_module_name name, Lockstep &ls, const BenchClock &clock,
+                  Vmmu_top &dut)
+      : sc_module(name), ls_(ls), clock_(clock), dut_(dut) {
+    SC_METHOD(sample);
+    sensitive << clk.pos();
+    dont_initialize();
+  }
+
+  bool passed = false;
+  uint64_t cycles = 0;
+
+ private:
+  void sample() {
+    if (!clock_.started()) return;
+    uint64_t c = clock_.cycle();
+    if (finished_) {
+      // The counters as the last answer's rising edge left them.
+      ls_.compare_counters(c, read_rtl_counters(dut_, [](auto &port) {
+                             return uint64_t(port.read());
+                           }));
+      passed = true;
+      cycles = c;
+      sc_core::sc_stop();
+      return;
+    }
+    ResponsePins p;
+    p.resp_valid = resp_valid.read();
+    p.resp_paddr = resp_paddr.read();
+    p.resp_is2m = resp_is2m.read();
+    p.resp_fault = resp_fault.read();
+    p.resp_error = resp_error.read();
+    p.resp_level = resp_level.read();
+    p.resp_source = resp_source.read();
+    p.ctrl_done = ctrl_done.read();
+    ls_.response_sample(c, p);
+    finished_ = ls_.finished();
+  }
+
+  Lockstep &ls_;
+  const BenchClock &clock_;
+  Vmmu_top &dut_;
+  bool finished_ = false;
+};
+
+#endif

@@ -1,0 +1,173 @@
+// The SystemC RTL bench: mmu_top Verilated as a SystemC module (verilator --sc), clocked by an
+// sc_clock, with a traffic generator, a memory model and a response monitor as SystemC modules.
+// The C model runs alongside on the same stimulus and memory timing, and every translation, its
+// accept and response cycles, every walker memory access and the final counters are compared,
+// by the same lockstep checker as the Verilator harness (tb/cosim/lockstep.h).
+//
+//   sc_rtl_<config> [--seed N] [--requests N] [--stim random|directed|trace:FILE]
+//                   [--mem fixed|fast|slow|bursty|lat=MIN[-MAX][,stall=PCT][,burst=N]]
+//                   [--wave FILE.fst [--from C] [--to C]] [--no-auto-wave] [--quiet] [--stats]
+//
+// The RTL parameters of this build are SC_RTL_PARAMS (set by CMake); the model gets the same.
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "bench_clock.h"
+#include "lockstep.h"
+#include "memory_model.h"
+#include "mmu_pins.h"
+#include "response_monitor.h"
+#include "traffic_gen.h"
+
+#ifndef SC_RTL_PARAMS
+#define SC_RTL_PARAMS ""
+#endif
+#ifndef SC_RTL_NAME
+#define SC_RTL_NAME "default"
+#endif
+
+namespace {
+
+// Writes the FST waveform of cycles [from, to] (VerilatedFstSc dumps at every time step while
+// the file is open).
+SC_MODULE(WaveWindow) {
+  SC_HAS_PROCESS(WaveWindow);
+  WaveWindow(sc_core::sc_module_name name, Vmmu_top &dut, const LockstepOptions &o,
+             const BenchClock &clock)
+      : sc_module(name), dut_(dut), o_(o), clock_(clock) {
+    SC_THREAD(run);
+  }
+  void close() {
+    if (fst_ && fst_->isOpen()) fst_->close();
+  }
+
+ private:
+  void run() {
+    fst_ = std::make_unique<VerilatedFstSc>();
+    dut_.trace(fst_.get(), 99);
+    sc_core::sc_time from = clock_.start() + clock_.period * double(o_.from);
+    if (o_.from > 0) wait(from - sc_core::sc_time_stamp());
+    fst_->open(o_.wave.c_str());
+    if (o_.to == UINT64_MAX) return;
+    wait(clock_.start() + clock_.period * double(o_.to + 1) - sc_core::sc_time_stamp());
+    close();
+  }
+
+  Vmmu_top &dut_;
+  const LockstepOptions &o_;
+  const BenchClock &clock_;
+  std::unique_ptr<VerilatedFstSc> fst_;
+};
+
+}  // namespace
+
+int sc_main(int argc, char **argv) {
+  Verilated::commandArgs(argc, argv);
+  LockstepOptions o = LockstepOptions::parse("sc_rtl_" SC_RTL_NAME, argc, argv);
+  struct mmu_config cfg;
+  std::string err;
+  if (!config_from_rtl_params(SC_RTL_PARAMS, cfg, err)) {
+    fprintf(stderr, "sc_rtl: %s\n", err.c_str());
+    return 2;
+  }
+  if (!o.wave.empty()) Verilated::traceEverOn(true);
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC: Simulation stopped by user.",
+                                          sc_core::SC_DO_NOTHING);
+
+  BenchClock clock{sc_core::sc_time(1, sc_core::SC_NS)};
+  sc_core::sc_clock clk("clk", clock.period, 0.5, sc_core::SC_ZERO_TIME, true);
+  sc_core::sc_signal<bool> rst_n("rst_n", false);
+
+  Vmmu_top dut("TOP");  // the name the Verilator harness gives it: waves/mmu.gtkw fits both
+  std::unique_ptr<WaveWindow> wave;
+  if (!o.wave.empty()) wave = std::make_unique<WaveWindow>("wave", dut, o, clock);
+  Lockstep ls(o, cfg, SC_RTL_PARAMS, [&](uint64_t c) {
+    if (!wave) return rerun_with_wave(o, c);
+    wave->close();
+    fprintf(stderr, "%s: waveform up to cycle %" PRIu64 " in %s; view it with: gtkwave %s "
+            "waves/mmu.gtkw\n", o.program.c_str(), c, o.wave.c_str(), o.wave.c_str());
+  });
+  if (!ls.start(err)) {
+    fprintf(stderr, "sc_rtl: %s\n", err.c_str());
+    return 2;
+  }
+  TrafficGen traffic("traffic", ls, clock);
+  MemoryModel memory("memory", ls, clock);
+  ResponseMonitor monitor("monitor", ls, clock, dut);
+
+  // The wires between them, one per port of mmu_top but the clock and reset, named after it.
+#define MMU_TOP_PORTS(X)                                                                        \
+  X(req_valid_i) X(req_ready_o) X(req_vaddr_i) X(req_type_i) X(req_user_i) X(resp_valid_o)     \
+  X(resp_paddr_o) X(resp_is2m_o) X(resp_fault_o) X(resp_error_o) X(resp_level_o)              \
+  X(resp_source_o) X(ctrl_valid_i) X(ctrl_ready_o) X(ctrl_op_i) X(ctrl_value_i) X(ctrl_pcid_i) \
+  X(ctrl_invpcid_type_i) X(ctrl_wp_i) X(ctrl_nxe_i) X(ctrl_done_o) X(mem_req_valid_o)         \
+  X(mem_req_ready_i) X(mem_req_addr_o) X(mem_req_we_o) X(mem_req_wdata_o) X(mem_rsp_valid_i)  \
+  X(mem_rsp_rdata_i) X(cnt_requests_o) X(cnt_itlb_hits_o) X(cnt_dtlb_hits_o)                  \
+  X(cnt_stlb_hits_o) X(cnt_walks_o) X(cnt_walk_reads_o) X(cnt_walk_writes_o)                  \
+  X(cnt_psc_pde_hits_o) X(cnt_psc_pdpte_hits_o) X(cnt_psc_pml4e_hits_o) X(cnt_faults_o)       \
+  X(cnt_dirty_rewalks_o)
+#define SIGNAL(port) sc_core::sc_signal<PIN_T(port)> port{#port};
+#define BIND(port) dut.port(port);
+  MMU_TOP_PORTS(SIGNAL)
+  MMU_TOP_PORTS(BIND)
+#undef BIND
+#undef SIGNAL
+  dut.clk_i(clk);
+  dut.rst_ni(rst_n);
+
+  traffic.clk(clk);
+  traffic.req_valid(req_valid_i);
+  traffic.req_vaddr(req_vaddr_i);
+  traffic.req_type(req_type_i);
+  traffic.req_user(req_user_i);
+  traffic.req_ready(req_ready_o);
+  traffic.ctrl_valid(ctrl_valid_i);
+  traffic.ctrl_op(ctrl_op_i);
+  traffic.ctrl_value(ctrl_value_i);
+  traffic.ctrl_pcid(ctrl_pcid_i);
+  traffic.ctrl_invpcid_type(ctrl_invpcid_type_i);
+  traffic.ctrl_wp(ctrl_wp_i);
+  traffic.ctrl_nxe(ctrl_nxe_i);
+  traffic.ctrl_ready(ctrl_ready_o);
+
+  memory.clk(clk);
+  memory.req_valid(mem_req_valid_o);
+  memory.req_ready(mem_req_ready_i);
+  memory.req_addr(mem_req_addr_o);
+  memory.req_we(mem_req_we_o);
+  memory.req_wdata(mem_req_wdata_o);
+  memory.rsp_valid(mem_rsp_valid_i);
+  memory.rsp_rdata(mem_rsp_rdata_i);
+
+  monitor.clk(clk);
+  monitor.resp_valid(resp_valid_o);
+  monitor.resp_paddr(resp_paddr_o);
+  monitor.resp_is2m(resp_is2m_o);
+  monitor.resp_fault(resp_fault_o);
+  monitor.resp_error(resp_error_o);
+  monitor.resp_level(resp_level_o);
+  monitor.resp_source(resp_source_o);
+  monitor.ctrl_done(ctrl_done_o);
+
+  // Reset: rst_ni low for the rising edge at 0 (and the one at one period), released at the
+  // falling edge that starts cycle 0.
+  sc_core::sc_start(clock.start());
+  rst_n.write(true);
+  auto t0 = std::chrono::steady_clock::now();
+  sc_core::sc_start();
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (wave) wave->close();
+  dut.final();
+  if (traffic.status) return traffic.status;
+  if (!monitor.passed) {
+    fprintf(stderr, "%s: the simulation stopped before every item was answered\n",
+            o.program.c_str());
+    return 1;
+  }
+  ls.report_pass(monitor.cycles, secs);
+  if (o.stats) ls.print_stats();
+  return 0;
+}
