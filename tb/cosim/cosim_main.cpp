@@ -139,8 +139,8 @@ int run(const LockstepOptions &o, const struct mmu_config &cfg) {
     RequestPins rq;
     ls.traffic_drive(c, rq);
     if (!ls.error().empty()) {
-      fprintf(stderr, "cosim: %s\n", ls.error().c_str());
-      return 1;
+      fprintf(stderr, "%s: %s\n", o.program.c_str(), ls.error().c_str());
+      return ls.error_status();
     }
     t.req_valid_i = rq.req_valid;
     t.req_vaddr_i = rq.req_vaddr;

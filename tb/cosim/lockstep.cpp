@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
+#include <stdexcept>
 
 // ---- options and configuration ------------------------------------------------------------------
 
@@ -116,6 +117,11 @@ LockstepOptions LockstepOptions::parse(const std::string &program, int argc, cha
   }
   std::string err;
   if (!parse_mem_profile(o.mem, o.mem_profile, err)) usage(program, "--mem: " + err);
+  if (!o.wave.empty()) {  // the waveform writers fail silently
+    FILE *f = fopen(o.wave.c_str(), "wb");
+    if (!f) usage(program, "--wave: cannot write " + o.wave + ": " + strerror(errno));
+    fclose(f);
+  }
   return o;
 }
 
@@ -236,7 +242,14 @@ bool Lockstep::start(std::string &err) {
 bool Lockstep::fetch_and_predict(uint64_t cycle) {
   if (!next_) {
     StimItem it;
-    if (!stim_->next(it)) {
+    bool more;
+    try {
+      more = stim_->next(it);
+    } catch (const std::exception &e) {  // a bad trace line, say: bad input, not a mismatch
+      error_ = e.what();
+      return false;
+    }
+    if (!more) {
       stim_done_ = true;
       return false;
     }
@@ -247,7 +260,12 @@ bool Lockstep::fetch_and_predict(uint64_t cycle) {
     // Page-table changes wait until nothing is in flight.
     if (!expected_.empty()) return false;
     if (!mm_.pending.empty()) mismatch(cycle, "the RTL left model memory accesses undone");
-    for (auto &f : it.os) f();
+    try {
+      for (auto &f : it.os) f();
+    } catch (const std::exception &e) {
+      error_ = e.what();
+      return false;
+    }
   }
   uint64_t arrival = std::max(cycle, last_accept_ + 1) + it.gap;
   if (items_ == 0) arrival = it.gap;
@@ -280,6 +298,7 @@ bool Lockstep::fetch_and_predict(uint64_t cycle) {
         char b[120];
         snprintf(b, sizeof b, "%s 0x%" PRIx64, mmu_fault_name(e.item.expect_fault),
                  e.item.expect_paddr);
+        error_status_ = 1;  // the model disagrees with the scenario's expectation
         error_ = "directed check '" + e.item.what + "' failed: " + describe_item(e.item) +
                  " gave " + describe_resp(e.resp) + ", expected " + b;
         return false;

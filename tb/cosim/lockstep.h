@@ -136,8 +136,11 @@ class Lockstep {
   void report_pass(uint64_t cycles, double seconds) const;
   void print_stats() const;
 
-  // A failure of the model or the stimulus itself (not a mismatch): the reason, or empty.
+  // A failure of the model or the stimulus itself (not a mismatch): the reason, or empty; and
+  // the exit status it calls for: 2 for bad input (a bad trace line, an item the model
+  // refuses), 1 for a directed scenario whose expected answer the model did not give.
   const std::string &error() const { return error_; }
+  int error_status() const { return error_status_; }
 
  private:
   struct MemAccess {
@@ -178,6 +181,7 @@ class Lockstep {
   ModelMemory mm_;
   std::unique_ptr<Stimulus> stim_;
   std::string error_;
+  int error_status_ = 2;
 
   // Traffic.
   std::optional<StimItem> next_;     // fetched, waiting for the MMU to drain before its OS changes

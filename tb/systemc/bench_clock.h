@@ -2,9 +2,9 @@
 //
 // The bench drives mmu_top's inputs for cycle c at the falling edge that starts it and samples
 // its outputs at the rising edge that ends it; every process reads the signals as they were
-// before that edge, so sampling order does not matter. rst_ni is low for the first rising edge
-// and released at the falling edge that starts cycle 0, so cycle numbers match the Verilator
-// harness's and the model's.
+// before that edge, so sampling order does not matter. rst_ni is low for the first two rising
+// edges (at 0 and one period) and released at the falling edge that starts cycle 0, so cycle
+// numbers match the Verilator harness's and the model's.
 #ifndef TB_SYSTEMC_BENCH_CLOCK_H
 #define TB_SYSTEMC_BENCH_CLOCK_H
 

@@ -74,7 +74,8 @@ int sc_main(int argc, char **argv) {
     return 2;
   }
   if (!o.wave.empty()) Verilated::traceEverOn(true);
-  sc_core::sc_report_handler::set_actions("/OSCI/SystemC: Simulation stopped by user.",
+  // The kernel's information messages ("Simulation stopped by user." at the end of every run).
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
                                           sc_core::SC_DO_NOTHING);
 
   BenchClock clock{sc_core::sc_time(1, sc_core::SC_NS)};

@@ -36,7 +36,7 @@ SC_MODULE(TrafficGen) {
     dont_initialize();
   }
 
-  int status = 0;  // 1 if the stimulus or the model failed (not a mismatch)
+  int status = 0;  // Lockstep::error_status() if the stimulus or the model failed
 
  private:
   void drive() {
@@ -45,7 +45,7 @@ SC_MODULE(TrafficGen) {
     ls_.traffic_drive(clock_.cycle(), p);
     if (!ls_.error().empty()) {
       fprintf(stderr, "sc_rtl: %s\n", ls_.error().c_str());
-      status = 1;
+      status = ls_.error_status();
       sc_core::sc_stop();
       return;
     }
