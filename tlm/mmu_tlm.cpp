@@ -1,6 +1,7 @@
 // mmusim::MmuTlm: the C model behind TLM-2.0 sockets; the contract is in mmu_tlm.h.
 #include "mmu_tlm.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstring>
 #include <stdexcept>
@@ -48,7 +49,8 @@ MmuTlm::MmuTlm(sc_core::sc_module_name name, const struct mmu_config &cfg,
       target("target"),
       mem("mem"),
       period_(clock_period),
-      mem_latency_(mem_latency_cycles) {
+      mem_latency_(mem_latency_cycles),
+      free_("free") {
   struct mmu_mem_port port = {&MmuTlm::mem_access, this};
   char err[256];
   m_ = mmu_create(&cfg, &port, err, sizeof err);
@@ -60,18 +62,55 @@ MmuTlm::MmuTlm(sc_core::sc_module_name name, const struct mmu_config &cfg,
 
 MmuTlm::~MmuTlm() { mmu_destroy(m_); }
 
-// ---- time --------------------------------------------------------------------------------------
+// ---- serialization -----------------------------------------------------------------------------
 
-uint64_t MmuTlm::arrival_cycle(const sc_core::sc_time &delay) const {
-  uint64_t t = (sc_core::sc_time_stamp() + delay).value();
-  uint64_t p = period_.value();
-  uint64_t cycle = t / p + (t % p != 0);
-  return cycle > last_cycle_ ? cycle : last_cycle_;
+bool MmuTlm::acquire(tlm::tlm_generic_payload *p, const char *what) {
+  if (busy_) {
+    // Another operation is in progress: its process is suspended in the memory's b_transport,
+    // or it is the caller itself, called back from there.
+    sc_core::sc_process_handle me = sc_core::sc_get_current_process_handle();
+    const char *cannot = nullptr;
+    if (me.proc_kind() != sc_core::SC_THREAD_PROC_)
+      cannot = "the caller is not an SC_THREAD, so it cannot wait for it";
+    else if (me == owner_)
+      cannot = "the caller is the process being served (re-entered from the memory)";
+    if (cannot) {
+      refuse(p, tlm::TLM_GENERIC_ERROR_RESPONSE,
+             (p ? "payload for " + hex(p->get_address()) : std::string(what)) +
+                 ": the MMU is busy with another operation, and " + cannot);
+      return false;
+    }
+    waiters_++;
+    while (busy_) wait(free_);
+    waiters_--;
+  }
+  busy_ = true;
+  owner_ = sc_core::sc_get_current_process_handle();
+  return true;
 }
 
-void MmuTlm::advance(sc_core::sc_time &delay, const sc_core::sc_time &start,
-                     uint64_t cycles) const {
-  sc_core::sc_time end = start + sc_core::sc_time::from_value(cycles * period_.value());
+void MmuTlm::release() {
+  busy_ = false;
+  owner_ = sc_core::sc_process_handle();
+  serving_ = nullptr;
+  if (waiters_) free_.notify();  // immediate: a waiter is served at this same time
+}
+
+// ---- time --------------------------------------------------------------------------------------
+
+uint64_t MmuTlm::cycle_at(const sc_core::sc_time &t) const {
+  uint64_t v = t.value(), p = period_.value();
+  return v / p + (v % p != 0);
+}
+
+sc_core::sc_time MmuTlm::time_of(const sc_core::sc_time &start, uint64_t c0,
+                                 uint64_t cycle) const {
+  return start + sc_core::sc_time::from_value((cycle - c0) * period_.value());
+}
+
+void MmuTlm::advance(sc_core::sc_time &delay, const sc_core::sc_time &start, uint64_t c0,
+                     uint64_t cycle) const {
+  sc_core::sc_time end = time_of(start, c0, cycle);
   sc_core::sc_time now = sc_core::sc_time_stamp();  // later than at the start if mem waited
   delay = end > now ? end - now : sc_core::SC_ZERO_TIME;
 }
@@ -122,27 +161,37 @@ bool MmuTlm::check_payload(tlm::tlm_generic_payload &p, MmuTlmExtension *&ext) {
 }
 
 void MmuTlm::b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay) {
-  p.set_dmi_allowed(false);
+  // Checked once the MMU is ours: the PCID is the current one as of then.
+  if (!acquire(&p, nullptr)) return;
+  Hold hold(*this);
   MmuTlmExtension *ext = nullptr;
   if (!check_payload(p, ext)) return;
+  p.set_dmi_allowed(false);
 
-  req_start_ = sc_core::sc_time_stamp() + delay;
-  req_cycle_ = arrival_cycle(delay);
-  mem_error_.clear();
-  struct mmu_request req = {p.get_address(), ext->type, ext->user, req_cycle_};
+  Serving s;
+  s.start = sc_core::sc_time_stamp() + delay;
+  s.c0 = cycle_at(s.start);
+  struct mmu_request req = {p.get_address(), ext->type, ext->user, std::max(s.c0, floor_)};
   struct mmu_response r;
+  serving_ = &s;
   int rc = mmu_translate(m_, &req, &r);
-  last_cycle_ = req_cycle_;
+  serving_ = nullptr;
   if (rc) {
     // The memory answered a walker access with an error (or, never expected, the model refused
     // the request). The model has counted the request and the walk up to the failing access.
+    ext->clear_response();
     last_error_ = std::string(name()) + ": translation of " + hex(req.vaddr) + " failed: " +
-                  (mem_error_.empty() ? mmu_error(m_) : mem_error_);
-    if (!mem_error_.empty()) advance(delay, req_start_, mem_error_done_ - req_cycle_);
+                  (s.mem_error.empty() ? mmu_error(m_) : s.mem_error);
+    if (!s.mem_error.empty()) {
+      floor_ = s.mem_error_done;
+      ext->cycles = s.mem_error_done - s.c0;
+      advance(delay, s.start, s.c0, s.mem_error_done);
+    }
     p.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
     SC_REPORT_WARNING(kMsgType, last_error_.c_str());
     return;
   }
+  floor_ = req.cycle;
 
   ext->paddr = r.paddr;
   ext->page_shift = r.page_shift;
@@ -150,8 +199,8 @@ void MmuTlm::b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay) {
   ext->error_code = r.error_code;
   ext->level = r.level;
   ext->source = r.source;
-  ext->cycles = r.resp_cycle - req_cycle_;
-  advance(delay, req_start_, ext->cycles);
+  ext->cycles = r.resp_cycle - s.c0;
+  advance(delay, s.start, s.c0, r.resp_cycle);
   if (r.fault != MMU_FAULT_NONE) {
     p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
@@ -178,9 +227,9 @@ int MmuTlm::mem_access(void *ctx, struct mmu_mem_access *acc) {
 }
 
 int MmuTlm::walker_access(struct mmu_mem_access *acc) {
-  // Presented issue - req_cycle_ periods after the request, on the request's own timeline.
-  sc_core::sc_time at =
-      req_start_ + sc_core::sc_time::from_value((acc->issue - req_cycle_) * period_.value());
+  Serving &s = *serving_;  // only the model, inside b_transport, calls this
+  // Presented in cycle acc->issue on the request's own timeline.
+  sc_core::sc_time at = time_of(s.start, s.c0, acc->issue);
   sc_core::sc_time now = sc_core::sc_time_stamp();
   sc_core::sc_time d = at > now ? at - now : sc_core::SC_ZERO_TIME;
   sc_core::sc_time before = now + d;
@@ -205,9 +254,9 @@ int MmuTlm::walker_access(struct mmu_mem_access *acc) {
   acc->accept = acc->issue;
   acc->done = acc->accept + (cycles ? cycles : 1);
   if (!mem_p_.is_response_ok()) {
-    mem_error_ = std::string("walker ") + (acc->write ? "write" : "read") + " of entry at " +
-                 hex(acc->paddr) + ": memory answered " + mem_p_.get_response_string();
-    mem_error_done_ = acc->done;
+    s.mem_error = std::string("walker ") + (acc->write ? "write" : "read") + " of entry at " +
+                  hex(acc->paddr) + ": memory answered " + mem_p_.get_response_string();
+    s.mem_error_done = acc->done;
     return -1;
   }
   if (!acc->write) acc->data = get_le64(mem_data_);
@@ -217,16 +266,19 @@ int MmuTlm::walker_access(struct mmu_mem_access *acc) {
 // ---- control operations ------------------------------------------------------------------------
 
 bool MmuTlm::control(const struct mmu_ctrl &c, sc_core::sc_time &delay) {
+  if (!acquire(nullptr, mmu_ctrl_name(c.op))) return false;
+  Hold hold(*this);
   sc_core::sc_time start = sc_core::sc_time_stamp() + delay;
+  uint64_t c0 = cycle_at(start);
   struct mmu_ctrl op = c;
-  op.cycle = arrival_cycle(delay);
+  op.cycle = std::max(c0, floor_);
   uint64_t done = 0;
   if (mmu_control(m_, &op, &done)) {
     refuse(nullptr, tlm::TLM_GENERIC_ERROR_RESPONSE, mmu_error(m_));
     return false;
   }
-  last_cycle_ = op.cycle;
-  advance(delay, start, done - op.cycle);
+  floor_ = op.cycle;
+  advance(delay, start, c0, done);
   return true;
 }
 

@@ -6,15 +6,34 @@
 //   8 data bytes (streaming width 0 or >= 8, no byte enables), and an MmuTlmExtension with the
 //   access type, user bit and PCID. On success the data holds the physical address (64-bit
 //   little-endian) and the status is TLM_OK_RESPONSE; a page fault of any kind gives
-//   TLM_ADDRESS_ERROR_RESPONSE; both fill the extension's response fields. A payload the MMU
-//   cannot take gets another error status and changes nothing (last_error() says why).
-// - Time: the request is presented in cycle ceil((sc_time_stamp() + delay) / period), or the
-//   previous request's or control operation's cycle if that is later; the MMU adds
-//   (response cycle - request cycle) periods to delay. It never calls wait() itself.
-// - Every walker access is an 8-byte b_transport on `mem` (little-endian entry): accepted in the
-//   cycle it is issued, answered mem_latency_cycles + ceil(memory's delay / period) cycles later
-//   (at least 1). A memory error fails the translation with TLM_GENERIC_ERROR_RESPONSE, a
-//   warning naming the entry's address, and delay advanced to that access's response.
+//   TLM_ADDRESS_ERROR_RESPONSE; both fill the extension's response fields and clear the
+//   payload's DMI hint. A payload the MMU cannot take gets another error status and nothing
+//   else changes: not the MMU, the delay, the data, the extension or the DMI hint (last_error()
+//   says why).
+// - One operation at a time: the MMU serves a translation or control operation to its end before
+//   it takes the next. It stays busy across a walker access only if the memory calls wait(). A
+//   caller in an SC_THREAD that finds it busy waits (wait() on an event) until it is free; the
+//   MMU then takes the operation at that simulation time, with the delay the caller passed. A
+//   caller that cannot wait is refused (TLM_GENERIC_ERROR_RESPONSE, or false from a control
+//   method; last_error() says why) and nothing changes: a method process, a clocked thread, code
+//   outside any process, or the process being served (a memory calling back into the MMU). These
+//   are the only wait() calls the module makes.
+// - Time, with clock period P: an operation taken at t = sc_time_stamp() + delay (at the call, or
+//   when the wait for a busy MMU ends) has its own cycle c0 = ceil(t / P). It arrives in cycle
+//   c = max(c0, f), f being the previous operation's arrival cycle: the model takes cycles in
+//   order, and LT initiators may be behind one another within a quantum. When the model answers
+//   (or completes a control operation) in cycle r, delay is set so that sc_time_stamp() + delay
+//   = t + (r - c0) * P, and the extension's cycles = r - c0: the response lands in cycle r, all
+//   waiting included.
+// - Every walker access is an 8-byte b_transport on `mem` (little-endian entry). Issued by the
+//   walker in cycle i, it is presented at t + (i - c0) * P, accepted in cycle i, and answered
+//   max(1, mem_latency_cycles + ceil(m / P)) cycles later, m being the time from the
+//   presentation to the end of the memory's b_transport (annotated and waited time alike).
+// - A memory error on an access answered in cycle d fails the translation: status
+//   TLM_GENERIC_ERROR_RESPONSE, a warning naming the entry's address, the extension's response
+//   fields cleared except cycles = d - c0, and sc_time_stamp() + delay = t + (d - c0) * P. The
+//   model does not move its free cycle after a failed walk, so f is raised to d: the MMU is free
+//   again in cycle d, as after a response in cycle d.
 // - No debug transport (transport_dbg returns 0) and no DMI (get_direct_mem_ptr denies it).
 // - No global state: any number of instances can share a simulation.
 #ifndef MMUSIM_TLM_MMU_TLM_H
@@ -47,9 +66,10 @@ class MmuTlm : public sc_core::sc_module {
   MmuTlm(const MmuTlm &) = delete;
   MmuTlm &operator=(const MmuTlm &) = delete;
 
-  // Control operations, timed like a request: presented at sc_time_stamp() + delay (rounded up
-  // to a cycle), delay advanced to their completion. false, with last_error(), for an operation
-  // x86 would refuse with #GP (reserved CR3 bits, INVPCID type > 3, ...); nothing changes then.
+  // Control operations, serialized and timed like a request (above): delay is set to their
+  // completion. false, with last_error(), for an operation x86 would refuse with #GP (reserved
+  // CR3 bits, INVPCID type > 3, ...) or a busy MMU the caller cannot wait for; nothing changes
+  // then.
   bool load_cr3(uint64_t cr3, sc_core::sc_time &delay);  // PML4 | PCID | no-flush bit 63
   bool load_cr3(uint64_t pml4, uint16_t pcid, bool noflush, sc_core::sc_time &delay);
   bool invlpg(uint64_t va, sc_core::sc_time &delay);
@@ -59,7 +79,9 @@ class MmuTlm : public sc_core::sc_module {
   bool control(const struct mmu_ctrl &c, sc_core::sc_time &delay);  // c.cycle is ignored
 
   // Inspection. model() is for the side-effect-free queries (mmu_tlb_holds, ...): requests or
-  // operations given to it directly bypass the arrival-cycle floor this module keeps.
+  // operations given to it directly bypass the arrival-cycle floor and the serialization this
+  // module keeps. While a translation waits for a memory that called wait(), the model is in the
+  // middle of its walk.
   const struct mmu_stats &stats() const { return *mmu_stats(m_); }
   void print_stats(FILE *out) const { mmu_stats_print(mmu_stats(m_), out); }
   struct mmu *model() { return m_; }
@@ -70,19 +92,49 @@ class MmuTlm : public sc_core::sc_module {
   const std::string &last_error() const { return last_error_; }
 
  private:
+  // The translation being served: its timeline and what the walker's memory reported. It lives
+  // on b_transport's stack; serving_ points to it while the model runs.
+  struct Serving {
+    sc_core::sc_time start;  // t: sc_time_stamp() + delay when the MMU took the request
+    uint64_t c0 = 0;         // ceil(t / period): the request's own cycle
+    std::string mem_error;   // set if the memory answered a walker access with an error
+    uint64_t mem_error_done = 0;  // and that access's response cycle
+  };
+  // Holds the MMU for one operation; releases it when it goes out of scope.
+  class Hold {
+   public:
+    explicit Hold(MmuTlm &m) : m_(m) {}
+    ~Hold() { m_.release(); }
+    Hold(const Hold &) = delete;
+    Hold &operator=(const Hold &) = delete;
+
+   private:
+    MmuTlm &m_;
+  };
+
   void b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay);
   unsigned int transport_dbg(tlm::tlm_generic_payload &p);
   bool get_direct_mem_ptr(tlm::tlm_generic_payload &p, tlm::tlm_dmi &dmi);
+
+  // Takes the MMU for the calling process, first waiting while another process holds it. Returns
+  // false, refusing payload p (if not null) or the control operation `what`, if the MMU is busy
+  // and the caller cannot wait.
+  bool acquire(tlm::tlm_generic_payload *p, const char *what);
+  void release();
 
   // Checks a payload before the model sees it; on a bad one sets its status and last_error_.
   bool check_payload(tlm::tlm_generic_payload &p, MmuTlmExtension *&ext);
   void refuse(tlm::tlm_generic_payload *p, tlm::tlm_response_status status,
               const std::string &why);
 
-  // The cycle an operation presented at sc_time_stamp() + delay arrives in.
-  uint64_t arrival_cycle(const sc_core::sc_time &delay) const;
-  // Sets delay so that sc_time_stamp() + delay is `cycles` periods after `start`.
-  void advance(sc_core::sc_time &delay, const sc_core::sc_time &start, uint64_t cycles) const;
+  // ceil(t / period): the cycle time t falls in.
+  uint64_t cycle_at(const sc_core::sc_time &t) const;
+  // The time of cycle `cycle` on the timeline of an operation presented at `start`, in cycle c0.
+  sc_core::sc_time time_of(const sc_core::sc_time &start, uint64_t c0, uint64_t cycle) const;
+  // Sets delay so that sc_time_stamp() + delay = time_of(start, c0, cycle), or 0 if that has
+  // passed.
+  void advance(sc_core::sc_time &delay, const sc_core::sc_time &start, uint64_t c0,
+               uint64_t cycle) const;
 
   // The model's memory port: one walker access as a b_transport on `mem`.
   static int mem_access(void *ctx, struct mmu_mem_access *acc);
@@ -91,14 +143,19 @@ class MmuTlm : public sc_core::sc_module {
   struct mmu *m_ = nullptr;
   sc_core::sc_time period_;
   unsigned mem_latency_;
-  uint64_t last_cycle_ = 0;  // the latest request's or control operation's arrival cycle
-  // The translation in progress: when and in which cycle it was presented.
-  sc_core::sc_time req_start_;
-  uint64_t req_cycle_ = 0;
-  // A walker access the memory answered with an error: what, and its response cycle.
-  std::string mem_error_;
-  uint64_t mem_error_done_ = 0;
-  tlm::tlm_generic_payload mem_p_;  // reused for every walker access
+  // The earliest cycle the next request or control operation arrives in: the latest one's
+  // arrival cycle, or the failing access's response cycle after a memory error (the model does
+  // not move its free cycle after a failed walk).
+  uint64_t floor_ = 0;
+  // Serialization: whether an operation is being served, by which process, and how many callers
+  // wait for it to end (notified on free_).
+  bool busy_ = false;
+  sc_core::sc_process_handle owner_;
+  unsigned waiters_ = 0;
+  sc_core::sc_event free_;
+  Serving *serving_ = nullptr;
+  // Used by the translation being served only (one at a time): reused for every walker access.
+  tlm::tlm_generic_payload mem_p_;
   unsigned char mem_data_[8] = {};
   std::string last_error_;
 };

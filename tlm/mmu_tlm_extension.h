@@ -2,9 +2,10 @@
 //
 // The initiator fills the request fields (access type, user, PCID) and attaches the extension
 // to a TLM_READ_COMMAND payload whose address is the virtual address. The MMU fills the response
-// fields on every translation it performs, fault or not; it leaves them alone on a payload it
-// refuses (a TLM error status other than TLM_ADDRESS_ERROR_RESPONSE), so clear_response() first
-// if the extension is reused.
+// fields on every translation it performs, fault or not. When the memory fails a walker access
+// (TLM_GENERIC_ERROR_RESPONSE, last_error() naming the entry), it clears them and sets only
+// cycles. It leaves them alone on a payload it refuses (any other error status), so
+// clear_response() first if the extension is reused.
 //
 // The payload owns an extension set with set_extension() and deletes it with itself (the
 // generic payload's destructor frees its extensions): allocate it with new.
@@ -37,7 +38,8 @@ class MmuTlmExtension : public tlm::tlm_extension<MmuTlmExtension> {
   uint32_t error_code = 0;  // #PF error code (PF_ERR_*); 0 if no fault
   unsigned level = 0;       // level where the walk stopped, or the cached leaf's level
   enum mmu_source source = MMU_SRC_NONE;
-  uint64_t cycles = 0;      // response cycle - request cycle: waiting for the MMU included
+  uint64_t cycles = 0;      // response cycle - the request's own cycle, ceil((sc_time_stamp() +
+                            // delay) / period): waiting for the MMU included
 
   void clear_response() {
     paddr = 0;

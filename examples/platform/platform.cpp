@@ -6,13 +6,20 @@
 //   tlm_platform [TRACE] [--period NS] [--mem-latency CYCLES] [--mem-delay NS]
 //
 // TRACE is any trace trace_open() reads (lackey, ChampSim, text, binary; plain, gzip or xz);
-// the default is tb/traces/chase.lackey.gz. The clock period defaults to 1 ns; the walker's
-// memory costs --mem-latency cycles (default 20) plus the memory's --mem-delay (default 0).
+// the default is tb/traces/chase.lackey.gz. The clock period defaults to 1 ns (at most 1000 ns);
+// the walker's memory costs --mem-latency cycles (default 20, at most 10000) plus the memory's
+// --mem-delay (default 0, at most 10000 ns). Times are whole picoseconds. Exit status: 0, 1 if
+// the trace cannot be read or a reference failed, 2 for a bad command line.
+#include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <stdexcept>
 
 #include <systemc>
 #include <tlm>
@@ -29,16 +36,17 @@
 
 using namespace sc_core;
 
-// Replays a trace as one process (PCID 1, user mode), mapping pages on first touch.
+// Replays an open trace as one process (PCID 1, user mode), mapping pages on first touch.
 class TraceCpu : public sc_module {
  public:
   tlm_utils::simple_initiator_socket<TraceCpu> socket;
   uint64_t references = 0, faults_handled = 0, failed = 0;
 
   SC_HAS_PROCESS(TraceCpu);
-  TraceCpu(sc_module_name name, const char *trace, mmusim::MmuTlm &mmu, struct phys_mem *pm,
+  // t is not owned; it must stay open until the simulation ends.
+  TraceCpu(sc_module_name name, struct trace_reader *t, mmusim::MmuTlm &mmu, struct phys_mem *pm,
            struct aspace *as)
-      : sc_module(name), socket("socket"), trace_(trace), mmu_(mmu), pm_(pm), as_(as) {
+      : sc_module(name), socket("socket"), t_(t), mmu_(mmu), pm_(pm), as_(as) {
     SC_THREAD(run);
   }
 
@@ -46,13 +54,6 @@ class TraceCpu : public sc_module {
   static constexpr uint16_t kPcid = 1;
 
   void run() {
-    char err[256];
-    struct trace_reader *t = trace_open(trace_, TRACE_AUTO, err, sizeof err);
-    if (!t) {
-      fprintf(stderr, "platform: error: %s\n", err);
-      failed++;
-      return;
-    }
     tlm_utils::tlm_quantumkeeper qk;  // loosely timed: run ahead, sync once a quantum
     qk.reset();
     sc_time delay = qk.get_local_time();
@@ -69,7 +70,7 @@ class TraceCpu : public sc_module {
 
     struct trace_record rec;
     int rc;
-    while ((rc = trace_next(t, &rec)) == 1) {
+    while ((rc = trace_next(t_, &rec)) == 1) {
       references++;
       for (int attempt = 0; attempt < 2; attempt++) {
         p.set_command(tlm::TLM_READ_COMMAND);
@@ -97,10 +98,9 @@ class TraceCpu : public sc_module {
       if (qk.need_sync()) qk.sync();
     }
     if (rc < 0) {
-      fprintf(stderr, "platform: error: %s\n", trace_error(t));
+      fprintf(stderr, "platform: error: %s\n", trace_error(t_));
       failed++;
     }
-    trace_close(t);
     qk.sync();
   }
 
@@ -111,49 +111,96 @@ class TraceCpu : public sc_module {
            aspace_map(as_, va & ~(PAGE_SIZE_4K - 1), pa, PAGE_SHIFT_4K, PTE_RW | PTE_US) == 0;
   }
 
-  const char *trace_;
+  struct trace_reader *t_;
   mmusim::MmuTlm &mmu_;
   struct phys_mem *pm_;
   struct aspace *as_;
 };
 
+// A time option's value in ns: a decimal number from 0 (or more than 0 if !zero_ok) to max_ns,
+// a whole number of the time resolution. false, with a message, if it is not one.
+bool parse_ns(const char *opt, const char *value, bool zero_ok, double max_ns, sc_time &out) {
+  char *end;
+  errno = 0;
+  double ns = strtod(value, &end);
+  double units = ns * 1e-9 / sc_get_time_resolution().to_seconds();
+  if (end != value && !*end && !errno && ns >= 0 && ns <= max_ns &&
+      std::fabs(units - std::round(units)) < 1e-3 && (zero_ok || std::round(units) >= 1)) {
+    out = sc_time::from_value(uint64_t(std::round(units)));
+    return true;
+  }
+  fprintf(stderr, "platform: %s: '%s': expected ns, %s %g, in whole steps of %s\n", opt, value,
+          zero_ok ? "from 0 to" : "more than 0 and at most", max_ns,
+          sc_get_time_resolution().to_string().c_str());
+  return false;
+}
+
+// A count option's value: a decimal number from 0 to max. false, with a message, if it is not.
+bool parse_count(const char *opt, const char *value, unsigned max, unsigned &out) {
+  char *end = nullptr;
+  errno = 0;
+  unsigned long v = isdigit(static_cast<unsigned char>(value[0])) ? strtoul(value, &end, 10) : 0;
+  if (end && !*end && !errno && v <= max) {
+    out = unsigned(v);
+    return true;
+  }
+  fprintf(stderr, "platform: %s: '%s': expected a whole number from 0 to %u\n", opt, value, max);
+  return false;
+}
+
 int sc_main(int argc, char *argv[]) {
   const char *trace = MMUSIM_DEFAULT_TRACE;
-  double period_ns = 1, mem_delay_ns = 0;
+  sc_time period(1, SC_NS), mem_delay = SC_ZERO_TIME;
   unsigned mem_latency = 20;
   for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--period") && i + 1 < argc)
-      period_ns = atof(argv[++i]);
-    else if (!strcmp(argv[i], "--mem-latency") && i + 1 < argc)
-      mem_latency = unsigned(atoi(argv[++i]));
-    else if (!strcmp(argv[i], "--mem-delay") && i + 1 < argc)
-      mem_delay_ns = atof(argv[++i]);
-    else if (argv[i][0] != '-')
-      trace = argv[i];
+    const char *opt = argv[i];
+    bool has_value = i + 1 < argc, ok = true;
+    if (!strcmp(opt, "--period") && has_value)
+      ok = parse_ns(opt, argv[++i], false, 1000, period);
+    else if (!strcmp(opt, "--mem-latency") && has_value)
+      ok = parse_count(opt, argv[++i], 10000, mem_latency);
+    else if (!strcmp(opt, "--mem-delay") && has_value)
+      ok = parse_ns(opt, argv[++i], true, 10000, mem_delay);
+    else if (opt[0] != '-' || !strcmp(opt, "-"))  // "-": standard input
+      trace = opt;
     else {
       fprintf(stderr, "usage: %s [TRACE] [--period NS] [--mem-latency CYCLES] [--mem-delay NS]\n",
               argv[0]);
-      return 2;
+      ok = false;
     }
+    if (!ok) return 2;
   }
 
-  // The machine: a sparse 46-bit physical memory and one address space, empty at first.
+  struct mmu_config cfg;
+  mmu_config_default(&cfg);
+  std::unique_ptr<mmusim::MmuTlm> mmu;
+  try {
+    mmu = std::make_unique<mmusim::MmuTlm>("mmu", cfg, period, mem_latency);
+  } catch (const std::exception &e) {  // a configuration or clock MmuTlm refuses
+    fprintf(stderr, "platform: error: %s\n", e.what());
+    return 2;
+  }
   char err[256];
+  struct trace_reader *t = trace_open(trace, TRACE_AUTO, err, sizeof err);
+  if (!t) {
+    fprintf(stderr, "platform: error: %s\n", err);
+    return 1;
+  }
+  // The machine: a sparse 46-bit physical memory and one address space, empty at first.
   struct phys_mem *pm = phys_mem_create(46, err, sizeof err);
   struct aspace *as = pm ? aspace_create(pm, err, sizeof err) : nullptr;
   if (!as) {
     fprintf(stderr, "platform: error: %s\n", err);
+    phys_mem_destroy(pm);
+    trace_close(t);
     return 1;
   }
-  struct mmu_config cfg;
-  mmu_config_default(&cfg);
   tlm::tlm_global_quantum::instance().set(sc_time(1, SC_US));
 
-  mmusim::MmuTlm mmu("mmu", cfg, sc_time(period_ns, SC_NS), mem_latency);
-  mmusim::PhysMemTarget mem("mem", pm, sc_time(mem_delay_ns, SC_NS));
-  TraceCpu cpu("cpu", trace, mmu, pm, as);
-  cpu.socket.bind(mmu.target);
-  mmu.mem.bind(mem.socket);
+  mmusim::PhysMemTarget mem("mem", pm, mem_delay);
+  TraceCpu cpu("cpu", t, *mmu, pm, as);
+  cpu.socket.bind(mmu->target);
+  mmu->mem.bind(mem.socket);
 
   auto t0 = std::chrono::steady_clock::now();
   sc_start();
@@ -162,12 +209,12 @@ int sc_main(int argc, char *argv[]) {
   printf("platform: %" PRIu64 " references, %" PRIu64 " page faults handled, %" PRIu64
          " failed\n", cpu.references, cpu.faults_handled, cpu.failed);
   printf("simulated time: %s (%" PRIu64 " cycles of %s)\n", sc_time_stamp().to_string().c_str(),
-         uint64_t(sc_time_stamp().value() / mmu.clock_period().value()),
-         mmu.clock_period().to_string().c_str());
+         uint64_t(sc_time_stamp().value() / period.value()), period.to_string().c_str());
   printf("wall clock: %.3f s, %.0f references/s\n", secs, secs > 0 ? cpu.references / secs : 0);
   printf("memory: %" PRIu64 " page-table reads, %" PRIu64 " writes\n", mem.reads(), mem.writes());
-  mmu.print_stats(stdout);
+  mmu->print_stats(stdout);
 
+  trace_close(t);
   aspace_destroy(as);
   phys_mem_destroy(pm);
   return cpu.failed ? 1 : 0;
