@@ -1,6 +1,8 @@
 // mmusim::MmuTlm: the C model behind TLM-2.0 sockets; the contract is in mmu_tlm.h.
 #include "mmu_tlm.h"
 
+#include "le64.h"
+
 #include <algorithm>
 #include <cinttypes>
 #include <cstring>
@@ -12,16 +14,6 @@ namespace mmusim {
 namespace {
 
 const char *const kMsgType = "mmusim/MmuTlm";
-
-void put_le64(unsigned char *b, uint64_t v) {
-  for (unsigned i = 0; i < 8; i++) b[i] = static_cast<unsigned char>(v >> (8 * i));
-}
-
-uint64_t get_le64(const unsigned char *b) {
-  uint64_t v = 0;
-  for (unsigned i = 0; i < 8; i++) v |= uint64_t(b[i]) << (8 * i);
-  return v;
-}
 
 std::string hex(uint64_t v) {
   char buf[24];

@@ -1,6 +1,8 @@
 // mmusim::PhysMemTarget; the contract is in phys_mem_target.h.
 #include "phys_mem_target.h"
 
+#include "le64.h"
+
 namespace mmusim {
 
 PhysMemTarget::PhysMemTarget(sc_core::sc_module_name name, struct phys_mem *pm,
@@ -25,13 +27,13 @@ tlm::tlm_response_status PhysMemTarget::access(tlm::tlm_generic_payload &p) {
   if (addr % 8 != 0 || addr >= size || len > size - addr) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
 
   for (unsigned off = 0; off < len; off += 8) {
-    uint64_t v = 0;
     if (cmd == tlm::TLM_WRITE_COMMAND) {
-      for (unsigned i = 0; i < 8; i++) v |= uint64_t(data[off + i]) << (8 * i);
-      if (phys_mem_write64(pm_, addr + off, v)) return tlm::TLM_GENERIC_ERROR_RESPONSE;
+      if (phys_mem_write64(pm_, addr + off, get_le64(data + off)))
+        return tlm::TLM_GENERIC_ERROR_RESPONSE;
     } else {
+      uint64_t v;
       if (phys_mem_read64(pm_, addr + off, &v)) return tlm::TLM_GENERIC_ERROR_RESPONSE;
-      for (unsigned i = 0; i < 8; i++) data[off + i] = static_cast<unsigned char>(v >> (8 * i));
+      put_le64(data + off, v);
     }
   }
   return tlm::TLM_OK_RESPONSE;

@@ -40,6 +40,7 @@
 #include <tlm_utils/simple_target_socket.h>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include "le64.h"
 #include "mmu_tlm.h"
 #include "mmusim.h"
 #include "phys_mem_target.h"
@@ -286,8 +287,7 @@ void Bench::request(unsigned cpu, const StimItem &it, tlm::tlm_generic_payload &
                         p.get_response_string() + " (" + mmu_.last_error() + ")");
     return;
   }
-  uint64_t got_data = 0;
-  for (unsigned i = 0; i < 8; i++) got_data |= uint64_t(data[i]) << (8 * i);
+  uint64_t got_data = mmusim::get_le64(data);
   if (r.fault == MMU_FAULT_NONE) {
     if (got_data != r.paddr)
       mismatch(where, "data expected " + hex(r.paddr) + " got " + hex(got_data));
@@ -714,8 +714,7 @@ void WaitBench::run(unsigned cpu) {
       ref_last_ = sv.cycle;
       tlm::tlm_response_status want =
           r.fault == MMU_FAULT_NONE ? tlm::TLM_OK_RESPONSE : tlm::TLM_ADDRESS_ERROR_RESPONSE;
-      uint64_t got_data = 0;
-      for (unsigned i = 0; i < 8; i++) got_data |= uint64_t(data[i]) << (8 * i);
+      uint64_t got_data = mmusim::get_le64(data);
       if (p.get_response_status() != want)
         mismatch(where, std::string("status expected ") + status_name(want) + " got " +
                             p.get_response_string() + " (" + mmu_.last_error() + ")");

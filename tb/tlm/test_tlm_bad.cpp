@@ -20,6 +20,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "le64.h"
 #include "mmu_tlm.h"
 #include "mmusim.h"
 #include "phys_mem_target.h"
@@ -42,7 +43,8 @@ unsigned g_failures = 0;
     }                                                                      \
   } while (0)
 
-// A memory that answers one address with TLM_GENERIC_ERROR_RESPONSE, like a bus error.
+// A memory that answers one address with TLM_GENERIC_ERROR_RESPONSE, like a bus error; any
+// other access goes to a PhysMemTarget.
 class FailingMem : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<FailingMem> socket;
@@ -50,33 +52,27 @@ class FailingMem : public sc_core::sc_module {
   unsigned failures = 0;
 
   FailingMem(sc_core::sc_module_name n, struct phys_mem *pm)
-      : sc_module(n), socket("socket"), pm_(pm) {
+      : sc_module(n), socket("socket"), to_mem_("to_mem"), mem_("mem", pm) {
     socket.register_b_transport(this, &FailingMem::b_transport);
+    to_mem_.bind(mem_.socket);
   }
 
  private:
-  void b_transport(tlm::tlm_generic_payload &p, sc_time &) {
+  void b_transport(tlm::tlm_generic_payload &p, sc_time &delay) {
     if (p.get_address() == fail_at) {
       failures++;
       p.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
       return;
     }
-    uint64_t v = 0;
-    unsigned char *d = p.get_data_ptr();
-    if (p.is_write()) {
-      for (unsigned i = 0; i < 8; i++) v |= uint64_t(d[i]) << (8 * i);
-      phys_mem_write64(pm_, p.get_address(), v);
-    } else {
-      phys_mem_read64(pm_, p.get_address(), &v);
-      for (unsigned i = 0; i < 8; i++) d[i] = static_cast<unsigned char>(v >> (8 * i));
-    }
-    p.set_response_status(tlm::TLM_OK_RESPONSE);
+    to_mem_->b_transport(p, delay);  // adds nothing
   }
-  struct phys_mem *pm_;
+  tlm_utils::simple_initiator_socket<FailingMem> to_mem_;
+  mmusim::PhysMemTarget mem_;
 };
 
-// A memory that synchronises and waits 10 ns per access; with `reenter` set, it calls that
-// MMU's flush_all from inside its b_transport and records what it answered.
+// A memory that synchronises and waits 10 ns per access, then lets a PhysMemTarget do it; with
+// `reenter` set, it calls that MMU's flush_all from inside its b_transport and records what it
+// answered.
 class SlowMem : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<SlowMem> socket;
@@ -85,8 +81,9 @@ class SlowMem : public sc_core::sc_module {
   std::string reentry_error;
 
   SlowMem(sc_core::sc_module_name n, struct phys_mem *pm)
-      : sc_module(n), socket("socket"), pm_(pm) {
+      : sc_module(n), socket("socket"), to_mem_("to_mem"), mem_("mem", pm) {
     socket.register_b_transport(this, &SlowMem::b_transport);
+    to_mem_.bind(mem_.socket);
   }
 
  private:
@@ -100,18 +97,10 @@ class SlowMem : public sc_core::sc_module {
       reentries_done += reenter->flush_all(d);
       reentry_error = reenter->last_error();
     }
-    uint64_t v = 0;
-    unsigned char *b = p.get_data_ptr();
-    if (p.is_write()) {
-      for (unsigned i = 0; i < 8; i++) v |= uint64_t(b[i]) << (8 * i);
-      phys_mem_write64(pm_, p.get_address(), v);
-    } else {
-      phys_mem_read64(pm_, p.get_address(), &v);
-      for (unsigned i = 0; i < 8; i++) b[i] = static_cast<unsigned char>(v >> (8 * i));
-    }
-    p.set_response_status(tlm::TLM_OK_RESPONSE);
+    to_mem_->b_transport(p, delay);  // adds nothing
   }
-  struct phys_mem *pm_;
+  tlm_utils::simple_initiator_socket<SlowMem> to_mem_;
+  mmusim::PhysMemTarget mem_;
 };
 
 // The plain model's memory port for the reference of the memory-error case: 20 cycles an
@@ -214,8 +203,7 @@ class Tester : public sc_core::sc_module {
     p.set_address(va);
     sc_time delay = SC_ZERO_TIME;
     s->b_transport(p, delay);
-    uint64_t got = 0;
-    for (unsigned i = 0; i < 8; i++) got |= uint64_t(data_[i]) << (8 * i);
+    uint64_t got = mmusim::get_le64(data_);
     CHECK(p.get_response_status() == tlm::TLM_OK_RESPONSE, "%s: status %s (%s)", what,
           p.get_response_string().c_str(), mmu_.last_error().c_str());
     CHECK(got == kPa + (va & 0xfff), "%s: data 0x%" PRIx64, what, got);
