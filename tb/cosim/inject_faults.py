@@ -70,7 +70,7 @@ FAULTS = [
 def build(rtl, params, work, systemc):
     lib = os.path.join(BUILD, "libmmusim.a")
     name = "sc_rtl_inject" if systemc else "cosim_inject"
-    cflags = ("-std=c++17 -I%s/include -I%s/tb/cosim -I%s/tb/systemc -DCOSIM_NAME='\"inject\"' "
+    cflags = ("-std=c++17 -I%s/include -I%s/tb/common -I%s/tb/systemc -DCOSIM_NAME='\"inject\"' "
               "-DCOSIM_PARAMS='\"%s\"' -DSC_RTL_NAME='\"inject\"' -DSC_RTL_PARAMS='\"%s\"'"
               % (TOP, TOP, TOP, params, params))
     ldlibs = lib + " -lz -llzma -ljansson" + (" -lsystemc" if systemc else "")
@@ -81,7 +81,7 @@ def build(rtl, params, work, systemc):
             "--top-module", "mmu_top", "--prefix", "Vmmu_top", "-Mdir", os.path.join(work, "obj"),
             "-I" + rtl, "-CFLAGS", cflags, "-LDFLAGS", ldlibs, "-o", name] + gargs +
            [os.path.join(rtl, "mmu_top.sv"), os.path.join(TOP, main),
-            os.path.join(TOP, "tb/cosim/stimulus.cpp"), os.path.join(TOP, "tb/cosim/lockstep.cpp")])
+            os.path.join(TOP, "tb/common/stimulus.cpp"), os.path.join(TOP, "tb/common/lockstep.cpp")])
     r = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
     if r.returncode:
         sys.stderr.write(r.stdout[-3000:] + r.stderr[-3000:])

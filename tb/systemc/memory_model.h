@@ -1,7 +1,7 @@
 // The SystemC bench's memory: serves mmu_top's walker port with a configurable latency and
 // random not-ready cycles (a MemTiming profile: fixed, fast, slow, bursty or lat=MIN-MAX,...),
 // from the same simulated physical memory the model walks. Each access it accepts is checked
-// against the model's (tb/cosim/lockstep.h).
+// against the model's (tb/common/lockstep.h).
 #ifndef TB_SYSTEMC_MEMORY_MODEL_H
 #define TB_SYSTEMC_MEMORY_MODEL_H
 

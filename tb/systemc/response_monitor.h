@@ -1,6 +1,6 @@
 // The SystemC bench's response monitor: samples mmu_top's response and control-completion ports
 // every cycle and hands them to the lockstep checker, which compares them with the model's
-// answers (tb/cosim/lockstep.h). Once every item is answered it compares the RTL's counters
+// answers (tb/common/lockstep.h). Once every item is answered it compares the RTL's counters
 // with the model's and stops the simulation.
 #ifndef TB_SYSTEMC_RESPONSE_MONITOR_H
 #define TB_SYSTEMC_RESPONSE_MONITOR_H

@@ -2,7 +2,7 @@
 // sc_clock, with a traffic generator, a memory model and a response monitor as SystemC modules.
 // The C model runs alongside on the same stimulus and memory timing, and every translation, its
 // accept and response cycles, every walker memory access and the final counters are compared,
-// by the same lockstep checker as the Verilator harness (tb/cosim/lockstep.h).
+// by the same lockstep checker as the Verilator harness (tb/common/lockstep.h).
 //
 //   sc_rtl_<config> [--seed N] [--requests N] [--stim random|directed|trace:FILE]
 //                   [--mem fixed|fast|slow|bursty|lat=MIN[-MAX][,stall=PCT][,burst=N]]

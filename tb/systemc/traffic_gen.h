@@ -1,6 +1,6 @@
 // The SystemC bench's traffic generator: presents the lockstep stimulus (constrained random,
 // directed, or a lackey trace) on mmu_top's request and control ports, and sees it accepted.
-// The stimulus and the model's prediction are the Verilator harness's (tb/cosim/lockstep.h).
+// The stimulus and the model's prediction are the Verilator harness's (tb/common/lockstep.h).
 #ifndef TB_SYSTEMC_TRAFFIC_GEN_H
 #define TB_SYSTEMC_TRAFFIC_GEN_H
 

@@ -1,6 +1,6 @@
 // mmusim::MmuTlm against the plain C model, request by request (ctest test tlm_model).
 //
-// Each bench runs one stimulus stream (tb/cosim/stimulus.h: the directed scenarios, a full
+// Each bench runs one stimulus stream (tb/common/stimulus.h: the directed scenarios, a full
 // flush, then constrained-random traffic: four address spaces with PCIDs, 4 KiB and 2 MiB pages,
 // read-only, supervisor and NX pages, holes, page-table changes by the "OS", every control
 // operation) twice, on two worlds built by the same code from the same seed:

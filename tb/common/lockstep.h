@@ -19,8 +19,8 @@
 // The model's memory writes are journaled: the RTL's memory still holds the old values until the
 // RTL makes the same write, so both read the same page tables. The first difference calls the
 // mismatch handler with one line saying what differed, then exits with status 1.
-#ifndef TB_COSIM_LOCKSTEP_H
-#define TB_COSIM_LOCKSTEP_H
+#ifndef TB_COMMON_LOCKSTEP_H
+#define TB_COMMON_LOCKSTEP_H
 
 #include <cstdint>
 #include <deque>

@@ -8,8 +8,8 @@
 // Because both are pure functions, the RTL's port driver (cycle by cycle) and the model's
 // memory port (one call per access) compute the same accept and response cycles, as long as
 // their accesses are the same; when they are not, the co-simulation reports the difference.
-#ifndef TB_COSIM_MEM_TIMING_H
-#define TB_COSIM_MEM_TIMING_H
+#ifndef TB_COMMON_MEM_TIMING_H
+#define TB_COMMON_MEM_TIMING_H
 
 #include <cstdint>
 #include <cstdlib>

@@ -2,8 +2,8 @@
 // control operations, each possibly preceded by page-table changes that the "OS" makes while
 // the MMU is idle. Three sources: constrained random, directed scenarios, and a valgrind lackey
 // trace (valgrind --tool=lackey --trace-mem=yes).
-#ifndef TB_COSIM_STIMULUS_H
-#define TB_COSIM_STIMULUS_H
+#ifndef TB_COMMON_STIMULUS_H
+#define TB_COMMON_STIMULUS_H
 
 #include <cstdint>
 #include <functional>
