@@ -1,76 +1,69 @@
 // An L1 TLB (the ITLB or the DTLB): a 4 KiB and a 2 MiB array looked up at once, combinationally
-// (docs/ARCHITECTURE.md, section 4). When both match, the 4 KiB entry is used. The lookup inputs
-// are held while a request is in service, so the match vectors of the lookup stay valid for the
-// fill or the clear that ends it.
+// (docs/ARCHITECTURE.md, section 4; model/tlb.c). When both match, the 4 KiB entry is used. The
+// lookup inputs are held while a request is in service, so the match vectors of the lookup stay
+// valid for the fill or the clear that ends it.
 module mmu_l1_tlb #(
   parameter int unsigned Entries4k = 64,
   parameter int unsigned Ways4k = 4,
-  parameter int unsigned Repl4k = 0,
+  parameter int unsigned Repl4k = mmu_pkg::ReplLru,
   parameter int unsigned Entries2m = 32,
   parameter int unsigned Ways2m = 4,
-  parameter int unsigned Repl2m = 0,
+  parameter int unsigned Repl2m = mmu_pkg::ReplLru,
   parameter int unsigned PaBits = 46,
   parameter logic [15:0] LfsrSeed = 16'hACE1,
-  localparam int unsigned PfnW = PaBits - 12
+  localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k
 ) (
-  input  logic            clk_i,
-  input  logic            rst_ni,
-  input  logic [47:0]     lk_va_i,
-  input  logic [11:0]     lk_pcid_i,
-  output logic            hit_o,
-  output logic            is2m_o,
-  output logic [PfnW-1:0] pfn_o,
-  output logic            rw_o,
-  output logic            us_o,
-  output logic            nx_o,
-  output logic            dirty_o,
-  input  logic            touch_i,            // the hit is used
-  input  logic            fill_i,             // into the array of fill_is2m_i, for lk_va_i
-  input  logic            fill_is2m_i,
-  input  logic [11:0]     fill_pcid_i,
-  input  logic            fill_global_i,
-  input  logic [PfnW-1:0] fill_pfn_i,
-  input  logic            fill_rw_i,
-  input  logic            fill_us_i,
-  input  logic            fill_nx_i,
-  input  logic            fill_dirty_i,
-  input  logic            clr_i,              // clear every entry the lookup matches ...
-  input  logic            clr_keep_global_i,  // ... except global ones
-  input  logic            inv_i,
-  input  logic            inv_by_pcid_i,
-  input  logic [11:0]     inv_pcid_i,
-  input  logic            inv_keep_global_i,
-  output logic            fill_evict_o
+  input  logic             clk_i,
+  input  logic             rst_ni,
+  input  mmu_pkg::va_t     lk_va_i,
+  input  mmu_pkg::pcid_t   lk_pcid_i,
+  output logic             hit_o,
+  output logic             is2m_o,
+  output logic [PfnW-1:0]  pfn_o,
+  output mmu_pkg::rights_t rights_o,
+  output logic             dirty_o,
+  input  logic             touch_i,            // the hit is used
+  input  logic             fill_i,             // into the array of fill_is2m_i, for lk_va_i
+  input  logic             fill_is2m_i,
+  input  mmu_pkg::pcid_t   fill_pcid_i,
+  input  logic             fill_global_i,
+  input  logic [PfnW-1:0]  fill_pfn_i,
+  input  mmu_pkg::rights_t fill_rights_i,
+  input  logic             fill_dirty_i,
+  input  logic             clr_i,              // clear every entry the lookup matches ...
+  input  logic             clr_keep_global_i,  // ... except global ones
+  input  logic             inv_i,
+  input  logic             inv_by_pcid_i,
+  input  mmu_pkg::pcid_t   inv_pcid_i,
+  input  logic             inv_keep_global_i
 );
   localparam int unsigned W4 = (Entries4k != 0) ? Ways4k : 1;
   localparam int unsigned W2 = (Entries2m != 0) ? Ways2m : 1;
   localparam int unsigned WayW4 = (W4 > 1) ? $clog2(W4) : 1;
   localparam int unsigned WayW2 = (W2 > 1) ? $clog2(W2) : 1;
 
-  logic [35:0]     vpn4k, vpn2m;
-  logic [W4-1:0]   match4k, glb4k;
-  logic [W2-1:0]   match2m, glb2m;
-  logic            hit4k, hit2m, evict4k, evict2m;
+  mmu_pkg::vpn_t    vpn4k, vpn2m;
+  logic [W4-1:0]    match4k, glb4k;
+  logic [W2-1:0]    match2m, glb2m;
+  logic             hit4k, hit2m, dirty4k, dirty2m;
   logic [WayW4-1:0] way4k;
   logic [WayW2-1:0] way2m;
-  logic [PfnW-1:0] pfn4k, pfn2m;
-  logic            rw4k, us4k, nx4k, dirty4k, rw2m, us2m, nx2m, dirty2m, g4k, g2m;
+  logic [PfnW-1:0]  pfn4k, pfn2m;
+  mmu_pkg::rights_t rights4k, rights2m;
 
-  assign vpn4k = lk_va_i[47:12];
-  assign vpn2m = {9'b0, lk_va_i[47:21]};
+  assign vpn4k = mmu_pkg::vpn_4k(lk_va_i);
+  assign vpn2m = mmu_pkg::vpn_2m(lk_va_i);
 
   mmu_tlb #(.NumEntries(Entries4k), .NumWays(Ways4k), .Repl(Repl4k), .PaBits(PaBits),
             .RegRead(1'b0), .LfsrSeed(LfsrSeed)) u_4k (
     .clk_i, .rst_ni,
     .lk_vpn_i(vpn4k), .lk_is2m_i(1'b0), .lk_pcid_i(lk_pcid_i), .lk_match_o(match4k),
-    .lk_global_o(glb4k), .lk_hit_o(hit4k), .lk_way_o(way4k), .lk_pfn_o(pfn4k), .lk_rw_o(rw4k),
-    .lk_us_o(us4k), .lk_nx_o(nx4k), .lk_dirty_o(dirty4k), .lk_glb_o(g4k),
+    .lk_global_o(glb4k), .lk_hit_o(hit4k), .lk_way_o(way4k), .lk_pfn_o(pfn4k),
+    .lk_rights_o(rights4k), .lk_dirty_o(dirty4k),
     .touch_i(touch_i && hit4k), .touch_vpn_i(vpn4k), .touch_way_i(way4k),
     .fill_i(fill_i && !fill_is2m_i), .fill_match_i(match4k), .fill_vpn_i(vpn4k),
-    .fill_is2m_i(1'b0), .fill_pcid_i, .fill_global_i, .fill_pfn_i, .fill_rw_i, .fill_us_i,
-    .fill_nx_i, .fill_dirty_i, .fill_evict_o(evict4k),
+    .fill_is2m_i(1'b0), .fill_pcid_i, .fill_global_i, .fill_pfn_i, .fill_rights_i, .fill_dirty_i,
     .clr_i, .clr_vpn_i(vpn4k), .clr_mask_i(match4k & ~(clr_keep_global_i ? glb4k : '0)),
-    .clr2_i(1'b0), .clr2_vpn_i(vpn4k), .clr2_mask_i('0),
     .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i
   );
 
@@ -78,26 +71,18 @@ module mmu_l1_tlb #(
             .RegRead(1'b0), .LfsrSeed(LfsrSeed)) u_2m (
     .clk_i, .rst_ni,
     .lk_vpn_i(vpn2m), .lk_is2m_i(1'b1), .lk_pcid_i(lk_pcid_i), .lk_match_o(match2m),
-    .lk_global_o(glb2m), .lk_hit_o(hit2m), .lk_way_o(way2m), .lk_pfn_o(pfn2m), .lk_rw_o(rw2m),
-    .lk_us_o(us2m), .lk_nx_o(nx2m), .lk_dirty_o(dirty2m), .lk_glb_o(g2m),
+    .lk_global_o(glb2m), .lk_hit_o(hit2m), .lk_way_o(way2m), .lk_pfn_o(pfn2m),
+    .lk_rights_o(rights2m), .lk_dirty_o(dirty2m),
     .touch_i(touch_i && !hit4k && hit2m), .touch_vpn_i(vpn2m), .touch_way_i(way2m),
     .fill_i(fill_i && fill_is2m_i), .fill_match_i(match2m), .fill_vpn_i(vpn2m),
-    .fill_is2m_i(1'b1), .fill_pcid_i, .fill_global_i, .fill_pfn_i, .fill_rw_i, .fill_us_i,
-    .fill_nx_i, .fill_dirty_i, .fill_evict_o(evict2m),
+    .fill_is2m_i(1'b1), .fill_pcid_i, .fill_global_i, .fill_pfn_i, .fill_rights_i, .fill_dirty_i,
     .clr_i, .clr_vpn_i(vpn2m), .clr_mask_i(match2m & ~(clr_keep_global_i ? glb2m : '0)),
-    .clr2_i(1'b0), .clr2_vpn_i(vpn2m), .clr2_mask_i('0),
     .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i
   );
 
-  assign hit_o   = hit4k || hit2m;
-  assign is2m_o  = !hit4k;
-  assign pfn_o   = hit4k ? pfn4k : pfn2m;
-  assign rw_o    = hit4k ? rw4k : rw2m;
-  assign us_o    = hit4k ? us4k : us2m;
-  assign nx_o    = hit4k ? nx4k : nx2m;
-  assign dirty_o = hit4k ? dirty4k : dirty2m;
-  assign fill_evict_o = evict4k || evict2m;
-
-  logic unused;
-  assign unused = g4k ^ g2m ^ ^lk_va_i[11:0];
+  assign hit_o    = hit4k || hit2m;
+  assign is2m_o   = !hit4k;
+  assign pfn_o    = hit4k ? pfn4k : pfn2m;
+  assign rights_o = hit4k ? rights4k : rights2m;
+  assign dirty_o  = hit4k ? dirty4k : dirty2m;
 endmodule

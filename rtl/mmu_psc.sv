@@ -1,56 +1,52 @@
-// One paging-structure cache (docs/ARCHITECTURE.md, section 7): fully associative, caching
+// One paging-structure cache (docs/ARCHITECTURE.md, section 7; model/pscache.c): fully associative, caching
 // entries of walk level Level (4 PML4E, 3 PDPTE, 2 PDE). An entry is keyed by PCID and
 // VA[47:Shift], Shift = 12 + 9 * (Level - 1), and holds the base of the next table and the
 // rights combined down to it. Entries are never global. NumEntries = 0 disables the cache.
 module mmu_psc #(
   parameter int unsigned Level = 2,
   parameter int unsigned NumEntries = 32,
-  parameter int unsigned Repl = 0,
+  parameter int unsigned Repl = mmu_pkg::ReplLru,
   parameter int unsigned PaBits = 46,
   parameter logic [15:0] LfsrSeed = 16'hACE1,
-  localparam int unsigned Shift = 12 + 9 * (Level - 1),
-  localparam int unsigned TagW = 48 - Shift,
+  localparam int unsigned Shift = mmu_pkg::PageShift4k + mmu_pkg::LevelBits * (Level - 1),
+  localparam int unsigned TagW = mmu_pkg::VaBits - Shift,
   localparam int unsigned N = (NumEntries != 0) ? NumEntries : 1,
   localparam int unsigned WayW = (N > 1) ? $clog2(N) : 1,
-  localparam int unsigned PfnW = PaBits - 12
+  localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k
 ) (
-  input  logic            clk_i,
-  input  logic            rst_ni,
+  input  logic             clk_i,
+  input  logic             rst_ni,
   // Lookup, combinational.
-  input  logic [47:0]     lk_va_i,
-  input  logic [11:0]     lk_pcid_i,
-  output logic            lk_hit_o,
-  output logic [PfnW-1:0] lk_table_o,
-  output logic            lk_rw_o,
-  output logic            lk_us_o,
-  output logic            lk_nx_o,
-  input  logic            touch_i,    // the hit of this cycle's lookup is used
+  input  mmu_pkg::va_t     lk_va_i,
+  input  mmu_pkg::pcid_t   lk_pcid_i,
+  output logic             lk_hit_o,
+  output logic [PfnW-1:0]  lk_table_o,
+  output mmu_pkg::rights_t lk_rights_o,
+  input  logic             touch_i,    // the hit of this cycle's lookup is used
   // Fill.
-  input  logic            fill_i,
-  input  logic [47:0]     fill_va_i,
-  input  logic [11:0]     fill_pcid_i,
-  input  logic [PfnW-1:0] fill_table_i,
-  input  logic            fill_rw_i,
-  input  logic            fill_us_i,
-  input  logic            fill_nx_i,
+  input  logic             fill_i,
+  input  mmu_pkg::va_t     fill_va_i,
+  input  mmu_pkg::pcid_t   fill_pcid_i,
+  input  logic [PfnW-1:0]  fill_table_i,
+  input  mmu_pkg::rights_t fill_rights_i,
   // Invalidate entries of inv_pcid_i (all if !inv_by_pcid_i), covering inv_va_i if inv_by_addr_i.
-  input  logic            inv_i,
-  input  logic            inv_by_pcid_i,
-  input  logic [11:0]     inv_pcid_i,
-  input  logic            inv_by_addr_i,
-  input  logic [47:0]     inv_va_i
+  input  logic             inv_i,
+  input  logic             inv_by_pcid_i,
+  input  mmu_pkg::pcid_t   inv_pcid_i,
+  input  logic             inv_by_addr_i,
+  input  mmu_pkg::va_t     inv_va_i
 );
   localparam bit Enabled = (NumEntries != 0);
 
-  if (Enabled && Repl == 1 && (NumEntries & (NumEntries - 1)) != 0) begin : g_bad_plru
+  if (Enabled && Repl == mmu_pkg::ReplPlru && (NumEntries & (NumEntries - 1)) != 0) begin : g_bad_plru
     $error("mmu_psc: tree-PLRU needs a power-of-two number of entries");
   end
 
-  logic [N-1:0]    valid_q;
-  logic [TagW-1:0] tag_q   [N];
-  logic [11:0]     pcid_q  [N];
-  logic [PfnW-1:0] table_q [N];
-  logic [N-1:0]    rw_q, us_q, nx_q;
+  logic [N-1:0]     valid_q, valid_d;
+  logic [TagW-1:0]  tag_q    [N];
+  mmu_pkg::pcid_t   pcid_q   [N];
+  logic [PfnW-1:0]  table_q  [N];
+  mmu_pkg::rights_t rights_q [N];
 
   logic [N-1:0]    lk_match, fill_match;
   logic [WayW-1:0] lk_way, fill_way, victim, invalid_way, match_way;
@@ -60,9 +56,9 @@ module mmu_psc #(
     lk_match = '0;
     fill_match = '0;
     for (int unsigned i = 0; i < N; i++) begin
-      lk_match[i]   = Enabled && valid_q[i] && tag_q[i] == lk_va_i[47:Shift] &&
+      lk_match[i]   = Enabled && valid_q[i] && tag_q[i] == lk_va_i[mmu_pkg::VaBits-1:Shift] &&
                       pcid_q[i] == lk_pcid_i;
-      fill_match[i] = Enabled && valid_q[i] && tag_q[i] == fill_va_i[47:Shift] &&
+      fill_match[i] = Enabled && valid_q[i] && tag_q[i] == fill_va_i[mmu_pkg::VaBits-1:Shift] &&
                       pcid_q[i] == fill_pcid_i;
     end
     lk_way = '0;
@@ -86,9 +82,7 @@ module mmu_psc #(
 
   assign lk_hit_o   = |lk_match;
   assign lk_table_o = table_q[lk_way];
-  assign lk_rw_o    = rw_q[lk_way];
-  assign lk_us_o    = us_q[lk_way];
-  assign lk_nx_o    = nx_q[lk_way];
+  assign lk_rights_o = rights_q[lk_way];
   assign evict      = fill_i && Enabled && !has_match && !has_invalid;
 
   mmu_repl #(.NumSets(1), .NumWays(N), .Policy(Repl), .LfsrSeed(LfsrSeed)) u_repl (
@@ -104,29 +98,28 @@ module mmu_psc #(
 
   always_ff @(posedge clk_i) begin
     if (fill_i && Enabled) begin
-      tag_q[fill_way]   <= fill_va_i[47:Shift];
+      tag_q[fill_way]   <= fill_va_i[mmu_pkg::VaBits-1:Shift];
       pcid_q[fill_way]  <= fill_pcid_i;
       table_q[fill_way] <= fill_table_i;
-      rw_q[fill_way]    <= fill_rw_i;
-      us_q[fill_way]    <= fill_us_i;
-      nx_q[fill_way]    <= fill_nx_i;
+      rights_q[fill_way] <= fill_rights_i;
     end
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      valid_q <= '0;
-    end else if (fill_i && Enabled) begin
-      valid_q[fill_way] <= 1'b1;
+  always_comb begin
+    valid_d = valid_q;
+    if (fill_i && Enabled) begin
+      valid_d[fill_way] = 1'b1;
     end else if (inv_i) begin
       for (int unsigned i = 0; i < N; i++) begin
         if ((!inv_by_pcid_i || pcid_q[i] == inv_pcid_i) &&
-            (!inv_by_addr_i || tag_q[i] == inv_va_i[47:Shift]))
-          valid_q[i] <= 1'b0;
+            (!inv_by_addr_i || tag_q[i] == inv_va_i[mmu_pkg::VaBits-1:Shift]))
+          valid_d[i] = 1'b0;
       end
     end
   end
 
-  logic unused_bits;
-  assign unused_bits = ^{lk_va_i[Shift-1:0], fill_va_i[Shift-1:0], inv_va_i[Shift-1:0]};
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) valid_q <= '0;
+    else         valid_q <= valid_d;
+  end
 endmodule

@@ -1,171 +1,175 @@
 // One TLB array: NumSets x NumWays entries of one or both page sizes (docs/ARCHITECTURE.md,
-// section 4). Tags, frames and rights live in one memory per way, indexed by set; the valid, PCID
-// and global bits of every entry are flip-flops, so that a PCID or global invalidation clears them in
-// one cycle. RegRead = 0 reads the row combinationally (the L1 arrays); RegRead = 1 reads it one
-// cycle after the lookup is presented (the STLB, an SRAM with a registered read).
+// section 4; model/tlb_array.c). Tags, frames and rights live in one memory per way, indexed by
+// set; the valid, PCID and global bits of every entry are flip-flops, so that a PCID or global
+// invalidation clears them in one cycle. RegRead = 0 reads the row combinationally (the L1
+// arrays); RegRead = 1 reads it one cycle after the lookup is presented (the STLB, an SRAM with a
+// registered read).
 //
 // An entry matches a lookup of (vpn, is2m, pcid) when it is valid, has that vpn and size, and is
 // global or has that PCID; the lowest matching way is the hit. A fill goes to the lowest way its
 // own lookup matched (fill_match_i), else the lowest invalid way, else the replacement victim.
+// NumClears clear ports each clear the masked ways of one set (the STLB has two: a fault clears
+// what both of its probes matched, in two sets at once).
 module mmu_tlb #(
   parameter int unsigned NumEntries = 64,
   parameter int unsigned NumWays = 4,
-  parameter int unsigned Repl = 0,
+  parameter int unsigned Repl = mmu_pkg::ReplLru,
   parameter int unsigned PaBits = 46,
   parameter bit          RegRead = 1'b0,
+  parameter int unsigned NumClears = 1,
   parameter logic [15:0] LfsrSeed = 16'hACE1,
   localparam bit          Enabled = (NumEntries != 0),
   localparam int unsigned Ways = Enabled ? NumWays : 1,
   localparam int unsigned NumSets = Enabled ? NumEntries / NumWays : 1,
   localparam int unsigned SetW = (NumSets > 1) ? $clog2(NumSets) : 1,
   localparam int unsigned WayW = (Ways > 1) ? $clog2(Ways) : 1,
-  localparam int unsigned PfnW = PaBits - 12
+  localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k
 ) (
-  input  logic            clk_i,
-  input  logic            rst_ni,
+  input  logic                               clk_i,
+  input  logic                               rst_ni,
   // Lookup: the set of vpn is vpn[SetW-1:0]. Results are valid the same cycle (RegRead = 0) or
   // the next (RegRead = 1).
-  input  logic [35:0]     lk_vpn_i,
-  input  logic            lk_is2m_i,
-  input  logic [11:0]     lk_pcid_i,
-  output logic [Ways-1:0] lk_match_o,
-  output logic [Ways-1:0] lk_global_o,
-  output logic            lk_hit_o,
-  output logic [WayW-1:0] lk_way_o,
-  output logic [PfnW-1:0] lk_pfn_o,
-  output logic            lk_rw_o,
-  output logic            lk_us_o,
-  output logic            lk_nx_o,
-  output logic            lk_dirty_o,
-  output logic            lk_glb_o,
+  input  mmu_pkg::vpn_t                      lk_vpn_i,
+  input  logic                               lk_is2m_i,
+  input  mmu_pkg::pcid_t                     lk_pcid_i,
+  output logic [Ways-1:0]                    lk_match_o,
+  output logic [Ways-1:0]                    lk_global_o,  // the G bits of the set's ways
+  output logic                               lk_hit_o,
+  output logic [WayW-1:0]                    lk_way_o,
+  output logic [PfnW-1:0]                    lk_pfn_o,
+  output mmu_pkg::rights_t                   lk_rights_o,
+  output logic                               lk_dirty_o,
   // Touch a used hit.
-  input  logic            touch_i,
-  input  logic [35:0]     touch_vpn_i,
-  input  logic [WayW-1:0] touch_way_i,
+  input  logic                               touch_i,
+  input  mmu_pkg::vpn_t                      touch_vpn_i,
+  input  logic [WayW-1:0]                    touch_way_i,
   // Fill an entry, tagged with fill_pcid_i.
-  input  logic            fill_i,
-  input  logic [Ways-1:0] fill_match_i,
-  input  logic [35:0]     fill_vpn_i,
-  input  logic            fill_is2m_i,
-  input  logic [11:0]     fill_pcid_i,
-  input  logic            fill_global_i,
-  input  logic [PfnW-1:0] fill_pfn_i,
-  input  logic            fill_rw_i,
-  input  logic            fill_us_i,
-  input  logic            fill_nx_i,
-  input  logic            fill_dirty_i,
-  output logic            fill_evict_o,
-  // Clear the masked ways of the set of clr_vpn_i, and of clr2_vpn_i (two sets at once: an
-  // STLB fault clears what both of its probes matched).
-  input  logic            clr_i,
-  input  logic [35:0]     clr_vpn_i,
-  input  logic [Ways-1:0] clr_mask_i,
-  input  logic            clr2_i,
-  input  logic [35:0]     clr2_vpn_i,
-  input  logic [Ways-1:0] clr2_mask_i,
+  input  logic                               fill_i,
+  input  logic [Ways-1:0]                    fill_match_i,
+  input  mmu_pkg::vpn_t                      fill_vpn_i,
+  input  logic                               fill_is2m_i,
+  input  mmu_pkg::pcid_t                     fill_pcid_i,
+  input  logic                               fill_global_i,
+  input  logic [PfnW-1:0]                    fill_pfn_i,
+  input  mmu_pkg::rights_t                   fill_rights_i,
+  input  logic                               fill_dirty_i,
+  // Clear port c clears the ways of clr_mask_i[c*Ways +: Ways] in the set of
+  // clr_vpn_i[c*Vpn4kBits +: Vpn4kBits].
+  input  logic [NumClears-1:0]               clr_i,
+  input  logic [NumClears*mmu_pkg::Vpn4kBits-1:0] clr_vpn_i,
+  input  logic [NumClears*Ways-1:0]          clr_mask_i,
   // Clear every entry selected: non-global entries (of inv_pcid_i if inv_by_pcid_i), and global
   // entries unless inv_keep_global_i.
-  input  logic            inv_i,
-  input  logic            inv_by_pcid_i,
-  input  logic [11:0]     inv_pcid_i,
-  input  logic            inv_keep_global_i
+  input  logic                               inv_i,
+  input  logic                               inv_by_pcid_i,
+  input  mmu_pkg::pcid_t                     inv_pcid_i,
+  input  logic                               inv_keep_global_i
 );
   if (Enabled && (NumWays == 0 || NumEntries % NumWays != 0 ||
                   (NumSets & (NumSets - 1)) != 0)) begin : g_bad_geometry
     $error("mmu_tlb: NumEntries must be a multiple of NumWays, in a power-of-two number of sets");
   end
-  if (Enabled && Repl == 1 && (NumWays & (NumWays - 1)) != 0) begin : g_bad_plru
+  if (Enabled && Repl == mmu_pkg::ReplPlru && (NumWays & (NumWays - 1)) != 0) begin : g_bad_plru
     $error("mmu_tlb: tree-PLRU needs a power-of-two number of ways");
   end
-  if (Repl > 3) begin : g_bad_repl
+  if (Repl > mmu_pkg::ReplRandom) begin : g_bad_repl
     $error("mmu_tlb: Repl must be 0..3");
   end
 
-  // Row layout, per way: {vpn[35:0], is2m, pfn, rw, us, nx, dirty}.
-  localparam int unsigned EntW = 36 + 1 + PfnW + 4;
-  localparam int unsigned RowW = Ways * EntW;
+  // What one way's memory holds for an entry.
+  typedef struct packed {
+    logic [mmu_pkg::Vpn4kBits-1:0] vpn;
+    logic                          is2m;
+    logic [PfnW-1:0]               pfn;
+    logic                          rw;
+    logic                          us;
+    logic                          nx;
+    logic                          dirty;
+  } row_t;
 
   // Entry (s, w) is bit s*Ways + w: flip-flops, so that a sweep can clear any of them in one
   // cycle.
-  logic [NumSets*Ways-1:0] valid_q, glb_q;
-  logic [11:0]     pcid_q  [NumSets*Ways];
-
-  logic [SetW-1:0] lk_set, cmp_set, touch_set, fill_set, clr_set, clr2_set;
-  logic [35:0] cmp_vpn;
+  logic [NumSets*Ways-1:0] valid_q, valid_d, glb_q;
+  mmu_pkg::pcid_t          pcid_q [NumSets*Ways];
 
   // The set of an entry is vpn mod NumSets; a single set is set 0.
-  if (NumSets > 1) begin : g_sets
-    assign lk_set    = lk_vpn_i[SetW-1:0];
-    assign touch_set = touch_vpn_i[SetW-1:0];
-    assign fill_set  = fill_vpn_i[SetW-1:0];
-    assign clr_set   = clr_vpn_i[SetW-1:0];
-    assign clr2_set  = clr2_vpn_i[SetW-1:0];
-    assign cmp_set   = cmp_vpn[SetW-1:0];
-  end else begin : g_one_set
-    assign lk_set    = '0;
-    assign touch_set = '0;
-    assign fill_set  = '0;
-    assign clr_set   = '0;
-    assign clr2_set  = '0;
-    assign cmp_set   = '0;
-  end
+  function automatic logic [SetW-1:0] set_of(mmu_pkg::vpn_t vpn);
+    set_of = (NumSets > 1) ? vpn[SetW-1:0] : '0;
+  endfunction
+
+  mmu_pkg::vpn_t   cmp_vpn;
+  logic [SetW-1:0] lk_set, cmp_set, touch_set, fill_set;
+  assign lk_set    = set_of(lk_vpn_i);
+  assign cmp_set   = set_of(cmp_vpn);
+  assign touch_set = set_of(touch_vpn_i);
+  assign fill_set  = set_of(fill_vpn_i);
 
   logic [WayW-1:0] victim, fill_way;
 
   // ---- storage: one memory per way, indexed by set, as SRAM macros would be ------------------
-  logic [RowW-1:0] row;  // the ways of the set being compared
-  logic [EntW-1:0] fill_e;
-  assign fill_e = {fill_vpn_i, fill_is2m_i, fill_pfn_i, fill_rw_i, fill_us_i, fill_nx_i,
-                   fill_dirty_i};
+  localparam int unsigned RowW = mmu_pkg::Vpn4kBits + 1 + PfnW + 4;  // the bits of a row_t
+  logic [Ways*RowW-1:0] rows;  // the set being compared, way w in [w*RowW +: RowW]
+  row_t                 fill_row;
+  assign fill_row = {fill_vpn_i, fill_is2m_i, fill_pfn_i, fill_rights_i, fill_dirty_i};
 
   for (genvar w = 0; w < Ways; w++) begin : g_way
-    logic [EntW-1:0] mem [NumSets];
+    logic [RowW-1:0] mem [NumSets];
     always_ff @(posedge clk_i) begin
-      if (fill_i && Enabled && fill_way == WayW'(w)) mem[fill_set] <= fill_e;
+      if (fill_i && Enabled && fill_way == WayW'(w)) mem[fill_set] <= fill_row;
     end
     if (RegRead) begin : g_regread
-      logic [EntW-1:0] rd_q;
+      logic [RowW-1:0] rd_q;
       always_ff @(posedge clk_i) rd_q <= mem[lk_set];
-      assign row[w*EntW +: EntW] = rd_q;
+      assign rows[w*RowW +: RowW] = rd_q;
     end else begin : g_asyncread
-      assign row[w*EntW +: EntW] = mem[lk_set];
+      assign rows[w*RowW +: RowW] = mem[lk_set];
     end
   end
 
   // ---- lookup --------------------------------------------------------------------------------
-  logic            cmp_is2m;
-  logic [11:0]     cmp_pcid;
+  logic           cmp_is2m;
+  mmu_pkg::pcid_t cmp_pcid;
 
   if (RegRead) begin : g_regread
-    logic [35:0]     vpn_q;
-    logic            is2m_q;
-    logic [11:0]     pcid_lk_q;
+    mmu_pkg::vpn_t  lk_vpn_q;
+    logic           lk_is2m_q;
+    mmu_pkg::pcid_t lk_pcid_q;
     always_ff @(posedge clk_i) begin
-      vpn_q     <= lk_vpn_i;
-      is2m_q    <= lk_is2m_i;
-      pcid_lk_q <= lk_pcid_i;
+      lk_vpn_q  <= lk_vpn_i;
+      lk_is2m_q <= lk_is2m_i;
+      lk_pcid_q <= lk_pcid_i;
     end
-    assign cmp_vpn  = vpn_q;
-    assign cmp_is2m = is2m_q;
-    assign cmp_pcid = pcid_lk_q;
+    assign cmp_vpn  = lk_vpn_q;
+    assign cmp_is2m = lk_is2m_q;
+    assign cmp_pcid = lk_pcid_q;
   end else begin : g_asyncread
     assign cmp_vpn  = lk_vpn_i;
     assign cmp_is2m = lk_is2m_i;
     assign cmp_pcid = lk_pcid_i;
   end
 
+  // Way w matches when valid, of the lookup's page and size (its row's tag fields equal the
+  // lookup's), and global or of the lookup's PCID.
+  row_t tag_mask, cmp_tag;
   always_comb begin
-    lk_match_o = '0;
-    lk_global_o = glb_q[cmp_set*Ways +: Ways];
+    tag_mask = '0;
+    tag_mask.vpn = '1;
+    tag_mask.is2m = 1'b1;
+    cmp_tag = '0;
+    cmp_tag.vpn = cmp_vpn;
+    cmp_tag.is2m = cmp_is2m;
+  end
+
+  for (genvar w = 0; w < Ways; w++) begin : g_match
+    assign lk_match_o[w] = Enabled && valid_q[cmp_set*Ways + w] &&
+                           (rows[w*RowW +: RowW] & tag_mask) == cmp_tag &&
+                           (glb_q[cmp_set*Ways + w] || pcid_q[cmp_set*Ways + w] == cmp_pcid);
+  end
+
+  // The lowest matching way is the hit.
+  always_comb begin
     lk_hit_o = 1'b0;
     lk_way_o = '0;
-    for (int unsigned w = 0; w < Ways; w++) begin
-      logic [EntW-1:0] e;
-      e = row[w*EntW +: EntW];
-      lk_match_o[w] = Enabled && valid_q[cmp_set*Ways + w] && e[EntW-1 -: 36] == cmp_vpn &&
-                      e[EntW-37] == cmp_is2m &&
-                      (glb_q[cmp_set*Ways + w] || pcid_q[cmp_set*Ways + w] == cmp_pcid);
-    end
     for (int w = Ways - 1; w >= 0; w--) begin
       if (lk_match_o[w]) begin
         lk_hit_o = 1'b1;
@@ -173,22 +177,16 @@ module mmu_tlb #(
       end
     end
   end
+  assign lk_global_o = glb_q[cmp_set*Ways +: Ways];
 
-  logic [EntW-1:0] hit_e;
-  assign hit_e      = row[lk_way_o*EntW +: EntW];
-  assign lk_pfn_o   = hit_e[4 +: PfnW];
-  assign lk_rw_o    = hit_e[3];
-  assign lk_us_o    = hit_e[2];
-  assign lk_nx_o    = hit_e[1];
-  assign lk_dirty_o = hit_e[0];
-  assign lk_glb_o   = glb_q[32'(cmp_set) * Ways + 32'(lk_way_o)];
-
-  // Only the set bits of these addresses matter; the tag of a hit is the lookup's own.
-  logic unused_bits;
-  assign unused_bits = ^{touch_vpn_i, clr_vpn_i, clr2_vpn_i, hit_e[EntW-1:4+PfnW]};
+  row_t hit_row;
+  assign hit_row     = rows[lk_way_o*RowW +: RowW];
+  assign lk_pfn_o    = hit_row.pfn;
+  assign lk_rights_o = {hit_row.rw, hit_row.us, hit_row.nx};
+  assign lk_dirty_o  = hit_row.dirty;
 
   // ---- fill way --------------------------------------------------------------------------------
-  logic            fill_has_match, fill_has_invalid;
+  logic            fill_has_match, fill_has_invalid, fill_evict;
   logic [WayW-1:0] match_way, invalid_way;
 
   always_comb begin
@@ -208,7 +206,7 @@ module mmu_tlb #(
     end
     fill_way = fill_has_match ? match_way : fill_has_invalid ? invalid_way : victim;
   end
-  assign fill_evict_o = fill_i && Enabled && !fill_has_match && !fill_has_invalid;
+  assign fill_evict = fill_i && Enabled && !fill_has_match && !fill_has_invalid;
 
   mmu_repl #(.NumSets(NumSets), .NumWays(Ways), .Policy(Repl), .LfsrSeed(LfsrSeed)) u_repl (
     .clk_i,
@@ -216,12 +214,39 @@ module mmu_tlb #(
     .touch_i    ((touch_i || fill_i) && Enabled),
     .touch_set_i(fill_i ? fill_set : touch_set),
     .touch_way_i(fill_i ? fill_way : touch_way_i),
-    .take_i     (fill_evict_o),
+    .take_i     (fill_evict),
     .query_set_i(fill_set),
     .victim_o   (victim)
   );
 
-  // ---- state updates: fills, clears, invalidations (at most one a cycle) -----------------------
+  // ---- state updates: a fill, else clears, else an invalidation --------------------------------
+  logic [SetW-1:0] clr_set;
+  always_comb begin
+    valid_d = valid_q;
+    clr_set = '0;
+    if (fill_i && Enabled) begin
+      valid_d[32'(fill_set) * Ways + 32'(fill_way)] = 1'b1;
+    end else if (|clr_i) begin
+      for (int unsigned c = 0; c < NumClears; c++) begin
+        if (clr_i[c]) begin
+          clr_set = set_of(clr_vpn_i[c*mmu_pkg::Vpn4kBits +: mmu_pkg::Vpn4kBits]);
+          valid_d[clr_set*Ways +: Ways] = valid_d[clr_set*Ways +: Ways] &
+                                          ~clr_mask_i[c*Ways +: Ways];
+        end
+      end
+    end else if (inv_i) begin
+      for (int unsigned i = 0; i < NumSets * Ways; i++) begin
+        if (glb_q[i] ? !inv_keep_global_i : (!inv_by_pcid_i || pcid_q[i] == inv_pcid_i))
+          valid_d[i] = 1'b0;
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) valid_q <= '0;
+    else         valid_q <= valid_d;
+  end
+
   always_ff @(posedge clk_i) begin
     if (fill_i && Enabled) begin
       pcid_q[32'(fill_set) * Ways + 32'(fill_way)] <= fill_pcid_i;
@@ -229,23 +254,16 @@ module mmu_tlb #(
     end
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      valid_q <= '0;
-    end else if (fill_i && Enabled) begin
-      valid_q[32'(fill_set) * Ways + 32'(fill_way)] <= 1'b1;
-    end else if (clr_i || clr2_i) begin
-      if (clr_i && clr2_i && clr_set == clr2_set) begin
-        valid_q[clr_set*Ways +: Ways] <= valid_q[clr_set*Ways +: Ways] & ~clr_mask_i & ~clr2_mask_i;
-      end else begin
-        if (clr_i)  valid_q[clr_set*Ways +: Ways]  <= valid_q[clr_set*Ways +: Ways] & ~clr_mask_i;
-        if (clr2_i) valid_q[clr2_set*Ways +: Ways] <= valid_q[clr2_set*Ways +: Ways] & ~clr2_mask_i;
-      end
-    end else if (inv_i) begin
-      for (int unsigned i = 0; i < NumSets * Ways; i++) begin
-        if (glb_q[i] ? !inv_keep_global_i : (!inv_by_pcid_i || pcid_q[i] == inv_pcid_i))
-          valid_q[i] <= 1'b0;
-      end
-    end
+`ifndef SYNTHESIS
+  // No lookup ever matches two entries of one kind: two valid entries of a set with one tag are
+  // never both global, nor both of one PCID (a fill goes to the way its lookup matched). A
+  // global and a non-global entry of one page may both match (section 4: the lowest way wins).
+  // RegRead arrays compare a row read a cycle earlier: their user says when it is meaningful.
+  if (!RegRead) begin : g_assert_unique
+    a_unique_match: assert property (@(posedge clk_i) disable iff (!rst_ni)
+        $onehot0(lk_match_o & lk_global_o) && $onehot0(lk_match_o & ~lk_global_o))
+      else $error("mmu_tlb: two entries of set %0d match one lookup (match %b, global %b)",
+                  cmp_set, lk_match_o, lk_global_o);
   end
+`endif
 endmodule

@@ -1,7 +1,8 @@
 // The MMU: a request goes through the L1 TLB of its type (ITLB for fetches, DTLB otherwise),
 // then the unified STLB, then the page walker, and answers on the response port; control
-// operations go through mmu_ctrl. One request or operation is in service at a time. The timing,
-// cycle by cycle, is docs/ARCHITECTURE.md, section 8:
+// operations go through mmu_ctrl. One request or operation is in service at a time. This module
+// only sequences them; the timing, cycle by cycle, is docs/ARCHITECTURE.md, section 8 (the model
+// side is model/mmu.c):
 //   t        request accepted (req_valid_i && req_ready_o)
 //   t+1      SL1:      L1 lookup; a hit, an L1 fault or a non-canonical address answers here;
 //                      on a miss the STLB's 4 KiB set is read
@@ -15,42 +16,41 @@ module mmu_top #(
   parameter int unsigned PaBits = 46,
   parameter int unsigned Itlb4kEntries = 128,
   parameter int unsigned Itlb4kWays = 8,
-  parameter int unsigned Itlb4kRepl = 0,
+  parameter int unsigned Itlb4kRepl = mmu_pkg::ReplLru,
   parameter int unsigned Itlb2mEntries = 8,
   parameter int unsigned Itlb2mWays = 8,
-  parameter int unsigned Itlb2mRepl = 0,
+  parameter int unsigned Itlb2mRepl = mmu_pkg::ReplLru,
   parameter int unsigned Dtlb4kEntries = 64,
   parameter int unsigned Dtlb4kWays = 4,
-  parameter int unsigned Dtlb4kRepl = 0,
+  parameter int unsigned Dtlb4kRepl = mmu_pkg::ReplLru,
   parameter int unsigned Dtlb2mEntries = 32,
   parameter int unsigned Dtlb2mWays = 4,
-  parameter int unsigned Dtlb2mRepl = 0,
+  parameter int unsigned Dtlb2mRepl = mmu_pkg::ReplLru,
   parameter int unsigned StlbEntries = 1536,
   parameter int unsigned StlbWays = 12,
-  parameter int unsigned StlbRepl = 0,
+  parameter int unsigned StlbRepl = mmu_pkg::ReplLru,
   parameter int unsigned PscPdeEntries = 32,
-  parameter int unsigned PscPdeRepl = 0,
+  parameter int unsigned PscPdeRepl = mmu_pkg::ReplLru,
   parameter int unsigned PscPdpteEntries = 4,
-  parameter int unsigned PscPdpteRepl = 0,
+  parameter int unsigned PscPdpteRepl = mmu_pkg::ReplLru,
   parameter int unsigned PscPml4eEntries = 2,
-  parameter int unsigned PscPml4eRepl = 0,
+  parameter int unsigned PscPml4eRepl = mmu_pkg::ReplLru,
   parameter int unsigned StlbLatency = 9,
   parameter logic [15:0] LfsrSeed = 16'hACE1,
   parameter bit          WpReset = 1'b1,
   parameter bit          NxeReset = 1'b1,
-  localparam int unsigned PfnW = PaBits - 12,
-  localparam int unsigned SWays = (StlbEntries != 0) ? StlbWays : 1,
-  localparam int unsigned SWayW = (SWays > 1) ? $clog2(SWays) : 1
+  localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
-  // Translation requests. req_type_i: 0 read, 1 write, 2 fetch.
+  // Translation requests. req_type_i: mmu_pkg::access_e (0 read, 1 write, 2 fetch).
   input  logic              req_valid_i,
   output logic              req_ready_o,
   input  logic [63:0]       req_vaddr_i,
   input  logic [1:0]        req_type_i,
   input  logic              req_user_i,
-  // Responses, one cycle each. resp_fault_o is enum mmu_fault, resp_source_o enum mmu_source.
+  // Responses, one cycle each. resp_fault_o is mmu_pkg::fault_e, resp_source_o
+  // mmu_pkg::source_e. The ports are plain vectors, so that waveform filters apply to them.
   output logic              resp_valid_o,
   output logic [PaBits-1:0] resp_paddr_o,
   output logic              resp_is2m_o,
@@ -58,7 +58,7 @@ module mmu_top #(
   output logic [4:0]        resp_error_o,
   output logic [2:0]        resp_level_o,
   output logic [1:0]        resp_source_o,
-  // Control operations (enum mmu_ctrl_op); ctrl_done_o marks the completion cycle.
+  // Control operations (mmu_pkg::ctrl_op_e); ctrl_done_o marks the completion cycle.
   input  logic              ctrl_valid_i,
   output logic              ctrl_ready_o,
   input  logic [2:0]        ctrl_op_i,
@@ -76,7 +76,7 @@ module mmu_top #(
   output logic [63:0]       mem_req_wdata_o,
   input  logic              mem_rsp_valid_i,
   input  logic [63:0]       mem_rsp_rdata_i,
-  // Event counters, for comparison with the model's statistics.
+  // Event counters (mmu_counters), for comparison with the model's statistics.
   output logic [63:0]       cnt_requests_o,
   output logic [63:0]       cnt_itlb_hits_o,
   output logic [63:0]       cnt_dtlb_hits_o,
@@ -90,15 +90,11 @@ module mmu_top #(
   output logic [63:0]       cnt_faults_o,
   output logic [63:0]       cnt_dirty_rewalks_o
 );
-  localparam logic [2:0] FaultNone = 3'd0, FaultNotPresent = 3'd1, FaultReserved = 3'd2,
-                         FaultNonCanonical = 3'd6;
-  localparam logic [1:0] SrcL1 = 2'd0, SrcStlb = 2'd1, SrcWalk = 2'd2, SrcNone = 2'd3;
-
   // The configuration checks of the model (mmu_config_check), at elaboration.
   if (StlbLatency < 3 || StlbLatency > 1000) begin : g_bad_stlb_latency
     $error("mmu_top: StlbLatency must be 3..1000");
   end
-  if (PaBits < 32 || PaBits > 52) begin : g_bad_pa_bits
+  if (PaBits < 32 || PaBits > mmu_pkg::MaxPaBits) begin : g_bad_pa_bits
     $error("mmu_top: PaBits must be 32..52");
   end
   if (LfsrSeed == 16'h0) begin : g_bad_lfsr_seed
@@ -106,279 +102,224 @@ module mmu_top #(
   end
 
   typedef enum logic [3:0] {
-    SIdle, SL1, SStlb4k, SStlb2m, SStlbWait, SWalk, SCtrl, SCtrlStlb4k, SCtrlStlb2m
+    SIdle,        // nothing in service
+    SL1,          // a request's L1 lookup; the STLB reads the 4 KiB set
+    SStlb4k,      // the STLB compares the 4 KiB probe and reads the 2 MiB set
+    SStlb2m,      // the STLB compares the 2 MiB probe: its answer is known
+    SStlbWait,    // the STLB's latency runs out; then it answers or the walk starts
+    SWalk,        // the walker works; its done_o is the response cycle
+    SCtrl,        // a control operation executes (CR3, sweeps); an INVLPG probes the STLB's 4 KiB set
+    SCtrlStlb4k,  // INVLPG: clear the STLB's 4 KiB matches; read the 2 MiB set
+    SCtrlStlb2m   // INVLPG: clear the STLB's 2 MiB matches; the operation completes
   } top_state_e;
 
   top_state_e state_q, state_d;
-  // The state as a plain number: waveform viewers apply translate filters (waves/filters) to it,
-  // which they do not to enum-typed signals. Nothing else reads it.
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic [3:0] state_code;
-  /* verilator lint_on UNUSEDSIGNAL */
-  assign state_code = state_q;
   logic       ready, accept_req, accept_ctrl, in_ctrl;
 
-  // ---- accepted request and operation -------------------------------------------------------
-  logic [63:0] va_q;
-  logic        write_q, fetch_q, user_q;
-  logic [2:0]  cop_q;
-  logic [63:0] cval_q;
-  logic [11:0] cpcid_q;
-  logic [1:0]  ctype_q;
-  logic        cwp_q, cnxe_q;
+  mmu_wave_state #(.Width(4)) u_state_wave (.state_i(state_q));
+
+  // ---- the accepted request and control operation ---------------------------------------------
+  mmu_pkg::vaddr_t  vaddr_q, vaddr_d;
+  mmu_pkg::access_e access_q, access_d;
+  logic             user_q, user_d;
+  logic             fetch, write;
+  logic [2:0]       ctrl_op_q, ctrl_op_d;
+  mmu_pkg::vaddr_t  ctrl_value_q, ctrl_value_d;
+  mmu_pkg::pcid_t   ctrl_pcid_q, ctrl_pcid_d;
+  logic [1:0]       ctrl_invpcid_type_q, ctrl_invpcid_type_d;
+  logic             ctrl_wp_q, ctrl_wp_d, ctrl_nxe_q, ctrl_nxe_d;
+
+  assign fetch = access_q == mmu_pkg::AccFetch;
+  assign write = access_q == mmu_pkg::AccWrite;
 
   // ---- control state ------------------------------------------------------------------------
   logic [PfnW-1:0] cr3_base;
-  logic [11:0]     pcid;
+  mmu_pkg::pcid_t  pcid, inv_pcid, inv_addr_pcid;
   logic            wp, nxe;
-  logic            c_inv, c_inv_by_pcid, c_inv_keep_global, c_addr, c_addr_keep_global, c_noop;
-  logic [11:0]     c_inv_pcid, c_addr_pcid;
-  logic [47:0]     c_addr_va;
+  logic            inv, inv_by_pcid, inv_keep_global;
+  logic            inv_addr, inv_addr_keep_global, inv_addr_noop;
+  mmu_pkg::va_t    inv_addr_va;
 
   mmu_ctrl #(.PaBits(PaBits), .WpReset(WpReset), .NxeReset(NxeReset)) u_ctrl (
-    .clk_i, .rst_ni, .exec_i(state_q == SCtrl), .op_i(cop_q), .value_i(cval_q),
-    .pcid_i(cpcid_q), .invpcid_type_i(ctype_q), .wp_i(cwp_q), .nxe_i(cnxe_q),
-    .cr3_base_o(cr3_base), .pcid_o(pcid), .wp_o(wp), .nxe_o(nxe),
-    .inv_o(c_inv), .inv_by_pcid_o(c_inv_by_pcid), .inv_pcid_o(c_inv_pcid),
-    .inv_keep_global_o(c_inv_keep_global), .addr_o(c_addr), .addr_va_o(c_addr_va),
-    .addr_pcid_o(c_addr_pcid), .addr_keep_global_o(c_addr_keep_global), .addr_noop_o(c_noop)
+    .clk_i, .rst_ni, .exec_i(state_q == SCtrl), .op_i(ctrl_op_q), .value_i(ctrl_value_q),
+    .pcid_i(ctrl_pcid_q), .invpcid_type_i(ctrl_invpcid_type_q), .wp_i(ctrl_wp_q),
+    .nxe_i(ctrl_nxe_q), .cr3_base_o(cr3_base), .pcid_o(pcid), .wp_o(wp), .nxe_o(nxe),
+    .inv_o(inv), .inv_by_pcid_o(inv_by_pcid), .inv_pcid_o(inv_pcid),
+    .inv_keep_global_o(inv_keep_global), .addr_o(inv_addr), .addr_va_o(inv_addr_va),
+    .addr_pcid_o(inv_addr_pcid), .addr_keep_global_o(inv_addr_keep_global),
+    .addr_noop_o(inv_addr_noop)
   );
 
-  // What the TLBs look up: the request, or a control operation's address.
-  assign in_ctrl = state_q == SCtrl || state_q == SCtrlStlb4k || state_q == SCtrlStlb2m;
-  logic [47:0] lk_va;
-  logic [11:0] lk_pcid;
-  assign lk_va   = in_ctrl ? c_addr_va : va_q[47:0];
-  assign lk_pcid = in_ctrl ? c_addr_pcid : pcid;
+  // What the TLBs look up: the request, or an INVLPG's address.
+  mmu_pkg::va_t   lookup_va;
+  mmu_pkg::pcid_t lookup_pcid;
+  mmu_pkg::vpn_t  vpn4k, vpn2m;
+  assign in_ctrl     = state_q == SCtrl || state_q == SCtrlStlb4k || state_q == SCtrlStlb2m;
+  assign lookup_va   = in_ctrl ? inv_addr_va : vaddr_q[mmu_pkg::VaBits-1:0];
+  assign lookup_pcid = in_ctrl ? inv_addr_pcid : pcid;
+  assign vpn4k = mmu_pkg::vpn_4k(lookup_va);
+  assign vpn2m = mmu_pkg::vpn_2m(lookup_va);
 
-  logic [35:0] vpn4k, vpn2m;
-  assign vpn4k = lk_va[47:12];
-  assign vpn2m = {9'b0, lk_va[47:21]};
+  // What a fill writes: the walk's translation into the STLB and the L1, or an STLB hit's entry
+  // into the L1.
+  logic             fill_is2m, fill_global, fill_dirty;
+  logic [PfnW-1:0]  fill_pfn;
+  mmu_pkg::rights_t fill_rights;
 
-  // ---- L1 TLBs ------------------------------------------------------------------------------
-  logic            l1_hit [2], l1_is2m [2], l1_rw [2], l1_us [2], l1_nx [2], l1_dirty [2];
-  logic [PfnW-1:0] l1_pfn [2];
-  logic            l1_touch, l1_fill, l1_clr, l1_evict [2];
-  logic            fill_is2m, fill_global, fill_rw, fill_us, fill_nx, fill_dirty;
-  logic [PfnW-1:0] fill_pfn;
-  logic            tlb_inv, tlb_inv_by_pcid, tlb_inv_keep_global, clr_keep_global;
-  logic [11:0]     tlb_inv_pcid;
+  // Sweeps of every TLB (control operations).
+  logic tlb_inv;
 
-  // Index 0: DTLB, 1: ITLB.
-  mmu_l1_tlb #(.Entries4k(Dtlb4kEntries), .Ways4k(Dtlb4kWays), .Repl4k(Dtlb4kRepl),
-               .Entries2m(Dtlb2mEntries), .Ways2m(Dtlb2mWays), .Repl2m(Dtlb2mRepl),
-               .PaBits(PaBits), .LfsrSeed(LfsrSeed)) u_dtlb (
-    .clk_i, .rst_ni, .lk_va_i(lk_va), .lk_pcid_i(lk_pcid),
-    .hit_o(l1_hit[0]), .is2m_o(l1_is2m[0]), .pfn_o(l1_pfn[0]), .rw_o(l1_rw[0]), .us_o(l1_us[0]),
-    .nx_o(l1_nx[0]), .dirty_o(l1_dirty[0]),
-    .touch_i(l1_touch && !fetch_q), .fill_i(l1_fill && !fetch_q), .fill_is2m_i(fill_is2m),
-    .fill_pcid_i(pcid), .fill_global_i(fill_global), .fill_pfn_i(fill_pfn), .fill_rw_i(fill_rw),
-    .fill_us_i(fill_us), .fill_nx_i(fill_nx), .fill_dirty_i(fill_dirty),
-    .clr_i(l1_clr && (in_ctrl || !fetch_q)), .clr_keep_global_i(clr_keep_global),
-    .inv_i(tlb_inv), .inv_by_pcid_i(tlb_inv_by_pcid), .inv_pcid_i(tlb_inv_pcid),
-    .inv_keep_global_i(tlb_inv_keep_global), .fill_evict_o(l1_evict[0])
-  );
-  mmu_l1_tlb #(.Entries4k(Itlb4kEntries), .Ways4k(Itlb4kWays), .Repl4k(Itlb4kRepl),
-               .Entries2m(Itlb2mEntries), .Ways2m(Itlb2mWays), .Repl2m(Itlb2mRepl),
-               .PaBits(PaBits), .LfsrSeed(LfsrSeed)) u_itlb (
-    .clk_i, .rst_ni, .lk_va_i(lk_va), .lk_pcid_i(lk_pcid),
-    .hit_o(l1_hit[1]), .is2m_o(l1_is2m[1]), .pfn_o(l1_pfn[1]), .rw_o(l1_rw[1]), .us_o(l1_us[1]),
-    .nx_o(l1_nx[1]), .dirty_o(l1_dirty[1]),
-    .touch_i(l1_touch && fetch_q), .fill_i(l1_fill && fetch_q), .fill_is2m_i(fill_is2m),
-    .fill_pcid_i(pcid), .fill_global_i(fill_global), .fill_pfn_i(fill_pfn), .fill_rw_i(fill_rw),
-    .fill_us_i(fill_us), .fill_nx_i(fill_nx), .fill_dirty_i(fill_dirty),
-    .clr_i(l1_clr && (in_ctrl || fetch_q)), .clr_keep_global_i(clr_keep_global),
-    .inv_i(tlb_inv), .inv_by_pcid_i(tlb_inv_by_pcid), .inv_pcid_i(tlb_inv_pcid),
-    .inv_keep_global_i(tlb_inv_keep_global), .fill_evict_o(l1_evict[1])
-  );
-
-  // The L1 TLB of the request in service.
-  logic            a_hit, a_is2m, a_rw, a_us, a_nx, a_dirty, a_fault_any, a_clean, a_use;
-  logic [PfnW-1:0] a_pfn;
-  logic [2:0]      a_fault;
-  logic            canonical;
-  assign a_hit   = l1_hit[fetch_q];
-  assign a_is2m  = l1_is2m[fetch_q];
-  assign a_pfn   = l1_pfn[fetch_q];
-  assign a_rw    = l1_rw[fetch_q];
-  assign a_us    = l1_us[fetch_q];
-  assign a_nx    = l1_nx[fetch_q];
-  assign a_dirty = l1_dirty[fetch_q];
-  assign canonical = va_q[63:47] == '0 || va_q[63:47] == '1;
-
-  mmu_perm_check u_l1_perm (
-    .rw_i(a_rw), .us_i(a_us), .nx_i(a_nx), .write_i(write_q), .fetch_i(fetch_q),
-    .user_i(user_q), .wp_i(wp), .nxe_i(nxe), .fault_o(a_fault)
-  );
-  assign a_fault_any = a_hit && a_fault != FaultNone;
-  assign a_clean     = a_hit && !a_fault_any && write_q && !a_dirty;
-  assign a_use       = a_hit && !a_fault_any && !a_clean;
-
-  // ---- STLB ---------------------------------------------------------------------------------
-  logic [SWays-1:0] s_match, s_glb;
-  logic             s_hit, s_rw, s_us, s_nx, s_dirty, s_g, s_touch, s_fill, s_clr, s_clr2;
-  logic             s_evict;
-  logic [SWayW-1:0] s_way;
-  logic [PfnW-1:0]  s_pfn;
-  logic             s_lk_is2m;
-  logic [35:0]      s_lk_vpn, s_touch_vpn, s_fill_vpn;
-  logic [SWays-1:0] s_fill_match, s_clr_mask, s_clr2_mask;
-  logic [SWayW-1:0] s_touch_way;
-
-  assign s_lk_is2m = !(state_q == SL1 || state_q == SCtrl);
-  assign s_lk_vpn  = s_lk_is2m ? vpn2m : vpn4k;
-
-  mmu_tlb #(.NumEntries(StlbEntries), .NumWays(StlbWays), .Repl(StlbRepl), .PaBits(PaBits),
-            .RegRead(1'b1), .LfsrSeed(LfsrSeed)) u_stlb (
-    .clk_i, .rst_ni,
-    .lk_vpn_i(s_lk_vpn), .lk_is2m_i(s_lk_is2m), .lk_pcid_i(lk_pcid), .lk_match_o(s_match),
-    .lk_global_o(s_glb), .lk_hit_o(s_hit), .lk_way_o(s_way), .lk_pfn_o(s_pfn), .lk_rw_o(s_rw),
-    .lk_us_o(s_us), .lk_nx_o(s_nx), .lk_dirty_o(s_dirty), .lk_glb_o(s_g),
-    .touch_i(s_touch), .touch_vpn_i(s_touch_vpn), .touch_way_i(s_touch_way),
-    .fill_i(s_fill), .fill_match_i(s_fill_match), .fill_vpn_i(s_fill_vpn),
-    .fill_is2m_i(fill_is2m), .fill_pcid_i(pcid), .fill_global_i(fill_global),
-    .fill_pfn_i(fill_pfn), .fill_rw_i(fill_rw), .fill_us_i(fill_us), .fill_nx_i(fill_nx),
-    .fill_dirty_i(fill_dirty), .fill_evict_o(s_evict),
-    .clr_i(s_clr), .clr_vpn_i(vpn4k), .clr_mask_i(s_clr_mask),
-    .clr2_i(s_clr2), .clr2_vpn_i(vpn2m), .clr2_mask_i(s_clr2_mask),
-    .inv_i(tlb_inv), .inv_by_pcid_i(tlb_inv_by_pcid), .inv_pcid_i(tlb_inv_pcid),
-    .inv_keep_global_i(tlb_inv_keep_global)
-  );
-
-  // The 4 KiB probe, kept; then the 2 MiB probe, kept for the walk's fill.
-  logic             p4_hit_q, p4_rw_q, p4_us_q, p4_nx_q, p4_dirty_q, p4_g_q;
-  logic [SWayW-1:0] p4_way_q;
-  logic [PfnW-1:0]  p4_pfn_q;
-  logic [SWays-1:0] p4_match_q, p2_match_q;
-
-  // The STLB's answer: 4 KiB probe first. In SStlb2m from the probes; later, as kept.
-  logic             o_hit, o_is2m, o_rw, o_us, o_nx, o_dirty, o_g, o_fault_any, o_clean, o_use;
-  logic [SWayW-1:0] o_way;
-  logic [PfnW-1:0]  o_pfn;
-  logic [2:0]       o_fault, o_perm_fault;
-  logic             o_hit_q, o_is2m_q, o_rw_q, o_us_q, o_nx_q, o_dirty_q, o_g_q;
-  logic [SWayW-1:0] o_way_q;
-  logic [PfnW-1:0]  o_pfn_q;
-  logic [2:0]       o_fault_q;
-  logic [SWays-1:0] o_p2_match;
-
-  always_comb begin
-    if (state_q == SStlb2m) begin
-      o_hit = p4_hit_q || s_hit;
-      o_is2m = !p4_hit_q;
-      o_way = p4_hit_q ? p4_way_q : s_way;
-      o_pfn = p4_hit_q ? p4_pfn_q : s_pfn;
-      {o_rw, o_us, o_nx, o_dirty, o_g} = p4_hit_q ? {p4_rw_q, p4_us_q, p4_nx_q, p4_dirty_q, p4_g_q}
-                                                  : {s_rw, s_us, s_nx, s_dirty, s_g};
-      o_fault = o_perm_fault;
-      o_p2_match = s_match;
-    end else begin
-      o_hit = o_hit_q;
-      o_is2m = o_is2m_q;
-      o_way = o_way_q;
-      o_pfn = o_pfn_q;
-      {o_rw, o_us, o_nx, o_dirty, o_g} = {o_rw_q, o_us_q, o_nx_q, o_dirty_q, o_g_q};
-      o_fault = o_fault_q;
-      o_p2_match = p2_match_q;
-    end
+  // ---- L1 TLBs: [0] the DTLB, [1] the ITLB ----------------------------------------------------
+  // Flat vectors, L1 i in bits [i] (its frame in [i*PfnW +: PfnW], its rights in [i*3 +: 3]):
+  // Yosys 0.23 reads arrays of packed structs wrongly.
+  logic [1:0]        l1_hit, l1_is2m, l1_dirty;
+  logic [2*PfnW-1:0] l1_pfn;
+  logic [5:0]        l1_rights;
+  logic             l1_touch, l1_fill, l1_clr, l1_clr_keep_global;
+  for (genvar i = 0; i < 2; i++) begin : g_l1
+    // The request's own L1 is used and filled; an INVLPG clears both.
+    localparam bit Itlb = i == 1;
+    logic mine;
+    assign mine = fetch == Itlb;
+    mmu_l1_tlb #(.Entries4k(Itlb ? Itlb4kEntries : Dtlb4kEntries),
+                 .Ways4k(Itlb ? Itlb4kWays : Dtlb4kWays), .Repl4k(Itlb ? Itlb4kRepl : Dtlb4kRepl),
+                 .Entries2m(Itlb ? Itlb2mEntries : Dtlb2mEntries),
+                 .Ways2m(Itlb ? Itlb2mWays : Dtlb2mWays), .Repl2m(Itlb ? Itlb2mRepl : Dtlb2mRepl),
+                 .PaBits(PaBits), .LfsrSeed(LfsrSeed)) u_l1 (
+      .clk_i, .rst_ni, .lk_va_i(lookup_va), .lk_pcid_i(lookup_pcid),
+      .hit_o(l1_hit[i]), .is2m_o(l1_is2m[i]), .pfn_o(l1_pfn[i*PfnW +: PfnW]),
+      .rights_o(l1_rights[i*3 +: 3]), .dirty_o(l1_dirty[i]),
+      .touch_i(l1_touch && mine), .fill_i(l1_fill && mine), .fill_is2m_i(fill_is2m),
+      .fill_pcid_i(pcid), .fill_global_i(fill_global), .fill_pfn_i(fill_pfn),
+      .fill_rights_i(fill_rights), .fill_dirty_i(fill_dirty),
+      .clr_i(l1_clr && (in_ctrl || mine)), .clr_keep_global_i(l1_clr_keep_global),
+      .inv_i(tlb_inv), .inv_by_pcid_i(inv_by_pcid), .inv_pcid_i(inv_pcid),
+      .inv_keep_global_i(inv_keep_global)
+    );
   end
 
-  mmu_perm_check u_stlb_perm (
-    .rw_i(o_rw), .us_i(o_us), .nx_i(o_nx), .write_i(write_q), .fetch_i(fetch_q),
-    .user_i(user_q), .wp_i(wp), .nxe_i(nxe), .fault_o(o_perm_fault)
-  );
-  assign o_fault_any = o_hit && o_fault != FaultNone;
-  assign o_clean     = o_hit && !o_fault_any && write_q && !o_dirty;
-  assign o_use       = o_hit && !o_fault_any && !o_clean;
+  // The L1 answer for the request in service.
+  logic             l1_found, l1_fault_any, l1_clean, l1_use, canonical;
+  mmu_pkg::fault_e  l1_fault;
+  assign l1_found  = l1_hit[fetch];
+  assign canonical = vaddr_q[63:47] == '0 || vaddr_q[63:47] == '1;
 
-  logic [15:0] wait_q;
-  logic        act;  // the cycle the STLB answers: t + StlbLatency
-  assign act = (state_q == SStlb2m && StlbLatency == 3) || (state_q == SStlbWait && wait_q == 0);
+  mmu_perm_check u_l1_perm (
+    .rights_i(l1_rights[fetch*3 +: 3]), .access_i(access_q), .user_i(user_q), .wp_i(wp), .nxe_i(nxe),
+    .fault_o(l1_fault)
+  );
+  assign l1_fault_any = l1_found && l1_fault != mmu_pkg::FaultNone;
+  assign l1_clean     = l1_found && !l1_fault_any && write && !l1_dirty[fetch];
+  assign l1_use       = l1_found && !l1_fault_any && !l1_clean;
+
+  // ---- STLB ---------------------------------------------------------------------------------
+  logic             stlb_answer, stlb_hit, stlb_is2m, stlb_dirty, stlb_global;
+  logic [PfnW-1:0]  stlb_pfn;
+  mmu_pkg::rights_t stlb_rights;
+  logic             stlb_touch, stlb_fill, stlb_clr_probes;
+  logic             stlb_fault_any, stlb_clean, stlb_use;
+  mmu_pkg::fault_e  stlb_fault;
+
+  mmu_stlb #(.NumEntries(StlbEntries), .NumWays(StlbWays), .Repl(StlbRepl),
+             .Latency(StlbLatency), .PaBits(PaBits), .LfsrSeed(LfsrSeed)) u_stlb (
+    .clk_i, .rst_ni,
+    .vpn4k_i(vpn4k), .vpn2m_i(vpn2m), .pcid_i(lookup_pcid),
+    .probe4k_i(state_q == SL1 || state_q == SCtrl), .stage4k_i(state_q == SStlb4k),
+    .stage2m_i(state_q == SStlb2m),
+    .answer_o(stlb_answer), .hit_o(stlb_hit), .is2m_o(stlb_is2m), .pfn_o(stlb_pfn),
+    .rights_o(stlb_rights), .dirty_o(stlb_dirty), .global_o(stlb_global),
+    .touch_i(stlb_touch),
+    .fill_i(stlb_fill), .fill_is2m_i(fill_is2m), .fill_global_i(fill_global),
+    .fill_pfn_i(fill_pfn), .fill_rights_i(fill_rights), .fill_dirty_i(fill_dirty),
+    .clr_probes_i(stlb_clr_probes),
+    .inv_addr4k_i(state_q == SCtrlStlb4k && !inv_addr_noop),
+    .inv_addr2m_i(state_q == SCtrlStlb2m && !inv_addr_noop),
+    .inv_addr_keep_global_i(inv_addr_keep_global),
+    .inv_i(tlb_inv), .inv_by_pcid_i(inv_by_pcid), .inv_pcid_i(inv_pcid),
+    .inv_keep_global_i(inv_keep_global)
+  );
+
+  mmu_perm_check u_stlb_perm (
+    .rights_i(stlb_rights), .access_i(access_q), .user_i(user_q), .wp_i(wp), .nxe_i(nxe),
+    .fault_o(stlb_fault)
+  );
+  assign stlb_fault_any = stlb_hit && stlb_fault != mmu_pkg::FaultNone;
+  assign stlb_clean     = stlb_hit && !stlb_fault_any && write && !stlb_dirty;
+  assign stlb_use       = stlb_hit && !stlb_fault_any && !stlb_clean;
 
   // ---- walker -------------------------------------------------------------------------------
-  logic            w_start, w_done, w_is2m, w_global, w_dirty, w_rw, w_us, w_nx;
-  logic [2:0]      w_fault, w_level, w_psc_hit;
-  logic [PfnW-1:0] w_pfn;
-  logic            w_rd, w_wr, psc_inv, psc_inv_by_pcid, psc_inv_by_addr;
-  logic [11:0]     psc_inv_pcid;
-  logic            clean_q;  // a clean entry was passed over: a dirty re-walk
+  logic             walk_start, walk_done, walk_is2m, walk_global, walk_dirty, walk_ok;
+  mmu_pkg::fault_e  walk_fault;
+  mmu_pkg::level_t  walk_level;
+  logic [PfnW-1:0]  walk_pfn;
+  mmu_pkg::rights_t walk_rights;
+  logic             walk_read, walk_write;
+  logic [2:0]       walk_psc_hit;
+  logic             psc_inv, psc_inv_by_pcid, psc_inv_by_addr;
+  mmu_pkg::pcid_t   psc_inv_pcid;
+  logic             clean_q, clean_d;  // the L1 hit was a clean entry: a dirty re-walk
 
-  assign w_start = act && !o_use && !o_fault_any;
+  assign walk_start = (state_q == SStlb2m || state_q == SStlbWait) && stlb_answer && !stlb_use &&
+                      !stlb_fault_any;
+  assign walk_ok = walk_fault == mmu_pkg::FaultNone;
 
   mmu_walker #(.PaBits(PaBits), .PscPdeEntries(PscPdeEntries), .PscPdpteEntries(PscPdpteEntries),
                .PscPml4eEntries(PscPml4eEntries), .PscPdeRepl(PscPdeRepl),
                .PscPdpteRepl(PscPdpteRepl), .PscPml4eRepl(PscPml4eRepl), .LfsrSeed(LfsrSeed))
   u_walker (
     .clk_i, .rst_ni,
-    .start_i(w_start), .va_i(va_q[47:0]), .write_i(write_q), .fetch_i(fetch_q),
+    .start_i(walk_start), .va_i(vaddr_q[mmu_pkg::VaBits-1:0]), .access_i(access_q),
     .user_i(user_q), .wp_i(wp), .nxe_i(nxe), .pcid_i(pcid), .root_i(cr3_base),
-    .done_o(w_done), .fault_o(w_fault), .level_o(w_level), .pfn_o(w_pfn), .is2m_o(w_is2m),
-    .global_o(w_global), .dirty_o(w_dirty), .rw_o(w_rw), .us_o(w_us), .nx_o(w_nx),
+    .done_o(walk_done), .fault_o(walk_fault), .level_o(walk_level), .pfn_o(walk_pfn),
+    .is2m_o(walk_is2m), .global_o(walk_global), .dirty_o(walk_dirty), .rights_o(walk_rights),
     .mem_req_valid_o, .mem_req_ready_i, .mem_req_addr_o, .mem_req_we_o, .mem_req_wdata_o,
     .mem_rsp_valid_i, .mem_rsp_rdata_i,
     .psc_inv_i(psc_inv), .psc_inv_by_pcid_i(psc_inv_by_pcid), .psc_inv_pcid_i(psc_inv_pcid),
-    .psc_inv_by_addr_i(psc_inv_by_addr), .psc_inv_va_i(va_q[47:0]),
-    .ev_read_o(w_rd), .ev_write_o(w_wr), .ev_psc_hit_o(w_psc_hit)
+    .psc_inv_by_addr_i(psc_inv_by_addr), .psc_inv_va_i(vaddr_q[mmu_pkg::VaBits-1:0]),
+    .ev_read_o(walk_read), .ev_write_o(walk_write), .ev_psc_hit_o(walk_psc_hit)
   );
 
   // ---- what each cycle decides ---------------------------------------------------------------
-  logic            resp_fault_any, walk_ok;
-  logic [PfnW-1:0] resp_pfn;
+  // resp_source: where the response of this cycle comes from (SrcNone: a non-canonical address).
+  mmu_pkg::source_e resp_source;
 
   always_comb begin
     state_d = state_q;
     resp_valid_o = 1'b0;
-    resp_fault_o = FaultNone;
-    resp_level_o = 3'd0;
-    resp_source_o = SrcNone;
-    resp_is2m_o = 1'b0;
-    resp_pfn = '0;
+    resp_source = mmu_pkg::SrcNone;
     ctrl_done_o = 1'b0;
     l1_touch = 1'b0;
     l1_fill = 1'b0;
     l1_clr = 1'b0;
-    clr_keep_global = 1'b0;
-    s_touch = 1'b0;
-    s_touch_vpn = o_is2m ? vpn2m : vpn4k;
-    s_touch_way = o_way;
-    s_fill = 1'b0;
-    s_fill_vpn = w_is2m ? vpn2m : vpn4k;
-    s_fill_match = w_is2m ? p2_match_q : p4_match_q;
-    s_clr = 1'b0;
-    s_clr2 = 1'b0;
-    s_clr_mask = p4_match_q;
-    s_clr2_mask = o_p2_match;
+    l1_clr_keep_global = 1'b0;
+    stlb_touch = 1'b0;
+    stlb_fill = 1'b0;
+    stlb_clr_probes = 1'b0;
     tlb_inv = 1'b0;
-    tlb_inv_by_pcid = c_inv_by_pcid;
-    tlb_inv_pcid = c_inv_pcid;
-    tlb_inv_keep_global = c_inv_keep_global;
     psc_inv = 1'b0;
     psc_inv_by_pcid = 1'b1;
     psc_inv_pcid = pcid;
     psc_inv_by_addr = 1'b0;
     // Fills carry the walk's result, or the STLB entry copied into the L1.
-    walk_ok = w_fault == FaultNone;
-    fill_is2m = (state_q == SWalk) ? w_is2m : o_is2m;
-    fill_pfn = (state_q == SWalk) ? w_pfn : o_pfn;
-    {fill_global, fill_rw, fill_us, fill_nx, fill_dirty} =
-        (state_q == SWalk) ? {w_global, w_rw, w_us, w_nx, w_dirty} : {o_g, o_rw, o_us, o_nx, o_dirty};
+    if (state_q == SWalk) begin
+      {fill_is2m, fill_pfn, fill_global, fill_rights, fill_dirty} =
+          {walk_is2m, walk_pfn, walk_global, walk_rights, walk_dirty};
+    end else begin
+      {fill_is2m, fill_pfn, fill_global, fill_rights, fill_dirty} =
+          {stlb_is2m, stlb_pfn, stlb_global, stlb_rights, stlb_dirty};
+    end
 
     unique case (state_q)
       SIdle: ;
       SL1: begin
         if (!canonical) begin
           resp_valid_o = 1'b1;
-          resp_fault_o = FaultNonCanonical;
           state_d = SIdle;
-        end else if (a_fault_any || a_use) begin
+        end else if (l1_fault_any || l1_use) begin
           resp_valid_o = 1'b1;
-          resp_source_o = SrcL1;
-          resp_fault_o = a_fault_any ? a_fault : FaultNone;
-          resp_level_o = a_is2m ? 3'd2 : 3'd1;
-          resp_is2m_o = a_is2m && !a_fault_any;
-          resp_pfn = a_pfn;
-          l1_touch = a_use;
-          l1_clr = a_fault_any;
+          resp_source = mmu_pkg::SrcL1;
+          l1_touch = l1_use;
+          l1_clr = l1_fault_any;
           state_d = SIdle;
         end else begin
           state_d = SStlb4k;
@@ -386,20 +327,15 @@ module mmu_top #(
       end
       SStlb4k: state_d = SStlb2m;
       SStlb2m, SStlbWait: begin
-        if (state_q == SStlb2m) state_d = SStlbWait;
-        if (act) begin
-          if (o_use || o_fault_any) begin
+        state_d = SStlbWait;
+        if (stlb_answer) begin
+          if (stlb_use || stlb_fault_any) begin
             resp_valid_o = 1'b1;
-            resp_source_o = SrcStlb;
-            resp_fault_o = o_fault_any ? o_fault : FaultNone;
-            resp_level_o = o_is2m ? 3'd2 : 3'd1;
-            resp_is2m_o = o_is2m && !o_fault_any;
-            resp_pfn = o_pfn;
-            s_touch = o_use;
-            l1_fill = o_use;
-            l1_clr = o_fault_any;
-            s_clr = o_fault_any;
-            s_clr2 = o_fault_any;
+            resp_source = mmu_pkg::SrcStlb;
+            stlb_touch = stlb_use;
+            l1_fill = stlb_use;
+            l1_clr = stlb_fault_any;
+            stlb_clr_probes = stlb_fault_any;
             state_d = SIdle;
           end else begin
             state_d = SWalk;
@@ -407,49 +343,38 @@ module mmu_top #(
         end
       end
       SWalk: begin
-        if (w_done) begin
+        if (walk_done) begin
           resp_valid_o = 1'b1;
-          resp_source_o = SrcWalk;
-          resp_fault_o = w_fault;
-          resp_level_o = w_level;
-          resp_is2m_o = w_is2m && walk_ok;
-          resp_pfn = w_pfn;
+          resp_source = mmu_pkg::SrcWalk;
           l1_fill = walk_ok;
-          s_fill = walk_ok;
+          stlb_fill = walk_ok;
           l1_clr = !walk_ok;
-          s_clr = !walk_ok;
-          s_clr2 = !walk_ok;
+          stlb_clr_probes = !walk_ok;
           psc_inv = !walk_ok;
           psc_inv_by_addr = 1'b1;
           state_d = SIdle;
         end
       end
       SCtrl: begin
-        if (c_inv) begin
+        if (inv) begin
           tlb_inv = 1'b1;
           psc_inv = 1'b1;
-          psc_inv_by_pcid = c_inv_by_pcid;
-          psc_inv_pcid = c_inv_pcid;
+          psc_inv_by_pcid = inv_by_pcid;
+          psc_inv_pcid = inv_pcid;
         end
-        if (c_addr) begin
-          l1_clr = !c_noop;
-          clr_keep_global = c_addr_keep_global;
-          psc_inv = !c_noop;
-          psc_inv_pcid = c_addr_pcid;
+        if (inv_addr) begin
+          l1_clr = !inv_addr_noop;
+          l1_clr_keep_global = inv_addr_keep_global;
+          psc_inv = !inv_addr_noop;
+          psc_inv_pcid = inv_addr_pcid;
           state_d = SCtrlStlb4k;
         end else begin
           ctrl_done_o = 1'b1;
           state_d = SIdle;
         end
       end
-      SCtrlStlb4k: begin
-        s_clr = !c_noop;
-        s_clr_mask = s_match & ~(c_addr_keep_global ? s_glb : '0);
-        state_d = SCtrlStlb2m;
-      end
+      SCtrlStlb4k: state_d = SCtrlStlb2m;
       SCtrlStlb2m: begin
-        s_clr2 = !c_noop;
-        s_clr2_mask = s_match & ~(c_addr_keep_global ? s_glb : '0);
         ctrl_done_o = 1'b1;
         state_d = SIdle;
       end
@@ -466,98 +391,160 @@ module mmu_top #(
   assign accept_ctrl  = ctrl_valid_i && ctrl_ready_o;
   assign accept_req   = req_valid_i && req_ready_o;
 
-  // ---- response ------------------------------------------------------------------------------
-  assign resp_fault_any = resp_fault_o != FaultNone;
-  assign resp_paddr_o = resp_fault_any ? '0
-                      : resp_is2m_o ? {resp_pfn[PfnW-1:9], va_q[20:0]} : {resp_pfn, va_q[11:0]};
-  assign resp_error_o = (!resp_fault_any || resp_fault_o == FaultNonCanonical) ? 5'b0 :
-                        {fetch_q && nxe, resp_fault_o == FaultReserved, user_q, write_q,
-                         resp_fault_o != FaultNotPresent};
+  // ---- the response: built here, from the source the cycle chose --------------------------------
+  mmu_pkg::fault_e resp_fault;
+  logic [PfnW-1:0] resp_pfn;
+  mmu_pkg::pf_error_t resp_error;
 
-  // ---- state ---------------------------------------------------------------------------------
+  always_comb begin
+    unique case (resp_source)
+      mmu_pkg::SrcL1: begin
+        resp_fault   = l1_fault_any ? l1_fault : mmu_pkg::FaultNone;
+        resp_level_o = l1_is2m[fetch] ? mmu_pkg::LevelPd : mmu_pkg::LevelPt;
+        resp_is2m_o  = l1_is2m[fetch] && !l1_fault_any;
+        resp_pfn     = l1_pfn[fetch*PfnW +: PfnW];
+      end
+      mmu_pkg::SrcStlb: begin
+        resp_fault   = stlb_fault_any ? stlb_fault : mmu_pkg::FaultNone;
+        resp_level_o = stlb_is2m ? mmu_pkg::LevelPd : mmu_pkg::LevelPt;
+        resp_is2m_o  = stlb_is2m && !stlb_fault_any;
+        resp_pfn     = stlb_pfn;
+      end
+      mmu_pkg::SrcWalk: begin
+        resp_fault   = walk_fault;
+        resp_level_o = walk_level;
+        resp_is2m_o  = walk_is2m && walk_ok;
+        resp_pfn     = walk_pfn;
+      end
+      default: begin  // SrcNone: a non-canonical address (when resp_valid_o)
+        resp_fault   = resp_valid_o ? mmu_pkg::FaultNonCanonical : mmu_pkg::FaultNone;
+        resp_level_o = mmu_pkg::LevelNone;
+        resp_is2m_o  = 1'b0;
+        resp_pfn     = '0;
+      end
+    endcase
+    // #PF error code (section 2): none for a non-canonical address, which is #GP on x86.
+    resp_error = '0;
+    if (resp_fault != mmu_pkg::FaultNone && resp_fault != mmu_pkg::FaultNonCanonical) begin
+      resp_error = {fetch && nxe, resp_fault == mmu_pkg::FaultReserved, user_q, write,
+                    resp_fault != mmu_pkg::FaultNotPresent};
+    end
+  end
+
+  assign resp_fault_o  = resp_fault;
+  assign resp_source_o = resp_source;
+  assign resp_error_o  = resp_error;
+  assign resp_paddr_o  = resp_fault != mmu_pkg::FaultNone ? '0
+                       : resp_is2m_o ? {resp_pfn[PfnW-1:9], vaddr_q[20:0]}
+                                     : {resp_pfn, vaddr_q[11:0]};
+
+  // ---- registers ------------------------------------------------------------------------------
+  always_comb begin
+    {vaddr_d, access_d, user_d} = {vaddr_q, access_q, user_q};
+    {ctrl_op_d, ctrl_value_d, ctrl_pcid_d, ctrl_invpcid_type_d, ctrl_wp_d, ctrl_nxe_d} =
+        {ctrl_op_q, ctrl_value_q, ctrl_pcid_q, ctrl_invpcid_type_q, ctrl_wp_q, ctrl_nxe_q};
+    clean_d = clean_q;
+    if (accept_req) begin
+      vaddr_d = req_vaddr_i;
+      unique case (req_type_i)
+        2'd1:    access_d = mmu_pkg::AccWrite;
+        2'd2:    access_d = mmu_pkg::AccFetch;
+        default: access_d = mmu_pkg::AccRead;
+      endcase
+      user_d = req_user_i;
+    end
+    if (accept_ctrl) begin
+      {ctrl_op_d, ctrl_value_d, ctrl_pcid_d, ctrl_invpcid_type_d, ctrl_wp_d, ctrl_nxe_d} =
+          {ctrl_op_i, ctrl_value_i, ctrl_pcid_i, ctrl_invpcid_type_i, ctrl_wp_i, ctrl_nxe_i};
+    end
+    if (state_q == SL1) clean_d = l1_clean;
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) state_q <= SIdle;
     else         state_q <= state_d;
   end
 
   always_ff @(posedge clk_i) begin
-    if (accept_req) begin
-      va_q    <= req_vaddr_i;
-      write_q <= req_type_i == 2'd1;
-      fetch_q <= req_type_i == 2'd2;
-      user_q  <= req_user_i;
-    end
-    if (accept_ctrl) begin
-      cop_q   <= ctrl_op_i;
-      cval_q  <= ctrl_value_i;
-      cpcid_q <= ctrl_pcid_i;
-      ctype_q <= ctrl_invpcid_type_i;
-      cwp_q   <= ctrl_wp_i;
-      cnxe_q  <= ctrl_nxe_i;
-    end
-    if (state_q == SL1) clean_q <= a_clean;
-    if (state_q == SStlb4k) begin
-      p4_hit_q   <= s_hit;
-      p4_way_q   <= s_way;
-      p4_pfn_q   <= s_pfn;
-      {p4_rw_q, p4_us_q, p4_nx_q, p4_dirty_q, p4_g_q} <= {s_rw, s_us, s_nx, s_dirty, s_g};
-      p4_match_q <= s_match;
-    end
-    if (state_q == SStlb2m) begin
-      p2_match_q <= s_match;
-      o_hit_q    <= o_hit;
-      o_is2m_q   <= o_is2m;
-      o_way_q    <= o_way;
-      o_pfn_q    <= o_pfn;
-      {o_rw_q, o_us_q, o_nx_q, o_dirty_q, o_g_q} <= {o_rw, o_us, o_nx, o_dirty, o_g};
-      o_fault_q  <= o_fault;
-      wait_q     <= 16'(StlbLatency - 4);
-    end else if (state_q == SStlbWait) begin
-      wait_q <= wait_q - 16'd1;
-    end
+    {vaddr_q, access_q, user_q} <= {vaddr_d, access_d, user_d};
+    {ctrl_op_q, ctrl_value_q, ctrl_pcid_q, ctrl_invpcid_type_q, ctrl_wp_q, ctrl_nxe_q} <=
+        {ctrl_op_d, ctrl_value_d, ctrl_pcid_d, ctrl_invpcid_type_d, ctrl_wp_d, ctrl_nxe_d};
+    clean_q <= clean_d;
   end
 
-  // ---- event counters --------------------------------------------------------------------------
-  logic [63:0] c_req_q, c_ihit_q, c_dhit_q, c_shit_q, c_walk_q, c_rd_q, c_wr_q, c_pde_q, c_pdpte_q,
-               c_pml4e_q, c_fault_q, c_dirty_q;
-  logic        l1_counted;
-  assign l1_counted = state_q == SL1 && canonical && (a_fault_any || a_use);
+  // ---- event counters -------------------------------------------------------------------------
+  logic [mmu_pkg::NumCounters-1:0]       events;
+  logic [mmu_pkg::NumCounters*64-1:0]   counts;
+  logic                                  l1_answered;
+  assign l1_answered = state_q == SL1 && canonical && (l1_fault_any || l1_use);
 
+  always_comb begin
+    events = '0;
+    events[mmu_pkg::CntRequests]     = accept_req;
+    events[mmu_pkg::CntItlbHits]     = l1_answered && fetch;
+    events[mmu_pkg::CntDtlbHits]     = l1_answered && !fetch;
+    events[mmu_pkg::CntStlbHits]     = resp_valid_o && resp_source == mmu_pkg::SrcStlb;
+    events[mmu_pkg::CntWalks]        = walk_start;
+    events[mmu_pkg::CntWalkReads]    = walk_read;
+    events[mmu_pkg::CntWalkWrites]   = walk_write;
+    events[mmu_pkg::CntPscPdeHits]   = walk_psc_hit[0];
+    events[mmu_pkg::CntPscPdpteHits] = walk_psc_hit[1];
+    events[mmu_pkg::CntPscPml4eHits] = walk_psc_hit[2];
+    events[mmu_pkg::CntFaults]       = resp_valid_o && resp_fault != mmu_pkg::FaultNone;
+    events[mmu_pkg::CntDirtyRewalks] = walk_start && (clean_q || stlb_clean);
+  end
+
+  mmu_counters #(.NumEvents(mmu_pkg::NumCounters), .Width(64)) u_counters (
+    .clk_i, .rst_ni, .event_i(events), .count_o(counts)
+  );
+
+  assign cnt_requests_o       = counts[mmu_pkg::CntRequests*64 +: 64];
+  assign cnt_itlb_hits_o      = counts[mmu_pkg::CntItlbHits*64 +: 64];
+  assign cnt_dtlb_hits_o      = counts[mmu_pkg::CntDtlbHits*64 +: 64];
+  assign cnt_stlb_hits_o      = counts[mmu_pkg::CntStlbHits*64 +: 64];
+  assign cnt_walks_o          = counts[mmu_pkg::CntWalks*64 +: 64];
+  assign cnt_walk_reads_o     = counts[mmu_pkg::CntWalkReads*64 +: 64];
+  assign cnt_walk_writes_o    = counts[mmu_pkg::CntWalkWrites*64 +: 64];
+  assign cnt_psc_pde_hits_o   = counts[mmu_pkg::CntPscPdeHits*64 +: 64];
+  assign cnt_psc_pdpte_hits_o = counts[mmu_pkg::CntPscPdpteHits*64 +: 64];
+  assign cnt_psc_pml4e_hits_o = counts[mmu_pkg::CntPscPml4eHits*64 +: 64];
+  assign cnt_faults_o         = counts[mmu_pkg::CntFaults*64 +: 64];
+  assign cnt_dirty_rewalks_o  = counts[mmu_pkg::CntDirtyRewalks*64 +: 64];
+
+`ifndef SYNTHESIS
+  // ---- the port contracts (docs/ARCHITECTURE.md, section 13) -----------------------------------
+  // A request or operation accepted and not yet answered.
+  logic req_open_q, ctrl_open_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      {c_req_q, c_ihit_q, c_dhit_q, c_shit_q, c_walk_q, c_rd_q, c_wr_q, c_pde_q, c_pdpte_q,
-       c_pml4e_q, c_fault_q, c_dirty_q} <= '0;
+      req_open_q  <= 1'b0;
+      ctrl_open_q <= 1'b0;
     end else begin
-      c_req_q   <= c_req_q + 64'(accept_req);
-      c_ihit_q  <= c_ihit_q + 64'(l1_counted && fetch_q);
-      c_dhit_q  <= c_dhit_q + 64'(l1_counted && !fetch_q);
-      c_shit_q  <= c_shit_q + 64'(act && (o_use || o_fault_any));
-      c_walk_q  <= c_walk_q + 64'(w_start);
-      c_rd_q    <= c_rd_q + 64'(w_rd);
-      c_wr_q    <= c_wr_q + 64'(w_wr);
-      c_pde_q   <= c_pde_q + 64'(w_psc_hit[0]);
-      c_pdpte_q <= c_pdpte_q + 64'(w_psc_hit[1]);
-      c_pml4e_q <= c_pml4e_q + 64'(w_psc_hit[2]);
-      c_fault_q <= c_fault_q + 64'(resp_valid_o && resp_fault_any);
-      c_dirty_q <= c_dirty_q + 64'(w_start && (clean_q || o_clean));
+      req_open_q  <= accept_req || (req_open_q && !resp_valid_o);
+      ctrl_open_q <= accept_ctrl || (ctrl_open_q && !ctrl_done_o);
     end
   end
-
-  assign cnt_requests_o       = c_req_q;
-  assign cnt_itlb_hits_o      = c_ihit_q;
-  assign cnt_dtlb_hits_o      = c_dhit_q;
-  assign cnt_stlb_hits_o      = c_shit_q;
-  assign cnt_walks_o          = c_walk_q;
-  assign cnt_walk_reads_o     = c_rd_q;
-  assign cnt_walk_writes_o    = c_wr_q;
-  assign cnt_psc_pde_hits_o   = c_pde_q;
-  assign cnt_psc_pdpte_hits_o = c_pdpte_q;
-  assign cnt_psc_pml4e_hits_o = c_pml4e_q;
-  assign cnt_faults_o         = c_fault_q;
-  assign cnt_dirty_rewalks_o  = c_dirty_q;
-
-  logic unused;
-  // Evictions are not counted by the RTL (the model's fill and eviction counters are not
-  // cross-checked).
-  assign unused = ^{l1_evict[0], l1_evict[1], s_evict};
+  a_resp_requested: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      resp_valid_o |-> req_open_q)
+    else $error("mmu_top: a response with no request accepted and unanswered");
+  a_done_requested: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      ctrl_done_o |-> ctrl_open_q)
+    else $error("mmu_top: a control completion with no operation accepted and unfinished");
+  a_one_in_service: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !(req_open_q && ctrl_open_q))
+    else $error("mmu_top: a request and a control operation in service at once");
+  a_ctrl_op_legal: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      ctrl_valid_i |-> ctrl_op_i <= 3'(mmu_pkg::OpSetMode))
+    else $error("mmu_top: control operation code %0d is not a mmu_pkg::ctrl_op_e", ctrl_op_i);
+  a_state_legal: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      state_q inside {SIdle, SL1, SStlb4k, SStlb2m, SStlbWait, SWalk, SCtrl, SCtrlStlb4k,
+                      SCtrlStlb2m})
+    else $error("mmu_top: illegal state %0d", state_q);
+  a_outputs_known: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      !$isunknown({req_ready_o, ctrl_ready_o, resp_valid_o, ctrl_done_o, mem_req_valid_o}) &&
+      (!resp_valid_o || !$isunknown({resp_paddr_o, resp_is2m_o, resp_fault_o, resp_error_o,
+                                     resp_level_o, resp_source_o})) &&
+      (!mem_req_valid_o || !$isunknown({mem_req_addr_o, mem_req_we_o, mem_req_wdata_o})))
+    else $error("mmu_top: an output is X after reset");
+`endif
 endmodule

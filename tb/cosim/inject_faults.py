@@ -21,17 +21,15 @@ import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-TINY = ("Itlb4kEntries=4,Itlb4kWays=2,Itlb2mEntries=2,Itlb2mWays=1,Dtlb4kEntries=4,"
-        "Dtlb4kWays=2,Dtlb2mEntries=2,Dtlb2mWays=2,StlbEntries=16,StlbWays=4,PscPdeEntries=4,"
-        "PscPdpteEntries=2,PscPml4eEntries=1,StlbLatency=3")
-PLRU = TINY.replace("StlbWays=4", "StlbWays=4,StlbRepl=1,Dtlb4kRepl=1,Itlb4kRepl=1")
-FIFO = TINY.replace("StlbWays=4", "StlbWays=4,StlbRepl=2,Dtlb4kRepl=2,Itlb4kRepl=2")
+# Configurations of rtl/configs.txt: small, with 4-way STLB sets, one per replacement policy.
+TINY, PLRU, FIFO = "faults_lru", "faults_plru", "faults_fifo"
 
 # The faults the SystemC bench is tried on.
 SYSTEMC_FAULTS = ["stlb-latency-off-by-one", "accessed-bit-not-written", "2m-offset-mask",
                   "lru-wrong-victim"]
 
-# (name, file, original text, faulty text, configuration): each a plausible one-line bug.
+# (name, file, original text, faulty text, configuration of rtl/configs.txt): each a plausible
+# one-line bug.
 FAULTS = [
     ("lru-wrong-victim", "mmu_repl_lru.sv",
      "if (query_row[w*WayW +: WayW] == WayW'(NumWays - 1)) victim_o = WayW'(w);",
@@ -41,33 +39,50 @@ FAULTS = [
     ("fifo-pointer-stuck", "mmu_repl_fifo.sv",
      "(ptr == WayW'(NumWays - 1)) ? '0 : ptr + 1'b1;",
      "(ptr == WayW'(NumWays - 1)) ? ptr : ptr + 1'b1;", FIFO),
-    ("stlb-latency-off-by-one", "mmu_top.sv",
-     "wait_q     <= 16'(StlbLatency - 4);", "wait_q     <= 16'(StlbLatency - 3);", ""),
+    ("stlb-latency-off-by-one", "mmu_stlb.sv",
+     "wait_d = WaitW'(Latency - 4);", "wait_d = WaitW'(Latency - 3);", "default"),
     ("global-bit-ignored", "mmu_tlb.sv",
      "(glb_q[cmp_set*Ways + w] || pcid_q[cmp_set*Ways + w] == cmp_pcid)",
-     "(pcid_q[cmp_set*Ways + w] == cmp_pcid)", ""),
+     "(pcid_q[cmp_set*Ways + w] == cmp_pcid)", "default"),
     ("accessed-bit-not-written", "mmu_walker.sv",
-     "assign need_wb = (e & PteA) == 0 ||", "assign need_wb = 1'b0 ||", ""),
+     "assign need_wb = !e.a ||", "assign need_wb = 1'b0 ||", "default"),
     ("2m-offset-mask", "mmu_top.sv",
-     "resp_is2m_o ? {resp_pfn[PfnW-1:9], va_q[20:0]}",
-     "resp_is2m_o ? {resp_pfn[PfnW-1:9], 9'b0, va_q[11:0]}", ""),
+     "resp_is2m_o ? {resp_pfn[PfnW-1:9], vaddr_q[20:0]}",
+     "resp_is2m_o ? {resp_pfn[PfnW-1:9], 9'b0, vaddr_q[11:0]}", "default"),
     ("invlpg-keeps-stlb-2m", "mmu_top.sv",
-     "s_clr2 = !c_noop;", "s_clr2 = 1'b0;", ""),
-    ("nx-not-reserved-without-nxe", "mmu_walker.sv",
-     "if (!nxe_q) rsvd |= PteNx;", "if (1'b0) rsvd |= PteNx;", ""),
+     ".inv_addr2m_i(state_q == SCtrlStlb2m && !inv_addr_noop),", ".inv_addr2m_i(1'b0),",
+     "default"),
+    ("nx-not-reserved-without-nxe", "mmu_pkg.sv",
+     "if (!nxe) rsvd[PteBitNx] = 1'b1;", "if (1'b0) rsvd[PteBitNx] = 1'b1;", "default"),
     ("psc-shallowest-hit", "mmu_walker.sv",
-     "if (psc_hit[0]) begin", "if (psc_hit[0] && !psc_hit[1]) begin", ""),
+     "for (int i = 2; i >= 0; i--) begin", "for (int i = 0; i <= 2; i++) begin", "default"),
     ("wp-ignored", "mmu_perm_check.sv",
-     "(user_i || wp_i)", "(user_i)", ""),
+     "(user_i || wp_i)", "(user_i)", "default"),
     ("page-size-on-stlb-fault", "mmu_top.sv",
-     "resp_is2m_o = o_is2m && !o_fault_any;", "resp_is2m_o = o_is2m;", ""),
+     "resp_is2m_o  = stlb_is2m && !stlb_fault_any;", "resp_is2m_o  = stlb_is2m;", "default"),
     ("dirty-not-required-on-l1-hit", "mmu_top.sv",
-     "assign a_clean     = a_hit && !a_fault_any && write_q && !a_dirty;",
-     "assign a_clean     = 1'b0;", ""),
+     "assign l1_clean     = l1_found && !l1_fault_any && write && !l1_dirty[fetch];",
+     "assign l1_clean     = 1'b0;", "default"),
 ]
 
 
-def build(rtl, params, work, systemc):
+def config_params(name):
+    """The parameters of configuration `name` of rtl/configs.txt, as "Name=Value,..."."""
+    for line in open(os.path.join(TOP, "rtl", "configs.txt")):
+        words = line.split()
+        if words and not words[0].startswith("#") and words[0] == name:
+            return ",".join(words[2:])
+    sys.exit("inject_faults.py: no configuration '%s' in rtl/configs.txt" % name)
+
+
+def rtl_files(rtl):
+    """rtl/mmu.f's files (sources and lint waivers), in the copy of rtl/ at `rtl`."""
+    return [os.path.join(rtl, os.path.relpath(f.strip(), "rtl"))
+            for f in open(os.path.join(TOP, "rtl", "mmu.f")) if f.strip()]
+
+
+def build(rtl, config, work, systemc):
+    params = config_params(config)
     lib = os.path.join(BUILD, "libmmusim.a")
     name = "sc_rtl_inject" if systemc else "cosim_inject"
     cflags = ("-std=c++17 -I%s/include -I%s/tb/common -I%s/tb/systemc -DCOSIM_NAME='\"inject\"' "
@@ -77,10 +92,10 @@ def build(rtl, params, work, systemc):
     main = "tb/systemc/sc_rtl_main.cpp" if systemc else "tb/cosim/cosim_main.cpp"
     gargs = ["-G" + p for p in params.split(",") if p]
     cmd = (["verilator", "--sc" if systemc else "--cc", "--exe", "--build", "-j", "2", "-O1",
-            "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal", "--trace-fst",
+            "--x-assign", "fast", "--x-initial", "fast", "--assert", "-Wno-fatal", "--trace-fst",
             "--top-module", "mmu_top", "--prefix", "Vmmu_top", "-Mdir", os.path.join(work, "obj"),
             "-I" + rtl, "-CFLAGS", cflags, "-LDFLAGS", ldlibs, "-o", name] + gargs +
-           [os.path.join(rtl, "mmu_top.sv"), os.path.join(TOP, main),
+           rtl_files(rtl) + [os.path.join(TOP, main),
             os.path.join(TOP, "tb/common/stimulus.cpp"), os.path.join(TOP, "tb/common/lockstep.cpp")])
     r = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
     if r.returncode:

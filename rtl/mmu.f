@@ -1,0 +1,17 @@
+rtl/lint/verilator.vlt
+rtl/mmu_pkg.sv
+rtl/mmu_lfsr.sv
+rtl/mmu_repl_lru.sv
+rtl/mmu_repl_plru.sv
+rtl/mmu_repl_fifo.sv
+rtl/mmu_repl.sv
+rtl/mmu_tlb.sv
+rtl/mmu_l1_tlb.sv
+rtl/mmu_stlb.sv
+rtl/mmu_psc.sv
+rtl/mmu_perm_check.sv
+rtl/mmu_walker.sv
+rtl/mmu_ctrl.sv
+rtl/mmu_counters.sv
+rtl/mmu_wave_state.sv
+rtl/mmu_top.sv
