@@ -1,8 +1,12 @@
 /*
- * MMU configuration: the spec's defaults, and the checks that turn a bad
- * configuration into a message naming the parameter and the reason.
+ * MMU configuration: the spec's defaults, the checks that turn a bad
+ * configuration into a message naming the parameter and the reason, and the
+ * configuration an entry of mmu_top's parameters (rtl/configs.txt) stands for.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "replacement.h"
@@ -129,5 +133,128 @@ int mmu_config_check(const struct mmu_config *cfg, char *err, size_t errlen)
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++)
         if (array_check(arrays[i].name, arrays[i].a, arrays[i].fully_assoc, err, errlen))
             return -1;
+    return 0;
+}
+
+/* ---- the RTL's parameters (docs/ARCHITECTURE.md section 13) ------------------------------ */
+
+/* Which field each mmu_top parameter sets.  Arrays take NAME{Entries,Ways,Repl}; a
+ * paging-structure cache is fully associative, so its Entries sets its ways too. */
+static struct mmu_array_config *rtl_array(struct mmu_config *cfg, const char *name, size_t *len,
+                                          bool *fully_assoc)
+{
+    const struct {
+        const char *prefix;
+        struct mmu_array_config *a;
+        bool fully_assoc;
+    } arrays[] = {
+        {"Itlb4k", &cfg->itlb_4k, false},           {"Itlb2m", &cfg->itlb_2m, false},
+        {"Dtlb4k", &cfg->dtlb_4k, false},           {"Dtlb2m", &cfg->dtlb_2m, false},
+        {"Stlb", &cfg->stlb, false},                {"PscPde", &cfg->psc[MMU_PSC_PDE], true},
+        {"PscPdpte", &cfg->psc[MMU_PSC_PDPTE], true}, {"PscPml4e", &cfg->psc[MMU_PSC_PML4E], true},
+    };
+    for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
+        size_t n = strlen(arrays[i].prefix);
+        if (strncmp(name, arrays[i].prefix, n) == 0 &&
+            (!strcmp(name + n, "Entries") || !strcmp(name + n, "Ways") ||
+             !strcmp(name + n, "Repl"))) {
+            *len = n;
+            *fully_assoc = arrays[i].fully_assoc;
+            return arrays[i].a;
+        }
+    }
+    return NULL;
+}
+
+int mmu_config_set_rtl_param(struct mmu_config *cfg, const char *name, uint64_t value)
+{
+    size_t n;
+    bool fully_assoc;
+    struct mmu_array_config *a = rtl_array(cfg, name, &n, &fully_assoc);
+    uint32_t v32 = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
+    if (a) {
+        if (!strcmp(name + n, "Entries")) {
+            a->entries = v32;
+            if (fully_assoc)
+                a->ways = v32;
+        } else if (!strcmp(name + n, "Ways")) {
+            a->ways = v32;
+        } else {
+            a->repl = value < MMU_REPL_COUNT ? (enum mmu_repl)value : MMU_REPL_COUNT;
+        }
+    } else if (!strcmp(name, "PaBits")) {
+        cfg->pa_bits = v32;
+    } else if (!strcmp(name, "StlbLatency")) {
+        cfg->stlb_latency = v32;
+    } else if (!strcmp(name, "LfsrSeed")) {
+        cfg->lfsr_seed = value > 0xffff ? 0 : (uint16_t)value; /* 0: refused by the check */
+    } else if (!strcmp(name, "WpReset") && value <= 1) {
+        cfg->wp = value;
+    } else if (!strcmp(name, "NxeReset") && value <= 1) {
+        cfg->nxe = value;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+/* A value as Verilog writes it: decimal, 0x hex, or a sized literal such as 16'h1234. */
+static int rtl_value(const char *s, size_t len, uint64_t *v)
+{
+    char buf[40];
+    if (len == 0 || len >= sizeof buf)
+        return -1;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    int base = 0;
+    char *digits = buf, *end;
+    char *tick = strchr(buf, '\'');
+    if (tick) {
+        char b = tick[1];
+        base = b == 'h' || b == 'H' ? 16 : b == 'd' || b == 'D' ? 10 : b == 'b' || b == 'B' ? 2 : 0;
+        if (!base)
+            return -1;
+        digits = tick + 2;
+    }
+    if (!isdigit((unsigned char)digits[0]) && !(base == 16 && isxdigit((unsigned char)digits[0])))
+        return -1;
+    errno = 0;
+    *v = strtoull(digits, &end, base);
+    return errno || *end ? -1 : 0;
+}
+
+int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char *err,
+                               size_t errlen)
+{
+    mmu_config_default(cfg);
+    const char *p = params;
+    for (;;) {
+        p += strspn(p, ", \t\n");
+        if (!*p)
+            break;
+        size_t len = strcspn(p, ", \t\n");
+        const char *eq = memchr(p, '=', len);
+        uint64_t v;
+        char name[40];
+        size_t nlen = eq ? (size_t)(eq - p) : len;
+        if (!eq || nlen == 0 || nlen >= sizeof name ||
+            rtl_value(eq + 1, len - nlen - 1, &v)) {
+            snprintf(err, errlen, "RTL parameters: '%.*s' is not NAME=VALUE", (int)len, p);
+            return -1;
+        }
+        memcpy(name, p, nlen);
+        name[nlen] = '\0';
+        if (mmu_config_set_rtl_param(cfg, name, v)) {
+            snprintf(err, errlen, "RTL parameters: '%.*s': no such parameter of mmu_top",
+                     (int)len, p);
+            return -1;
+        }
+        p += len;
+    }
+    char why[200];
+    if (mmu_config_check(cfg, why, sizeof why)) {
+        snprintf(err, errlen, "RTL parameters: %s", why);
+        return -1;
+    }
     return 0;
 }

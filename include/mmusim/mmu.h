@@ -67,6 +67,16 @@ void mmu_config_default(struct mmu_config *cfg);
  * parameter and the reason, e.g. "dtlb_4k.ways: 0 ways". */
 int mmu_config_check(const struct mmu_config *cfg, char *err, size_t errlen);
 
+/* The configuration of an RTL build: mmu_top's parameters as "Name=Value"
+ * items separated by commas or blanks (an entry of rtl/configs.txt), the rest
+ * at their defaults; values are decimal, 0x hex or Verilog literals
+ * (16'h1234).  Returns 0, or -1 with a message naming the item and why. */
+int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char *err,
+                               size_t errlen);
+/* Sets the field of one mmu_top parameter ("StlbEntries", "LfsrSeed", ...);
+ * returns -1 for a name mmu_top does not have.  No check: see above. */
+int mmu_config_set_rtl_param(struct mmu_config *cfg, const char *name, uint64_t value);
+
 const char *mmu_repl_name(enum mmu_repl repl);
 /* Parses "lru", "plru", "fifo", "random"; returns -1 if unknown. */
 int mmu_repl_parse(const char *name, enum mmu_repl *repl);

@@ -34,35 +34,6 @@ uint64_t parse_u64(const std::string &program, const char *opt, const char *s) {
   return v;
 }
 
-bool apply_param(struct mmu_config &c, const std::string &name, uint64_t v) {
-  struct Arr {
-    const char *prefix;
-    struct mmu_array_config *a;
-    bool fully_assoc;
-  } arrays[] = {
-      {"Itlb4k", &c.itlb_4k, false},           {"Itlb2m", &c.itlb_2m, false},
-      {"Dtlb4k", &c.dtlb_4k, false},           {"Dtlb2m", &c.dtlb_2m, false},
-      {"Stlb", &c.stlb, false},                {"PscPde", &c.psc[MMU_PSC_PDE], true},
-      {"PscPdpte", &c.psc[MMU_PSC_PDPTE], true}, {"PscPml4e", &c.psc[MMU_PSC_PML4E], true},
-  };
-  for (Arr &a : arrays) {
-    std::string p = a.prefix;
-    if (name == p + "Entries") {
-      a.a->entries = unsigned(v);
-      if (a.fully_assoc) a.a->ways = unsigned(v);
-      return true;
-    }
-    if (name == p + "Ways") return a.a->ways = unsigned(v), true;
-    if (name == p + "Repl") return a.a->repl = mmu_repl(v), true;
-  }
-  if (name == "PaBits") return c.pa_bits = unsigned(v), true;
-  if (name == "StlbLatency") return c.stlb_latency = unsigned(v), true;
-  if (name == "LfsrSeed") return c.lfsr_seed = uint16_t(v), true;
-  if (name == "WpReset") return c.wp = v != 0, true;
-  if (name == "NxeReset") return c.nxe = v != 0, true;
-  return false;
-}
-
 const char *src_name(unsigned s) {
   static const char *n[] = {"l1", "stlb", "walk", "none"};
   return s < 4 ? n[s] : "?";
@@ -151,30 +122,10 @@ void rerun_with_wave(const LockstepOptions &o, uint64_t c) {
 }
 
 bool config_from_rtl_params(const std::string &params, struct mmu_config &c, std::string &err) {
-  mmu_config_default(&c);
-  std::stringstream ss(params);
-  std::string kv;
-  while (std::getline(ss, kv, ',')) {
-    if (kv.empty()) continue;
-    size_t eq = kv.find('=');
-    std::string name = kv.substr(0, eq);
-    // A number, or a Verilog literal such as 16'h1234.
-    std::string val = eq == std::string::npos ? "" : kv.substr(eq + 1);
-    size_t tick = val.find('\'');
-    uint64_t v = tick == std::string::npos
-                     ? strtoull(val.c_str(), nullptr, 0)
-                     : strtoull(val.c_str() + tick + 2, nullptr, val[tick + 1] == 'h' ? 16 : 10);
-    if (eq == std::string::npos || !apply_param(c, name, v)) {
-      err = "RTL parameters: unknown parameter '" + kv + "'";
-      return false;
-    }
-  }
   char buf[256];
-  if (mmu_config_check(&c, buf, sizeof buf)) {
-    err = std::string("RTL parameters: ") + buf;
-    return false;
-  }
-  return true;
+  if (mmu_config_from_rtl_params(&c, params.c_str(), buf, sizeof buf) == 0) return true;
+  err = buf;
+  return false;
 }
 
 // ---- the model's memory port ------------------------------------------------------------------

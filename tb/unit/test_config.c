@@ -1,6 +1,7 @@
 /*
  * Configuration: the defaults are the spec's, and every bad parameter is
- * refused with a message that names it and says why.
+ * refused with a message that names it and says why; the RTL's parameters
+ * (rtl/configs.txt) map to the model's fields.
  */
 #include "test_util.h"
 
@@ -88,6 +89,83 @@ static void no_port(void **state)
     assert_non_null(strstr(err, "memory port"));
 }
 
+/* The tiny configuration, field by field: each RTL name sets its own field; a
+ * PSC's entries set its ways (fully associative); the rest keep the defaults. */
+static void rtl_params_tiny(void **state)
+{
+    (void)state;
+    struct mmu_config c;
+    char err[200];
+    assert_int_equal(mmu_config_from_rtl_params(&c,
+                                                "Itlb4kEntries=4 Itlb4kWays=2 Dtlb2mRepl=2,"
+                                                "PscPdpteEntries=1 StlbLatency=3 LfsrSeed=16'h1234 "
+                                                "NxeReset=0 PaBits=0x30",
+                                                err, sizeof err),
+                     0);
+    assert_int_equal(c.itlb_4k.entries, 4);
+    assert_int_equal(c.itlb_4k.ways, 2);
+    assert_int_equal(c.itlb_4k.repl, MMU_REPL_LRU);
+    assert_int_equal(c.dtlb_2m.repl, MMU_REPL_FIFO);
+    assert_int_equal(c.dtlb_2m.entries, 32); /* default */
+    assert_int_equal(c.psc[MMU_PSC_PDPTE].entries, 1);
+    assert_int_equal(c.psc[MMU_PSC_PDPTE].ways, 1);
+    assert_int_equal(c.stlb_latency, 3);
+    assert_int_equal(c.lfsr_seed, 0x1234);
+    assert_false(c.nxe);
+    assert_true(c.wp);
+    assert_int_equal(c.pa_bits, 48);
+}
+
+/* Bad items name themselves: unknown parameter, no value, a bad literal, a
+ * value the model refuses (through mmu_config_check). */
+static void rtl_params_refused(void **state)
+{
+    (void)state;
+    const struct {
+        const char *params, *msg;
+    } cases[] = {
+        {"StlbEntrys=16", "'StlbEntrys=16': no such parameter"},
+        {"StlbEntries", "'StlbEntries' is not NAME=VALUE"},
+        {"StlbEntries=", "'StlbEntries=' is not NAME=VALUE"},
+        {"StlbEntries=1x", "'StlbEntries=1x' is not NAME=VALUE"},
+        {"LfsrSeed=16'q12", "is not NAME=VALUE"},
+        {"StlbRepl=7", "stlb.repl"},
+        {"WpReset=2", "'WpReset=2': no such parameter"},
+        {"StlbWays=5", "stlb"},
+        {"LfsrSeed=0", "lfsr_seed"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct mmu_config c;
+        char err[200] = "";
+        assert_int_equal(mmu_config_from_rtl_params(&c, cases[i].params, err, sizeof err), -1);
+        if (!strstr(err, cases[i].msg))
+            fail_msg("%s: got '%s', want '%s'", cases[i].params, err, cases[i].msg);
+    }
+}
+
+/* Every named configuration of rtl/configs.txt is one the model takes. */
+static void rtl_configs_file(void **state)
+{
+    (void)state;
+    FILE *f = fopen(MMUSIM_SOURCE_DIR "/rtl/configs.txt", "r");
+    assert_non_null(f);
+    char line[2048];
+    int entries = 0;
+    while (fgets(line, sizeof line, f)) {
+        char name[64], uses[64];
+        int n = 0;
+        if (line[0] == '#' || sscanf(line, "%63s %63s %n", name, uses, &n) < 2)
+            continue;
+        struct mmu_config c;
+        char err[200];
+        if (mmu_config_from_rtl_params(&c, line + n, err, sizeof err))
+            fail_msg("rtl/configs.txt: %s: %s", name, err);
+        entries++;
+    }
+    fclose(f);
+    assert_true(entries >= 8);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -95,6 +173,9 @@ int main(void)
         cmocka_unit_test(refused),
         cmocka_unit_test(accepted_edges),
         cmocka_unit_test(no_port),
+        cmocka_unit_test(rtl_params_tiny),
+        cmocka_unit_test(rtl_params_refused),
+        cmocka_unit_test(rtl_configs_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
