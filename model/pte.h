@@ -58,11 +58,4 @@ enum mmu_fault pte_check_access(struct pte_perm p, enum mmu_access type, bool us
 /* The #PF error code of a fault (0 for none or a non-canonical address). */
 uint32_t pte_error_code(enum mmu_fault f, enum mmu_access type, bool user, bool nxe);
 
-/* Whether va is canonical for 48-bit virtual addresses. */
-static inline bool va_is_canonical(uint64_t va)
-{
-    uint64_t top = va >> (VA_BITS - 1);
-    return top == 0 || top == (UINT64_MAX >> (VA_BITS - 1));
-}
-
 #endif

@@ -28,6 +28,7 @@
 
 #include "mmu_tlm.h"
 #include "mmusim.h"
+#include "mmusim/trace.h"
 #include "phys_mem_target.h"
 
 #ifndef MMUSIM_DEFAULT_TRACE

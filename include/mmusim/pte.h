@@ -12,6 +12,7 @@
 #ifndef MMUSIM_PTE_H
 #define MMUSIM_PTE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -57,6 +58,13 @@ enum page_shift {
 /* Virtual-address width of 4-level paging: canonical addresses have bits
  * 63:47 all equal. */
 #define VA_BITS 48
+
+/* Whether va is canonical for 48-bit virtual addresses. */
+static inline bool va_is_canonical(uint64_t va)
+{
+    uint64_t top = va >> (VA_BITS - 1);
+    return top == 0 || top == (UINT64_MAX >> (VA_BITS - 1));
+}
 
 /* #PF error code bits (SDM vol. 3, 4.7). */
 #define PF_ERR_P    (1u << 0) /* 0: not-present page; 1: protection violation */

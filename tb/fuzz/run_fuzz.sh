@@ -9,7 +9,8 @@ secs=${1:-180}
 out=$top/build-fuzz
 mkdir -p "$out/corpus"
 clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-    -I"$top/include" "$top/tb/fuzz/fuzz_trace.c" "$top/model/trace.c" -lz -llzma \
+    -I"$top/include" -I"$top/study/include" "$top/tb/fuzz/fuzz_trace.c" "$top"/study/trace/*.c \
+    -lz -llzma \
     -o "$out/fuzz_trace"
 # Seeds: format byte, then content.
 printf '\001I  004016f8,3\n L 7ff000a48,8\n M 0421f2b8,4\n' > "$out/corpus/lackey"

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <unistd.h>
 
+#include "mmusim/study.h"
 #include "test_util.h"
 
 static char dir[] = "/tmp/mmusim-study-XXXXXX";

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "mmusim/trace.h"
 #include "test_util.h"
 
 static char dir[] = "/tmp/mmusim-trace-XXXXXX";

@@ -1,8 +1,8 @@
 /*
  * mmusim sweep (see sweep.c): a study over one or two varied keys, in parallel processes.
  */
-#ifndef MODEL_SWEEP_H
-#define MODEL_SWEEP_H
+#ifndef STUDY_SWEEP_H
+#define STUDY_SWEEP_H
 
 #include <stdio.h>
 

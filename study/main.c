@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "mmusim.h"
+#include "mmusim/study.h"
+#include "mmusim/trace.h"
 #include "sweep.h"
 
 static void usage(FILE *out)

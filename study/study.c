@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 
 #include "mmusim/aspace.h"
+#include "mmusim/pte.h"
 #include "mmusim/study.h"
-#include "pte.h"
 
 #define MAX_SPACES 4096 /* address spaces: traces, and PCIDs named in text traces */
 
