@@ -1,0 +1,44 @@
+/*
+ * valgrind lackey records (valgrind --tool=lackey --trace-mem=yes), one a line:
+ * "I  addr,size" (a fetch, one instruction), " L addr,size" (a load), " S addr,size" (a store),
+ * " M addr,size" (a load then a store).  Lines starting "==" (valgrind's own) or "--", and empty
+ * lines, are skipped.  The size is checked to be a number and otherwise ignored: an access is
+ * translated at its first byte.
+ */
+#include <string.h>
+
+#include "reader.h"
+
+int trace_parse_lackey(struct trace_reader *t)
+{
+    for (;;) {
+        int rc = trace_read_line(t);
+        if (rc <= 0)
+            return rc;
+        const char *l = t->linebuf;
+        if (l[0] == '\0' || strncmp(l, "==", 2) == 0 || strncmp(l, "--", 2) == 0)
+            continue;
+        char kind = l[0] == 'I' ? 'I' : (l[0] == ' ' ? l[1] : '?');
+        if (!strchr("ILSM", kind) || kind == '\0' || (kind != 'I' && l[2] != ' ') ||
+            (kind == 'I' && (l[1] != ' ' || l[2] != ' ')))
+            return LINE_FAIL("not a lackey record (expected \"I  addr,size\" or \" L|S|M "
+                           "addr,size\"): \"%.40s\"", l);
+        const char *p = l + 3;
+        uint64_t va;
+        if (trace_parse_hex(&p, &va))
+            return LINE_FAIL("address is not a hexadecimal number of 1 to 16 digits: \"%.40s\"", l);
+        if (*p++ != ',' || *p < '0' || *p > '9')
+            return LINE_FAIL("expected \",size\" after the address: \"%.40s\"", l);
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (*p != '\0' && *p != '\r')
+            return LINE_FAIL("unexpected text after the size: \"%.40s\"", l);
+        if (kind == 'I')
+            trace_push(t, va, MMU_ACC_FETCH, 1);
+        if (kind == 'L' || kind == 'M')
+            trace_push(t, va, MMU_ACC_READ, 0);
+        if (kind == 'S' || kind == 'M')
+            trace_push(t, va, MMU_ACC_WRITE, 0);
+        return 1;
+    }
+}

@@ -1,0 +1,102 @@
+/*
+ * Inside the trace reader: the reader's state, shared by reader.c (opening, format detection,
+ * lines, errors) and the record parsers (parse_*.c), each of which turns one line or one record
+ * into at most MAX_PENDING trace records.
+ *
+ * A parser's contract: return 1 with records pushed, 0 at the end of the trace, or -1 through
+ * trace_fail() (LINE_FAIL for an error in one line's content, which trace_recover() may pass
+ * over).  Parsers read through trace_read_line() or trace_read_record(), which count lines or
+ * records and report the byte source's failures with the name and position.
+ */
+#ifndef STUDY_TRACE_READER_H
+#define STUDY_TRACE_READER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mmusim/trace.h"
+#include "source.h"
+
+#define LINE_MAX_LEN 4096
+#define MAX_PENDING 8
+
+struct trace_reader {
+    struct trace_source src;
+    char name[256];
+    enum trace_format format;
+    uint64_t line; /* lines (or records) read */
+    char linebuf[LINE_MAX_LEN + 1];
+    bool line_error; /* the error is in one line's content: reading can go on */
+    struct trace_record pending[MAX_PENDING];
+    unsigned npending, next_pending;
+    char err[256 + 64 + 384];
+};
+
+/* The 8 bytes that start a binary trace: "MMUTRC01". */
+extern const char trace_binary_magic[8];
+
+/* Sets the error, "NAME:LINE: what" (text formats), "NAME: record N: what" (record formats) or
+ * "NAME: what" (before the first line); returns -1. */
+__attribute__((format(printf, 2, 3))) int trace_fail(struct trace_reader *t, const char *fmt,
+                                                     ...);
+
+/* An error in the content of one line: the next line can still be read. */
+#define LINE_FAIL(...) (t->line_error = true, trace_fail(t, __VA_ARGS__))
+
+/* The next line into t->linebuf, without its newline; 1, 0 at the end, or -1. */
+int trace_read_line(struct trace_reader *t);
+
+/* The next record of size bytes into buf (the record formats); 1, 0 at the end, or -1 (a short
+ * last record is "truncated"). */
+int trace_read_record(struct trace_reader *t, unsigned char *buf, size_t size);
+
+/* The record parsers, one per format. */
+int trace_parse_lackey(struct trace_reader *t);
+int trace_parse_text(struct trace_reader *t);
+int trace_parse_champsim(struct trace_reader *t);
+int trace_parse_binary(struct trace_reader *t);
+
+static inline void trace_push(struct trace_reader *t, uint64_t va, enum mmu_access type,
+                              uint32_t instr)
+{
+    t->pending[t->npending++] = (struct trace_record){.vaddr = va, .type = type,
+                                                      .instructions = instr};
+}
+
+/* A hexadecimal number of 1 to 16 digits at *p, which is advanced past it. */
+static inline int trace_parse_hex(const char **p, uint64_t *v)
+{
+    const char *s = *p;
+    uint64_t x = 0;
+    unsigned digits = 0;
+    for (;; s++, digits++) {
+        unsigned d;
+        if (*s >= '0' && *s <= '9')
+            d = (unsigned)(*s - '0');
+        else if (*s >= 'a' && *s <= 'f')
+            d = (unsigned)(*s - 'a' + 10);
+        else if (*s >= 'A' && *s <= 'F')
+            d = (unsigned)(*s - 'A' + 10);
+        else
+            break;
+        if (digits == 16)
+            return -1;
+        x = x << 4 | d;
+    }
+    if (digits == 0)
+        return -1;
+    *v = x;
+    *p = s;
+    return 0;
+}
+
+/* A little-endian 64-bit word. */
+static inline uint64_t trace_le64(const unsigned char *b)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | b[i];
+    return v;
+}
+
+#endif
