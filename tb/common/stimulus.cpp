@@ -1,14 +1,13 @@
 // Stimulus sources; see stimulus.h.
 #include "stimulus.h"
 
-#include <zlib.h>
-
 #include <cinttypes>
 #include <cstdio>
-#include <cstring>
 #include <deque>
 #include <stdexcept>
 #include <unordered_map>
+
+#include "mmusim/trace.h"
 
 World::~World() {
   for (struct aspace *a : as) aspace_destroy(a);
@@ -498,28 +497,29 @@ class DirectedStim : public Stimulus {
   size_t pos_ = 0;
 };
 
-// ---- valgrind lackey traces -------------------------------------------------------------------
+// ---- memory-reference traces ------------------------------------------------------------------
 
+// A trace read by the trace reader (mmusim/trace.h: lackey, ChampSim, text or binary; plain,
+// gzip or xz) as one process: each reference a user-mode request in one address space with
+// PCID 1 (PCIDs that a text or binary trace names are not used), each page mapped on its first
+// touch. count limits the references read.
 class TraceStim : public Stimulus {
  public:
   TraceStim(World &w, const std::string &path, uint64_t count) : path_(path), left_(count) {
-    char err[256];
+    char err[512];
     struct aspace *as = aspace_create(w.pm, err, sizeof err);
     if (!as) throw std::runtime_error(err);
     w.as.push_back(as);
     as_ = as;
-    f_ = gzopen(path.c_str(), "rb");
-    if (!f_) throw std::runtime_error("trace " + path + ": cannot open");
+    t_.reset(trace_open(path.c_str(), TRACE_AUTO, err, sizeof err));
+    if (!t_) throw std::runtime_error(err);
     pending_.push_back(load_cr3(as, 1, false));
-  }
-  ~TraceStim() override {
-    if (f_) gzclose(f_);
   }
   std::string describe() const override { return "trace:" + path_; }
 
   bool next(StimItem &it) override {
     while (pending_.empty()) {
-      if (left_ == 0 || !read_line()) return false;
+      if (left_ == 0 || !read_record()) return false;
     }
     it = std::move(pending_.front());
     pending_.pop_front();
@@ -527,29 +527,17 @@ class TraceStim : public Stimulus {
   }
 
  private:
-  // Parses one line: "I  0400d7d4,8", " L 7ff000f10,8", " S ...", " M ..." (load then store).
-  bool read_line() {
-    char buf[256];
-    if (!gzgets(f_, buf, sizeof buf)) return false;
-    line_++;
-    if (strncmp(buf, "==", 2) == 0 || buf[0] == '\n' || buf[0] == '\0') return true;
-    char kind = buf[0] == 'I' ? 'I' : buf[1];
-    const char *p = buf + 2;
-    char *end;
-    uint64_t va = strtoull(p, &end, 16);
-    if (end == p || *end != ',' || !strchr("ILSM", kind))
-      throw std::runtime_error(path_ + ":" + std::to_string(line_) + ": not a lackey line: " + buf);
+  // The next reference as a request; false at the end. A bad record throws, with the file, the
+  // line (or record) and the reason.
+  bool read_record() {
+    struct trace_record rec;
+    int rc = trace_next(t_.get(), &rec);
+    if (rc < 0) throw std::runtime_error(trace_error(t_.get()));
+    if (rc == 0) return false;
     left_--;
-    bool first = true;
-    auto add = [&](enum mmu_access type) {
-      StimItem it = request(va, type, true);
-      if (first) demand_map(it, va);
-      first = false;
-      pending_.push_back(std::move(it));
-    };
-    if (kind == 'I') add(MMU_ACC_FETCH);
-    if (kind == 'L' || kind == 'M') add(MMU_ACC_READ);
-    if (kind == 'S' || kind == 'M') add(MMU_ACC_WRITE);
+    StimItem it = request(rec.vaddr, rec.type, true);
+    demand_map(it, rec.vaddr);
+    pending_.push_back(std::move(it));
     return true;
   }
 
@@ -568,12 +556,11 @@ class TraceStim : public Stimulus {
 
   std::string path_;
   uint64_t left_;
-  gzFile f_ = nullptr;
+  std::unique_ptr<struct trace_reader, void (*)(struct trace_reader *)> t_{nullptr, trace_close};
   struct aspace *as_ = nullptr;
   std::deque<StimItem> pending_;
   std::unordered_map<uint64_t, bool> mapped_;
   uint64_t next_pa_ = 0x100000;
-  uint64_t line_ = 0;
 };
 
 }  // namespace

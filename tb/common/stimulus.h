@@ -1,7 +1,8 @@
 // Stimulus for the co-simulation and the SystemC bench: a stream of translation requests and
 // control operations, each possibly preceded by page-table changes that the "OS" makes while
-// the MMU is idle. Three sources: constrained random, directed scenarios, and a valgrind lackey
-// trace (valgrind --tool=lackey --trace-mem=yes).
+// the MMU is idle. Three sources: constrained random, directed scenarios, and a memory-reference
+// trace in any format the trace reader reads (mmusim/trace.h: valgrind lackey, ChampSim, text or
+// binary; plain, gzip or xz).
 #ifndef TB_COMMON_STIMULUS_H
 #define TB_COMMON_STIMULUS_H
 
@@ -41,8 +42,10 @@ class Stimulus {
   virtual std::string describe() const = 0;
 };
 
-// kind: "random", "directed", or "trace:FILE" (plain or gzip-compressed). count limits the
-// number of items (random: exactly count). Returns nullptr with a reason in err.
+// kind: "random", "directed", or "trace:FILE". count limits the number of items (random: exactly
+// count; a trace: the references read from it). Returns nullptr with a reason in err. A bad trace
+// record makes next() throw std::runtime_error with "FILE:LINE: reason" (or "FILE: record N:
+// reason").
 std::unique_ptr<Stimulus> make_stimulus(const std::string &kind, World &world, uint64_t seed,
                                         uint64_t count, std::string &err);
 

@@ -83,12 +83,12 @@ def rtl_files(rtl):
 
 def build(rtl, config, work, systemc):
     params = config_params(config)
-    lib = os.path.join(BUILD, "libmmusim.a")
+    libs = " ".join(os.path.join(BUILD, l) for l in ("libmmusim_trace.a", "libmmusim.a"))
     name = "sc_rtl_inject" if systemc else "cosim_inject"
-    cflags = ("-std=c++17 -I%s/include -I%s/tb/common -I%s/tb/systemc -DCOSIM_NAME='\"inject\"' "
-              "-DCOSIM_PARAMS='\"%s\"' -DSC_RTL_NAME='\"inject\"' -DSC_RTL_PARAMS='\"%s\"'"
-              % (TOP, TOP, TOP, params, params))
-    ldlibs = lib + " -lz -llzma -ljansson" + (" -lsystemc" if systemc else "")
+    cflags = ("-std=c++17 -I%s/include -I%s/study/include -I%s/tb/common -I%s/tb/systemc "
+              "-DCOSIM_NAME='\"inject\"' -DCOSIM_PARAMS='\"%s\"' -DSC_RTL_NAME='\"inject\"' "
+              "-DSC_RTL_PARAMS='\"%s\"'" % (TOP, TOP, TOP, TOP, params, params))
+    ldlibs = libs + " -lz -llzma" + (" -lsystemc" if systemc else "")
     main = "tb/systemc/sc_rtl_main.cpp" if systemc else "tb/cosim/cosim_main.cpp"
     gargs = ["-G" + p for p in params.split(",") if p]
     cmd = (["verilator", "--sc" if systemc else "--cc", "--exe", "--build", "-j", "2", "-O1",
