@@ -223,29 +223,40 @@ static int plot(const char *dir, const struct axis *ax, unsigned naxes, const ch
     return 0;
 }
 
-int sweep_run(const struct study_options *base, const char *const *vary, unsigned nvary,
-              const char *const *traces, unsigned ntraces, const char *dir, unsigned jobs_max,
-              FILE *out, char *err, size_t errlen)
-{
+/* A sweep: its axes and one job a trace and point, in the order a serial run gives. */
+struct sweep {
     struct axis ax[2];
+    unsigned naxes;
+    const char *const *traces;
+    unsigned ntraces;
+    struct job *jobs;
+    size_t njobs;
+};
+
+/* Parses the varied keys and sets every job's options; every point's configuration is checked
+ * before anything runs. */
+static int sweep_parse(struct sweep *s, const struct study_options *base,
+                       const char *const *vary, unsigned nvary, char *err, size_t errlen)
+{
+    struct axis *ax = s->ax;
     if (nvary < 1 || nvary > 2) {
         snprintf(err, errlen, "give one or two --vary KEY=VALUES");
         return -1;
     }
+    s->naxes = nvary;
     for (unsigned a = 0; a < nvary; a++)
         if (parse_axis(vary[a], &ax[a], err, errlen))
             return -1;
     unsigned n1 = nvary > 1 ? ax[1].n : 1;
-    size_t njobs = (size_t)ntraces * ax[0].n * n1;
-    struct job *jobs = calloc(njobs, sizeof(*jobs));
-    if (!jobs) {
+    size_t njobs = (size_t)s->ntraces * ax[0].n * n1;
+    s->jobs = calloc(njobs, sizeof(*s->jobs));
+    if (!s->jobs) {
         snprintf(err, errlen, "out of host memory");
         return -1;
     }
-    int rc = -1;
-    /* Every point's configuration is checked before anything runs. */
+    s->njobs = njobs;
     for (size_t k = 0; k < njobs; k++) {
-        struct job *jb = &jobs[k];
+        struct job *jb = &s->jobs[k];
         jb->trace = (unsigned)(k / (ax[0].n * n1));
         jb->i = (unsigned)(k / n1 % ax[0].n);
         jb->j = (unsigned)(k % n1);
@@ -257,10 +268,15 @@ int sweep_run(const struct study_options *base, const char *const *vary, unsigne
             snprintf(err, errlen, "point %s=%s%s%s%s: %s", ax[0].key, ax[0].value[jb->i],
                      nvary > 1 ? ", " : "", nvary > 1 ? ax[1].key : "",
                      nvary > 1 ? ax[1].value[jb->j] : "", why);
-            goto out;
+            return -1;
         }
     }
-    /* mkdir -p */
+    return 0;
+}
+
+/* mkdir -p dir */
+static int make_dir(const char *dir, char *err, size_t errlen)
+{
     char made[512];
     snprintf(made, sizeof(made), "%s", dir);
     for (char *c = made + 1;; c++) {
@@ -269,49 +285,64 @@ int sweep_run(const struct study_options *base, const char *const *vary, unsigne
             *c = '\0';
             if (mkdir(made, 0755) && errno != EEXIST) {
                 snprintf(err, errlen, "%s: cannot create: %s", made, strerror(errno));
-                goto out;
+                return -1;
             }
             *c = was;
             if (was == '\0')
                 break;
         }
     }
-    /* Run, at most jobs_max at a time; results kept by index. */
+    return 0;
+}
+
+/* Runs every job in its own process, at most jobs_max at a time; results kept by index. */
+static int sweep_exec(struct sweep *s, unsigned jobs_max, char *err, size_t errlen)
+{
     size_t next = 0, done = 0, running = 0;
-    while (done < njobs) {
-        while (running < jobs_max && next < njobs) {
+    while (done < s->njobs) {
+        while (running < jobs_max && next < s->njobs) {
             int p[2];
             if (pipe(p)) {
                 snprintf(err, errlen, "pipe: %s", strerror(errno));
-                goto out;
+                return -1;
             }
             fflush(NULL);
             pid_t pid = fork();
             if (pid < 0) {
                 snprintf(err, errlen, "fork: %s", strerror(errno));
-                goto out;
+                return -1;
             }
             if (pid == 0) {
                 close(p[0]);
-                run_child(&jobs[next], traces[jobs[next].trace], p[1]);
+                run_child(&s->jobs[next], s->traces[s->jobs[next].trace], p[1]);
             }
             close(p[1]);
-            jobs[next].pid = pid;
-            jobs[next].fd = p[0];
+            s->jobs[next].pid = pid;
+            s->jobs[next].fd = p[0];
             next++;
             running++;
         }
         /* Collect the oldest running job (results are small: a pipe never fills). */
-        collect(&jobs[done]);
+        collect(&s->jobs[done]);
         done++;
         running--;
     }
+    return 0;
+}
+
+/* Writes dir/sweep.csv, the table on out and into dir/report.md, and the plots. */
+static int sweep_report(const struct sweep *s, const struct study_options *base, const char *dir,
+                        FILE *out, char *err, size_t errlen)
+{
+    const struct axis *ax = s->ax;
+    unsigned nvary = s->naxes;
+    const char *const *traces = s->traces;
     char path[600];
     snprintf(path, sizeof(path), "%s/sweep.csv", dir);
     FILE *csv = fopen(path, "w");
     if (!csv) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        goto out;
+        return -1;
     }
     /* The header: the trace, the varied keys, then the study's own columns. */
     fprintf(csv, "trace,%s%s%s,", ax[0].key, nvary > 1 ? "," : "", nvary > 1 ? ax[1].key : "");
@@ -330,21 +361,21 @@ int sweep_run(const struct study_options *base, const char *const *vary, unsigne
     if (!rep) {
         fclose(csv);
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        goto out;
+        return -1;
     }
     fprintf(rep, "# mmusim sweep\n\nVaried: %s%s%s. Traces:", ax[0].key, nvary > 1 ? ", " : "",
             nvary > 1 ? ax[1].key : "");
-    for (unsigned t = 0; t < ntraces; t++)
+    for (unsigned t = 0; t < s->ntraces; t++)
         fprintf(rep, " `%s`", traces[t]);
     fprintf(rep, ". Every other key: `mmusim config --dump` with the same options. Figures: "
                  "`sweep.csv`.\n\n![hit rate](hit_rate.png)\n\n![MPKI](mpki.png)\n\n```\n");
     FILE *sinks[2] = {out, rep};
-    for (int s = 0; s < 2; s++)
-        fprintf(sinks[s], "%-24s %-14s %-10s %9s %9s %10s %10s\n", "trace", ax[0].key,
+    for (int k = 0; k < 2; k++)
+        fprintf(sinks[k], "%-24s %-14s %-10s %9s %9s %10s %10s\n", "trace", ax[0].key,
                 nvary > 1 ? ax[1].key : "", "DTLB hit%", "STLB hit%", "STLB MPKI", "avg cycles");
     bool failed = false;
-    for (size_t k = 0; k < njobs; k++) {
-        struct job *jb = &jobs[k];
+    for (size_t k = 0; k < s->njobs; k++) {
+        const struct job *jb = &s->jobs[k];
         if (strncmp(jb->out, "OK ", 3) != 0) {
             fprintf(stderr, "mmusim sweep: %s %s=%s: %s", traces[jb->trace], ax[0].key,
                     ax[0].value[jb->i], jb->out + (strncmp(jb->out, "ERR ", 4) ? 0 : 4));
@@ -354,8 +385,8 @@ int sweep_run(const struct study_options *base, const char *const *vary, unsigne
         fprintf(csv, "%s,%s%s%s,%s", base_name(traces[jb->trace]), ax[0].value[jb->i],
                 nvary > 1 ? "," : "", nvary > 1 ? ax[1].value[jb->j] : "", jb->out + 3);
         char a[32], b[32], c[32], d[32];
-        for (int s = 0; s < 2; s++)
-            fprintf(sinks[s], "%-24s %-14s %-10s %9.2f %9.2f %10.3f %10s\n",
+        for (int sk = 0; sk < 2; sk++)
+            fprintf(sinks[sk], "%-24s %-14s %-10s %9.2f %9.2f %10.3f %10s\n",
                     base_name(traces[jb->trace]), ax[0].value[jb->i],
                     nvary > 1 ? ax[1].value[jb->j] : "",
                     100 * atof(field(jb->out + 3, COL_DTLB_HIT_RATE, a, sizeof(a))),
@@ -368,17 +399,31 @@ int sweep_run(const struct study_options *base, const char *const *vary, unsigne
     fclose(csv);
     if (failed) {
         snprintf(err, errlen, "some runs failed (above)");
-        goto out;
+        return -1;
     }
-    if (plot(dir, ax, nvary, traces, ntraces, jobs, err, errlen))
-        goto out;
-    rc = 0;
-out:
-    for (size_t k = 0; k < njobs; k++)
-        if (jobs[k].pid > 0 && jobs[k].fd > 0 && jobs[k].out[0] == '\0') {
-            close(jobs[k].fd);
-            waitpid(jobs[k].pid, NULL, 0);
+    return plot(dir, ax, nvary, traces, s->ntraces, s->jobs, err, errlen);
+}
+
+/* Reaps the processes of jobs started and not collected (after an error), frees the jobs. */
+static void sweep_free(struct sweep *s)
+{
+    for (size_t k = 0; k < s->njobs; k++)
+        if (s->jobs[k].pid > 0 && s->jobs[k].fd > 0 && s->jobs[k].out[0] == '\0') {
+            close(s->jobs[k].fd);
+            waitpid(s->jobs[k].pid, NULL, 0);
         }
-    free(jobs);
+    free(s->jobs);
+}
+
+int sweep_run(const struct study_options *base, const char *const *vary, unsigned nvary,
+              const char *const *traces, unsigned ntraces, const char *dir, unsigned jobs_max,
+              FILE *out, char *err, size_t errlen)
+{
+    struct sweep s = {.traces = traces, .ntraces = ntraces};
+    int rc = -1;
+    if (sweep_parse(&s, base, vary, nvary, err, errlen) == 0 && make_dir(dir, err, errlen) == 0 &&
+        sweep_exec(&s, jobs_max, err, errlen) == 0)
+        rc = sweep_report(&s, base, dir, out, err, errlen);
+    sweep_free(&s);
     return rc;
 }
