@@ -60,6 +60,14 @@ StimItem load_cr3(struct aspace *as, uint16_t pcid, bool noflush) {
   return control(c);
 }
 
+StimItem set_mode(bool wp, bool nxe) {
+  struct mmu_ctrl c{};
+  c.op = MMU_CTRL_SET_MODE;
+  c.wp = wp;
+  c.nxe = nxe;
+  return control(c);
+}
+
 // ---- constrained random -----------------------------------------------------------------------
 
 // Every address space has the same regions (user regions at different physical pages, kernel
@@ -306,9 +314,8 @@ class RandomStim : public Stimulus {
     } else if (k < 90) {
       c.op = MMU_CTRL_FLUSH_ALL;
     } else {
-      c.op = MMU_CTRL_SET_MODE;
-      c.wp = rng_.percent(80);
-      c.nxe = rng_.percent(90);
+      bool wp = rng_.percent(80);  // drawn before nxe, as the seeds' streams expect
+      return set_mode(wp, rng_.percent(90));
     }
     return control(c);
   }
@@ -368,13 +375,7 @@ class DirectedStim : public Stimulus {
     const enum mmu_fault OK = MMU_FAULT_NONE;
 
     // The reset values of WP and NXE are parameters: start from a known mode.
-    {
-      struct mmu_ctrl c{};
-      c.op = MMU_CTRL_SET_MODE;
-      c.wp = true;
-      c.nxe = true;
-      items_.push_back(control(c));
-    }
+    items_.push_back(set_mode(true, true));
     items_.push_back(load_cr3(as, 1, false));
     // The design notes' example, then an L1 hit, then the dirty re-walk.
     StimItem it = request(0x2150, R, true);
@@ -455,30 +456,12 @@ class DirectedStim : public Stimulus {
     items_.push_back(load_cr3(as, 1, false));
     ctrl(MMU_CTRL_FLUSH_ALL, 0);
     // WP and NXE.
-    {
-      struct mmu_ctrl c{};
-      c.op = MMU_CTRL_SET_MODE;
-      c.wp = false;
-      c.nxe = true;
-      items_.push_back(control(c));
-    }
+    items_.push_back(set_mode(false, true));
     expect(request(0x6010, W, false), OK, 0x306010, "supervisor write, WP = 0");
-    {
-      struct mmu_ctrl c{};
-      c.op = MMU_CTRL_SET_MODE;
-      c.wp = true;
-      c.nxe = false;
-      items_.push_back(control(c));
-    }
+    items_.push_back(set_mode(true, false));
     ctrl(MMU_CTRL_FLUSH_ALL, 0);
     expect(request(0x8000, R, false), MMU_FAULT_RESERVED, 0, "NX bit reserved with NXE = 0");
-    {
-      struct mmu_ctrl c{};
-      c.op = MMU_CTRL_SET_MODE;
-      c.wp = true;
-      c.nxe = true;
-      items_.push_back(control(c));
-    }
+    items_.push_back(set_mode(true, true));
     // Back-to-back hits and a request waiting behind a walk.
     for (unsigned i = 0; i < 8; i++) items_.push_back(request(0x2000 + 8 * i, R, true));
     items_.push_back(request(0x5000, R, false));
