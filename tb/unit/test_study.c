@@ -6,36 +6,7 @@
 #include <unistd.h>
 
 #include "mmusim/study.h"
-#include "test_util.h"
-
-static char dir[] = "/tmp/mmusim-study-XXXXXX";
-
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *write_trace(const char *name, const char *text)
-{
-    static char path[4][300];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(path[k], sizeof(path[k]), "%s/%s", dir, name);
-    FILE *f = fopen(path[k], "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path[k];
-}
+#include "test_files.h"
 
 static void set(struct study_options *o, const char *kv)
 {
@@ -88,7 +59,7 @@ static void hand_worked_lru(void **state)
     set(&o, "psc_pde.entries=0");
     set(&o, "psc_pdpte.entries=0");
     set(&o, "psc_pml4e.entries=0");
-    const char *t = write_trace("lru.txt", "R 1008\nR 2010\nR 1ff0\nR 3000\nR 2000\n");
+    const char *t = test_write_text("lru.txt", "R 1008\nR 2010\nR 1ff0\nR 3000\nR 2000\n");
     struct study_result r = run(&o, &t, 1);
     assert_int_equal(r.references, 5);
     assert_int_equal(sum_hits(&r.stats.tlb[MMU_TLB_DTLB]), 1);
@@ -112,8 +83,8 @@ static void instructions_and_processes(void **state)
     (void)state;
     struct study_options o;
     study_defaults(&o);
-    const char *a = write_trace("a.txt", "X 400000\nX 400004\nX 401000\nR 600000\n");
-    const char *b = write_trace("b.txt", "R 600000\nR 600008\nR 600010\nR 600018\n");
+    const char *a = test_write_text("a.txt", "X 400000\nX 400004\nX 401000\nR 600000\n");
+    const char *b = test_write_text("b.txt", "R 600000\nR 600008\nR 600010\nR 600018\n");
     const char *both[] = {a, b};
     struct study_result r = run(&o, &a, 1);
     assert_int_equal(r.instructions, 3);
@@ -141,7 +112,7 @@ static void page_policies(void **state)
     (void)state;
     struct study_options o;
     study_defaults(&o);
-    const char *t = write_trace("p.txt", "R 200000\nR 201000\nR 3ff000\nR 400000\n");
+    const char *t = test_write_text("p.txt", "R 200000\nR 201000\nR 3ff000\nR 400000\n");
     struct study_result r = run(&o, &t, 1);
     assert_int_equal(r.pages_mapped[MMU_SIZE_4K], 4);
     set(&o, "pages=2m");
@@ -158,18 +129,18 @@ static void page_policies(void **state)
      * 0x200000-0x3fffff covers region 1 (0x200000..0x3ff000); 0x400000 is outside: 4 KiB. */
     char path[300];
     snprintf(path, sizeof(path), "page_map=%s",
-             write_trace("map.txt", "# a comment\n200000-400000 2m\n400000-600000 4k\n"));
+             test_write_text("map.txt", "# a comment\n200000-400000 2m\n400000-600000 4k\n"));
     set(&o, "pages=map");
     set(&o, path);
     struct study_result m = run(&o, &t, 1);
     assert_int_equal(m.pages_mapped[MMU_SIZE_2M], 1);
     assert_int_equal(m.pages_mapped[MMU_SIZE_4K], 1);
     /* A range that only partly covers a region does not make it 2 MiB. */
-    snprintf(path, sizeof(path), "page_map=%s", write_trace("map2.txt", "200000-3ff000 2m\n"));
+    snprintf(path, sizeof(path), "page_map=%s", test_write_text("map2.txt", "200000-3ff000 2m\n"));
     set(&o, path);
     assert_int_equal(run(&o, &t, 1).pages_mapped[MMU_SIZE_2M], 0);
     /* Errors name the file and line. */
-    snprintf(path, sizeof(path), "page_map=%s", write_trace("map3.txt", "1000-2000 2m\nxyz\n"));
+    snprintf(path, sizeof(path), "page_map=%s", test_write_text("map3.txt", "1000-2000 2m\nxyz\n"));
     set(&o, path);
     struct study_result r2;
     char err[600];
@@ -212,7 +183,7 @@ static void real_trace_against_independent_lru(void **state)
     size_t cap = 200000, n = 0;
     uint64_t *pages = malloc(cap * sizeof(*pages));
     char txt[300];
-    snprintf(txt, sizeof(txt), "%s/reads.txt", dir);
+    snprintf(txt, sizeof(txt), "%s/reads.txt", test_dir);
     FILE *f = fopen(txt, "w");
     struct trace_record r;
     while (trace_next(tr, &r) == 1) {
@@ -249,12 +220,12 @@ static void lackey_and_text_agree(void **state)
     (void)state;
     char path[512], err[512], txt[300];
     snprintf(path, sizeof(path), "%s/tb/traces/ls.lackey.gz", MMUSIM_SOURCE_DIR);
-    snprintf(txt, sizeof(txt), "%s/ls.txt", dir);
+    snprintf(txt, sizeof(txt), "%s/ls.txt", test_dir);
     struct trace_reader *tr = trace_open(path, TRACE_AUTO, err, sizeof(err));
     if (!tr)
         fail_msg("%s", err);
     char bin[300];
-    snprintf(bin, sizeof(bin), "%s/ls.bin.gz", dir);
+    snprintf(bin, sizeof(bin), "%s/ls.bin.gz", test_dir);
     FILE *f = fopen(txt, "w");
     struct trace_writer *w = trace_writer_open(bin, err, sizeof(err));
     assert_non_null(w);
@@ -289,7 +260,7 @@ static void bad_records(void **state)
     (void)state;
     struct study_options o;
     study_defaults(&o);
-    const char *t = write_trace("bad.txt", "R 1000\nR 10zz0\nW 2000\nQ 1\nR 3000\n");
+    const char *t = test_write_text("bad.txt", "R 1000\nR 10zz0\nW 2000\nQ 1\nR 3000\n");
     struct study_result r;
     char err[600];
     assert_int_equal(study_run(&o, &t, 1, &r, err, sizeof(err)), -1);
@@ -318,23 +289,23 @@ static void keys_and_json(void **state)
     assert_int_equal(study_set_kv(&o, "psc_pde.entries=8", err, sizeof(err)), 0);
     assert_int_equal(o.cfg.psc[MMU_PSC_PDE].ways, 8); /* fully associative: ways follow */
 
-    const char *good = write_trace("c.json", "{\"preset\": \"champsim\", \"stlb\": "
+    const char *good = test_write_text("c.json", "{\"preset\": \"champsim\", \"stlb\": "
                                              "{\"entries\": 1024, \"ways\": 8}, \"pcid\": false}");
     study_defaults(&o);
     assert_int_equal(study_load_json(&o, good, err, sizeof(err)), 0);
     assert_int_equal(o.cfg.stlb.entries, 1024);
     assert_int_equal(o.cfg.dtlb_4k.entries, 64); /* from the preset */
     assert_false(o.pcid);
-    const char *bad = write_trace("d.json", "{\"dtlb_4k\": {\"ways\": \"four\"}}");
+    const char *bad = test_write_text("d.json", "{\"dtlb_4k\": {\"ways\": \"four\"}}");
     assert_int_equal(study_load_json(&o, bad, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "d.json: dtlb_4k.ways: 'four' is not a whole number"));
-    const char *broken = write_trace("e.json", "{\"stlb\": {\"entries\": 12,}}");
+    const char *broken = test_write_text("e.json", "{\"stlb\": {\"entries\": 12,}}");
     assert_int_equal(study_load_json(&o, broken, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "e.json:1:"));
 
     /* The dump reads back to the same options. */
     char dump[300];
-    snprintf(dump, sizeof(dump), "%s/dump.json", dir);
+    snprintf(dump, sizeof(dump), "%s/dump.json", test_dir);
     FILE *f = fopen(dump, "w");
     study_dump_json(&o, f);
     fclose(f);
@@ -357,5 +328,5 @@ int main(void)
         cmocka_unit_test(bad_records),
         cmocka_unit_test(keys_and_json),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
 }

@@ -8,30 +8,11 @@
 #include <zlib.h>
 
 #include "mmusim/trace.h"
-#include "test_util.h"
-
-static char dir[] = "/tmp/mmusim-trace-XXXXXX";
-
-static const char *path_of(const char *name)
-{
-    static char buf[4][256];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
-    return buf[k];
-}
-
-static void write_file(const char *name, const void *data, size_t n)
-{
-    FILE *f = fopen(path_of(name), "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, n, f), n);
-    fclose(f);
-}
+#include "test_files.h"
 
 static void write_gz(const char *name, const char *text)
 {
-    gzFile g = gzopen(path_of(name), "wb");
+    gzFile g = gzopen(test_path(name), "wb");
     assert_non_null(g);
     assert_int_equal(gzwrite(g, text, (unsigned)strlen(text)), (int)strlen(text));
     gzclose(g);
@@ -46,26 +27,12 @@ static size_t xz_encode(const char *text, uint8_t *out, size_t cap)
     return pos;
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 /* Reads every record; fails the test on a reader error. */
 static unsigned read_all(const char *name, enum trace_format fmt, struct trace_record *recs,
                          unsigned cap, enum trace_format *detected)
 {
     char err[512];
-    struct trace_reader *t = trace_open(path_of(name), fmt, err, sizeof(err));
+    struct trace_reader *t = trace_open(test_path(name), fmt, err, sizeof(err));
     if (!t)
         fail_msg("trace_open: %s", err);
     if (detected)
@@ -88,7 +55,7 @@ static unsigned read_all(const char *name, enum trace_format fmt, struct trace_r
 static const char *error_of(const char *name, enum trace_format fmt)
 {
     static char err[512];
-    struct trace_reader *t = trace_open(path_of(name), fmt, err, sizeof(err));
+    struct trace_reader *t = trace_open(test_path(name), fmt, err, sizeof(err));
     if (!t)
         return err;
     struct trace_record r;
@@ -130,7 +97,7 @@ static void lackey_plain_gzip_xz(void **state)
     (void)state;
     struct trace_record r[8];
     enum trace_format f;
-    write_file("a.lackey", lackey, strlen(lackey));
+    test_write("a.lackey", lackey, strlen(lackey));
     check_lackey(r, read_all("a.lackey", TRACE_AUTO, r, 8, &f));
     assert_int_equal(f, TRACE_LACKEY);
     write_gz("a.lackey.gz", lackey);
@@ -138,13 +105,13 @@ static void lackey_plain_gzip_xz(void **state)
     assert_int_equal(f, TRACE_LACKEY);
     uint8_t xz[4096];
     size_t n = xz_encode(lackey, xz, sizeof(xz));
-    write_file("a.lackey.xz", xz, n);
+    test_write("a.lackey.xz", xz, n);
     check_lackey(r, read_all("a.lackey.xz", TRACE_AUTO, r, 8, &f));
     /* Two gzip members one after the other, as `cat a.gz b.gz` makes. */
-    gzFile g = gzopen(path_of("two.gz"), "wb");
+    gzFile g = gzopen(test_path("two.gz"), "wb");
     gzwrite(g, lackey, 40);
     gzclose(g);
-    FILE *fp = fopen(path_of("two.gz"), "ab");
+    FILE *fp = fopen(test_path("two.gz"), "ab");
     gzFile g2 = gzdopen(dup(fileno(fp)), "ab");
     gzwrite(g2, lackey + 40, (unsigned)(strlen(lackey) - 40));
     gzclose(g2);
@@ -163,7 +130,7 @@ static void text_format(void **state)
                        "r abc 0x10\n";
     struct trace_record r[8];
     enum trace_format f;
-    write_file("t.txt", text, strlen(text));
+    test_write("t.txt", text, strlen(text));
     assert_int_equal(read_all("t.txt", TRACE_AUTO, r, 8, &f), 4);
     assert_int_equal(f, TRACE_TEXT);
     assert_int_equal(r[0].vaddr, 0x1000);
@@ -193,7 +160,7 @@ static void champsim(void **state)
     put64(rec + 32, 0x601040);             /* source_memory[0] */
     put64(rec + 48, 0x601080);             /* source_memory[2] */
     put64(rec + 64, 0x401004);             /* second record: ip only */
-    write_file("x.champsim", rec, sizeof(rec));
+    test_write("x.champsim", rec, sizeof(rec));
     struct trace_record r[8];
     enum trace_format f;
     assert_int_equal(read_all("x.champsim", TRACE_AUTO, r, 8, &f), 5);
@@ -213,7 +180,7 @@ static void champsim(void **state)
     assert_int_equal(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, rec, sizeof(rec), xz,
                                              &pos, sizeof(xz)),
                      LZMA_OK);
-    write_file("y.xz", xz, pos);
+    test_write("y.xz", xz, pos);
     assert_int_equal(read_all("y.xz", TRACE_CHAMPSIM, r, 8, NULL), 5);
 }
 
@@ -237,21 +204,21 @@ static void bad_input(void **state)
         {"b9.data", "hello world\n", TRACE_AUTO, "cannot tell the trace format"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        write_file(cases[i].name, cases[i].content, strlen(cases[i].content));
+        test_write(cases[i].name, cases[i].content, strlen(cases[i].content));
         const char *e = error_of(cases[i].name, cases[i].fmt);
         if (!strstr(e, cases[i].expect))
             fail_msg("%s: error \"%s\" lacks \"%s\"", cases[i].name, e, cases[i].expect);
     }
     /* A truncated ChampSim record. */
     unsigned char rec[100] = {1};
-    write_file("c.champsim", rec, sizeof(rec));
+    test_write("c.champsim", rec, sizeof(rec));
     assert_non_null(strstr(error_of("c.champsim", TRACE_AUTO),
                            "c.champsim: record 2: truncated: 36 of 64 bytes"));
     /* A line too long to be a record. */
     char *big = malloc(10000);
     memset(big, 'R', 9999);
     big[9999] = '\0';
-    write_file("long.txt", big, 9999);
+    test_write("long.txt", big, 9999);
     free(big);
     assert_non_null(strstr(error_of("long.txt", TRACE_TEXT), "long.txt:1: line longer than"));
     /* A corrupt gzip stream: bytes in the middle overwritten. */
@@ -260,20 +227,20 @@ static void bad_input(void **state)
     for (int i = 0; i < 200; i++)
         n += (size_t)snprintf(text + n, sizeof(text) - n, "R %x\n", i * 4096 + 17 * i);
     write_gz("c.txt.gz", text);
-    FILE *f = fopen(path_of("c.txt.gz"), "r+b");
+    FILE *f = fopen(test_path("c.txt.gz"), "r+b");
     fseek(f, 30, SEEK_SET);
     fwrite("\xff\xff\xff\xff\xff\xff\xff\xff", 1, 8, f);
     fclose(f);
     assert_non_null(strstr(error_of("c.txt.gz", TRACE_TEXT), "corrupt gzip stream"));
     /* A truncated gzip stream, and a truncated xz stream. */
     write_gz("t.txt.gz", text);
-    f = fopen(path_of("t.txt.gz"), "r+b");
+    f = fopen(test_path("t.txt.gz"), "r+b");
     assert_int_equal(ftruncate(fileno(f), 200), 0);
     fclose(f);
     assert_non_null(strstr(error_of("t.txt.gz", TRACE_TEXT), "truncated gzip stream"));
     uint8_t xz[8192];
     size_t xn = xz_encode(text, xz, sizeof(xz));
-    write_file("t.txt.xz", xz, xn / 2);
+    test_write("t.txt.xz", xz, xn / 2);
     const char *e = error_of("t.txt.xz", TRACE_TEXT);
     assert_true(strstr(e, "truncated xz stream") || strstr(e, "corrupt xz stream"));
     /* No such file. */
@@ -284,12 +251,12 @@ static void bad_input(void **state)
 static void long_stream(void **state)
 {
     (void)state;
-    gzFile g = gzopen(path_of("long.txt.gz"), "wb");
+    gzFile g = gzopen(test_path("long.txt.gz"), "wb");
     for (unsigned i = 0; i < 300000; i++)
         gzprintf(g, "%c %x\n", "RWX"[i % 3], i * 64);
     gzclose(g);
     char err[512];
-    struct trace_reader *t = trace_open(path_of("long.txt.gz"), TRACE_AUTO, err, sizeof(err));
+    struct trace_reader *t = trace_open(test_path("long.txt.gz"), TRACE_AUTO, err, sizeof(err));
     assert_non_null(t);
     struct trace_record r;
     uint64_t n = 0, instr = 0, sum = 0;
@@ -341,7 +308,7 @@ static void binary_format(void **state)
 {
     (void)state;
     char err[512];
-    const char *path = path_of("r.bin");
+    const char *path = test_path("r.bin");
     struct trace_writer *w = trace_writer_open(path, err, sizeof(err));
     assert_non_null(w);
     struct trace_record in[3] = {
@@ -368,9 +335,9 @@ static void binary_format(void **state)
         assert_int_equal(r[i].pcid, in[i].pcid);
     }
     static const unsigned char trunc[] = {'M', 'M', 'U', 'T', 'R', 'C', '0', '1', 1, 2, 3};
-    write_file("t.bin", trunc, sizeof(trunc));
+    test_write("t.bin", trunc, sizeof(trunc));
     assert_non_null(strstr(error_of("t.bin", TRACE_AUTO), "t.bin: record 1: truncated: 3 of 8"));
-    write_file("h.bin", "NOTATRACE", 9);
+    test_write("h.bin", "NOTATRACE", 9);
     assert_non_null(strstr(error_of("h.bin", TRACE_BINARY), "no MMUTRC01 header"));
 }
 
@@ -382,5 +349,5 @@ int main(void)
         cmocka_unit_test(long_stream),          cmocka_unit_test(bundled_traces),
         cmocka_unit_test(binary_format),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
 }
