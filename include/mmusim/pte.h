@@ -46,11 +46,11 @@ enum pt_level {
 };
 #define PT_LEVELS 4 /* 4-level paging; 5-level would make this 5 */
 
-/* Page sizes, as the shift of the page size. */
+/* Page sizes, as the shift of the page size.  1 GiB pages are not
+ * implemented: a PDPTE with PS = 1 is a reserved-bit fault. */
 enum page_shift {
     PAGE_SHIFT_4K = 12,
     PAGE_SHIFT_2M = 21,
-    PAGE_SHIFT_1G = 30, /* not implemented: a PDPTE with PS=1 is a reserved-bit fault */
 };
 #define PAGE_SIZE_4K (1ull << PAGE_SHIFT_4K)
 #define PAGE_SIZE_2M (1ull << PAGE_SHIFT_2M)
