@@ -242,6 +242,8 @@ const struct mmu_stats *mmu_stats(const struct mmu *m);
 /* A TLB's hits and misses over every access type and page size (faulting misses included). */
 void mmu_tlb_totals(const struct mmu_stats *s, enum mmu_tlb_id t, uint64_t *hits,
                     uint64_t *misses);
+/* Sets every counter to zero and changes nothing else (TLBs, caches, the MMU's cycle): a
+ * warm-up can be left out of the figures. */
 void mmu_stats_reset(struct mmu *m);
 /* Writes the counters as readable text. */
 void mmu_stats_print(const struct mmu_stats *s, FILE *out);
