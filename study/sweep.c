@@ -139,16 +139,24 @@ static const char *base_name(const char *path)
     return b ? b + 1 : path;
 }
 
+/* Creates dir/name for writing, its path in path; NULL with the reason in err. */
+static FILE *create(const char *dir, const char *name, char *path, size_t pathlen, char *err,
+                    size_t errlen)
+{
+    snprintf(path, pathlen, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    return f;
+}
+
 static int plot(const char *dir, const struct axis *ax, unsigned naxes, const char *const *traces,
                 unsigned ntraces, struct job *jobs, char *err, size_t errlen)
 {
     char path[600];
-    snprintf(path, sizeof(path), "%s/plot.gp", dir);
-    FILE *g = fopen(path, "w");
-    if (!g) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    FILE *g = create(dir, "plot.gp", path, sizeof(path), err, errlen);
+    if (!g)
         return -1;
-    }
     bool numeric = true;
     for (unsigned i = 0; i < ax[0].n; i++)
         numeric = numeric && strspn(ax[0].value[i], "0123456789") == strlen(ax[0].value[i]);
@@ -338,12 +346,9 @@ static int sweep_report(const struct sweep *s, const struct study_options *base,
     unsigned nvary = s->naxes;
     const char *const *traces = s->traces;
     char path[600];
-    snprintf(path, sizeof(path), "%s/sweep.csv", dir);
-    FILE *csv = fopen(path, "w");
-    if (!csv) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    FILE *csv = create(dir, "sweep.csv", path, sizeof(path), err, errlen);
+    if (!csv)
         return -1;
-    }
     /* The header: the trace, the varied keys, then the study's own columns. */
     fprintf(csv, "trace,%s%s%s,", ax[0].key, nvary > 1 ? "," : "", nvary > 1 ? ax[1].key : "");
     {
@@ -356,11 +361,9 @@ static int sweep_report(const struct sweep *s, const struct study_options *base,
         fclose(tmp);
     }
     /* The table goes to out and into dir/report.md, with the plots. */
-    snprintf(path, sizeof(path), "%s/report.md", dir);
-    FILE *rep = fopen(path, "w");
+    FILE *rep = create(dir, "report.md", path, sizeof(path), err, errlen);
     if (!rep) {
         fclose(csv);
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
     fprintf(rep, "# mmusim sweep\n\nVaried: %s%s%s. Traces:", ax[0].key, nvary > 1 ? ", " : "",
