@@ -9,7 +9,7 @@ With --systemc, the bench built is the SystemC one (tb/systemc/, verilator --sc)
 in SYSTEMC_FAULTS: one in each of the paths its modules drive and sample (memory port timing,
 memory writes, responses).
 
-BUILD_DIR holds libmmusim.a (the CMake build). Prints one line per fault and a summary; exits 1
+BUILD_DIR is the CMake build, which holds libmmusim.a and libmmusim_trace.a. Prints one line per fault and a summary; exits 1
 if any fault goes uncaught (or the harness fails to build).
 """
 import os
