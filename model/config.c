@@ -57,8 +57,8 @@ static int array_check(const char *name, const struct mmu_array_config *a, bool 
         return -1;
     }
     if (a->ways == 0) {
-        snprintf(err, errlen, "%s.ways: 0 ways (an array of %u entries needs at least one)",
-                 name, a->entries);
+        snprintf(err, errlen, "%s.ways: 0 ways (an array of %u entries needs at least one)", name,
+                 a->entries);
         return -1;
     }
     if (a->ways > REPL_MAX_WAYS) {
@@ -78,14 +78,17 @@ static int array_check(const char *name, const struct mmu_array_config *a, bool 
         return -1;
     }
     if (fully_assoc && sets != 1) {
-        snprintf(err, errlen, "%s: paging-structure caches are fully associative, so ways "
-                 "must equal entries (%u ways, %u entries)", name, a->ways, a->entries);
+        snprintf(err, errlen,
+                 "%s: paging-structure caches are fully associative, so ways "
+                 "must equal entries (%u ways, %u entries)",
+                 name, a->ways, a->entries);
         return -1;
     }
-    if (a->repl == MMU_REPL_PLRU &&
-        ((a->ways & (a->ways - 1)) || a->ways > REPL_PLRU_MAX_WAYS)) {
-        snprintf(err, errlen, "%s.repl: tree-PLRU needs a power-of-two number of ways up to "
-                 "%u, not %u", name, REPL_PLRU_MAX_WAYS, a->ways);
+    if (a->repl == MMU_REPL_PLRU && ((a->ways & (a->ways - 1)) || a->ways > REPL_PLRU_MAX_WAYS)) {
+        snprintf(err, errlen,
+                 "%s.repl: tree-PLRU needs a power-of-two number of ways up to "
+                 "%u, not %u",
+                 name, REPL_PLRU_MAX_WAYS, a->ways);
         return -1;
     }
     return 0;
@@ -103,8 +106,10 @@ int mmu_config_check(const struct mmu_config *cfg, char *err, size_t errlen)
         return -1;
     }
     if (cfg->stlb_latency < 3) {
-        snprintf(err, errlen, "stlb_latency: %u cycles; an STLB hit takes at least 3 (the "
-                 "L1 lookup, then one read of each of the STLB's two sets)", cfg->stlb_latency);
+        snprintf(err, errlen,
+                 "stlb_latency: %u cycles; an STLB hit takes at least 3 (the "
+                 "L1 lookup, then one read of each of the STLB's two sets)",
+                 cfg->stlb_latency);
         return -1;
     }
     if (cfg->stlb_latency > 1000) {
@@ -148,10 +153,14 @@ static struct mmu_array_config *rtl_array(struct mmu_config *cfg, const char *na
         struct mmu_array_config *a;
         bool fully_assoc;
     } arrays[] = {
-        {"Itlb4k", &cfg->itlb_4k, false},           {"Itlb2m", &cfg->itlb_2m, false},
-        {"Dtlb4k", &cfg->dtlb_4k, false},           {"Dtlb2m", &cfg->dtlb_2m, false},
-        {"Stlb", &cfg->stlb, false},                {"PscPde", &cfg->psc[MMU_PSC_PDE], true},
-        {"PscPdpte", &cfg->psc[MMU_PSC_PDPTE], true}, {"PscPml4e", &cfg->psc[MMU_PSC_PML4E], true},
+        {"Itlb4k", &cfg->itlb_4k, false},
+        {"Itlb2m", &cfg->itlb_2m, false},
+        {"Dtlb4k", &cfg->dtlb_4k, false},
+        {"Dtlb2m", &cfg->dtlb_2m, false},
+        {"Stlb", &cfg->stlb, false},
+        {"PscPde", &cfg->psc[MMU_PSC_PDE], true},
+        {"PscPdpte", &cfg->psc[MMU_PSC_PDPTE], true},
+        {"PscPml4e", &cfg->psc[MMU_PSC_PML4E], true},
     };
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
         size_t n = strlen(arrays[i].prefix);
@@ -223,8 +232,7 @@ static int rtl_value(const char *s, size_t len, uint64_t *v)
     return errno || *end ? -1 : 0;
 }
 
-int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char *err,
-                               size_t errlen)
+int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char *err, size_t errlen)
 {
     mmu_config_default(cfg);
     const char *p = params;
@@ -237,16 +245,15 @@ int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char 
         uint64_t v;
         char name[40];
         size_t nlen = eq ? (size_t)(eq - p) : len;
-        if (!eq || nlen == 0 || nlen >= sizeof name ||
-            rtl_value(eq + 1, len - nlen - 1, &v)) {
+        if (!eq || nlen == 0 || nlen >= sizeof name || rtl_value(eq + 1, len - nlen - 1, &v)) {
             snprintf(err, errlen, "RTL parameters: '%.*s' is not NAME=VALUE", (int)len, p);
             return -1;
         }
         memcpy(name, p, nlen);
         name[nlen] = '\0';
         if (mmu_config_set_rtl_param(cfg, name, v)) {
-            snprintf(err, errlen, "RTL parameters: '%.*s': no such parameter of mmu_top",
-                     (int)len, p);
+            snprintf(err, errlen, "RTL parameters: '%.*s': no such parameter of mmu_top", (int)len,
+                     p);
             return -1;
         }
         p += len;

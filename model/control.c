@@ -12,7 +12,7 @@
 /* Cycles an operation keeps the MMU busy.  Address-specific invalidations
  * read the STLB's 4 KiB and 2 MiB sets before clearing; the others clear
  * valid bits held in flip-flops in one cycle. */
-#define CTRL_CYCLES 1
+#define CTRL_CYCLES         1
 #define CTRL_CYCLES_BY_ADDR 3
 
 static void invalidate(struct mmu *m, const struct tlb_inval *tlb_inv,
@@ -90,8 +90,8 @@ int mmu_control(struct mmu *m, const struct mmu_ctrl *c, uint64_t *done)
          * is a no-op, as on x86. */
         cycles = CTRL_CYCLES_BY_ADDR;
         if (va_is_canonical(c->value)) {
-            struct tlb_inval inv = {.by_addr = true, .va = c->value, .by_pcid = true,
-                                    .pcid = m->pcid};
+            struct tlb_inval inv = {
+                .by_addr = true, .va = c->value, .by_pcid = true, .pcid = m->pcid};
             struct tlb_inval psc = {.by_pcid = true, .pcid = m->pcid};
             invalidate(m, &inv, &psc);
         }
@@ -104,8 +104,11 @@ int mmu_control(struct mmu *m, const struct mmu_ctrl *c, uint64_t *done)
         switch (c->invpcid_type) {
         case 0: /* individual address, not global; PSC entries of the PCID */
             cycles = CTRL_CYCLES_BY_ADDR;
-            inv = (struct tlb_inval){.by_addr = true, .va = c->value, .by_pcid = true,
-                                     .pcid = c->pcid, .keep_global = true};
+            inv = (struct tlb_inval){.by_addr = true,
+                                     .va = c->value,
+                                     .by_pcid = true,
+                                     .pcid = c->pcid,
+                                     .keep_global = true};
             psc = (struct tlb_inval){.by_pcid = true, .pcid = c->pcid};
             break;
         case 1: /* single context, not global */
@@ -140,13 +143,14 @@ int mmu_control(struct mmu *m, const struct mmu_ctrl *c, uint64_t *done)
 int mmu_load_cr3(struct mmu *m, uint64_t cycle, uint64_t pml4, uint16_t pcid, bool noflush)
 {
     if ((pml4 & (PAGE_SIZE_4K - 1)) || pcid > 0xfff) {
-        mmu_set_error(m, "load CR3: PML4 base 0x%llx must be 4 KiB aligned and PCID 0x%x "
-                      "at most 12 bits", (unsigned long long)pml4, pcid);
+        mmu_set_error(m,
+                      "load CR3: PML4 base 0x%llx must be 4 KiB aligned and PCID 0x%x "
+                      "at most 12 bits",
+                      (unsigned long long)pml4, pcid);
         return -1;
     }
-    struct mmu_ctrl c = {.op = MMU_CTRL_LOAD_CR3,
-                         .value = pml4 | pcid | ((uint64_t)noflush << 63),
-                         .cycle = cycle};
+    struct mmu_ctrl c = {
+        .op = MMU_CTRL_LOAD_CR3, .value = pml4 | pcid | ((uint64_t)noflush << 63), .cycle = cycle};
     return mmu_control(m, &c, NULL);
 }
 
@@ -158,8 +162,8 @@ int mmu_invlpg(struct mmu *m, uint64_t cycle, uint64_t vaddr)
 
 int mmu_invpcid(struct mmu *m, uint64_t cycle, unsigned type, uint16_t pcid, uint64_t vaddr)
 {
-    struct mmu_ctrl c = {.op = MMU_CTRL_INVPCID, .invpcid_type = type, .pcid = pcid,
-                         .value = vaddr, .cycle = cycle};
+    struct mmu_ctrl c = {
+        .op = MMU_CTRL_INVPCID, .invpcid_type = type, .pcid = pcid, .value = vaddr, .cycle = cycle};
     return mmu_control(m, &c, NULL);
 }
 

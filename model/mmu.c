@@ -21,8 +21,8 @@ void mmu_set_error(struct mmu *m, const char *fmt, ...)
     va_end(ap);
 }
 
-struct mmu *mmu_create(const struct mmu_config *cfg, const struct mmu_mem_port *port,
-                       char *err, size_t errlen)
+struct mmu *mmu_create(const struct mmu_config *cfg, const struct mmu_mem_port *port, char *err,
+                       size_t errlen)
 {
     if (mmu_config_check(cfg, err, errlen))
         return NULL;
@@ -88,7 +88,7 @@ int mmu_accept_at(struct mmu *m, uint64_t cycle, uint64_t *accept)
 {
     if (cycle < m->last_arrival) {
         mmu_set_error(m, "cycle %llu is earlier than the previous request's cycle %llu",
-                  (unsigned long long)cycle, (unsigned long long)m->last_arrival);
+                      (unsigned long long)cycle, (unsigned long long)m->last_arrival);
         return -1;
     }
     m->last_arrival = cycle;
@@ -161,7 +161,7 @@ int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_respo
 {
     if ((unsigned)req->type >= MMU_ACC_COUNT) {
         mmu_set_error(m, "request for 0x%llx: unknown access type %d",
-                  (unsigned long long)req->vaddr, (int)req->type);
+                      (unsigned long long)req->vaddr, (int)req->type);
         return -1;
     }
     uint64_t t;

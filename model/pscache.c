@@ -20,8 +20,7 @@ void psc_free(struct pscache *p)
         tlb_array_free(&p->c[i]);
 }
 
-void psc_lookup(struct pscache *p, uint64_t va, uint16_t pcid, uint64_t root,
-                struct psc_result *r)
+void psc_lookup(struct pscache *p, uint64_t va, uint16_t pcid, uint64_t root, struct psc_result *r)
 {
     *r = (struct psc_result){.start_level = PT_LEVELS, .table = root, .perm = pte_perm_all()};
     /* From the PML4E cache down, so the deepest hit is the last one kept. */

@@ -22,9 +22,9 @@ struct pscache {
 };
 
 struct psc_result {
-    unsigned start_level;  /* level of the walk's first read: 4 with no hit */
-    uint64_t table;        /* base of the table at start_level */
-    struct pte_perm perm;  /* rights combined above start_level */
+    unsigned start_level; /* level of the walk's first read: 4 with no hit */
+    uint64_t table;       /* base of the table at start_level */
+    struct pte_perm perm; /* rights combined above start_level */
     bool hit[MMU_PSC_COUNT];
 };
 
@@ -37,8 +37,7 @@ int psc_init(struct pscache *p, const struct mmu_array_config cfg[MMU_PSC_COUNT]
 void psc_free(struct pscache *p);
 
 /* Looks up all caches for va; root is the PML4 base used with no hit. */
-void psc_lookup(struct pscache *p, uint64_t va, uint16_t pcid, uint64_t root,
-                struct psc_result *r);
+void psc_lookup(struct pscache *p, uint64_t va, uint16_t pcid, uint64_t root, struct psc_result *r);
 
 /* Caches the non-leaf entry at level (4, 3 or 2) that points to table,
  * with the rights combined down to and including it. */

@@ -9,20 +9,32 @@
 
 static const char *const access_names[MMU_ACC_COUNT] = {"read", "write", "fetch"};
 static const char *const fault_names[MMU_FAULT_COUNT] = {
-    "none", "not-present", "reserved-bit", "write-protect", "user-supervisor", "nx",
-    "non-canonical"};
+    "none", "not-present",  "reserved-bit", "write-protect", "user-supervisor",
+    "nx",   "non-canonical"};
 static const char *const tlb_names[MMU_TLB_COUNT] = {"itlb", "dtlb", "stlb"};
-static const char *const ctrl_names[MMU_CTRL_COUNT] = {"load-cr3", "invlpg", "invpcid",
-                                                       "flush-all", "set-mode"};
+static const char *const ctrl_names[MMU_CTRL_COUNT] = {"load-cr3", "invlpg", "invpcid", "flush-all",
+                                                       "set-mode"};
 static const char *const size_names[MMU_SIZE_COUNT] = {"4k", "2m"};
 static const char *const psc_names[MMU_PSC_COUNT] = {"pde", "pdpte", "pml4e"};
 
 #define NAME(table, i) ((unsigned)(i) < sizeof(table) / sizeof(table[0]) ? table[i] : "?")
 
-const char *mmu_access_name(enum mmu_access a) { return NAME(access_names, a); }
-const char *mmu_fault_name(enum mmu_fault f) { return NAME(fault_names, f); }
-const char *mmu_tlb_name(enum mmu_tlb_id t) { return NAME(tlb_names, t); }
-const char *mmu_ctrl_name(enum mmu_ctrl_op op) { return NAME(ctrl_names, op); }
+const char *mmu_access_name(enum mmu_access a)
+{
+    return NAME(access_names, a);
+}
+const char *mmu_fault_name(enum mmu_fault f)
+{
+    return NAME(fault_names, f);
+}
+const char *mmu_tlb_name(enum mmu_tlb_id t)
+{
+    return NAME(tlb_names, t);
+}
+const char *mmu_ctrl_name(enum mmu_ctrl_op op)
+{
+    return NAME(ctrl_names, op);
+}
 
 const struct mmu_stats *mmu_stats(const struct mmu *m)
 {
@@ -34,8 +46,7 @@ void mmu_stats_reset(struct mmu *m)
     memset(&m->stats, 0, sizeof(m->stats));
 }
 
-void mmu_tlb_totals(const struct mmu_stats *s, enum mmu_tlb_id t, uint64_t *hits,
-                    uint64_t *misses)
+void mmu_tlb_totals(const struct mmu_stats *s, enum mmu_tlb_id t, uint64_t *hits, uint64_t *misses)
 {
     const struct mmu_tlb_stats *ts = &s->tlb[t];
     *hits = 0;
@@ -60,8 +71,7 @@ static uint64_t sum_requests(const struct mmu_stats *s)
 void mmu_stats_print(const struct mmu_stats *s, FILE *out)
 {
     uint64_t n = sum_requests(s);
-    fprintf(out, "requests: %" PRIu64 " (read %" PRIu64 ", write %" PRIu64 ", fetch %" PRIu64
-                 ")\n",
+    fprintf(out, "requests: %" PRIu64 " (read %" PRIu64 ", write %" PRIu64 ", fetch %" PRIu64 ")\n",
             n, s->requests[MMU_ACC_READ], s->requests[MMU_ACC_WRITE], s->requests[MMU_ACC_FETCH]);
     for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
         const struct mmu_tlb_stats *ts = &s->tlb[t];
@@ -79,16 +89,18 @@ void mmu_stats_print(const struct mmu_stats *s, FILE *out)
             if (ts->misses_faulted[a])
                 fprintf(out, "  %-5s faulting misses: %" PRIu64 "\n", access_names[a],
                         ts->misses_faulted[a]);
-        fprintf(out, "  fills 4k %" PRIu64 ", 2m %" PRIu64 "; evictions 4k %" PRIu64
-                     ", 2m %" PRIu64 "\n",
+        fprintf(out,
+                "  fills 4k %" PRIu64 ", 2m %" PRIu64 "; evictions 4k %" PRIu64 ", 2m %" PRIu64
+                "\n",
                 ts->fills[MMU_SIZE_4K], ts->fills[MMU_SIZE_2M], ts->evictions[MMU_SIZE_4K],
                 ts->evictions[MMU_SIZE_2M]);
     }
-    fprintf(out, "walks: %" PRIu64 ", entry reads %" PRIu64 ", A/D writes %" PRIu64
-                 ", dirty re-walks %" PRIu64 ", walk cycles %" PRIu64 "\n",
+    fprintf(out,
+            "walks: %" PRIu64 ", entry reads %" PRIu64 ", A/D writes %" PRIu64
+            ", dirty re-walks %" PRIu64 ", walk cycles %" PRIu64 "\n",
             s->walks, s->walk_reads, s->walk_writes, s->dirty_rewalks, s->walk_cycles);
-    fprintf(out, "walks starting at level 4/3/2/1: %" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64
-                 "\n",
+    fprintf(out,
+            "walks starting at level 4/3/2/1: %" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "\n",
             s->walk_start_level[4], s->walk_start_level[3], s->walk_start_level[2],
             s->walk_start_level[1]);
     for (unsigned c = MMU_PSC_COUNT; c-- > 0;)
@@ -102,14 +114,15 @@ void mmu_stats_print(const struct mmu_stats *s, FILE *out)
     for (unsigned c = 0; c < MMU_CTRL_COUNT; c++)
         fprintf(out, " %s %" PRIu64 "%s", ctrl_names[c], s->ctrl_ops[c],
                 c + 1 < MMU_CTRL_COUNT ? "," : "\n");
-    fprintf(out, "  cr3 no-flush %" PRIu64 "; invpcid by type 0/1/2/3: %" PRIu64 "/%" PRIu64
-                 "/%" PRIu64 "/%" PRIu64 "\n",
+    fprintf(out,
+            "  cr3 no-flush %" PRIu64 "; invpcid by type 0/1/2/3: %" PRIu64 "/%" PRIu64 "/%" PRIu64
+            "/%" PRIu64 "\n",
             s->cr3_noflush, s->invpcid_type[0], s->invpcid_type[1], s->invpcid_type[2],
             s->invpcid_type[3]);
-    fprintf(out, "latency: total %" PRIu64 " cycles, average %.2f cycles; waiting %" PRIu64
-                 " cycles; last cycle %" PRIu64 "\n",
-            s->total_latency, n ? (double)s->total_latency / n : 0.0, s->total_wait,
-            s->last_cycle);
+    fprintf(out,
+            "latency: total %" PRIu64 " cycles, average %.2f cycles; waiting %" PRIu64
+            " cycles; last cycle %" PRIu64 "\n",
+            s->total_latency, n ? (double)s->total_latency / n : 0.0, s->total_wait, s->last_cycle);
 }
 
 bool mmu_tlb_holds(const struct mmu *m, enum mmu_tlb_id t, uint64_t vaddr, uint16_t pcid)

@@ -24,8 +24,8 @@
 #include "replacement.h"
 
 struct tlb_entry {
-    uint64_t vpn;         /* VA[47:shift] */
-    uint64_t base;        /* physical page base, or the next table's base */
+    uint64_t vpn;  /* VA[47:shift] */
+    uint64_t base; /* physical page base, or the next table's base */
     uint16_t pcid;
     uint8_t shift;
     bool valid;

@@ -22,9 +22,8 @@ static int mem_access(struct walker *w, uint64_t *t, uint64_t pa, bool write, ui
         snprintf(w->err, w->errlen,
                  "walker %s of entry at 0x%llx: memory port gave issue %llu, accept %llu, "
                  "done %llu (needs issue <= accept < done)",
-                 write ? "write" : "read", (unsigned long long)pa,
-                 (unsigned long long)acc.issue, (unsigned long long)acc.accept,
-                 (unsigned long long)acc.done);
+                 write ? "write" : "read", (unsigned long long)pa, (unsigned long long)acc.issue,
+                 (unsigned long long)acc.accept, (unsigned long long)acc.done);
         return -1;
     }
     if (write)

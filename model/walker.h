@@ -21,7 +21,7 @@ struct walker {
     unsigned pa_bits;
     struct pscache *psc;
     struct mmu_stats *stats;
-    char *err;          /* where a memory-port failure is described */
+    char *err; /* where a memory-port failure is described */
     size_t errlen;
 };
 

@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="build-essential cmake pkg-config libcmocka-dev \
 verilator libsystemc-dev gtkwave iverilog yosys \
-liblzma-dev zlib1g-dev libjansson-dev python3 xvfb xauth valgrind xz-utils gnuplot-nox"
+liblzma-dev zlib1g-dev libjansson-dev python3 xvfb xauth valgrind xz-utils gnuplot-nox clang-format"
 
 missing=""
 for p in $PACKAGES; do

@@ -133,8 +133,8 @@ static void show_progress(void *ctx, uint64_t refs, uint64_t done, uint64_t tota
     if (total && done <= total) {
         double frac = (double)done / (double)total;
         int bar = (int)(frac * 30);
-        fprintf(stderr, "  [%.*s%*s] %3.0f%%", bar, "##############################", 30 - bar,
-                "", 100 * frac);
+        fprintf(stderr, "  [%.*s%*s] %3.0f%%", bar, "##############################", 30 - bar, "",
+                100 * frac);
         if (frac > 0.01)
             fprintf(stderr, "  %4.0f s left", secs * (1 - frac) / frac);
     }
@@ -197,7 +197,8 @@ static int cmd_config(int argc, char **argv)
     if (n < 0)
         return n == -2 ? 0 : 2;
     if (!dump || n > 0) {
-        fprintf(stderr, "usage: mmusim config [--preset NAME] [--config FILE] [--set K=V] --dump\n");
+        fprintf(stderr,
+                "usage: mmusim config [--preset NAME] [--config FILE] [--set K=V] --dump\n");
         return 2;
     }
     study_dump_json(&o, stdout);
@@ -252,8 +253,7 @@ static int demo(void)
     uint64_t cycle = 1;
     for (size_t i = 0; i < sizeof(accesses) / sizeof(accesses[0]); i++) {
         const struct demo_access *a = &accesses[i];
-        struct mmu_request req = {.vaddr = a->va, .type = a->type, .user = a->user,
-                                  .cycle = cycle};
+        struct mmu_request req = {.vaddr = a->va, .type = a->type, .user = a->user, .cycle = cycle};
         struct mmu_response r;
         if (mmu_translate(m, &req, &r)) {
             fprintf(stderr, "mmusim: %s\n", mmu_error(m));
@@ -296,12 +296,13 @@ static int cmd_sweep(int argc, char **argv)
     rest[nrest++] = argv[1];
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: mmusim sweep [RUN OPTIONS] --vary KEY=VALUES [--vary KEY=VALUES]\n"
-                   "                    [--jobs N] [--out DIR] TRACE...\n"
-                   "Runs every point on every trace, N at a time (default: every core), prints a\n"
-                   "table, and writes DIR/sweep.csv and plots DIR/hit_rate.png|svg and\n"
-                   "DIR/mpki.png|svg (gnuplot), one line per trace. VALUES: a,b,c or FROM:TO:*K or\n"
-                   "FROM:TO:+K. DIR defaults to results/sweep. RUN OPTIONS: mmusim run --help.\n");
+            printf(
+                "usage: mmusim sweep [RUN OPTIONS] --vary KEY=VALUES [--vary KEY=VALUES]\n"
+                "                    [--jobs N] [--out DIR] TRACE...\n"
+                "Runs every point on every trace, N at a time (default: every core), prints a\n"
+                "table, and writes DIR/sweep.csv and plots DIR/hit_rate.png|svg and\n"
+                "DIR/mpki.png|svg (gnuplot), one line per trace. VALUES: a,b,c or FROM:TO:*K or\n"
+                "FROM:TO:+K. DIR defaults to results/sweep. RUN OPTIONS: mmusim run --help.\n");
             free(rest);
             free(traces);
             return 0;

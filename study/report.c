@@ -52,8 +52,9 @@ void study_report_table(const struct study_options *o, const struct study_result
 {
     struct figures f;
     derive(r, &f);
-    fprintf(out, "references %" PRIu64 ", instructions %" PRIu64 ", context switches %" PRIu64
-                 ", pages mapped 4K %" PRIu64 " / 2M %" PRIu64 " (policy %s)\n",
+    fprintf(out,
+            "references %" PRIu64 ", instructions %" PRIu64 ", context switches %" PRIu64
+            ", pages mapped 4K %" PRIu64 " / 2M %" PRIu64 " (policy %s)\n",
             r->references, r->instructions, r->switches, r->pages_mapped[MMU_SIZE_4K],
             r->pages_mapped[MMU_SIZE_2M], page_policy_name(o->pages));
     if (r->bad_records)
@@ -71,8 +72,9 @@ void study_report_table(const struct study_options *o, const struct study_result
         fprintf(out, " %12" PRIu64 " %12" PRIu64 "\n", f.hits_size[t][MMU_SIZE_4K],
                 f.hits_size[t][MMU_SIZE_2M]);
     }
-    fprintf(out, "\nwalks %" PRIu64 " (%.3f per kilo-instruction), memory references per walk "
-                 "%.3f, dirty re-walks %" PRIu64 "\n",
+    fprintf(out,
+            "\nwalks %" PRIu64 " (%.3f per kilo-instruction), memory references per walk "
+            "%.3f, dirty re-walks %" PRIu64 "\n",
             f.walks, f.walk_mpki, f.refs_per_walk, r->stats.dirty_rewalks);
     fprintf(out, "paging-structure caches: hit rate");
     for (unsigned c = MMU_PSC_COUNT; c-- > 0;)
@@ -86,27 +88,30 @@ void study_report_json(const struct study_options *o, const struct study_result 
 {
     struct figures f;
     derive(r, &f);
-    fprintf(out, "{\n  \"references\": %" PRIu64 ",\n  \"instructions\": %" PRIu64
-                 ",\n  \"context_switches\": %" PRIu64 ",\n  \"bad_records\": %" PRIu64
-                 ",\n  \"pages\": \"%s\",\n  \"pages_mapped_4k\": %" PRIu64
-                 ",\n  \"pages_mapped_2m\": %" PRIu64 ",\n",
-            r->references, r->instructions, r->switches, r->bad_records,
-            page_policy_name(o->pages), r->pages_mapped[MMU_SIZE_4K],
-            r->pages_mapped[MMU_SIZE_2M]);
+    fprintf(out,
+            "{\n  \"references\": %" PRIu64 ",\n  \"instructions\": %" PRIu64
+            ",\n  \"context_switches\": %" PRIu64 ",\n  \"bad_records\": %" PRIu64
+            ",\n  \"pages\": \"%s\",\n  \"pages_mapped_4k\": %" PRIu64
+            ",\n  \"pages_mapped_2m\": %" PRIu64 ",\n",
+            r->references, r->instructions, r->switches, r->bad_records, page_policy_name(o->pages),
+            r->pages_mapped[MMU_SIZE_4K], r->pages_mapped[MMU_SIZE_2M]);
     for (unsigned t = 0; t < MMU_TLB_COUNT; t++)
-        fprintf(out, "  \"%s\": {\"lookups\": %" PRIu64 ", \"hits\": %" PRIu64
-                     ", \"misses\": %" PRIu64 ", \"hit_rate\": %.6f, \"mpki\": %.6f, "
-                     "\"hits_4k\": %" PRIu64 ", \"hits_2m\": %" PRIu64 "},\n",
+        fprintf(out,
+                "  \"%s\": {\"lookups\": %" PRIu64 ", \"hits\": %" PRIu64 ", \"misses\": %" PRIu64
+                ", \"hit_rate\": %.6f, \"mpki\": %.6f, "
+                "\"hits_4k\": %" PRIu64 ", \"hits_2m\": %" PRIu64 "},\n",
                 mmu_tlb_name(t), f.lookups[t], f.hits[t], f.misses[t], f.hit_rate[t], f.mpki[t],
                 f.hits_size[t][MMU_SIZE_4K], f.hits_size[t][MMU_SIZE_2M]);
-    fprintf(out, "  \"walks\": %" PRIu64 ",\n  \"walks_per_kilo_instruction\": %.6f,\n"
-                 "  \"walk_memory_references\": %" PRIu64 ",\n"
-                 "  \"memory_references_per_walk\": %.6f,\n  \"dirty_rewalks\": %" PRIu64 ",\n",
+    fprintf(out,
+            "  \"walks\": %" PRIu64 ",\n  \"walks_per_kilo_instruction\": %.6f,\n"
+            "  \"walk_memory_references\": %" PRIu64 ",\n"
+            "  \"memory_references_per_walk\": %.6f,\n  \"dirty_rewalks\": %" PRIu64 ",\n",
             f.walks, f.walk_mpki, f.walk_refs, f.refs_per_walk, r->stats.dirty_rewalks);
     fprintf(out, "  \"psc_hit_rate\": {\"pml4e\": %.6f, \"pdpte\": %.6f, \"pde\": %.6f},\n",
             f.psc_rate[MMU_PSC_PML4E], f.psc_rate[MMU_PSC_PDPTE], f.psc_rate[MMU_PSC_PDE]);
-    fprintf(out, "  \"faults\": %" PRIu64 ",\n  \"flushes\": %" PRIu64
-                 ",\n  \"average_latency\": %.6f,\n  \"total_cycles\": %" PRIu64 "\n}\n",
+    fprintf(out,
+            "  \"faults\": %" PRIu64 ",\n  \"flushes\": %" PRIu64
+            ",\n  \"average_latency\": %.6f,\n  \"total_cycles\": %" PRIu64 "\n}\n",
             f.faults, f.flushes, f.avg_latency, r->stats.last_cycle);
 }
 

@@ -177,8 +177,10 @@ static int load_map(struct study *s, const char *path)
         int used = 0;
         if (sscanf(p, "%llx-%llx %7s%n", &a, &b, size, &used) != 3 || a >= b ||
             (strcmp(size, "4k") && strcmp(size, "2m"))) {
-            snprintf(s->err, s->errlen, "page_map %s:%u: expected \"START-END 4k|2m\" with hex "
-                     "START < END", path, n);
+            snprintf(s->err, s->errlen,
+                     "page_map %s:%u: expected \"START-END 4k|2m\" with hex "
+                     "START < END",
+                     path, n);
             rc = -1;
             break;
         }
@@ -202,10 +204,9 @@ static int load_map(struct study *s, const char *path)
     qsort(s->map, s->nmap, sizeof(*s->map), cmp_range);
     for (size_t i = 1; i < s->nmap; i++)
         if (s->map[i].start < s->map[i - 1].end) {
-            snprintf(s->err, s->errlen, "page_map %s: ranges %llx-%llx and %llx-%llx overlap",
-                     path, (unsigned long long)s->map[i - 1].start,
-                     (unsigned long long)s->map[i - 1].end, (unsigned long long)s->map[i].start,
-                     (unsigned long long)s->map[i].end);
+            snprintf(s->err, s->errlen, "page_map %s: ranges %llx-%llx and %llx-%llx overlap", path,
+                     (unsigned long long)s->map[i - 1].start, (unsigned long long)s->map[i - 1].end,
+                     (unsigned long long)s->map[i].start, (unsigned long long)s->map[i].end);
             return -1;
         }
     return 0;
@@ -259,8 +260,7 @@ static int translate(struct study *s, int space, const struct trace_record *r)
 {
     if (switch_to(s, space) || demand_map(s, &s->spaces[space], r->vaddr))
         return -1;
-    struct mmu_request req = {.vaddr = r->vaddr, .type = r->type, .user = true,
-                              .cycle = s->cycle};
+    struct mmu_request req = {.vaddr = r->vaddr, .type = r->type, .user = true, .cycle = s->cycle};
     struct mmu_response resp;
     if (mmu_translate(s->m, &req, &resp)) {
         snprintf(s->err, s->errlen, "%s", mmu_error(s->m));

@@ -25,12 +25,14 @@ struct key {
 };
 
 #define OPT(f) offsetof(struct study_options, f)
-#define ARRAY_KEYS(name, field, fa, what)                                                     \
-    {name ".entries", K_UINT, OPT(cfg.field.entries), 0, 1u << 20, fa,                        \
-     what " entries (0 disables it)"},                                                        \
-        {name ".ways", K_UINT, OPT(cfg.field.ways), 1, 1024, false, what " ways"},            \
-        {name ".repl", K_REPL, OPT(cfg.field.repl), 0, 0, false,                              \
-         what " replacement: lru, plru, fifo, random"}
+#define ARRAY_KEYS(name, field, fa, what)                                          \
+    {name ".entries", K_UINT, OPT(cfg.field.entries),         0,                   \
+     1u << 20,        fa,     what " entries (0 disables it)"},                    \
+        {name ".ways", K_UINT, OPT(cfg.field.ways), 1, 1024, false, what " ways"}, \
+    {                                                                              \
+        name ".repl", K_REPL, OPT(cfg.field.repl), 0, 0, false,                    \
+            what " replacement: lru, plru, fifo, random"                           \
+    }
 
 static const struct key keys[] = {
     ARRAY_KEYS("itlb_4k", itlb_4k, false, "L1 ITLB, 4 KiB array:"),
@@ -59,7 +61,8 @@ static const struct key keys[] = {
      "references per process before a context switch"},
     {"mem_latency", K_UINT, OPT(mem_latency), 1, 100000, false,
      "cycles of each walker memory access"},
-    {"format", K_FORMAT, OPT(format), 0, 0, false, "trace format: auto, lackey, champsim, text, binary"},
+    {"format", K_FORMAT, OPT(format), 0, 0, false,
+     "trace format: auto, lackey, champsim, text, binary"},
     {"skip_bad", K_BOOL, OPT(skip_bad), 0, 1, false, "count bad records and go on"},
     {"limit", K_U64, OPT(limit), 0, UINT64_MAX, false, "stop after this many references (0: all)"},
 };
@@ -216,12 +219,13 @@ int study_set_kv(struct study_options *o, const char *kv, char *err, size_t errl
     return study_set(o, name, eq + 1, err, errlen);
 }
 
-static int load_object(struct study_options *o, const char *path, const char *prefix,
-                       json_t *obj, char *err, size_t errlen)
+static int load_object(struct study_options *o, const char *path, const char *prefix, json_t *obj,
+                       char *err, size_t errlen)
 {
     const char *k;
     json_t *v;
-    json_object_foreach(obj, k, v) {
+    json_object_foreach(obj, k, v)
+    {
         char name[160], text[64], why[320];
         snprintf(name, sizeof(name), "%s%s%s", prefix, *prefix ? "." : "", k);
         if (!*prefix && strcmp(k, "preset") == 0)

@@ -19,7 +19,7 @@
 #include "sweep.h"
 
 #define MAX_VALUES 64
-#define VALUE_LEN 32
+#define VALUE_LEN  32
 
 struct axis {
     char key[64];
@@ -45,8 +45,10 @@ static int parse_axis(const char *arg, struct axis *a, char *err, size_t errlen)
         spec[used] == '\0') {
         if ((op != '*' && op != '+') || (op == '*' && step < 2) || (op == '+' && step < 1) ||
             from > to) {
-            snprintf(err, errlen, "--vary %s: a range is FROM:TO:*K (K >= 2) or FROM:TO:+K "
-                     "(K >= 1), with FROM <= TO", arg);
+            snprintf(err, errlen,
+                     "--vary %s: a range is FROM:TO:*K (K >= 2) or FROM:TO:+K "
+                     "(K >= 1), with FROM <= TO",
+                     arg);
             return -1;
         }
         for (unsigned long long v = from; v <= to; v = op == '*' ? v * step : v + step) {
@@ -65,8 +67,10 @@ static int parse_axis(const char *arg, struct axis *a, char *err, size_t errlen)
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         if (len == 0 || len >= VALUE_LEN || a->n == MAX_VALUES) {
-            snprintf(err, errlen, "--vary %s: values must be non-empty, shorter than %d "
-                     "characters, and at most %d", arg, VALUE_LEN, MAX_VALUES);
+            snprintf(err, errlen,
+                     "--vary %s: values must be non-empty, shorter than %d "
+                     "characters, and at most %d",
+                     arg, VALUE_LEN, MAX_VALUES);
             return -1;
         }
         snprintf(a->value[a->n++], VALUE_LEN, "%.*s", (int)len, p);
@@ -76,11 +80,11 @@ static int parse_axis(const char *arg, struct axis *a, char *err, size_t errlen)
 }
 
 struct job {
-    unsigned trace, i, j;  /* trace index, value of axis 0, value of axis 1 */
+    unsigned trace, i, j; /* trace index, value of axis 0, value of axis 1 */
     struct study_options o;
     pid_t pid;
     int fd;
-    char out[4096];        /* "OK csv-row" or "ERR message" */
+    char out[4096]; /* "OK csv-row" or "ERR message" */
 };
 
 static void run_child(struct job *jb, const char *trace, int fd)
@@ -190,13 +194,16 @@ static int plot(const char *dir, const struct axis *ax, unsigned naxes, const ch
         for (int p = 0; p < 2; p++) {
             fprintf(g, "set terminal %s noenhanced\nset output '%s/%s.%s'\n", term, dir,
                     plots[p].name, ext);
-            fprintf(g, "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\nset grid\nset key "
-                       "outside right\n",
+            fprintf(g,
+                    "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\nset grid\nset key "
+                    "outside right\n",
                     plots[p].name, ax[0].key, plots[p].ylabel);
-            fprintf(g, "%s", numeric && ax[0].n > 2 && strtoull(ax[0].value[1], NULL, 10) ==
-                                            2 * strtoull(ax[0].value[0], NULL, 10)
-                                 ? "set logscale x 2\n"
-                                 : "unset logscale x\n");
+            fprintf(g, "%s",
+                    numeric && ax[0].n > 2 &&
+                            strtoull(ax[0].value[1], NULL, 10) ==
+                                2 * strtoull(ax[0].value[0], NULL, 10)
+                        ? "set logscale x 2\n"
+                        : "unset logscale x\n");
             fprintf(g, "plot ");
             unsigned line = 0;
             for (unsigned t = 0; t < ntraces; t++)
@@ -206,14 +213,16 @@ static int plot(const char *dir, const struct axis *ax, unsigned naxes, const ch
                              naxes > 1 ? " " : "", naxes > 1 ? ax[1].key : "",
                              naxes > 1 ? ax[1].value[j] : "");
                     if (p == 0)
-                        fprintf(g, "%s$data index %u using %s:3%s with linespoints lc %u "
-                                   "title '%s', $data index %u using %s:4 with linespoints dt 2 "
-                                   "lc %u notitle",
+                        fprintf(g,
+                                "%s$data index %u using %s:3%s with linespoints lc %u "
+                                "title '%s', $data index %u using %s:4 with linespoints dt 2 "
+                                "lc %u notitle",
                                 line ? ", " : "", line, xcol, xtic, line + 1, title, line, xcol,
                                 line + 1);
                     else
-                        fprintf(g, "%s$data index %u using %s:5%s with linespoints lc %u "
-                                   "title '%s'",
+                        fprintf(g,
+                                "%s$data index %u using %s:5%s with linespoints lc %u "
+                                "title '%s'",
                                 line ? ", " : "", line, xcol, xtic, line + 1, title);
                 }
             fprintf(g, "\n");
@@ -224,8 +233,10 @@ static int plot(const char *dir, const struct axis *ax, unsigned naxes, const ch
     snprintf(cmd, sizeof(cmd), "gnuplot '%s' 2>'%s/plot.log'", path, dir);
     int rc = system(cmd);
     if (rc != 0) {
-        snprintf(err, errlen, "gnuplot failed (status %d); see %s/plot.log (is gnuplot "
-                 "installed? scripts/setup.sh)", rc, dir);
+        snprintf(err, errlen,
+                 "gnuplot failed (status %d); see %s/plot.log (is gnuplot "
+                 "installed? scripts/setup.sh)",
+                 rc, dir);
         return -1;
     }
     return 0;
@@ -243,8 +254,8 @@ struct sweep {
 
 /* Parses the varied keys and sets every job's options; every point's configuration is checked
  * before anything runs. */
-static int sweep_parse(struct sweep *s, const struct study_options *base,
-                       const char *const *vary, unsigned nvary, char *err, size_t errlen)
+static int sweep_parse(struct sweep *s, const struct study_options *base, const char *const *vary,
+                       unsigned nvary, char *err, size_t errlen)
 {
     struct axis *ax = s->ax;
     if (nvary < 1 || nvary > 2) {

@@ -52,7 +52,9 @@ MmuTlm::MmuTlm(sc_core::sc_module_name name, const struct mmu_config &cfg,
   target.register_get_direct_mem_ptr(this, &MmuTlm::get_direct_mem_ptr);
 }
 
-MmuTlm::~MmuTlm() { mmu_destroy(m_); }
+MmuTlm::~MmuTlm() {
+  mmu_destroy(m_);
+}
 
 // ---- serialization -----------------------------------------------------------------------------
 
@@ -95,8 +97,7 @@ uint64_t MmuTlm::cycle_at(const sc_core::sc_time &t) const {
   return v / p + (v % p != 0);
 }
 
-sc_core::sc_time MmuTlm::time_of(const sc_core::sc_time &start, uint64_t c0,
-                                 uint64_t cycle) const {
+sc_core::sc_time MmuTlm::time_of(const sc_core::sc_time &start, uint64_t c0, uint64_t cycle) const {
   return start + sc_core::sc_time::from_value((cycle - c0) * period_.value());
 }
 
@@ -146,9 +147,8 @@ bool MmuTlm::check_payload(tlm::tlm_generic_payload &p, MmuTlmExtension *&ext) {
     return bad(tlm::TLM_GENERIC_ERROR_RESPONSE,
                "access type " + std::to_string(type) + " is not read, write or fetch");
   if (ext->pcid != mmu_current_pcid(m_))
-    return bad(tlm::TLM_GENERIC_ERROR_RESPONSE, "PCID " + hex(ext->pcid) +
-                                                    " is not the current PCID " +
-                                                    hex(mmu_current_pcid(m_)));
+    return bad(tlm::TLM_GENERIC_ERROR_RESPONSE,
+               "PCID " + hex(ext->pcid) + " is not the current PCID " + hex(mmu_current_pcid(m_)));
   return true;
 }
 
@@ -172,8 +172,8 @@ void MmuTlm::b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay) {
     // The memory answered a walker access with an error (or, never expected, the model refused
     // the request). The model has counted the request and the walk up to the failing access.
     ext->clear_response();
-    last_error_ = std::string(name()) + ": translation of " + hex(req.vaddr) + " failed: " +
-                  (s.mem_error.empty() ? mmu_error(m_) : s.mem_error);
+    last_error_ = std::string(name()) + ": translation of " + hex(req.vaddr) +
+                  " failed: " + (s.mem_error.empty() ? mmu_error(m_) : s.mem_error);
     if (!s.mem_error.empty()) {
       floor_ = s.mem_error_done;
       ext->cycles = s.mem_error_done - s.c0;

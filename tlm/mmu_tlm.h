@@ -84,7 +84,9 @@ class MmuTlm : public sc_core::sc_module {
   // middle of its walk.
   const struct mmu_stats &stats() const { return *mmu_stats(m_); }
   void print_stats(FILE *out) const { mmu_stats_print(mmu_stats(m_), out); }
-  struct mmu *model() { return m_; }
+  struct mmu *model() {
+    return m_;
+  }
   uint16_t current_pcid() const { return mmu_current_pcid(m_); }
   const sc_core::sc_time &clock_period() const { return period_; }
   unsigned mem_latency_cycles() const { return mem_latency_; }
@@ -95,9 +97,9 @@ class MmuTlm : public sc_core::sc_module {
   // The translation being served: its timeline and what the walker's memory reported. It lives
   // on b_transport's stack; serving_ points to it while the model runs.
   struct Serving {
-    sc_core::sc_time start;  // t: sc_time_stamp() + delay when the MMU took the request
-    uint64_t c0 = 0;         // ceil(t / period): the request's own cycle
-    std::string mem_error;   // set if the memory answered a walker access with an error
+    sc_core::sc_time start;       // t: sc_time_stamp() + delay when the MMU took the request
+    uint64_t c0 = 0;              // ceil(t / period): the request's own cycle
+    std::string mem_error;        // set if the memory answered a walker access with an error
     uint64_t mem_error_done = 0;  // and that access's response cycle
   };
   // Holds the MMU for one operation; releases it when it goes out of scope.
@@ -124,8 +126,7 @@ class MmuTlm : public sc_core::sc_module {
 
   // Checks a payload before the model sees it; on a bad one sets its status and last_error_.
   bool check_payload(tlm::tlm_generic_payload &p, MmuTlmExtension *&ext);
-  void refuse(tlm::tlm_generic_payload *p, tlm::tlm_response_status status,
-              const std::string &why);
+  void refuse(tlm::tlm_generic_payload *p, tlm::tlm_response_status status, const std::string &why);
 
   // ceil(t / period): the cycle time t falls in.
   uint64_t cycle_at(const sc_core::sc_time &t) const;

@@ -44,10 +44,8 @@ void PhysMemTarget::b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &d
   p.set_response_status(s);
   p.set_dmi_allowed(false);
   if (s != tlm::TLM_OK_RESPONSE || p.get_command() == tlm::TLM_IGNORE_COMMAND) return;
-  if (p.get_command() == tlm::TLM_WRITE_COMMAND)
-    writes_++;
-  else
-    reads_++;
+  if (p.get_command() == tlm::TLM_WRITE_COMMAND) writes_++;
+  else reads_++;
   delay += latency_;
 }
 

@@ -31,7 +31,9 @@ class PhysMemTarget : public sc_core::sc_module {
 
   void set_latency(const sc_core::sc_time &latency) { latency_ = latency; }
   const sc_core::sc_time &latency() const { return latency_; }
-  struct phys_mem *memory() { return pm_; }
+  struct phys_mem *memory() {
+    return pm_;
+  }
   // Transactions served by b_transport (refused ones are not counted).
   uint64_t reads() const { return reads_; }
   uint64_t writes() const { return writes_; }

@@ -156,8 +156,7 @@ int sc_main(int argc, char *argv[]) {
   for (int i = 1; i < argc; i++) {
     const char *opt = argv[i];
     bool has_value = i + 1 < argc, ok = true;
-    if (!strcmp(opt, "--period") && has_value)
-      ok = parse_ns(opt, argv[++i], false, 1000, period);
+    if (!strcmp(opt, "--period") && has_value) ok = parse_ns(opt, argv[++i], false, 1000, period);
     else if (!strcmp(opt, "--mem-latency") && has_value)
       ok = parse_count(opt, argv[++i], 10000, mem_latency);
     else if (!strcmp(opt, "--mem-delay") && has_value)
@@ -207,8 +206,8 @@ int sc_main(int argc, char *argv[]) {
   sc_start();
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  printf("platform: %" PRIu64 " references, %" PRIu64 " page faults handled, %" PRIu64
-         " failed\n", cpu.references, cpu.faults_handled, cpu.failed);
+  printf("platform: %" PRIu64 " references, %" PRIu64 " page faults handled, %" PRIu64 " failed\n",
+         cpu.references, cpu.faults_handled, cpu.failed);
   printf("simulated time: %s (%" PRIu64 " cycles of %s)\n", sc_time_stamp().to_string().c_str(),
          uint64_t(sc_time_stamp().value() / period.value()), period.to_string().c_str());
   printf("wall clock: %.3f s, %.0f references/s\n", secs, secs > 0 ? cpu.references / secs : 0);

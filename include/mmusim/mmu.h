@@ -43,18 +43,18 @@ struct mmu_array_config {
 };
 
 struct mmu_config {
-    unsigned pa_bits;                   /* physical-address width, 32..52; default 46 */
-    struct mmu_array_config itlb_4k;    /* 128 entries, 8-way, LRU */
-    struct mmu_array_config itlb_2m;    /* 8 entries, fully associative, LRU */
-    struct mmu_array_config dtlb_4k;    /* 64 entries, 4-way, LRU */
-    struct mmu_array_config dtlb_2m;    /* 32 entries, 4-way, LRU */
-    struct mmu_array_config stlb;       /* 1536 entries, 12-way, LRU; both sizes */
-    struct mmu_array_config psc[3];     /* [0] PDE, [1] PDPTE, [2] PML4E cache:
+    unsigned pa_bits;                /* physical-address width, 32..52; default 46 */
+    struct mmu_array_config itlb_4k; /* 128 entries, 8-way, LRU */
+    struct mmu_array_config itlb_2m; /* 8 entries, fully associative, LRU */
+    struct mmu_array_config dtlb_4k; /* 64 entries, 4-way, LRU */
+    struct mmu_array_config dtlb_2m; /* 32 entries, 4-way, LRU */
+    struct mmu_array_config stlb;    /* 1536 entries, 12-way, LRU; both sizes */
+    struct mmu_array_config psc[3];  /* [0] PDE, [1] PDPTE, [2] PML4E cache:
                                            32, 4, 2 entries, fully associative, LRU */
-    unsigned stlb_latency;              /* accept to STLB-hit response, >= 3; default 9 */
-    uint16_t lfsr_seed;                 /* reset value of every LFSR, non-zero; 0xACE1 */
-    bool wp;                            /* CR0.WP at reset; default 1 */
-    bool nxe;                           /* EFER.NXE at reset; default 1 */
+    unsigned stlb_latency;           /* accept to STLB-hit response, >= 3; default 9 */
+    uint16_t lfsr_seed;              /* reset value of every LFSR, non-zero; 0xACE1 */
+    bool wp;                         /* CR0.WP at reset; default 1 */
+    bool nxe;                        /* EFER.NXE at reset; default 1 */
 };
 
 /* Index of each paging-structure cache in mmu_config.psc and the stats:
@@ -124,11 +124,11 @@ struct mmu_request {
 
 enum mmu_fault {
     MMU_FAULT_NONE,
-    MMU_FAULT_NOT_PRESENT, /* P = 0 in some entry */
-    MMU_FAULT_RESERVED,    /* a reserved bit set in some entry */
-    MMU_FAULT_WRITE,       /* write to a read-only page */
-    MMU_FAULT_USER,        /* user access to a supervisor page */
-    MMU_FAULT_NX,          /* fetch from an execute-disabled page */
+    MMU_FAULT_NOT_PRESENT,   /* P = 0 in some entry */
+    MMU_FAULT_RESERVED,      /* a reserved bit set in some entry */
+    MMU_FAULT_WRITE,         /* write to a read-only page */
+    MMU_FAULT_USER,          /* user access to a supervisor page */
+    MMU_FAULT_NX,            /* fetch from an execute-disabled page */
     MMU_FAULT_NON_CANONICAL, /* bits 63:47 of the address not all equal (#GP on x86) */
     MMU_FAULT_COUNT
 };
@@ -137,11 +137,11 @@ enum mmu_fault {
 enum mmu_source { MMU_SRC_L1, MMU_SRC_STLB, MMU_SRC_WALK, MMU_SRC_NONE, MMU_SRC_COUNT };
 
 struct mmu_response {
-    uint64_t paddr;        /* valid when fault == MMU_FAULT_NONE */
-    unsigned page_shift;   /* 12 or 21; 0 on a fault */
+    uint64_t paddr;      /* valid when fault == MMU_FAULT_NONE */
+    unsigned page_shift; /* 12 or 21; 0 on a fault */
     enum mmu_fault fault;
-    uint32_t error_code;   /* #PF error code (PF_ERR_*); 0 if no fault */
-    unsigned level;        /* level where the walk stopped (4..1), or the
+    uint32_t error_code; /* #PF error code (PF_ERR_*); 0 if no fault */
+    unsigned level;      /* level where the walk stopped (4..1), or the
                               cached leaf's level on a TLB hit; 0 if none */
     enum mmu_source source;
     uint64_t accept_cycle; /* the cycle the request was accepted */
@@ -153,8 +153,8 @@ struct mmu;
 /* Creates an MMU with configuration cfg, walking through port.  Returns
  * NULL with the reason in err on a bad configuration or no memory.  The
  * MMU starts with CR3 = 0 (PML4 at 0, PCID 0) and every array empty. */
-struct mmu *mmu_create(const struct mmu_config *cfg, const struct mmu_mem_port *port,
-                       char *err, size_t errlen);
+struct mmu *mmu_create(const struct mmu_config *cfg, const struct mmu_mem_port *port, char *err,
+                       size_t errlen);
 void mmu_destroy(struct mmu *m);
 
 /* Translates one request.  Returns 0 with *resp filled, or -1 if the
@@ -221,27 +221,26 @@ struct mmu_tlb_stats {
 struct mmu_stats {
     uint64_t requests[MMU_ACC_COUNT];
     struct mmu_tlb_stats tlb[MMU_TLB_COUNT];
-    uint64_t dirty_rewalks;     /* writes whose TLB entry had D = 0 */
+    uint64_t dirty_rewalks; /* writes whose TLB entry had D = 0 */
     uint64_t walks;
-    uint64_t walk_reads;        /* entry reads issued by the walker */
-    uint64_t walk_writes;       /* A/D write-backs */
-    uint64_t walk_cycles;       /* from walk start to walk end, summed */
+    uint64_t walk_reads;  /* entry reads issued by the walker */
+    uint64_t walk_writes; /* A/D write-backs */
+    uint64_t walk_cycles; /* from walk start to walk end, summed */
     uint64_t psc_hits[MMU_PSC_COUNT];
     uint64_t psc_misses[MMU_PSC_COUNT];
     uint64_t walk_start_level[PT_LEVELS + 1]; /* level of the first read */
     uint64_t faults[MMU_FAULT_COUNT];
     uint64_t ctrl_ops[MMU_CTRL_COUNT];
-    uint64_t cr3_noflush;       /* CR3 loads with bit 63 set (subset of ctrl_ops) */
-    uint64_t invpcid_type[4];   /* INVPCID by type (subset of ctrl_ops) */
-    uint64_t total_latency;     /* sum of resp_cycle - accept_cycle */
-    uint64_t total_wait;        /* sum of accept_cycle - request cycle */
-    uint64_t last_cycle;        /* latest response or control completion */
+    uint64_t cr3_noflush;     /* CR3 loads with bit 63 set (subset of ctrl_ops) */
+    uint64_t invpcid_type[4]; /* INVPCID by type (subset of ctrl_ops) */
+    uint64_t total_latency;   /* sum of resp_cycle - accept_cycle */
+    uint64_t total_wait;      /* sum of accept_cycle - request cycle */
+    uint64_t last_cycle;      /* latest response or control completion */
 };
 
 const struct mmu_stats *mmu_stats(const struct mmu *m);
 /* A TLB's hits and misses over every access type and page size (faulting misses included). */
-void mmu_tlb_totals(const struct mmu_stats *s, enum mmu_tlb_id t, uint64_t *hits,
-                    uint64_t *misses);
+void mmu_tlb_totals(const struct mmu_stats *s, enum mmu_tlb_id t, uint64_t *hits, uint64_t *misses);
 /* Sets every counter to zero and changes nothing else (TLBs, caches, the MMU's cycle): a
  * warm-up can be left out of the figures. */
 void mmu_stats_reset(struct mmu *m);

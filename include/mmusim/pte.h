@@ -19,16 +19,16 @@
 extern "C" {
 #endif
 
-#define PTE_P    (1ull << 0)  /* present */
-#define PTE_RW   (1ull << 1)  /* writable */
-#define PTE_US   (1ull << 2)  /* user accessible */
-#define PTE_PWT  (1ull << 3)  /* page-level write-through */
-#define PTE_PCD  (1ull << 4)  /* page-level cache disable */
-#define PTE_A    (1ull << 5)  /* accessed */
-#define PTE_D    (1ull << 6)  /* dirty (leaf entries only) */
-#define PTE_PS   (1ull << 7)  /* page size: leaf at PDPT/PD level (PAT in a PTE) */
-#define PTE_G    (1ull << 8)  /* global (leaf entries only) */
-#define PTE_NX   (1ull << 63) /* execute disable, when EFER.NXE = 1 */
+#define PTE_P   (1ull << 0)  /* present */
+#define PTE_RW  (1ull << 1)  /* writable */
+#define PTE_US  (1ull << 2)  /* user accessible */
+#define PTE_PWT (1ull << 3)  /* page-level write-through */
+#define PTE_PCD (1ull << 4)  /* page-level cache disable */
+#define PTE_A   (1ull << 5)  /* accessed */
+#define PTE_D   (1ull << 6)  /* dirty (leaf entries only) */
+#define PTE_PS  (1ull << 7)  /* page size: leaf at PDPT/PD level (PAT in a PTE) */
+#define PTE_G   (1ull << 8)  /* global (leaf entries only) */
+#define PTE_NX  (1ull << 63) /* execute disable, when EFER.NXE = 1 */
 
 /* The address field: bits 51:12.  Bits at or above the physical-address
  * width are reserved (see pte_reserved_mask()). */

@@ -9,7 +9,7 @@
 #include "mmusim/aspace.h"
 #include "pte.h"
 
-#define LEAF_FLAGS (PTE_RW | PTE_US | PTE_PWT | PTE_PCD | PTE_A | PTE_D | PTE_G | PTE_NX)
+#define LEAF_FLAGS  (PTE_RW | PTE_US | PTE_PWT | PTE_PCD | PTE_A | PTE_D | PTE_G | PTE_NX)
 #define TABLE_FLAGS (PTE_P | PTE_RW | PTE_US)
 
 struct aspace {
@@ -119,18 +119,24 @@ int aspace_map(struct aspace *as, uint64_t va, uint64_t pa, unsigned page_shift,
         return -1;
     unsigned pa_bits = phys_mem_pa_bits(as->pm);
     if ((pa & ((1ull << page_shift) - 1)) || (pa >> pa_bits))
-        return fail(as, "map 0x%llx to 0x%llx: physical address not page aligned or beyond "
-                    "%u bits", (unsigned long long)va, (unsigned long long)pa, pa_bits);
+        return fail(as,
+                    "map 0x%llx to 0x%llx: physical address not page aligned or beyond "
+                    "%u bits",
+                    (unsigned long long)va, (unsigned long long)pa, pa_bits);
     if (flags & ~LEAF_FLAGS)
-        return fail(as, "map 0x%llx: flags 0x%llx include bits other than RW, US, PWT, PCD, "
-                    "A, D, G, NX", (unsigned long long)va, (unsigned long long)flags);
+        return fail(as,
+                    "map 0x%llx: flags 0x%llx include bits other than RW, US, PWT, PCD, "
+                    "A, D, G, NX",
+                    (unsigned long long)va, (unsigned long long)flags);
     unsigned level = leaf_level(page_shift);
     uint64_t epa, old;
     if (entry_at(as, va, level, true, &epa) || phys_mem_read64(as->pm, epa, &old))
         return -1;
     if ((old & PTE_P) && !pte_is_leaf(old, level))
-        return fail(as, "map 0x%llx as 2 MiB: a page table is already there; unmap its 4 KiB "
-                    "pages first", (unsigned long long)va);
+        return fail(as,
+                    "map 0x%llx as 2 MiB: a page table is already there; unmap its 4 KiB "
+                    "pages first",
+                    (unsigned long long)va);
     if (phys_mem_write64(as->pm, epa, leaf_entry(pa, page_shift, flags)))
         return fail(as, "map 0x%llx: %s", (unsigned long long)va, phys_mem_error(as->pm));
     return 0;
@@ -165,8 +171,10 @@ int aspace_protect(struct aspace *as, uint64_t va, unsigned page_shift, uint64_t
     if (find_leaf(as, "protect", va, page_shift, &epa, &e))
         return -1;
     if (flags & ~LEAF_FLAGS)
-        return fail(as, "protect 0x%llx: flags 0x%llx include bits other than RW, US, PWT, "
-                    "PCD, A, D, G, NX", (unsigned long long)va, (unsigned long long)flags);
+        return fail(as,
+                    "protect 0x%llx: flags 0x%llx include bits other than RW, US, PWT, "
+                    "PCD, A, D, G, NX",
+                    (unsigned long long)va, (unsigned long long)flags);
     return phys_mem_write64(as->pm, epa, leaf_entry(pte_addr(e, page_shift), page_shift, flags));
 }
 

@@ -14,7 +14,7 @@
 #include "mmusim/pte.h"
 
 #define WORDS_PER_FRAME (PAGE_SIZE_4K / 8)
-#define NO_FRAME UINT64_MAX
+#define NO_FRAME        UINT64_MAX
 
 struct frame {
     uint64_t word[WORDS_PER_FRAME];
@@ -155,8 +155,8 @@ static int check_pa(struct phys_mem *pm, uint64_t pa, const char *what)
         return -1;
     }
     if (pa >> pm->pa_bits) {
-        snprintf(pm->err, sizeof(pm->err), "%s of 0x%llx: beyond the %u-bit physical space",
-                 what, (unsigned long long)pa, pm->pa_bits);
+        snprintf(pm->err, sizeof(pm->err), "%s of 0x%llx: beyond the %u-bit physical space", what,
+                 (unsigned long long)pa, pm->pa_bits);
         return -1;
     }
     return 0;
@@ -221,14 +221,18 @@ int phys_mem_alloc_frame(struct phys_mem *pm, uint64_t *pa)
 int phys_mem_reserve(struct phys_mem *pm, uint64_t size, uint64_t *pa)
 {
     if (size < PAGE_SIZE_4K || (size & (size - 1))) {
-        snprintf(pm->err, sizeof(pm->err), "reserve of %llu bytes: not a power of two of at "
-                 "least 4 KiB", (unsigned long long)size);
+        snprintf(pm->err, sizeof(pm->err),
+                 "reserve of %llu bytes: not a power of two of at "
+                 "least 4 KiB",
+                 (unsigned long long)size);
         return -1;
     }
     uint64_t base = (pm->reserve_next + size - 1) & ~(size - 1);
     if (base + size > 1ull << (pm->pa_bits - 1)) {
-        snprintf(pm->err, sizeof(pm->err), "reserve of %llu bytes: the lower half of the "
-                 "%u-bit physical space is used up", (unsigned long long)size, pm->pa_bits);
+        snprintf(pm->err, sizeof(pm->err),
+                 "reserve of %llu bytes: the lower half of the "
+                 "%u-bit physical space is used up",
+                 (unsigned long long)size, pm->pa_bits);
         return -1;
     }
     pm->reserve_next = base + size;

@@ -22,7 +22,8 @@ int trace_parse_lackey(struct trace_reader *t)
         if (!strchr("ILSM", kind) || kind == '\0' || (kind != 'I' && l[2] != ' ') ||
             (kind == 'I' && (l[1] != ' ' || l[2] != ' ')))
             return LINE_FAIL("not a lackey record (expected \"I  addr,size\" or \" L|S|M "
-                           "addr,size\"): \"%.40s\"", l);
+                             "addr,size\"): \"%.40s\"",
+                             l);
         const char *p = l + 3;
         uint64_t va;
         if (trace_parse_hex(&p, &va))

@@ -36,8 +36,8 @@ int trace_parse_text(struct trace_reader *t)
         if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
             p += 2;
         uint64_t va;
-        if (trace_parse_hex(&p, &va) || !(*p == '\0' || *p == ' ' || *p == '\t' || *p == '#' ||
-                                          *p == '\r'))
+        if (trace_parse_hex(&p, &va) ||
+            !(*p == '\0' || *p == ' ' || *p == '\t' || *p == '#' || *p == '\r'))
             return LINE_FAIL("address is not a hexadecimal number of 1 to 16 digits: \"%.40s\"",
                              t->linebuf);
         trace_push(t, va, type, type == MMU_ACC_FETCH);

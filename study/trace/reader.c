@@ -10,8 +10,8 @@
 
 #include "reader.h"
 
-static const char *const format_names[TRACE_FORMAT_COUNT] = {"auto", "lackey", "champsim",
-                                                             "text", "binary"};
+static const char *const format_names[TRACE_FORMAT_COUNT] = {"auto", "lackey", "champsim", "text",
+                                                             "binary"};
 
 const char *trace_format_name(enum trace_format f)
 {
@@ -54,8 +54,7 @@ int trace_fail(struct trace_reader *t, const char *fmt, ...)
         snprintf(t->err, sizeof(t->err), "%s: record %llu: %s", t->name,
                  (unsigned long long)t->line, what);
     else if (t->line)
-        snprintf(t->err, sizeof(t->err), "%s:%llu: %s", t->name, (unsigned long long)t->line,
-                 what);
+        snprintf(t->err, sizeof(t->err), "%s:%llu: %s", t->name, (unsigned long long)t->line, what);
     else
         snprintf(t->err, sizeof(t->err), "%s: %s", t->name, what);
     return -1;
@@ -229,8 +228,10 @@ static struct trace_reader *open_common(const char *path, FILE *f, const char *n
             return NULL;
         }
         if (t->format == TRACE_AUTO) {
-            snprintf(err, errlen, "%s: cannot tell the trace format from its name or first "
-                     "line; name it (lackey, champsim, text)", t->name);
+            snprintf(err, errlen,
+                     "%s: cannot tell the trace format from its name or first "
+                     "line; name it (lackey, champsim, text)",
+                     t->name);
             trace_close(t);
             return NULL;
         }

@@ -18,7 +18,7 @@
 #include "source.h"
 
 #define LINE_MAX_LEN 4096
-#define MAX_PENDING 8
+#define MAX_PENDING  8
 
 struct trace_reader {
     struct trace_source src;
@@ -37,8 +37,7 @@ extern const char trace_binary_magic[8];
 
 /* Sets the error, "NAME:LINE: what" (text formats), "NAME: record N: what" (record formats) or
  * "NAME: what" (before the first line); returns -1. */
-__attribute__((format(printf, 2, 3))) int trace_fail(struct trace_reader *t, const char *fmt,
-                                                     ...);
+__attribute__((format(printf, 2, 3))) int trace_fail(struct trace_reader *t, const char *fmt, ...);
 
 /* An error in the content of one line: the next line can still be read. */
 #define LINE_FAIL(...) (t->line_error = true, trace_fail(t, __VA_ARGS__))
@@ -59,8 +58,8 @@ int trace_parse_binary(struct trace_reader *t);
 static inline void trace_push(struct trace_reader *t, uint64_t va, enum mmu_access type,
                               uint32_t instr)
 {
-    t->pending[t->npending++] = (struct trace_record){.vaddr = va, .type = type,
-                                                      .instructions = instr};
+    t->pending[t->npending++] =
+        (struct trace_record){.vaddr = va, .type = type, .instructions = instr};
 }
 
 /* A hexadecimal number of 1 to 16 digits at *p, which is advanced past it. */

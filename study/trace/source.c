@@ -8,8 +8,7 @@
 
 #include "source.h"
 
-__attribute__((format(printf, 2, 3))) static int fail(struct trace_source *s, const char *fmt,
-                                                      ...)
+__attribute__((format(printf, 2, 3))) static int fail(struct trace_source *s, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <zlib.h>
 
-#define SOURCE_IN_SIZE (64 * 1024)
+#define SOURCE_IN_SIZE  (64 * 1024)
 #define SOURCE_OUT_SIZE (64 * 1024)
 
 enum source_codec { CODEC_PLAIN, CODEC_GZIP, CODEC_XZ };

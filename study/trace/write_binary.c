@@ -58,9 +58,10 @@ int trace_write(struct trace_writer *w, const struct trace_record *r)
 {
     uint64_t top = r->vaddr >> 47;
     if (top != 0 && top != (UINT64_MAX >> 47)) {
-        snprintf(w->err, sizeof(w->err), "%s: record %llu: address 0x%llx is not canonical; "
-                 "the binary format holds 48-bit addresses", w->name,
-                 (unsigned long long)w->records + 1, (unsigned long long)r->vaddr);
+        snprintf(w->err, sizeof(w->err),
+                 "%s: record %llu: address 0x%llx is not canonical; "
+                 "the binary format holds 48-bit addresses",
+                 w->name, (unsigned long long)w->records + 1, (unsigned long long)r->vaddr);
         return -1;
     }
     uint64_t word = (r->vaddr & ((1ull << 48) - 1)) | (uint64_t)r->type << 61;

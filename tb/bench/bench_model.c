@@ -20,8 +20,8 @@
 
 #define PAGES_4K (256u << 8) /* 256 MiB of 4 KiB pages */
 #define PAGES_2M 512u        /* 1 GiB of 2 MiB pages */
-#define BASE_4K 0x0000100000000000ull
-#define BASE_2M 0x0000200000000000ull
+#define BASE_4K  0x0000100000000000ull
+#define BASE_2M  0x0000200000000000ull
 
 static uint64_t next(uint64_t *s)
 {
@@ -98,8 +98,7 @@ int main(int argc, char **argv)
                                       .cycle = cycle};
             struct mmu_response r;
             if (mmu_translate(m, &req, &r) || r.fault != MMU_FAULT_NONE) {
-                fprintf(stderr, "bench_model: request %lu at 0x%" PRIx64 " failed\n", i,
-                        req.vaddr);
+                fprintf(stderr, "bench_model: request %lu at 0x%" PRIx64 " failed\n", i, req.vaddr);
                 return 1;
             }
             src[r.source]++;

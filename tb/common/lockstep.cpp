@@ -56,7 +56,10 @@ std::string describe_resp(const struct mmu_response &r) {
   snprintf(b, sizeof b,
            "{paddr=0x%" PRIx64 " size=%s fault=%s ec=0x%x level=%u src=%s accept=%" PRIu64
            " resp=%" PRIu64 "}",
-           r.paddr, r.fault ? "-" : r.page_shift == PAGE_SHIFT_2M ? "2M" : "4K",
+           r.paddr,
+           r.fault                         ? "-"
+           : r.page_shift == PAGE_SHIFT_2M ? "2M"
+                                           : "4K",
            mmu_fault_name(r.fault), r.error_code, r.level, src_name(r.source), r.accept_cycle,
            r.resp_cycle);
   return b;
@@ -152,10 +155,15 @@ int Lockstep::ModelMemory::access(void *ctx, struct mmu_mem_access *a) {
 
 Lockstep::Lockstep(const LockstepOptions &o, const struct mmu_config &cfg,
                    const std::string &params, std::function<void(uint64_t)> on_mismatch)
-    : o_(o), cfg_(cfg), params_(params), on_mismatch_(std::move(on_mismatch)),
+    : o_(o),
+      cfg_(cfg),
+      params_(params),
+      on_mismatch_(std::move(on_mismatch)),
       timing_(o.mem_profile, o.seed) {}
 
-Lockstep::~Lockstep() { mmu_destroy(model_); }
+Lockstep::~Lockstep() {
+  mmu_destroy(model_);
+}
 
 bool Lockstep::start(std::string &err) {
   char buf[256];
@@ -169,7 +177,8 @@ bool Lockstep::start(std::string &err) {
   model_ = mmu_create(&cfg_, &port, buf, sizeof buf);
   if (!model_) return err = buf, false;
   if (!o_.quiet)
-    printf("%s seed=%" PRIu64 " stim=%s mem=%s requests=%" PRIu64 " params=[%s]\n"
+    printf("%s seed=%" PRIu64 " stim=%s mem=%s requests=%" PRIu64
+           " params=[%s]\n"
            "%s replay: %s\n",
            o_.program.c_str(), o_.seed, stim_->describe().c_str(), o_.mem.c_str(), o_.requests,
            params_.c_str(), o_.program.c_str(), o_.replay_command().c_str());
@@ -298,7 +307,7 @@ void Lockstep::traffic_sample(uint64_t cycle, bool req_ready, bool ctrl_ready) {
 // ---- the checker ------------------------------------------------------------------------------
 
 void Lockstep::compare_response(uint64_t cycle, Expected &e, const ResponsePins &p) {
-  struct mmu_response got{};
+  struct mmu_response got {};
   got.paddr = p.resp_paddr;
   // A fault has no page: the model's page_shift is 0, and the RTL must not claim 2 MiB.
   got.page_shift = p.resp_is2m ? PAGE_SHIFT_2M : p.resp_fault ? 0 : PAGE_SHIFT_4K;
@@ -324,8 +333,8 @@ void Lockstep::compare_response(uint64_t cycle, Expected &e, const ResponsePins 
 void Lockstep::response_sample(uint64_t cycle, const ResponsePins &p) {
   if (p.resp_valid || p.ctrl_done) {
     if (expected_.empty() || !expected_.front().rtl_accept)
-      mismatch(cycle, std::string("RTL answered (") +
-                          (p.resp_valid ? "response" : "control done") + ") with nothing in service");
+      mismatch(cycle, std::string("RTL answered (") + (p.resp_valid ? "response" : "control done") +
+                          ") with nothing in service");
     Expected &e = expected_.front();
     if (p.ctrl_done != e.item.is_ctrl || p.resp_valid == e.item.is_ctrl)
       mismatch(cycle, "item #" + std::to_string(e.index) + " " + describe_item(e.item) +
@@ -374,16 +383,18 @@ void Lockstep::memory_sample(uint64_t cycle, const MemOutPins &p, bool req_ready
   if (!req_ready) return;
   char b[400];
   if (mm_.pending.empty()) {
-    snprintf(b, sizeof b, "RTL memory %s of 0x%" PRIx64 " issued at %" PRIu64
-             ", but the model made no more accesses", p.req_we ? "write" : "read",
-             p.req_addr, *req_since_);
+    snprintf(b, sizeof b,
+             "RTL memory %s of 0x%" PRIx64 " issued at %" PRIu64
+             ", but the model made no more accesses",
+             p.req_we ? "write" : "read", p.req_addr, *req_since_);
     mismatch(cycle, b);
   }
   MemAccess m = mm_.pending.front();
   mm_.pending.pop_front();
-  if (m.paddr != p.req_addr || m.write != p.req_we || m.issue != *req_since_ ||
-      m.accept != cycle || (m.write && m.data != p.req_wdata)) {
-    snprintf(b, sizeof b, "memory access #%" PRIu64 ": expected %s 0x%" PRIx64 " data 0x%" PRIx64
+  if (m.paddr != p.req_addr || m.write != p.req_we || m.issue != *req_since_ || m.accept != cycle ||
+      (m.write && m.data != p.req_wdata)) {
+    snprintf(b, sizeof b,
+             "memory access #%" PRIu64 ": expected %s 0x%" PRIx64 " data 0x%" PRIx64
              " issued %" PRIu64 " accepted %" PRIu64 "; got %s 0x%" PRIx64 " data 0x%" PRIx64
              " issued %" PRIu64 " accepted %" PRIu64,
              rtl_count_, m.write ? "write" : "read", m.paddr, m.data, m.issue, m.accept,
@@ -447,7 +458,8 @@ void Lockstep::report_pass(uint64_t cycles, double seconds) const {
   if (o_.quiet) return;
   printf("%s PASS seed=%" PRIu64 " stim=%s mem=%s: %" PRIu64 " translations (%" PRIu64
          " L1, %" PRIu64 " STLB, %" PRIu64 " walks, %" PRIu64 " faults), %" PRIu64
-         " control operations, %" PRIu64 " directed checks, %" PRIu64 " cycles, 0 mismatches; "
+         " control operations, %" PRIu64 " directed checks, %" PRIu64
+         " cycles, 0 mismatches; "
          "%.2f Mcycles/s, %.0f translations/s\n",
          o_.program.c_str(), o_.seed, o_.stim.c_str(), o_.mem.c_str(), requests_, src_count_[0],
          src_count_[1], src_count_[2], faults_, ctrls_, directed_checks_, cycles,
@@ -455,4 +467,6 @@ void Lockstep::report_pass(uint64_t cycles, double seconds) const {
   fflush(stdout);
 }
 
-void Lockstep::print_stats() const { mmu_stats_print(mmu_stats(model_), stdout); }
+void Lockstep::print_stats() const {
+  mmu_stats_print(mmu_stats(model_), stdout);
+}

@@ -98,18 +98,18 @@ struct MemOutPins {  // outputs: the walker's memory request
 };
 
 struct RtlCounters {  // outputs: the counters mmu_top keeps
-  uint64_t requests, itlb_hits, dtlb_hits, stlb_hits, walks, walk_reads, walk_writes,
-      psc_pde_hits, psc_pdpte_hits, psc_pml4e_hits, faults, dirty_rewalks;
+  uint64_t requests, itlb_hits, dtlb_hits, stlb_hits, walks, walk_reads, walk_writes, psc_pde_hits,
+      psc_pdpte_hits, psc_pml4e_hits, faults, dirty_rewalks;
 };
 
 // Copies a Verilated mmu_top's counter outputs; works for the C++ and the SystemC model (whose
 // ports are read with .read()).
 template <class Top, class Read>
 RtlCounters read_rtl_counters(Top &t, Read rd) {
-  return {rd(t.cnt_requests_o),       rd(t.cnt_itlb_hits_o),     rd(t.cnt_dtlb_hits_o),
-          rd(t.cnt_stlb_hits_o),      rd(t.cnt_walks_o),         rd(t.cnt_walk_reads_o),
-          rd(t.cnt_walk_writes_o),    rd(t.cnt_psc_pde_hits_o),  rd(t.cnt_psc_pdpte_hits_o),
-          rd(t.cnt_psc_pml4e_hits_o), rd(t.cnt_faults_o),        rd(t.cnt_dirty_rewalks_o)};
+  return {rd(t.cnt_requests_o),       rd(t.cnt_itlb_hits_o),    rd(t.cnt_dtlb_hits_o),
+          rd(t.cnt_stlb_hits_o),      rd(t.cnt_walks_o),        rd(t.cnt_walk_reads_o),
+          rd(t.cnt_walk_writes_o),    rd(t.cnt_psc_pde_hits_o), rd(t.cnt_psc_pdpte_hits_o),
+          rd(t.cnt_psc_pml4e_hits_o), rd(t.cnt_faults_o),       rd(t.cnt_dirty_rewalks_o)};
 }
 
 class Lockstep {
@@ -184,7 +184,7 @@ class Lockstep {
   int error_status_ = 2;
 
   // Traffic.
-  std::optional<StimItem> next_;     // fetched, waiting for the MMU to drain before its OS changes
+  std::optional<StimItem> next_;  // fetched, waiting for the MMU to drain before its OS changes
   bool stim_done_ = false;
   std::deque<Expected> expected_;    // presented or accepted, not answered yet, oldest first
   std::optional<size_t> presented_;  // index into expected_ of the item being presented
@@ -195,9 +195,9 @@ class Lockstep {
   uint64_t last_event_ = 0;
 
   // The RTL's memory port.
-  uint64_t rtl_count_ = 0;             // accesses the RTL made
+  uint64_t rtl_count_ = 0;                 // accesses the RTL made
   uint64_t last_rtl_accept_ = UINT64_MAX;  // cycle of the latest one
-  std::optional<uint64_t> req_since_;  // cycle the current request was first presented
+  std::optional<uint64_t> req_since_;      // cycle the current request was first presented
   bool rsp_pending_ = false;
   uint64_t rsp_cycle_ = 0, rsp_data_ = 0;
 };

@@ -37,7 +37,8 @@ inline bool parse_mem_profile(const std::string &spec, MemProfile &p, std::strin
   for (const MemProfile &k : kMemProfiles)
     if (spec == k.name) return p = k, true;
   if (spec.compare(0, 4, "lat=") != 0) {
-    err = "unknown memory profile '" + spec + "' (fixed, fast, slow, bursty, or lat=MIN[-MAX]"
+    err = "unknown memory profile '" + spec +
+          "' (fixed, fast, slow, bursty, or lat=MIN[-MAX]"
           "[,stall=PERCENT][,burst=N])";
     return false;
   }
@@ -61,7 +62,8 @@ inline bool parse_mem_profile(const std::string &spec, MemProfile &p, std::strin
     else ok = false;
   }
   if (!ok || *s) {
-    err = "memory profile '" + spec + "': expected lat=MIN[-MAX][,stall=PERCENT][,burst=N] with "
+    err = "memory profile '" + spec +
+          "': expected lat=MIN[-MAX][,stall=PERCENT][,burst=N] with "
           "1 <= MIN <= MAX, a stall percentage up to 90 and a burst of at least 1";
     return false;
   }

@@ -54,14 +54,14 @@ StimItem control(const struct mmu_ctrl &c, unsigned gap = 0) {
 }
 
 StimItem load_cr3(struct aspace *as, uint16_t pcid, bool noflush) {
-  struct mmu_ctrl c{};
+  struct mmu_ctrl c {};
   c.op = MMU_CTRL_LOAD_CR3;
   c.value = aspace_pml4(as) | pcid | (uint64_t(noflush) << 63);
   return control(c);
 }
 
 StimItem set_mode(bool wp, bool nxe) {
-  struct mmu_ctrl c{};
+  struct mmu_ctrl c {};
   c.op = MMU_CTRL_SET_MODE;
   c.wp = wp;
   c.nxe = nxe;
@@ -213,10 +213,8 @@ class RandomStim : public Stimulus {
     va += rng_.next() & ((1ull << g.shift) - 1) & ~7ull;
     enum mmu_access type;
     unsigned t = rng_.below(100);
-    if (g.code)
-      type = t < 80 ? MMU_ACC_FETCH : MMU_ACC_READ;
-    else
-      type = t < 60 ? MMU_ACC_READ : t < 95 ? MMU_ACC_WRITE : MMU_ACC_FETCH;
+    if (g.code) type = t < 80 ? MMU_ACC_FETCH : MMU_ACC_READ;
+    else type = t < 60 ? MMU_ACC_READ : t < 95 ? MMU_ACC_WRITE : MMU_ACC_FETCH;
     bool user = g.kernel ? rng_.percent(10) : rng_.percent(95);
     return request(va, type, user);
   }
@@ -267,7 +265,7 @@ class RandomStim : public Stimulus {
     }
     // The invalidation the change calls for, most of the time.
     unsigned inv = rng_.below(100);
-    struct mmu_ctrl c{};
+    struct mmu_ctrl c {};
     if (inv < 45 && a == cur_) {
       c.op = MMU_CTRL_INVLPG;
       c.value = va;
@@ -297,7 +295,7 @@ class RandomStim : public Stimulus {
   }
 
   StimItem control_op() {
-    struct mmu_ctrl c{};
+    struct mmu_ctrl c {};
     unsigned k = rng_.below(100);
     if (k < 50) {
       cur_ = rng_.below(kNumAs);
@@ -364,7 +362,7 @@ class DirectedStim : public Stimulus {
       items_.push_back(std::move(it));
     };
     auto ctrl = [this](enum mmu_ctrl_op op, uint64_t value, unsigned type = 0, uint16_t pcid = 0) {
-      struct mmu_ctrl c{};
+      struct mmu_ctrl c {};
       c.op = op;
       c.value = value;
       c.invpcid_type = type;

@@ -24,8 +24,8 @@ struct World {
 struct StimItem {
   bool is_ctrl = false;
   unsigned gap = 0;           // idle cycles before it is presented
-  struct mmu_request req{};   // vaddr, type, user; the cycle is set by the harness
-  struct mmu_ctrl ctrl{};     // the cycle is set by the harness
+  struct mmu_request req {};  // vaddr, type, user; the cycle is set by the harness
+  struct mmu_ctrl ctrl {};    // the cycle is set by the harness
   // Page-table changes, made while no request is in flight, before this item is presented.
   std::vector<std::function<void()>> os;
   // Directed scenarios: what the model must answer (checked before RTL and model are compared).

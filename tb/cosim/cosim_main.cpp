@@ -119,9 +119,11 @@ void on_mismatch(const LockstepOptions &o, Dut &dut, uint64_t c) {
     return;
   }
   dut.close_wave();
-  fprintf(stderr, "%s: waveform of cycles %" PRIu64 "..%" PRIu64 " in %s; view it with: "
-          "gtkwave %s waves/mmu.gtkw\n", o.program.c_str(), o.from, std::min(o.to, c),
-          o.wave.c_str(), o.wave.c_str());
+  fprintf(stderr,
+          "%s: waveform of cycles %" PRIu64 "..%" PRIu64
+          " in %s; view it with: "
+          "gtkwave %s waves/mmu.gtkw\n",
+          o.program.c_str(), o.from, std::min(o.to, c), o.wave.c_str(), o.wave.c_str());
 }
 
 int run(const LockstepOptions &o, const struct mmu_config &cfg) {

@@ -22,8 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!f)
         return 0;
     char err[512];
-    struct trace_reader *t =
-        trace_open_stream(f, fmt == TRACE_CHAMPSIM ? "fuzz.champsim" : "fuzz", fmt, err, sizeof(err));
+    struct trace_reader *t = trace_open_stream(f, fmt == TRACE_CHAMPSIM ? "fuzz.champsim" : "fuzz",
+                                               fmt, err, sizeof(err));
     if (t) {
         struct trace_record r;
         unsigned n = 0;

@@ -8,6 +8,13 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-180}
 out=$top/build-fuzz
 mkdir -p "$out/corpus"
+# libFuzzer ships with clang's runtime libraries, not with clang itself.
+if ! command -v clang-14 >/dev/null 2>&1 ||
+    ! ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1; then
+    echo "run_fuzz: needs clang-14 and its libFuzzer runtime; as root run:" >&2
+    echo "  apt-get install -y --no-install-recommends clang-14 libclang-rt-14-dev" >&2
+    exit 1
+fi
 clang-14 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
     -I"$top/include" -I"$top/study/include" "$top/tb/fuzz/fuzz_trace.c" "$top"/study/trace/*.c \
     -lz -llzma \

@@ -20,9 +20,7 @@ struct BenchClock {
   bool started() const { return sc_core::sc_time_stamp() >= start(); }
   // The cycle the current edge belongs to: the falling edge that starts it, or the rising edge
   // that ends it.
-  uint64_t cycle() const {
-    return (sc_core::sc_time_stamp() - start()).value() / period.value();
-  }
+  uint64_t cycle() const { return (sc_core::sc_time_stamp() - start()).value() / period.value(); }
 };
 
 #endif

@@ -20,7 +20,7 @@ SC_MODULE(MemoryModel) {
   sc_core::sc_out<PIN_T(mem_rsp_rdata_i)> rsp_rdata;
 
   SC_HAS_PROCESS(MemoryModel);
-  MemoryModel(sc_core::sc_module_name name, Lockstep &ls, const BenchClock &clock)
+  MemoryModel(sc_core::sc_module_name name, Lockstep & ls, const BenchClock &clock)
       : sc_module(name), ls_(ls), clock_(clock) {
     SC_METHOD(drive);
     sensitive << clk.neg();

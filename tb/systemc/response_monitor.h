@@ -21,7 +21,7 @@ SC_MODULE(ResponseMonitor) {
   sc_core::sc_in<bool> ctrl_done;
 
   SC_HAS_PROCESS(ResponseMonitor);
-  ResponseMonitor(sc_core::sc_module_name name, Lockstep &ls, const BenchClock &clock,
+  ResponseMonitor(sc_core::sc_module_name name, Lockstep & ls, const BenchClock &clock,
                   Vmmu_top &dut)
       : sc_module(name), ls_(ls), clock_(clock), dut_(dut) {
     SC_METHOD(sample);
@@ -38,9 +38,8 @@ SC_MODULE(ResponseMonitor) {
     uint64_t c = clock_.cycle();
     if (finished_) {
       // The counters as the last answer's rising edge left them.
-      ls_.compare_counters(c, read_rtl_counters(dut_, [](auto &port) {
-                             return uint64_t(port.read());
-                           }));
+      ls_.compare_counters(
+          c, read_rtl_counters(dut_, [](auto &port) { return uint64_t(port.read()); }));
       passed = true;
       cycles = c;
       sc_core::sc_stop();

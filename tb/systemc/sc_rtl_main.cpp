@@ -35,7 +35,7 @@ namespace {
 // the file is open).
 SC_MODULE(WaveWindow) {
   SC_HAS_PROCESS(WaveWindow);
-  WaveWindow(sc_core::sc_module_name name, Vmmu_top &dut, const LockstepOptions &o,
+  WaveWindow(sc_core::sc_module_name name, Vmmu_top & dut, const LockstepOptions &o,
              const BenchClock &clock)
       : sc_module(name), dut_(dut), o_(o), clock_(clock) {
     SC_THREAD(run);
@@ -88,8 +88,11 @@ int sc_main(int argc, char **argv) {
   Lockstep ls(o, cfg, SC_RTL_PARAMS, [&](uint64_t c) {
     if (!wave) return rerun_with_wave(o, c);
     wave->close();
-    fprintf(stderr, "%s: waveform up to cycle %" PRIu64 " in %s; view it with: gtkwave %s "
-            "waves/mmu.gtkw\n", o.program.c_str(), c, o.wave.c_str(), o.wave.c_str());
+    fprintf(stderr,
+            "%s: waveform up to cycle %" PRIu64
+            " in %s; view it with: gtkwave %s "
+            "waves/mmu.gtkw\n",
+            o.program.c_str(), c, o.wave.c_str(), o.wave.c_str());
   });
   if (!ls.start(err)) {
     fprintf(stderr, "sc_rtl: %s\n", err.c_str());
@@ -100,6 +103,8 @@ int sc_main(int argc, char **argv) {
   ResponseMonitor monitor("monitor", ls, clock, dut);
 
   // The wires between them, one per port of mmu_top but the clock and reset, named after it.
+  // (clang-format would break this list into a staircase)
+  // clang-format off
 #define MMU_TOP_PORTS(X)                                                                        \
   X(req_valid_i) X(req_ready_o) X(req_vaddr_i) X(req_type_i) X(req_user_i) X(resp_valid_o)     \
   X(resp_paddr_o) X(resp_is2m_o) X(resp_fault_o) X(resp_error_o) X(resp_level_o)              \
@@ -110,8 +115,9 @@ int sc_main(int argc, char **argv) {
   X(cnt_stlb_hits_o) X(cnt_walks_o) X(cnt_walk_reads_o) X(cnt_walk_writes_o)                  \
   X(cnt_psc_pde_hits_o) X(cnt_psc_pdpte_hits_o) X(cnt_psc_pml4e_hits_o) X(cnt_faults_o)       \
   X(cnt_dirty_rewalks_o)
+  // clang-format on
 #define SIGNAL(port) sc_core::sc_signal<PIN_T(port)> port{#port};
-#define BIND(port) dut.port(port);
+#define BIND(port)   dut.port(port);
   MMU_TOP_PORTS(SIGNAL)
   MMU_TOP_PORTS(BIND)
 #undef BIND

@@ -26,7 +26,7 @@ SC_MODULE(TrafficGen) {
   sc_core::sc_in<bool> ctrl_ready;
 
   SC_HAS_PROCESS(TrafficGen);
-  TrafficGen(sc_core::sc_module_name name, Lockstep &ls, const BenchClock &clock)
+  TrafficGen(sc_core::sc_module_name name, Lockstep & ls, const BenchClock &clock)
       : sc_module(name), ls_(ls), clock_(clock) {
     SC_METHOD(drive);
     sensitive << clk.neg();

@@ -48,9 +48,9 @@
 
 namespace {
 
-using sc_core::sc_time;
 using sc_core::SC_NS;
 using sc_core::SC_PS;
+using sc_core::sc_time;
 
 uint64_t g_seed;
 
@@ -234,11 +234,9 @@ void Bench::run(unsigned cpu) {
     for (auto &f : a.os) f();
     for (auto &f : b.os) f();
     qk.inc(cycles(a.gap) + (next_jitter() % 4 == 0 ? sc_time(double(next_jitter() % 1000), SC_PS)
-                                                    : sc_core::SC_ZERO_TIME));
-    if (a.is_ctrl)
-      control(a, qk);
-    else
-      request(cpu, a, p, qk);
+                                                   : sc_core::SC_ZERO_TIME));
+    if (a.is_ctrl) control(a, qk);
+    else request(cpu, a, p, qk);
     if (qk.need_sync()) qk.sync();
   }
   qk.sync();
@@ -307,15 +305,14 @@ void Bench::request(unsigned cpu, const StimItem &it, tlm::tlm_generic_payload &
   sc_time want_end = start + cycles(r.resp_cycle - c0);
   sc_time got_end = sc_core::sc_time_stamp() + delay;
   if (want_end != got_end)
-    mismatch(where, "delay ends at " + got_end.to_string() + ", expected " +
-                        want_end.to_string());
+    mismatch(where, "delay ends at " + got_end.to_string() + ", expected " + want_end.to_string());
   // The directed scenarios also say what the answer must be.
   if (it.expect) {
     expectations_++;
     if (r.fault != it.expect_fault || (r.fault == MMU_FAULT_NONE && r.paddr != it.expect_paddr))
-      mismatch(where, "directed \"" + it.what + "\": expected " +
-                          mmu_fault_name(it.expect_fault) + " " + hex(it.expect_paddr) +
-                          ", the model gave " + mmu_fault_name(r.fault) + " " + hex(r.paddr));
+      mismatch(where, "directed \"" + it.what + "\": expected " + mmu_fault_name(it.expect_fault) +
+                          " " + hex(it.expect_paddr) + ", the model gave " +
+                          mmu_fault_name(r.fault) + " " + hex(r.paddr));
   }
 }
 
@@ -327,8 +324,7 @@ void Bench::control(const StimItem &it, tlm_utils::tlm_quantumkeeper &qk) {
   switch (c.op) {
     case MMU_CTRL_LOAD_CR3:
       // Both forms of the call, in turn.
-      if (cr3_forms_++ % 2)
-        ok = mmu_.load_cr3(c.value, delay);
+      if (cr3_forms_++ % 2) ok = mmu_.load_cr3(c.value, delay);
       else
         ok = mmu_.load_cr3(c.value & ~(0xfffull | (1ull << 63)), uint16_t(c.value & 0xfff),
                            c.value >> 63, delay);
@@ -371,8 +367,7 @@ void Bench::control(const StimItem &it, tlm_utils::tlm_quantumkeeper &qk) {
   sc_time want_end = start + cycles(done - c0);
   sc_time got_end = sc_core::sc_time_stamp() + delay;
   if (want_end != got_end)
-    mismatch(where, "delay ends at " + got_end.to_string() + ", expected " +
-                        want_end.to_string());
+    mismatch(where, "delay ends at " + got_end.to_string() + ", expected " + want_end.to_string());
 }
 
 uint64_t Bench::finish() {
@@ -391,8 +386,8 @@ uint64_t Bench::finish() {
     // Name the first counter that differs: by its printed line, else by its offset.
     std::string what = "statistics differ";
     for (size_t off = 0; off < sizeof s; off += sizeof(uint64_t))
-      if (memcmp(reinterpret_cast<const char *>(&s) + off,
-                 reinterpret_cast<const char *>(rs) + off, sizeof(uint64_t)) != 0) {
+      if (memcmp(reinterpret_cast<const char *>(&s) + off, reinterpret_cast<const char *>(rs) + off,
+                 sizeof(uint64_t)) != 0) {
         what += " (first at byte " + std::to_string(off) + " of struct mmu_stats)";
         break;
       }
@@ -421,12 +416,12 @@ uint64_t Bench::finish() {
          bc_.label, s.ctrl_ops[MMU_CTRL_LOAD_CR3], s.cr3_noflush, s.ctrl_ops[MMU_CTRL_INVLPG],
          s.invpcid_type[0], s.invpcid_type[1], s.invpcid_type[2], s.invpcid_type[3],
          s.ctrl_ops[MMU_CTRL_FLUSH_ALL], s.ctrl_ops[MMU_CTRL_SET_MODE]);
-  printf("tlm_model bench=%s: %" PRIu64 " requests (%" PRIu64 " faults, %" PRIu64
-         " walks, %" PRIu64 " memory reads, %" PRIu64 " writes), %" PRIu64
-         " control operations (%" PRIu64 " refused), %" PRIu64 " directed expectations, %" PRIu64
+  printf("tlm_model bench=%s: %" PRIu64 " requests (%" PRIu64 " faults, %" PRIu64 " walks, %" PRIu64
+         " memory reads, %" PRIu64 " writes), %" PRIu64 " control operations (%" PRIu64
+         " refused), %" PRIu64 " directed expectations, %" PRIu64
          " requests behind the other thread's time; mismatches=%" PRIu64 "\n",
-         bc_.label, requests_, faults_, s.walks, mem_.reads(), mem_.writes(), ctrl_,
-         ctrl_refused_, expectations_, behind_, mismatches_);
+         bc_.label, requests_, faults_, s.walks, mem_.reads(), mem_.writes(), ctrl_, ctrl_refused_,
+         expectations_, behind_, mismatches_);
   return mismatches_;
 }
 
@@ -452,10 +447,8 @@ class WaitingMem : public sc_core::sc_module {
     wait(delay);
     delay = sc_core::SC_ZERO_TIME;
     to_mem_->b_transport(p, delay);  // the inner memory adds nothing
-    if (accesses_++ % 2)
-      wait(latency_);
-    else
-      delay += latency_;
+    if (accesses_++ % 2) wait(latency_);
+    else delay += latency_;
   }
 
   tlm_utils::simple_initiator_socket<WaitingMem> to_mem_;
@@ -687,7 +680,7 @@ void WaitBench::run(unsigned cpu) {
     } else {
       // A translation: a page of either size, a hole, or (rarely) a non-canonical address.
       unsigned pick = unsigned((x >> 24) % (kPages + 8));
-      uint64_t va = pick < kPages ? va_4k(pick) + (x >> 40) % 0x1000
+      uint64_t va = pick < kPages       ? va_4k(pick) + (x >> 40) % 0x1000
                     : pick < kPages + 4 ? va_2m(pick - kPages) + (x >> 36) % 0x200000
                                         : 0x0000800000000000ull + (x >> 40) % 0x1000;
       auto type = static_cast<enum mmu_access>((x >> 20) % MMU_ACC_COUNT);
@@ -722,9 +715,9 @@ void WaitBench::run(unsigned cpu) {
                ext->page_shift != r.page_shift || ext->level != r.level ||
                ext->source != r.source ||
                got_data != (r.fault == MMU_FAULT_NONE ? r.paddr : 0xa5a5a5a5a5a5a5a5ull))
-        mismatch(where, "response differs: paddr " + hex(ext->paddr) + " expected " +
-                            hex(r.paddr) + ", fault " + mmu_fault_name(ext->fault) +
-                            " expected " + mmu_fault_name(r.fault));
+        mismatch(where, "response differs: paddr " + hex(ext->paddr) + " expected " + hex(r.paddr) +
+                            ", fault " + mmu_fault_name(ext->fault) + " expected " +
+                            mmu_fault_name(r.fault));
       if (ext->cycles != r.resp_cycle - sv.c0)
         mismatch(where, "cycles expected " + std::to_string(r.resp_cycle - sv.c0) + " got " +
                             std::to_string(ext->cycles));
@@ -795,7 +788,8 @@ int sc_main(int argc, char *argv[]) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   uint64_t bad = b1.finish() + b2.finish() + b3.finish();
   uint64_t n = b1.requests() + b2.requests() + b3.requests();
-  printf("tlm_model seed=%" PRIu64 ": %s; %" PRIu64 " translations, simulated %.3f ms, %.2f s of "
+  printf("tlm_model seed=%" PRIu64 ": %s; %" PRIu64
+         " translations, simulated %.3f ms, %.2f s of "
          "wall clock, %.0f translations/s (each also run on the reference model)\n",
          g_seed, bad ? "FAILED" : "PASSED", n, sc_core::sc_time_stamp().to_seconds() * 1e3, secs,
          secs > 0 ? n / secs : 0.0);

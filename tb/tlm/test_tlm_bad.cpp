@@ -27,20 +27,20 @@
 
 namespace {
 
-using sc_core::sc_time;
 using sc_core::SC_NS;
+using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
 
 unsigned g_failures = 0;
 
-#define CHECK(cond, ...)                                                   \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      g_failures++;                                                        \
+#define CHECK(cond, ...)                                                     \
+  do {                                                                       \
+    if (!(cond)) {                                                           \
+      g_failures++;                                                          \
       printf("tlm_bad_payload FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-      printf(__VA_ARGS__);                                                 \
-      printf("\n");                                                        \
-    }                                                                      \
+      printf(__VA_ARGS__);                                                   \
+      printf("\n");                                                          \
+    }                                                                        \
   } while (0)
 
 // A memory that answers one address with TLM_GENERIC_ERROR_RESPONSE, like a bus error; any
@@ -132,11 +132,18 @@ class Tester : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<Tester> to_mmu, to_mmu_err, to_mmu_slow;
 
   SC_HAS_PROCESS(Tester);
-  Tester(sc_core::sc_module_name n, mmusim::MmuTlm &mmu, mmusim::MmuTlm &mmu_err,
-         FailingMem &fmem, mmusim::MmuTlm &mmu_slow, SlowMem &smem, struct phys_mem *pm,
-         struct aspace *as)
-      : sc_module(n), to_mmu("to_mmu"), to_mmu_err("to_mmu_err"), to_mmu_slow("to_mmu_slow"),
-        mmu_(mmu), mmu_err_(mmu_err), mmu_slow_(mmu_slow), fmem_(fmem), smem_(smem), pm_(pm),
+  Tester(sc_core::sc_module_name n, mmusim::MmuTlm &mmu, mmusim::MmuTlm &mmu_err, FailingMem &fmem,
+         mmusim::MmuTlm &mmu_slow, SlowMem &smem, struct phys_mem *pm, struct aspace *as)
+      : sc_module(n),
+        to_mmu("to_mmu"),
+        to_mmu_err("to_mmu_err"),
+        to_mmu_slow("to_mmu_slow"),
+        mmu_(mmu),
+        mmu_err_(mmu_err),
+        mmu_slow_(mmu_slow),
+        fmem_(fmem),
+        smem_(smem),
+        pm_(pm),
         as_(as) {
     SC_THREAD(run);
     SC_METHOD(poke);
@@ -207,8 +214,8 @@ class Tester : public sc_core::sc_module {
     CHECK(p.get_response_status() == tlm::TLM_OK_RESPONSE, "%s: status %s (%s)", what,
           p.get_response_string().c_str(), mmu_.last_error().c_str());
     CHECK(got == kPa + (va & 0xfff), "%s: data 0x%" PRIx64, what, got);
-    CHECK(delay == sc_time(double(ext->cycles), SC_NS), "%s: delay %s for %" PRIu64 " cycles",
-          what, delay.to_string().c_str(), ext->cycles);
+    CHECK(delay == sc_time(double(ext->cycles), SC_NS), "%s: delay %s for %" PRIu64 " cycles", what,
+          delay.to_string().c_str(), ext->cycles);
     CHECK(!p.is_dmi_allowed(), "%s: DMI hint left set", what);
     wait(delay);  // the next request finds the MMU free
     return ext->cycles;
@@ -299,11 +306,11 @@ class Tester : public sc_core::sc_module {
       enum mmu_fault fault;
       uint32_t error_code;
     } faults[] = {
-        {0x5000, MMU_ACC_READ, true, MMU_FAULT_NOT_PRESENT, PF_ERR_U},               // a hole
-        {0x0000800000000000ull, MMU_ACC_READ, false, MMU_FAULT_NON_CANONICAL, 0},     // bit 47
+        {0x5000, MMU_ACC_READ, true, MMU_FAULT_NOT_PRESENT, PF_ERR_U},                   // a hole
+        {0x0000800000000000ull, MMU_ACC_READ, false, MMU_FAULT_NON_CANONICAL, 0},        // bit 47
         {0x3000, MMU_ACC_WRITE, true, MMU_FAULT_WRITE, PF_ERR_P | PF_ERR_W | PF_ERR_U},  // RO
-        {0x4000, MMU_ACC_READ, true, MMU_FAULT_USER, PF_ERR_P | PF_ERR_U},          // supervisor
-        {0x6000, MMU_ACC_FETCH, false, MMU_FAULT_NX, PF_ERR_P | PF_ERR_ID},         // NX
+        {0x4000, MMU_ACC_READ, true, MMU_FAULT_USER, PF_ERR_P | PF_ERR_U},   // supervisor
+        {0x6000, MMU_ACC_FETCH, false, MMU_FAULT_NX, PF_ERR_P | PF_ERR_ID},  // NX
     };
     for (const auto &f : faults) {
       good(p, ext);

@@ -42,7 +42,7 @@ static void frame_allocator(void **state)
     struct phys_mem *pm = phys_mem_create(32, err, sizeof(err));
     uint64_t a, b;
     assert_int_equal(phys_mem_alloc_frame(pm, &a), 0);
-    assert_int_equal(a, 0x80000000); /* upper half by default */
+    assert_int_equal(a, 0x80000000);                          /* upper half by default */
     assert_int_equal(phys_mem_write64(pm, 0x80001000, 5), 0); /* someone's data */
     assert_int_equal(phys_mem_alloc_frame(pm, &b), 0);
     assert_int_equal(b, 0x80002000); /* skips the used frame */

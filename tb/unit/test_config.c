@@ -29,18 +29,18 @@ static void defaults(void **state)
     assert_int_equal(c.dtlb_4k.repl, MMU_REPL_LRU);
 }
 
-#define CHECK_BAD(stmt, fragment)                                                          \
-    do {                                                                                   \
-        struct mmu_config c;                                                               \
-        char err[256] = "";                                                                \
-        mmu_config_default(&c);                                                            \
-        stmt;                                                                              \
-        assert_int_equal(mmu_config_check(&c, err, sizeof(err)), -1);                      \
-        if (!strstr(err, fragment))                                                        \
-            fail_msg("%s: message \"%s\" lacks \"%s\"", #stmt, err, fragment);             \
-        struct mmu_mem_port port = {.access = NULL};                                       \
-        assert_null(mmu_create(&c, &port, err, sizeof(err)));                              \
-        assert_non_null(strstr(err, fragment));                                            \
+#define CHECK_BAD(stmt, fragment)                                              \
+    do {                                                                       \
+        struct mmu_config c;                                                   \
+        char err[256] = "";                                                    \
+        mmu_config_default(&c);                                                \
+        stmt;                                                                  \
+        assert_int_equal(mmu_config_check(&c, err, sizeof(err)), -1);          \
+        if (!strstr(err, fragment))                                            \
+            fail_msg("%s: message \"%s\" lacks \"%s\"", #stmt, err, fragment); \
+        struct mmu_mem_port port = {.access = NULL};                           \
+        assert_null(mmu_create(&c, &port, err, sizeof(err)));                  \
+        assert_non_null(strstr(err, fragment));                                \
     } while (0)
 
 static void refused(void **state)
@@ -56,7 +56,8 @@ static void refused(void **state)
     CHECK_BAD(c.pa_bits = 53, "pa_bits: 53");
     CHECK_BAD(c.stlb_latency = 2, "stlb_latency: 2 cycles; an STLB hit takes at least 3");
     CHECK_BAD(c.lfsr_seed = 0, "lfsr_seed");
-    CHECK_BAD(c.psc[MMU_PSC_PDE].ways = 8, "psc_pde: paging-structure caches are fully associative");
+    CHECK_BAD(c.psc[MMU_PSC_PDE].ways = 8,
+              "psc_pde: paging-structure caches are fully associative");
     CHECK_BAD(c.itlb_2m.ways = 2000, "itlb_2m.ways: 2000 ways");
 }
 
@@ -65,9 +66,9 @@ static void accepted_edges(void **state)
     (void)state;
     struct mmu_config c;
     mmu_config_default(&c);
-    c.dtlb_2m.entries = 0;          /* disabled arrays */
+    c.dtlb_2m.entries = 0; /* disabled arrays */
     c.psc[MMU_PSC_PML4E].entries = 0;
-    c.stlb.repl = MMU_REPL_RANDOM;  /* 12 ways: fine for all but PLRU */
+    c.stlb.repl = MMU_REPL_RANDOM; /* 12 ways: fine for all but PLRU */
     c.itlb_4k = (struct mmu_array_config){1, 1, MMU_REPL_FIFO};
     c.pa_bits = 52;
     assert_int_equal(mmu_config_check(&c, NULL, 0), 0);
@@ -169,12 +170,9 @@ static void rtl_configs_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(defaults),
-        cmocka_unit_test(refused),
-        cmocka_unit_test(accepted_edges),
-        cmocka_unit_test(no_port),
-        cmocka_unit_test(rtl_params_tiny),
-        cmocka_unit_test(rtl_params_refused),
+        cmocka_unit_test(defaults),         cmocka_unit_test(refused),
+        cmocka_unit_test(accepted_edges),   cmocka_unit_test(no_port),
+        cmocka_unit_test(rtl_params_tiny),  cmocka_unit_test(rtl_params_refused),
         cmocka_unit_test(rtl_configs_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

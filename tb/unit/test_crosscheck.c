@@ -40,26 +40,26 @@
 
 /* ---- parameters ----------------------------------------------------------- */
 
-#define N_ACCESSES      400000u /* per configuration */
-#define HIST_LEN        24u     /* recently used pages per address space */
-#define HIST_PERCENT    60u     /* accesses that revisit a recent page */
-#define N_AS            3u
-#define N_REGIONS       6u
-#define REGION_SLOTS    16u     /* 2 MiB slots per region (32 MiB) */
-#define MAP_ATTEMPTS    330u    /* per address space */
-#define MAP_2M_PERCENT  12u
-#define PAGES_PER_SLOT  32u     /* 4 KiB pages are drawn from the first 32 of a slot */
-#define N_GLOBAL_2M     4u
-#define N_GLOBAL_4K     40u
-#define GLOBAL_BASE     0xffffffff80000000ull /* PML4 511, PDPT 510 */
-#define GLOBAL_SLOTS    8u
-#define N_CORRUPT       40u     /* per address space */
-#define MAX_MAPS        (MAP_ATTEMPTS + 8u)
-#define MAX_GMAPS       (N_GLOBAL_2M + N_GLOBAL_4K)
-#define MEM_LATENCY     20u
-#define PA_BITS         46u
-#define DATA_PA_LIMIT   (1ull << 45) /* data frames below; tables above */
-#define MAX_REPORTS     20u
+#define N_ACCESSES     400000u /* per configuration */
+#define HIST_LEN       24u     /* recently used pages per address space */
+#define HIST_PERCENT   60u     /* accesses that revisit a recent page */
+#define N_AS           3u
+#define N_REGIONS      6u
+#define REGION_SLOTS   16u  /* 2 MiB slots per region (32 MiB) */
+#define MAP_ATTEMPTS   330u /* per address space */
+#define MAP_2M_PERCENT 12u
+#define PAGES_PER_SLOT 32u /* 4 KiB pages are drawn from the first 32 of a slot */
+#define N_GLOBAL_2M    4u
+#define N_GLOBAL_4K    40u
+#define GLOBAL_BASE    0xffffffff80000000ull /* PML4 511, PDPT 510 */
+#define GLOBAL_SLOTS   8u
+#define N_CORRUPT      40u /* per address space */
+#define MAX_MAPS       (MAP_ATTEMPTS + 8u)
+#define MAX_GMAPS      (N_GLOBAL_2M + N_GLOBAL_4K)
+#define MEM_LATENCY    20u
+#define PA_BITS        46u
+#define DATA_PA_LIMIT  (1ull << 45) /* data frames below; tables above */
+#define MAX_REPORTS    20u
 
 static uint64_t g_seed;
 
@@ -113,13 +113,13 @@ static const char *fault_str(enum mmu_fault f)
 
 static const char *type_str(enum mmu_access t)
 {
-    static const char *const names[] = { "READ", "WRITE", "FETCH" };
+    static const char *const names[] = {"READ", "WRITE", "FETCH"};
     return (unsigned)t < 3 ? names[t] : "?";
 }
 
 static const char *src_str(enum mmu_source s)
 {
-    static const char *const names[] = { "L1", "STLB", "WALK", "NONE" };
+    static const char *const names[] = {"L1", "STLB", "WALK", "NONE"};
     return (unsigned)s < 4 ? names[s] : "?";
 }
 
@@ -131,19 +131,19 @@ struct ref_result {
     unsigned level;
     uint64_t paddr;
     unsigned page_shift;
-    bool global;                       /* leaf G bit (success only) */
-    uint64_t entry_pa[PT_LEVELS + 1];  /* entry read at each level, 0 if none */
+    bool global;                      /* leaf G bit (success only) */
+    uint64_t entry_pa[PT_LEVELS + 1]; /* entry read at each level, 0 if none */
 };
 
 /* Returns 0, or -1 if the physical memory refused a read (a test bug). */
-static int ref_translate(struct phys_mem *pm, uint64_t pml4_base, unsigned pa_bits,
-                         bool wp, bool nxe, uint64_t va, enum mmu_access type,
-                         bool user, struct ref_result *r)
+static int ref_translate(struct phys_mem *pm, uint64_t pml4_base, unsigned pa_bits, bool wp,
+                         bool nxe, uint64_t va, enum mmu_access type, bool user,
+                         struct ref_result *r)
 {
     const bool write = type == MMU_ACC_WRITE;
     const bool fetch = type == MMU_ACC_FETCH;
-    const uint32_t acc_ec = (write ? PF_ERR_W : 0) | (user ? PF_ERR_U : 0) |
-                            ((fetch && nxe) ? PF_ERR_ID : 0);
+    const uint32_t acc_ec =
+        (write ? PF_ERR_W : 0) | (user ? PF_ERR_U : 0) | ((fetch && nxe) ? PF_ERR_ID : 0);
     const uint64_t addr_rsvd = ((1ull << 52) - 1) & ~((1ull << pa_bits) - 1);
     uint64_t base = pml4_base & PTE_ADDR_MASK;
     bool rw = true, us = true, nx = false;
@@ -235,13 +235,20 @@ struct world {
 static uint64_t rand_private_flags(struct rng *r)
 {
     uint64_t f = 0;
-    if (rng_chance(r, 70, 100)) f |= PTE_RW;
-    if (rng_chance(r, 60, 100)) f |= PTE_US;
-    if (rng_chance(r, 30, 100)) f |= PTE_NX;
-    if (rng_chance(r, 10, 100)) f |= PTE_PWT;
-    if (rng_chance(r, 10, 100)) f |= PTE_PCD;
-    if (rng_chance(r, 25, 100)) f |= PTE_A;
-    if (rng_chance(r, 15, 100)) f |= PTE_D;
+    if (rng_chance(r, 70, 100))
+        f |= PTE_RW;
+    if (rng_chance(r, 60, 100))
+        f |= PTE_US;
+    if (rng_chance(r, 30, 100))
+        f |= PTE_NX;
+    if (rng_chance(r, 10, 100))
+        f |= PTE_PWT;
+    if (rng_chance(r, 10, 100))
+        f |= PTE_PCD;
+    if (rng_chance(r, 25, 100))
+        f |= PTE_A;
+    if (rng_chance(r, 15, 100))
+        f |= PTE_D;
     return f;
 }
 
@@ -251,7 +258,14 @@ static uint64_t rand_pa(struct rng *r, unsigned shift)
 }
 
 enum corrupt_kind {
-    K_CLR_RW, K_CLR_US, K_SET_NX, K_CLR_P, K_RSVD_ADDR, K_PS, K_2M_RSVD, K_IGNORED,
+    K_CLR_RW,
+    K_CLR_US,
+    K_SET_NX,
+    K_CLR_P,
+    K_RSVD_ADDR,
+    K_PS,
+    K_2M_RSVD,
+    K_IGNORED,
 };
 
 static void corrupt_one(struct rng *r, struct as_ctx *a, struct phys_mem *pm)
@@ -272,9 +286,8 @@ static void corrupt_one(struct rng *r, struct as_ctx *a, struct phys_mem *pm)
 
     /* weights: RW 3, US 3, NX 3, P 1, RSVD_ADDR 1, PS 1, 2M_RSVD 1, IGNORED 2 */
     static const enum corrupt_kind table[] = {
-        K_CLR_RW, K_CLR_RW, K_CLR_RW, K_CLR_US, K_CLR_US, K_CLR_US,
-        K_SET_NX, K_SET_NX, K_SET_NX, K_CLR_P, K_RSVD_ADDR, K_PS,
-        K_2M_RSVD, K_IGNORED, K_IGNORED,
+        K_CLR_RW, K_CLR_RW, K_CLR_RW,    K_CLR_US, K_CLR_US,  K_CLR_US,  K_SET_NX,  K_SET_NX,
+        K_SET_NX, K_CLR_P,  K_RSVD_ADDR, K_PS,     K_2M_RSVD, K_IGNORED, K_IGNORED,
     };
     enum corrupt_kind k = table[rng_below(r, sizeof table / sizeof table[0])];
     /* an upper entry maps a lot: make it unusable less often */
@@ -286,27 +299,39 @@ static void corrupt_one(struct rng *r, struct as_ctx *a, struct phys_mem *pm)
         k = K_2M_RSVD;
 
     switch (k) {
-    case K_CLR_RW: e &= ~PTE_RW; break;
-    case K_CLR_US: e &= ~PTE_US; break;
-    case K_SET_NX: e |= PTE_NX; break;
-    case K_CLR_P: e &= ~PTE_P; break;
-    case K_RSVD_ADDR: e |= 1ull << (PA_BITS + rng_below(r, 52 - PA_BITS)); break;
+    case K_CLR_RW:
+        e &= ~PTE_RW;
+        break;
+    case K_CLR_US:
+        e &= ~PTE_US;
+        break;
+    case K_SET_NX:
+        e |= PTE_NX;
+        break;
+    case K_CLR_P:
+        e &= ~PTE_P;
+        break;
+    case K_RSVD_ADDR:
+        e |= 1ull << (PA_BITS + rng_below(r, 52 - PA_BITS));
+        break;
     case K_PS:
         /* level 4/3: reserved; level 2 non-leaf: becomes a 2 MiB leaf onto
          * the page-table frame; level 1: the PAT bit, not reserved */
         e |= PTE_PS;
         break;
-    case K_2M_RSVD: e |= 1ull << (13 + rng_below(r, 8)); break;
+    case K_2M_RSVD:
+        e |= 1ull << (13 + rng_below(r, 8));
+        break;
     case K_IGNORED: {
         unsigned which = (unsigned)rng_below(r, 4);
         if (which == 0)
             e |= 1ull << (52 + rng_below(r, 11)); /* 62:52 */
         else if (which == 1)
-            e |= 1ull << (9 + rng_below(r, 3));   /* 11:9 */
+            e |= 1ull << (9 + rng_below(r, 3)); /* 11:9 */
         else if (which == 2 && leaf2m)
-            e |= 1ull << 12;                      /* PAT of a 2 MiB page */
+            e |= 1ull << 12; /* PAT of a 2 MiB page */
         else if (which == 2 && level == 1)
-            e |= PTE_PS;                          /* PAT of a 4 KiB page */
+            e |= PTE_PS; /* PAT of a 4 KiB page */
         else if (level > 2)
             e |= (rng_chance(r, 1, 2) ? PTE_G : PTE_D); /* ignored in non-leaf */
         else if (level == 2 && !leaf2m)
@@ -333,7 +358,7 @@ static void world_build(struct world *w, struct rng *r)
     for (unsigned i = 0; i < N_REGIONS; i++) {
         uint64_t pml4i;
         if (i > 0 && rng_chance(r, 1, 2))
-            pml4i = pt_index(w->region[i - 1], 4);            /* share a PML4E */
+            pml4i = pt_index(w->region[i - 1], 4); /* share a PML4E */
         else
             pml4i = rng_chance(r, 1, 2) ? rng_below(r, 256) : 256 + rng_below(r, 255);
         uint64_t pdpti = rng_below(r, 512), pdi = rng_below(r, 512);
@@ -348,8 +373,8 @@ static void world_build(struct world *w, struct rng *r)
         a->pcid = (uint16_t)(i + 1);
         a->pml4 = aspace_pml4(a->as);
         for (unsigned k = 0; k < MAP_ATTEMPTS; k++) {
-            uint64_t slot = w->region[rng_below(r, N_REGIONS)] +
-                            rng_below(r, REGION_SLOTS) * PAGE_SIZE_2M;
+            uint64_t slot =
+                w->region[rng_below(r, N_REGIONS)] + rng_below(r, REGION_SLOTS) * PAGE_SIZE_2M;
             unsigned shift = rng_chance(r, MAP_2M_PERCENT, 100) ? PAGE_SHIFT_2M : PAGE_SHIFT_4K;
             uint64_t va = slot;
             if (shift == PAGE_SHIFT_4K)
@@ -373,7 +398,8 @@ static void world_build(struct world *w, struct rng *r)
         if (shift == PAGE_SHIFT_2M)
             va = GLOBAL_BASE + (uint64_t)k * PAGE_SIZE_2M;
         else
-            va = GLOBAL_BASE + (N_GLOBAL_2M + rng_below(r, GLOBAL_SLOTS - N_GLOBAL_2M)) * PAGE_SIZE_2M +
+            va = GLOBAL_BASE +
+                 (N_GLOBAL_2M + rng_below(r, GLOBAL_SLOTS - N_GLOBAL_2M)) * PAGE_SIZE_2M +
                  rng_below(r, 64) * PAGE_SIZE_4K;
         uint64_t pa = rand_pa(r, shift);
         uint64_t flags = (rand_private_flags(r) | PTE_G);
@@ -447,14 +473,14 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
                        bool walk_after_stlb)
 {
     char err[200];
-    struct rng r = { g_seed ^ (0x5bd1e995ull * (cfg_index + 1)) };
+    struct rng r = {g_seed ^ (0x5bd1e995ull * (cfg_index + 1))};
     struct world *w = calloc(1, sizeof *w);
     assert_non_null(w);
     world_build(w, &r);
 
     if (mmu_config_check(cfg, err, sizeof err) != 0)
         fail_msg("%s: mmu_config_check: %s", name, err);
-    struct mmu_fixed_mem fm = { .pm = w->pm, .latency = MEM_LATENCY };
+    struct mmu_fixed_mem fm = {.pm = w->pm, .latency = MEM_LATENCY};
     struct mmu_mem_port port = mmu_fixed_mem_port(&fm);
     struct mmu *m = mmu_create(cfg, &port, err, sizeof err);
     if (!m)
@@ -467,7 +493,7 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
     memset(&c, 0, sizeof c);
     /* per address space, recently used pages, so that TLBs hit */
     uint64_t hist[N_AS][HIST_LEN];
-    unsigned hist_n[N_AS] = { 0 }, hist_pos[N_AS] = { 0 };
+    unsigned hist_n[N_AS] = {0}, hist_pos[N_AS] = {0};
 
     assert_int_equal(mmu_load_cr3(m, cycle, w->as[cur].pml4, w->as[cur].pcid, true), 0);
     c.cr3_loads++;
@@ -515,8 +541,8 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
         }
         if (rng_chance(&r, 1, 16)) {
             cur = (unsigned)rng_below(&r, N_AS);
-            if (mmu_load_cr3(m, cycle, w->as[cur].pml4, w->as[cur].pcid,
-                             !rng_chance(&r, 1, 10)) != 0)
+            if (mmu_load_cr3(m, cycle, w->as[cur].pml4, w->as[cur].pcid, !rng_chance(&r, 1, 10)) !=
+                0)
                 fail_msg("%s: mmu_load_cr3: %s", name, mmu_error(m));
             c.cr3_loads++;
         }
@@ -545,8 +571,8 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
             fail_msg("%s: mmu_translate failed at access %" PRIu64 ": %s", name, i, mmu_error(m));
 
         /* results */
-        bool bad = resp.fault != ref.fault || resp.error_code != ref.error_code ||
-                   resp.level != ref.level;
+        bool bad =
+            resp.fault != ref.fault || resp.error_code != ref.error_code || resp.level != ref.level;
         if (ref.fault == MMU_FAULT_NONE)
             bad = bad || resp.paddr != ref.paddr || resp.page_shift != ref.page_shift;
         else
@@ -584,8 +610,8 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
                      resp.resp_cycle != resp.accept_cycle + cfg->stlb_latency)
                 what = "STLB hit latency != stlb_latency";
             else if (resp.source == MMU_SRC_WALK &&
-                     resp.resp_cycle <= resp.accept_cycle +
-                                            (walk_after_stlb ? cfg->stlb_latency : 1u))
+                     resp.resp_cycle <=
+                         resp.accept_cycle + (walk_after_stlb ? cfg->stlb_latency : 1u))
                 what = "walk latency too short";
             else if (ref.fault == MMU_FAULT_NONE && resp.source != MMU_SRC_L1 &&
                      resp.source != MMU_SRC_STLB && resp.source != MMU_SRC_WALK)
@@ -602,11 +628,11 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
                        " got{fault=%s ec=0x%x level=%u paddr=0x%" PRIx64 " shift=%u src=%s"
                        " req=%" PRIu64 " accept=%" PRIu64 " resp=%" PRIu64 "}\n",
                        g_seed, name, i, req.vaddr, type_str(req.type), (int)req.user, cur,
-                       (unsigned)w->as[cur].pcid, (int)wp, (int)nxe, what,
-                       fault_str(ref.fault), (unsigned)ref.error_code, ref.level, ref.paddr,
-                       ref.page_shift, fault_str(resp.fault), (unsigned)resp.error_code,
-                       resp.level, resp.paddr, resp.page_shift, src_str(resp.source),
-                       req.cycle, resp.accept_cycle, resp.resp_cycle);
+                       (unsigned)w->as[cur].pcid, (int)wp, (int)nxe, what, fault_str(ref.fault),
+                       (unsigned)ref.error_code, ref.level, ref.paddr, ref.page_shift,
+                       fault_str(resp.fault), (unsigned)resp.error_code, resp.level, resp.paddr,
+                       resp.page_shift, src_str(resp.source), req.cycle, resp.accept_cycle,
+                       resp.resp_cycle);
             if (c.mismatches >= MAX_REPORTS)
                 break;
         }
@@ -643,26 +669,23 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
         }
     for (unsigned k = 0; k < MMU_FAULT_COUNT; k++)
         total += c.faults[k];
-    printf("crosscheck summary seed=%" PRIu64 " cfg=%s accesses=%" PRIu64
-           " ok=%" PRIu64 " not_present=%" PRIu64 " reserved=%" PRIu64 " write=%" PRIu64
-           " user=%" PRIu64 " nx=%" PRIu64 " non_canonical=%" PRIu64
-           " | src l1=%" PRIu64 " stlb=%" PRIu64 " walk=%" PRIu64 " none=%" PRIu64
-           " | ctrl=%" PRIu64 " mode=%" PRIu64 " nxe_off=%" PRIu64 " wp_off=%" PRIu64
-           " cr3=%" PRIu64
-           " | stats walks=%" PRIu64 " walk_reads=%" PRIu64 " walk_writes=%" PRIu64
-           " l1_hits=%" PRIu64 " stlb_hits=%" PRIu64 " dirty_rewalks=%" PRIu64
+    printf("crosscheck summary seed=%" PRIu64 " cfg=%s accesses=%" PRIu64 " ok=%" PRIu64
+           " not_present=%" PRIu64 " reserved=%" PRIu64 " write=%" PRIu64 " user=%" PRIu64
+           " nx=%" PRIu64 " non_canonical=%" PRIu64 " | src l1=%" PRIu64 " stlb=%" PRIu64
+           " walk=%" PRIu64 " none=%" PRIu64 " | ctrl=%" PRIu64 " mode=%" PRIu64 " nxe_off=%" PRIu64
+           " wp_off=%" PRIu64 " cr3=%" PRIu64 " | stats walks=%" PRIu64 " walk_reads=%" PRIu64
+           " walk_writes=%" PRIu64 " l1_hits=%" PRIu64 " stlb_hits=%" PRIu64
+           " dirty_rewalks=%" PRIu64
            " | maps=%zu/%zu/%zu refused=%u/%u/%u corrupted=%u/%u/%u global=%zu"
            " mismatches=%" PRIu64 "\n",
            g_seed, name, total, c.faults[MMU_FAULT_NONE], c.faults[MMU_FAULT_NOT_PRESENT],
            c.faults[MMU_FAULT_RESERVED], c.faults[MMU_FAULT_WRITE], c.faults[MMU_FAULT_USER],
-           c.faults[MMU_FAULT_NX], c.faults[MMU_FAULT_NON_CANONICAL],
-           c.sources[MMU_SRC_L1], c.sources[MMU_SRC_STLB], c.sources[MMU_SRC_WALK],
-           c.sources[MMU_SRC_NONE], c.ctrl, c.mode_changes, c.nxe_off, c.wp_off, c.cr3_loads,
-           st->walks, st->walk_reads, st->walk_writes, l1_hits, stlb_hits, st->dirty_rewalks,
-           w->as[0].nmaps, w->as[1].nmaps, w->as[2].nmaps,
-           w->as[0].refused, w->as[1].refused, w->as[2].refused,
-           w->as[0].corrupted, w->as[1].corrupted, w->as[2].corrupted, w->ngmaps,
-           c.mismatches);
+           c.faults[MMU_FAULT_NX], c.faults[MMU_FAULT_NON_CANONICAL], c.sources[MMU_SRC_L1],
+           c.sources[MMU_SRC_STLB], c.sources[MMU_SRC_WALK], c.sources[MMU_SRC_NONE], c.ctrl,
+           c.mode_changes, c.nxe_off, c.wp_off, c.cr3_loads, st->walks, st->walk_reads,
+           st->walk_writes, l1_hits, stlb_hits, st->dirty_rewalks, w->as[0].nmaps, w->as[1].nmaps,
+           w->as[2].nmaps, w->as[0].refused, w->as[1].refused, w->as[2].refused, w->as[0].corrupted,
+           w->as[1].corrupted, w->as[2].corrupted, w->ngmaps, c.mismatches);
     fflush(stdout);
 
     if (c.mismatches)
@@ -702,15 +725,15 @@ static void test_crosscheck_tiny(void **state)
     (void)state;
     struct mmu_config cfg;
     mmu_config_default(&cfg);
-    cfg.itlb_4k = (struct mmu_array_config){ 4, 2, MMU_REPL_PLRU };
-    cfg.itlb_2m = (struct mmu_array_config){ 2, 1, MMU_REPL_FIFO };
-    cfg.dtlb_4k = (struct mmu_array_config){ 4, 2, MMU_REPL_RANDOM };
-    cfg.dtlb_2m = (struct mmu_array_config){ 2, 2, MMU_REPL_PLRU };
-    cfg.stlb = (struct mmu_array_config){ 16, 4, MMU_REPL_FIFO };
+    cfg.itlb_4k = (struct mmu_array_config){4, 2, MMU_REPL_PLRU};
+    cfg.itlb_2m = (struct mmu_array_config){2, 1, MMU_REPL_FIFO};
+    cfg.dtlb_4k = (struct mmu_array_config){4, 2, MMU_REPL_RANDOM};
+    cfg.dtlb_2m = (struct mmu_array_config){2, 2, MMU_REPL_PLRU};
+    cfg.stlb = (struct mmu_array_config){16, 4, MMU_REPL_FIFO};
     /* paging-structure caches are fully associative: ways == entries */
-    cfg.psc[MMU_PSC_PDE] = (struct mmu_array_config){ 4, 4, MMU_REPL_RANDOM };
-    cfg.psc[MMU_PSC_PDPTE] = (struct mmu_array_config){ 2, 2, MMU_REPL_FIFO };
-    cfg.psc[MMU_PSC_PML4E] = (struct mmu_array_config){ 1, 1, MMU_REPL_PLRU };
+    cfg.psc[MMU_PSC_PDE] = (struct mmu_array_config){4, 4, MMU_REPL_RANDOM};
+    cfg.psc[MMU_PSC_PDPTE] = (struct mmu_array_config){2, 2, MMU_REPL_FIFO};
+    cfg.psc[MMU_PSC_PML4E] = (struct mmu_array_config){1, 1, MMU_REPL_PLRU};
     cfg.stlb_latency = 4;
     cfg.lfsr_seed = (uint16_t)(1 + g_seed % 0xfffe);
     run_config("tiny", &cfg, 1, true);
@@ -724,8 +747,8 @@ static void test_crosscheck_no_stlb_psc(void **state)
     (void)state;
     struct mmu_config cfg;
     mmu_config_default(&cfg);
-    cfg.itlb_4k = (struct mmu_array_config){ 8, 8, MMU_REPL_LRU };
-    cfg.dtlb_2m = (struct mmu_array_config){ 4, 4, MMU_REPL_RANDOM };
+    cfg.itlb_4k = (struct mmu_array_config){8, 8, MMU_REPL_LRU};
+    cfg.dtlb_2m = (struct mmu_array_config){4, 4, MMU_REPL_RANDOM};
     cfg.stlb.entries = 0;
     for (unsigned p = 0; p < MMU_PSC_COUNT; p++)
         cfg.psc[p].entries = 0;

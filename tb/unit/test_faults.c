@@ -6,11 +6,11 @@
 #include "test_util.h"
 
 /* One page at 0x1000: PML4[0] -> PDPT[0] -> PD[0] -> PT[1]. */
-#define VA_OK 0x1000ull
+#define VA_OK       0x1000ull
 #define VA_NO_PML4E 0x0000008000000000ull /* PML4 index 1 */
 #define VA_NO_PDPTE 0x0000000040000000ull /* PDPT index 1 */
-#define VA_NO_PDE 0x0000000000200000ull   /* PD index 1 */
-#define VA_NO_PTE 0x2000ull               /* PT index 2 */
+#define VA_NO_PDE   0x0000000000200000ull /* PD index 1 */
+#define VA_NO_PTE   0x2000ull             /* PT index 2 */
 
 static void expect_fault(struct fixture *f, uint64_t va, enum mmu_access type, bool user,
                          enum mmu_fault fault, unsigned level, uint32_t ec)
@@ -36,8 +36,7 @@ static void not_present_each_level(void **state)
     expect_fault(f, VA_NO_PML4E, MMU_ACC_READ, false, MMU_FAULT_NOT_PRESENT, 4, 0);
     expect_fault(f, VA_NO_PDPTE, MMU_ACC_WRITE, false, MMU_FAULT_NOT_PRESENT, 3, PF_ERR_W);
     expect_fault(f, VA_NO_PDE, MMU_ACC_READ, true, MMU_FAULT_NOT_PRESENT, 2, PF_ERR_U);
-    expect_fault(f, VA_NO_PTE, MMU_ACC_FETCH, true, MMU_FAULT_NOT_PRESENT, 1,
-                 PF_ERR_U | PF_ERR_ID);
+    expect_fault(f, VA_NO_PTE, MMU_ACC_FETCH, true, MMU_FAULT_NOT_PRESENT, 1, PF_ERR_U | PF_ERR_ID);
     /* A not-present entry's other bits are ignored, reserved ones too. */
     set_entry(f, VA_OK, 1, 0x000ff00000000000ull | PTE_PS);
     expect_fault(f, VA_OK, MMU_ACC_READ, false, MMU_FAULT_NOT_PRESENT, 1, 0);
@@ -70,8 +69,7 @@ static void reserved_each_level(void **state)
     struct fixture *f = fixture_new(NULL);
     map(f, 0x40000000, 0x80000000, PAGE_SHIFT_2M, PTE_RW);
     set_entry(f, 0x40000000, 2, entry_of(f, 0x40000000, 2) | (1ull << 17));
-    expect_fault(f, 0x40000000, MMU_ACC_READ, false, MMU_FAULT_RESERVED, 2,
-                 PF_ERR_P | PF_ERR_RSVD);
+    expect_fault(f, 0x40000000, MMU_ACC_READ, false, MMU_FAULT_RESERVED, 2, PF_ERR_P | PF_ERR_RSVD);
     fixture_free(f);
 }
 

@@ -15,8 +15,16 @@
 #define VA_B 0x2000ull
 #define VA_G 0x3000ull
 
-enum { A1 = 1 << 0, B1 = 1 << 1, A2 = 1 << 2, B2 = 1 << 3, G = 1 << 4, PSC1 = 1 << 5,
-       PSC2 = 1 << 6, ALL = 0x7f };
+enum {
+    A1 = 1 << 0,
+    B1 = 1 << 1,
+    A2 = 1 << 2,
+    B2 = 1 << 3,
+    G = 1 << 4,
+    PSC1 = 1 << 5,
+    PSC2 = 1 << 6,
+    ALL = 0x7f
+};
 
 static struct fixture *populated(void)
 {
@@ -69,19 +77,28 @@ static void every_operation(void **state)
         uint16_t pcid_after;
     } cases[] = {
         {"nothing", {.op = MMU_CTRL_SET_MODE, .wp = true, .nxe = true}, ALL, 2},
-        {"INVLPG A (current PCID 2)", {.op = MMU_CTRL_INVLPG, .value = VA_A},
-         ALL & ~A2 & ~PSC2, 2},
-        {"INVLPG G: global entries of the page go", {.op = MMU_CTRL_INVLPG, .value = VA_G},
-         ALL & ~G & ~PSC2, 2},
+        {"INVLPG A (current PCID 2)", {.op = MMU_CTRL_INVLPG, .value = VA_A}, ALL & ~A2 & ~PSC2, 2},
+        {"INVLPG G: global entries of the page go",
+         {.op = MMU_CTRL_INVLPG, .value = VA_G},
+         ALL & ~G & ~PSC2,
+         2},
         {"INVLPG non-canonical: no-op", {.op = MMU_CTRL_INVLPG, .value = 1ull << 60}, ALL, 2},
-        {"INVPCID 0, A, PCID 1", {.op = MMU_CTRL_INVPCID, .invpcid_type = 0, .pcid = 1,
-                                  .value = VA_A}, ALL & ~A1 & ~PSC1, 2},
-        {"INVPCID 0, G, PCID 1: global kept", {.op = MMU_CTRL_INVPCID, .invpcid_type = 0,
-                                               .pcid = 1, .value = VA_G}, ALL & ~PSC1, 2},
-        {"INVPCID 1, PCID 1", {.op = MMU_CTRL_INVPCID, .invpcid_type = 1, .pcid = 1},
-         ALL & ~A1 & ~B1 & ~PSC1, 2},
-        {"INVPCID 1, PCID 2", {.op = MMU_CTRL_INVPCID, .invpcid_type = 1, .pcid = 2},
-         ALL & ~A2 & ~B2 & ~PSC2, 2},
+        {"INVPCID 0, A, PCID 1",
+         {.op = MMU_CTRL_INVPCID, .invpcid_type = 0, .pcid = 1, .value = VA_A},
+         ALL & ~A1 & ~PSC1,
+         2},
+        {"INVPCID 0, G, PCID 1: global kept",
+         {.op = MMU_CTRL_INVPCID, .invpcid_type = 0, .pcid = 1, .value = VA_G},
+         ALL & ~PSC1,
+         2},
+        {"INVPCID 1, PCID 1",
+         {.op = MMU_CTRL_INVPCID, .invpcid_type = 1, .pcid = 1},
+         ALL & ~A1 & ~B1 & ~PSC1,
+         2},
+        {"INVPCID 1, PCID 2",
+         {.op = MMU_CTRL_INVPCID, .invpcid_type = 1, .pcid = 2},
+         ALL & ~A2 & ~B2 & ~PSC2,
+         2},
         {"INVPCID 2", {.op = MMU_CTRL_INVPCID, .invpcid_type = 2}, 0, 2},
         {"INVPCID 3", {.op = MMU_CTRL_INVPCID, .invpcid_type = 3}, G, 2},
         {"CR3 <- PCID 1", {.op = MMU_CTRL_LOAD_CR3, .value = 1}, ALL & ~A1 & ~B1 & ~PSC1, 1},
@@ -101,8 +118,8 @@ static void every_operation(void **state)
         unsigned d = holdings(f, MMU_TLB_DTLB);
         unsigned s = holdings(f, MMU_TLB_STLB) & ~(PSC1 | PSC2);
         if (d != cases[i].kept || s != (cases[i].kept & ~(PSC1 | PSC2)))
-            fail_msg("%s: DTLB/PSC kept 0x%x, STLB kept 0x%x; expected 0x%x", cases[i].name, d,
-                     s, cases[i].kept);
+            fail_msg("%s: DTLB/PSC kept 0x%x, STLB kept 0x%x; expected 0x%x", cases[i].name, d, s,
+                     cases[i].kept);
         assert_int_equal(mmu_current_pcid(f->m), cases[i].pcid_after);
         fixture_free(f);
     }
@@ -197,8 +214,10 @@ static void counted(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_operation),       cmocka_unit_test(invlpg_both_sizes),
-        cmocka_unit_test(stale_until_invalidated), cmocka_unit_test(rejected_operations),
+        cmocka_unit_test(every_operation),
+        cmocka_unit_test(invlpg_both_sizes),
+        cmocka_unit_test(stale_until_invalidated),
+        cmocka_unit_test(rejected_operations),
         cmocka_unit_test(invlpg_empties_psc_of_pcid),
         cmocka_unit_test(counted),
     };

@@ -5,11 +5,11 @@
 #include "test_util.h"
 
 /* Addresses relative to page P = 0x1000 (PML4 0, PDPT 0, PD 0, PT 1). */
-#define VA_P 0x1000ull
-#define VA_SAME_PT 0x5000ull             /* shares the PT: PDE-cache hit */
-#define VA_SAME_PD 0x00400000ull         /* shares the PD: PDPTE-cache hit */
-#define VA_SAME_PDPT 0x80000000ull       /* shares the PDPT: PML4E-cache hit */
-#define VA_OTHER 0x0000010000000000ull   /* PML4 index 2: no hit */
+#define VA_P         0x1000ull
+#define VA_SAME_PT   0x5000ull             /* shares the PT: PDE-cache hit */
+#define VA_SAME_PD   0x00400000ull         /* shares the PD: PDPTE-cache hit */
+#define VA_SAME_PDPT 0x80000000ull         /* shares the PDPT: PML4E-cache hit */
+#define VA_OTHER     0x0000010000000000ull /* PML4 index 2: no hit */
 
 static struct fixture *mapped(const struct mmu_config *cfg)
 {

@@ -88,17 +88,17 @@ static void access_check(void **state)
         {rw_user, MMU_ACC_WRITE, true, true, true, MMU_FAULT_NONE},
         {ro_user, MMU_ACC_READ, true, true, true, MMU_FAULT_NONE},
         {ro_user, MMU_ACC_WRITE, true, true, true, MMU_FAULT_WRITE},
-        {ro_user, MMU_ACC_WRITE, true, false, true, MMU_FAULT_WRITE},  /* WP only for sup */
-        {ro_user, MMU_ACC_WRITE, false, true, true, MMU_FAULT_WRITE},  /* sup honours WP */
-        {ro_sup, MMU_ACC_WRITE, false, false, true, MMU_FAULT_NONE},   /* WP = 0 */
+        {ro_user, MMU_ACC_WRITE, true, false, true, MMU_FAULT_WRITE}, /* WP only for sup */
+        {ro_user, MMU_ACC_WRITE, false, true, true, MMU_FAULT_WRITE}, /* sup honours WP */
+        {ro_sup, MMU_ACC_WRITE, false, false, true, MMU_FAULT_NONE},  /* WP = 0 */
         {rw_sup, MMU_ACC_READ, true, true, true, MMU_FAULT_USER},
         {rw_sup, MMU_ACC_FETCH, true, true, true, MMU_FAULT_USER},
-        {ro_sup, MMU_ACC_WRITE, true, true, true, MMU_FAULT_USER},     /* U/S before R/W */
-        {rw_user, MMU_ACC_READ, false, true, true, MMU_FAULT_NONE},    /* no SMAP */
-        {rw_user, MMU_ACC_FETCH, false, true, true, MMU_FAULT_NONE},   /* no SMEP */
+        {ro_sup, MMU_ACC_WRITE, true, true, true, MMU_FAULT_USER},   /* U/S before R/W */
+        {rw_user, MMU_ACC_READ, false, true, true, MMU_FAULT_NONE},  /* no SMAP */
+        {rw_user, MMU_ACC_FETCH, false, true, true, MMU_FAULT_NONE}, /* no SMEP */
         {nx, MMU_ACC_FETCH, false, true, true, MMU_FAULT_NX},
         {nx, MMU_ACC_FETCH, true, true, true, MMU_FAULT_NX},
-        {nx, MMU_ACC_FETCH, false, true, false, MMU_FAULT_NONE},       /* NXE = 0 */
+        {nx, MMU_ACC_FETCH, false, true, false, MMU_FAULT_NONE}, /* NXE = 0 */
         {nx, MMU_ACC_READ, false, true, true, MMU_FAULT_NONE},
         {ro_user, MMU_ACC_FETCH, true, true, true, MMU_FAULT_NONE},
     };
@@ -126,7 +126,8 @@ static void error_codes(void **state)
         {MMU_FAULT_WRITE, MMU_ACC_WRITE, false, true, PF_ERR_P | PF_ERR_W},
         {MMU_FAULT_USER, MMU_ACC_READ, true, true, PF_ERR_P | PF_ERR_U},
         {MMU_FAULT_NX, MMU_ACC_FETCH, false, true, PF_ERR_P | PF_ERR_ID},
-        {MMU_FAULT_RESERVED, MMU_ACC_WRITE, true, true, PF_ERR_P | PF_ERR_RSVD | PF_ERR_W | PF_ERR_U},
+        {MMU_FAULT_RESERVED, MMU_ACC_WRITE, true, true,
+         PF_ERR_P | PF_ERR_RSVD | PF_ERR_W | PF_ERR_U},
         {MMU_FAULT_RESERVED, MMU_ACC_FETCH, false, true, PF_ERR_P | PF_ERR_RSVD | PF_ERR_ID},
         {MMU_FAULT_NON_CANONICAL, MMU_ACC_WRITE, true, true, 0},
         {MMU_FAULT_NONE, MMU_ACC_WRITE, true, true, 0},
@@ -151,9 +152,9 @@ static void canonical(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(reserved_bits), cmocka_unit_test(leaves),
+        cmocka_unit_test(reserved_bits),  cmocka_unit_test(leaves),
         cmocka_unit_test(rights_combine), cmocka_unit_test(access_check),
-        cmocka_unit_test(error_codes),   cmocka_unit_test(canonical),
+        cmocka_unit_test(error_codes),    cmocka_unit_test(canonical),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

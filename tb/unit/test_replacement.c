@@ -142,8 +142,8 @@ static void set_index(void **state)
     tlb_fill(&dtlb, &e2);
     tlb_fill(&stlb, &e4);
     tlb_fill(&stlb, &e2);
-    assert_true(tlb_way(&dtlb.arr[0], 0x5, 0)->valid);     /* 16 sets: 0x12345 & 15 */
-    assert_true(tlb_way(&dtlb.arr[1], 0x1, 0)->valid);     /* 8 sets: 0x91 & 7 */
+    assert_true(tlb_way(&dtlb.arr[0], 0x5, 0)->valid);           /* 16 sets: 0x12345 & 15 */
+    assert_true(tlb_way(&dtlb.arr[1], 0x1, 0)->valid);           /* 8 sets: 0x91 & 7 */
     assert_int_equal(tlb_way(&stlb.arr[0], 0x45, 0)->shift, 12); /* 128 sets: 0x12345 & 127 */
     assert_int_equal(tlb_way(&stlb.arr[0], 0x11, 0)->shift, 21); /* 0x91 & 127 */
     assert_int_equal(tlb_valid_count(&dtlb), 2);
@@ -157,9 +157,9 @@ static void set_index(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(lru_hand_worked),      cmocka_unit_test(plru_hand_worked),
-        cmocka_unit_test(plru_eight_ways),      cmocka_unit_test(fifo_hand_worked),
-        cmocka_unit_test(random_hand_worked),   cmocka_unit_test(lfsr_maximal_period),
+        cmocka_unit_test(lru_hand_worked),        cmocka_unit_test(plru_hand_worked),
+        cmocka_unit_test(plru_eight_ways),        cmocka_unit_test(fifo_hand_worked),
+        cmocka_unit_test(random_hand_worked),     cmocka_unit_test(lfsr_maximal_period),
         cmocka_unit_test(random_covers_all_ways), cmocka_unit_test(set_index),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,8 +15,7 @@ static void set(struct study_options *o, const char *kv)
         fail_msg("%s: %s", kv, err);
 }
 
-static struct study_result run(const struct study_options *o, const char *const *traces,
-                               unsigned n)
+static struct study_result run(const struct study_options *o, const char *const *traces, unsigned n)
 {
     struct study_result r;
     char err[600];
@@ -289,8 +288,9 @@ static void keys_and_json(void **state)
     assert_int_equal(study_set_kv(&o, "psc_pde.entries=8", err, sizeof(err)), 0);
     assert_int_equal(o.cfg.psc[MMU_PSC_PDE].ways, 8); /* fully associative: ways follow */
 
-    const char *good = test_write_text("c.json", "{\"preset\": \"champsim\", \"stlb\": "
-                                             "{\"entries\": 1024, \"ways\": 8}, \"pcid\": false}");
+    const char *good =
+        test_write_text("c.json", "{\"preset\": \"champsim\", \"stlb\": "
+                                  "{\"entries\": 1024, \"ways\": 8}, \"pcid\": false}");
     study_defaults(&o);
     assert_int_equal(study_load_json(&o, good, err, sizeof(err)), 0);
     assert_int_equal(o.cfg.stlb.entries, 1024);

@@ -231,10 +231,14 @@ static void bad_memory_port(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(hit_stlb_walk),          cmocka_unit_test(writebacks_cost),
-        cmocka_unit_test(fault_timing),           cmocka_unit_test(stlb_latency_parameter),
-        cmocka_unit_test(memory_latency_and_stalls), cmocka_unit_test(busy_waits),
-        cmocka_unit_test(control_timing),         cmocka_unit_test(bad_memory_port),
+        cmocka_unit_test(hit_stlb_walk),
+        cmocka_unit_test(writebacks_cost),
+        cmocka_unit_test(fault_timing),
+        cmocka_unit_test(stlb_latency_parameter),
+        cmocka_unit_test(memory_latency_and_stalls),
+        cmocka_unit_test(busy_waits),
+        cmocka_unit_test(control_timing),
+        cmocka_unit_test(bad_memory_port),
         cmocka_unit_test(stats_reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

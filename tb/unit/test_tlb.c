@@ -9,8 +9,12 @@
 
 static struct tlb_entry leaf(uint64_t va, unsigned shift, uint16_t pcid, bool global, uint64_t base)
 {
-    return (struct tlb_entry){.vpn = tlb_vpn(va, shift), .shift = (uint8_t)shift, .pcid = pcid,
-                              .global = global, .base = base, .perm = pte_perm_all()};
+    return (struct tlb_entry){.vpn = tlb_vpn(va, shift),
+                              .shift = (uint8_t)shift,
+                              .pcid = pcid,
+                              .global = global,
+                              .base = base,
+                              .perm = pte_perm_all()};
 }
 
 static void init_dtlb(struct tlb *t, unsigned entries4k, unsigned ways4k)
@@ -37,7 +41,7 @@ static void pcid_and_global_matching(void **state)
     assert_false(tlb_lookup(&t, 0x1000, 6, &h)); /* other PCID */
     assert_false(tlb_lookup(&t, 0x1000, 0, &h));
     assert_true(tlb_lookup(&t, 0x2000, 5, &h));
-    assert_true(tlb_lookup(&t, 0x2000, 6, &h));  /* global: any PCID */
+    assert_true(tlb_lookup(&t, 0x2000, 6, &h)); /* global: any PCID */
     assert_true(tlb_lookup(&t, 0x2000, 0xfff, &h));
     assert_false(tlb_lookup(&t, 0x3000, 5, &h)); /* other page */
     tlb_free(&t);
@@ -86,11 +90,11 @@ static void fill_evicts_lru(void **state)
     assert_int_equal(tlb_way(&t.arr[0], 0, 0)->vpn, 0);
     assert_int_equal(tlb_way(&t.arr[0], 0, 1)->vpn, 2);
     assert_true(tlb_lookup(&t, 0x0000, 1, &h));
-    tlb_touch(&t, &h); /* page 0 becomes most recent */
-    assert_true(tlb_fill(&t, &p4));  /* evicts page 2, in way 1 */
+    tlb_touch(&t, &h);              /* page 0 becomes most recent */
+    assert_true(tlb_fill(&t, &p4)); /* evicts page 2, in way 1 */
     assert_int_equal(tlb_way(&t.arr[0], 0, 1)->vpn, 4);
     assert_false(tlb_lookup(&t, 0x2000, 1, &h));
-    assert_true(tlb_fill(&t, &p6));  /* now page 0 is oldest */
+    assert_true(tlb_fill(&t, &p6)); /* now page 0 is oldest */
     assert_int_equal(tlb_way(&t.arr[0], 0, 0)->vpn, 6);
     /* Invalidating way 0 makes it the next fill's target. */
     struct tlb_inval inv = {.by_addr = true, .va = 0x6000, .by_pcid = true, .pcid = 1};

@@ -80,8 +80,10 @@ static void check_lackey(const struct trace_record *r, unsigned n)
         uint64_t va;
         enum mmu_access type;
         uint32_t instr;
-    } want[] = {{0x4016f8, MMU_ACC_FETCH, 1}, {0x7ff000a48, MMU_ACC_READ, 0},
-                {0x421f2b0, MMU_ACC_WRITE, 0}, {0x421f2b8, MMU_ACC_READ, 0},
+    } want[] = {{0x4016f8, MMU_ACC_FETCH, 1},
+                {0x7ff000a48, MMU_ACC_READ, 0},
+                {0x421f2b0, MMU_ACC_WRITE, 0},
+                {0x421f2b8, MMU_ACC_READ, 0},
                 {0x421f2b8, MMU_ACC_WRITE, 0}};
     assert_int_equal(n, 5);
     for (unsigned i = 0; i < 5; i++) {
@@ -155,11 +157,11 @@ static void champsim(void **state)
 {
     (void)state;
     unsigned char rec[128] = {0};
-    put64(rec + 0, 0x401000);              /* ip */
-    put64(rec + 16, 0x7ffe0010);           /* destination_memory[0] */
-    put64(rec + 32, 0x601040);             /* source_memory[0] */
-    put64(rec + 48, 0x601080);             /* source_memory[2] */
-    put64(rec + 64, 0x401004);             /* second record: ip only */
+    put64(rec + 0, 0x401000);    /* ip */
+    put64(rec + 16, 0x7ffe0010); /* destination_memory[0] */
+    put64(rec + 32, 0x601040);   /* source_memory[0] */
+    put64(rec + 48, 0x601080);   /* source_memory[2] */
+    put64(rec + 64, 0x401004);   /* second record: ip only */
     test_write("x.champsim", rec, sizeof(rec));
     struct trace_record r[8];
     enum trace_format f;
@@ -177,9 +179,9 @@ static void champsim(void **state)
     /* The same, xz-compressed, with the format named. */
     uint8_t xz[4096];
     size_t pos = 0;
-    assert_int_equal(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, rec, sizeof(rec), xz,
-                                             &pos, sizeof(xz)),
-                     LZMA_OK);
+    assert_int_equal(
+        lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, rec, sizeof(rec), xz, &pos, sizeof(xz)),
+        LZMA_OK);
     test_write("y.xz", xz, pos);
     assert_int_equal(read_all("y.xz", TRACE_CHAMPSIM, r, 8, NULL), 5);
 }
@@ -344,9 +346,12 @@ static void binary_format(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(lackey_plain_gzip_xz), cmocka_unit_test(text_format),
-        cmocka_unit_test(champsim),             cmocka_unit_test(bad_input),
-        cmocka_unit_test(long_stream),          cmocka_unit_test(bundled_traces),
+        cmocka_unit_test(lackey_plain_gzip_xz),
+        cmocka_unit_test(text_format),
+        cmocka_unit_test(champsim),
+        cmocka_unit_test(bad_input),
+        cmocka_unit_test(long_stream),
+        cmocka_unit_test(bundled_traces),
         cmocka_unit_test(binary_format),
     };
     return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);

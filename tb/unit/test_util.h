@@ -23,11 +23,11 @@ struct fixture {
     struct aspace *as;
     struct mmu *m;
     struct mmu_config cfg;
-    unsigned latency;          /* response latency of every access */
-    unsigned stall;            /* cycles the port is not ready for each access */
+    unsigned latency; /* response latency of every access */
+    unsigned stall;   /* cycles the port is not ready for each access */
     struct mmu_mem_access log[MAX_LOG];
     unsigned nlog;
-    uint64_t cycle;            /* when the next request is presented */
+    uint64_t cycle; /* when the next request is presented */
 };
 
 static int fixture_access(void *ctx, struct mmu_mem_access *acc)

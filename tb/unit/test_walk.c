@@ -53,7 +53,8 @@ static void walk_4k_sets_accessed(void **state)
     struct mmu_response r = xlate(f, va + 0x9a, MMU_ACC_READ, false);
     assert_int_equal(r.fault, MMU_FAULT_NONE);
     assert_int_equal(r.paddr, 0x345609a);
-    static const unsigned acc[][2] = {{4, 0}, {4, 1}, {3, 0}, {3, 1}, {2, 0}, {2, 1}, {1, 0}, {1, 1}};
+    static const unsigned acc[][2] = {{4, 0}, {4, 1}, {3, 0}, {3, 1},
+                                      {2, 0}, {2, 1}, {1, 0}, {1, 1}};
     expect_log(f, va, acc, 8);
     for (unsigned level = 4; level >= 1; level--)
         assert_true(entry_of(f, va, level) & PTE_A);
@@ -178,9 +179,12 @@ static void writeback_keeps_bits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(design_notes_example), cmocka_unit_test(walk_4k_sets_accessed),
-        cmocka_unit_test(walk_2m),              cmocka_unit_test(write_sets_dirty),
-        cmocka_unit_test(dirty_rewalk),         cmocka_unit_test(stlb_serves_other_l1),
+        cmocka_unit_test(design_notes_example),
+        cmocka_unit_test(walk_4k_sets_accessed),
+        cmocka_unit_test(walk_2m),
+        cmocka_unit_test(write_sets_dirty),
+        cmocka_unit_test(dirty_rewalk),
+        cmocka_unit_test(stlb_serves_other_l1),
         cmocka_unit_test(writeback_keeps_bits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,7 +49,7 @@ struct study_result {
     uint64_t bad_records;
     uint64_t switches;
     uint64_t pages_mapped[MMU_SIZE_COUNT];
-    char first_bad[512];      /* the first bad record, with --skip-bad */
+    char first_bad[512]; /* the first bad record, with --skip-bad */
 };
 
 /* The defaults: preset "skylake", 4 KiB pages, PCIDs on, quantum 100000, 20-cycle memory. */

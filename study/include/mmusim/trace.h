@@ -46,7 +46,7 @@ enum trace_format {
 struct trace_record {
     uint64_t vaddr;
     enum mmu_access type;
-    bool has_pcid;         /* text format only */
+    bool has_pcid; /* text format only */
     uint16_t pcid;
     uint32_t instructions; /* instructions this record completes (0 or 1) */
 };
