@@ -510,13 +510,19 @@ static bool multiplicative(const double *v, unsigned n)
     return true;
 }
 
+/* Writes text between quote characters q, each q in it written as q_in. */
+static void quoted(FILE *f, const char *text, char q, const char *q_in)
+{
+    fputc(q, f);
+    for (const char *c = text; *c; c++)
+        fputs(*c == q ? q_in : (char[]){*c, '\0'}, f);
+    fputc(q, f);
+}
+
 /* Writes a gnuplot single-quoted string ('' stands for '). */
 static void gp_string(FILE *g, const char *text)
 {
-    fputc('\'', g);
-    for (const char *c = text; *c; c++)
-        fputs(*c == '\'' ? "''" : (char[]){*c, '\0'}, g);
-    fputc('\'', g);
+    quoted(g, text, '\'', "''");
 }
 
 /* Writes the plots' script, plot.gp, into the results folder and runs gnuplot there. */
@@ -581,6 +587,9 @@ static int plot(const struct sweep *s, char *err, size_t errlen)
                 numeric ? hi + pad : ax[0].n - 0.5);
     }
     static const int filled[] = {7, 5, 9, 11, 13, 15};
+    /* dark colours that stay apart (no pale yellow, as gnuplot's fifth is) */
+    static const char *const colour[] = {"#0072b2", "#d55e00", "#009e73", "#cc79a7",
+                                         "#e69f00", "#56b4e9", "#000000", "#8c564b"};
     struct plot_text pt[NPLOTS];
     plot_texts(s, pt);
     for (int f = 0; f < 2; f++) {
@@ -615,13 +624,14 @@ static int plot(const struct sweep *s, char *err, size_t errlen)
                                                     : " DTLB",
                                  s->naxes > 1 ? ", " : "", kv);
                         fprintf(g,
-                                "%s$data index %u using 1:%d with linespoints lw %.2f lc %u dt %d "
+                                "%s$data index %u using 1:%d with linespoints lw %.2f lc rgb '%s' "
+                                "dt %d "
                                 "pt %d ps %.2f title ",
                                 line + tlb ? ", \\\n     " : "", line,
                                 p == PLOT_HIT_RATE ? 2 + tlb
                                 : p == PLOT_MPKI   ? 4
                                                    : 5,
-                                1 + size, line % 8 + 1, tlb ? 2 : 1,
+                                1 + size, colour[line % 8], tlb ? 2 : 1,
                                 tlb ? pt_filled - 1 : pt_filled, size);
                         gp_string(g, title);
                     }
@@ -667,14 +677,10 @@ static int plot(const struct sweep *s, char *err, size_t errlen)
 /* Writes text as one CSV field (quoted if it holds a comma, a quote or a line break). */
 static void csv_field(FILE *f, const char *text)
 {
-    if (!text[strcspn(text, ",\"\n")]) {
+    if (!text[strcspn(text, ",\"\n")])
         fputs(text, f);
-        return;
-    }
-    fputc('"', f);
-    for (const char *c = text; *c; c++)
-        fputs(*c == '"' ? "\"\"" : (char[]){*c, '\0'}, f);
-    fputc('"', f);
+    else
+        quoted(f, text, '"', "\"\"");
 }
 
 /* Writes text as a JSON value: a number as it is, anything else as a string. */
@@ -737,17 +743,11 @@ static void write_command(FILE *f, int argc, const char *const *argv)
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         fputs(i ? " " : "", f);
-        if (*a &&
-            strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-                      "_./=:,*+@%-") == strlen(a) &&
-            !strchr(a, '*')) {
+        if (*a && strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                            "_./=:,+@%-") == strlen(a))
             fputs(a, f);
-            continue;
-        }
-        fputc('\'', f);
-        for (const char *c = a; *c; c++)
-            fputs(*c == '\'' ? "'\\''" : (char[]){*c, '\0'}, f);
-        fputc('\'', f);
+        else
+            quoted(f, a, '\'', "'\\''");
     }
 }
 

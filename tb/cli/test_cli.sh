@@ -67,6 +67,8 @@ check() {
     if "$@"; then echo "ok: $name"; else echo "FAIL: $name"; failures=$((failures + 1)); fi
 }
 # Sweeps: --set and --vary are checked together, point by point; a bad point says which.
+# The README's examples' configurations.
+expect 0 'policy mixed'                  run --set stlb.entries=512 --set stlb.ways=8 --set stlb.repl=plru --set pages=mixed "$trace"
 expect 0 'results in'                    sweep --jobs 2 --set stlb.entries=1024 --vary stlb.ways=4,8,16 --out "$tmp/w1" "$trace"
 expect 2 'point stlb.ways=4, pages=4k: stlb: 1536 entries / 4 ways' sweep --vary stlb.ways=4,8 --vary pages=4k,2m --out "$tmp/w0" "$trace"
 expect 2 'point stlb.ways=8: stlb: 1000 entries / 8 ways = 125 sets' sweep --set stlb.entries=1000 --vary stlb.ways=8 --out "$tmp/w0" "$trace"
