@@ -476,9 +476,11 @@ static void plot_texts(const struct sweep *s, struct plot_text pt[NPLOTS])
         {"hit_rate", "DTLB and STLB hit rate", "hit rate (%)"},
         {"mpki", "STLB misses per kilo-instruction", "STLB misses per kilo-instruction (MPKI)"},
         {"latency", "Average translation latency", "average translation latency (cycles)"}};
+    /* the title without the unit: "vs walker memory latency" */
+    int words = (int)(strstr(x, " (") ? (size_t)(strstr(x, " (") - x) : strlen(x));
     for (int p = 0; p < NPLOTS; p++) {
         pt[p].file = what[p][0];
-        snprintf(pt[p].title, sizeof(pt[p].title), "%s vs %s", what[p][1], x);
+        snprintf(pt[p].title, sizeof(pt[p].title), "%s vs %.*s", what[p][1], words, x);
         snprintf(pt[p].xlabel, sizeof(pt[p].xlabel), "%s", x);
         snprintf(pt[p].ylabel, sizeof(pt[p].ylabel), "%s", what[p][2]);
     }

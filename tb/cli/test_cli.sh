@@ -100,6 +100,8 @@ expect 1 'bad.txt, stlb.entries=192: .*bad.txt:2' sweep --vary stlb.entries=96,1
 check 'a failed sweep keeps the earlier results' diff -r "$tmp/w3.before" "$tmp/w3"
 expect 1 'some runs failed'              sweep --vary stlb.entries=96 --out "$tmp/w4" "$tmp/bad.txt"
 check 'a failed sweep writes nothing' test -z "$(ls -A "$tmp/w4")"
+out=$(PATH=/nonexistent "$bin" sweep --vary stlb.entries=96 --out "$tmp/w3" "$trace" 2>&1)
+check 'a sweep whose plots fail keeps the earlier results' sh -c '[ $1 -eq 1 ] && printf "%s" "$2" | grep -q "is gnuplot installed" && diff -r "$3.before" "$3"' sh $? "$out" "$tmp/w3"
 expect 0 'results in'                    sweep --vary stlb.entries=96,192 --out "$tmp/w3" "$trace"
 check 'a new sweep replaces every file' test "$(grep -c 'x.gz' "$tmp/w3/report.md" "$tmp/w3/plot.gp" "$tmp/w3/sweep.csv" | cut -d: -f2 | tr '\n' ' ')" = "0 0 0 "
 # An output folder that cannot be written is found before any run starts.
@@ -131,6 +133,7 @@ check 'the legend says which TLB' grep -q "title 'chase.lackey.gz DTLB, pages=4k
 check 'no log x axis for two values' sh -c '! grep -q "^set logscale x" "$1"' sh "$gp"
 check 'log x axis for a multiplicative range' grep -q '^set logscale x' "$tmp/w1/plot.gp"
 expect 0 'results in'                    sweep --vary mem_latency=10:30:+10 --out "$tmp/w7" "$trace"
+check 'a title without the unit, the axis with it' sh -c 'grep -q "^set title .Average translation latency vs walker memory latency.$" "$1" && grep -q "^set xlabel .walker memory latency (cycles).$" "$1"' sh "$tmp/w7/plot.gp"
 check 'no log x axis for an additive range' sh -c '! grep -q "^set logscale x" "$1"' sh "$tmp/w7/plot.gp"
 check 'x ticks of words' grep -q "^set xtics ('4k' 0, '2m' 1)$" "$tmp/w2/plot.gp"
 check 'log y axis for MPKI spanning decades' grep -q '^set logscale y' "$tmp/w3.before/plot.gp"
