@@ -322,6 +322,10 @@ static const char *const result_files[] = {"report.md",    "sweep.csv", "plot.gp
 static int open_out_dir(struct sweep *s, char *err, size_t errlen)
 {
     const char *dir = s->args->dir;
+    if (strlen(dir) > 400) {
+        snprintf(err, errlen, "--out: a folder's path of at most 400 characters");
+        return -1;
+    }
     if (make_dir(dir, err, errlen))
         return -1;
     snprintf(s->tmp, sizeof(s->tmp), "%s/.sweep-XXXXXX", dir);

@@ -107,6 +107,8 @@ check 'a new sweep replaces every file' test "$(grep -c 'x.gz' "$tmp/w3/report.m
 # An output folder that cannot be written is found before any run starts.
 expect 1 '--out /proc/self: cannot write in it' sweep --vary stlb.entries=96 --out /proc/self "$tmp/missing.gz"
 expect 1 '--out .*/t.txt/out: cannot create' sweep --vary stlb.entries=96 --out "$tmp/t.txt/out" "$tmp/missing.gz"
+long=$(printf '%0500d' 0)
+expect 1 'a folder.s path of at most 400 characters' sweep --vary stlb.entries=96 --out "$tmp/$long" "$trace"
 # --json and --csv: a sweep writes its figures in that form; run takes one of them.
 expect 0 '^trace,stlb.entries,references' sweep --csv --vary stlb.entries=96 --out "$tmp/w5" "$trace"
 check 'sweep --csv prints sweep.csv' sh -c '"$1" sweep --csv --vary stlb.entries=96 --out "$2/w5" "$3" 2>/dev/null | cmp -s - "$2/w5/sweep.csv"' sh "$bin" "$tmp" "$trace"
