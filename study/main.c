@@ -20,6 +20,7 @@
 #include "mmusim.h"
 #include "mmusim/study.h"
 #include "mmusim/trace.h"
+#include "progress.h"
 #include "sweep.h"
 
 static void usage(FILE *out)
@@ -50,9 +51,11 @@ static void run_usage(FILE *out)
 }
 
 /* Options shared by run and config, anywhere on the line; the operands (traces) are gathered
- * in operands[].  Returns how many, or -1 (usage error, message printed) or -2 (--help). */
+ * in operands[].  The configuration is checked if check is set (a sweep checks each point
+ * instead, after its varied keys).  Returns how many, or -1 (usage error, message printed) or
+ * -2 (--help). */
 static int parse_options(int argc, char **argv, struct study_options *o, int *output, bool *dump,
-                         char **operands)
+                         char **operands, bool check)
 {
     char err[600];
     const char *preset = NULL, *config = NULL;
@@ -90,10 +93,13 @@ static int parse_options(int argc, char **argv, struct study_options *o, int *ou
                 }
             } else if (!strcmp(a, "--skip-bad")) {
                 o->skip_bad = true;
-            } else if (!strcmp(a, "--json")) {
-                *output = 1;
-            } else if (!strcmp(a, "--csv")) {
-                *output = 2;
+            } else if (!strcmp(a, "--json") || !strcmp(a, "--csv")) {
+                int want = !strcmp(a, "--json") ? 1 : 2;
+                if (*output && *output != want) {
+                    fprintf(stderr, "mmusim %s: --json and --csv: give one of them\n", argv[1]);
+                    return -1;
+                }
+                *output = want;
             } else if (!strcmp(a, "--dump") && dump) {
                 *dump = true;
             } else {
@@ -110,7 +116,7 @@ static int parse_options(int argc, char **argv, struct study_options *o, int *ou
             return -1;
         }
     }
-    if (mmu_config_check(&o->cfg, err, sizeof(err))) {
+    if (check && mmu_config_check(&o->cfg, err, sizeof(err))) {
         fprintf(stderr, "mmusim: configuration: %s\n", err);
         return -1;
     }
@@ -126,17 +132,15 @@ struct progress {
 static void show_progress(void *ctx, uint64_t refs, uint64_t done, uint64_t total)
 {
     struct progress *p = ctx;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    double secs = (double)(now.tv_sec - p->start.tv_sec) + (now.tv_nsec - p->start.tv_nsec) * 1e-9;
+    double secs = progress_elapsed(&p->start);
     fprintf(stderr, "\r%8.1fM references  %6.1fM/s", refs / 1e6, secs > 0 ? refs / secs / 1e6 : 0);
     if (total && done <= total) {
         double frac = (double)done / (double)total;
         int bar = (int)(frac * 30);
-        fprintf(stderr, "  [%.*s%*s] %3.0f%%", bar, "##############################", 30 - bar, "",
-                100 * frac);
-        if (frac > 0.01)
-            fprintf(stderr, "  %4.0f s left", secs * (1 - frac) / frac);
+        char times[80];
+        progress_times(times, sizeof(times), secs, frac);
+        fprintf(stderr, "  [%.*s%*s] %3.0f%%%s", bar, "##############################", 30 - bar,
+                "", 100 * frac, times);
     }
     p->shown = true;
 }
@@ -146,7 +150,7 @@ static int cmd_run(int argc, char **argv)
     struct study_options o;
     int output = 0;
     char **traces = calloc((size_t)argc, sizeof(*traces));
-    int n = traces ? parse_options(argc, argv, &o, &output, NULL, traces) : -1;
+    int n = traces ? parse_options(argc, argv, &o, &output, NULL, traces, true) : -1;
     if (n <= 0) {
         if (n == 0)
             fprintf(stderr, "mmusim run: give at least one trace (mmusim run --help)\n");
@@ -192,7 +196,7 @@ static int cmd_config(int argc, char **argv)
                    "(mmusim run --help lists the keys).\n");
             return 0;
         }
-    int n = operands ? parse_options(argc, argv, &o, &output, &dump, operands) : -1;
+    int n = operands ? parse_options(argc, argv, &o, &output, &dump, operands, true) : -1;
     free(operands);
     if (n < 0)
         return n == -2 ? 0 : 2;
@@ -289,37 +293,51 @@ static int cmd_sweep(int argc, char **argv)
     /* Take the sweep's own options out; the rest are run's. */
     char **rest = calloc((size_t)argc + 1, sizeof(*rest));
     char **traces = calloc((size_t)argc + 1, sizeof(*traces));
-    int nrest = 0;
-    if (!rest || !traces)
+    int nrest = 0, rc = 2;
+    if (!rest || !traces) {
+        free(rest);
+        free(traces);
         return 1;
+    }
     rest[nrest++] = argv[0];
     rest[nrest++] = argv[1];
     for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             printf(
                 "usage: mmusim sweep [RUN OPTIONS] --vary KEY=VALUES [--vary KEY=VALUES]\n"
                 "                    [--jobs N] [--out DIR] TRACE...\n"
                 "Runs every point on every trace, N at a time (default: every core), prints a\n"
-                "table, and writes DIR/sweep.csv and plots DIR/hit_rate.png|svg and\n"
-                "DIR/mpki.png|svg (gnuplot), one line per trace. VALUES: a,b,c or FROM:TO:*K or\n"
-                "FROM:TO:+K. DIR defaults to results/sweep. RUN OPTIONS: mmusim run --help.\n");
-            free(rest);
-            free(traces);
-            return 0;
+                "table (or, with --csv or --json, the figures in that form), and writes\n"
+                "DIR/report.md, DIR/sweep.csv and plots (gnuplot, PNG and SVG): hit_rate,\n"
+                "mpki and latency, one line per trace (and value of the second key). The\n"
+                "results replace the files of an earlier sweep in DIR only when every run\n"
+                "succeeded. The --set values and the varied keys are checked together, point by\n"
+                "point. VALUES: a,b,c or FROM:TO:*K or FROM:TO:+K. DIR defaults to\n"
+                "results/sweep. RUN OPTIONS: mmusim run --help.\n");
+            rc = 0;
+            goto out;
         }
-        bool value = i + 1 < argc;
-        if (!strcmp(argv[i], "--vary") && value && nvary < 2) {
+        bool is_own = !strcmp(a, "--vary") || !strcmp(a, "--out") || !strcmp(a, "--jobs");
+        if (is_own && i + 1 >= argc) {
+            fprintf(stderr, "mmusim sweep: %s needs a value\n", a);
+            goto out;
+        }
+        if (!strcmp(a, "--vary")) {
+            if (nvary == 2) {
+                fprintf(stderr, "mmusim sweep: --vary %s: at most two keys may be varied\n",
+                        argv[i + 1]);
+                goto out;
+            }
             vary[nvary++] = argv[++i];
-        } else if (!strcmp(argv[i], "--out") && value) {
+        } else if (!strcmp(a, "--out")) {
             dir = argv[++i];
-        } else if (!strcmp(argv[i], "--jobs") && value) {
+        } else if (!strcmp(a, "--jobs")) {
             char *end;
             jobs = strtol(argv[++i], &end, 10);
             if (*end || jobs < 1 || jobs > 1024) {
                 fprintf(stderr, "mmusim sweep: --jobs %s is not 1..1024\n", argv[i]);
-                free(rest);
-                free(traces);
-                return 2;
+                goto out;
             }
         } else {
             rest[nrest++] = argv[i];
@@ -327,23 +345,35 @@ static int cmd_sweep(int argc, char **argv)
     }
     struct study_options o;
     int output = 0;
-    int n = parse_options(nrest, rest, &o, &output, NULL, traces);
-    int rc = 2;
+    int n = parse_options(nrest, rest, &o, &output, NULL, traces, false);
     char err[800];
-    if (n == 0)
+    if (n == 0) {
         fprintf(stderr, "mmusim sweep: give at least one trace (mmusim sweep --help)\n");
-    else if (n > 0 && nvary == 0)
+    } else if (n > 0 && nvary == 0) {
         fprintf(stderr, "mmusim sweep: give one or two --vary KEY=VALUES\n");
-    else if (n > 0 && sweep_run(&o, vary, nvary, (const char *const *)traces, (unsigned)n, dir,
-                                (unsigned)(jobs > 0 ? jobs : 1), stdout, err, sizeof(err))) {
-        fprintf(stderr, "mmusim sweep: %s\n", err);
-        rc = strstr(err, "point ") == err || strstr(err, "--vary") == err ? 2 : 1;
     } else if (n > 0) {
-        printf("results in %s/: report.md, sweep.csv, hit_rate.png, mpki.png (and .svg)\n", dir);
-        rc = 0;
+        struct sweep_args sa = {.vary = vary,
+                                .nvary = nvary,
+                                .traces = (const char *const *)traces,
+                                .ntraces = (unsigned)n,
+                                .dir = dir,
+                                .jobs = (unsigned)(jobs > 0 ? jobs : 1),
+                                .output = output,
+                                .progress = isatty(STDERR_FILENO),
+                                .argc = argc,
+                                .argv = (const char *const *)argv};
+        rc = sweep_run(&o, &sa, stdout, err, sizeof(err));
+        if (rc)
+            fprintf(stderr, "mmusim sweep: %s\n", err);
+        else
+            fprintf(output ? stderr : stdout,
+                    "results in %s/: report.md, sweep.csv, hit_rate, mpki and latency plots (.png "
+                    "and .svg), plot.gp\n",
+                    dir);
     } else if (n == -2) {
         rc = 0;
     }
+out:
     free(rest);
     free(traces);
     return rc;

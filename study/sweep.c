@@ -4,6 +4,9 @@
  * written as CSV with a table on standard output, and plotted with gnuplot (PNG and SVG).
  *
  * Values: "a,b,c" (a list), "FROM:TO:*K" (geometric) or "FROM:TO:+K" (arithmetic).
+ *
+ * The results are written into a new folder inside the output folder and moved into place
+ * only when every run and plot succeeded, so an output folder never mixes two sweeps.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -13,9 +16,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mmusim/study.h"
+#include "mmusim_version.h"
+#include "progress.h"
 #include "sweep.h"
 
 #define MAX_VALUES 64
@@ -137,137 +143,111 @@ static const char *field(const char *row, unsigned col, char *buf, size_t len)
 /* Column numbers of study_report_csv's row (see report.c). */
 enum { COL_DTLB_HIT_RATE = 12, COL_STLB_HIT_RATE = 17, COL_STLB_MPKI = 18, COL_AVG_LAT = 26 };
 
-static const char *base_name(const char *path)
-{
-    const char *b = strrchr(path, '/');
-    return b ? b + 1 : path;
-}
-
-/* Creates dir/name for writing, its path in path; NULL with the reason in err. */
-static FILE *create(const char *dir, const char *name, char *path, size_t pathlen, char *err,
-                    size_t errlen)
-{
-    snprintf(path, pathlen, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-    return f;
-}
-
-static int plot(const char *dir, const struct axis *ax, unsigned naxes, const char *const *traces,
-                unsigned ntraces, struct job *jobs, char *err, size_t errlen)
-{
-    char path[600];
-    FILE *g = create(dir, "plot.gp", path, sizeof(path), err, errlen);
-    if (!g)
-        return -1;
-    bool numeric = true;
-    for (unsigned i = 0; i < ax[0].n; i++)
-        numeric = numeric && strspn(ax[0].value[i], "0123456789") == strlen(ax[0].value[i]);
-    unsigned n1 = naxes > 1 ? ax[1].n : 1;
-    /* One data block per line: trace x second-axis value. */
-    fprintf(g, "$data << EOD\n");
-    for (unsigned t = 0; t < ntraces; t++)
-        for (unsigned j = 0; j < n1; j++) {
-            fprintf(g, "# %s%s%s\n", base_name(traces[t]), naxes > 1 ? " " : "",
-                    naxes > 1 ? ax[1].value[j] : "");
-            for (unsigned i = 0; i < ax[0].n; i++) {
-                const struct job *jb = &jobs[(t * ax[0].n + i) * n1 + j];
-                char a[32], b[32], c[32];
-                fprintf(g, "%u %s %s %s %s\n", i, ax[0].value[i],
-                        field(jb->out + 3, COL_DTLB_HIT_RATE, a, sizeof(a)),
-                        field(jb->out + 3, COL_STLB_HIT_RATE, b, sizeof(b)),
-                        field(jb->out + 3, COL_STLB_MPKI, c, sizeof(c)));
-            }
-            fprintf(g, "\n\n");
-        }
-    fprintf(g, "EOD\n");
-    const char *xcol = numeric ? "2" : "1";
-    const char *xtic = numeric ? "" : ":xtic(2)";
-    for (int f = 0; f < 2; f++) {
-        const char *ext = f ? "svg" : "png";
-        const char *term = f ? "svg size 900,600" : "pngcairo size 900,600";
-        const struct {
-            const char *name, *ylabel, *cols;
-        } plots[] = {{"hit_rate", "hit rate (DTLB solid, STLB dashed)", "3:4"},
-                     {"mpki", "STLB misses per kilo-instruction", "5"}};
-        for (int p = 0; p < 2; p++) {
-            fprintf(g, "set terminal %s noenhanced\nset output '%s/%s.%s'\n", term, dir,
-                    plots[p].name, ext);
-            fprintf(g,
-                    "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\nset grid\nset key "
-                    "outside right\n",
-                    plots[p].name, ax[0].key, plots[p].ylabel);
-            fprintf(g, "%s",
-                    numeric && ax[0].n > 2 &&
-                            strtoull(ax[0].value[1], NULL, 10) ==
-                                2 * strtoull(ax[0].value[0], NULL, 10)
-                        ? "set logscale x 2\n"
-                        : "unset logscale x\n");
-            fprintf(g, "plot ");
-            unsigned line = 0;
-            for (unsigned t = 0; t < ntraces; t++)
-                for (unsigned j = 0; j < n1; j++, line++) {
-                    char title[200];
-                    snprintf(title, sizeof(title), "%s%s%s%s", base_name(traces[t]),
-                             naxes > 1 ? " " : "", naxes > 1 ? ax[1].key : "",
-                             naxes > 1 ? ax[1].value[j] : "");
-                    if (p == 0)
-                        fprintf(g,
-                                "%s$data index %u using %s:3%s with linespoints lc %u "
-                                "title '%s', $data index %u using %s:4 with linespoints dt 2 "
-                                "lc %u notitle",
-                                line ? ", " : "", line, xcol, xtic, line + 1, title, line, xcol,
-                                line + 1);
-                    else
-                        fprintf(g,
-                                "%s$data index %u using %s:5%s with linespoints lc %u "
-                                "title '%s'",
-                                line ? ", " : "", line, xcol, xtic, line + 1, title);
-                }
-            fprintf(g, "\n");
-        }
-    }
-    fclose(g);
-    char cmd[700];
-    snprintf(cmd, sizeof(cmd), "gnuplot '%s' 2>'%s/plot.log'", path, dir);
-    int rc = system(cmd);
-    if (rc != 0) {
-        snprintf(err, errlen,
-                 "gnuplot failed (status %d); see %s/plot.log (is gnuplot "
-                 "installed? scripts/setup.sh)",
-                 rc, dir);
-        return -1;
-    }
-    return 0;
-}
+#define LABEL_LEN 256
 
 /* A sweep: its axes and one job a trace and point, in the order a serial run gives. */
 struct sweep {
+    const struct sweep_args *args;
     struct axis ax[2];
     unsigned naxes;
-    const char *const *traces;
-    unsigned ntraces;
+    char (*label)[LABEL_LEN]; /* each trace's shortest distinguishing path */
+    char header[2048];        /* study_report_csv's header, without its newline */
+    int skip;                 /* the study's column named as a varied key (-1: none) */
     struct job *jobs;
     size_t njobs;
+    char tmp[600]; /* the folder inside args->dir the results are written to first */
 };
 
-/* Parses the varied keys and sets every job's options; every point's configuration is checked
- * before anything runs. */
-static int sweep_parse(struct sweep *s, const struct study_options *base, const char *const *vary,
-                       unsigned nvary, char *err, size_t errlen)
+/* The last k '/'-separated components of path, or the whole path if it has no more. */
+static const char *tail(const char *path, unsigned k)
 {
+    for (const char *p = path + strlen(path); p > path; p--)
+        if (p[-1] == '/' && --k == 0)
+            return p;
+    return path;
+}
+
+/* Names each trace by the fewest last components of its path that no other trace's as many
+ * last components equal ("a/x.gz" and "b/x.gz", but "y.gz"); refuses a trace given twice and standard input. */
+static int label_traces(struct sweep *s, char *err, size_t errlen)
+{
+    const struct sweep_args *a = s->args;
+    unsigned *k = calloc(a->ntraces, sizeof(*k));
+    s->label = calloc(a->ntraces, sizeof(*s->label));
+    if (!k || !s->label) {
+        free(k);
+        snprintf(err, errlen, "out of host memory");
+        return -1;
+    }
+    for (unsigned t = 0; t < a->ntraces; t++) {
+        k[t] = 1;
+        if (!strcmp(a->traces[t], "-")) {
+            snprintf(err, errlen,
+                     "standard input (-) cannot be swept: every point reads the "
+                     "trace again; give a file");
+            free(k);
+            return -1;
+        }
+        for (unsigned u = 0; u < t; u++)
+            if (!strcmp(a->traces[t], a->traces[u])) {
+                snprintf(err, errlen, "trace %s is given twice", a->traces[t]);
+                free(k);
+                return -1;
+            }
+    }
+    for (unsigned t = 0; t < a->ntraces; t++)
+        for (unsigned u = 0; u < a->ntraces; u++) {
+            const char *mine = tail(a->traces[t], k[t]);
+            if (u != t && mine != a->traces[t] && !strcmp(mine, tail(a->traces[u], k[t]))) {
+                k[t]++;
+                u = (unsigned)-1; /* compare with every other trace again */
+            }
+        }
+    for (unsigned t = 0; t < a->ntraces; t++)
+        snprintf(s->label[t], LABEL_LEN, "%s", tail(a->traces[t], k[t]));
+    free(k);
+    return 0;
+}
+
+/* "key=value" of axis a at value v, or "" if the sweep has no such axis. */
+static const char *point_kv(const struct sweep *s, unsigned a, unsigned v, char *buf, size_t len)
+{
+    if (a >= s->naxes)
+        return "";
+    snprintf(buf, len, "%s=%s", s->ax[a].key, s->ax[a].value[v]);
+    return buf;
+}
+
+/* "key=value" or "key=value, key=value": a job's point. */
+static const char *point_name(const struct sweep *s, const struct job *jb, char *buf, size_t len)
+{
+    char a[100], b[100];
+    snprintf(buf, len, "%s%s%s", point_kv(s, 0, jb->i, a, sizeof(a)), s->naxes > 1 ? ", " : "",
+             point_kv(s, 1, jb->j, b, sizeof(b)));
+    return buf;
+}
+
+/* Parses the varied keys and sets every job's options; every point's configuration (the
+ * options with --set and both varied keys applied) is checked before anything runs. */
+static int sweep_parse(struct sweep *s, const struct study_options *base, char *err, size_t errlen)
+{
+    const struct sweep_args *args = s->args;
     struct axis *ax = s->ax;
-    if (nvary < 1 || nvary > 2) {
+    if (args->nvary < 1 || args->nvary > 2) {
         snprintf(err, errlen, "give one or two --vary KEY=VALUES");
         return -1;
     }
-    s->naxes = nvary;
-    for (unsigned a = 0; a < nvary; a++)
-        if (parse_axis(vary[a], &ax[a], err, errlen))
+    s->naxes = args->nvary;
+    for (unsigned a = 0; a < s->naxes; a++)
+        if (parse_axis(args->vary[a], &ax[a], err, errlen))
             return -1;
-    unsigned n1 = nvary > 1 ? ax[1].n : 1;
-    size_t njobs = (size_t)s->ntraces * ax[0].n * n1;
+    if (s->naxes > 1 && !strcmp(ax[0].key, ax[1].key)) {
+        snprintf(err, errlen, "--vary %s is given twice: vary a key once, with all its values",
+                 ax[0].key);
+        return -1;
+    }
+    unsigned n1 = s->naxes > 1 ? ax[1].n : 1;
+    size_t njobs = (size_t)args->ntraces * ax[0].n * n1;
     s->jobs = calloc(njobs, sizeof(*s->jobs));
     if (!s->jobs) {
         snprintf(err, errlen, "out of host memory");
@@ -280,16 +260,33 @@ static int sweep_parse(struct sweep *s, const struct study_options *base, const 
         jb->i = (unsigned)(k / n1 % ax[0].n);
         jb->j = (unsigned)(k % n1);
         jb->o = *base;
-        char why[400];
+        jb->o.progress = NULL;
+        char why[400], name[256];
         if (study_set(&jb->o, ax[0].key, ax[0].value[jb->i], why, sizeof(why)) ||
-            (nvary > 1 && study_set(&jb->o, ax[1].key, ax[1].value[jb->j], why, sizeof(why))) ||
+            (s->naxes > 1 && study_set(&jb->o, ax[1].key, ax[1].value[jb->j], why, sizeof(why))) ||
             mmu_config_check(&jb->o.cfg, why, sizeof(why))) {
-            snprintf(err, errlen, "point %s=%s%s%s%s: %s", ax[0].key, ax[0].value[jb->i],
-                     nvary > 1 ? ", " : "", nvary > 1 ? ax[1].key : "",
-                     nvary > 1 ? ax[1].value[jb->j] : "", why);
+            snprintf(err, errlen, "point %s: %s", point_name(s, jb, name, sizeof(name)), why);
             return -1;
         }
     }
+    /* The study's columns; one named as a varied key (pages) is left out of sweep.csv. */
+    FILE *tmp = tmpfile();
+    if (!tmp) {
+        snprintf(err, errlen, "tmpfile: %s", strerror(errno));
+        return -1;
+    }
+    study_report_csv(base, &(struct study_result){0}, true, tmp);
+    rewind(tmp);
+    if (!fgets(s->header, sizeof(s->header), tmp))
+        s->header[0] = '\0';
+    fclose(tmp);
+    s->header[strcspn(s->header, "\n")] = '\0';
+    s->skip = -1;
+    char name[64];
+    for (unsigned c = 0; *field(s->header, c, name, sizeof(name)); c++)
+        for (unsigned a = 0; a < s->naxes; a++)
+            if (!strcmp(name, ax[a].key))
+                s->skip = (int)c;
     return 0;
 }
 
@@ -303,7 +300,7 @@ static int make_dir(const char *dir, char *err, size_t errlen)
             char was = *c;
             *c = '\0';
             if (mkdir(made, 0755) && errno != EEXIST) {
-                snprintf(err, errlen, "%s: cannot create: %s", made, strerror(errno));
+                snprintf(err, errlen, "--out %s: cannot create %s: %s", dir, made, strerror(errno));
                 return -1;
             }
             *c = was;
@@ -314,12 +311,75 @@ static int make_dir(const char *dir, char *err, size_t errlen)
     return 0;
 }
 
-/* Runs every job in its own process, at most jobs_max at a time; results kept by index. */
-static int sweep_exec(struct sweep *s, unsigned jobs_max, char *err, size_t errlen)
+/* The files a sweep writes into its folder (plot.log only while it runs). */
+static const char *const result_files[] = {"report.md",    "sweep.csv", "plot.gp",  "hit_rate.png",
+                                           "hit_rate.svg", "mpki.png",  "mpki.svg", "latency.png",
+                                           "latency.svg",  "plot.log"};
+#define NRESULT_FILES (sizeof(result_files) / sizeof(result_files[0]))
+
+/* Creates the output folder and, in it, the folder the results are first written to: an
+ * output folder that cannot be written is found before any run starts. */
+static int open_out_dir(struct sweep *s, char *err, size_t errlen)
+{
+    const char *dir = s->args->dir;
+    if (strlen(dir) > 400) {
+        snprintf(err, errlen, "--out: a folder's path of at most 400 characters");
+        return -1;
+    }
+    if (make_dir(dir, err, errlen))
+        return -1;
+    snprintf(s->tmp, sizeof(s->tmp), "%s/.sweep-XXXXXX", dir);
+    if (!mkdtemp(s->tmp)) {
+        snprintf(err, errlen, "--out %s: cannot write in it: %s", dir, strerror(errno));
+        s->tmp[0] = '\0';
+        return -1;
+    }
+    return 0;
+}
+
+/* Removes the results folder (after a failure), or moves its files into the output folder in
+ * place of an earlier sweep's (after a success). */
+static int close_out_dir(struct sweep *s, bool keep, char *err, size_t errlen)
+{
+    if (!s->tmp[0])
+        return 0;
+    char from[700], to[700];
+    int rc = 0;
+    for (size_t f = 0; keep && f < NRESULT_FILES; f++) {
+        snprintf(to, sizeof(to), "%s/%s", s->args->dir, result_files[f]);
+        if (unlink(to) && errno != ENOENT) {
+            snprintf(err, errlen, "%s: cannot remove the earlier sweep's file: %s", to,
+                     strerror(errno));
+            keep = false;
+            rc = -1;
+        }
+    }
+    for (size_t f = 0; f < NRESULT_FILES; f++) {
+        snprintf(from, sizeof(from), "%s/%s", s->tmp, result_files[f]);
+        snprintf(to, sizeof(to), "%s/%s", s->args->dir, result_files[f]);
+        bool move = keep && strcmp(result_files[f], "plot.log") != 0;
+        if (move && rename(from, to)) {
+            snprintf(err, errlen, "%s: cannot move to %s: %s", from, to, strerror(errno));
+            keep = false;
+            rc = -1;
+        }
+        if (!move)
+            unlink(from);
+    }
+    rmdir(s->tmp);
+    s->tmp[0] = '\0';
+    return rc;
+}
+
+/* Runs every job in its own process, at most jobs at a time; results kept by index.  Shows
+ * the runs done, the time elapsed and the time left on standard error if asked to. */
+static int sweep_exec(struct sweep *s, char *err, size_t errlen)
 {
     size_t next = 0, done = 0, running = 0;
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
     while (done < s->njobs) {
-        while (running < jobs_max && next < s->njobs) {
+        while (running < s->args->jobs && next < s->njobs) {
             int p[2];
             if (pipe(p)) {
                 snprintf(err, errlen, "pipe: %s", strerror(errno));
@@ -329,11 +389,13 @@ static int sweep_exec(struct sweep *s, unsigned jobs_max, char *err, size_t errl
             pid_t pid = fork();
             if (pid < 0) {
                 snprintf(err, errlen, "fork: %s", strerror(errno));
+                close(p[0]);
+                close(p[1]);
                 return -1;
             }
             if (pid == 0) {
                 close(p[0]);
-                run_child(&s->jobs[next], s->traces[s->jobs[next].trace], p[1]);
+                run_child(&s->jobs[next], s->args->traces[s->jobs[next].trace], p[1]);
             }
             close(p[1]);
             s->jobs[next].pid = pid;
@@ -345,77 +407,494 @@ static int sweep_exec(struct sweep *s, unsigned jobs_max, char *err, size_t errl
         collect(&s->jobs[done]);
         done++;
         running--;
+        if (s->args->progress) {
+            char times[80];
+            progress_times(times, sizeof(times), progress_elapsed(&start),
+                           (double)done / (double)s->njobs);
+            fprintf(stderr, "\rsweep: %zu of %zu runs done%s ", done, s->njobs, times);
+        }
+    }
+    if (s->args->progress)
+        fprintf(stderr, "\r%*s\r", 70, "");
+    return 0;
+}
+
+/* The words a plot uses for a key: "stlb.entries" -> "STLB entries". */
+static const char *key_words(const char *key, char *buf, size_t len)
+{
+    static const struct {
+        const char *key, *words;
+    } words[] = {
+        {"itlb_4k", "ITLB (4 KiB)"},
+        {"itlb_2m", "ITLB (2 MiB)"},
+        {"dtlb_4k", "DTLB (4 KiB)"},
+        {"dtlb_2m", "DTLB (2 MiB)"},
+        {"stlb", "STLB"},
+        {"psc_pde", "PDE cache"},
+        {"psc_pdpte", "PDPTE cache"},
+        {"psc_pml4e", "PML4E cache"},
+        {"entries", "entries"},
+        {"ways", "ways"},
+        {"repl", "replacement policy"},
+        {"pa_bits", "physical-address bits"},
+        {"stlb_latency", "STLB hit latency (cycles)"},
+        {"lfsr_seed", "LFSR seed"},
+        {"wp", "CR0.WP"},
+        {"nxe", "EFER.NXE"},
+        {"pages", "page size"},
+        {"mixed_percent", "2 MiB regions mapped with 2 MiB pages (%)"},
+        {"pcid", "PCIDs"},
+        {"quantum", "references between context switches"},
+        {"mem_latency", "walker memory latency (cycles)"},
+        {"format", "trace format"},
+        {"limit", "references run"},
+    };
+    const char *dot = strchr(key, '.');
+    size_t n = dot ? (size_t)(dot - key) : strlen(key);
+    const char *first = NULL, *second = NULL;
+    for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+        if (strlen(words[w].key) == n && !strncmp(words[w].key, key, n))
+            first = words[w].words;
+        if (dot && !strcmp(words[w].key, dot + 1))
+            second = words[w].words;
+    }
+    if (!first || (dot && !second))
+        snprintf(buf, len, "%s", key);
+    else
+        snprintf(buf, len, "%s%s%s", first, dot ? " " : "", dot ? second : "");
+    return buf;
+}
+
+/* The plots, and the words both plot.gp and report.md give them. */
+enum { PLOT_HIT_RATE, PLOT_MPKI, PLOT_LATENCY, NPLOTS };
+struct plot_text {
+    const char *file;
+    char title[200], xlabel[120], ylabel[120];
+};
+
+static void plot_texts(const struct sweep *s, struct plot_text pt[NPLOTS])
+{
+    char x[120];
+    key_words(s->ax[0].key, x, sizeof(x));
+    static const char *const what[NPLOTS][3] = {
+        {"hit_rate", "DTLB and STLB hit rate", "hit rate (%)"},
+        {"mpki", "STLB misses per kilo-instruction", "STLB misses per kilo-instruction (MPKI)"},
+        {"latency", "Average translation latency", "average translation latency (cycles)"}};
+    /* the title without the unit: "vs walker memory latency" */
+    int words = (int)(strstr(x, " (") ? (size_t)(strstr(x, " (") - x) : strlen(x));
+    for (int p = 0; p < NPLOTS; p++) {
+        pt[p].file = what[p][0];
+        snprintf(pt[p].title, sizeof(pt[p].title), "%s vs %.*s", what[p][1], words, x);
+        snprintf(pt[p].xlabel, sizeof(pt[p].xlabel), "%s", x);
+        snprintf(pt[p].ylabel, sizeof(pt[p].ylabel), "%s", what[p][2]);
+    }
+}
+
+/* The first axis's values as numbers; false if one is not a number. */
+static bool numeric_axis(const struct axis *ax, double *v)
+{
+    for (unsigned i = 0; i < ax->n; i++) {
+        char *end;
+        v[i] = strtod(ax->value[i], &end);
+        if (end == ax->value[i] || *end || v[i] != v[i])
+            return false;
+    }
+    return true;
+}
+
+/* A list of three or more positive values, each the last times one ratio above 1. */
+static bool multiplicative(const double *v, unsigned n)
+{
+    if (n < 3 || v[0] <= 0 || v[1] <= v[0])
+        return false;
+    double r = v[1] / v[0];
+    for (unsigned i = 2; i < n; i++) {
+        double q = v[i] / v[i - 1];
+        if (q < r * (1 - 1e-9) || q > r * (1 + 1e-9))
+            return false;
+    }
+    return true;
+}
+
+/* Writes text between quote characters q, each q in it written as q_in. */
+static void quoted(FILE *f, const char *text, char q, const char *q_in)
+{
+    fputc(q, f);
+    for (const char *c = text; *c; c++)
+        fputs(*c == q ? q_in : (char[]){*c, '\0'}, f);
+    fputc(q, f);
+}
+
+/* Writes a gnuplot single-quoted string ('' stands for '). */
+static void gp_string(FILE *g, const char *text)
+{
+    quoted(g, text, '\'', "''");
+}
+
+/* Writes the plots' script, plot.gp, into the results folder and runs gnuplot there. */
+static int plot(const struct sweep *s, char *err, size_t errlen)
+{
+    const struct axis *ax = s->ax;
+    char path[700];
+    snprintf(path, sizeof(path), "%s/plot.gp", s->tmp);
+    FILE *g = fopen(path, "w");
+    if (!g) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    double xv[MAX_VALUES];
+    bool numeric = numeric_axis(&ax[0], xv), logx = numeric && multiplicative(xv, ax[0].n);
+    unsigned n1 = s->naxes > 1 ? ax[1].n : 1;
+    double mpki_min = 0, mpki_max = 0;
+    bool mpki_zero = false;
+    fprintf(g, "# mmusim sweep's plots: gnuplot plot.gp, in this folder.\n"
+               "# One data block a line: a trace (and a value of the second varied key);\n"
+               "# columns: x, DTLB hit rate (%%), STLB hit rate (%%), STLB MPKI, average\n"
+               "# translation latency (cycles).\n$data << EOD\n");
+    for (unsigned t = 0; t < s->args->ntraces; t++)
+        for (unsigned j = 0; j < n1; j++) {
+            char kv[100];
+            fprintf(g, "# %s %s\n", s->label[t], point_kv(s, 1, j, kv, sizeof(kv)));
+            for (unsigned i = 0; i < ax[0].n; i++) {
+                const char *row = s->jobs[(t * ax[0].n + i) * n1 + j].out + 3;
+                char a[32], b[32], c[32], d[32];
+                double mpki = atof(field(row, COL_STLB_MPKI, c, sizeof(c)));
+                mpki_zero = mpki_zero || mpki <= 0;
+                mpki_min = t + j + i == 0 || mpki < mpki_min ? mpki : mpki_min;
+                mpki_max = mpki > mpki_max ? mpki : mpki_max;
+                fprintf(g, "%.17g %.6f %.6f %s %s\n", numeric ? xv[i] : (double)i,
+                        100 * atof(field(row, COL_DTLB_HIT_RATE, a, sizeof(a))),
+                        100 * atof(field(row, COL_STLB_HIT_RATE, b, sizeof(b))), c,
+                        field(row, COL_AVG_LAT, d, sizeof(d)));
+            }
+            fprintf(g, "\n\n");
+        }
+    unsigned nlines = s->args->ntraces * n1;
+    fprintf(g, "EOD\n\nset grid\nset key outside right top noenhanced\n"
+               "set autoscale yfix\nset offsets 0, 0, graph 0.05, graph 0.05\n");
+    /* x: ticks at the swept values; a log scale only for a multiplicative range. */
+    fprintf(g, "set xtics (");
+    for (unsigned i = 0; i < ax[0].n; i++) {
+        fprintf(g, "%s", i ? ", " : "");
+        gp_string(g, ax[0].value[i]);
+        fprintf(g, " %.17g", numeric ? xv[i] : (double)i);
+    }
+    fprintf(g, ")%s\n", ax[0].n > 10 ? " rotate by -45" : "");
+    double lo = numeric ? xv[0] : 0, hi = numeric ? xv[ax[0].n - 1] : ax[0].n - 1;
+    for (unsigned i = 0; numeric && i < ax[0].n; i++) {
+        lo = xv[i] < lo ? xv[i] : lo;
+        hi = xv[i] > hi ? xv[i] : hi;
+    }
+    if (logx)
+        fprintf(g, "set logscale x 2\nset xrange [%.17g:%.17g]\n", lo / 1.25, hi * 1.25);
+    else {
+        double pad = hi > lo ? (hi - lo) * 0.05 : (lo > 0 ? lo * 0.5 : 1);
+        fprintf(g, "set xrange [%.17g:%.17g]\n", numeric ? lo - pad : -0.5,
+                numeric ? hi + pad : ax[0].n - 0.5);
+    }
+    static const int filled[] = {7, 5, 9, 11, 13, 15};
+    /* dark colours that stay apart (no pale yellow, as gnuplot's fifth is) */
+    static const char *const colour[] = {"#0072b2", "#d55e00", "#009e73", "#cc79a7",
+                                         "#e69f00", "#56b4e9", "#000000", "#8c564b"};
+    struct plot_text pt[NPLOTS];
+    plot_texts(s, pt);
+    for (int f = 0; f < 2; f++) {
+        const char *ext = f ? "svg" : "png";
+        const char *term = f ? "svg size 1200,650 dynamic" : "pngcairo size 1200,650";
+        for (int p = 0; p < NPLOTS; p++) {
+            fprintf(g, "\nset terminal %s noenhanced\nset output '%s.%s'\nset title ", term,
+                    pt[p].file, ext);
+            gp_string(g, pt[p].title);
+            fprintf(g, "\nset xlabel ");
+            gp_string(g, pt[p].xlabel);
+            fprintf(g, "\nset ylabel ");
+            gp_string(g, pt[p].ylabel);
+            /* y: a log scale for MPKI when the lines span a decade or more */
+            fprintf(g, "\n%s\nplot ",
+                    p == PLOT_MPKI && !mpki_zero && mpki_max >= 10 * mpki_min ? "set logscale y 10"
+                                                                              : "unset logscale y");
+            unsigned line = 0;
+            for (unsigned t = 0; t < s->args->ntraces; t++)
+                for (unsigned j = 0; j < n1; j++, line++) {
+                    char buf[100], title[LABEL_LEN + 120];
+                    const char *kv = point_kv(s, 1, j, buf, sizeof(buf));
+                    /* earlier lines under bigger marks, so that lines on top of each other
+                     * stay visible */
+                    double size = 1 + (nlines > 1 ? (double)(nlines - 1 - line) / (nlines - 1) : 0);
+                    int pt_filled = filled[line % (sizeof(filled) / sizeof(filled[0]))];
+                    for (int tlb = 0; tlb < (p == PLOT_HIT_RATE ? 2 : 1); tlb++) {
+                        /* the hit rate plot: DTLB solid, filled marks; STLB dashed, open */
+                        snprintf(title, sizeof(title), "%s%s%s%s", s->label[t],
+                                 p != PLOT_HIT_RATE ? ""
+                                 : tlb              ? " STLB"
+                                                    : " DTLB",
+                                 s->naxes > 1 ? ", " : "", kv);
+                        fprintf(g,
+                                "%s$data index %u using 1:%d with linespoints lw %.2f lc rgb '%s' "
+                                "dt %d "
+                                "pt %d ps %.2f title ",
+                                line + tlb ? ", \\\n     " : "", line,
+                                p == PLOT_HIT_RATE ? 2 + tlb
+                                : p == PLOT_MPKI   ? 4
+                                                   : 5,
+                                1 + size, colour[line % 8], tlb ? 2 : 1,
+                                tlb ? pt_filled - 1 : pt_filled, size);
+                        gp_string(g, title);
+                    }
+                }
+            fprintf(g, "\n");
+        }
+    }
+    if (fclose(g)) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    /* gnuplot plot.gp in the results folder, its messages in plot.log */
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, errlen, "fork: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        FILE *log = NULL;
+        if (chdir(s->tmp) == 0 && (log = freopen("plot.log", "w", stderr)) != NULL)
+            execlp("gnuplot", "gnuplot", "plot.gp", (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char logpath[700], first[300] = "";
+        snprintf(logpath, sizeof(logpath), "%s/plot.log", s->tmp);
+        FILE *log = fopen(logpath, "r");
+        size_t n = log ? fread(first, 1, sizeof(first) - 1, log) : 0;
+        first[n] = '\0';
+        if (log)
+            fclose(log);
+        bool missing = WIFEXITED(status) && WEXITSTATUS(status) == 127;
+        snprintf(err, errlen, "gnuplot failed (status %d)%s%s", status,
+                 missing ? ": is gnuplot installed? (scripts/setup.sh installs it)" : ": ",
+                 missing ? "" : first);
+        return -1;
     }
     return 0;
 }
 
-/* Writes dir/sweep.csv, the table on out and into dir/report.md, and the plots. */
-static int sweep_report(const struct sweep *s, const struct study_options *base, const char *dir,
-                        FILE *out, char *err, size_t errlen)
+/* Writes text as one CSV field (quoted if it holds a comma, a quote or a line break). */
+static void csv_field(FILE *f, const char *text)
 {
-    const struct axis *ax = s->ax;
-    unsigned nvary = s->naxes;
-    const char *const *traces = s->traces;
-    char path[600];
-    FILE *csv = create(dir, "sweep.csv", path, sizeof(path), err, errlen);
-    if (!csv)
-        return -1;
-    /* The header: the trace, the varied keys, then the study's own columns. */
-    fprintf(csv, "trace,%s%s%s,", ax[0].key, nvary > 1 ? "," : "", nvary > 1 ? ax[1].key : "");
-    {
-        FILE *tmp = tmpfile();
-        study_report_csv(base, &(struct study_result){0}, true, tmp);
-        rewind(tmp);
-        char line[2048];
-        if (fgets(line, sizeof(line), tmp))
-            fputs(line, csv);
-        fclose(tmp);
+    if (!text[strcspn(text, ",\"\n")])
+        fputs(text, f);
+    else
+        quoted(f, text, '"', "\"\"");
+}
+
+/* Writes text as a JSON value: a number as it is, anything else as a string. */
+static void json_value(FILE *f, const char *text)
+{
+    char *end;
+    strtod(text, &end);
+    if (*text && !*end && strspn(text, "0123456789.-+eE") == strlen(text)) {
+        fputs(text, f);
+        return;
     }
-    /* The table goes to out and into dir/report.md, with the plots. */
-    FILE *rep = create(dir, "report.md", path, sizeof(path), err, errlen);
-    if (!rep) {
-        fclose(csv);
-        return -1;
+    fputc('"', f);
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+        if (*c == '"' || *c == '\\')
+            fprintf(f, "\\%c", *c);
+        else if (*c < 0x20)
+            fprintf(f, "\\u%04x", *c);
+        else
+            fputc(*c, f);
+    fputc('"', f);
+}
+
+/* One row of the figures, as CSV (header: the column names) or as a JSON object: the trace,
+ * the varied keys, then the study's columns but the one named as a varied key. */
+static void write_row(const struct sweep *s, const struct job *jb, bool json, bool header, FILE *f)
+{
+    char name[64], value[64];
+    const char *names[2] = {s->ax[0].key, s->ax[1].key};
+    const char *values[2] = {s->ax[0].value[jb ? jb->i : 0], s->ax[1].value[jb ? jb->j : 0]};
+    if (json) {
+        fputs("  {\"trace\": ", f);
+        json_value(f, s->label[jb->trace]);
+    } else
+        csv_field(f, header ? "trace" : s->label[jb->trace]);
+    for (unsigned a = 0; a < s->naxes; a++) {
+        if (json) {
+            fprintf(f, ", ");
+            json_value(f, names[a]);
+            fprintf(f, ": ");
+        } else
+            fputc(',', f);
+        (json ? json_value : csv_field)(f, header ? names[a] : values[a]);
     }
-    fprintf(rep, "# mmusim sweep\n\nVaried: %s%s%s. Traces:", ax[0].key, nvary > 1 ? ", " : "",
-            nvary > 1 ? ax[1].key : "");
-    for (unsigned t = 0; t < s->ntraces; t++)
-        fprintf(rep, " `%s`", traces[t]);
-    fprintf(rep, ". Every other key: `mmusim config --dump` with the same options. Figures: "
-                 "`sweep.csv`.\n\n![hit rate](hit_rate.png)\n\n![MPKI](mpki.png)\n\n```\n");
-    FILE *sinks[2] = {out, rep};
-    for (int k = 0; k < 2; k++)
-        fprintf(sinks[k], "%-24s %-14s %-10s %9s %9s %10s %10s\n", "trace", ax[0].key,
-                nvary > 1 ? ax[1].key : "", "DTLB hit%", "STLB hit%", "STLB MPKI", "avg cycles");
+    for (unsigned c = 0; *field(s->header, c, name, sizeof(name)); c++) {
+        if ((int)c == s->skip)
+            continue;
+        if (json)
+            fprintf(f, ", \"%s\": ", name);
+        else
+            fputc(',', f);
+        (json ? json_value : csv_field)(f, header ? name
+                                                  : field(jb->out + 3, c, value, sizeof(value)));
+    }
+    fputs(json ? "}" : "\n", f);
+}
+
+/* Writes the command line as a shell would take it back. */
+static void write_command(FILE *f, int argc, const char *const *argv)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        fputs(i ? " " : "", f);
+        if (*a && strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                            "_./=:,+@%-") == strlen(a))
+            fputs(a, f);
+        else
+            quoted(f, a, '\'', "'\\''");
+    }
+}
+
+/* report.md's header: what was run, with what, by which mmusim, when. */
+static void write_provenance(const struct sweep *s, const struct study_options *base, FILE *rep)
+{
+    const struct sweep_args *a = s->args;
+    const char *preset = "skylake (the default)", *config = "none";
+    fprintf(rep, "# mmusim sweep\n\nCommand line:\n\n```sh\n");
+    write_command(rep, a->argc, a->argv);
+    fprintf(rep, "\n```\n\n");
+    for (int i = 2; i + 1 < a->argc; i++) {
+        if (!strcmp(a->argv[i], "--preset"))
+            preset = a->argv[i + 1];
+        else if (!strcmp(a->argv[i], "--config"))
+            config = a->argv[i + 1];
+    }
+    fprintf(rep, "- Preset: %s\n- Configuration file: %s\n- `--set`:", preset, config);
+    int nset = 0;
+    for (int i = 2; i + 1 < a->argc; i++)
+        if (!strcmp(a->argv[i], "--set") || !strcmp(a->argv[i], "--format"))
+            fprintf(rep, "%s `%s%s`", nset++ ? "," : "",
+                    !strcmp(a->argv[i], "--format") ? "format=" : "", a->argv[i + 1]);
+    fprintf(rep, "%s\n", nset ? "" : " none");
+    for (unsigned x = 0; x < s->naxes; x++) {
+        fprintf(rep, "- Varied: `%s` =", s->ax[x].key);
+        for (unsigned i = 0; i < s->ax[x].n; i++)
+            fprintf(rep, "%s %s", i ? "," : "", s->ax[x].value[i]);
+        fprintf(rep, "\n");
+    }
+    fprintf(rep, "- Traces:");
+    for (unsigned t = 0; t < a->ntraces; t++)
+        fprintf(rep, "%s `%s` (%s)", t ? "," : "", a->traces[t], s->label[t]);
+    char date[64] = "unknown";
+    time_t now = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&now, &tm))
+        strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC", &tm);
+    fprintf(rep, "\n- mmusim version: %s\n- Date: %s\n", MMUSIM_VERSION, date);
+    (void)base;
+}
+
+/* The table of the main figures, one line a run. */
+static void write_table(const struct sweep *s, FILE *f)
+{
+    int wt = 5, w[2] = {0, 0};
+    for (unsigned t = 0; t < s->args->ntraces; t++)
+        wt = (int)strlen(s->label[t]) > wt ? (int)strlen(s->label[t]) : wt;
+    for (unsigned a = 0; a < s->naxes; a++) {
+        w[a] = (int)strlen(s->ax[a].key);
+        for (unsigned i = 0; i < s->ax[a].n; i++)
+            w[a] = (int)strlen(s->ax[a].value[i]) > w[a] ? (int)strlen(s->ax[a].value[i]) : w[a];
+    }
+    fprintf(f, "%-*s  %-*s%s%-*s  %9s %9s %10s %10s\n", wt, "trace", w[0], s->ax[0].key,
+            s->naxes > 1 ? "  " : "", w[1], s->naxes > 1 ? s->ax[1].key : "", "DTLB hit%",
+            "STLB hit%", "STLB MPKI", "avg cycles");
+    for (size_t k = 0; k < s->njobs; k++) {
+        const struct job *jb = &s->jobs[k];
+        const char *row = jb->out + 3;
+        char a[32], b[32], c[32], d[32];
+        fprintf(f, "%-*s  %-*s%s%-*s  %9.2f %9.2f %10.3f %10.3f\n", wt, s->label[jb->trace], w[0],
+                s->ax[0].value[jb->i], s->naxes > 1 ? "  " : "", w[1],
+                s->naxes > 1 ? s->ax[1].value[jb->j] : "",
+                100 * atof(field(row, COL_DTLB_HIT_RATE, a, sizeof(a))),
+                100 * atof(field(row, COL_STLB_HIT_RATE, b, sizeof(b))),
+                atof(field(row, COL_STLB_MPKI, c, sizeof(c))),
+                atof(field(row, COL_AVG_LAT, d, sizeof(d))));
+    }
+}
+
+/* Writes sweep.csv and report.md into the results folder and the figures on out (a table,
+ * JSON or CSV).  Returns -1 if a run failed (each said on standard error). */
+static int sweep_report(const struct sweep *s, const struct study_options *base, FILE *out,
+                        char *err, size_t errlen)
+{
     bool failed = false;
     for (size_t k = 0; k < s->njobs; k++) {
         const struct job *jb = &s->jobs[k];
+        char name[256];
         if (strncmp(jb->out, "OK ", 3) != 0) {
-            fprintf(stderr, "mmusim sweep: %s %s=%s: %s", traces[jb->trace], ax[0].key,
-                    ax[0].value[jb->i], jb->out + (strncmp(jb->out, "ERR ", 4) ? 0 : 4));
+            fprintf(stderr, "mmusim sweep: %s, %s: %s", s->args->traces[jb->trace],
+                    point_name(s, jb, name, sizeof(name)),
+                    jb->out + (strncmp(jb->out, "ERR ", 4) ? 0 : 4));
             failed = true;
-            continue;
         }
-        fprintf(csv, "%s,%s%s%s,%s", base_name(traces[jb->trace]), ax[0].value[jb->i],
-                nvary > 1 ? "," : "", nvary > 1 ? ax[1].value[jb->j] : "", jb->out + 3);
-        char a[32], b[32], c[32], d[32];
-        for (int sk = 0; sk < 2; sk++)
-            fprintf(sinks[sk], "%-24s %-14s %-10s %9.2f %9.2f %10.3f %10s\n",
-                    base_name(traces[jb->trace]), ax[0].value[jb->i],
-                    nvary > 1 ? ax[1].value[jb->j] : "",
-                    100 * atof(field(jb->out + 3, COL_DTLB_HIT_RATE, a, sizeof(a))),
-                    100 * atof(field(jb->out + 3, COL_STLB_HIT_RATE, b, sizeof(b))),
-                    atof(field(jb->out + 3, COL_STLB_MPKI, c, sizeof(c))),
-                    field(jb->out + 3, COL_AVG_LAT, d, sizeof(d)));
     }
-    fprintf(rep, "```\n");
-    fclose(rep);
-    fclose(csv);
     if (failed) {
-        snprintf(err, errlen, "some runs failed (above)");
+        snprintf(err, errlen, "some runs failed (above); %s is left as it was", s->args->dir);
         return -1;
     }
-    return plot(dir, ax, nvary, traces, s->ntraces, s->jobs, err, errlen);
+    char path[700];
+    snprintf(path, sizeof(path), "%s/sweep.csv", s->tmp);
+    FILE *csv = fopen(path, "w");
+    snprintf(path, sizeof(path), "%s/report.md", s->tmp);
+    FILE *rep = csv ? fopen(path, "w") : NULL;
+    if (!rep) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        if (csv)
+            fclose(csv);
+        return -1;
+    }
+    write_row(s, NULL, false, true, csv);
+    if (s->args->output == 2)
+        write_row(s, NULL, false, true, out);
+    if (s->args->output == 1)
+        fprintf(out, "[\n");
+    for (size_t k = 0; k < s->njobs; k++) {
+        write_row(s, &s->jobs[k], false, false, csv);
+        if (s->args->output == 2)
+            write_row(s, &s->jobs[k], false, false, out);
+        if (s->args->output == 1) {
+            write_row(s, &s->jobs[k], true, false, out);
+            fprintf(out, "%s\n", k + 1 < s->njobs ? "," : "");
+        }
+    }
+    if (s->args->output == 1)
+        fprintf(out, "]\n");
+    if (s->args->output == 0)
+        write_table(s, out);
+    write_provenance(s, base, rep);
+    fprintf(rep, "\nEvery figure of every run: `sweep.csv`. The plots' script: `plot.gp` "
+                 "(`gnuplot plot.gp` in this folder draws them again).\n\n## Figures\n\n");
+    struct plot_text pt[NPLOTS];
+    plot_texts(s, pt);
+    for (int p = 0; p < NPLOTS; p++)
+        fprintf(rep, "### %s\n\n![%s](%s.png)\n\nx axis: %s; y axis: %s. [SVG](%s.svg)\n\n",
+                pt[p].title, pt[p].title, pt[p].file, pt[p].xlabel, pt[p].ylabel, pt[p].file);
+    fprintf(rep, "## Table\n\n```\n");
+    write_table(s, rep);
+    fprintf(rep, "```\n\n## Configuration\n\nEvery key before the varied ones are applied "
+                 "(`mmusim config --dump` with the same options):\n\n```json\n");
+    study_dump_json(base, rep);
+    fprintf(rep, "```\n");
+    bool bad = ferror(rep) || ferror(csv);
+    bad = fclose(rep) != 0 || bad;
+    bad = fclose(csv) != 0 || bad;
+    if (bad) {
+        snprintf(err, errlen, "%s: cannot write the report or sweep.csv", s->tmp);
+        return -1;
+    }
+    return plot(s, err, errlen);
 }
 
 /* Reaps the processes of jobs started and not collected (after an error), frees the jobs. */
@@ -427,17 +906,25 @@ static void sweep_free(struct sweep *s)
             waitpid(s->jobs[k].pid, NULL, 0);
         }
     free(s->jobs);
+    free(s->label);
 }
 
-int sweep_run(const struct study_options *base, const char *const *vary, unsigned nvary,
-              const char *const *traces, unsigned ntraces, const char *dir, unsigned jobs_max,
-              FILE *out, char *err, size_t errlen)
+int sweep_run(const struct study_options *base, const struct sweep_args *a, FILE *out, char *err,
+              size_t errlen)
 {
-    struct sweep s = {.traces = traces, .ntraces = ntraces};
-    int rc = -1;
-    if (sweep_parse(&s, base, vary, nvary, err, errlen) == 0 && make_dir(dir, err, errlen) == 0 &&
-        sweep_exec(&s, jobs_max, err, errlen) == 0)
-        rc = sweep_report(&s, base, dir, out, err, errlen);
+    struct sweep s = {.args = a};
+    int rc = 2;
+    if (label_traces(&s, err, errlen) == 0 && sweep_parse(&s, base, err, errlen) == 0) {
+        rc = 1;
+        if (open_out_dir(&s, err, errlen) == 0 && sweep_exec(&s, err, errlen) == 0 &&
+            sweep_report(&s, base, out, err, errlen) == 0)
+            rc = 0;
+        char why[1600];
+        if (close_out_dir(&s, rc == 0, why, sizeof(why)) && rc == 0) {
+            snprintf(err, errlen, "%s", why);
+            rc = 1;
+        }
+    }
     sweep_free(&s);
     return rc;
 }

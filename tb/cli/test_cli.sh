@@ -59,6 +59,99 @@ fi
 expect 2 'point stlb.entries=100'        sweep --vary stlb.entries=100,192 --out "$tmp/s3" "$trace"
 expect 2 'a range is FROM:TO'            sweep --vary stlb.entries=192:96:*2 --out "$tmp/s3" "$trace"
 expect 2 'give one or two --vary'        sweep "$trace"
+
+# check NAME CONDITION...: a test of files a command wrote (CONDITION is a shell command).
+check() {
+    name=$1
+    shift
+    if "$@"; then echo "ok: $name"; else echo "FAIL: $name"; failures=$((failures + 1)); fi
+}
+# Sweeps: --set and --vary are checked together, point by point; a bad point says which.
+# The README's examples' configurations.
+expect 0 'policy mixed'                  run --set stlb.entries=512 --set stlb.ways=8 --set stlb.repl=plru --set pages=mixed "$trace"
+expect 0 'results in'                    sweep --jobs 2 --set stlb.entries=1024 --vary stlb.ways=4,8,16 --out "$tmp/w1" "$trace"
+expect 2 'point stlb.ways=4, pages=4k: stlb: 1536 entries / 4 ways' sweep --vary stlb.ways=4,8 --vary pages=4k,2m --out "$tmp/w0" "$trace"
+expect 2 'point stlb.ways=8: stlb: 1000 entries / 8 ways = 125 sets' sweep --set stlb.entries=1000 --vary stlb.ways=8 --out "$tmp/w0" "$trace"
+expect 2 '--vary stlb.ways is given twice' sweep --vary stlb.ways=4 --vary stlb.ways=8 --out "$tmp/w0" "$trace"
+expect 2 'at most two keys'              sweep --vary stlb.ways=4 --vary pages=4k --vary pcid=on --out "$tmp/w0" "$trace"
+expect 2 '--vary needs a value'          sweep "$trace" --vary
+expect 2 'standard input .-. cannot be swept' sweep --vary stlb.entries=96 --out "$tmp/w0" - < "$tmp/t.txt"
+expect 2 'is given twice'                sweep --vary stlb.entries=96 --out "$tmp/w0" "$trace" "$trace"
+check 'no folder written for a refused sweep' test ! -e "$tmp/w0"
+# report.md records how the sweep was made; sweep.csv has no column twice.
+check 'report: command line, --set, preset, version, date' grep -q 'sweep --jobs 2 --set stlb.entries=1024 --vary stlb.ways=4,8,16' "$tmp/w1/report.md"
+check 'report: --set values' grep -q '^- `--set`: `stlb.entries=1024`$' "$tmp/w1/report.md"
+check 'report: preset and configuration file' grep -q '^- Preset: skylake (the default)$' "$tmp/w1/report.md"
+check 'report: version' grep -qE '^- mmusim version: [0-9a-z.-]+$' "$tmp/w1/report.md"
+check 'report: date' grep -qE '^- Date: 20[0-9][0-9]-[01][0-9]-[0-3][0-9] [0-9:]{8} UTC$' "$tmp/w1/report.md"
+expect 0 'results in'                    sweep --preset champsim --vary pages=4k,2m --out "$tmp/w2" "$trace"
+check 'sweep.csv: no column twice with --vary pages' test -z "$(head -1 "$tmp/w2/sweep.csv" | tr , '\n' | sort | uniq -d)"
+check 'report: a preset' grep -q '^- Preset: champsim$' "$tmp/w2/report.md"
+# Traces of one file name in two folders are told apart everywhere.
+mkdir -p "$tmp/d/a" "$tmp/d/b"
+cp "$trace" "$tmp/d/a/x.gz"
+cp "$src/tb/traces/ls.lackey.gz" "$tmp/d/b/x.gz"
+expect 0 '^b/x.gz  +96 '                 sweep --vary stlb.entries=96 --out "$tmp/w3" "$tmp/d/a/x.gz" "$tmp/d/b/x.gz" "$tmp/t.txt"
+check 'same file names: CSV rows' test "$(cut -d, -f1 "$tmp/w3/sweep.csv" | tr '\n' ' ')" = "trace a/x.gz b/x.gz t.txt "
+check 'same file names: legend' grep -q "title 'b/x.gz'" "$tmp/w3/plot.gp"
+# A failed sweep leaves the folder's earlier results as they were, and no files of its own.
+cp -r "$tmp/w3" "$tmp/w3.before"
+expect 1 'bad.txt, stlb.entries=192: .*bad.txt:2' sweep --vary stlb.entries=96,192 --out "$tmp/w3" "$trace" "$tmp/bad.txt"
+check 'a failed sweep keeps the earlier results' diff -r "$tmp/w3.before" "$tmp/w3"
+expect 1 'some runs failed'              sweep --vary stlb.entries=96 --out "$tmp/w4" "$tmp/bad.txt"
+check 'a failed sweep writes nothing' test -z "$(ls -A "$tmp/w4")"
+out=$(PATH=/nonexistent "$bin" sweep --vary stlb.entries=96 --out "$tmp/w3" "$trace" 2>&1)
+check 'a sweep whose plots fail keeps the earlier results' sh -c '[ $1 -eq 1 ] && printf "%s" "$2" | grep -q "is gnuplot installed" && diff -r "$3.before" "$3"' sh $? "$out" "$tmp/w3"
+expect 0 'results in'                    sweep --vary stlb.entries=96,192 --out "$tmp/w3" "$trace"
+check 'a new sweep replaces every file' test "$(grep -c 'x.gz' "$tmp/w3/report.md" "$tmp/w3/plot.gp" "$tmp/w3/sweep.csv" | cut -d: -f2 | tr '\n' ' ')" = "0 0 0 "
+# An output folder that cannot be written is found before any run starts.
+expect 1 '--out /proc/self: cannot write in it' sweep --vary stlb.entries=96 --out /proc/self "$tmp/missing.gz"
+expect 1 '--out .*/t.txt/out: cannot create' sweep --vary stlb.entries=96 --out "$tmp/t.txt/out" "$tmp/missing.gz"
+long=$(printf '%0500d' 0)
+expect 1 'a folder.s path of at most 400 characters' sweep --vary stlb.entries=96 --out "$tmp/$long" "$trace"
+# --json and --csv: a sweep writes its figures in that form; run takes one of them.
+expect 0 '^trace,stlb.entries,references' sweep --csv --vary stlb.entries=96 --out "$tmp/w5" "$trace"
+check 'sweep --csv prints sweep.csv' sh -c '"$1" sweep --csv --vary stlb.entries=96 --out "$2/w5" "$3" 2>/dev/null | cmp -s - "$2/w5/sweep.csv"' sh "$bin" "$tmp" "$trace"
+expect 0 '"trace": "chase.lackey.gz", "stlb.entries": 96, "references": 70039' sweep --json --vary stlb.entries=96 --out "$tmp/w5" "$trace"
+if command -v python3 > /dev/null; then
+    check 'sweep --json is JSON' sh -c '"$1" sweep --json --vary stlb.entries=96,192 --vary pages=4k,2m --out "$2/w5" "$3" "$4" 2>/dev/null | python3 -c "import json,sys; assert len(json.load(sys.stdin)) == 8"' sh "$bin" "$tmp" "$trace" "$tmp/t.txt"
+fi
+expect 2 '--json and --csv: give one of them' run --json --csv "$trace"
+expect 2 '--json and --csv: give one of them' sweep --csv --json --vary stlb.entries=96 --out "$tmp/w5" "$trace"
+# Progress on a terminal (script(1) gives the sweep one), none otherwise.
+if command -v script > /dev/null; then
+    out=$(script -qec "'$bin' sweep --jobs 1 --vary stlb.entries=96,192 --out '$tmp/w6' '$trace'" /dev/null 2>&1)
+    check 'sweep progress on a terminal' sh -c 'printf "%s" "$1" | grep -q "sweep: 2 of 2 runs done .* s elapsed"' sh "$out"
+fi
+check 'no progress when not on a terminal' sh -c '! "$1" sweep --vary stlb.entries=96 --out "$2/w6" "$3" 2>&1 | grep -q "runs done"' sh "$bin" "$tmp" "$trace"
+# Plots: words for titles and axes, the same in the report; ticks at the swept values; a log x
+# axis only for a multiplicative range; a line per value of the second key, labelled key=value.
+gp=$tmp/s1/plot.gp
+check 'plot titles in words' grep -q "^set title 'DTLB and STLB hit rate vs STLB entries'$" "$gp"
+check 'plot of the average latency' grep -q "^set output 'latency.png'$" "$gp"
+check 'x ticks at the swept values' grep -q "^set xtics ('96' 96, '192' 192)$" "$gp"
+check 'a line per value of the second key' grep -q "title 'chase.lackey.gz STLB, pages=2m'" "$gp"
+check 'the legend says which TLB' grep -q "title 'chase.lackey.gz DTLB, pages=4k'" "$gp"
+check 'no log x axis for two values' sh -c '! grep -q "^set logscale x" "$1"' sh "$gp"
+check 'log x axis for a multiplicative range' grep -q '^set logscale x' "$tmp/w1/plot.gp"
+expect 0 'results in'                    sweep --vary mem_latency=10:30:+10 --out "$tmp/w7" "$trace"
+check 'a title without the unit, the axis with it' sh -c 'grep -q "^set title .Average translation latency vs walker memory latency.$" "$1" && grep -q "^set xlabel .walker memory latency (cycles).$" "$1"' sh "$tmp/w7/plot.gp"
+check 'no log x axis for an additive range' sh -c '! grep -q "^set logscale x" "$1"' sh "$tmp/w7/plot.gp"
+check 'x ticks of words' grep -q "^set xtics ('4k' 0, '2m' 1)$" "$tmp/w2/plot.gp"
+check 'log y axis for MPKI spanning decades' grep -q '^set logscale y' "$tmp/w3.before/plot.gp"
+check 'linear y axis for MPKI within a decade' sh -c '! grep -q "^set logscale y" "$1"' sh "$tmp/w1/plot.gp"
+for d in s1 w1 w2 w3 w7; do
+    check "$d: the report names each plot as plot.gp draws it" sh -c '
+        n=0
+        for what in title xlabel ylabel; do
+            grep "^set $what " "$1/plot.gp" | sed "s/^set $what .\(.*\).$/\1/" > "$1/$what.txt"
+        done
+        [ "$(wc -l < "$1/title.txt")" -eq 6 ] || exit 1
+        paste -d "|" "$1/title.txt" "$1/xlabel.txt" "$1/ylabel.txt" | head -3 | while IFS="|" read -r t x y; do
+            grep -qxF "### $t" "$1/report.md" && grep -qxF "x axis: $x; y axis: $y. [SVG]($(sed -n "s/^set output .\(.*\)\.svg.$/\1/p" "$1/plot.gp" | sed -n "$((n + 1))p").svg)" "$1/report.md" || exit 1
+            n=$((n + 1))
+        done' sh "$tmp/$d"
+done
 expect 2 'usage: mmusim run'             frobnicate
 [ "$failures" -eq 0 ] && echo "cli: all passed" || echo "cli: $failures failed"
 [ "$failures" -eq 0 ]
