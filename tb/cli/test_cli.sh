@@ -59,6 +59,32 @@ fi
 expect 2 'point stlb.entries=100'        sweep --vary stlb.entries=100,192 --out "$tmp/s3" "$trace"
 expect 2 'a range is FROM:TO'            sweep --vary stlb.entries=192:96:*2 --out "$tmp/s3" "$trace"
 expect 2 'give one or two --vary'        sweep "$trace"
+expect 2 'unknown command: frobnicate'   frobnicate
 expect 2 'usage: mmusim run'             frobnicate
+expect 2 'usage: mmusim run'
+expect 0 'usage: mmusim run'             --help
+for c in run config convert sweep demo; do
+    expect 0 "usage: mmusim $c"          $c --help
+done
+expect 2 'demo: takes no arguments'      demo extra
+# A ratio of nothing is "-" (table) or null (JSON), never 0: no data references, no instructions.
+printf 'X 1000\nX 2000\n' > "$tmp/fetch.txt"
+printf 'R 1000\nW 2000\n' > "$tmp/data.txt"
+expect 0 'DTLB +0 +0 +0 +- +0\.000 '      run "$tmp/fetch.txt"
+expect 0 'ITLB +0 +0 +0 +- +- '           run "$tmp/data.txt"
+expect 0 'walks 2 \(- per kilo-instruction\)' run "$tmp/data.txt"
+expect 0 '"itlb": \{"lookups": 0, "hits": 0, "misses": 0, "hit_rate": null, "mpki": null' run --json "$tmp/data.txt"
+expect 0 '"walks_per_kilo_instruction": null' run --json "$tmp/data.txt"
+expect 0 '"dtlb": \{"lookups": 0, "hits": 0, "misses": 0, "hit_rate": null, "mpki": 0\.0' run --json "$tmp/fetch.txt"
+# Whole numbers are decimal, leading zeros or not (never octal), or 0x hexadecimal.
+expect 0 '"quantum": 100,'               config --set quantum=0100 --dump
+expect 0 '"stlb.entries": 768,'          config --set stlb.entries=00768 --dump
+expect 0 '"lfsr_seed": 44257,'           config --set lfsr_seed=0xACE1 --dump
+expect 2 "quantum: '\+5' is not a whole number" config --set quantum=+5 --dump
+expect 2 "quantum: '0x' is not a whole number"  config --set quantum=0x --dump
+# Configuration errors exit 2; a configuration file that cannot be read says why.
+expect 2 'pages=map needs page_map=FILE' run --set pages=map "$trace"
+expect 2 "--config: cannot open $tmp/missing.json: No such file or directory" run --config "$tmp/missing.json" "$trace"
+expect 2 "--config: cannot open $tmp: Is a directory" run --config "$tmp" "$trace"
 [ "$failures" -eq 0 ] && echo "cli: all passed" || echo "cli: $failures failed"
 [ "$failures" -eq 0 ]
