@@ -151,15 +151,16 @@ bool parse_count(const char *opt, const char *value, unsigned max, unsigned &out
 }
 
 void usage(FILE *out) {
-  fprintf(out,
-          "usage: tlm_platform [TRACE] [--period NS] [--mem-latency CYCLES] [--mem-delay NS]\n"
-          "Replays one trace (lackey, ChampSim, text or binary; plain, .gz or .xz; - for standard\n"
-          "input; default %s) through the MMU as a TLM-2.0 module,\n"
-          "mapping each page on its first, faulting, touch, and prints the statistics.\n"
-          "  --period NS           the clock period (default 1, at most 1000)\n"
-          "  --mem-latency CYCLES  cycles of each walker memory access (default 20, at most 10000)\n"
-          "  --mem-delay NS        the TLM memory's own delay (default 0, at most 10000)\n",
-          MMUSIM_DEFAULT_TRACE);
+  fprintf(
+      out,
+      "usage: tlm_platform [TRACE] [--period NS] [--mem-latency CYCLES] [--mem-delay NS]\n"
+      "Replays one trace (lackey, ChampSim, text or binary; plain, .gz or .xz; - for standard\n"
+      "input; default %s) through the MMU as a TLM-2.0 module,\n"
+      "mapping each page on its first, faulting, touch, and prints the statistics.\n"
+      "  --period NS           the clock period (default 1, at most 1000)\n"
+      "  --mem-latency CYCLES  cycles of each walker memory access (default 20, at most 10000)\n"
+      "  --mem-delay NS        the TLM memory's own delay (default 0, at most 10000)\n",
+      MMUSIM_DEFAULT_TRACE);
 }
 
 int sc_main(int argc, char *argv[]) {
