@@ -46,7 +46,7 @@ static void run_usage(FILE *out)
             "  --format FORMAT    auto, lackey, champsim, text (same as --set format=...)\n"
             "  --skip-bad         count bad records and go on instead of stopping\n"
             "  --json, --csv      print the figures as JSON or CSV instead of a table\n\n"
-            "keys:\n");
+            "keys (numbers are decimal, leading zeros and all, or 0x hexadecimal):\n");
     study_print_keys(out);
 }
 
