@@ -62,6 +62,18 @@ else
     fail "find_package(mmusim) build:"
     tail -15 "$tmp/cmake.log"
 fi
+# Without SystemC, asking for mmusim::tlm fails and says why.
+if [ "$tlm" != ON ]; then
+    if cmake -S "$src/tb/install/consumer" -B "$tmp/notlm" -DCMAKE_PREFIX_PATH="$prefix" \
+            -DMMUSIM_EXAMPLES="$src/examples" -DWITH_TLM=ON > "$tmp/notlm.log" 2>&1; then
+        fail "find_package(mmusim COMPONENTS tlm) succeeds in an install without SystemC"
+    elif grep -q "installed without SystemC" "$tmp/notlm.log"; then
+        ok "find_package(mmusim COMPONENTS tlm) says the install has no SystemC"
+    else
+        fail "find_package(mmusim COMPONENTS tlm) fails without saying why:"
+        tail -10 "$tmp/notlm.log"
+    fi
+fi
 
 # 2. pkg-config: mmusim.pc and mmusim-tlm.pc with the moved prefix.
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
