@@ -6,6 +6,7 @@
  *   mmusim convert IN OUT           a trace in mmusim's binary format
  *   mmusim sweep [OPTIONS] --vary KEY=VALUES TRACE...   a study over varied keys, with plots
  *   mmusim demo                     a few translations of a small address space
+ *   mmusim help, mmusim COMMAND --help   what the commands and their options are
  *
  * Exit status: 0 done, 1 bad input or a failed run, 2 a bad command line.
  */
@@ -46,7 +47,7 @@ static void run_usage(FILE *out)
             "  --format FORMAT    auto, lackey, champsim, text (same as --set format=...)\n"
             "  --skip-bad         count bad records and go on instead of stopping\n"
             "  --json, --csv      print the figures as JSON or CSV instead of a table\n\n"
-            "keys:\n");
+            "keys (numbers are decimal, leading zeros and all, or 0x hexadecimal):\n");
     study_print_keys(out);
 }
 
@@ -116,7 +117,7 @@ static int parse_options(int argc, char **argv, struct study_options *o, int *ou
             return -1;
         }
     }
-    if (check && mmu_config_check(&o->cfg, err, sizeof(err))) {
+    if (check && study_check(o, err, sizeof(err))) {
         fprintf(stderr, "mmusim: configuration: %s\n", err);
         return -1;
     }
@@ -441,22 +442,44 @@ static int cmd_convert(int argc, char **argv)
     return 0;
 }
 
+static int cmd_demo(int argc, char **argv)
+{
+    if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+        printf("usage: mmusim demo\n"
+               "Translates a few addresses of a small address space by hand (the design notes'\n"
+               "example among them) with the default configuration, one line each, and prints\n"
+               "the statistics.\n");
+        return 0;
+    }
+    if (argc > 2) {
+        fprintf(stderr, "mmusim demo: takes no arguments, not %s (mmusim demo --help)\n", argv[2]);
+        return 2;
+    }
+    return demo();
+}
+
 int main(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "run") == 0)
-        return cmd_run(argc, argv);
-    if (argc >= 2 && strcmp(argv[1], "config") == 0)
-        return cmd_config(argc, argv);
-    if (argc >= 2 && strcmp(argv[1], "convert") == 0)
-        return cmd_convert(argc, argv);
-    if (argc >= 2 && strcmp(argv[1], "sweep") == 0)
-        return cmd_sweep(argc, argv);
-    if (argc == 2 && strcmp(argv[1], "demo") == 0)
-        return demo();
-    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+    static const struct {
+        const char *name;
+        int (*run)(int argc, char **argv);
+    } commands[] = {{"run", cmd_run},
+                    {"config", cmd_config},
+                    {"convert", cmd_convert},
+                    {"sweep", cmd_sweep},
+                    {"demo", cmd_demo}};
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
         return 0;
     }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc, argv);
+    fprintf(stderr, "mmusim: unknown command: %s\n", argv[1]);
     usage(stderr);
     return 2;
 }

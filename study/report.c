@@ -1,8 +1,11 @@
 /*
  * A study's figures as a readable table, JSON or CSV.  All three are printed from the same
- * derived numbers (struct figures), so they can never disagree.
+ * derived numbers (struct figures), so they can never disagree.  A ratio of nothing (a hit
+ * rate of a TLB with no lookups, MPKI of no instructions) is NAN there, and is printed as "-"
+ * in the table, null in JSON and nan in CSV, never as 0.
  */
 #include <inttypes.h>
+#include <math.h>
 
 #include "mmusim/study.h"
 
@@ -19,7 +22,25 @@ struct figures {
 
 static double ratio(double a, double b)
 {
-    return b ? a / b : 0.0;
+    return b ? a / b : NAN;
+}
+
+/* x (times scale) in a table column of width w with prec decimals, or "-" if it is NAN. */
+static void put_table(FILE *out, int w, int prec, double x, double scale)
+{
+    if (isnan(x))
+        fprintf(out, "%*s", w, "-");
+    else
+        fprintf(out, "%*.*f", w, prec, scale * x);
+}
+
+/* x as a JSON number, or null if it is NAN. */
+static void put_json(FILE *out, double x)
+{
+    if (isnan(x))
+        fprintf(out, "null");
+    else
+        fprintf(out, "%.6f", x);
 }
 
 static void derive(const struct study_result *r, struct figures *f)
@@ -63,25 +84,29 @@ void study_report_table(const struct study_options *o, const struct study_result
     fprintf(out, "\n%-6s %12s %12s %12s %8s %9s %12s %12s\n", "TLB", "lookups", "hits", "misses",
             "hit %", "MPKI", "hits 4K", "hits 2M");
     for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
-        fprintf(out, "%-6s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %8.2f ", tlb_label[t],
-                f.lookups[t], f.hits[t], f.misses[t], 100.0 * f.hit_rate[t]);
-        if (r->instructions)
-            fprintf(out, "%9.3f", f.mpki[t]);
-        else
-            fprintf(out, "%9s", "-");
+        fprintf(out, "%-6s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " ", tlb_label[t], f.lookups[t],
+                f.hits[t], f.misses[t]);
+        put_table(out, 8, 2, f.hit_rate[t], 100.0);
+        fputc(' ', out);
+        put_table(out, 9, 3, f.mpki[t], 1.0);
         fprintf(out, " %12" PRIu64 " %12" PRIu64 "\n", f.hits_size[t][MMU_SIZE_4K],
                 f.hits_size[t][MMU_SIZE_2M]);
     }
-    fprintf(out,
-            "\nwalks %" PRIu64 " (%.3f per kilo-instruction), memory references per walk "
-            "%.3f, dirty re-walks %" PRIu64 "\n",
-            f.walks, f.walk_mpki, f.refs_per_walk, r->stats.dirty_rewalks);
+    fprintf(out, "\nwalks %" PRIu64 " (", f.walks);
+    put_table(out, 0, 3, f.walk_mpki, 1.0);
+    fprintf(out, " per kilo-instruction), memory references per walk ");
+    put_table(out, 0, 3, f.refs_per_walk, 1.0);
+    fprintf(out, ", dirty re-walks %" PRIu64 "\n", r->stats.dirty_rewalks);
     fprintf(out, "paging-structure caches: hit rate");
-    for (unsigned c = MMU_PSC_COUNT; c-- > 0;)
-        fprintf(out, " %s %.2f%%", psc_label[c], 100.0 * f.psc_rate[c]);
+    for (unsigned c = MMU_PSC_COUNT; c-- > 0;) {
+        fprintf(out, " %s ", psc_label[c]);
+        put_table(out, 0, 2, f.psc_rate[c], 100.0);
+        fprintf(out, "%s", isnan(f.psc_rate[c]) ? "" : "%");
+    }
     fprintf(out, "\nfaults %" PRIu64 ", flushes %" PRIu64 "\n", f.faults, f.flushes);
-    fprintf(out, "average translation latency %.3f cycles, total %" PRIu64 " cycles\n",
-            f.avg_latency, r->stats.last_cycle);
+    fprintf(out, "average translation latency ");
+    put_table(out, 0, 3, f.avg_latency, 1.0);
+    fprintf(out, " cycles, total %" PRIu64 " cycles\n", r->stats.last_cycle);
 }
 
 void study_report_json(const struct study_options *o, const struct study_result *r, FILE *out)
@@ -95,24 +120,35 @@ void study_report_json(const struct study_options *o, const struct study_result 
             ",\n  \"pages_mapped_2m\": %" PRIu64 ",\n",
             r->references, r->instructions, r->switches, r->bad_records, page_policy_name(o->pages),
             r->pages_mapped[MMU_SIZE_4K], r->pages_mapped[MMU_SIZE_2M]);
-    for (unsigned t = 0; t < MMU_TLB_COUNT; t++)
+    for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
         fprintf(out,
                 "  \"%s\": {\"lookups\": %" PRIu64 ", \"hits\": %" PRIu64 ", \"misses\": %" PRIu64
-                ", \"hit_rate\": %.6f, \"mpki\": %.6f, "
-                "\"hits_4k\": %" PRIu64 ", \"hits_2m\": %" PRIu64 "},\n",
-                mmu_tlb_name(t), f.lookups[t], f.hits[t], f.misses[t], f.hit_rate[t], f.mpki[t],
+                ", \"hit_rate\": ",
+                mmu_tlb_name(t), f.lookups[t], f.hits[t], f.misses[t]);
+        put_json(out, f.hit_rate[t]);
+        fprintf(out, ", \"mpki\": ");
+        put_json(out, f.mpki[t]);
+        fprintf(out, ", \"hits_4k\": %" PRIu64 ", \"hits_2m\": %" PRIu64 "},\n",
                 f.hits_size[t][MMU_SIZE_4K], f.hits_size[t][MMU_SIZE_2M]);
+    }
+    fprintf(out, "  \"walks\": %" PRIu64 ",\n  \"walks_per_kilo_instruction\": ", f.walks);
+    put_json(out, f.walk_mpki);
     fprintf(out,
-            "  \"walks\": %" PRIu64 ",\n  \"walks_per_kilo_instruction\": %.6f,\n"
-            "  \"walk_memory_references\": %" PRIu64 ",\n"
-            "  \"memory_references_per_walk\": %.6f,\n  \"dirty_rewalks\": %" PRIu64 ",\n",
-            f.walks, f.walk_mpki, f.walk_refs, f.refs_per_walk, r->stats.dirty_rewalks);
-    fprintf(out, "  \"psc_hit_rate\": {\"pml4e\": %.6f, \"pdpte\": %.6f, \"pde\": %.6f},\n",
-            f.psc_rate[MMU_PSC_PML4E], f.psc_rate[MMU_PSC_PDPTE], f.psc_rate[MMU_PSC_PDE]);
+            ",\n  \"walk_memory_references\": %" PRIu64 ",\n  \"memory_references_per_walk\": ",
+            f.walk_refs);
+    put_json(out, f.refs_per_walk);
+    fprintf(out, ",\n  \"dirty_rewalks\": %" PRIu64 ",\n  \"psc_hit_rate\": {\"pml4e\": ",
+            r->stats.dirty_rewalks);
+    put_json(out, f.psc_rate[MMU_PSC_PML4E]);
+    fprintf(out, ", \"pdpte\": ");
+    put_json(out, f.psc_rate[MMU_PSC_PDPTE]);
+    fprintf(out, ", \"pde\": ");
+    put_json(out, f.psc_rate[MMU_PSC_PDE]);
     fprintf(out,
-            "  \"faults\": %" PRIu64 ",\n  \"flushes\": %" PRIu64
-            ",\n  \"average_latency\": %.6f,\n  \"total_cycles\": %" PRIu64 "\n}\n",
-            f.faults, f.flushes, f.avg_latency, r->stats.last_cycle);
+            "},\n  \"faults\": %" PRIu64 ",\n  \"flushes\": %" PRIu64 ",\n  \"average_latency\": ",
+            f.faults, f.flushes);
+    put_json(out, f.avg_latency);
+    fprintf(out, ",\n  \"total_cycles\": %" PRIu64 "\n}\n", r->stats.last_cycle);
 }
 
 void study_report_csv(const struct study_options *o, const struct study_result *r, bool header,

@@ -3,6 +3,8 @@
  * (through jansson) and the JSON dump.  One table of keys serves --set, JSON and --dump, so the
  * three can never disagree.
  */
+#define _POSIX_C_SOURCE 200809L /* fileno */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "mmusim/study.h"
 
@@ -140,6 +143,20 @@ static int parse_bool(const char *v, bool *b)
     return 0;
 }
 
+/* A whole number: decimal digits (leading zeros are decimal too: 0100 is 100, never octal) or
+ * 0x and hexadecimal digits; nothing else, no sign, no spaces. */
+static int parse_whole(const char *v, unsigned long long *x)
+{
+    bool hex = v[0] == '0' && (v[1] == 'x' || v[1] == 'X');
+    const char *digits = hex ? v + 2 : v;
+    if (!(hex ? isxdigit((unsigned char)digits[0]) : isdigit((unsigned char)digits[0])))
+        return -1;
+    char *end;
+    errno = 0;
+    *x = strtoull(digits, &end, hex ? 16 : 10);
+    return errno || *end ? -1 : 0;
+}
+
 int study_set(struct study_options *o, const char *name, const char *v, char *err, size_t errlen)
 {
     const struct key *k = find_key(name);
@@ -151,10 +168,8 @@ int study_set(struct study_options *o, const char *name, const char *v, char *er
     switch (k->kind) {
     case K_UINT:
     case K_U64: {
-        char *end;
-        errno = 0;
-        unsigned long long x = strtoull(v, &end, 0);
-        if (errno || end == v || *end || v[0] == '-' || x < k->min || x > k->max) {
+        unsigned long long x;
+        if (parse_whole(v, &x) || x < k->min || x > k->max) {
             snprintf(err, errlen, "%s: '%s' is not a whole number from %" PRIu64 " to %" PRIu64,
                      name, v, k->min, k->max);
             return -1;
@@ -219,6 +234,17 @@ int study_set_kv(struct study_options *o, const char *kv, char *err, size_t errl
     return study_set(o, name, eq + 1, err, errlen);
 }
 
+int study_check(const struct study_options *o, char *err, size_t errlen)
+{
+    if (mmu_config_check(&o->cfg, err, errlen))
+        return -1;
+    if (o->pages == PAGES_MAP && !o->page_map[0]) {
+        snprintf(err, errlen, "pages=map needs page_map=FILE");
+        return -1;
+    }
+    return 0;
+}
+
 static int load_object(struct study_options *o, const char *path, const char *prefix, json_t *obj,
                        char *err, size_t errlen)
 {
@@ -258,8 +284,17 @@ static int load_object(struct study_options *o, const char *path, const char *pr
 
 int study_load_json(struct study_options *o, const char *path, char *err, size_t errlen)
 {
+    FILE *f = fopen(path, "r");
+    struct stat st;
+    if (!f || fstat(fileno(f), &st) || S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(f ? EISDIR : errno));
+        if (f)
+            fclose(f);
+        return -1;
+    }
     json_error_t je;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
+    fclose(f);
     if (!root) {
         snprintf(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
         return -1;

@@ -264,7 +264,7 @@ static int sweep_parse(struct sweep *s, const struct study_options *base, char *
         char why[400], name[256];
         if (study_set(&jb->o, ax[0].key, ax[0].value[jb->i], why, sizeof(why)) ||
             (s->naxes > 1 && study_set(&jb->o, ax[1].key, ax[1].value[jb->j], why, sizeof(why))) ||
-            mmu_config_check(&jb->o.cfg, why, sizeof(why))) {
+            study_check(&jb->o, why, sizeof(why))) {
             snprintf(err, errlen, "point %s: %s", point_name(s, jb, name, sizeof(name)), why);
             return -1;
         }

@@ -8,8 +8,9 @@
 // TRACE is any trace trace_open() reads (lackey, ChampSim, text, binary; plain, gzip or xz);
 // the default is tb/traces/chase.lackey.gz. The clock period defaults to 1 ns (at most 1000 ns);
 // the walker's memory costs --mem-latency cycles (default 20, at most 10000) plus the memory's
-// --mem-delay (default 0, at most 10000 ns). Times are whole picoseconds. Exit status: 0, 1 if
-// the trace cannot be read or a reference failed, 2 for a bad command line.
+// --mem-delay (default 0, at most 10000 ns). Times are whole picoseconds. One trace only: the
+// platform runs one process. Exit status: 0 (also for --help), 1 if the trace cannot be read or
+// a reference failed, 2 for a bad command line.
 #include <cctype>
 #include <cerrno>
 #include <chrono>
@@ -149,27 +150,48 @@ bool parse_count(const char *opt, const char *value, unsigned max, unsigned &out
   return false;
 }
 
+void usage(FILE *out) {
+  fprintf(
+      out,
+      "usage: tlm_platform [TRACE] [--period NS] [--mem-latency CYCLES] [--mem-delay NS]\n"
+      "Replays one trace (lackey, ChampSim, text or binary; plain, .gz or .xz; - for standard\n"
+      "input; default %s) through the MMU as a TLM-2.0 module,\n"
+      "mapping each page on its first, faulting, touch, and prints the statistics.\n"
+      "  --period NS           the clock period (default 1, at most 1000)\n"
+      "  --mem-latency CYCLES  cycles of each walker memory access (default 20, at most 10000)\n"
+      "  --mem-delay NS        the TLM memory's own delay (default 0, at most 10000)\n",
+      MMUSIM_DEFAULT_TRACE);
+}
+
 int sc_main(int argc, char *argv[]) {
-  const char *trace = MMUSIM_DEFAULT_TRACE;
+  const char *trace = nullptr;
   sc_time period(1, SC_NS), mem_delay = SC_ZERO_TIME;
   unsigned mem_latency = 20;
   for (int i = 1; i < argc; i++) {
     const char *opt = argv[i];
     bool has_value = i + 1 < argc, ok = true;
-    if (!strcmp(opt, "--period") && has_value) ok = parse_ns(opt, argv[++i], false, 1000, period);
-    else if (!strcmp(opt, "--mem-latency") && has_value)
+    if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
+      usage(stdout);
+      return 0;
+    } else if (!strcmp(opt, "--period") && has_value) {
+      ok = parse_ns(opt, argv[++i], false, 1000, period);
+    } else if (!strcmp(opt, "--mem-latency") && has_value) {
       ok = parse_count(opt, argv[++i], 10000, mem_latency);
-    else if (!strcmp(opt, "--mem-delay") && has_value)
+    } else if (!strcmp(opt, "--mem-delay") && has_value) {
       ok = parse_ns(opt, argv[++i], true, 10000, mem_delay);
-    else if (opt[0] != '-' || !strcmp(opt, "-"))  // "-": standard input
+    } else if ((opt[0] != '-' || !strcmp(opt, "-")) && trace) {  // the platform is one process
+      fprintf(stderr, "platform: one trace at a time: %s, then %s\n", trace, opt);
+      ok = false;
+    } else if (opt[0] != '-' || !strcmp(opt, "-")) {  // "-": standard input
       trace = opt;
-    else {
-      fprintf(stderr, "usage: %s [TRACE] [--period NS] [--mem-latency CYCLES] [--mem-delay NS]\n",
-              argv[0]);
+    } else {
+      fprintf(stderr, "platform: unknown option or missing value: %s\n", opt);
+      usage(stderr);
       ok = false;
     }
     if (!ok) return 2;
   }
+  if (!trace) trace = MMUSIM_DEFAULT_TRACE;
 
   struct mmu_config cfg;
   mmu_config_default(&cfg);

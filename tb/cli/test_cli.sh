@@ -1,6 +1,7 @@
 #!/bin/sh
 # The mmusim command's behaviour: outputs, exit status 0 / 1 (bad input) / 2 (bad command line),
-# and messages that say what and where.   test_cli.sh MMUSIM_BINARY SOURCE_DIR
+# and messages that say what and where; and the other command-line tools' (scripts/capture-trace.sh,
+# and tlm_platform where SystemC builds it).   test_cli.sh MMUSIM_BINARY SOURCE_DIR [TLM_PLATFORM]
 set -u
 bin=$1
 src=$2
@@ -14,11 +15,11 @@ expect() {
     out=$("$bin" "$@" 2>&1)
     got=$?
     if [ "$got" != "$want" ] || ! printf '%s' "$out" | grep -qE -- "$pattern"; then
-        echo "FAIL: mmusim $*: status $got (want $want); output:"
+        echo "FAIL: $(basename "$bin") $*: status $got (want $want); output:"
         printf '%s\n' "$out" | head -5
         failures=$((failures + 1))
     else
-        echo "ok: mmusim $* -> $got"
+        echo "ok: $(basename "$bin") $* -> $got"
     fi
 }
 trace=$src/tb/traces/chase.lackey.gz
@@ -152,6 +153,53 @@ for d in s1 w1 w2 w3 w7; do
             n=$((n + 1))
         done' sh "$tmp/$d"
 done
+expect 2 'unknown command: frobnicate'   frobnicate
 expect 2 'usage: mmusim run'             frobnicate
+expect 2 'usage: mmusim run'
+expect 0 'usage: mmusim run'             --help
+for c in run config convert sweep demo; do
+    expect 0 "usage: mmusim $c"          $c --help
+done
+expect 2 'demo: takes no arguments'      demo extra
+# A ratio of nothing is "-" (table) or null (JSON), never 0: no data references, no instructions.
+printf 'X 1000\nX 2000\n' > "$tmp/fetch.txt"
+printf 'R 1000\nW 2000\n' > "$tmp/data.txt"
+expect 0 'DTLB +0 +0 +0 +- +0\.000 '      run "$tmp/fetch.txt"
+expect 0 'ITLB +0 +0 +0 +- +- '           run "$tmp/data.txt"
+expect 0 'walks 2 \(- per kilo-instruction\)' run "$tmp/data.txt"
+expect 0 '"itlb": \{"lookups": 0, "hits": 0, "misses": 0, "hit_rate": null, "mpki": null' run --json "$tmp/data.txt"
+expect 0 '"walks_per_kilo_instruction": null' run --json "$tmp/data.txt"
+expect 0 '"dtlb": \{"lookups": 0, "hits": 0, "misses": 0, "hit_rate": null, "mpki": 0\.0' run --json "$tmp/fetch.txt"
+# Whole numbers are decimal, leading zeros or not (never octal), or 0x hexadecimal.
+expect 0 '"quantum": 100,'               config --set quantum=0100 --dump
+expect 0 '"stlb.entries": 768,'          config --set stlb.entries=00768 --dump
+expect 0 '"lfsr_seed": 44257,'           config --set lfsr_seed=0xACE1 --dump
+expect 2 "quantum: '\+5' is not a whole number" config --set quantum=+5 --dump
+expect 2 "quantum: '0x' is not a whole number"  config --set quantum=0x --dump
+# Configuration errors exit 2; a configuration file that cannot be read says why.
+expect 2 'pages=map needs page_map=FILE' run --set pages=map "$trace"
+expect 2 "--config: cannot open $tmp/missing.json: No such file or directory" run --config "$tmp/missing.json" "$trace"
+expect 2 "--config: cannot open $tmp: Is a directory" run --config "$tmp" "$trace"
+
+# The other tools (expect runs $bin).
+mmusim=$bin
+bin=$src/scripts/capture-trace.sh
+if command -v valgrind > /dev/null && command -v xz > /dev/null; then
+    expect 1 "the command failed with status 1: /bin/false; $tmp/f.lackey.xz not written" \
+        "$tmp/f.lackey.xz" /bin/false
+    [ -e "$tmp/f.lackey.xz" ] && { echo "FAIL: capture-trace left $tmp/f.lackey.xz"; failures=$((failures + 1)); }
+else
+    echo "skipped: capture-trace.sh (valgrind or xz is missing: scripts/setup.sh)"
+fi
+expect 2 'usage: scripts/capture-trace.sh' "$tmp/only-out.xz"
+if [ -n "${3:-}" ]; then
+    bin=$3
+    expect 0 'usage: tlm_platform \[TRACE\]' --help
+    expect 2 "one trace at a time: $trace, then $tmp/t.txt" "$trace" "$tmp/t.txt"
+    expect 2 'unknown option or missing value: --bogus' --bogus
+else
+    echo "skipped: tlm_platform (not built: MMUSIM_SYSTEMC=OFF)"
+fi
+bin=$mmusim
 [ "$failures" -eq 0 ] && echo "cli: all passed" || echo "cli: $failures failed"
 [ "$failures" -eq 0 ]

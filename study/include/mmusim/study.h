@@ -69,6 +69,10 @@ int study_set_kv(struct study_options *o, const char *kv, char *err, size_t errl
  * "preset" first.  Errors name the file, the key and the reason. */
 int study_load_json(struct study_options *o, const char *path, char *err, size_t errlen);
 
+/* Checks the options as a whole (the MMU configuration; pages=map has a page_map): 0, or -1
+ * with the reason. */
+int study_check(const struct study_options *o, char *err, size_t errlen);
+
 /* Writes the effective options as JSON (every key). */
 void study_dump_json(const struct study_options *o, FILE *out);
 
