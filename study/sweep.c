@@ -10,6 +10,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -546,7 +547,7 @@ static int plot(const struct sweep *s, char *err, size_t errlen)
     bool numeric = numeric_axis(&ax[0], xv), logx = numeric && multiplicative(xv, ax[0].n);
     unsigned n1 = s->naxes > 1 ? ax[1].n : 1;
     double mpki_min = 0, mpki_max = 0;
-    bool mpki_zero = false;
+    bool mpki_zero = false, have[NPLOTS] = {false};
     fprintf(g, "# mmusim sweep's plots: gnuplot plot.gp, in this folder.\n"
                "# One data block a line: a trace (and a value of the second varied key);\n"
                "# columns: x, DTLB hit rate (%%), STLB hit rate (%%), STLB MPKI, average\n"
@@ -559,13 +560,20 @@ static int plot(const struct sweep *s, char *err, size_t errlen)
                 const char *row = s->jobs[(t * ax[0].n + i) * n1 + j].out + 3;
                 char a[32], b[32], c[32], d[32];
                 double mpki = atof(field(row, COL_STLB_MPKI, c, sizeof(c)));
-                mpki_zero = mpki_zero || mpki <= 0;
-                mpki_min = t + j + i == 0 || mpki < mpki_min ? mpki : mpki_min;
-                mpki_max = mpki > mpki_max ? mpki : mpki_max;
-                fprintf(g, "%.17g %.6f %.6f %s %s\n", numeric ? xv[i] : (double)i,
-                        100 * atof(field(row, COL_DTLB_HIT_RATE, a, sizeof(a))),
-                        100 * atof(field(row, COL_STLB_HIT_RATE, b, sizeof(b))), c,
-                        field(row, COL_AVG_LAT, d, sizeof(d)));
+                double dtlb = atof(field(row, COL_DTLB_HIT_RATE, a, sizeof(a)));
+                double stlb = atof(field(row, COL_STLB_HIT_RATE, b, sizeof(b)));
+                double lat = atof(field(row, COL_AVG_LAT, d, sizeof(d)));
+                /* nan: no lookups or no instructions, a gap in the line */
+                if (!isnan(mpki)) {
+                    mpki_zero = mpki_zero || mpki <= 0;
+                    mpki_min = !have[PLOT_MPKI] || mpki < mpki_min ? mpki : mpki_min;
+                    mpki_max = mpki > mpki_max ? mpki : mpki_max;
+                }
+                have[PLOT_HIT_RATE] |= !isnan(dtlb) || !isnan(stlb);
+                have[PLOT_MPKI] |= !isnan(mpki);
+                have[PLOT_LATENCY] |= !isnan(lat);
+                fprintf(g, "%.17g %.6f %.6f %s %s\n", numeric ? xv[i] : (double)i, 100 * dtlb,
+                        100 * stlb, c, d);
             }
             fprintf(g, "\n\n");
         }
@@ -610,9 +618,20 @@ static int plot(const struct sweep *s, char *err, size_t errlen)
             fprintf(g, "\nset ylabel ");
             gp_string(g, pt[p].ylabel);
             /* y: a log scale for MPKI when the lines span a decade or more */
-            fprintf(g, "\n%s\nplot ",
-                    p == PLOT_MPKI && !mpki_zero && mpki_max >= 10 * mpki_min ? "set logscale y 10"
-                                                                              : "unset logscale y");
+            fprintf(g, "\n%s\n",
+                    p == PLOT_MPKI && have[p] && !mpki_zero && mpki_max >= 10 * mpki_min
+                        ? "set logscale y 10"
+                        : "unset logscale y");
+            /* no point has the figure (no lookups, no instructions): an empty frame that says so,
+             * where gnuplot would stop at a plot of no points */
+            if (!have[p])
+                fprintf(g,
+                        "set yrange [0:1]\nset label 1 'no data: %s' at graph 0.5, graph 0.5 "
+                        "center\n",
+                        p == PLOT_MPKI ? "the traces have no instructions" : "no lookups");
+            else
+                fprintf(g, "set autoscale yfix\nunset label 1\n");
+            fprintf(g, "plot ");
             unsigned line = 0;
             for (unsigned t = 0; t < s->args->ntraces; t++)
                 for (unsigned j = 0; j < n1; j++, line++) {
@@ -797,6 +816,15 @@ static void write_provenance(const struct sweep *s, const struct study_options *
 }
 
 /* The table of the main figures, one line a run. */
+/* x times scale in w columns, or "-" where the figure has no value (nan in sweep.csv). */
+static void put_figure(FILE *f, int w, int prec, double x, double scale)
+{
+    if (isnan(x))
+        fprintf(f, "%*s", w, "-");
+    else
+        fprintf(f, "%*.*f", w, prec, scale * x);
+}
+
 static void write_table(const struct sweep *s, FILE *f)
 {
     int wt = 5, w[2] = {0, 0};
@@ -814,13 +842,13 @@ static void write_table(const struct sweep *s, FILE *f)
         const struct job *jb = &s->jobs[k];
         const char *row = jb->out + 3;
         char a[32], b[32], c[32], d[32];
-        fprintf(f, "%-*s  %-*s%s%-*s  %9.2f %9.2f %10.3f %10.3f\n", wt, s->label[jb->trace], w[0],
-                s->ax[0].value[jb->i], s->naxes > 1 ? "  " : "", w[1],
-                s->naxes > 1 ? s->ax[1].value[jb->j] : "",
-                100 * atof(field(row, COL_DTLB_HIT_RATE, a, sizeof(a))),
-                100 * atof(field(row, COL_STLB_HIT_RATE, b, sizeof(b))),
-                atof(field(row, COL_STLB_MPKI, c, sizeof(c))),
-                atof(field(row, COL_AVG_LAT, d, sizeof(d))));
+        fprintf(f, "%-*s  %-*s%s%-*s", wt, s->label[jb->trace], w[0], s->ax[0].value[jb->i],
+                s->naxes > 1 ? "  " : "", w[1], s->naxes > 1 ? s->ax[1].value[jb->j] : "");
+        put_figure(f, 11, 2, atof(field(row, COL_DTLB_HIT_RATE, a, sizeof(a))), 100);
+        put_figure(f, 10, 2, atof(field(row, COL_STLB_HIT_RATE, b, sizeof(b))), 100);
+        put_figure(f, 11, 3, atof(field(row, COL_STLB_MPKI, c, sizeof(c))), 1);
+        put_figure(f, 11, 3, atof(field(row, COL_AVG_LAT, d, sizeof(d))), 1);
+        fputc('\n', f);
     }
 }
 

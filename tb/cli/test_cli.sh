@@ -79,6 +79,12 @@ expect 2 '--vary needs a value'          sweep "$trace" --vary
 expect 2 'standard input .-. cannot be swept' sweep --vary stlb.entries=96 --out "$tmp/w0" - < "$tmp/t.txt"
 expect 2 'is given twice'                sweep --vary stlb.entries=96 --out "$tmp/w0" "$trace" "$trace"
 check 'no folder written for a refused sweep' test ! -e "$tmp/w0"
+# A trace without instructions: MPKI has no value; the table says -, the plot says so, the sweep
+# completes (gnuplot stops on a plot with no point at all).
+printf 'R 1000\nW 2000\nR 3000\n' > "$tmp/noinstr.txt"
+expect 0 't.txt|noinstr.txt +96 +0.00 +0.00 +- ' sweep --vary stlb.entries=96,192 --out "$tmp/w2" "$tmp/noinstr.txt"
+check 'a figure of no value: no-data plot' grep -q "no data: the traces have no instructions" "$tmp/w2/plot.gp"
+check 'a figure of no value: nan in sweep.csv' grep -q ',nan,' "$tmp/w2/sweep.csv"
 # report.md records how the sweep was made; sweep.csv has no column twice.
 check 'report: command line, --set, preset, version, date' grep -q 'sweep --jobs 2 --set stlb.entries=1024 --vary stlb.ways=4,8,16' "$tmp/w1/report.md"
 check 'report: --set values' grep -q '^- `--set`: `stlb.entries=1024`$' "$tmp/w1/report.md"
