@@ -256,17 +256,32 @@ oom:
     return -1;
 }
 
-static int translate(struct study *s, int space, const struct trace_record *r)
+/* One translation of va for record r at the current cycle. */
+static int translate_one(struct study *s, int space, const struct trace_record *r, uint64_t va)
 {
-    if (switch_to(s, space) || demand_map(s, &s->spaces[space], r->vaddr))
+    if (demand_map(s, &s->spaces[space], va))
         return -1;
-    struct mmu_request req = {.vaddr = r->vaddr, .type = r->type, .user = true, .cycle = s->cycle};
+    struct mmu_request req = {.vaddr = va, .type = r->type, .user = true, .cycle = s->cycle};
     struct mmu_response resp;
     if (mmu_translate(s->m, &req, &resp)) {
         snprintf(s->err, s->errlen, "%s", mmu_error(s->m));
         return -1;
     }
     s->cycle = resp.resp_cycle;
+    return 0;
+}
+
+/* A record's translations: its first byte's page, and, as in hardware, the next 4 KiB page too
+ * when the access crosses into it (with a 2 MiB page that is the same page, an L1 hit). */
+static int translate(struct study *s, int space, const struct trace_record *r)
+{
+    if (switch_to(s, space) || translate_one(s, space, r, r->vaddr))
+        return -1;
+    if (trace_record_crosses_page(r)) {
+        if (translate_one(s, space, r, (r->vaddr + r->size - 1) & ~(uint64_t)0xfff))
+            return -1;
+        s->res->page_crossings++;
+    }
     s->res->references++;
     s->res->instructions += r->instructions;
     return 0;

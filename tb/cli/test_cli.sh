@@ -27,7 +27,8 @@ printf 'R 1000\nR 10zz0\n' > "$tmp/bad.txt"
 printf '{"stlb": {"ways": "many"}}' > "$tmp/bad.json"
 printf 'R 1000\nR 800000000000\n' > "$tmp/nc.txt"
 
-expect 0 'ITLB +55790 +55774'            run "$trace"
+# chase has 2 fetches that cross a page: 55790 instructions, 55792 ITLB lookups
+expect 0 'ITLB +55792 +55776'            run "$trace"
 expect 0 '"walks": 11210'                run --json "$trace"
 expect 0 '^references,instructions'      run --csv "$trace"
 expect 0 'references 3, instructions 1'  run "$tmp/t.txt"
@@ -45,8 +46,39 @@ expect 2 "preset 'fast' is unknown"      run --preset fast "$trace"
 expect 2 "bad.json: stlb.ways: 'many'"   run --config "$tmp/bad.json" "$trace"
 expect 2 'give at least one trace'       run
 expect 0 '70039 references to'           convert "$trace" "$tmp/c.bin"
-expect 0 'ITLB +55790 +55774'            run "$tmp/c.bin"
+expect 0 'ITLB +55792 +55776'            run "$tmp/c.bin"
 expect 1 'not canonical'                 convert "$tmp/nc.txt" "$tmp/nc.bin"
+# convert never harms its input: the same file (also through a link) is refused; a failed
+# conversion leaves an existing output as it was; output compressed by its name; - is stdout
+cp "$trace" "$tmp/same.lackey.gz"; ln -s same.lackey.gz "$tmp/link.lackey.gz"
+expect 2 'same file'                     convert "$tmp/same.lackey.gz" "$tmp/same.lackey.gz"
+expect 2 'same file'                     convert "$tmp/same.lackey.gz" "$tmp/link.lackey.gz"
+expect 2 'same file'                     convert "$tmp/link.lackey.gz" "$tmp/./same.lackey.gz"
+if cmp -s "$trace" "$tmp/same.lackey.gz"; then echo "ok: input intact"; else
+    echo "FAIL: convert damaged its input"; failures=$((failures + 1)); fi
+printf 'keep' > "$tmp/old.bin"
+expect 1 'bad.txt:2: address'            convert "$tmp/bad.txt" "$tmp/old.bin"
+if [ "$(cat "$tmp/old.bin")" = keep ] && [ -z "$(ls "$tmp" | grep tmp-)" ]; then
+    echo "ok: failed convert left the old output and no temporary file"; else
+    echo "FAIL: failed convert changed the output or left a temporary file"; failures=$((failures + 1)); fi
+expect 0 '70039 references to'           convert "$trace" "$tmp/c.bin.xz"
+if xz -t "$tmp/c.bin.xz" 2>/dev/null; then echo "ok: .xz output is xz"; else
+    echo "FAIL: .xz output is not xz"; failures=$((failures + 1)); fi
+expect 0 'ITLB +55792 +55776'            run "$tmp/c.bin.xz"
+( cd "$tmp" && "$bin" convert "$trace" - > stdout.bin 2>/dev/null )
+if [ ! -e "$tmp/-" ] && [ "$(head -c 8 "$tmp/stdout.bin")" = MMUTRC01 ]; then
+    echo "ok: convert to - writes standard output"; else
+    echo "FAIL: convert to - did not write standard output"; failures=$((failures + 1)); fi
+# an access across a page boundary is translated on both pages; a bad size is a bad record
+printf ' L 0ffc,8\n L 2000,8\n' > "$tmp/cross.lackey"
+expect 0 'page-crossing accesses 1'      run "$tmp/cross.lackey"
+expect 0 'DTLB +3 +0 +3'                 run "$tmp/cross.lackey"
+expect 0 '"page_crossing_accesses": 1'   run --json "$tmp/cross.lackey"
+expect 0 'DTLB +3 +2 +1'                 run --set pages=2m "$tmp/cross.lackey"
+printf ' L 0ffc,99999999999999999999\n' > "$tmp/huge.lackey"
+expect 1 'huge.lackey:1: size is not a number from 1 to 4096' run "$tmp/huge.lackey"
+printf ' L 0ffc,x\n' > "$tmp/nsize.lackey"
+expect 1 'nsize.lackey:1: expected ",size"' run "$tmp/nsize.lackey"
 expect 0 'results in'                    sweep --jobs 1 --vary stlb.entries=96 --out "$tmp/deep/er/dir" "$trace"
 expect 0 'results in'                    sweep --jobs 1 --vary stlb.entries=96:192:*2 --vary pages=4k,2m --out "$tmp/s1" "$trace" "$tmp/t.txt"
 expect 0 'results in'                    sweep --jobs 2 --vary stlb.entries=96:192:*2 --vary pages=4k,2m --out "$tmp/s2" "$trace" "$tmp/t.txt"

@@ -304,8 +304,9 @@ static void bundled_traces(void **state)
     }
 }
 
-/* The binary format: a round trip keeps address (sign-extended), type, PCID and instruction
- * counts; a truncated record, a bad header and a non-canonical address are errors. */
+/* The binary format: a round trip keeps address (sign-extended), type, PCID, instruction counts
+ * and whether an access crosses a page; a truncated record, a bad header and a non-canonical
+ * address are errors, and a failed write leaves no file behind. */
 static void binary_format(void **state)
 {
     (void)state;
@@ -313,23 +314,31 @@ static void binary_format(void **state)
     const char *path = test_path("r.bin");
     struct trace_writer *w = trace_writer_open(path, err, sizeof(err));
     assert_non_null(w);
-    struct trace_record in[3] = {
+    struct trace_record in[4] = {
         {.vaddr = 0x7ffff000abcull, .type = MMU_ACC_WRITE},
         {.vaddr = 0xffffffff81000010ull, .type = MMU_ACC_FETCH, .instructions = 1},
         {.vaddr = 0x1000, .type = MMU_ACC_READ, .has_pcid = true, .pcid = 0xabc},
+        {.vaddr = 0x2ffc, .type = MMU_ACC_READ, .size = 8},
     };
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         assert_int_equal(trace_write(w, &in[i]), 0);
     struct trace_record bad = {.vaddr = 0x0000800000000000ull};
     assert_int_equal(trace_write(w, &bad), -1);
     assert_int_equal(trace_writer_close(w, err, sizeof(err)), -1);
-    assert_non_null(strstr(err, "record 4: address 0x800000000000 is not canonical"));
-    /* The three good records were written before the refusal. */
-    struct trace_record r[4];
+    assert_non_null(strstr(err, "record 5: address 0x800000000000 is not canonical"));
+    assert_int_equal(access(path, F_OK), -1); /* nothing half-written left behind */
+    w = trace_writer_open(path, err, sizeof(err));
+    assert_non_null(w);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(trace_write(w, &in[i]), 0);
+    assert_int_equal(trace_writer_close(w, err, sizeof(err)), 0);
+    struct trace_record r[5];
     enum trace_format f;
-    assert_int_equal(read_all("r.bin", TRACE_AUTO, r, 4, &f), 3);
+    assert_int_equal(read_all("r.bin", TRACE_AUTO, r, 5, &f), 4);
     assert_int_equal(f, TRACE_BINARY);
-    for (int i = 0; i < 3; i++) {
+    assert_true(trace_record_crosses_page(&r[3]));
+    assert_false(trace_record_crosses_page(&r[0]));
+    for (int i = 0; i < 4; i++) {
         assert_int_equal(r[i].vaddr, in[i].vaddr);
         assert_int_equal(r[i].type, in[i].type);
         assert_int_equal(r[i].instructions, in[i].instructions);

@@ -15,7 +15,8 @@
  *             counts one instruction.
  *   binary    mmusim's own: the 8 bytes "MMUTRC01", then one little-endian 64-bit word per
  *             reference: bits 47:0 the address (bit 47 sign-extended), 59:48 the PCID, 60 set
- *             if there is a PCID, 62:61 the type (0 read, 1 write, 2 fetch), 63 zero.  A fetch
+ *             if there is a PCID, 62:61 the type (0 read, 1 write, 2 fetch), 63 set if the
+ *             access continues onto the next 4 KiB page.  A fetch
  *             counts one instruction.  `mmusim convert` writes it from the other formats.
  *
  * Errors name the file, the line (or record) and what was wrong.
@@ -49,7 +50,15 @@ struct trace_record {
     bool has_pcid; /* text format only */
     uint16_t pcid;
     uint32_t instructions; /* instructions this record completes (0 or 1) */
+    uint32_t size;         /* bytes accessed (lackey's size; 0: not known, taken as 1) */
 };
+
+/* Whether the access's last byte lies on the next 4 KiB page: hardware then translates that page
+ * too, and so does a study (a second translation, counted as a page-crossing access). */
+static inline bool trace_record_crosses_page(const struct trace_record *r)
+{
+    return r->size > 1 && ((r->vaddr ^ (r->vaddr + r->size - 1)) >> 12) != 0;
+}
 
 struct trace_reader;
 
@@ -80,13 +89,17 @@ int trace_format_parse(const char *name, enum trace_format *f);
 /* Compressed bytes read so far, for progress against the file size. */
 uint64_t trace_bytes_read(const struct trace_reader *t);
 
-/* Writing the binary format: to path, gzip-compressed if it ends in ".gz". */
+/* Writing the binary format: to path, xz- or gzip-compressed if it ends in ".xz" or ".gz", or
+ * to standard output for "-".  A file is written under a temporary name in the same folder. */
 struct trace_writer;
 struct trace_writer *trace_writer_open(const char *path, char *err, size_t errlen);
 /* Returns 0, or -1 (a non-canonical address, which the format cannot hold, or a write error). */
 int trace_write(struct trace_writer *w, const struct trace_record *rec);
-/* Flushes and closes; returns -1 if anything failed.  err says what. */
+/* Flushes, closes and renames the temporary file into place; returns -1 if anything failed
+ * (nothing is then left at path).  err says what. */
 int trace_writer_close(struct trace_writer *w, char *err, size_t errlen);
+/* Closes without writing anything at path (after the input failed). */
+void trace_writer_abort(struct trace_writer *w);
 
 #ifdef __cplusplus
 }
