@@ -364,12 +364,14 @@ int study_run(const struct study_options *o, const char *const *traces, unsigned
                 }
                 if (!res->bad_records++)
                     snprintf(res->first_bad, sizeof(res->first_bad), "%s", trace_error(tr[p]));
-                /* A bad line is skipped; a corrupt stream or record ends that trace. */
-                if (trace_recover(tr[p]) == 0) {
-                    q--;
-                    continue;
+                /* A bad line is skipped; a corrupt or truncated stream is an error all the
+                 * same: skipping must never hide that the rest of a trace was lost. */
+                if (trace_recover(tr[p]) != 0) {
+                    snprintf(err, errlen, "%s", trace_error(tr[p]));
+                    goto out;
                 }
-                n = 0;
+                q--;
+                continue;
             }
             if (n == 0) {
                 bytes_done += trace_bytes_read(tr[p]);

@@ -47,7 +47,24 @@ expect 2 "bad.json: stlb.ways: 'many'"   run --config "$tmp/bad.json" "$trace"
 expect 2 'give at least one trace'       run
 expect 0 '70039 references to'           convert "$trace" "$tmp/c.bin"
 expect 0 'ITLB +55792 +55776'            run "$tmp/c.bin"
-expect 1 'not canonical'                 convert "$tmp/nc.txt" "$tmp/nc.bin"
+# non-canonical addresses are bad records for run and convert alike
+expect 1 'nc.txt:2: address 0x800000000000 is not canonical' convert "$tmp/nc.txt" "$tmp/nc.bin"
+expect 1 'nc.txt:2: address 0x800000000000 is not canonical' run "$tmp/nc.txt"
+expect 0 'bad records skipped: 1'        run --skip-bad "$tmp/nc.txt"
+# hostile input: NULs, empty, cut-off xz, a name contradicting the content, a truncated stream
+head -c 100 /dev/zero > "$tmp/zeros.txt"
+expect 1 'cannot tell the trace format'  run "$tmp/zeros.txt"
+expect 1 'zeros.txt:1: NUL byte in column 1' run --format text "$tmp/zeros.txt"
+: > "$tmp/empty.lackey"
+expect 1 'empty.lackey: empty trace'     run "$tmp/empty.lackey"
+printf '\3757zXZ' > "$tmp/cut.xz"
+expect 1 'cut.xz: truncated xz stream'   run "$tmp/cut.xz"
+printf ' L 1000,8\n' > "$tmp/a.champsim"
+expect 1 'name says champsim but the content is lackey' run "$tmp/a.champsim"
+gzip -dc "$trace" | head -c 200000 | gzip -c | head -c 10000 > "$tmp/cut.lackey.gz"
+expect 1 'truncated gzip stream'         run --skip-bad "$tmp/cut.lackey.gz"
+printf 'R 1000\nR \033[2J\377\n' > "$tmp/raw.txt"
+expect 1 'R \\x1b\[2J\\xff'              run "$tmp/raw.txt"
 # convert never harms its input: the same file (also through a link) is refused; a failed
 # conversion leaves an existing output as it was; output compressed by its name; - is stdout
 cp "$trace" "$tmp/same.lackey.gz"; ln -s same.lackey.gz "$tmp/link.lackey.gz"

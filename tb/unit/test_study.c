@@ -4,6 +4,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <unistd.h>
+#include <zlib.h>
 
 #include "mmusim/study.h"
 #include "test_files.h"
@@ -280,6 +281,45 @@ static void bad_records(void **state)
     assert_int_equal(r.references, 3);
     assert_int_equal(r.bad_records, 2);
     assert_non_null(strstr(r.first_bad, "bad.txt:2:"));
+    /* A truncated stream is an error even with skip_bad: the rest of the trace is lost. */
+    char text[8000];
+    size_t n = 0;
+    for (int i = 0; i < 500; i++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "R %x\n", i * 4096 + 17 * i);
+    char gz[300];
+    snprintf(gz, sizeof(gz), "%s/cut.txt.gz", test_dir);
+    gzFile g = gzopen(gz, "wb");
+    assert_non_null(g);
+    assert_int_equal(gzwrite(g, text, (unsigned)n), (int)n);
+    gzclose(g);
+    assert_int_equal(truncate(gz, 300), 0);
+    const char *c = gz;
+    assert_int_equal(study_run(&o, &c, 1, &r, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "truncated gzip stream"));
+}
+
+/* An access that crosses a 4 KiB boundary is translated on both pages and counted: with 4 KiB
+ * pages the second translation misses (another page); with 2 MiB pages it hits the L1. */
+static void page_crossing(void **state)
+{
+    (void)state;
+    struct study_options o;
+    study_defaults(&o);
+    const char *t = test_write_text("cross.lackey", " L 0ffc,8\n L 1ff8,8\n L 3000,8\n");
+    struct study_result r = run(&o, &t, 1);
+    assert_int_equal(r.references, 3);
+    assert_int_equal(r.page_crossings, 1);
+    uint64_t hits, misses;
+    mmu_tlb_totals(&r.stats, MMU_TLB_DTLB, &hits, &misses);
+    assert_int_equal(hits + misses, 4);
+    assert_int_equal(hits, 1); /* 0x1ff8 on the page 0x0ffc crossed into */
+    assert_int_equal(r.pages_mapped[MMU_SIZE_4K], 3);
+    set(&o, "pages=2m");
+    r = run(&o, &t, 1);
+    assert_int_equal(r.page_crossings, 1);
+    mmu_tlb_totals(&r.stats, MMU_TLB_DTLB, &hits, &misses);
+    assert_int_equal(hits + misses, 4);
+    assert_int_equal(hits, 3);
 }
 
 /* Keys: ranges, names, JSON files with the file, key and reason in errors, and the dump. */
@@ -337,6 +377,7 @@ int main(void)
         cmocka_unit_test(real_trace_against_independent_lru),
         cmocka_unit_test(lackey_and_text_agree),
         cmocka_unit_test(bad_records),
+        cmocka_unit_test(page_crossing),
         cmocka_unit_test(keys_and_json),
     };
     return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
