@@ -135,17 +135,72 @@ static void page_policies(void **state)
     struct study_result m = run(&o, &t, 1);
     assert_int_equal(m.pages_mapped[MMU_SIZE_2M], 1);
     assert_int_equal(m.pages_mapped[MMU_SIZE_4K], 1);
-    /* A range that only partly covers a region does not make it 2 MiB. */
-    snprintf(path, sizeof(path), "page_map=%s", test_write_text("map2.txt", "200000-3ff000 2m\n"));
-    set(&o, path);
-    assert_int_equal(run(&o, &t, 1).pages_mapped[MMU_SIZE_2M], 0);
     /* Errors name the file and line. */
-    snprintf(path, sizeof(path), "page_map=%s", test_write_text("map3.txt", "1000-2000 2m\nxyz\n"));
+    snprintf(path, sizeof(path), "page_map=%s",
+             test_write_text("map3.txt", "200000-400000 2m\nxyz\n"));
     set(&o, path);
     struct study_result r2;
     char err[600];
     assert_int_equal(study_run(&o, &t, 1, &r2, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "map3.txt:2: expected"));
+}
+
+/* The page-size map's file: every line checked, 4k lines too; overlaps between any two ranges,
+ * and 2m ranges not 2 MiB aligned, are errors; /proc/PID/maps lines are taken as 4k ranges; a
+ * page_map without pages=map is an error. */
+static void page_maps(void **state)
+{
+    (void)state;
+    struct study_options o;
+    study_defaults(&o);
+    char trace[300]; /* test_write_text's answer is overwritten by the next call */
+    snprintf(trace, sizeof(trace), "%s",
+             test_write_text("pm.txt", "R 200000\nR 201000\nR 400000\n"));
+    const char *t = trace;
+    static const struct {
+        const char *content, *expect;
+    } bad[] = {
+        {"200000-400000 2m\n400000-zz 4k\n", "m1:2: expected"},
+        {"200000-400000 2m\n600000-500000 4k\n", "m2:2: START 600000 is not below END 500000"},
+        {"200000-400000 2m\n600000-700000 8k\n", "m3:2: the page size after the range is"},
+        {"200000-400000 2m\n600000-700000 4k junk\n", "m4:2: unexpected text after"},
+        {"1000-5000 4k\n2000-3000 4k\n",
+         "m5: ranges 1000-5000 (line 1) and 2000-3000 (line 2) overlap"},
+        {"200000-400000 2m\n3ff000-401000 4k\n", "m6: ranges 200000-400000 (line 1) and"},
+        {"200000-3ff000 2m\n", "m7:1: 2m range 200000-3ff000 is not 2 MiB aligned"},
+        {"201000-400000 2m\n", "m8:1: 2m range 201000-400000 is not 2 MiB aligned"},
+        {"-200000-400000 2m\n", "m9:1: expected"},
+    };
+    set(&o, "pages=map");
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char name[8], kv[300], err[600];
+        snprintf(name, sizeof(name), "m%zu", i + 1);
+        snprintf(kv, sizeof(kv), "page_map=%s", test_write_text(name, bad[i].content));
+        set(&o, kv);
+        struct study_result r;
+        assert_int_equal(study_run(&o, &t, 1, &r, err, sizeof(err)), -1);
+        if (!strstr(err, bad[i].expect))
+            fail_msg("%s: error \"%s\" lacks \"%s\"", name, err, bad[i].expect);
+    }
+    /* Real /proc/PID/maps lines: the range taken, the rest ignored, 4 KiB pages; a 2m line
+     * among them gives its range 2 MiB pages. */
+    char kv[300];
+    snprintf(kv, sizeof(kv), "page_map=%s",
+             test_write_text("maps",
+                             "00200000-00400000 2m\n"
+                             "00400000-00421000 r-xp 00000000 08:01 1234     /usr/bin/prog\n"
+                             "7ffd1c000000-7ffd1c021000 rw-p 00000000 00:00 0  [stack]\n"
+                             "ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0  "
+                             "[vsyscall]\n"));
+    set(&o, kv);
+    struct study_result r = run(&o, &t, 1);
+    assert_int_equal(r.pages_mapped[MMU_SIZE_2M], 1);
+    assert_int_equal(r.pages_mapped[MMU_SIZE_4K], 1);
+    /* page_map without pages=map. */
+    set(&o, "pages=4k");
+    char err[600];
+    assert_int_equal(study_run(&o, &t, 1, &r, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "is used only with pages=map (pages is 4k)"));
 }
 
 /* An independent model: one set-associative LRU TLB of 4 KiB pages, as a list per set. */
@@ -378,6 +433,7 @@ int main(void)
         cmocka_unit_test(lackey_and_text_agree),
         cmocka_unit_test(bad_records),
         cmocka_unit_test(page_crossing),
+        cmocka_unit_test(page_maps),
         cmocka_unit_test(keys_and_json),
     };
     return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
