@@ -109,5 +109,18 @@ expect 2 'point stlb.entries=100'        sweep --vary stlb.entries=100,192 --out
 expect 2 'a range is FROM:TO'            sweep --vary stlb.entries=192:96:*2 --out "$tmp/s3" "$trace"
 expect 2 'give one or two --vary'        sweep "$trace"
 expect 2 'usage: mmusim run'             frobnicate
+# traces/README.md's reference and page-crossing counts are what mmusim run reports
+for t in gzip sort; do
+    refs=$(grep "^| \`$t.lackey.xz\`" "$src/traces/README.md" | cut -d'|' -f3 | tr -d ' ,')
+    cross=$(grep -o "[0-9,]* in $t" "$src/traces/README.md" | head -1 | cut -d' ' -f1 | tr -d ,)
+    out=$("$bin" run "$src/traces/$t.lackey.xz" 2>&1)
+    if printf '%s\n' "$out" | grep -q "^references $refs, " &&
+       printf '%s\n' "$out" | grep -q "^page-crossing accesses $cross "; then
+        echo "ok: traces/README.md's counts of $t ($refs references, $cross crossing) agree"
+    else
+        echo "FAIL: traces/README.md's counts of $t ($refs, $cross) disagree with mmusim run:"
+        printf '%s\n' "$out" | head -2; failures=$((failures + 1))
+    fi
+done
 [ "$failures" -eq 0 ] && echo "cli: all passed" || echo "cli: $failures failed"
 [ "$failures" -eq 0 ]

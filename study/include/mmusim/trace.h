@@ -62,9 +62,10 @@ static inline bool trace_record_crosses_page(const struct trace_record *r)
 
 struct trace_reader;
 
-/* Opens path ("-" for standard input).  TRACE_AUTO detects the format from the content (and
- * the name for ChampSim: "champsim" in it, or a ".champsim" or ".trace" stem).  Returns NULL
- * with the reason in err. */
+/* Opens path ("-" for standard input).  TRACE_AUTO detects the format from the content, or,
+ * when the content shows none, from the name for ChampSim ("champsim" or ".trace" in it); a
+ * ChampSim name on content of another format is an error.  Returns NULL with the reason in err
+ * (also for an empty trace). */
 struct trace_reader *trace_open(const char *path, enum trace_format format, char *err,
                                 size_t errlen);
 /* The same on an open stream (read from its current position; not closed by trace_close). name
@@ -74,13 +75,14 @@ struct trace_reader *trace_open_stream(FILE *f, const char *name, enum trace_for
 void trace_close(struct trace_reader *t);
 
 /* The next record: returns 1, or 0 at the end, or -1 on bad input (trace_error() says
- * "FILE:LINE: reason", or "FILE: record N: reason"). */
+ * "FILE:LINE: reason", or "FILE: record N: reason").  A non-canonical address is a bad record
+ * in every format. */
 int trace_next(struct trace_reader *t, struct trace_record *rec);
 
 const char *trace_error(const struct trace_reader *t);
-/* After an error on one line of a text format, forgets it so that reading goes on with the next
- * line: returns 0.  Returns -1 if the error cannot be passed over (corrupt or truncated stream,
- * a bad ChampSim record, a read error). */
+/* After an error in one line's or record's content, forgets it so that reading goes on with
+ * the next: returns 0.  Returns -1 if the error cannot be passed over (a corrupt or truncated
+ * stream or record, a read error). */
 int trace_recover(struct trace_reader *t);
 enum trace_format trace_format_of(const struct trace_reader *t);
 const char *trace_format_name(enum trace_format f);
