@@ -82,7 +82,7 @@ expect 0 '70039 references to'           convert "$trace" "$tmp/c.bin.xz"
 if xz -t "$tmp/c.bin.xz" 2>/dev/null; then echo "ok: .xz output is xz"; else
     echo "FAIL: .xz output is not xz"; failures=$((failures + 1)); fi
 expect 0 'ITLB +55792 +55776'            run "$tmp/c.bin.xz"
-( cd "$tmp" && "$bin" convert "$trace" - > stdout.bin 2>/dev/null )
+( b=$(realpath "$bin") && t=$(realpath "$trace") && cd "$tmp" && "$b" convert "$t" - > stdout.bin 2>/dev/null )
 if [ ! -e "$tmp/-" ] && [ "$(head -c 8 "$tmp/stdout.bin")" = MMUTRC01 ]; then
     echo "ok: convert to - writes standard output"; else
     echo "FAIL: convert to - did not write standard output"; failures=$((failures + 1)); fi
