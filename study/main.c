@@ -383,6 +383,11 @@ static int cmd_convert(int argc, char **argv)
         fprintf(stderr, "usage: mmusim convert [--format FORMAT] IN OUT\n");
         return 2;
     }
+    if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "mmusim convert: standard output is a terminal; the binary trace goes to "
+                        "a file or a pipe\n");
+        return 2;
+    }
     struct stat si, so;
     if (strcmp(out, "-") != 0 &&
         (strcmp(in, out) == 0 ||

@@ -86,6 +86,11 @@ expect 0 'ITLB +55792 +55776'            run "$tmp/c.bin.xz"
 if [ ! -e "$tmp/-" ] && [ "$(head -c 8 "$tmp/stdout.bin")" = MMUTRC01 ]; then
     echo "ok: convert to - writes standard output"; else
     echo "FAIL: convert to - did not write standard output"; failures=$((failures + 1)); fi
+if command -v script > /dev/null; then   # binary to a terminal is refused
+    if script -qec "$(realpath "$bin") convert $(realpath "$trace") -" /dev/null 2>&1 |
+       grep -q 'standard output is a terminal'; then echo "ok: convert refuses a terminal"; else
+        echo "FAIL: convert wrote binary to a terminal"; failures=$((failures + 1)); fi
+fi
 # an access across a page boundary is translated on both pages; a bad size is a bad record
 printf ' L 0ffc,8\n L 2000,8\n' > "$tmp/cross.lackey"
 expect 0 'page-crossing accesses 1'      run "$tmp/cross.lackey"
