@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "mmusim.h"
 #include "mmusim/study.h"
@@ -388,8 +389,9 @@ static int cmd_convert(int argc, char **argv)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             printf("usage: mmusim convert [--format FORMAT] IN OUT\n"
                    "Writes trace IN (lackey, champsim, text, binary; plain, .gz, .xz; - for\n"
-                   "standard input) to OUT in mmusim's binary format, gzip-compressed if OUT\n"
-                   "ends in .gz.\n");
+                   "standard input) to OUT in mmusim's binary format, xz- or gzip-compressed if\n"
+                   "OUT ends in .xz or .gz, to standard output if OUT is -.  OUT is written\n"
+                   "under a temporary name and replaced only when all of it was written.\n");
             return 0;
         } else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
             if (trace_format_parse(argv[++i], &fmt)) {
@@ -412,6 +414,22 @@ static int cmd_convert(int argc, char **argv)
         fprintf(stderr, "usage: mmusim convert [--format FORMAT] IN OUT\n");
         return 2;
     }
+    if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "mmusim convert: standard output is a terminal; the binary trace goes to "
+                        "a file or a pipe\n");
+        return 2;
+    }
+    struct stat si, so;
+    if (strcmp(out, "-") != 0 &&
+        (strcmp(in, out) == 0 ||
+         (strcmp(in, "-") != 0 && stat(in, &si) == 0 && stat(out, &so) == 0 &&
+          si.st_dev == so.st_dev && si.st_ino == so.st_ino))) {
+        fprintf(stderr,
+                "mmusim convert: %s and %s are the same file; refusing to overwrite the "
+                "input\n",
+                in, out);
+        return 2;
+    }
     char err[600];
     struct trace_reader *r = trace_open(in, fmt, err, sizeof(err));
     if (!r) {
@@ -429,13 +447,15 @@ static int cmd_convert(int argc, char **argv)
     uint64_t n = 0;
     while ((rc = trace_next(r, &rec)) == 1 && trace_write(w, &rec) == 0)
         n++;
-    if (rc < 0)
+    if (rc < 0) {
         fprintf(stderr, "mmusim: %s\n", trace_error(r));
+        trace_writer_abort(w); /* nothing written, nothing removed */
+        trace_close(r);
+        return 1;
+    }
     trace_close(r);
     if (trace_writer_close(w, err, sizeof(err)) || rc != 0) {
-        if (err[0])
-            fprintf(stderr, "mmusim: %s\n", err);
-        remove(out); /* no half-written trace left behind */
+        fprintf(stderr, "mmusim: %s\n", err);
         return 1;
     }
     fprintf(stderr, "mmusim convert: %llu references to %s\n", (unsigned long long)n, out);

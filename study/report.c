@@ -66,7 +66,7 @@ static void derive(const struct study_result *r, struct figures *f)
         f->faults += s->faults[k];
     f->flushes = s->ctrl_ops[MMU_CTRL_LOAD_CR3] - s->cr3_noflush + s->ctrl_ops[MMU_CTRL_INVLPG] +
                  s->ctrl_ops[MMU_CTRL_INVPCID] + s->ctrl_ops[MMU_CTRL_FLUSH_ALL];
-    f->avg_latency = ratio(s->total_latency, r->references);
+    f->avg_latency = ratio(s->total_latency, r->references + r->page_crossings);
 }
 
 void study_report_table(const struct study_options *o, const struct study_result *r, FILE *out)
@@ -75,9 +75,10 @@ void study_report_table(const struct study_options *o, const struct study_result
     derive(r, &f);
     fprintf(out,
             "references %" PRIu64 ", instructions %" PRIu64 ", context switches %" PRIu64
-            ", pages mapped 4K %" PRIu64 " / 2M %" PRIu64 " (policy %s)\n",
+            ", pages mapped 4K %" PRIu64 " / 2M %" PRIu64 " (policy %s)\n"
+            "page-crossing accesses %" PRIu64 " (each translated twice: both pages)\n",
             r->references, r->instructions, r->switches, r->pages_mapped[MMU_SIZE_4K],
-            r->pages_mapped[MMU_SIZE_2M], page_policy_name(o->pages));
+            r->pages_mapped[MMU_SIZE_2M], page_policy_name(o->pages), r->page_crossings);
     if (r->bad_records)
         fprintf(out, "bad records skipped: %" PRIu64 " (first: %s)\n", r->bad_records,
                 r->first_bad);
@@ -114,12 +115,13 @@ void study_report_json(const struct study_options *o, const struct study_result 
     struct figures f;
     derive(r, &f);
     fprintf(out,
-            "{\n  \"references\": %" PRIu64 ",\n  \"instructions\": %" PRIu64
-            ",\n  \"context_switches\": %" PRIu64 ",\n  \"bad_records\": %" PRIu64
+            "{\n  \"references\": %" PRIu64 ",\n  \"page_crossing_accesses\": %" PRIu64
+            ",\n  \"instructions\": %" PRIu64 ",\n  \"context_switches\": %" PRIu64
+            ",\n  \"bad_records\": %" PRIu64
             ",\n  \"pages\": \"%s\",\n  \"pages_mapped_4k\": %" PRIu64
             ",\n  \"pages_mapped_2m\": %" PRIu64 ",\n",
-            r->references, r->instructions, r->switches, r->bad_records, page_policy_name(o->pages),
-            r->pages_mapped[MMU_SIZE_4K], r->pages_mapped[MMU_SIZE_2M]);
+            r->references, r->page_crossings, r->instructions, r->switches, r->bad_records,
+            page_policy_name(o->pages), r->pages_mapped[MMU_SIZE_4K], r->pages_mapped[MMU_SIZE_2M]);
     for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
         fprintf(out,
                 "  \"%s\": {\"lookups\": %" PRIu64 ", \"hits\": %" PRIu64 ", \"misses\": %" PRIu64

@@ -7,6 +7,7 @@
  * total cycles are the MMU's own latency, with no core around it.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,9 +82,11 @@ struct space {
     uint64_t recent[64]; /* 4 KiB pages found mapped, +1, direct-mapped by page number */
 };
 
-/* A page-size map: address ranges given 2 MiB pages, sorted, not overlapping. */
+/* A page-size map: address ranges, sorted, not overlapping, each with its page size. */
 struct range {
     uint64_t start, end; /* [start, end) */
+    bool big;            /* 2 MiB pages */
+    unsigned line;       /* in the map file */
 };
 
 struct study {
@@ -144,7 +147,8 @@ static bool in_2m_range(const struct study *s, uint64_t base)
         else
             hi = mid;
     }
-    return lo < s->nmap && s->map[lo].start <= base && base + PAGE_SIZE_2M <= s->map[lo].end;
+    return lo < s->nmap && s->map[lo].big && s->map[lo].start <= base &&
+           base + PAGE_SIZE_2M <= s->map[lo].end;
 }
 
 static int cmp_range(const void *a, const void *b)
@@ -153,7 +157,75 @@ static int cmp_range(const void *a, const void *b)
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* Reads the page-size map: "START-END SIZE" per line, hex addresses, '#' comments. */
+/* A hexadecimal address of 1 to 16 digits at *p (no sign, no "0x"), which is advanced. */
+static int map_hex(char **p, uint64_t *v)
+{
+    if (!isxdigit((unsigned char)**p))
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(*p, &end, 16);
+    if (errno || end - *p > 16)
+        return -1;
+    *v = x;
+    *p = end;
+    return 0;
+}
+
+/* Whether the word at p is a /proc/PID/maps permission field ("r-xp"). */
+static bool is_perms(const char *p)
+{
+    return (p[0] == 'r' || p[0] == '-') && (p[1] == 'w' || p[1] == '-') &&
+           (p[2] == 'x' || p[2] == '-') && (p[3] == 'p' || p[3] == 's') &&
+           (p[4] == ' ' || p[4] == '\t');
+}
+
+/* One line of the page-size map into *r: 1 for a range, 0 for a blank or comment line, -1 with
+ * the reason in why.  "START-END 4k|2m" (a '#' comment may follow), or a /proc/PID/maps line
+ * "START-END PERMS ...", whose range is taken with 4 KiB pages and the rest ignored. */
+static int map_line(char *p, struct range *r, char *why, size_t whylen)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '#' || *p == '\n' || *p == '\0')
+        return 0;
+    if (map_hex(&p, &r->start) || *p++ != '-' || map_hex(&p, &r->end) ||
+        (*p != ' ' && *p != '\t')) {
+        snprintf(why, whylen,
+                 "expected \"START-END 4k|2m\" with hex addresses, or a /proc/PID/maps line");
+        return -1;
+    }
+    if (r->start >= r->end) {
+        snprintf(why, whylen, "START %llx is not below END %llx", (unsigned long long)r->start,
+                 (unsigned long long)r->end);
+        return -1;
+    }
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (is_perms(p)) {
+        r->big = false;
+        return 1;
+    }
+    if ((p[0] != '4' || p[1] != 'k') && (p[0] != '2' || p[1] != 'm')) {
+        snprintf(why, whylen, "the page size after the range is 4k or 2m");
+        return -1;
+    }
+    r->big = p[0] == '2';
+    for (p += 2; *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n';)
+        p++;
+    if (*p && *p != '#') {
+        snprintf(why, whylen, "unexpected text after the page size");
+        return -1;
+    }
+    if (r->big && ((r->start | r->end) & (PAGE_SIZE_2M - 1))) {
+        snprintf(why, whylen, "2m range %llx-%llx is not 2 MiB aligned",
+                 (unsigned long long)r->start, (unsigned long long)r->end);
+        return -1;
+    }
+    return 1;
+}
+
+/* Reads the page-size map: every line checked, no two ranges overlapping. */
 static int load_map(struct study *s, const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -161,30 +233,26 @@ static int load_map(struct study *s, const char *path)
         snprintf(s->err, s->errlen, "page_map %s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    char line[512];
+    char *line = NULL, why[160];
+    size_t linecap = 0, cap = 0;
     unsigned n = 0;
-    size_t cap = 0;
     int rc = 0;
-    while (fgets(line, sizeof(line), f)) {
+    ssize_t len;
+    while ((len = getline(&line, &linecap, f)) > 0) {
         n++;
-        char *p = line;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p == '#' || *p == '\n' || *p == '\0')
-            continue;
-        unsigned long long a, b;
-        char size[8];
-        int used = 0;
-        if (sscanf(p, "%llx-%llx %7s%n", &a, &b, size, &used) != 3 || a >= b ||
-            (strcmp(size, "4k") && strcmp(size, "2m"))) {
-            snprintf(s->err, s->errlen,
-                     "page_map %s:%u: expected \"START-END 4k|2m\" with hex "
-                     "START < END",
-                     path, n);
+        struct range r = {.line = n};
+        if ((size_t)len != strlen(line)) {
+            snprintf(s->err, s->errlen, "page_map %s:%u: NUL byte in the line", path, n);
             rc = -1;
             break;
         }
-        if (strcmp(size, "2m"))
+        int got = map_line(line, &r, why, sizeof(why));
+        if (got < 0) {
+            snprintf(s->err, s->errlen, "page_map %s:%u: %s", path, n, why);
+            rc = -1;
+            break;
+        }
+        if (got == 0)
             continue;
         if (s->nmap == cap) {
             cap = cap ? 2 * cap : 64;
@@ -196,17 +264,24 @@ static int load_map(struct study *s, const char *path)
             }
             s->map = m;
         }
-        s->map[s->nmap++] = (struct range){a, b};
+        s->map[s->nmap++] = r;
     }
+    if (!rc && ferror(f)) {
+        snprintf(s->err, s->errlen, "page_map %s: read error", path);
+        rc = -1;
+    }
+    free(line);
     fclose(f);
     if (rc)
         return rc;
     qsort(s->map, s->nmap, sizeof(*s->map), cmp_range);
     for (size_t i = 1; i < s->nmap; i++)
         if (s->map[i].start < s->map[i - 1].end) {
-            snprintf(s->err, s->errlen, "page_map %s: ranges %llx-%llx and %llx-%llx overlap", path,
-                     (unsigned long long)s->map[i - 1].start, (unsigned long long)s->map[i - 1].end,
-                     (unsigned long long)s->map[i].start, (unsigned long long)s->map[i].end);
+            const struct range *a = &s->map[i - 1], *b = &s->map[i];
+            snprintf(s->err, s->errlen,
+                     "page_map %s: ranges %llx-%llx (line %u) and %llx-%llx (line %u) overlap",
+                     path, (unsigned long long)a->start, (unsigned long long)a->end, a->line,
+                     (unsigned long long)b->start, (unsigned long long)b->end, b->line);
             return -1;
         }
     return 0;
@@ -256,17 +331,32 @@ oom:
     return -1;
 }
 
-static int translate(struct study *s, int space, const struct trace_record *r)
+/* One translation of va for record r at the current cycle. */
+static int translate_one(struct study *s, int space, const struct trace_record *r, uint64_t va)
 {
-    if (switch_to(s, space) || demand_map(s, &s->spaces[space], r->vaddr))
+    if (demand_map(s, &s->spaces[space], va))
         return -1;
-    struct mmu_request req = {.vaddr = r->vaddr, .type = r->type, .user = true, .cycle = s->cycle};
+    struct mmu_request req = {.vaddr = va, .type = r->type, .user = true, .cycle = s->cycle};
     struct mmu_response resp;
     if (mmu_translate(s->m, &req, &resp)) {
         snprintf(s->err, s->errlen, "%s", mmu_error(s->m));
         return -1;
     }
     s->cycle = resp.resp_cycle;
+    return 0;
+}
+
+/* A record's translations: its first byte's page, and, as in hardware, the next 4 KiB page too
+ * when the access crosses into it (with a 2 MiB page that is the same page, an L1 hit). */
+static int translate(struct study *s, int space, const struct trace_record *r)
+{
+    if (switch_to(s, space) || translate_one(s, space, r, r->vaddr))
+        return -1;
+    if (trace_record_crosses_page(r)) {
+        if (translate_one(s, space, r, (r->vaddr + r->size - 1) & ~(uint64_t)0xfff))
+            return -1;
+        s->res->page_crossings++;
+    }
     s->res->references++;
     s->res->instructions += r->instructions;
     return 0;
@@ -298,6 +388,11 @@ int study_run(const struct study_options *o, const char *const *traces, unsigned
         goto out;
     }
     *s = (struct study){.o = o, .cur = -1, .res = res, .err = err, .errlen = errlen};
+    if (o->pages != PAGES_MAP && o->page_map[0]) {
+        snprintf(err, errlen, "page_map=%s is used only with pages=map (pages is %s)", o->page_map,
+                 page_policy_name(o->pages));
+        goto out;
+    }
     if (o->pages == PAGES_MAP) {
         if (!o->page_map[0]) {
             snprintf(err, errlen, "pages=map needs page_map=FILE");
@@ -349,12 +444,14 @@ int study_run(const struct study_options *o, const char *const *traces, unsigned
                 }
                 if (!res->bad_records++)
                     snprintf(res->first_bad, sizeof(res->first_bad), "%s", trace_error(tr[p]));
-                /* A bad line is skipped; a corrupt stream or record ends that trace. */
-                if (trace_recover(tr[p]) == 0) {
-                    q--;
-                    continue;
+                /* A bad line is skipped; a corrupt or truncated stream is an error all the
+                 * same: skipping must never hide that the rest of a trace was lost. */
+                if (trace_recover(tr[p]) != 0) {
+                    snprintf(err, errlen, "%s", trace_error(tr[p]));
+                    goto out;
                 }
-                n = 0;
+                q--;
+                continue;
             }
             if (n == 0) {
                 bytes_done += trace_bytes_read(tr[p]);

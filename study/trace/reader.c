@@ -62,6 +62,32 @@ int trace_fail(struct trace_reader *t, const char *fmt, ...)
 
 /* ---- reading ------------------------------------------------------------------------------- */
 
+const char *trace_shown(struct trace_reader *t)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    const unsigned char *l = (const unsigned char *)t->linebuf;
+    t->shown[o++] = '"';
+    for (size_t i = 0; l[i] && i < 40; i++) {
+        unsigned c = l[i];
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            t->shown[o++] = (char)c;
+        } else {
+            t->shown[o++] = '\\';
+            t->shown[o++] = 'x';
+            t->shown[o++] = hex[c >> 4];
+            t->shown[o++] = hex[c & 15];
+        }
+    }
+    if (strlen(t->linebuf) > 40) {
+        memcpy(t->shown + o, "...", 3);
+        o += 3;
+    }
+    t->shown[o++] = '"';
+    t->shown[o] = '\0';
+    return t->shown;
+}
+
 int trace_read_record(struct trace_reader *t, unsigned char *buf, size_t size)
 {
     long n = source_read(&t->src, buf, size);
@@ -78,6 +104,8 @@ int trace_read_record(struct trace_reader *t, unsigned char *buf, size_t size)
 int trace_read_line(struct trace_reader *t)
 {
     size_t n = 0;
+    size_t nul_col = 0; /* the column of the line's first NUL byte, 1-based; 0: none */
+    bool ended = false;
     for (;;) {
         const unsigned char *start;
         size_t avail;
@@ -87,22 +115,29 @@ int trace_read_line(struct trace_reader *t)
             break;
         const unsigned char *nl = memchr(start, '\n', avail);
         size_t take = nl ? (size_t)(nl - start) : avail;
-        if (n + take > LINE_MAX_LEN) {
+        const unsigned char *nul = nul_col ? NULL : memchr(start, '\0', take);
+        if (nul)
+            nul_col = n + (size_t)(nul - start) + 1;
+        if (!nul_col && n + take > LINE_MAX_LEN) {
             t->line++;
             return trace_fail(t, "line longer than %d characters", LINE_MAX_LEN);
         }
-        memcpy(t->linebuf + n, start, take);
+        if (!nul_col)
+            memcpy(t->linebuf + n, start, take);
         n += take;
         source_consume(&t->src, take + (nl != NULL));
         if (nl) {
-            t->line++;
-            t->linebuf[n] = '\0';
-            return 1;
+            ended = true;
+            break;
         }
     }
-    if (n == 0)
+    if (n == 0 && !ended)
         return 0;
     t->line++;
+    if (nul_col) { /* the whole line is consumed: reading can go on with the next */
+        t->linebuf[0] = '\0';
+        return LINE_FAIL("NUL byte in column %zu: a text line holds no NUL bytes", nul_col);
+    }
     t->linebuf[n] = '\0';
     return 1;
 }
@@ -144,28 +179,22 @@ int trace_next(struct trace_reader *t, struct trace_record *rec)
             return rc;
     }
     *rec = t->pending[t->next_pending++];
+    uint64_t top = rec->vaddr >> 47;
+    if (top != 0 && top != UINT64_MAX >> 47) { /* a bad record for a study and for convert */
+        t->npending = t->next_pending = 0;
+        return LINE_FAIL("address 0x%llx is not canonical (bits 63:47 not all equal)",
+                         (unsigned long long)rec->vaddr);
+    }
     return 1;
 }
 
 /* ---- opening ------------------------------------------------------------------------------- */
 
-/* The format the first decompressed bytes (and the name, for ChampSim) show, or TRACE_AUTO. */
-static enum trace_format sniff(struct trace_reader *t)
+/* The format the first decompressed bytes show, or TRACE_AUTO. */
+static enum trace_format sniff_content(const unsigned char *out, size_t n)
 {
-    const char *base = strrchr(t->name, '/');
-    base = base ? base + 1 : t->name;
-    const unsigned char *out;
-    size_t n;
-    if (source_avail(&t->src, &out, &n)) {
-        trace_fail(t, "%s", t->src.why);
-        return TRACE_AUTO;
-    }
-    if (n == 0)
-        return TRACE_AUTO;
     if (n >= 8 && memcmp(out, trace_binary_magic, 8) == 0)
         return TRACE_BINARY;
-    if (strstr(base, "champsim") || strstr(base, ".trace"))
-        return TRACE_CHAMPSIM;
     /* The first line that is not valgrind's banner decides. */
     const char *s = (const char *)out;
     size_t i = 0;
@@ -176,9 +205,9 @@ static enum trace_format sniff(struct trace_reader *t)
             return TRACE_LACKEY;
         }
         if (rest >= 3 && ((l[0] == 'I' && l[1] == ' ' && l[2] == ' ') ||
-                          (l[0] == ' ' && strchr("LSM", l[1]) && l[2] == ' ')))
+                          (l[0] == ' ' && l[1] && strchr("LSM", l[1]) && l[2] == ' ')))
             return TRACE_LACKEY;
-        if (rest >= 2 && strchr("RWXrwx", l[0]) && (l[1] == ' ' || l[1] == '\t'))
+        if (rest >= 2 && l[0] && strchr("RWXrwx", l[0]) && (l[1] == ' ' || l[1] == '\t'))
             return TRACE_TEXT;
         if (l[0] == '#' || l[0] == '\n') {
             const char *nl = memchr(l, '\n', rest);
@@ -190,6 +219,36 @@ static enum trace_format sniff(struct trace_reader *t)
         break;
     }
     return TRACE_AUTO;
+}
+
+/* The format of the trace from its content, or, for content no text format or header shows,
+ * ChampSim if its name says so; TRACE_AUTO with t->err set if neither tells, the trace is empty,
+ * or the name says ChampSim of content that is clearly another format. */
+static enum trace_format sniff(struct trace_reader *t)
+{
+    const char *base = strrchr(t->name, '/');
+    base = base ? base + 1 : t->name;
+    bool champsim_name = strstr(base, "champsim") || strstr(base, ".trace");
+    const unsigned char *out;
+    size_t n;
+    if (source_avail(&t->src, &out, &n)) {
+        trace_fail(t, "%s", t->src.why);
+        return TRACE_AUTO;
+    }
+    enum trace_format f = sniff_content(out, n);
+    if (f != TRACE_AUTO && champsim_name) {
+        trace_fail(t,
+                   "the name says champsim but the content is %s; name the format with "
+                   "--format",
+                   trace_format_name(f));
+        return TRACE_AUTO;
+    }
+    if (f == TRACE_AUTO && champsim_name)
+        return TRACE_CHAMPSIM;
+    if (f == TRACE_AUTO)
+        trace_fail(t, "cannot tell the trace format from its name or first line; name it "
+                      "(lackey, champsim, text)");
+    return f;
 }
 
 /* Opens path, or the stream f if path is NULL, as a trace of the given format. */
@@ -219,19 +278,19 @@ static struct trace_reader *open_common(const char *path, FILE *f, const char *n
         trace_close(t);
         return NULL;
     }
+    const unsigned char *first;
+    size_t nfirst = 0;
+    int bad = source_avail(&t->src, &first, &nfirst);
+    if (bad || nfirst == 0) {
+        snprintf(err, errlen, "%s: %s", t->name, bad ? t->src.why : "empty trace");
+        trace_close(t);
+        return NULL;
+    }
     t->format = format;
     if (format == TRACE_AUTO) {
         t->format = sniff(t);
-        if (t->err[0]) {
-            snprintf(err, errlen, "%s", t->err);
-            trace_close(t);
-            return NULL;
-        }
         if (t->format == TRACE_AUTO) {
-            snprintf(err, errlen,
-                     "%s: cannot tell the trace format from its name or first "
-                     "line; name it (lackey, champsim, text)",
-                     t->name);
+            snprintf(err, errlen, "%s", t->err);
             trace_close(t);
             return NULL;
         }

@@ -30,6 +30,7 @@ struct trace_reader {
     struct trace_record pending[MAX_PENDING];
     unsigned npending, next_pending;
     char err[256 + 64 + 384];
+    char shown[200]; /* the current line, escaped, for messages (trace_shown) */
 };
 
 /* The 8 bytes that start a binary trace: "MMUTRC01". */
@@ -41,6 +42,10 @@ __attribute__((format(printf, 2, 3))) int trace_fail(struct trace_reader *t, con
 
 /* An error in the content of one line: the next line can still be read. */
 #define LINE_FAIL(...) (t->line_error = true, trace_fail(t, __VA_ARGS__))
+
+/* The start of the current line, quoted, with bytes that are not printable ASCII escaped
+ * (\xNN), so that no raw binary reaches a terminal: for messages. */
+const char *trace_shown(struct trace_reader *t);
 
 /* The next line into t->linebuf, without its newline; 1, 0 at the end, or -1. */
 int trace_read_line(struct trace_reader *t);

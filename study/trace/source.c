@@ -168,6 +168,11 @@ int source_start(struct trace_source *s)
         s->x = (lzma_stream)LZMA_STREAM_INIT;
         s->x_init = lzma_stream_decoder(&s->x, UINT64_MAX, LZMA_CONCATENATED) == LZMA_OK;
     }
+    /* A file shorter than a magic number it starts like is a stream cut short. */
+    if (s->in_len > 0 && s->in_len < 2 && memcmp(s->in, gz_magic, s->in_len) == 0)
+        return fail(s, "truncated gzip stream (%zu bytes)", s->in_len);
+    if (s->in_len > 0 && s->in_len < 6 && memcmp(s->in, xz_magic, s->in_len) == 0)
+        return fail(s, "truncated xz stream (%zu bytes)", s->in_len);
     if ((s->codec == CODEC_GZIP && !s->z_init) || (s->codec == CODEC_XZ && !s->x_init))
         return fail(s, "cannot start the decompressor");
     return 0;

@@ -204,6 +204,14 @@ static void bad_input(void **state)
         {"b7.txt", "W 1000 5000\n", TRACE_TEXT, "b7.txt:1: PCID is not a number from 0 to 4095"},
         {"b8.txt", "W 1000 5 junk\n", TRACE_TEXT, "unexpected text after the PCID"},
         {"b9.data", "hello world\n", TRACE_AUTO, "cannot tell the trace format"},
+        {"nc.lackey", " L 1000,8\n L 800000000000,8\n", TRACE_AUTO,
+         "nc.lackey:2: address 0x800000000000 is not canonical"},
+        {"nc.txt", "R ffff800000000000\nR 8000000000000000\n", TRACE_AUTO,
+         "nc.txt:2: address 0x8000000000000000 is not canonical"},
+        {"sz1.lackey", " L 0ffc,99999999999999999999\n", TRACE_AUTO,
+         "sz1.lackey:1: size is not a number from 1 to 4096"},
+        {"sz2.lackey", " L 0ffc,4097\n", TRACE_AUTO, "sz2.lackey:1: size is not a number"},
+        {"sz3.lackey", " L 0ffc,0\n", TRACE_AUTO, "sz3.lackey:1: size is not a number"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         test_write(cases[i].name, cases[i].content, strlen(cases[i].content));
@@ -247,6 +255,70 @@ static void bad_input(void **state)
     assert_true(strstr(e, "truncated xz stream") || strstr(e, "corrupt xz stream"));
     /* No such file. */
     assert_non_null(strstr(error_of("missing.lackey", TRACE_AUTO), "cannot open"));
+}
+
+/* Hostile input: NUL bytes, empty files, cut-off compressed files, a name that contradicts the
+ * content, non-canonical addresses, absurd sizes and raw binary bytes each give a clear error
+ * that says where, never silently blank or cut lines. */
+static void hostile_input(void **state)
+{
+    (void)state;
+    /* A NUL in line 2: a bad record with its line and column; line 3 is read after it. */
+    static const char nul[] = "R 1000\nR 20\0000\nW 3000\n";
+    test_write("nul.txt", nul, sizeof(nul) - 1);
+    char err[512];
+    struct trace_reader *t = trace_open(test_path("nul.txt"), TRACE_AUTO, err, sizeof(err));
+    assert_non_null(t);
+    struct trace_record r;
+    assert_int_equal(trace_next(t, &r), 1);
+    assert_int_equal(trace_next(t, &r), -1);
+    assert_non_null(strstr(trace_error(t), "nul.txt:2: NUL byte in column 5"));
+    assert_int_equal(trace_recover(t), 0);
+    assert_int_equal(trace_next(t, &r), 1);
+    assert_int_equal(r.vaddr, 0x3000);
+    assert_int_equal(r.type, MMU_ACC_WRITE);
+    assert_int_equal(trace_next(t, &r), 0);
+    trace_close(t);
+    /* A file of only NULs is no trace, and as text it is a bad line 1. */
+    static const char zeros[64];
+    test_write("zeros", zeros, sizeof(zeros));
+    assert_non_null(strstr(error_of("zeros", TRACE_AUTO), "cannot tell the trace format"));
+    assert_non_null(strstr(error_of("zeros", TRACE_TEXT), "zeros:1: NUL byte in column 1"));
+    assert_non_null(strstr(error_of("zeros", TRACE_LACKEY), "zeros:1: NUL byte in column 1"));
+    /* Empty input, in any format. */
+    test_write("empty.lackey", "", 0);
+    assert_non_null(strstr(error_of("empty.lackey", TRACE_AUTO), "empty.lackey: empty trace"));
+    assert_non_null(strstr(error_of("empty.lackey", TRACE_LACKEY), "empty trace"));
+    write_gz("empty.gz", "");
+    assert_non_null(strstr(error_of("empty.gz", TRACE_AUTO), "empty.gz: empty trace"));
+    /* The first 5 bytes of an xz file, and the first byte of a gzip file. */
+    test_write("cut.xz",
+               "\xfd"
+               "7zXZ",
+               5);
+    assert_non_null(strstr(error_of("cut.xz", TRACE_AUTO), "cut.xz: truncated xz stream"));
+    test_write("cut.gz", "\x1f", 1);
+    assert_non_null(strstr(error_of("cut.gz", TRACE_AUTO), "cut.gz: truncated gzip stream"));
+    /* "champsim" in the name does not override content that is clearly lackey. */
+    test_write_text("x.champsim.lackey", " L 1000,8\n");
+    const char *e = error_of("x.champsim.lackey", TRACE_AUTO);
+    assert_non_null(strstr(e, "the name says champsim but the content is lackey"));
+    enum trace_format f;
+    assert_int_equal(read_all("x.champsim.lackey", TRACE_LACKEY, &r, 1, &f), 1);
+    /* Sizes: a number from 1 to 4096 (bad_input has the rest), kept with the record. */
+    test_write_text("sz.lackey", " L 0ffc,8\n S 1000,4096\n");
+    struct trace_record rs[4];
+    assert_int_equal(read_all("sz.lackey", TRACE_AUTO, rs, 4, NULL), 2);
+    assert_int_equal(rs[0].size, 8);
+    assert_true(trace_record_crosses_page(&rs[0]));
+    assert_false(trace_record_crosses_page(&rs[1]));
+    /* Raw bytes are shown escaped, never as they are. */
+    test_write_text("raw.txt", "R 1000\nR \x1b[2J\xff\n");
+    e = error_of("raw.txt", TRACE_AUTO);
+    assert_non_null(strstr(e, "raw.txt:2: address is not a hexadecimal number of 1 to 16 digits: "
+                              "\"R \\x1b[2J\\xff\""));
+    for (const char *c = e; *c; c++)
+        assert_true(*c >= 0x20 && *c < 0x7f);
 }
 
 /* A long trace is read in constant memory: 300,000 gzip-compressed lines. */
@@ -304,8 +376,9 @@ static void bundled_traces(void **state)
     }
 }
 
-/* The binary format: a round trip keeps address (sign-extended), type, PCID and instruction
- * counts; a truncated record, a bad header and a non-canonical address are errors. */
+/* The binary format: a round trip keeps address (sign-extended), type, PCID, instruction counts
+ * and whether an access crosses a page; a truncated record, a bad header and a non-canonical
+ * address are errors, and a failed write leaves no file behind. */
 static void binary_format(void **state)
 {
     (void)state;
@@ -313,23 +386,31 @@ static void binary_format(void **state)
     const char *path = test_path("r.bin");
     struct trace_writer *w = trace_writer_open(path, err, sizeof(err));
     assert_non_null(w);
-    struct trace_record in[3] = {
+    struct trace_record in[4] = {
         {.vaddr = 0x7ffff000abcull, .type = MMU_ACC_WRITE},
         {.vaddr = 0xffffffff81000010ull, .type = MMU_ACC_FETCH, .instructions = 1},
         {.vaddr = 0x1000, .type = MMU_ACC_READ, .has_pcid = true, .pcid = 0xabc},
+        {.vaddr = 0x2ffc, .type = MMU_ACC_READ, .size = 8},
     };
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         assert_int_equal(trace_write(w, &in[i]), 0);
     struct trace_record bad = {.vaddr = 0x0000800000000000ull};
     assert_int_equal(trace_write(w, &bad), -1);
     assert_int_equal(trace_writer_close(w, err, sizeof(err)), -1);
-    assert_non_null(strstr(err, "record 4: address 0x800000000000 is not canonical"));
-    /* The three good records were written before the refusal. */
-    struct trace_record r[4];
+    assert_non_null(strstr(err, "record 5: address 0x800000000000 is not canonical"));
+    assert_int_equal(access(path, F_OK), -1); /* nothing half-written left behind */
+    w = trace_writer_open(path, err, sizeof(err));
+    assert_non_null(w);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(trace_write(w, &in[i]), 0);
+    assert_int_equal(trace_writer_close(w, err, sizeof(err)), 0);
+    struct trace_record r[5];
     enum trace_format f;
-    assert_int_equal(read_all("r.bin", TRACE_AUTO, r, 4, &f), 3);
+    assert_int_equal(read_all("r.bin", TRACE_AUTO, r, 5, &f), 4);
     assert_int_equal(f, TRACE_BINARY);
-    for (int i = 0; i < 3; i++) {
+    assert_true(trace_record_crosses_page(&r[3]));
+    assert_false(trace_record_crosses_page(&r[0]));
+    for (int i = 0; i < 4; i++) {
         assert_int_equal(r[i].vaddr, in[i].vaddr);
         assert_int_equal(r[i].type, in[i].type);
         assert_int_equal(r[i].instructions, in[i].instructions);
@@ -350,6 +431,7 @@ int main(void)
         cmocka_unit_test(text_format),
         cmocka_unit_test(champsim),
         cmocka_unit_test(bad_input),
+        cmocka_unit_test(hostile_input),
         cmocka_unit_test(long_stream),
         cmocka_unit_test(bundled_traces),
         cmocka_unit_test(binary_format),

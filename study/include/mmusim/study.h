@@ -45,6 +45,7 @@ struct study_options {
 struct study_result {
     struct mmu_stats stats;
     uint64_t references;
+    uint64_t page_crossings; /* references that crossed a 4 KiB boundary: a second translation */
     uint64_t instructions;
     uint64_t bad_records;
     uint64_t switches;

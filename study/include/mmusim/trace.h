@@ -15,7 +15,8 @@
  *             counts one instruction.
  *   binary    mmusim's own: the 8 bytes "MMUTRC01", then one little-endian 64-bit word per
  *             reference: bits 47:0 the address (bit 47 sign-extended), 59:48 the PCID, 60 set
- *             if there is a PCID, 62:61 the type (0 read, 1 write, 2 fetch), 63 zero.  A fetch
+ *             if there is a PCID, 62:61 the type (0 read, 1 write, 2 fetch), 63 set if the
+ *             access continues onto the next 4 KiB page.  A fetch
  *             counts one instruction.  `mmusim convert` writes it from the other formats.
  *
  * Errors name the file, the line (or record) and what was wrong.
@@ -49,13 +50,22 @@ struct trace_record {
     bool has_pcid; /* text format only */
     uint16_t pcid;
     uint32_t instructions; /* instructions this record completes (0 or 1) */
+    uint32_t size;         /* bytes accessed (lackey's size; 0: not known, taken as 1) */
 };
+
+/* Whether the access's last byte lies on the next 4 KiB page: hardware then translates that page
+ * too, and so does a study (a second translation, counted as a page-crossing access). */
+static inline bool trace_record_crosses_page(const struct trace_record *r)
+{
+    return r->size > 1 && ((r->vaddr ^ (r->vaddr + r->size - 1)) >> 12) != 0;
+}
 
 struct trace_reader;
 
-/* Opens path ("-" for standard input).  TRACE_AUTO detects the format from the content (and
- * the name for ChampSim: "champsim" in it, or a ".champsim" or ".trace" stem).  Returns NULL
- * with the reason in err. */
+/* Opens path ("-" for standard input).  TRACE_AUTO detects the format from the content, or,
+ * when the content shows none, from the name for ChampSim ("champsim" or ".trace" in it); a
+ * ChampSim name on content of another format is an error.  Returns NULL with the reason in err
+ * (also for an empty trace). */
 struct trace_reader *trace_open(const char *path, enum trace_format format, char *err,
                                 size_t errlen);
 /* The same on an open stream (read from its current position; not closed by trace_close). name
@@ -65,13 +75,14 @@ struct trace_reader *trace_open_stream(FILE *f, const char *name, enum trace_for
 void trace_close(struct trace_reader *t);
 
 /* The next record: returns 1, or 0 at the end, or -1 on bad input (trace_error() says
- * "FILE:LINE: reason", or "FILE: record N: reason"). */
+ * "FILE:LINE: reason", or "FILE: record N: reason").  A non-canonical address is a bad record
+ * in every format. */
 int trace_next(struct trace_reader *t, struct trace_record *rec);
 
 const char *trace_error(const struct trace_reader *t);
-/* After an error on one line of a text format, forgets it so that reading goes on with the next
- * line: returns 0.  Returns -1 if the error cannot be passed over (corrupt or truncated stream,
- * a bad ChampSim record, a read error). */
+/* After an error in one line's or record's content, forgets it so that reading goes on with
+ * the next: returns 0.  Returns -1 if the error cannot be passed over (a corrupt or truncated
+ * stream or record, a read error). */
 int trace_recover(struct trace_reader *t);
 enum trace_format trace_format_of(const struct trace_reader *t);
 const char *trace_format_name(enum trace_format f);
@@ -80,13 +91,17 @@ int trace_format_parse(const char *name, enum trace_format *f);
 /* Compressed bytes read so far, for progress against the file size. */
 uint64_t trace_bytes_read(const struct trace_reader *t);
 
-/* Writing the binary format: to path, gzip-compressed if it ends in ".gz". */
+/* Writing the binary format: to path, xz- or gzip-compressed if it ends in ".xz" or ".gz", or
+ * to standard output for "-".  A file is written under a temporary name in the same folder. */
 struct trace_writer;
 struct trace_writer *trace_writer_open(const char *path, char *err, size_t errlen);
 /* Returns 0, or -1 (a non-canonical address, which the format cannot hold, or a write error). */
 int trace_write(struct trace_writer *w, const struct trace_record *rec);
-/* Flushes and closes; returns -1 if anything failed.  err says what. */
+/* Flushes, closes and renames the temporary file into place; returns -1 if anything failed
+ * (nothing is then left at path).  err says what. */
 int trace_writer_close(struct trace_writer *w, char *err, size_t errlen);
+/* Closes without writing anything at path (after the input failed). */
+void trace_writer_abort(struct trace_writer *w);
 
 #ifdef __cplusplus
 }
