@@ -9,7 +9,8 @@ it from a scratch folder with the binary given by a relative path, and checks th
   1. the replay command is printed exactly once, and run as printed from that folder reproduces
      the mismatch on the same cycle;
   2. the automatic waveform is in the source tree's waves/ (its full path printed), with a view
-     next to it (.gtkw) whose marker is on the mismatch cycle (1 ns a cycle: cycle N at N ns);
+     next to it (.gtkw) whose marker, as GTKWave itself (headless) opens it, is on the mismatch
+     cycle (1 ns a cycle: cycle N at N ns);
   3. the FST covers cycles after the mismatch cycle.
 Exits 1 saying which check failed.
 """
@@ -97,6 +98,15 @@ def main():
         if not mk or int(mk.group(1)) != cycle * PS_PER_CYCLE:
             fail("%s: marker %s, not on cycle %d (%d)" % (gtkw, mk and mk.group(1), cycle,
                                                           cycle * PS_PER_CYCLE))
+        tcl = os.path.join(work, "marker.tcl")
+        with open(tcl, "w") as f:
+            f.write('puts "MARKER [gtkwave::getMarker]"\ngtkwave::/File/Quit\n')
+        g = subprocess.run(["xvfb-run", "-a", "gtkwave", "-S", tcl, gtkw], cwd=user,
+                           capture_output=True, text=True, timeout=120)
+        shown = re.search(r"^MARKER (\d+)", g.stdout, re.M)
+        if not shown or int(shown.group(1)) != cycle * PS_PER_CYCLE:
+            fail("GTKWave opened %s with the marker at %s, not %d: %s"
+                 % (gtkw, shown and shown.group(1), cycle * PS_PER_CYCLE, g.stderr[-300:]))
         # 3. cycles after the mismatch
         last = fst_last_time(fst)
         if last < (cycle + 2) * PS_PER_CYCLE:
