@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cctype>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -16,13 +17,31 @@
 
 namespace {
 
-[[noreturn]] void usage(const std::string &program, const std::string &msg) {
-  fprintf(stderr,
-          "%s: %s\nusage: %s [--seed N] [--requests N] [--stim random|directed|trace:FILE]\n"
+// Prints the usage to `out`, after "PROGRAM: msg" if msg is not empty.
+void print_usage(FILE *out, const std::string &program, const std::string &msg) {
+  if (!msg.empty()) fprintf(out, "%s: %s\n", program.c_str(), msg.c_str());
+  fprintf(out,
+          "usage: %s [--seed N] [--requests N] [--stim random|directed|trace:FILE]\n"
           "       [--mem fixed|fast|slow|bursty|lat=MIN[-MAX][,stall=PCT][,burst=N]]\n"
-          "       [--wave FILE.fst [--from C] [--to C]] [--no-auto-wave] [--quiet] [--stats]\n",
-          program.c_str(), msg.c_str(), program.c_str());
+          "       [--wave FILE.fst [--from C] [--to C]] [--no-auto-wave] [--quiet] [--stats]\n"
+          "       [--help]\n",
+          program.c_str());
+}
+
+[[noreturn]] void usage(const std::string &program, const std::string &msg) {
+  print_usage(stderr, program, msg);
   exit(2);
+}
+
+// `s` quoted for a POSIX shell if it holds anything but plain characters.
+std::string shell_quote(const std::string &s) {
+  bool plain = !s.empty();
+  for (char ch : s)
+    if (!isalnum(static_cast<unsigned char>(ch)) && !strchr("/._-+=:,@%", ch)) plain = false;
+  if (plain) return s;
+  std::string q = "'";
+  for (char ch : s) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return q + "'";
 }
 
 uint64_t parse_u64(const std::string &program, const char *opt, const char *s) {
@@ -87,8 +106,14 @@ LockstepOptions LockstepOptions::parse(const std::string &program, int argc, cha
     else if (a == "--no-auto-wave") o.auto_wave = false;
     else if (a == "--quiet") o.quiet = true;
     else if (a == "--stats") o.stats = true;
-    else usage(program, "unknown option " + a);
+    else if (a == "--wave-rerun") o.wave_rerun = true;  // internal: rerun_with_wave's run
+    else if (a == "--help" || a == "-h") {
+      print_usage(stdout, program, "");
+      exit(0);
+    } else usage(program, "unknown option " + a);
   }
+  if (o.from > o.to)
+    usage(program, "--from " + std::to_string(o.from) + " is after --to " + std::to_string(o.to));
   std::string err;
   if (!parse_mem_profile(o.mem, o.mem_profile, err)) usage(program, "--mem: " + err);
   if (!o.wave.empty()) {  // the waveform writers fail silently
@@ -100,28 +125,69 @@ LockstepOptions LockstepOptions::parse(const std::string &program, int argc, cha
 }
 
 std::string LockstepOptions::replay_command() const {
-  return program + " --seed " + std::to_string(seed) + " --requests " + std::to_string(requests) +
-         " --stim " + stim + " --mem " + mem;
+  // argv[0] as the user gave it: runnable from the folder they ran it from.
+  std::string bin = argv.empty() ? program : argv[0];
+  return shell_quote(bin) + " --seed " + std::to_string(seed) + " --requests " +
+         std::to_string(requests) + " --stim " + shell_quote(stim) + " --mem " + shell_quote(mem);
 }
 
 void rerun_with_wave(const LockstepOptions &o, uint64_t c) {
   if (!o.auto_wave) return;
-  std::string file = "waves/mismatch-" + o.program + "-seed" + std::to_string(o.seed) + ".fst";
-  uint64_t from = c > 300 ? c - 300 : 0;
+  // The source tree's waves/ (where waves/mmu.gtkw is), not ./waves of wherever it was run.
+  std::string dir = MMUSIM_SOURCE_DIR "/waves";
+  std::string file = dir + "/mismatch-" + o.program + "-seed" + std::to_string(o.seed) + ".fst";
+  uint64_t from = c > 300 ? c - 300 : 0, to = c + kWaveCyclesAfter;
   fprintf(stderr, "%s: re-running to write cycles %" PRIu64 "..%" PRIu64 " to %s\n",
-          o.program.c_str(), from, c + 5, file.c_str());
+          o.program.c_str(), from, to, file.c_str());
   fflush(stderr);
-  mkdir("waves", 0755);  // may exist
+  mkdir(dir.c_str(), 0755);  // may exist
   std::vector<std::string> args = o.argv;
   for (std::string a : {std::string("--wave"), file, std::string("--from"), std::to_string(from),
-                        std::string("--to"), std::to_string(c + 5), std::string("--no-auto-wave"),
-                        std::string("--quiet")})
+                        std::string("--to"), std::to_string(to), std::string("--no-auto-wave"),
+                        std::string("--quiet"), std::string("--wave-rerun")})
     args.push_back(a);
   std::vector<char *> av;
   for (std::string &s : args) av.push_back(s.data());
   av.push_back(nullptr);
   execv("/proc/self/exe", av.data());
   perror("re-running for the waveform");
+}
+
+std::string write_wave_view(const std::string &fst, uint64_t start, uint64_t marker,
+                            std::string &err) {
+  const std::string src = MMUSIM_SOURCE_DIR "/waves/mmu.gtkw";
+  FILE *in = fopen(src.c_str(), "r");
+  if (!in) return err = "cannot read " + src + ": " + strerror(errno), "";
+  char *abs = realpath(fst.c_str(), nullptr);
+  std::string fst_abs = abs ? abs : fst;
+  free(abs);
+  std::string view = fst;
+  if (view.size() > 4 && view.compare(view.size() - 4, 4, ".fst") == 0)
+    view.resize(view.size() - 4);
+  view += ".gtkw";
+  FILE *out = fopen(view.c_str(), "w");
+  if (!out) {
+    fclose(in);
+    return err = "cannot write " + view + ": " + strerror(errno), "";
+  }
+  fprintf(out, "[dumpfile] \"%s\"\n[timestart] %" PRIu64 "\n", fst_abs.c_str(), start);
+  // The marker line: zoom (about 4 pixels a 1 ns cycle), primary marker, no named markers.
+  fprintf(out, "*-12.000000 %" PRIu64, marker);
+  for (int i = 0; i < 26; i++) fputs(" -1", out);
+  fputc('\n', out);
+  const std::string rel = "waves/filters/", full = MMUSIM_SOURCE_DIR "/waves/filters/";
+  char line[1024];
+  while (fgets(line, sizeof line, in)) {
+    std::string l = line;
+    if (l.rfind("[timestart]", 0) == 0 || l.rfind("[dumpfile]", 0) == 0 || l.rfind("*-", 0) == 0)
+      continue;
+    size_t at = l.find(rel);
+    if (l[0] == '^' && at != std::string::npos) l.replace(at, rel.size(), full);
+    fputs(l.c_str(), out);
+  }
+  fclose(in);
+  if (fclose(out) != 0) return err = "cannot write " + view + ": " + strerror(errno), "";
+  return view;
 }
 
 bool config_from_rtl_params(const std::string &params, struct mmu_config &c, std::string &err) {
@@ -187,9 +253,13 @@ bool Lockstep::start(std::string &err) {
 }
 
 [[noreturn]] void Lockstep::mismatch(uint64_t cycle, const std::string &what) {
-  fprintf(stderr, "%s MISMATCH seed=%" PRIu64 " mem=%s stim=%s cycle %" PRIu64 ": %s\n",
-          o_.program.c_str(), o_.seed, o_.mem.c_str(), o_.stim.c_str(), cycle, what.c_str());
-  fprintf(stderr, "%s replay: %s\n", o_.program.c_str(), o_.replay_command().c_str());
+  // The waveform re-run repeats the run that already said all this.
+  if (!o_.wave_rerun)
+    fprintf(stderr, "%s MISMATCH seed=%" PRIu64 " mem=%s stim=%s cycle %" PRIu64 ": %s\n",
+            o_.program.c_str(), o_.seed, o_.mem.c_str(), o_.stim.c_str(), cycle, what.c_str());
+  // The replay command is printed once: at the start, or here if the start was quiet.
+  if (o_.quiet && !o_.wave_rerun)
+    fprintf(stderr, "%s replay: %s\n", o_.program.c_str(), o_.replay_command().c_str());
   fflush(stderr);
   if (on_mismatch_) on_mismatch_(cycle);
   exit(1);

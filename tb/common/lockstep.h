@@ -46,16 +46,27 @@ struct LockstepOptions {
   bool auto_wave = true;
   bool quiet = false;
   bool stats = false;
+  bool wave_rerun = false;  // this run is rerun_with_wave's: the mismatch was already reported
   std::vector<std::string> argv;
 
-  // Parses argv; prints the usage and exits with status 2 on a bad option.
+  // Parses argv; prints the usage and exits with status 2 on a bad option (0 on --help).
   static LockstepOptions parse(const std::string &program, int argc, char **argv);
   std::string replay_command() const;
 };
 
-// Runs the program again with the same options and --wave waves/mismatch-PROGRAM-seedN.fst
+// Runs the program again with the same options and --wave SOURCE_DIR/waves/mismatch-PROGRAM-seedN.fst
 // covering the 300 cycles before `cycle` (does not return unless the re-run cannot start).
 void rerun_with_wave(const LockstepOptions &o, uint64_t cycle);
+
+// The cycles a mismatch waveform shows after the mismatch cycle, so that the bad response has
+// width and what follows it is visible.
+constexpr uint64_t kWaveCyclesAfter = 5;
+
+// Writes the GTKWave view of the waveform `fst` next to it (FST.gtkw): waves/mmu.gtkw, opening
+// `fst`, starting at time `start` with the marker at time `marker` (in the dump's time unit).
+// Returns the view's path, or "" with the reason in err.
+std::string write_wave_view(const std::string &fst, uint64_t start, uint64_t marker,
+                            std::string &err);
 
 // The RTL's parameters ("Name=Value,...", as given to Verilator with -G) as a model
 // configuration. Returns false with the reason in err for an unknown parameter or a configuration

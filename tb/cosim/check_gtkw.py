@@ -38,6 +38,25 @@ def gtkw_signals(path):
     return sigs, sorted(set(filters)), filtered
 
 
+def unlabelled_arrays(path):
+    """The TLB sub-arrays' hit signals that share their innermost group with another: each must
+    be under a group naming its array (DTLB 4K, DTLB 2M, ...), not all read as lk_hit_o."""
+    groups, under = [], {}
+    flags = 0
+    for line in open(path):
+        line = line.rstrip("\n")
+        if line.startswith("@"):
+            flags = int(line[1:], 16)
+        elif line.startswith("-"):
+            if flags & 0x800000:
+                groups.append(line[1:])
+            elif flags & 0x1000000 and groups:
+                groups.pop()
+        elif line.endswith(".lk_hit_o"):
+            under.setdefault(groups[-1] if groups else "", []).append(line)
+    return ["%s share the group %r" % (", ".join(s), g) for g, s in under.items() if len(s) > 1]
+
+
 def filter_names(path):
     names = set()
     for line in open(os.path.join(TOP, path)):
@@ -127,7 +146,11 @@ def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     gtkw = os.path.join(TOP, "waves", "mmu.gtkw")
-    problems = [p for binary in sys.argv[1:] for p in check(binary, gtkw)]
+    problems = ["check_gtkw: lk_hit_o signals without their array's label: " + p
+                for p in unlabelled_arrays(gtkw)]
+    for p in problems:
+        print(p)
+    problems += [p for binary in sys.argv[1:] for p in check(binary, gtkw)]
     sys.exit(1 if problems else 0)
 
 

@@ -40,6 +40,8 @@ namespace {
 
 // ---- the device under test, cycle by cycle ------------------------------------------------------
 
+constexpr uint64_t kPsPerCycle = 1000;  // the waveform's time: 1 ns a cycle
+
 class Dut {
  public:
   Dut(const LockstepOptions &o) : top_(std::make_unique<Vmmu_top>()), o_(o) {
@@ -47,6 +49,8 @@ class Dut {
       Verilated::traceEverOn(true);
       tfp_ = std::make_unique<VerilatedFstC>();
       top_->trace(tfp_.get(), 99);
+      tfp_->set_time_unit("1ps");  // 1 ns a cycle: cycle N from N ns, its rising edge at N.5 ns
+      tfp_->set_time_resolution("1ps");
     }
     // Asynchronous reset: a falling edge of rst_ni, one clock with it low, then release.
     top_->clk_i = 0;
@@ -72,16 +76,17 @@ class Dut {
     tfp_.reset();
   }
   uint64_t cycle() const { return cycle_; }
+  bool wave_open() const { return open_; }
 
   // Inputs of the current cycle are set; evaluate its combinational outputs.
   void settle() { top_->eval(); }
 
   // The rising edge that ends the current cycle.
   void edge() {
-    dump(2 * cycle_);
+    dump(kPsPerCycle * cycle_);
     top_->clk_i = 1;
     top_->eval();
-    dump(2 * cycle_ + 1);
+    dump(kPsPerCycle * cycle_ + kPsPerCycle / 2);
     top_->clk_i = 0;
     cycle_++;
   }
@@ -118,12 +123,28 @@ void on_mismatch(const LockstepOptions &o, Dut &dut, uint64_t c) {
     rerun_with_wave(o, c);
     return;
   }
+  // Cycle c ends, and a few more with idle inputs (nothing is compared any more), so the bad
+  // response has its width in the waveform and what follows it shows.
+  uint64_t last = std::min(o.to, c + kWaveCyclesAfter);
+  dut.edge();
+  Vmmu_top &t = dut.top();
+  t.req_valid_i = 0;
+  t.ctrl_valid_i = 0;
+  t.mem_rsp_valid_i = 0;
+  while (dut.cycle() <= last && dut.wave_open()) {
+    dut.settle();
+    dut.edge();
+  }
   dut.close_wave();
+  std::string err;
+  std::string view = write_wave_view(o.wave, o.from * kPsPerCycle, c * kPsPerCycle, err);
+  if (view.empty()) fprintf(stderr, "%s: %s\n", o.program.c_str(), err.c_str());
   fprintf(stderr,
           "%s: waveform of cycles %" PRIu64 "..%" PRIu64
-          " in %s; view it with: "
-          "gtkwave %s waves/mmu.gtkw\n",
-          o.program.c_str(), o.from, std::min(o.to, c), o.wave.c_str(), o.wave.c_str());
+          " (1 ns a cycle, cycle N from N ns) in %s; view it with the marker on cycle %" PRIu64
+          ": gtkwave %s\n",
+          o.program.c_str(), o.from, last, o.wave.c_str(), c,
+          view.empty() ? (o.wave + " " MMUSIM_SOURCE_DIR "/waves/mmu.gtkw").c_str() : view.c_str());
 }
 
 int run(const LockstepOptions &o, const struct mmu_config &cfg) {

@@ -87,7 +87,7 @@ def build(rtl, config, work, systemc):
     name = "sc_rtl_inject" if systemc else "cosim_inject"
     cflags = ("-std=c++17 -I%s/include -I%s/study/include -I%s/tb/common -I%s/tb/systemc "
               "-DCOSIM_NAME='\"inject\"' -DCOSIM_PARAMS='\"%s\"' -DSC_RTL_NAME='\"inject\"' "
-              "-DSC_RTL_PARAMS='\"%s\"'" % (TOP, TOP, TOP, TOP, params, params))
+              "-DSC_RTL_PARAMS='\"%s\"' -DMMUSIM_SOURCE_DIR='\"%s\"'" % (TOP, TOP, TOP, TOP, params, params, TOP))
     ldlibs = libs + " -lz -llzma" + (" -lsystemc" if systemc else "")
     main = "tb/systemc/sc_rtl_main.cpp" if systemc else "tb/cosim/cosim_main.cpp"
     gargs = ["-G" + p for p in params.split(",") if p]

@@ -88,11 +88,18 @@ int sc_main(int argc, char **argv) {
   Lockstep ls(o, cfg, SC_RTL_PARAMS, [&](uint64_t c) {
     if (!wave) return rerun_with_wave(o, c);
     wave->close();
-    fprintf(stderr,
-            "%s: waveform up to cycle %" PRIu64
-            " in %s; view it with: gtkwave %s "
-            "waves/mmu.gtkw\n",
-            o.program.c_str(), c, o.wave.c_str(), o.wave.c_str());
+    // Times in the dump's unit (SystemC's resolution): cycle N from N + 1.5 ns.
+    uint64_t start = o.from ? (clock.start() + clock.period * double(o.from)).value() : 0;
+    uint64_t marker = (clock.start() + clock.period * double(c)).value();
+    std::string err, view = write_wave_view(o.wave, start, marker, err);
+    if (view.empty()) fprintf(stderr, "%s: %s\n", o.program.c_str(), err.c_str());
+    fprintf(
+        stderr,
+        "%s: waveform up to cycle %" PRIu64
+        " (1 ns a cycle, cycle N from N + 1.5 ns) in %s; view it with the marker on cycle "
+        "%" PRIu64 ": gtkwave %s\n",
+        o.program.c_str(), c, o.wave.c_str(), c,
+        view.empty() ? (o.wave + " " MMUSIM_SOURCE_DIR "/waves/mmu.gtkw").c_str() : view.c_str());
   });
   if (!ls.start(err)) {
     fprintf(stderr, "sc_rtl: %s\n", err.c_str());
