@@ -38,7 +38,9 @@ bool tlb_lookup(const struct tlb *t, uint64_t va, uint16_t pcid, struct tlb_hit 
                                   .size = (enum mmu_size_id)s,
                                   .array = i,
                                   .set = set,
-                                  .way = (unsigned)way};
+                                  .way = (unsigned)way,
+                                  .page = tlb_vpn(va, PAGE_SHIFT_4K),
+                                  .pcid = pcid};
             return true;
         }
     }
@@ -47,16 +49,35 @@ bool tlb_lookup(const struct tlb *t, uint64_t va, uint16_t pcid, struct tlb_hit 
 
 void tlb_touch(struct tlb *t, const struct tlb_hit *h)
 {
-    repl_touch(&t->arr[h->array].repl, h->set, h->way);
+    /* A memo of this way means it was the last one touched in its set and
+     * nothing changed since: touching it again would change nothing.  A
+     * memo of another way of the set stops being the set's last touched. */
+    bool again = false;
+    for (unsigned i = 0; i < TLB_MEMOS; i++) {
+        const struct tlb_hit *o = &t->memo[i];
+        if (((t->memo_valid >> i) & 1) && o->array == h->array && o->set == h->set) {
+            if (o->way == h->way)
+                again = true;
+            else
+                t->memo_valid &= ~(1u << i);
+        }
+    }
+    if (!again)
+        repl_touch(&t->arr[h->array].repl, h->set, h->way);
+    unsigned i = (unsigned)h->page & (TLB_MEMOS - 1);
+    t->memo[i] = *h;
+    t->memo_valid |= 1u << i;
 }
 
 bool tlb_fill(struct tlb *t, const struct tlb_entry *n)
 {
+    t->memo_valid = 0;
     return tlb_array_fill(&t->arr[t->array_of[size_of_shift(n->shift)]], n);
 }
 
 unsigned tlb_invalidate(struct tlb *t, const struct tlb_inval *inv)
 {
+    t->memo_valid = 0;
     unsigned n = 0;
     for (unsigned i = 0; i < t->narrays; i++)
         n += tlb_array_invalidate(&t->arr[i], inv);
