@@ -50,13 +50,19 @@ bool tlb_array_fill(struct tlb_array *a, const struct tlb_entry *n)
     if (a->sets == 0)
         return false;
     unsigned set = tlb_set_of(a, n->vpn);
-    unsigned way = a->ways;
-    for (unsigned w = 0; w < a->ways && way == a->ways; w++)
-        if (entry_matches(tlb_way(a, set, w), n->vpn, n->shift, n->pcid))
+    /* One pass: the first matching way, else the first invalid one. */
+    unsigned way = a->ways, invalid = a->ways;
+    for (unsigned w = 0; w < a->ways; w++) {
+        const struct tlb_entry *e = tlb_way(a, set, w);
+        if (entry_matches(e, n->vpn, n->shift, n->pcid)) {
             way = w;
-    for (unsigned w = 0; w < a->ways && way == a->ways; w++)
-        if (!tlb_way(a, set, w)->valid)
-            way = w;
+            break;
+        }
+        if (!e->valid && invalid == a->ways)
+            invalid = w;
+    }
+    if (way == a->ways)
+        way = invalid;
     bool evicted = false;
     if (way == a->ways) {
         way = repl_victim(&a->repl, set);
