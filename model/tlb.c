@@ -53,9 +53,10 @@ void tlb_touch(struct tlb *t, const struct tlb_hit *h)
      * nothing changed since: touching it again would change nothing.  A
      * memo of another way of the set stops being the set's last touched. */
     bool again = false;
-    for (unsigned i = 0; i < TLB_MEMOS; i++) {
+    for (uint32_t v = t->memo_valid; v; v &= v - 1) {
+        unsigned i = (unsigned)__builtin_ctz(v);
         const struct tlb_hit *o = &t->memo[i];
-        if (((t->memo_valid >> i) & 1) && o->array == h->array && o->set == h->set) {
+        if (o->set == h->set && o->array == h->array) {
             if (o->way == h->way)
                 again = true;
             else
