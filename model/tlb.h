@@ -42,8 +42,17 @@ struct tlb {
     uint8_t array_of[MMU_SIZE_COUNT];     /* page size -> index into arr */
     unsigned narrays;
     uint32_t memo_valid;            /* bit i: memo[i] is valid */
+    uint64_t memo_key[TLB_MEMOS];   /* tlb_memo_key of memo[i], or TLB_MEMO_NONE if invalid */
     struct tlb_hit memo[TLB_MEMOS]; /* memo[page % TLB_MEMOS] */
 };
+
+#define TLB_MEMO_NONE UINT64_MAX /* no key: pages are below 2^36 */
+
+/* A memo's key: the page (VA[47:12]) and the PCID in one word. */
+static inline uint64_t tlb_memo_key(uint64_t page, uint16_t pcid)
+{
+    return page << 12 | pcid;
+}
 
 static const unsigned page_shift_of_size[MMU_SIZE_COUNT] = {PAGE_SHIFT_4K, PAGE_SHIFT_2M};
 
@@ -66,8 +75,7 @@ bool tlb_lookup(const struct tlb *t, uint64_t va, uint16_t pcid, struct tlb_hit 
 static inline const struct tlb_hit *tlb_memo(const struct tlb *t, uint64_t page, uint16_t pcid)
 {
     unsigned i = (unsigned)page & (TLB_MEMOS - 1);
-    const struct tlb_hit *h = &t->memo[i];
-    return ((t->memo_valid >> i) & 1) && h->page == page && h->pcid == pcid ? h : NULL;
+    return t->memo_key[i] == tlb_memo_key(page, pcid) ? &t->memo[i] : NULL;
 }
 
 /* tlb_lookup, answered from a memo when one holds va's page and pcid. */
