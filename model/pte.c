@@ -28,18 +28,6 @@ uint64_t pte_reserved_mask(uint64_t e, unsigned level, unsigned pa_bits, bool nx
     return rsvd;
 }
 
-enum mmu_fault pte_check_access(struct pte_perm p, enum mmu_access type, bool user, bool wp,
-                                bool nxe)
-{
-    if (user && !p.us)
-        return MMU_FAULT_USER;
-    if (type == MMU_ACC_WRITE && !p.rw && (user || wp))
-        return MMU_FAULT_WRITE;
-    if (type == MMU_ACC_FETCH && nxe && p.nx)
-        return MMU_FAULT_NX;
-    return MMU_FAULT_NONE;
-}
-
 uint32_t pte_error_code(enum mmu_fault f, enum mmu_access type, bool user, bool nxe)
 {
     if (f == MMU_FAULT_NONE || f == MMU_FAULT_NON_CANONICAL)

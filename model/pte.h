@@ -52,8 +52,17 @@ static inline uint64_t pte_addr(uint64_t e, unsigned page_shift)
 }
 
 /* The fault, if any, of an access with combined rights p at a leaf. */
-enum mmu_fault pte_check_access(struct pte_perm p, enum mmu_access type, bool user, bool wp,
-                                bool nxe);
+static inline enum mmu_fault pte_check_access(struct pte_perm p, enum mmu_access type, bool user,
+                                              bool wp, bool nxe)
+{
+    if (user && !p.us)
+        return MMU_FAULT_USER;
+    if (type == MMU_ACC_WRITE && !p.rw && (user || wp))
+        return MMU_FAULT_WRITE;
+    if (type == MMU_ACC_FETCH && nxe && p.nx)
+        return MMU_FAULT_NX;
+    return MMU_FAULT_NONE;
+}
 
 /* The #PF error code of a fault (0 for none or a non-canonical address). */
 uint32_t pte_error_code(enum mmu_fault f, enum mmu_access type, bool user, bool nxe);

@@ -11,12 +11,18 @@ int repl_init(struct repl *r, enum mmu_repl policy, unsigned sets, unsigned ways
     *r = (struct repl){.policy = policy, .sets = sets, .ways = ways, .lfsr = seed};
     switch (policy) {
     case MMU_REPL_LRU:
-        r->age = malloc((size_t)sets * ways * sizeof(*r->age));
-        if (!r->age)
+        /* True LRU as use stamps (issue 11): a touch is one store, and the
+         * victim, the least recent way, has the smallest stamp.  The
+         * recency order is the one of docs/ARCHITECTURE.md's ages (age 0 =
+         * the largest stamp); at reset way 0 is the most recent and way
+         * ways - 1 the least. */
+        r->stamp = malloc((size_t)sets * ways * sizeof(*r->stamp));
+        if (!r->stamp)
             return -1;
         for (unsigned s = 0; s < sets; s++)
             for (unsigned w = 0; w < ways; w++)
-                r->age[(size_t)s * ways + w] = (uint16_t)w;
+                r->stamp[(size_t)s * ways + w] = ways - 1 - w;
+        r->clock = ways;
         return 0;
     case MMU_REPL_PLRU:
         r->tree = calloc(sets, sizeof(*r->tree));
@@ -33,10 +39,10 @@ int repl_init(struct repl *r, enum mmu_repl policy, unsigned sets, unsigned ways
 
 void repl_free(struct repl *r)
 {
-    free(r->age);
+    free(r->stamp);
     free(r->tree);
     free(r->next);
-    r->age = NULL;
+    r->stamp = NULL;
     r->tree = NULL;
     r->next = NULL;
 }
@@ -44,15 +50,9 @@ void repl_free(struct repl *r)
 void repl_touch(struct repl *r, unsigned set, unsigned way)
 {
     switch (r->policy) {
-    case MMU_REPL_LRU: {
-        uint16_t *age = &r->age[(size_t)set * r->ways];
-        uint16_t old = age[way];
-        for (unsigned w = 0; w < r->ways; w++)
-            if (age[w] < old)
-                age[w]++;
-        age[way] = 0;
+    case MMU_REPL_LRU:
+        r->stamp[(size_t)set * r->ways + way] = r->clock++;
         break;
-    }
     case MMU_REPL_PLRU: {
         /* Walk from the leaf to the root, pointing every node away from
          * the way just used: 1 sends the victim search right. */
@@ -76,11 +76,12 @@ unsigned repl_victim(struct repl *r, unsigned set)
 {
     switch (r->policy) {
     case MMU_REPL_LRU: {
-        const uint16_t *age = &r->age[(size_t)set * r->ways];
-        for (unsigned w = 0; w < r->ways; w++)
-            if (age[w] == r->ways - 1)
-                return w;
-        return 0; /* unreachable: ages are a permutation */
+        const uint64_t *stamp = &r->stamp[(size_t)set * r->ways];
+        unsigned victim = 0;
+        for (unsigned w = 1; w < r->ways; w++)
+            if (stamp[w] < stamp[victim])
+                victim = w;
+        return victim;
     }
     case MMU_REPL_PLRU: {
         unsigned n = 1;

@@ -15,16 +15,17 @@
 
 #include "mmusim/mmu.h"
 
-#define REPL_MAX_WAYS      1024 /* LRU ages are 16 bits */
+#define REPL_MAX_WAYS      1024 /* the widest set a configuration may have */
 #define REPL_PLRU_MAX_WAYS 64   /* tree bits of a set fit in 64 bits */
 
 struct repl {
     enum mmu_repl policy;
     unsigned sets, ways;
-    uint16_t *age;  /* LRU: sets * ways ages, 0 = most recent; a permutation per set */
-    uint64_t *tree; /* PLRU: bit n (1 .. ways-1) of set s is node n of its tree */
-    uint16_t *next; /* FIFO: per-set pointer to the next victim */
-    uint16_t lfsr;  /* RANDOM */
+    uint64_t *stamp; /* LRU: sets * ways use stamps; the largest of a set is its most recent way */
+    uint64_t clock;  /* LRU: the next stamp, larger than every stamp given */
+    uint64_t *tree;  /* PLRU: bit n (1 .. ways-1) of set s is node n of its tree */
+    uint16_t *next;  /* FIFO: per-set pointer to the next victim */
+    uint16_t lfsr;   /* RANDOM */
 };
 
 int repl_init(struct repl *r, enum mmu_repl policy, unsigned sets, unsigned ways, uint16_t seed);

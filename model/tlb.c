@@ -3,10 +3,19 @@
  */
 #include "tlb.h"
 
+/* Drops every memo. */
+static void drop_memos(struct tlb *t)
+{
+    t->memo_valid = 0;
+    for (unsigned i = 0; i < TLB_MEMOS; i++)
+        t->memo_key[i] = TLB_MEMO_NONE;
+}
+
 int tlb_init_split(struct tlb *t, const struct mmu_array_config *c4k,
                    const struct mmu_array_config *c2m, uint16_t seed)
 {
     *t = (struct tlb){.array_of = {0, 1}, .narrays = 2};
+    drop_memos(t);
     if (tlb_array_init(&t->arr[0], c4k, seed) || tlb_array_init(&t->arr[1], c2m, seed)) {
         tlb_free(t);
         return -1;
@@ -17,6 +26,7 @@ int tlb_init_split(struct tlb *t, const struct mmu_array_config *c4k,
 int tlb_init_unified(struct tlb *t, const struct mmu_array_config *c, uint16_t seed)
 {
     *t = (struct tlb){.array_of = {0, 0}, .narrays = 1};
+    drop_memos(t);
     return tlb_array_init(&t->arr[0], c, seed);
 }
 
@@ -38,7 +48,9 @@ bool tlb_lookup(const struct tlb *t, uint64_t va, uint16_t pcid, struct tlb_hit 
                                   .size = (enum mmu_size_id)s,
                                   .array = i,
                                   .set = set,
-                                  .way = (unsigned)way};
+                                  .way = (unsigned)way,
+                                  .page = tlb_vpn(va, PAGE_SHIFT_4K),
+                                  .pcid = pcid};
             return true;
         }
     }
@@ -47,16 +59,39 @@ bool tlb_lookup(const struct tlb *t, uint64_t va, uint16_t pcid, struct tlb_hit 
 
 void tlb_touch(struct tlb *t, const struct tlb_hit *h)
 {
-    repl_touch(&t->arr[h->array].repl, h->set, h->way);
+    /* A memo of this way means it was the last one touched in its set and
+     * nothing changed since: touching it again would change nothing.  A
+     * memo of another way of the set stops being the set's last touched. */
+    bool again = false;
+    for (uint32_t v = t->memo_valid; v; v &= v - 1) {
+        unsigned i = (unsigned)__builtin_ctz(v);
+        const struct tlb_hit *o = &t->memo[i];
+        if (o->set == h->set && o->array == h->array) {
+            if (o->way == h->way)
+                again = true;
+            else {
+                t->memo_valid &= ~(1u << i);
+                t->memo_key[i] = TLB_MEMO_NONE;
+            }
+        }
+    }
+    if (!again)
+        repl_touch(&t->arr[h->array].repl, h->set, h->way);
+    unsigned i = (unsigned)h->page & (TLB_MEMOS - 1);
+    t->memo[i] = *h;
+    t->memo_valid |= 1u << i;
+    t->memo_key[i] = tlb_memo_key(h->page, h->pcid);
 }
 
 bool tlb_fill(struct tlb *t, const struct tlb_entry *n)
 {
+    drop_memos(t);
     return tlb_array_fill(&t->arr[t->array_of[size_of_shift(n->shift)]], n);
 }
 
 unsigned tlb_invalidate(struct tlb *t, const struct tlb_inval *inv)
 {
+    drop_memos(t);
     unsigned n = 0;
     for (unsigned i = 0; i < t->narrays; i++)
         n += tlb_array_invalidate(&t->arr[i], inv);

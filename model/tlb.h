@@ -6,6 +6,18 @@
  * When entries of both sizes match an address, the 4 KiB entry is used.
  * Replacement state is updated only when a hit is used (tlb_touch) and on
  * fills.
+ *
+ * The memos (issue 11) remember hits that were used: the 4 KiB page and
+ * PCID looked up and the way found, in a small table indexed by the page's
+ * low bits.  A memo stays valid while its way is the last one touched in
+ * its set and no entry changed (no fill, no invalidation): then a lookup of
+ * the same page and PCID finds the same way, and touching it again leaves
+ * every policy's state as it is (an LRU or PLRU touch of a set's most
+ * recent way changes nothing; FIFO and random ignore use; replacement
+ * state is per set).  So tlb_find answers such a lookup from its memo, and
+ * tlb_touch skips the policy update for it.  tlb_touch sets a memo and
+ * drops those of other ways of the same set; tlb_fill and tlb_invalidate
+ * drop them all.
  */
 #ifndef MODEL_TLB_H
 #define MODEL_TLB_H
@@ -15,17 +27,32 @@
 
 #include "tlb_array.h"
 
-struct tlb {
-    struct tlb_array arr[MMU_SIZE_COUNT]; /* the STLB uses arr[0] only */
-    uint8_t array_of[MMU_SIZE_COUNT];     /* page size -> index into arr */
-    unsigned narrays;
-};
+#define TLB_MEMOS 8 /* a power of two, at most 32 */
 
 struct tlb_hit {
     struct tlb_entry *e;
     enum mmu_size_id size;
     unsigned array, set, way;
+    uint64_t page; /* the lookup's VA[47:12] */
+    uint16_t pcid; /* the lookup's PCID */
 };
+
+struct tlb {
+    struct tlb_array arr[MMU_SIZE_COUNT]; /* the STLB uses arr[0] only */
+    uint8_t array_of[MMU_SIZE_COUNT];     /* page size -> index into arr */
+    unsigned narrays;
+    uint32_t memo_valid;            /* bit i: memo[i] is valid */
+    uint64_t memo_key[TLB_MEMOS];   /* tlb_memo_key of memo[i], or TLB_MEMO_NONE if invalid */
+    struct tlb_hit memo[TLB_MEMOS]; /* memo[page % TLB_MEMOS] */
+};
+
+#define TLB_MEMO_NONE UINT64_MAX /* no key: pages are below 2^36 */
+
+/* A memo's key: the page (VA[47:12]) and the PCID in one word. */
+static inline uint64_t tlb_memo_key(uint64_t page, uint16_t pcid)
+{
+    return page << 12 | pcid;
+}
 
 static const unsigned page_shift_of_size[MMU_SIZE_COUNT] = {PAGE_SHIFT_4K, PAGE_SHIFT_2M};
 
@@ -43,6 +70,25 @@ void tlb_free(struct tlb *t);
 
 /* Finds the entry a lookup of va with pcid uses.  No side effects. */
 bool tlb_lookup(const struct tlb *t, uint64_t va, uint16_t pcid, struct tlb_hit *h);
+
+/* The memo of (page, pcid), page = VA[47:12], or NULL. */
+static inline const struct tlb_hit *tlb_memo(const struct tlb *t, uint64_t page, uint16_t pcid)
+{
+    unsigned i = (unsigned)page & (TLB_MEMOS - 1);
+    return t->memo_key[i] == tlb_memo_key(page, pcid) ? &t->memo[i] : NULL;
+}
+
+/* tlb_lookup, answered from a memo when one holds va's page and pcid. */
+static inline bool tlb_find(const struct tlb *t, uint64_t va, uint16_t pcid, struct tlb_hit *h)
+{
+    const struct tlb_hit *memo = tlb_memo(t, tlb_vpn(va, PAGE_SHIFT_4K), pcid);
+    if (memo) {
+        *h = *memo;
+        return true;
+    }
+    return tlb_lookup(t, va, pcid, h);
+}
+
 /* Records that the hit was used, for replacement. */
 void tlb_touch(struct tlb *t, const struct tlb_hit *h);
 /* Fills the array of the entry's page size; returns true on an eviction. */

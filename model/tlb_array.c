@@ -14,7 +14,11 @@ int tlb_array_init(struct tlb_array *a, const struct mmu_array_config *c, uint16
     a->ways = c->ways;
     a->sets = c->entries / c->ways;
     a->e = calloc(c->entries, sizeof(*a->e));
-    if (!a->e || repl_init(&a->repl, c->repl, a->sets, a->ways, lfsr_seed)) {
+    a->tag = malloc(c->entries * sizeof(*a->tag));
+    if (a->tag)
+        for (unsigned i = 0; i < c->entries; i++)
+            a->tag[i] = TLB_TAG_INVALID;
+    if (!a->e || !a->tag || repl_init(&a->repl, c->repl, a->sets, a->ways, lfsr_seed)) {
         tlb_array_free(a);
         return -1;
     }
@@ -24,13 +28,9 @@ int tlb_array_init(struct tlb_array *a, const struct mmu_array_config *c, uint16
 void tlb_array_free(struct tlb_array *a)
 {
     free(a->e);
+    free(a->tag);
     repl_free(&a->repl);
     *a = (struct tlb_array){0};
-}
-
-static bool entry_matches(const struct tlb_entry *e, uint64_t vpn, unsigned shift, uint16_t pcid)
-{
-    return e->valid && e->shift == shift && e->vpn == vpn && (e->global || e->pcid == pcid);
 }
 
 int tlb_array_find(const struct tlb_array *a, uint64_t va, unsigned shift, uint16_t pcid)
@@ -39,9 +39,14 @@ int tlb_array_find(const struct tlb_array *a, uint64_t va, unsigned shift, uint1
         return -1;
     uint64_t vpn = tlb_vpn(va, shift);
     unsigned set = tlb_set_of(a, vpn);
+    const uint64_t *tag = &a->tag[(size_t)set * a->ways];
+    uint64_t want = tlb_tag(vpn, shift);
     for (unsigned w = 0; w < a->ways; w++)
-        if (entry_matches(tlb_way(a, set, w), vpn, shift, pcid))
-            return (int)w;
+        if (tag[w] == want) {
+            const struct tlb_entry *e = tlb_way(a, set, w);
+            if (e->global || e->pcid == pcid)
+                return (int)w;
+        }
     return -1;
 }
 
@@ -50,13 +55,20 @@ bool tlb_array_fill(struct tlb_array *a, const struct tlb_entry *n)
     if (a->sets == 0)
         return false;
     unsigned set = tlb_set_of(a, n->vpn);
-    unsigned way = a->ways;
-    for (unsigned w = 0; w < a->ways && way == a->ways; w++)
-        if (entry_matches(tlb_way(a, set, w), n->vpn, n->shift, n->pcid))
+    /* One pass: the first matching way, else the first invalid one. */
+    unsigned way = a->ways, invalid = a->ways;
+    for (unsigned w = 0; w < a->ways; w++) {
+        const struct tlb_entry *e = tlb_way(a, set, w);
+        if (e->valid && e->shift == n->shift && e->vpn == n->vpn &&
+            (e->global || e->pcid == n->pcid)) {
             way = w;
-    for (unsigned w = 0; w < a->ways && way == a->ways; w++)
-        if (!tlb_way(a, set, w)->valid)
-            way = w;
+            break;
+        }
+        if (!e->valid && invalid == a->ways)
+            invalid = w;
+    }
+    if (way == a->ways)
+        way = invalid;
     bool evicted = false;
     if (way == a->ways) {
         way = repl_victim(&a->repl, set);
@@ -64,6 +76,7 @@ bool tlb_array_fill(struct tlb_array *a, const struct tlb_entry *n)
     }
     *tlb_way(a, set, way) = *n;
     tlb_way(a, set, way)->valid = true;
+    a->tag[(size_t)set * a->ways + way] = tlb_tag(n->vpn, n->shift);
     repl_touch(&a->repl, set, way);
     return evicted;
 }
@@ -86,6 +99,7 @@ static unsigned invalidate_set(struct tlb_array *a, unsigned set, const struct t
         struct tlb_entry *e = tlb_way(a, set, w);
         if (inval_selects(inv, e)) {
             e->valid = false;
+            a->tag[(size_t)set * a->ways + w] = TLB_TAG_INVALID;
             n++;
         }
     }

@@ -37,8 +37,18 @@ struct tlb_entry {
 struct tlb_array {
     unsigned sets, ways; /* sets * ways == 0 means the array is disabled */
     struct tlb_entry *e; /* e[set * ways + way] */
+    /* tag[i]: tlb_tag(e[i].vpn, e[i].shift) if e[i] is valid, else
+     * TLB_TAG_INVALID; a search compares these 8 bytes a way (issue 11) */
+    uint64_t *tag;
     struct repl repl;
 };
+
+#define TLB_TAG_INVALID UINT64_MAX /* no valid entry has it: vpn < 2^48 */
+
+static inline uint64_t tlb_tag(uint64_t vpn, unsigned shift)
+{
+    return vpn << 6 | shift;
+}
 
 /* Which entries an invalidation removes: those covering va (if by_addr),
  * and then global entries unless keep_global, non-global entries only of

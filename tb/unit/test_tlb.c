@@ -104,6 +104,61 @@ static void fill_evicts_lru(void **state)
     tlb_free(&t);
 }
 
+/* The memos (issue 11): a TLB used through tlb_find and tlb_touch finds
+ * the same ways, evicts the same entries and ends with the same contents as
+ * one used through tlb_lookup and repl_touch alone, under every policy, over
+ * a random mix of hits, 4 KiB and 2 MiB fills and invalidations. */
+static void memo_matches_plain_lookup(void **state)
+{
+    (void)state;
+    const enum mmu_repl policies[] = {MMU_REPL_LRU, MMU_REPL_PLRU, MMU_REPL_FIFO, MMU_REPL_RANDOM};
+    for (unsigned p = 0; p < 4; p++) {
+        struct mmu_array_config c4 = {8, 4, policies[p]};
+        struct mmu_array_config c2 = {4, 2, policies[p]};
+        struct tlb a, b; /* a: with memos; b: plain */
+        assert_int_equal(tlb_init_split(&a, &c4, &c2, 7), 0);
+        assert_int_equal(tlb_init_split(&b, &c4, &c2, 7), 0);
+        uint64_t s = 12345;
+        for (unsigned i = 0; i < 20000; i++) {
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            unsigned r = (unsigned)(s >> 33);
+            /* 12 pages in each of two 2 MiB regions, two PCIDs. */
+            uint64_t va = ((uint64_t)(r % 2) << 21) | ((uint64_t)((r >> 1) % 12) << 12);
+            uint16_t pcid = (uint16_t)(1 + (r >> 5) % 2);
+            struct tlb_hit ha, hb;
+            bool fa = tlb_find(&a, va, pcid, &ha);
+            bool fb = tlb_lookup(&b, va, pcid, &hb);
+            assert_int_equal(fa, fb);
+            unsigned op = (r >> 8) % 16;
+            if (op == 0) {
+                struct tlb_inval inv = {.by_addr = true, .va = va, .by_pcid = true, .pcid = pcid};
+                assert_int_equal(tlb_invalidate(&a, &inv), tlb_invalidate(&b, &inv));
+            } else if (fa) {
+                assert_int_equal(ha.array, hb.array);
+                assert_int_equal(ha.set, hb.set);
+                assert_int_equal(ha.way, hb.way);
+                tlb_touch(&a, &ha);
+                repl_touch(&b.arr[hb.array].repl, hb.set, hb.way);
+            } else {
+                unsigned shift = op == 1 ? 21 : 12;
+                struct tlb_entry e = leaf(va, shift, pcid, false, va);
+                assert_int_equal(tlb_fill(&a, &e), tlb_fill(&b, &e));
+            }
+        }
+        for (unsigned k = 0; k < 2; k++)
+            for (unsigned set = 0; set < a.arr[k].sets; set++)
+                for (unsigned w = 0; w < a.arr[k].ways; w++) {
+                    const struct tlb_entry *ea = tlb_way(&a.arr[k], set, w);
+                    const struct tlb_entry *eb = tlb_way(&b.arr[k], set, w);
+                    assert_int_equal(ea->valid, eb->valid);
+                    assert_int_equal(ea->vpn, eb->vpn);
+                    assert_int_equal(ea->pcid, eb->pcid);
+                }
+        tlb_free(&a);
+        tlb_free(&b);
+    }
+}
+
 /* When a 4 KiB and a 2 MiB entry both cover an address, the 4 KiB one is
  * used, in the split L1 and in the unified STLB alike. */
 static void small_page_wins(void **state)
@@ -206,8 +261,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pcid_and_global_matching), cmocka_unit_test(fill_in_place),
-        cmocka_unit_test(fill_evicts_lru),          cmocka_unit_test(small_page_wins),
-        cmocka_unit_test(disabled_array),           cmocka_unit_test(invalidation_selectors),
+        cmocka_unit_test(fill_evicts_lru),          cmocka_unit_test(memo_matches_plain_lookup),
+        cmocka_unit_test(small_page_wins),          cmocka_unit_test(disabled_array),
+        cmocka_unit_test(invalidation_selectors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
