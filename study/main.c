@@ -11,6 +11,7 @@
  * Exit status: 0 done, 1 bad input or a failed run, 2 a bad command line.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <inttypes.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@
 #include "mmusim/study.h"
 #include "mmusim/trace.h"
 #include "progress.h"
+#include "slurm.h"
 #include "sweep.h"
 
 static void usage(FILE *out)
@@ -286,88 +288,244 @@ out:
     return rc;
 }
 
+/* How a sweep's command line is run: here, or as a Slurm job array (sweep.h). */
+struct sweep_how {
+    enum sweep_mode mode;
+    const char *id; /* collect, resubmit: the submitted sweep's id */
+    bool wait;      /* resubmit: wait for the job and collect */
+};
+
+static void sweep_usage(void)
+{
+    printf("usage: mmusim sweep [RUN OPTIONS] --vary KEY=VALUES [--vary KEY=VALUES]\n"
+           "                    [--jobs N] [--out DIR] [SLURM OPTIONS] TRACE...\n"
+           "       mmusim sweep --collect DIR | --resubmit-failed DIR [--no-wait]\n"
+           "Runs every point on every trace, N at a time (default: every core), prints a\n"
+           "table (or, with --csv or --json, the figures in that form), and writes\n"
+           "DIR/report.md, DIR/sweep.csv and plots (gnuplot, PNG and SVG): hit_rate,\n"
+           "mpki and latency, one line per trace (and value of the second key). The\n"
+           "results replace the files of an earlier sweep in DIR only when every run\n"
+           "succeeded. The --set values and the varied keys are checked together, point by\n"
+           "point. VALUES: a,b,c or FROM:TO:*K or FROM:TO:+K. DIR defaults to\n"
+           "results/sweep. RUN OPTIONS: mmusim run --help.\n"
+           "On a Slurm cluster (DIR and the traces on a file system every node sees):\n"
+           "  --slurm               run the sweep as a job array (sbatch), wait for it and\n"
+           "                        collect its results into DIR as a local sweep writes them\n"
+           "  --no-wait             submit only: print the job id and the --collect command\n"
+           "  --per-task N          runs (trace x point) an array task does, one after another\n"
+           "                        (default 1)\n"
+           "  --partition P, --time T, --account A, --qos Q, --sbatch-option OPT\n"
+           "                        given to sbatch (OPT as --name=value)\n"
+           "  --collect DIR         gather a submitted sweep's results (again); a missing or\n"
+           "                        failed task is named, and results of another sweep or\n"
+           "                        configuration are refused\n"
+           "  --resubmit-failed DIR submit the tasks that failed or left no result again,\n"
+           "                        wait, and collect\n");
+}
+
+static int sweep_command(int argc, char **argv, const struct sweep_how *how);
+
+/* --collect DIR, --resubmit-failed DIR: the submitted sweep's command line, run again in the
+ * folder it was given in. */
+static int sweep_again(const char *dir, const struct sweep_how *how)
+{
+    int n;
+    char **argv, cwd[4096], id[SLURM_ID_LEN], err[800];
+    if (slurm_load(dir, &n, &argv, cwd, sizeof(cwd), id, err, sizeof(err))) {
+        fprintf(stderr, "mmusim sweep: %s\n", err);
+        return 2;
+    }
+    if (chdir(cwd)) {
+        fprintf(stderr,
+                "mmusim sweep: %s: cannot go to the folder the sweep was given in (%s): %s\n", dir,
+                cwd, strerror(errno));
+        slurm_free_command(n, argv);
+        return 1;
+    }
+    struct sweep_how again = *how;
+    again.id = id;
+    int rc = sweep_command(n, argv, &again);
+    slurm_free_command(n, argv);
+    return rc;
+}
+
 static int cmd_sweep(int argc, char **argv)
+{
+    struct sweep_how how = {.mode = SWEEP_LOCAL, .wait = true};
+    const char *again = NULL;
+    for (int i = 2; i < argc; i++) {
+        bool collect = !strcmp(argv[i], "--collect");
+        if (!collect && strcmp(argv[i], "--resubmit-failed"))
+            continue;
+        if (i + 1 >= argc || again) {
+            fprintf(stderr, "mmusim sweep: %s\n",
+                    again ? "give one of --collect DIR and --resubmit-failed DIR"
+                          : "--collect and --resubmit-failed need the sweep's folder");
+            return 2;
+        }
+        again = argv[++i];
+        how.mode = collect ? SWEEP_COLLECT : SWEEP_RESUBMIT;
+    }
+    if (!again)
+        return sweep_command(argc, argv, &how);
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--collect") || !strcmp(argv[i], "--resubmit-failed"))
+            i++;
+        else if (!strcmp(argv[i], "--no-wait") && how.mode == SWEEP_RESUBMIT)
+            how.wait = false;
+        else {
+            fprintf(stderr,
+                    "mmusim sweep: %s: the submitted sweep's options are its own; give "
+                    "%s DIR alone\n",
+                    argv[i], how.mode == SWEEP_COLLECT ? "--collect" : "--resubmit-failed");
+            return 2;
+        }
+    }
+    return sweep_again(again, &how);
+}
+
+/* A number of 1..max for option opt, or 0 after saying why. */
+static unsigned long sweep_count(const char *opt, const char *v, unsigned long max)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(v, &end, 10);
+    if (errno || end == v || *end || v[0] == '-' || n < 1 || n > max) {
+        fprintf(stderr, "mmusim sweep: %s %s is not 1..%lu\n", opt, v, max);
+        return 0;
+    }
+    return n;
+}
+
+static int sweep_command(int argc, char **argv, const struct sweep_how *how)
 {
     const char *vary[2];
     unsigned nvary = 0;
     const char *dir = "results/sweep";
     long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-    /* Take the sweep's own options out; the rest are run's. */
+    struct sweep_args sa = {.mode = how->mode, .per_task = 1, .wait = how->wait, .id = how->id};
+    /* Take the sweep's own options out; the rest are run's.  The command line without
+     * Slurm's options is what a submitted sweep records and its tasks run. */
     char **rest = calloc((size_t)argc + 1, sizeof(*rest));
     char **traces = calloc((size_t)argc + 1, sizeof(*traces));
-    int nrest = 0, rc = 2;
-    if (!rest || !traces) {
-        free(rest);
-        free(traces);
-        return 1;
+    char **recorded = calloc((size_t)argc + 1, sizeof(*recorded));
+    char **sbatch = calloc((size_t)argc + 1, sizeof(*sbatch));
+    char **made = calloc((size_t)argc + 1, sizeof(*made)); /* sbatch's options written here */
+    int nrest = 0, nrec = 0, rc = 2;
+    unsigned nsbatch = 0, nmade = 0;
+    if (!rest || !traces || !recorded || !sbatch || !made) {
+        rc = 1;
+        goto out;
     }
-    rest[nrest++] = argv[0];
-    rest[nrest++] = argv[1];
+    rest[nrest++] = recorded[nrec++] = argv[0];
+    rest[nrest++] = recorded[nrec++] = argv[1];
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf(
-                "usage: mmusim sweep [RUN OPTIONS] --vary KEY=VALUES [--vary KEY=VALUES]\n"
-                "                    [--jobs N] [--out DIR] TRACE...\n"
-                "Runs every point on every trace, N at a time (default: every core), prints a\n"
-                "table (or, with --csv or --json, the figures in that form), and writes\n"
-                "DIR/report.md, DIR/sweep.csv and plots (gnuplot, PNG and SVG): hit_rate,\n"
-                "mpki and latency, one line per trace (and value of the second key). The\n"
-                "results replace the files of an earlier sweep in DIR only when every run\n"
-                "succeeded. The --set values and the varied keys are checked together, point by\n"
-                "point. VALUES: a,b,c or FROM:TO:*K or FROM:TO:+K. DIR defaults to\n"
-                "results/sweep. RUN OPTIONS: mmusim run --help.\n");
+            sweep_usage();
             rc = 0;
             goto out;
         }
-        bool is_own = !strcmp(a, "--vary") || !strcmp(a, "--out") || !strcmp(a, "--jobs");
-        if (is_own && i + 1 >= argc) {
+        static const char *const with_value[] = {"--vary", "--out",          "--jobs", "--per-task",
+                                                 "--task", "--partition",    "--time", "--account",
+                                                 "--qos",  "--sbatch-option"};
+        bool has_value = false;
+        for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
+            has_value = has_value || !strcmp(a, with_value[k]);
+        if (has_value && i + 1 >= argc) {
             fprintf(stderr, "mmusim sweep: %s needs a value\n", a);
             goto out;
         }
+        const char *v = has_value ? argv[i + 1] : NULL;
+        bool slurm_own = true;
+        if (!strcmp(a, "--slurm")) {
+            sa.mode = SWEEP_SUBMIT;
+        } else if (!strcmp(a, "--no-wait")) {
+            sa.wait = false;
+        } else if (!strcmp(a, "--per-task")) { /* recorded: the collection needs it too */
+            if (!(sa.per_task = (unsigned)sweep_count(a, v, 1u << 20)))
+                goto out;
+            slurm_own = false;
+        } else if (!strcmp(a, "--task")) { /* a job array's task (job.sh) */
+            if (!sweep_count(a, v[0] == '0' && !v[1] ? "1" : v, 1u << 30))
+                goto out;
+            sa.task = (unsigned)strtoul(v, NULL, 10);
+            sa.mode = SWEEP_TASK;
+        } else if (!strcmp(a, "--sbatch-option")) {
+            if (strncmp(v, "--", 2) || !strchr(v, '=')) {
+                fprintf(stderr, "mmusim sweep: --sbatch-option %s: give it as --name=value\n", v);
+                goto out;
+            }
+            sbatch[nsbatch++] = argv[i + 1];
+        } else if (!strcmp(a, "--partition") || !strcmp(a, "--time") || !strcmp(a, "--account") ||
+                   !strcmp(a, "--qos")) {
+            size_t len = strlen(a) + strlen(v) + 2;
+            char *opt = malloc(len);
+            if (!opt) {
+                rc = 1;
+                goto out;
+            }
+            snprintf(opt, len, "%s=%s", a, v);
+            sbatch[nsbatch++] = made[nmade++] = opt;
+        } else {
+            slurm_own = false;
+        }
+        if (slurm_own) {
+            i += has_value;
+            continue;
+        }
+        recorded[nrec++] = argv[i];
+        if (has_value)
+            recorded[nrec++] = argv[i + 1];
         if (!strcmp(a, "--vary")) {
             if (nvary == 2) {
-                fprintf(stderr, "mmusim sweep: --vary %s: at most two keys may be varied\n",
-                        argv[i + 1]);
+                fprintf(stderr, "mmusim sweep: --vary %s: at most two keys may be varied\n", v);
                 goto out;
             }
-            vary[nvary++] = argv[++i];
+            vary[nvary++] = v;
         } else if (!strcmp(a, "--out")) {
-            dir = argv[++i];
+            dir = v;
+        } else if (!strcmp(a, "--per-task")) { /* taken above; kept in the record only */
         } else if (!strcmp(a, "--jobs")) {
-            char *end;
-            jobs = strtol(argv[++i], &end, 10);
-            if (*end || jobs < 1 || jobs > 1024) {
-                fprintf(stderr, "mmusim sweep: --jobs %s is not 1..1024\n", argv[i]);
+            if (!(jobs = (long)sweep_count(a, v, 1024)))
                 goto out;
-            }
         } else {
             rest[nrest++] = argv[i];
         }
+        i += has_value;
+    }
+    if (((nsbatch || !sa.wait) && sa.mode != SWEEP_SUBMIT && sa.mode != SWEEP_TASK &&
+         sa.mode != SWEEP_RESUBMIT) ||
+        (sa.per_task > 1 && sa.mode == SWEEP_LOCAL)) {
+        fprintf(stderr, "mmusim sweep: --no-wait, --per-task and sbatch's options go with "
+                        "--slurm\n");
+        goto out;
     }
     struct study_options o;
     int output = 0;
     int n = parse_options(nrest, rest, &o, &output, NULL, traces, false);
-    char err[800];
+    char err[1600];
     if (n == 0) {
         fprintf(stderr, "mmusim sweep: give at least one trace (mmusim sweep --help)\n");
     } else if (n > 0 && nvary == 0) {
         fprintf(stderr, "mmusim sweep: give one or two --vary KEY=VALUES\n");
     } else if (n > 0) {
-        struct sweep_args sa = {.vary = vary,
-                                .nvary = nvary,
-                                .traces = (const char *const *)traces,
-                                .ntraces = (unsigned)n,
-                                .dir = dir,
-                                .jobs = (unsigned)(jobs > 0 ? jobs : 1),
-                                .output = output,
-                                .progress = isatty(STDERR_FILENO),
-                                .argc = argc,
-                                .argv = (const char *const *)argv};
+        sa.vary = vary;
+        sa.nvary = nvary;
+        sa.traces = (const char *const *)traces;
+        sa.ntraces = (unsigned)n;
+        sa.dir = dir;
+        sa.jobs = (unsigned)(jobs > 0 ? jobs : 1);
+        sa.output = output;
+        sa.progress = isatty(STDERR_FILENO) && sa.mode == SWEEP_LOCAL;
+        sa.argc = nrec;
+        sa.argv = (const char *const *)recorded;
+        sa.sbatch = (const char *const *)sbatch;
+        sa.nsbatch = nsbatch;
         rc = sweep_run(&o, &sa, stdout, err, sizeof(err));
         if (rc)
             fprintf(stderr, "mmusim sweep: %s\n", err);
-        else
+        else if (sa.mode != SWEEP_TASK && (sa.mode == SWEEP_LOCAL || sa.wait))
             fprintf(output ? stderr : stdout,
                     "results in %s/: report.md, sweep.csv, hit_rate, mpki and latency plots (.png "
                     "and .svg), plot.gp\n",
@@ -376,8 +534,13 @@ static int cmd_sweep(int argc, char **argv)
         rc = 0;
     }
 out:
+    for (unsigned k = 0; k < nmade; k++)
+        free(made[k]);
+    free(made);
     free(rest);
     free(traces);
+    free(recorded);
+    free(sbatch);
     return rc;
 }
 
