@@ -50,8 +50,9 @@ static char *read_file(const char *dir, const char *name, size_t *len, char *err
     char path[PATH_MAX];
     FILE *f = slurm_path(path, sizeof(path), dir, name) ? NULL : fopen(path, "r");
     if (!f) {
-        snprintf(err, errlen, "%s/slurm/%s: cannot open: %s (is %s a sweep submitted with --slurm?)",
-                 dir, name, strerror(errno), dir);
+        snprintf(err, errlen,
+                 "%s/slurm/%s: cannot open: %s (is %s a sweep submitted with --slurm?)", dir, name,
+                 strerror(errno), dir);
         return NULL;
     }
     char *text = malloc(COMMAND_MAX + 1);
@@ -118,16 +119,17 @@ static int write_script(const struct slurm_job *j, const char *id, const char *c
         snprintf(err, errlen, "out of host memory");
         return -1;
     }
-    fprintf(f,
-            "#!/bin/sh\n"
-            "# mmusim sweep %s on Slurm: %u array tasks of %u runs each, written by mmusim sweep\n"
-            "# --slurm.  Gather the results with: mmusim sweep --collect DIR; run failed or missing\n"
-            "# tasks again with: mmusim sweep --resubmit-failed DIR.\n"
-            "#SBATCH --job-name=mmusim-sweep\n"
-            "#SBATCH --array=0-%u\n"
-            "#SBATCH --ntasks=1\n"
-            "#SBATCH --output=%s/slurm/task-%%a.log\n",
-            id, j->ntasks, j->per_task, j->ntasks - 1, out);
+    fprintf(
+        f,
+        "#!/bin/sh\n"
+        "# mmusim sweep %s on Slurm: %u array tasks of %u runs each, written by mmusim sweep\n"
+        "# --slurm.  Gather the results with: mmusim sweep --collect DIR; run failed or missing\n"
+        "# tasks again with: mmusim sweep --resubmit-failed DIR.\n"
+        "#SBATCH --job-name=mmusim-sweep\n"
+        "#SBATCH --array=0-%u\n"
+        "#SBATCH --ntasks=1\n"
+        "#SBATCH --output=%s/slurm/task-%%a.log\n",
+        id, j->ntasks, j->per_task, j->ntasks - 1, out);
     for (unsigned i = 0; i < j->nsbatch; i++)
         fprintf(f, "#SBATCH %s\n", j->sbatch[i]);
     fprintf(f, "cd ");
@@ -217,8 +219,9 @@ int slurm_submit(const char *dir, const char *array, bool wait, char *jobid, siz
         dup2(p[1], STDOUT_FILENO);
         close(p[1]);
         execvp("sbatch", (char *const *)argv);
-        fprintf(stderr, "mmusim sweep: cannot run sbatch: %s (Slurm's client commands, Debian "
-                        "package slurm-client, on a host of the cluster)\n",
+        fprintf(stderr,
+                "mmusim sweep: cannot run sbatch: %s (Slurm's client commands, Debian "
+                "package slurm-client, on a host of the cluster)\n",
                 strerror(errno));
         _exit(127);
     }

@@ -19,11 +19,11 @@
 #define SLURM_ID_LEN 40
 
 struct slurm_job {
-    const char *dir;             /* the sweep's output folder */
-    const char *const *sbatch;   /* options for sbatch, as given (--partition=P, --time=T, ...) */
+    const char *dir;           /* the sweep's output folder */
+    const char *const *sbatch; /* options for sbatch, as given (--partition=P, --time=T, ...) */
     unsigned nsbatch;
-    unsigned ntasks, per_task;   /* array tasks, and runs a task */
-    int argc;                    /* the sweep's command line, without the Slurm options */
+    unsigned ntasks, per_task; /* array tasks, and runs a task */
+    int argc;                  /* the sweep's command line, without the Slurm options */
     const char *const *argv;
 };
 
