@@ -262,7 +262,40 @@ bool Lockstep::start(std::string &err) {
     fprintf(stderr, "%s replay: %s\n", o_.program.c_str(), o_.replay_command().c_str());
   fflush(stderr);
   if (on_mismatch_) on_mismatch_(cycle);
+  if (hold_) {
+    halted_at_ = cycle;
+    throw Halt{};
+  }
   exit(1);
+}
+
+// Runs a pin callback's body unless the checker holds after a mismatch (which the body's own
+// mismatch, thrown as Halt, ends it with).
+template <typename F>
+void Lockstep::unless_halted(F &&body) {
+  if (halted_at_) return;
+  try {
+    body();
+  } catch (const Halt &) {
+  }
+}
+
+void Lockstep::traffic_drive(uint64_t cycle, RequestPins &p) {
+  p = RequestPins{};
+  unless_halted([&] { traffic_drive_checked(cycle, p); });
+  if (halted_at_) p = RequestPins{};
+}
+
+void Lockstep::response_sample(uint64_t cycle, const ResponsePins &p) {
+  unless_halted([&] { response_sample_checked(cycle, p); });
+}
+
+void Lockstep::memory_sample(uint64_t cycle, const MemOutPins &p, bool req_ready) {
+  unless_halted([&] { memory_sample_checked(cycle, p, req_ready); });
+}
+
+void Lockstep::compare_counters(uint64_t cycle, const RtlCounters &rtl) {
+  unless_halted([&] { compare_counters_checked(cycle, rtl); });
 }
 
 // ---- traffic: present the stimulus, the model predicting each answer ---------------------------
@@ -343,8 +376,7 @@ bool Lockstep::fetch_and_predict(uint64_t cycle) {
   return true;
 }
 
-void Lockstep::traffic_drive(uint64_t cycle, RequestPins &p) {
-  p = RequestPins{};
+void Lockstep::traffic_drive_checked(uint64_t cycle, RequestPins &p) {
   if (!presented_ && !stim_done_ && error_.empty() && !fetch_and_predict(cycle)) return;
   if (!presented_ || cycle < arrival_) return;
   const StimItem &it = expected_[*presented_].item;
@@ -400,7 +432,7 @@ void Lockstep::compare_response(uint64_t cycle, Expected &e, const ResponsePins 
   src_count_[x.source]++;
 }
 
-void Lockstep::response_sample(uint64_t cycle, const ResponsePins &p) {
+void Lockstep::response_sample_checked(uint64_t cycle, const ResponsePins &p) {
   if (p.resp_valid || p.ctrl_done) {
     if (expected_.empty() || !expected_.front().rtl_accept)
       mismatch(cycle, std::string("RTL answered (") + (p.resp_valid ? "response" : "control done") +
@@ -437,13 +469,15 @@ void Lockstep::response_sample(uint64_t cycle, const ResponsePins &p) {
 // ---- the memory the RTL sees --------------------------------------------------------------------
 
 void Lockstep::memory_drive(uint64_t cycle, MemInPins &p) const {
+  p = MemInPins{};
+  if (halted_at_) return;
   p.req_ready = timing_.ready(cycle);
   p.rsp_valid = rsp_pending_ && rsp_cycle_ == cycle;
   p.rsp_rdata = p.rsp_valid ? rsp_data_ : 0;
 }
 
 // The RTL's memory request of this cycle, if it is accepted: compared with the model's.
-void Lockstep::memory_sample(uint64_t cycle, const MemOutPins &p, bool req_ready) {
+void Lockstep::memory_sample_checked(uint64_t cycle, const MemOutPins &p, bool req_ready) {
   if (rsp_pending_ && rsp_cycle_ == cycle) rsp_pending_ = false;
   if (!p.req_valid) {
     req_since_.reset();
@@ -491,7 +525,7 @@ void Lockstep::memory_sample(uint64_t cycle, const MemOutPins &p, bool req_ready
 
 // ---- the end of a run ---------------------------------------------------------------------------
 
-void Lockstep::compare_counters(uint64_t cycle, const RtlCounters &rtl) {
+void Lockstep::compare_counters_checked(uint64_t cycle, const RtlCounters &rtl) {
   const struct mmu_stats *s = mmu_stats(model_);
   auto sum_hits = [&](enum mmu_tlb_id id) {
     uint64_t hits, misses;

@@ -140,6 +140,14 @@ class Lockstep {
   void traffic_sample(uint64_t cycle, bool req_ready, bool ctrl_ready);
   void memory_sample(uint64_t cycle, const MemOutPins &p, bool req_ready);
 
+  // A bench that cannot stop inside a pin callback (SystemC: the mismatch is found in a process)
+  // asks the checker to hold instead of exiting: after the mismatch line and on_mismatch, the
+  // checker compares nothing more and drives idle inputs (no request, control or memory
+  // response); halted_at() says the mismatch's cycle, and the bench exits with status 1 once
+  // it has run the cycles it wants to show after it.
+  void hold_on_mismatch() { hold_ = true; }
+  std::optional<uint64_t> halted_at() const { return halted_at_; }
+
   // Every item presented and answered: the run is over.
   bool finished() const { return stim_done_ && expected_.empty() && !presented_; }
   void compare_counters(uint64_t cycle, const RtlCounters &rtl);
@@ -178,7 +186,16 @@ class Lockstep {
     std::optional<uint64_t> rtl_accept;
   };
 
+  struct Halt {};  // thrown by mismatch() when holding, caught by the pin callbacks
   [[noreturn]] void mismatch(uint64_t cycle, const std::string &what);
+  template <typename F>
+  void unless_halted(F &&body);
+  void traffic_drive_checked(uint64_t cycle, RequestPins &p);
+  void response_sample_checked(uint64_t cycle, const ResponsePins &p);
+  void memory_sample_checked(uint64_t cycle, const MemOutPins &p, bool req_ready);
+  void compare_counters_checked(uint64_t cycle, const RtlCounters &rtl);
+  bool hold_ = false;
+  std::optional<uint64_t> halted_at_;
   bool fetch_and_predict(uint64_t cycle);
   void compare_response(uint64_t cycle, Expected &e, const ResponsePins &p);
 

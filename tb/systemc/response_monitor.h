@@ -36,6 +36,12 @@ SC_MODULE(ResponseMonitor) {
   void sample() {
     if (!clock_.started()) return;
     uint64_t c = clock_.cycle();
+    if (auto h = ls_.halted_at()) {
+      // After a mismatch: the cycles the waveform shows after it, then the end.
+      cycles = c;
+      if (c >= *h + kWaveCyclesAfter) sc_core::sc_stop();
+      return;
+    }
     if (finished_) {
       // The counters as the last answer's rising edge left them.
       ls_.compare_counters(

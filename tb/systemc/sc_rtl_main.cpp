@@ -85,22 +85,13 @@ int sc_main(int argc, char **argv) {
   Vmmu_top dut("TOP");  // the name the Verilator harness gives it: waves/mmu.gtkw fits both
   std::unique_ptr<WaveWindow> wave;
   if (!o.wave.empty()) wave = std::make_unique<WaveWindow>("wave", dut, o, clock);
+  // Without --wave, a mismatch runs the bench again with the waveform on (rerun_with_wave); with
+  // it, the checker holds, the bench runs a few more cycles with idle inputs so that the bad
+  // answer has its width in the waveform, and ends below.
   Lockstep ls(o, cfg, SC_RTL_PARAMS, [&](uint64_t c) {
-    if (!wave) return rerun_with_wave(o, c);
-    wave->close();
-    // Times in the dump's unit (SystemC's resolution): cycle N from N + 1.5 ns.
-    uint64_t start = o.from ? (clock.start() + clock.period * double(o.from)).value() : 0;
-    uint64_t marker = (clock.start() + clock.period * double(c)).value();
-    std::string err, view = write_wave_view(o.wave, start, marker, err);
-    if (view.empty()) fprintf(stderr, "%s: %s\n", o.program.c_str(), err.c_str());
-    fprintf(
-        stderr,
-        "%s: waveform up to cycle %" PRIu64
-        " (1 ns a cycle, cycle N from N + 1.5 ns) in %s; view it with the marker on cycle "
-        "%" PRIu64 ": gtkwave %s\n",
-        o.program.c_str(), c, o.wave.c_str(), c,
-        view.empty() ? (o.wave + " " MMUSIM_SOURCE_DIR "/waves/mmu.gtkw").c_str() : view.c_str());
+    if (!wave) rerun_with_wave(o, c);
   });
+  if (wave) ls.hold_on_mismatch();
   if (!ls.start(err)) {
     fprintf(stderr, "sc_rtl: %s\n", err.c_str());
     return 2;
@@ -175,6 +166,21 @@ int sc_main(int argc, char **argv) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (wave) wave->close();
   dut.final();
+  if (auto c = ls.halted_at()) {
+    // Times in the dump's unit (SystemC's resolution): cycle N from N + 1.5 ns.
+    uint64_t start = o.from ? (clock.start() + clock.period * double(o.from)).value() : 0;
+    uint64_t marker = (clock.start() + clock.period * double(*c)).value();
+    std::string view = write_wave_view(o.wave, start, marker, err);
+    if (view.empty()) fprintf(stderr, "%s: %s\n", o.program.c_str(), err.c_str());
+    fprintf(
+        stderr,
+        "%s: waveform of cycles %" PRIu64 "..%" PRIu64
+        " (1 ns a cycle, cycle N from N + 1.5 ns) in %s; view it with the marker on cycle "
+        "%" PRIu64 ": gtkwave %s\n",
+        o.program.c_str(), o.from, monitor.cycles, o.wave.c_str(), *c,
+        view.empty() ? (o.wave + " " MMUSIM_SOURCE_DIR "/waves/mmu.gtkw").c_str() : view.c_str());
+    return 1;
+  }
   if (traffic.status) return traffic.status;
   if (!monitor.passed) {
     fprintf(stderr, "%s: the simulation stopped before every item was answered\n",
