@@ -69,6 +69,18 @@ static char *read_file(const char *dir, const char *name, size_t *len, char *err
     return text;
 }
 
+/* A FILE writing into memory (*text and *len once it is closed; free *text); NULL after saying
+ * why. */
+static FILE *memory_file(char **text, size_t *len, char *err, size_t errlen)
+{
+    *text = NULL;
+    *len = 0;
+    FILE *f = open_memstream(text, len);
+    if (!f)
+        snprintf(err, errlen, "out of host memory");
+    return f;
+}
+
 /* Writes s in single quotes, as sh reads it back. */
 static void sh_quote(FILE *f, const char *s)
 {
@@ -112,13 +124,11 @@ static int write_script(const struct slurm_job *j, const char *id, const char *c
         snprintf(err, errlen, "%s: %s", j->dir, strerror(errno));
         return -1;
     }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f) {
-        snprintf(err, errlen, "out of host memory");
+    char *text;
+    size_t len;
+    FILE *f = memory_file(&text, &len, err, errlen);
+    if (!f)
         return -1;
-    }
     fprintf(
         f,
         "#!/bin/sh\n"
@@ -164,13 +174,11 @@ int slurm_prepare(const struct slurm_job *j, char id[SLURM_ID_LEN], char *err, s
     clock_gettime(CLOCK_REALTIME, &now);
     snprintf(id, SLURM_ID_LEN, "%llx-%lx-%x", (unsigned long long)now.tv_sec,
              (unsigned long)now.tv_nsec, (unsigned)getpid());
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f) {
-        snprintf(err, errlen, "out of host memory");
+    char *text;
+    size_t len;
+    FILE *f = memory_file(&text, &len, err, errlen);
+    if (!f)
         return -1;
-    }
     for (int i = 0; i < j->argc; i++)
         fwrite(j->argv[i], 1, strlen(j->argv[i]) + 1, f);
     fclose(f);
