@@ -101,8 +101,10 @@ struct study {
     int cur; /* the space CR3 holds, or -1 */
     uint64_t cycle;
     struct study_result *res;
+    struct study_result result;
     char *err;
     size_t errlen;
+    char errbuf[600];
 };
 
 static int new_space(struct study *s, uint16_t pcid)
@@ -371,52 +373,122 @@ static int space_of_pcid(struct study *s, uint16_t pcid)
     return new_space(s, pcid);
 }
 
+struct study *study_open(const struct study_options *o, unsigned nprocs, char *err, size_t errlen)
+{
+    if (nprocs == 0 || nprocs > 1024) {
+        snprintf(err, errlen, "give 1 to 1024 traces, not %u", nprocs);
+        return NULL;
+    }
+    struct study *s = calloc(1, sizeof(*s));
+    if (!s) {
+        snprintf(err, errlen, "out of host memory");
+        return NULL;
+    }
+    *s = (struct study){.o = o, .cur = -1, .err = s->errbuf, .errlen = sizeof(s->errbuf)};
+    s->res = &s->result;
+    if (o->pages != PAGES_MAP && o->page_map[0]) {
+        snprintf(s->err, s->errlen, "page_map=%s is used only with pages=map (pages is %s)",
+                 o->page_map, page_policy_name(o->pages));
+        goto fail;
+    }
+    if (o->pages == PAGES_MAP) {
+        if (!o->page_map[0]) {
+            snprintf(s->err, s->errlen, "pages=map needs page_map=FILE");
+            goto fail;
+        }
+        if (load_map(s, o->page_map))
+            goto fail;
+    }
+    s->pm = phys_mem_create(o->cfg.pa_bits, s->err, s->errlen);
+    if (!s->pm)
+        goto fail;
+    s->mem = (struct mmu_fixed_mem){.pm = s->pm, .latency = o->mem_latency};
+    struct mmu_mem_port port = mmu_fixed_mem_port(&s->mem);
+    s->m = mmu_create(&o->cfg, &port, s->err, s->errlen);
+    if (!s->m)
+        goto fail;
+    /* Process i has PCID i + 1; a PCID a text record names is the address space of that PCID
+     * (the same as process i's if it is i + 1). */
+    for (unsigned i = 0; i < nprocs; i++)
+        if (new_space(s, (uint16_t)((i + 1) & 0xfff)) < 0)
+            goto fail;
+    return s;
+fail:
+    snprintf(err, errlen, "%s", s->err);
+    study_close(s);
+    return NULL;
+}
+
+long study_feed(struct study *s, unsigned proc, const struct trace_record *recs, size_t n)
+{
+    const struct study_options *o = s->o;
+    if (proc >= s->nspaces) {
+        snprintf(s->err, s->errlen, "no process %u", proc);
+        return -1;
+    }
+    if (o->limit && n > o->limit - s->res->references)
+        n = (size_t)(o->limit - s->res->references);
+    for (size_t i = 0; i < n; i++) {
+        const struct trace_record *r = &recs[i];
+        int sp = (int)proc;
+        if (r->has_pcid && (sp = space_of_pcid(s, r->pcid)) < 0)
+            return -1;
+        if (translate(s, sp, r))
+            return -1;
+    }
+    return (long)n;
+}
+
+bool study_done(const struct study *s)
+{
+    return s->o->limit && s->res->references >= s->o->limit;
+}
+
+struct study_result *study_result(struct study *s)
+{
+    s->res->stats = *mmu_stats(s->m);
+    return s->res;
+}
+
+const char *study_error(const struct study *s)
+{
+    return s->errbuf;
+}
+
+void study_close(struct study *s)
+{
+    if (!s)
+        return;
+    for (unsigned i = 0; i < s->nspaces; i++) {
+        aspace_destroy(s->spaces[i].as);
+        free(s->spaces[i].pages.slot);
+    }
+    mmu_destroy(s->m);
+    phys_mem_destroy(s->pm);
+    free(s->map);
+    free(s);
+}
+
+#define BATCH 4096 /* records read at a time */
+
 int study_run(const struct study_options *o, const char *const *traces, unsigned ntraces,
               struct study_result *res, char *err, size_t errlen)
 {
     *res = (struct study_result){0};
-    if (ntraces == 0 || ntraces > 1024) {
-        snprintf(err, errlen, "give 1 to 1024 traces, not %u", ntraces);
+    struct study *s = study_open(o, ntraces, err, errlen);
+    if (!s)
         return -1;
-    }
-    struct study *s = calloc(1, sizeof(*s));
     struct trace_reader **tr = calloc(ntraces, sizeof(*tr));
-    int *space = calloc(ntraces, sizeof(*space));
+    struct trace_record *batch = malloc(BATCH * sizeof(*batch));
     int rc = -1;
-    if (!s || !tr || !space) {
+    if (!tr || !batch) {
         snprintf(err, errlen, "out of host memory");
         goto out;
     }
-    *s = (struct study){.o = o, .cur = -1, .res = res, .err = err, .errlen = errlen};
-    if (o->pages != PAGES_MAP && o->page_map[0]) {
-        snprintf(err, errlen, "page_map=%s is used only with pages=map (pages is %s)", o->page_map,
-                 page_policy_name(o->pages));
-        goto out;
-    }
-    if (o->pages == PAGES_MAP) {
-        if (!o->page_map[0]) {
-            snprintf(err, errlen, "pages=map needs page_map=FILE");
-            goto out;
-        }
-        if (load_map(s, o->page_map))
-            goto out;
-    }
-    s->pm = phys_mem_create(o->cfg.pa_bits, err, errlen);
-    if (!s->pm)
-        goto out;
-    s->mem = (struct mmu_fixed_mem){.pm = s->pm, .latency = o->mem_latency};
-    struct mmu_mem_port port = mmu_fixed_mem_port(&s->mem);
-    s->m = mmu_create(&o->cfg, &port, err, errlen);
-    if (!s->m)
-        goto out;
+    struct study_result *r = study_result(s);
     for (unsigned i = 0; i < ntraces; i++) {
         tr[i] = trace_open(traces[i], o->format, err, errlen);
         if (!tr[i])
-            goto out;
-        /* Process i has PCID i + 1; a PCID a text record names is the address space of that
-         * PCID (the same as process i's if it is i + 1). */
-        space[i] = new_space(s, (uint16_t)((i + 1) & 0xfff));
-        if (space[i] < 0)
             goto out;
     }
 
@@ -428,29 +500,28 @@ int study_run(const struct study_options *o, const char *const *traces, unsigned
     }
     uint64_t bytes_done = 0; /* of traces already closed */
     unsigned live = ntraces, p = 0;
-    while (live && !(o->limit && res->references >= o->limit)) {
+    while (live && !study_done(s)) {
         if (!tr[p]) {
             p = (p + 1) % ntraces;
             continue;
         }
-        uint64_t q;
-        for (q = 0; q < o->quantum; q++) {
-            struct trace_record r;
-            int n = trace_next(tr[p], &r);
+        /* Process p's quantum of references, in batches. */
+        for (uint64_t q = 0; q < o->quantum && !study_done(s);) {
+            size_t want = o->quantum - q < BATCH ? (size_t)(o->quantum - q) : BATCH;
+            long n = trace_next_batch(tr[p], batch, want);
             if (n < 0) {
                 if (!o->skip_bad) {
                     snprintf(err, errlen, "%s", trace_error(tr[p]));
                     goto out;
                 }
-                if (!res->bad_records++)
-                    snprintf(res->first_bad, sizeof(res->first_bad), "%s", trace_error(tr[p]));
+                if (!r->bad_records++)
+                    snprintf(r->first_bad, sizeof(r->first_bad), "%s", trace_error(tr[p]));
                 /* A bad line is skipped; a corrupt or truncated stream is an error all the
                  * same: skipping must never hide that the rest of a trace was lost. */
                 if (trace_recover(tr[p]) != 0) {
                     snprintf(err, errlen, "%s", trace_error(tr[p]));
                     goto out;
                 }
-                q--;
                 continue;
             }
             if (n == 0) {
@@ -460,38 +531,28 @@ int study_run(const struct study_options *o, const char *const *traces, unsigned
                 live--;
                 break;
             }
-            int sp = space[p];
-            if (r.has_pcid && (sp = space_of_pcid(s, r.pcid)) < 0)
+            uint64_t before = r->references;
+            if (study_feed(s, p, batch, (size_t)n) < 0) {
+                snprintf(err, errlen, "%s", study_error(s));
                 goto out;
-            if (translate(s, sp, &r))
-                goto out;
-            if (o->progress && (res->references & ((1u << 20) - 1)) == 0) {
+            }
+            q += (uint64_t)n;
+            if (o->progress && before >> 20 != r->references >> 20) {
                 uint64_t now = bytes_done;
                 for (unsigned i = 0; i < ntraces; i++)
                     now += tr[i] ? trace_bytes_read(tr[i]) : 0;
-                o->progress(o->progress_ctx, res->references, now, total_bytes);
+                o->progress(o->progress_ctx, r->references, now, total_bytes);
             }
-            if (o->limit && res->references >= o->limit)
-                break;
         }
         p = (p + 1) % ntraces;
     }
-    res->stats = *mmu_stats(s->m);
+    *res = *study_result(s);
     rc = 0;
 out:
     for (unsigned i = 0; tr && i < ntraces; i++)
         trace_close(tr[i]);
-    if (s) {
-        for (unsigned i = 0; i < s->nspaces; i++) {
-            aspace_destroy(s->spaces[i].as);
-            free(s->spaces[i].pages.slot);
-        }
-        mmu_destroy(s->m);
-        phys_mem_destroy(s->pm);
-        free(s->map);
-    }
-    free(s);
+    study_close(s);
     free(tr);
-    free(space);
+    free(batch);
     return rc;
 }

@@ -9,6 +9,27 @@
 
 const char trace_binary_magic[8] = {'M', 'M', 'U', 'T', 'R', 'C', '0', '1'};
 
+/* The record of word w into *r; false if its type is 3. */
+static inline bool decode(uint64_t w, struct trace_record *r)
+{
+    unsigned type = (unsigned)(w >> 61) & 3;
+    if (type > 2)
+        return false;
+    uint64_t va = w & ((1ull << 48) - 1);
+    if (va >> 47)
+        va |= ~((1ull << 48) - 1);
+    bool has_pcid = w >> 60 & 1;
+    *r = (struct trace_record){
+        .vaddr = va,
+        .type = (enum mmu_access)type,
+        .has_pcid = has_pcid,
+        .pcid = has_pcid ? (uint16_t)(w >> 48 & 0xfff) : 0,
+        .instructions = type == MMU_ACC_FETCH,
+        .size = w >> 63 ? (uint32_t)(0x1000 - (va & 0xfff) + 1) : 0,
+    };
+    return true;
+}
+
 int trace_parse_binary(struct trace_reader *t)
 {
     unsigned char b[8];
@@ -16,19 +37,25 @@ int trace_parse_binary(struct trace_reader *t)
     if (rc <= 0)
         return rc;
     uint64_t w = trace_le64(b);
-    unsigned type = (unsigned)(w >> 61) & 3;
-    if (type > 2)
+    if (!decode(w, &t->pending[t->npending]))
         return trace_fail(t, "bad record 0x%016llx: type 3 is not an access type",
                           (unsigned long long)w);
-    uint64_t va = w & ((1ull << 48) - 1);
-    if (va >> 47)
-        va |= ~((1ull << 48) - 1);
-    trace_push(t, va, (enum mmu_access)type, type == MMU_ACC_FETCH);
-    if (w >> 60 & 1) {
-        t->pending[t->npending - 1].has_pcid = true;
-        t->pending[t->npending - 1].pcid = (uint16_t)(w >> 48 & 0xfff);
-    }
-    if (w >> 63)
-        t->pending[t->npending - 1].size = (uint32_t)(0x1000 - (va & 0xfff) + 1);
+    t->npending++;
     return 1;
+}
+
+size_t trace_scan_binary(struct trace_reader *t, struct trace_record *recs, size_t max)
+{
+    const unsigned char *p;
+    size_t avail;
+    if (source_avail(&t->src, &p, &avail)) {
+        trace_fail(t, "%s", t->src.why);
+        return 0;
+    }
+    size_t n = 0;
+    while (n < max && avail - 8 * n >= 8 && decode(trace_le64(p + 8 * n), &recs[n]))
+        n++;
+    t->line += n;
+    source_consume(&t->src, 8 * n);
+    return n;
 }

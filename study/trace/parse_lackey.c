@@ -10,6 +10,7 @@
 #include "reader.h"
 
 #define LACKEY_MAX_SIZE 4096 /* larger than any access; at most two pages */
+#define LACKEY_LONGEST  26   /* "I  " or " M ", 16 digits, ",4096", "\r\n" */
 
 int trace_parse_lackey(struct trace_reader *t)
 {
@@ -51,4 +52,57 @@ int trace_parse_lackey(struct trace_reader *t)
             t->pending[i].size = size;
         return 1;
     }
+}
+
+size_t trace_scan_lackey(struct trace_reader *t, struct trace_record *recs, size_t max)
+{
+    const unsigned char *start;
+    size_t avail;
+    if (source_avail(&t->src, &start, &avail)) {
+        trace_fail(t, "%s", t->src.why);
+        return 0;
+    }
+    /* Every test below stops at the first byte a well-formed line does not have, so with
+     * LACKEY_LONGEST bytes left no read goes past the buffer. */
+    const unsigned char *p = start, *end = start + avail;
+    size_t n = 0;
+    while (max - n >= 2 && end - p > LACKEY_LONGEST) {
+        const unsigned char *q = p + 3;
+        enum mmu_access type;
+        if (p[0] == 'I' && p[1] == ' ' && p[2] == ' ')
+            type = MMU_ACC_FETCH;
+        else if (p[0] == ' ' && p[2] == ' ' && (p[1] == 'L' || p[1] == 'M'))
+            type = MMU_ACC_READ;
+        else if (p[0] == ' ' && p[2] == ' ' && p[1] == 'S')
+            type = MMU_ACC_WRITE;
+        else
+            break;
+        uint64_t va = 0;
+        unsigned d, digits = 0;
+        while ((d = trace_hex_digit[*q]) != 0 && digits < 16) {
+            va = va << 4 | (d - 1);
+            q++;
+            digits++;
+        }
+        if (digits == 0 || *q++ != ',')
+            break;
+        uint32_t size = 0;
+        unsigned sdigits = 0;
+        while (*q >= '0' && *q <= '9' && sdigits < 4) {
+            size = size * 10 + (uint32_t)(*q++ - '0');
+            sdigits++;
+        }
+        q += *q == '\r';
+        uint64_t top = va >> 47;
+        if (*q != '\n' || size == 0 || size > LACKEY_MAX_SIZE || (top != 0 && top != 0x1ffff))
+            break;
+        recs[n++] = (struct trace_record){
+            .vaddr = va, .type = type, .instructions = type == MMU_ACC_FETCH, .size = size};
+        if (p[1] == 'M')
+            recs[n++] = (struct trace_record){.vaddr = va, .type = MMU_ACC_WRITE, .size = size};
+        t->line++;
+        p = q + 1;
+    }
+    source_consume(&t->src, (size_t)(p - start));
+    return n;
 }

@@ -153,10 +153,15 @@ int trace_recover(struct trace_reader *t)
     return 0;
 }
 
-int trace_next(struct trace_reader *t, struct trace_record *rec)
+#define H(c) [c] = (unsigned char)(((c) <= '9' ? (c) - '0' : ((c) | 0x20) - 'a' + 10) + 1)
+const unsigned char trace_hex_digit[256] = {
+    H('0'), H('1'), H('2'), H('3'), H('4'), H('5'), H('6'), H('7'), H('8'), H('9'), H('a'),
+    H('b'), H('c'), H('d'), H('e'), H('f'), H('A'), H('B'), H('C'), H('D'), H('E'), H('F')};
+#undef H
+
+/* The next record the line or record parser gives, one at a time. */
+static int next_parsed(struct trace_reader *t, struct trace_record *rec)
 {
-    if (t->err[0])
-        return -1;
     while (t->next_pending == t->npending) {
         t->npending = 0;
         t->next_pending = 0;
@@ -186,6 +191,40 @@ int trace_next(struct trace_reader *t, struct trace_record *rec)
                          (unsigned long long)rec->vaddr);
     }
     return 1;
+}
+
+int trace_next(struct trace_reader *t, struct trace_record *rec)
+{
+    if (t->err[0])
+        return -1;
+    return next_parsed(t, rec);
+}
+
+long trace_next_batch(struct trace_reader *t, struct trace_record *recs, size_t max)
+{
+    if (t->err[0])
+        return -1;
+    size_t n = 0;
+    while (n < max) {
+        /* The fast path, when nothing is pending from a parser and there is room. */
+        if (t->next_pending == t->npending && max - n >= MAX_PENDING) {
+            size_t k = t->format == TRACE_LACKEY   ? trace_scan_lackey(t, recs + n, max - n)
+                       : t->format == TRACE_BINARY ? trace_scan_binary(t, recs + n, max - n)
+                                                   : 0;
+            n += k;
+            if (t->err[0]) /* the byte source failed */
+                return n ? (long)n : -1;
+            if (k)
+                continue;
+        }
+        int rc = next_parsed(t, &recs[n]);
+        if (rc < 0)
+            return n ? (long)n : -1; /* the error (kept in t->err) comes next time */
+        if (rc == 0)
+            break;
+        n++;
+    }
+    return (long)n;
 }
 
 /* ---- opening ------------------------------------------------------------------------------- */

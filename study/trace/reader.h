@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "mmusim/trace.h"
 #include "source.h"
@@ -60,6 +61,16 @@ int trace_parse_text(struct trace_reader *t);
 int trace_parse_champsim(struct trace_reader *t);
 int trace_parse_binary(struct trace_reader *t);
 
+/* The fast paths: as many records as they can into recs (room for max, max >= MAX_PENDING),
+ * parsed in place from the source's buffer; they stop, leaving the source at the start of a
+ * line or record, at anything but a well-formed record (a comment, a bad record, a line that
+ * runs past the buffer), which the parser above then reads. */
+size_t trace_scan_lackey(struct trace_reader *t, struct trace_record *recs, size_t max);
+size_t trace_scan_binary(struct trace_reader *t, struct trace_record *recs, size_t max);
+
+/* For each byte: its value as a hexadecimal digit plus one, or 0 if it is not one. */
+extern const unsigned char trace_hex_digit[256];
+
 static inline void trace_push(struct trace_reader *t, uint64_t va, enum mmu_access type,
                               uint32_t instr)
 {
@@ -74,18 +85,12 @@ static inline int trace_parse_hex(const char **p, uint64_t *v)
     uint64_t x = 0;
     unsigned digits = 0;
     for (;; s++, digits++) {
-        unsigned d;
-        if (*s >= '0' && *s <= '9')
-            d = (unsigned)(*s - '0');
-        else if (*s >= 'a' && *s <= 'f')
-            d = (unsigned)(*s - 'a' + 10);
-        else if (*s >= 'A' && *s <= 'F')
-            d = (unsigned)(*s - 'A' + 10);
-        else
+        unsigned d = trace_hex_digit[(unsigned char)*s];
+        if (d == 0)
             break;
         if (digits == 16)
             return -1;
-        x = x << 4 | d;
+        x = x << 4 | (d - 1);
     }
     if (digits == 0)
         return -1;
@@ -97,10 +102,16 @@ static inline int trace_parse_hex(const char **p, uint64_t *v)
 /* A little-endian 64-bit word. */
 static inline uint64_t trace_le64(const unsigned char *b)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, b, sizeof(v));
+    return v;
+#else
     uint64_t v = 0;
     for (int i = 7; i >= 0; i--)
         v = v << 8 | b[i];
     return v;
+#endif
 }
 
 #endif

@@ -88,6 +88,23 @@ void study_report_csv(const struct study_options *o, const struct study_result *
 
 const char *page_policy_name(enum page_policy p);
 
+/* A study fed by its caller: one MMU and nprocs processes, process i with its own address
+ * space and PCID i + 1, records fed a batch at a time.  study_run is its trace loop; a sweep
+ * that decodes a trace once feeds the same records to many studies.  study_open returns NULL
+ * with the reason in err. */
+struct study;
+struct study *study_open(const struct study_options *o, unsigned nprocs, char *err, size_t errlen);
+/* Runs n records of process proc (a record naming a PCID runs in that PCID's space).  Returns
+ * how many were run, fewer than n once the study's limit is reached, or -1 with the reason in
+ * study_error(). */
+long study_feed(struct study *s, unsigned proc, const struct trace_record *recs, size_t n);
+/* Whether the limit of references is reached. */
+bool study_done(const struct study *s);
+/* The result so far (the MMU's counters copied in); the caller may add to bad_records. */
+struct study_result *study_result(struct study *s);
+const char *study_error(const struct study *s);
+void study_close(struct study *s);
+
 /* Runs the traces.  Returns 0, or -1 with the reason in err (a bad record names its file and
  * line or record). */
 int study_run(const struct study_options *o, const char *const *traces, unsigned ntraces,

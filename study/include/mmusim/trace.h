@@ -79,6 +79,11 @@ void trace_close(struct trace_reader *t);
  * in every format. */
 int trace_next(struct trace_reader *t, struct trace_record *rec);
 
+/* Up to max records into recs, the fast way to read a trace: returns how many (at least one),
+ * 0 at the end, or -1 on bad input as trace_next.  An error found after some records comes
+ * from the next call, so every record before a bad one is delivered first. */
+long trace_next_batch(struct trace_reader *t, struct trace_record *recs, size_t max);
+
 const char *trace_error(const struct trace_reader *t);
 /* After an error in one line's or record's content, forgets it so that reading goes on with
  * the next: returns 0.  Returns -1 if the error cannot be passed over (a corrupt or truncated
