@@ -247,6 +247,23 @@ respond:
     return 0;
 }
 
+/* The L1 memo that answers req as a hit without a search, or NULL: the address is canonical,
+ * a memo of l1 holds its page and PCID (see tlb.h), so the entry is known and the hit's touch
+ * would change nothing, the rights allow the access, and a write finds D set.  Anything else
+ * (a miss, a fault, a write to a clean entry) takes the full path. */
+static inline const struct tlb_hit *memo_hit(const struct mmu *m, const struct mmu_request *req,
+                                             enum mmu_tlb_id l1)
+{
+    const struct tlb_hit *memo = tlb_memo(&m->tlb[l1], tlb_vpn(req->vaddr, PAGE_SHIFT_4K), m->pcid);
+    if (!memo || !va_is_canonical(req->vaddr))
+        return NULL;
+    const struct tlb_entry *e = memo->e;
+    if (pte_check_access(e->perm, req->type, req->user, m->wp, m->nxe) != MMU_FAULT_NONE ||
+        (req->type == MMU_ACC_WRITE && !e->dirty))
+        return NULL;
+    return memo;
+}
+
 int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp)
 {
     if ((unsigned)req->type >= MMU_ACC_COUNT) {
@@ -261,25 +278,48 @@ int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_respo
     m->stats.requests[req->type]++;
     enum mmu_tlb_id l1 = req->type == MMU_ACC_FETCH ? MMU_TLB_ITLB : MMU_TLB_DTLB;
 
-    /* The fast path: the address is canonical and an L1 memo holds its
-     * page and PCID (see tlb.h), so the entry is known without a search
-     * and the hit's touch would change nothing.  The outcome, counters and
-     * timing are those of lookup()'s hit in cycle t + 1; a fault or a
-     * write to a clean entry takes the full path. */
-    const struct tlb_hit *memo = tlb_memo(&m->tlb[l1], tlb_vpn(req->vaddr, PAGE_SHIFT_4K), m->pcid);
-    if (memo && va_is_canonical(req->vaddr)) {
+    /* The fast path: the outcome, counters and timing of lookup()'s hit in cycle t + 1. */
+    const struct tlb_hit *memo = memo_hit(m, req, l1);
+    if (memo) {
         const struct tlb_entry *e = memo->e;
-        if (pte_check_access(e->perm, req->type, req->user, m->wp, m->nxe) == MMU_FAULT_NONE &&
-            (req->type != MMU_ACC_WRITE || e->dirty)) {
-            m->stats.tlb[l1].hits[req->type][memo->size]++;
-            resp->paddr = e->base | (req->vaddr & ((1ull << e->shift) - 1));
-            resp->page_shift = e->shift;
-            resp->level = e->shift == PAGE_SHIFT_4K ? PT_LEVEL_PT : PT_LEVEL_PD;
-            resp->source = MMU_SRC_L1;
-            resp->resp_cycle = t + 1;
-            respond(m, req, resp);
-            return 0;
-        }
+        m->stats.tlb[l1].hits[req->type][memo->size]++;
+        resp->paddr = e->base | (req->vaddr & ((1ull << e->shift) - 1));
+        resp->page_shift = e->shift;
+        resp->level = e->shift == PAGE_SHIFT_4K ? PT_LEVEL_PT : PT_LEVEL_PD;
+        resp->source = MMU_SRC_L1;
+        resp->resp_cycle = t + 1;
+        respond(m, req, resp);
+        return 0;
     }
     return translate_full(m, req, resp, t, l1);
+}
+
+size_t mmu_translate_hits(struct mmu *m, const struct mmu_request *reqs, size_t n, uint64_t *cycle)
+{
+    uint64_t first = *cycle;
+    if (n == 0 || first < m->last_arrival)
+        return 0;
+    uint64_t t0 = first > m->free_cycle ? first : m->free_cycle; /* reqs[0]'s accept cycle */
+    size_t i;
+    for (i = 0; i < n; i++) {
+        const struct mmu_request *req = &reqs[i];
+        if ((unsigned)req->type >= MMU_ACC_COUNT)
+            break;
+        enum mmu_tlb_id l1 = req->type == MMU_ACC_FETCH ? MMU_TLB_ITLB : MMU_TLB_DTLB;
+        const struct tlb_hit *memo = memo_hit(m, req, l1);
+        if (!memo)
+            break;
+        m->stats.requests[req->type]++;
+        m->stats.tlb[l1].hits[req->type][memo->size]++;
+    }
+    if (i == 0)
+        return 0;
+    /* Request j is accepted in cycle t0 + j and answers in t0 + j + 1, when j + 1 comes. */
+    m->stats.faults[MMU_FAULT_NONE] += i;
+    m->stats.total_latency += i;
+    m->stats.total_wait += t0 - first;
+    m->last_arrival = i == 1 ? first : t0 + i - 1;
+    m->free_cycle = m->stats.last_cycle = t0 + i;
+    *cycle = t0 + i;
+    return i;
 }

@@ -333,34 +333,26 @@ oom:
     return -1;
 }
 
-/* One translation of va for record r at the current cycle. */
-static int translate_one(struct study *s, int space, const struct trace_record *r, uint64_t va)
+/* Translates requests of one space back to back from the current cycle: runs of L1 hits
+ * without a call each (mmu_translate_hits), anything else through mmu_translate, after its
+ * page is mapped.  A hit needs no mapping: its page was translated, so mapped, before. */
+static int translate_run(struct study *s, int space, const struct mmu_request *reqs, size_t n)
 {
-    if (demand_map(s, &s->spaces[space], va))
-        return -1;
-    struct mmu_request req = {.vaddr = va, .type = r->type, .user = true, .cycle = s->cycle};
-    struct mmu_response resp;
-    if (mmu_translate(s->m, &req, &resp)) {
-        snprintf(s->err, s->errlen, "%s", mmu_error(s->m));
-        return -1;
-    }
-    s->cycle = resp.resp_cycle;
-    return 0;
-}
-
-/* A record's translations: its first byte's page, and, as in hardware, the next 4 KiB page too
- * when the access crosses into it (with a 2 MiB page that is the same page, an L1 hit). */
-static int translate(struct study *s, int space, const struct trace_record *r)
-{
-    if (switch_to(s, space) || translate_one(s, space, r, r->vaddr))
-        return -1;
-    if (trace_record_crosses_page(r)) {
-        if (translate_one(s, space, r, (r->vaddr + r->size - 1) & ~(uint64_t)0xfff))
+    for (size_t k = 0; k < n; k++) {
+        k += mmu_translate_hits(s->m, reqs + k, n - k, &s->cycle);
+        if (k == n)
+            break;
+        if (demand_map(s, &s->spaces[space], reqs[k].vaddr))
             return -1;
-        s->res->page_crossings++;
+        struct mmu_request req = reqs[k];
+        req.cycle = s->cycle;
+        struct mmu_response resp;
+        if (mmu_translate(s->m, &req, &resp)) {
+            snprintf(s->err, s->errlen, "%s", mmu_error(s->m));
+            return -1;
+        }
+        s->cycle = resp.resp_cycle;
     }
-    s->res->references++;
-    s->res->instructions += r->instructions;
     return 0;
 }
 
@@ -419,6 +411,8 @@ fail:
     return NULL;
 }
 
+#define RUN 512 /* records turned into requests at a time */
+
 long study_feed(struct study *s, unsigned proc, const struct trace_record *recs, size_t n)
 {
     const struct study_options *o = s->o;
@@ -428,13 +422,38 @@ long study_feed(struct study *s, unsigned proc, const struct trace_record *recs,
     }
     if (o->limit && n > o->limit - s->res->references)
         n = (size_t)(o->limit - s->res->references);
-    for (size_t i = 0; i < n; i++) {
-        const struct trace_record *r = &recs[i];
-        int sp = (int)proc;
-        if (r->has_pcid && (sp = space_of_pcid(s, r->pcid)) < 0)
+    struct mmu_request reqs[2 * RUN];
+    for (size_t i = 0; i < n;) {
+        /* A run of records of one address space, as requests: a record's first byte's page,
+         * and, as in hardware, the next 4 KiB page too when the access crosses into it (with a
+         * 2 MiB page that is the same page, an L1 hit). */
+        int space = -1;
+        size_t nreq = 0, j;
+        uint64_t instructions = 0, crossings = 0;
+        for (j = i; j < n && j - i < RUN; j++) {
+            const struct trace_record *r = &recs[j];
+            int sp = (int)proc;
+            if (r->has_pcid && (sp = space_of_pcid(s, r->pcid)) < 0)
+                return -1;
+            if (space >= 0 && sp != space)
+                break;
+            space = sp;
+            reqs[nreq++] = (struct mmu_request){.vaddr = r->vaddr, .type = r->type, .user = true};
+            if (trace_record_crosses_page(r)) {
+                reqs[nreq++] =
+                    (struct mmu_request){.vaddr = (r->vaddr + r->size - 1) & ~(uint64_t)0xfff,
+                                         .type = r->type,
+                                         .user = true};
+                crossings++;
+            }
+            instructions += r->instructions;
+        }
+        if (switch_to(s, space) || translate_run(s, space, reqs, nreq))
             return -1;
-        if (translate(s, sp, r))
-            return -1;
+        s->res->references += j - i;
+        s->res->instructions += instructions;
+        s->res->page_crossings += crossings;
+        i = j;
     }
     return (long)n;
 }

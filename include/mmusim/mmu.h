@@ -162,6 +162,16 @@ void mmu_destroy(struct mmu *m);
  * the memory port failed; mmu_error() says which. */
 int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp);
 
+/* Translates requests back to back for as long as each is an L1 TLB hit that the MMU answers
+ * without a search (it remembers its recent hits): reqs[0] is presented in cycle *cycle, each
+ * next one in the cycle the previous one answers (their own cycle fields are ignored).
+ * Returns how many were translated, with *cycle set to the cycle the last one answered; the
+ * counters and every state are those that mmu_translate of each would leave.  The caller
+ * gives the next request, if any, to mmu_translate: a miss, a fault, a write to a clean
+ * entry, a bad request, or a hit not remembered.  For trace-driven studies, which need no
+ * responses: it is several times faster than mmu_translate on a run of hits. */
+size_t mmu_translate_hits(struct mmu *m, const struct mmu_request *reqs, size_t n, uint64_t *cycle);
+
 /* ---- control operations ------------------------------------------------- */
 
 enum mmu_ctrl_op {

@@ -228,6 +228,115 @@ static void bad_memory_port(void **state)
     mmu_destroy(m);
 }
 
+/* mmu_translate_hits leaves exactly what mmu_translate of each request would: on two MMUs given
+ * the same random stream (pages with every combination of rights, 4 KiB and 2 MiB pages, user
+ * and supervisor requests, non-canonical addresses, mode changes, INVLPG, CR3 reloads, gaps
+ * between requests), one translating each request with mmu_translate and the other giving
+ * runs to mmu_translate_hits first, the counters and the next free cycle agree after every
+ * run.  Small L1s (2 sets of 2 ways) make hits that the memos forget. */
+static void hits_match_translate(void **state)
+{
+    (void)state;
+    struct mmu_config cfg;
+    mmu_config_default(&cfg);
+    cfg.dtlb_4k = (struct mmu_array_config){2, 2, MMU_REPL_LRU};
+    cfg.itlb_4k = (struct mmu_array_config){2, 2, MMU_REPL_PLRU};
+    struct fixture *f[2] = {fixture_new(&cfg), fixture_new(&cfg)};
+    static const uint64_t rights[] = {PTE_RW | PTE_US, PTE_US, PTE_RW, PTE_US | PTE_NX,
+                                      PTE_RW | PTE_US | PTE_D};
+    for (unsigned k = 0; k < 2; k++) {
+        for (uint64_t p = 0; p < 24; p++)
+            map(f[k], 0x400000 + (p << 12), 0x1000000 + (p << 12), PAGE_SHIFT_4K, rights[p % 5]);
+        map(f[k], 0x40000000, 0x2000000, PAGE_SHIFT_2M, PTE_RW | PTE_US);
+    }
+    uint64_t s = 2024;
+    struct mmu_request reqs[64];
+    uint64_t presented[2] = {f[0]->cycle, f[1]->cycle}; /* the last request's or operation's */
+    unsigned waited_hits = 0;                           /* runs of hits whose first one waited */
+    unsigned n_prev = 1;
+    reqs[0] = (struct mmu_request){.vaddr = 0x400000};
+    for (unsigned run = 0; run < 4000; run++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        unsigned n = 1 + (unsigned)(s >> 40) % 64;
+        for (unsigned i = 0; i < n; i++) {
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            unsigned r = (unsigned)(s >> 33);
+            uint64_t va = r % 4 == 0 ? 0x40000000 + ((uint64_t)(r >> 2) % 512 << 12)
+                                     : 0x400000 + ((uint64_t)(r >> 2) % 24 << 12);
+            if ((r >> 24) % 2) /* the previous request's page, half the time */
+                va = reqs[i > 0 ? i - 1 : n_prev - 1].vaddr & ~0xfffull;
+            if (r % 97 == 0)
+                va |= 1ull << 50; /* not canonical */
+            reqs[i] = (struct mmu_request){.vaddr = va | (r >> 20 & 0xfff),
+                                           .type = (enum mmu_access)((r >> 12) % 3),
+                                           .user = (r >> 14) % 8 != 0};
+        }
+        n_prev = n;
+        uint64_t gap = (s >> 20) % 4 == 0 ? (s >> 24) % 50 : 0;
+        for (unsigned k = 0; k < 2; k++) {
+            struct fixture *x = f[k];
+            /* After a control operation, sometimes presented in its cycle: the run waits. */
+            uint64_t cycle = (s >> 22) % 2 ? presented[k] : x->cycle + gap;
+            unsigned i = 0;
+            while (i < n) {
+                if (k == 1) {
+                    bool waits = cycle < mmu_next_free_cycle(x->m);
+                    size_t hits = mmu_translate_hits(x->m, reqs + i, n - i, &cycle);
+                    waited_hits += waits && hits;
+                    i += (unsigned)hits;
+                    if (i == n)
+                        break;
+                }
+                struct mmu_request req = reqs[i++];
+                req.cycle = cycle;
+                struct mmu_response resp;
+                assert_int_equal(mmu_translate(x->m, &req, &resp), 0);
+                cycle = resp.resp_cycle;
+            }
+            x->cycle = presented[k] = cycle;
+            unsigned op = (unsigned)(s >> 50) % 20;
+            if (op == 0)
+                ctrl(x, (struct mmu_ctrl){.op = MMU_CTRL_INVLPG, .value = reqs[0].vaddr});
+            else if (op == 1)
+                ctrl(x, (struct mmu_ctrl){.op = MMU_CTRL_LOAD_CR3,
+                                          .value = aspace_pml4(x->as) | 1 | (1ull << 63)});
+            else if (op == 3) { /* the OS clears a page's D bit, as after writing it back */
+                uint64_t va = 0x400000 + ((s >> 30) % 24 << 12);
+                set_entry(x, va, 1, entry_of(x, va, 1) & ~PTE_D);
+                ctrl(x, (struct mmu_ctrl){.op = MMU_CTRL_INVLPG, .value = va});
+            } else if (op == 2)
+                ctrl(x, (struct mmu_ctrl){
+                            .op = MMU_CTRL_SET_MODE, .wp = (s >> 40) & 1, .nxe = (s >> 41) & 1});
+        }
+        assert_memory_equal(mmu_stats(f[0]->m), mmu_stats(f[1]->m), sizeof(struct mmu_stats));
+        assert_int_equal(mmu_next_free_cycle(f[0]->m), mmu_next_free_cycle(f[1]->m));
+    }
+    /* The stream reached both kinds of request. */
+    const struct mmu_stats *st = mmu_stats(f[1]->m);
+    assert_true(st->tlb[MMU_TLB_DTLB].hits[MMU_ACC_READ][MMU_SIZE_4K] > 1000);
+    assert_true(st->tlb[MMU_TLB_ITLB].hits[MMU_ACC_FETCH][MMU_SIZE_2M] > 100);
+    assert_true(st->faults[MMU_FAULT_WRITE] > 100 && st->faults[MMU_FAULT_NX] > 10);
+    assert_true(st->faults[MMU_FAULT_NON_CANONICAL] > 10 && st->dirty_rewalks > 10);
+    assert_true(st->total_wait > 500 && waited_hits > 20);
+    /* A run of hits is presented in cycles c .. c + 4: a request in c + 3 comes too early. */
+    struct fixture *x = f[1];
+    xlate(x, 0x400000, MMU_ACC_READ, true);
+    xlate(x, 0x400000, MMU_ACC_READ, true);
+    for (unsigned i = 0; i < 5; i++)
+        reqs[i] = (struct mmu_request){.vaddr = 0x400008, .type = MMU_ACC_READ, .user = true};
+    uint64_t c = x->cycle, cycle = c;
+    assert_int_equal(mmu_translate_hits(x->m, reqs, 5, &cycle), 5);
+    assert_int_equal(cycle, c + 5);
+    struct mmu_response resp;
+    reqs[0].cycle = c + 3;
+    assert_int_equal(mmu_translate(x->m, &reqs[0], &resp), -1);
+    reqs[0].cycle = c + 4;
+    assert_int_equal(mmu_translate(x->m, &reqs[0], &resp), 0);
+    assert_int_equal(resp.resp_cycle, c + 6);
+    fixture_free(f[0]);
+    fixture_free(f[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +349,7 @@ int main(void)
         cmocka_unit_test(control_timing),
         cmocka_unit_test(bad_memory_port),
         cmocka_unit_test(stats_reset),
+        cmocka_unit_test(hits_match_translate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
