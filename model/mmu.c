@@ -249,16 +249,17 @@ respond:
 
 /* The L1 memo that answers req as a hit without a search, or NULL: the address is canonical,
  * a memo of l1 holds its page and PCID (see tlb.h), so the entry is known and the hit's touch
- * would change nothing, the rights allow the access, and a write finds D set.  Anything else
- * (a miss, a fault, a write to a clean entry) takes the full path. */
-static inline const struct tlb_hit *memo_hit(const struct mmu *m, const struct mmu_request *req,
-                                             enum mmu_tlb_id l1)
+ * would change nothing, the rights allow the access under the MMU's mode (WP, NXE), and a
+ * write finds D set.  Anything else (a miss, a fault, a write to a clean entry) takes the full
+ * path.  The current PCID and mode come as arguments so that a loop keeps them in registers. */
+static inline const struct tlb_hit *memo_hit(const struct tlb *l1, uint16_t pcid, bool wp, bool nxe,
+                                             const struct mmu_request *req)
 {
-    const struct tlb_hit *memo = tlb_memo(&m->tlb[l1], tlb_vpn(req->vaddr, PAGE_SHIFT_4K), m->pcid);
+    const struct tlb_hit *memo = tlb_memo(l1, tlb_vpn(req->vaddr, PAGE_SHIFT_4K), pcid);
     if (!memo || !va_is_canonical(req->vaddr))
         return NULL;
     const struct tlb_entry *e = memo->e;
-    if (pte_check_access(e->perm, req->type, req->user, m->wp, m->nxe) != MMU_FAULT_NONE ||
+    if (pte_check_access(e->perm, req->type, req->user, wp, nxe) != MMU_FAULT_NONE ||
         (req->type == MMU_ACC_WRITE && !e->dirty))
         return NULL;
     return memo;
@@ -279,7 +280,7 @@ int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_respo
     enum mmu_tlb_id l1 = req->type == MMU_ACC_FETCH ? MMU_TLB_ITLB : MMU_TLB_DTLB;
 
     /* The fast path: the outcome, counters and timing of lookup()'s hit in cycle t + 1. */
-    const struct tlb_hit *memo = memo_hit(m, req, l1);
+    const struct tlb_hit *memo = memo_hit(&m->tlb[l1], m->pcid, m->wp, m->nxe, req);
     if (memo) {
         const struct tlb_entry *e = memo->e;
         m->stats.tlb[l1].hits[req->type][memo->size]++;
@@ -300,20 +301,32 @@ size_t mmu_translate_hits(struct mmu *m, const struct mmu_request *reqs, size_t 
     if (n == 0 || first < m->last_arrival)
         return 0;
     uint64_t t0 = first > m->free_cycle ? first : m->free_cycle; /* reqs[0]'s accept cycle */
+    /* Counted here and added at the end: no store to m in the loop, so that the compiler
+     * keeps the PCID, WP and NXE in registers. */
+    uint64_t hits[MMU_ACC_COUNT][MMU_SIZE_COUNT] = {{0}};
+    const struct tlb *itlb = &m->tlb[MMU_TLB_ITLB], *dtlb = &m->tlb[MMU_TLB_DTLB];
+    const uint16_t pcid = m->pcid;
+    const bool wp = m->wp, nxe = m->nxe;
     size_t i;
     for (i = 0; i < n; i++) {
         const struct mmu_request *req = &reqs[i];
         if ((unsigned)req->type >= MMU_ACC_COUNT)
             break;
-        enum mmu_tlb_id l1 = req->type == MMU_ACC_FETCH ? MMU_TLB_ITLB : MMU_TLB_DTLB;
-        const struct tlb_hit *memo = memo_hit(m, req, l1);
+        const struct tlb_hit *memo =
+            memo_hit(req->type == MMU_ACC_FETCH ? itlb : dtlb, pcid, wp, nxe, req);
         if (!memo)
             break;
-        m->stats.requests[req->type]++;
-        m->stats.tlb[l1].hits[req->type][memo->size]++;
+        hits[req->type][memo->size]++;
     }
     if (i == 0)
         return 0;
+    for (unsigned type = 0; type < MMU_ACC_COUNT; type++) {
+        enum mmu_tlb_id l1 = type == MMU_ACC_FETCH ? MMU_TLB_ITLB : MMU_TLB_DTLB;
+        for (unsigned size = 0; size < MMU_SIZE_COUNT; size++) {
+            m->stats.requests[type] += hits[type][size];
+            m->stats.tlb[l1].hits[type][size] += hits[type][size];
+        }
+    }
     /* Request j is accepted in cycle t0 + j and answers in t0 + j + 1, when j + 1 comes. */
     m->stats.faults[MMU_FAULT_NONE] += i;
     m->stats.total_latency += i;

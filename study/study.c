@@ -427,23 +427,29 @@ long study_feed(struct study *s, unsigned proc, const struct trace_record *recs,
         /* A run of records of one address space, as requests: a record's first byte's page,
          * and, as in hardware, the next 4 KiB page too when the access crosses into it (with a
          * 2 MiB page that is the same page, an L1 hit). */
-        int space = -1;
-        size_t nreq = 0, j;
+        int space = (int)proc;
+        if (recs[i].has_pcid && (space = space_of_pcid(s, recs[i].pcid)) < 0)
+            return -1;
+        size_t nreq = 0, j, end = n - i < RUN ? n : i + RUN;
         uint64_t instructions = 0, crossings = 0;
-        for (j = i; j < n && j - i < RUN; j++) {
+        for (j = i; j < end; j++) {
             const struct trace_record *r = &recs[j];
-            int sp = (int)proc;
-            if (r->has_pcid && (sp = space_of_pcid(s, r->pcid)) < 0)
-                return -1;
-            if (space >= 0 && sp != space)
-                break;
-            space = sp;
-            reqs[nreq++] = (struct mmu_request){.vaddr = r->vaddr, .type = r->type, .user = true};
+            if (j > i && (r->has_pcid || recs[j - 1].has_pcid)) {
+                int sp = r->has_pcid ? space_of_pcid(s, r->pcid) : (int)proc;
+                if (sp < 0)
+                    return -1;
+                if (sp != space)
+                    break;
+            }
+            struct mmu_request *q = &reqs[nreq++];
+            q->vaddr = r->vaddr;
+            q->type = r->type;
+            q->user = true;
             if (trace_record_crosses_page(r)) {
-                reqs[nreq++] =
-                    (struct mmu_request){.vaddr = (r->vaddr + r->size - 1) & ~(uint64_t)0xfff,
-                                         .type = r->type,
-                                         .user = true};
+                q = &reqs[nreq++];
+                q->vaddr = (r->vaddr + r->size - 1) & ~(uint64_t)0xfff;
+                q->type = r->type;
+                q->user = true;
                 crossings++;
             }
             instructions += r->instructions;
