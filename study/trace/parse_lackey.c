@@ -54,6 +54,73 @@ int trace_parse_lackey(struct trace_reader *t)
     }
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Hexadecimal numbers a word at a time: the digits found and converted eight bytes at once. */
+#define ONES  0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+/* Per byte of x below 0x80: the high bit set if m < byte < n (no carry or borrow crosses
+ * bytes: every sum stays within its byte). */
+#define BETWEEN(x, m, n)                                                                        \
+    ((ONES * (127 + (n)) - ((x)&ONES * 127)) & ~(x) & (((x)&ONES * 127) + ONES * (127 - (m))) & \
+     HIGHS)
+
+static inline uint64_t load8(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof(w));
+    return w;
+}
+
+/* The high bit of each byte of w set if the byte is a hexadecimal digit. */
+static inline uint64_t hex_bytes(uint64_t w)
+{
+    return (BETWEEN(w, 0x2f, 0x3a) | BETWEEN(w | ONES * 0x20, 0x60, 0x67)) & ~w & HIGHS;
+}
+
+/* The value of eight hexadecimal digits (or zero bytes before them), the first byte the most
+ * significant: each byte's value, then pairs, fours, and the bytes in order. */
+static inline uint32_t hex8(uint64_t w)
+{
+    uint64_t v = (w & ONES * 0x0f) + ((w >> 6) & ONES) * 9;
+    v = ((v << 4) | (v >> 8)) & 0x00ff00ff00ff00ffull;
+    v = (v | v >> 8) & 0x0000ffff0000ffffull;
+    v = (v | v >> 16) & 0xffffffffull;
+    return __builtin_bswap32((uint32_t)v);
+}
+
+/* The hexadecimal number of 1 to 16 digits at q into *v: returns how many digits, or 0 (none,
+ * or more than 16).  Reads 17 bytes at q whatever the number's length. */
+static inline unsigned scan_hex(const unsigned char *q, uint64_t *v)
+{
+    uint64_t not_hex = ~hex_bytes(load8(q)) & HIGHS;
+    unsigned digits;
+    if (not_hex) {
+        digits = (unsigned)__builtin_ctzll(not_hex) / 8;
+        if (digits == 0)
+            return 0;
+        *v = hex8(load8(q) << (8 * (8 - digits)));
+        return digits;
+    }
+    not_hex = ~hex_bytes(load8(q + 8)) & HIGHS;
+    if (!not_hex) /* 16 digits: the next byte must end the number */
+        digits = trace_hex_digit[q[16]] ? 0 : 16;
+    else
+        digits = 8 + (unsigned)__builtin_ctzll(not_hex) / 8;
+    if (digits <= 8) { /* 0: none or too many; 8: the number ends with the first word */
+        *v = hex8(load8(q));
+        return digits;
+    }
+    *v = (uint64_t)hex8(load8(q) << (8 * (16 - digits))) << 32 | hex8(load8(q + digits - 8));
+    return digits;
+}
+#else
+static inline unsigned scan_hex(const unsigned char *q, uint64_t *v)
+{
+    const char *p = (const char *)q;
+    return trace_parse_hex(&p, v) ? 0 : (unsigned)(p - (const char *)q);
+}
+#endif
+
 size_t trace_scan_lackey(struct trace_reader *t, struct trace_record *recs, size_t max)
 {
     const unsigned char *start;
@@ -77,13 +144,9 @@ size_t trace_scan_lackey(struct trace_reader *t, struct trace_record *recs, size
             type = MMU_ACC_WRITE;
         else
             break;
-        uint64_t va = 0;
-        unsigned d, digits = 0;
-        while ((d = trace_hex_digit[*q]) != 0 && digits < 16) {
-            va = va << 4 | (d - 1);
-            q++;
-            digits++;
-        }
+        uint64_t va;
+        unsigned digits = scan_hex(q, &va);
+        q += digits;
         if (digits == 0 || *q++ != ',')
             break;
         uint32_t size = 0;

@@ -84,6 +84,17 @@ static void lackey_line(struct rng *r, struct text *t)
         " L 0000800000000000,8\n",  /* not canonical */
         " S 7fffffffffff,8\r\n",
         "I  04g0,4\n",
+        "I  04\xb0,4\n", /* a byte above 0x7f after digits */
+        "I  0400\xac,4\n",
+        "I  0A0b0C0d0E0f0F9e,4\n", /* 16 digits, both cases */
+        "I  04/,4\n",              /* the bytes around the digits' ranges */
+        "I  04:,4\n",
+        "I  04;,4\n",
+        "I  04@,4\n",
+        "I  04G,4\n",
+        "I  04`,4\n",
+        "I  04g,4\n",
+        "I  0123456789abcdef0,4\n",
         "I  0400,4\0\n",
     };
     unsigned pick = below(r, 100);
@@ -101,6 +112,10 @@ static void lackey_line(struct rng *r, struct text *t)
     unsigned size = below(r, 4) == 0 ? 1 + below(r, 4096) : 1u << below(r, 4);
     int n = snprintf(line, sizeof(line), "%s%0*" PRIx64 ",%u%s", kinds[below(r, 4)], (int)digits,
                      va, size, below(r, 10) == 0 ? "\r\n" : "\n");
+    if (below(r, 10) == 0) /* upper-case digits */
+        for (int i = 3; i < n; i++)
+            if (line[i] >= 'a' && line[i] <= 'f')
+                line[i] = (char)(line[i] - 'a' + 'A');
     put(t, line, (size_t)n);
 }
 
@@ -196,6 +211,7 @@ static void lackey_batches(void **state)
     struct rng r = {seed_of_run()};
     for (unsigned round = 0; round < 3; round++) {
         struct text t = {0};
+        puts_(&t, "==1== a lackey trace\n"); /* so that its format is told from the start */
         for (unsigned i = 0; i < 60000; i++) /* about 1 MB: many buffers, lines across them */
             lackey_line(&r, &t);
         if (round == 2) { /* a line longer than the reader takes: the end of reading */
