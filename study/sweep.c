@@ -445,7 +445,8 @@ static bool decode_shared(const struct sweep *s, size_t first, size_t end)
     return false;
 }
 
-/* The progress of a sweep run a decode at a time: runs done before the decode, and its runs. */
+/* The progress of a sweep run a decode at a time: runs done before the decode, and its runs;
+ * the time left counts the share of the trace read as that share of the decode's runs done. */
 struct decode_progress {
     const struct sweep *s;
     struct timespec start;
@@ -462,8 +463,7 @@ static void show_decode_progress(void *ctx, double share)
     p->shown = (int)(frac * 1000);
     char times[80];
     progress_times(times, sizeof(times), progress_elapsed(&p->start), frac);
-    fprintf(stderr, "\rsweep: %zu of %zu runs done, %zu reading%s ", p->done, p->s->njobs, p->runs,
-            times);
+    fprintf(stderr, "\rsweep: %zu of %zu runs done%s ", p->done, p->s->njobs, times);
 }
 
 /* Runs jobs [first, end) a decode at a time: the runs that can share a decode, split into
@@ -504,6 +504,10 @@ static int sweep_exec_decoded(struct sweep *s, size_t first, size_t end, char *e
                              s->args->progress ? show_decode_progress : NULL, &prog, err, errlen))
                 goto out;
             prog.done += c;
+            if (s->args->progress) {
+                prog.shown = -1;
+                show_decode_progress(&prog, 0);
+            }
         }
     }
     rc = 0;
