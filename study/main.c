@@ -316,7 +316,7 @@ static void sweep_usage(void)
            "  --decode auto         once if some trace has two points that can share a\n"
            "                        decode (same format and skip_bad), else each (default)\n"
            "  --decode-group G      at most G points share a decode, their studies in memory\n"
-           "                        at once (default 32; more points: the trace read again)\n"
+           "                        at once (default 16; more points: the trace read again)\n"
            "On a Slurm cluster (DIR and the traces on a file system every node sees):\n"
            "  --slurm               run the sweep as a job array (sbatch), wait for it and\n"
            "                        collect its results into DIR as a local sweep writes them\n"

@@ -427,7 +427,7 @@ static int sweep_exec(struct sweep *s, char *err, size_t errlen)
 
 /* At most this many points share a decode by default: their studies (each an MMU, page tables
  * and a page set, a few MiB for the bundled traces) are alive at once. */
-#define DEFAULT_GROUP 32
+#define DEFAULT_GROUP 16
 
 /* Whether two runs can share a decode: one trace, read the same way. */
 static bool same_decode(const struct job *a, const struct job *b)
