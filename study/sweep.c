@@ -1,6 +1,7 @@
 /*
  * mmusim sweep: one or two keys varied over lists or ranges, every point run on every trace,
- * in parallel processes (one per core), the results gathered in the order a serial run gives,
+ * each trace decoded once for its points in threads (sweep_decode.h) or a process a point (one
+ * per core; --decode), the results gathered in the order a serial run gives,
  * written as CSV with a table on standard output, and plotted with gnuplot (PNG and SVG).
  *
  * Values: "a,b,c" (a list), "FROM:TO:*K" (geometric) or "FROM:TO:+K" (arithmetic).

@@ -1,5 +1,6 @@
 /*
- * mmusim sweep (see sweep.c): a study over one or two varied keys, in parallel processes.
+ * mmusim sweep (see sweep.c): a study over one or two varied keys, in threads sharing each
+ * trace's decode or in parallel processes.
  */
 #ifndef STUDY_SWEEP_H
 #define STUDY_SWEEP_H
