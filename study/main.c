@@ -308,6 +308,15 @@ static void sweep_usage(void)
            "succeeded. The --set values and the varied keys are checked together, point by\n"
            "point. VALUES: a,b,c or FROM:TO:*K or FROM:TO:+K. DIR defaults to\n"
            "results/sweep. RUN OPTIONS: mmusim run --help.\n"
+           "  --jobs N              runs at a time (default: every core): processes, or with\n"
+           "                        --decode once the threads feeding a trace's studies\n"
+           "  --decode once         read each trace once for its points: one thread reads,\n"
+           "                        N threads feed its records to every point's study\n"
+           "  --decode each         read the trace again for each point, in its own process\n"
+           "  --decode auto         once if some trace has two points that can share a\n"
+           "                        decode (same format and skip_bad), else each (default)\n"
+           "  --decode-group G      at most G points share a decode, their studies in memory\n"
+           "                        at once (default 16; more points: the trace read again)\n"
            "On a Slurm cluster (DIR and the traces on a file system every node sees):\n"
            "  --slurm               run the sweep as a job array (sbatch), wait for it and\n"
            "                        collect its results into DIR as a local sweep writes them\n"
@@ -426,9 +435,9 @@ static int sweep_command(int argc, char **argv, const struct sweep_how *how)
             rc = 0;
             goto out;
         }
-        static const char *const with_value[] = {"--vary", "--out",          "--jobs", "--per-task",
-                                                 "--task", "--partition",    "--time", "--account",
-                                                 "--qos",  "--sbatch-option"};
+        static const char *const with_value[] = {
+            "--vary", "--out", "--jobs",    "--per-task", "--task",         "--partition",
+            "--time", "--qos", "--account", "--decode",   "--decode-group", "--sbatch-option"};
         bool has_value = false;
         for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
             has_value = has_value || !strcmp(a, with_value[k]);
@@ -488,6 +497,20 @@ static int sweep_command(int argc, char **argv, const struct sweep_how *how)
         } else if (!strcmp(a, "--per-task")) { /* taken above; kept in the record only */
         } else if (!strcmp(a, "--jobs")) {
             if (!(jobs = (long)sweep_count(a, v, 1024)))
+                goto out;
+        } else if (!strcmp(a, "--decode")) {
+            if (!strcmp(v, "auto"))
+                sa.decode = SWEEP_DECODE_AUTO;
+            else if (!strcmp(v, "once"))
+                sa.decode = SWEEP_DECODE_ONCE;
+            else if (!strcmp(v, "each"))
+                sa.decode = SWEEP_DECODE_EACH;
+            else {
+                fprintf(stderr, "mmusim sweep: --decode %s: give auto, once or each\n", v);
+                goto out;
+            }
+        } else if (!strcmp(a, "--decode-group")) {
+            if (!(sa.group = (unsigned)sweep_count(a, v, 4096)))
                 goto out;
         } else {
             rest[nrest++] = argv[i];

@@ -1,6 +1,7 @@
 /*
  * mmusim sweep: one or two keys varied over lists or ranges, every point run on every trace,
- * in parallel processes (one per core), the results gathered in the order a serial run gives,
+ * each trace decoded once for its points in threads (sweep_decode.h) or a process a point (one
+ * per core; --decode), the results gathered in the order a serial run gives,
  * written as CSV with a table on standard output, and plotted with gnuplot (PNG and SVG).
  *
  * Values: "a,b,c" (a list), "FROM:TO:*K" (geometric) or "FROM:TO:+K" (arithmetic).
@@ -25,6 +26,7 @@
 #include "progress.h"
 #include "slurm.h"
 #include "sweep.h"
+#include "sweep_decode.h"
 
 #define MAX_VALUES 64
 #define VALUE_LEN  32
@@ -420,6 +422,103 @@ static int sweep_exec(struct sweep *s, char *err, size_t errlen)
     if (s->args->progress)
         fprintf(stderr, "\r%*s\r", 70, "");
     return 0;
+}
+
+/* ---- one decode for the points of a trace (sweep_decode.h) --------------------------------- */
+
+/* At most this many points share a decode by default: their studies (each an MMU, page tables
+ * and a page set, a few MiB for the bundled traces) are alive at once. */
+#define DEFAULT_GROUP 16
+
+/* Whether two runs can share a decode: one trace, read the same way. */
+static bool same_decode(const struct job *a, const struct job *b)
+{
+    return a->trace == b->trace && a->o.format == b->o.format && a->o.skip_bad == b->o.skip_bad;
+}
+
+/* Whether a decode would be shared: some two runs of [first, end) can share one. */
+static bool decode_shared(const struct sweep *s, size_t first, size_t end)
+{
+    for (size_t k = first; k < end; k++)
+        for (size_t q = k + 1; q < end && s->jobs[q].trace == s->jobs[k].trace; q++)
+            if (same_decode(&s->jobs[k], &s->jobs[q]))
+                return true;
+    return false;
+}
+
+/* The progress of a sweep run a decode at a time: runs done before the decode, and its runs;
+ * the time left counts the share of the trace read as that share of the decode's runs done. */
+struct decode_progress {
+    const struct sweep *s;
+    struct timespec start;
+    size_t done, runs;
+    int shown; /* the thousandths of the sweep last shown */
+};
+
+static void show_decode_progress(void *ctx, double share)
+{
+    struct decode_progress *p = ctx;
+    double frac = ((double)p->done + share * (double)p->runs) / (double)p->s->njobs;
+    if ((int)(frac * 1000) == p->shown)
+        return;
+    p->shown = (int)(frac * 1000);
+    char times[80];
+    progress_times(times, sizeof(times), progress_elapsed(&p->start), frac);
+    fprintf(stderr, "\rsweep: %zu of %zu runs done%s ", p->done, p->s->njobs, times);
+}
+
+/* Runs jobs [first, end) a decode at a time: the runs that can share a decode, split into
+ * groups of at most args->group (DEFAULT_GROUP) points of about equal size; results kept by
+ * index, as sweep_exec keeps them. */
+static int sweep_exec_decoded(struct sweep *s, size_t first, size_t end, char *err, size_t errlen)
+{
+    size_t n = end - first, cap = s->args->group ? s->args->group : DEFAULT_GROUP;
+    bool *taken = calloc(n, sizeof(*taken));
+    size_t *idx = calloc(n, sizeof(*idx));
+    struct decode_point *pt = calloc(n < cap ? n : cap, sizeof(*pt));
+    int rc = -1;
+    if (!taken || !idx || !pt) {
+        snprintf(err, errlen, "out of host memory");
+        goto out;
+    }
+    struct decode_progress prog = {.s = s, .shown = -1};
+    clock_gettime(CLOCK_MONOTONIC, &prog.start);
+    for (size_t k = first; k < end; k++) {
+        if (taken[k - first])
+            continue;
+        size_t m = 0;
+        for (size_t q = k; q < end; q++)
+            if (!taken[q - first] && same_decode(&s->jobs[k], &s->jobs[q])) {
+                taken[q - first] = true;
+                idx[m++] = q;
+            }
+        size_t per = (m + (m + cap - 1) / cap - 1) / ((m + cap - 1) / cap);
+        for (size_t g = 0; g < m; g += per) {
+            size_t c = m - g < per ? m - g : per;
+            for (size_t i = 0; i < c; i++) {
+                struct job *jb = &s->jobs[idx[g + i]];
+                pt[i] =
+                    (struct decode_point){.o = &jb->o, .out = jb->out, .outlen = sizeof(jb->out)};
+            }
+            prog.runs = c;
+            if (sweep_decode(s->args->traces[s->jobs[k].trace], pt, (unsigned)c, s->args->jobs,
+                             s->args->progress ? show_decode_progress : NULL, &prog, err, errlen))
+                goto out;
+            prog.done += c;
+            if (s->args->progress) {
+                prog.shown = -1;
+                show_decode_progress(&prog, 0);
+            }
+        }
+    }
+    rc = 0;
+out:
+    if (s->args->progress)
+        fprintf(stderr, "\r%*s\r", 70, "");
+    free(taken);
+    free(idx);
+    free(pt);
+    return rc;
 }
 
 /* The words a plot uses for a key: "stlb.entries" -> "STLB entries". */
@@ -1001,11 +1100,24 @@ static int sweep_task(struct sweep *s, const struct study_options *base, char *e
     fprintf(f, "%s %s %u %016llx\n", PART_MAGIC, s->id, a->task, config_print(base));
     size_t first, end;
     task_runs(s, a->task, &first, &end);
+    /* Runs that share a trace share its decode, unless told otherwise: the outcomes are the
+     * processes' own, an error cut at its first line as below. */
+    bool decoded = a->decode == SWEEP_DECODE_ONCE ||
+                   (a->decode == SWEEP_DECODE_AUTO && decode_shared(s, first, end));
+    if (decoded && sweep_exec_decoded(s, first, end, err, errlen)) {
+        fclose(f);
+        unlink(tmp);
+        return -1;
+    }
     for (size_t k = first; k < end; k++) {
         struct study_result r;
         char why[600];
         const char *trace = a->traces[s->jobs[k].trace];
         fprintf(f, "%zu ", k);
+        if (decoded) {
+            fprintf(f, "%.*s\n", (int)strcspn(s->jobs[k].out, "\n"), s->jobs[k].out);
+            continue;
+        }
         if (study_run(&s->jobs[k].o, &trace, 1, &r, why, sizeof(why))) {
             why[strcspn(why, "\n")] = '\0';
             fprintf(f, "ERR %s\n", why);
@@ -1153,6 +1265,15 @@ static int sweep_submit(struct sweep *s, const struct study_options *base, char 
     return a->wait ? 1 : 0;
 }
 
+/* Runs every job, a decode for the points of a trace or a process a point (--decode). */
+static int sweep_exec_all(struct sweep *s, char *err, size_t errlen)
+{
+    enum sweep_decode_mode d = s->args->decode;
+    if (d == SWEEP_DECODE_ONCE || (d == SWEEP_DECODE_AUTO && decode_shared(s, 0, s->njobs)))
+        return sweep_exec_decoded(s, 0, s->njobs, err, errlen);
+    return sweep_exec(s, err, errlen);
+}
+
 int sweep_run(const struct study_options *base, const struct sweep_args *a, FILE *out, char *err,
               size_t errlen)
 {
@@ -1177,7 +1298,7 @@ int sweep_run(const struct study_options *base, const struct sweep_args *a, FILE
         }
         if (open_out_dir(&s, err, errlen) == 0 &&
             (collect ? sweep_collect(&s, base, out, err, errlen) == 0
-                     : sweep_exec(&s, err, errlen) == 0 &&
+                     : sweep_exec_all(&s, err, errlen) == 0 &&
                            sweep_report(&s, base, out, err, errlen) == 0))
             rc = 0;
         char why[1600];

@@ -1,5 +1,6 @@
 /*
- * mmusim sweep (see sweep.c): a study over one or two varied keys, in parallel processes.
+ * mmusim sweep (see sweep.c): a study over one or two varied keys, in threads sharing each
+ * trace's decode or in parallel processes.
  */
 #ifndef STUDY_SWEEP_H
 #define STUDY_SWEEP_H
@@ -18,16 +19,23 @@ enum sweep_mode {
     SWEEP_RESUBMIT, /* submit the tasks whose part is missing or failed again, then collect */
 };
 
+/* How a trace's points are run (--decode): each point in its own process reading the trace, or
+ * the trace read once for a group of points fed in threads (sweep_decode.h); AUTO is ONCE when
+ * some trace has two points that can share a decode, EACH otherwise. */
+enum sweep_decode_mode { SWEEP_DECODE_AUTO, SWEEP_DECODE_ONCE, SWEEP_DECODE_EACH };
+
 struct sweep_args {
     const char *const *vary; /* "KEY=VALUES", one or two */
     unsigned nvary;
     const char *const *traces;
     unsigned ntraces;
     const char *dir; /* where the results go */
-    unsigned jobs;   /* runs at a time */
-    int output;      /* on out: 0 a table, 1 JSON, 2 CSV */
-    bool progress;   /* show progress on standard error */
-    int argc;        /* the command line, recorded in the report (without Slurm's options) */
+    unsigned jobs;   /* runs at a time: processes, or with one decode the threads feeding */
+    enum sweep_decode_mode decode;
+    unsigned group; /* with one decode: at most this many points share a decode (0: default) */
+    int output;     /* on out: 0 a table, 1 JSON, 2 CSV */
+    bool progress;  /* show progress on standard error */
+    int argc;       /* the command line, recorded in the report (without Slurm's options) */
     const char *const *argv;
     /* Slurm */
     enum sweep_mode mode;
