@@ -9,7 +9,8 @@
  * source_avail() hands them out whole, in order (only the last may be short).  Plain input is
  * read on the caller's thread, a block at a time: there is no decoding to overlap.
  *
- * Contract: source_avail() shows the next decompressed bytes without consuming them,
+ * Contract: source_avail() shows the next decompressed bytes without consuming them (they stay
+ * where they are until a source_avail() or source_read() that finds them all consumed),
  * source_consume() consumes some of them, source_read() copies and consumes.  A failure (a read
  * error, a truncated or corrupt stream) returns -1 with the reason in why, without the name or
  * the position: the record parser above adds those; every byte decoded before the failure is
