@@ -156,6 +156,7 @@ static int take_block(struct trace_source *s)
         const struct source_block *b = &s->ring[s->head];
         s->held = true;
         s->out = b->data;
+        s->out_pos = 0;
         s->out_len = b->len;
         s->bytes_in = b->bytes_in;
     } else {
@@ -163,7 +164,6 @@ static int take_block(struct trace_source *s)
         s->bytes_in = s->end_bytes_in;
     }
     pthread_mutex_unlock(&s->lock);
-    s->out_pos = 0;
     if (end < 0) { /* the decoder wrote why before it set end */
         s->failed = true;
         return -1;
@@ -204,8 +204,13 @@ static int read_plain(struct trace_source *s)
 
 int source_avail(struct trace_source *s, const unsigned char **p, size_t *n)
 {
+    static const unsigned char none[1];
     if (s->out_pos == s->out_len) {
+        /* Nothing shown until a refill succeeds: after the end or a failure, every call gives
+         * the end or the failure again. */
+        *p = none;
         *n = 0;
+        s->out_pos = s->out_len = 0;
         if (s->out_eof)
             return 0;
         if (s->failed)
