@@ -4,6 +4,8 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <lzma.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -347,6 +349,233 @@ static void long_stream(void **state)
     trace_close(t);
 }
 
+/* ---- the decoder thread: many blocks, several members or streams, late errors, early close - */
+
+/* A lackey trace of several MiB (several of the decoder's 1 MiB blocks), pseudo-random so that
+ * it compresses only to about a third: its text, to be freed, in *n bytes, and its records in
+ * *nrec. */
+static char *big_lackey(size_t *n, uint64_t *nrec)
+{
+    enum { LINES = 400000 };
+    char *text = malloc((size_t)LINES * 24);
+    assert_non_null(text);
+    uint64_t x = 12345;
+    size_t o = 0;
+    *nrec = 0;
+    for (unsigned i = 0; i < LINES; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        unsigned long long va = 0x7ff000000ull + ((x >> 40) & 0xfffff) * 8;
+        unsigned size = 1 + (unsigned)(x >> 61);
+        char kind = i % 4 == 0 ? 'I' : "LSM"[i % 3];
+        if (kind == 'I')
+            o += (size_t)sprintf(text + o, "I  %08llx,%u\n", va & 0xffffffffull, size);
+        else
+            o += (size_t)sprintf(text + o, " %c %09llx,%u\n", kind, va, size);
+        *nrec += kind == 'M' ? 2 : 1; /* M is a load and a store */
+    }
+    assert_true(o > 5 * 1024 * 1024);
+    *n = o;
+    return text;
+}
+
+/* The end of part k of n bytes cut in parts: uneven, in the middle of a line. */
+static size_t part_end(size_t n, unsigned parts, unsigned k)
+{
+    return k + 1 == parts ? n : n / parts * (k + 1) + 7;
+}
+
+/* text as a gzip file of parts members, as `cat a.gz b.gz ...` makes. */
+static void write_gz_members(const char *name, const char *text, size_t n, unsigned parts)
+{
+    size_t at = 0;
+    for (unsigned k = 0; k < parts; k++) {
+        size_t end = part_end(n, parts, k);
+        gzFile g = gzopen(test_path(name), k ? "ab1" : "wb1");
+        assert_non_null(g);
+        assert_int_equal(gzwrite(g, text + at, (unsigned)(end - at)), (int)(end - at));
+        assert_int_equal(gzclose(g), Z_OK);
+        at = end;
+    }
+}
+
+/* text as an xz file of parts streams, as `cat a.xz b.xz ...` makes. */
+static void write_xz_streams(const char *name, const char *text, size_t n, unsigned parts)
+{
+    FILE *f = fopen(test_path(name), "wb");
+    assert_non_null(f);
+    size_t at = 0;
+    for (unsigned k = 0; k < parts; k++) {
+        size_t end = part_end(n, parts, k), cap = lzma_stream_buffer_bound(end - at), pos = 0;
+        uint8_t *buf = malloc(cap);
+        assert_non_null(buf);
+        assert_int_equal(lzma_easy_buffer_encode(0, LZMA_CHECK_CRC64, NULL,
+                                                 (const uint8_t *)text + at, end - at, buf, &pos,
+                                                 cap),
+                         LZMA_OK);
+        assert_int_equal(fwrite(buf, 1, pos, f), pos);
+        free(buf);
+        at = end;
+    }
+    fclose(f);
+}
+
+/* Records and, at the end, the error; the records are counted in *n. */
+static const char *count_to_error(const char *name, uint64_t *n)
+{
+    static char err[512];
+    struct trace_reader *t = trace_open(test_path(name), TRACE_AUTO, err, sizeof(err));
+    if (!t)
+        fail_msg("trace_open: %s", err);
+    struct trace_record r;
+    int rc;
+    *n = 0;
+    while ((rc = trace_next(t, &r)) == 1)
+        ++*n;
+    snprintf(err, sizeof(err), "%s", rc < 0 ? trace_error(t) : "");
+    trace_close(t);
+    return err;
+}
+
+/* big.lackey from big_lackey(), big.lackey.gz of 3 gzip members and big.lackey.xz of 3 xz
+ * streams, each part cut mid-line, written once for the tests that read them; returns the
+ * records. */
+static uint64_t big_files(void)
+{
+    static uint64_t nrec;
+    if (nrec)
+        return nrec;
+    size_t n;
+    char *text = big_lackey(&n, &nrec);
+    test_write("big.lackey", text, n);
+    write_gz_members("big.lackey.gz", text, n, 3);
+    write_xz_streams("big.lackey.xz", text, n, 3);
+    free(text);
+    return nrec;
+}
+
+/* A copy of the file from, as to, with n bytes appended. */
+static void copy_append(const char *from, const char *to, const void *data, size_t n)
+{
+    FILE *f = fopen(test_path(from), "rb");
+    assert_non_null(f);
+    FILE *g = fopen(test_path(to), "wb");
+    assert_non_null(g);
+    char buf[65536];
+    size_t k;
+    while ((k = fread(buf, 1, sizeof(buf), f)) > 0)
+        assert_int_equal(fwrite(buf, 1, k, g), k);
+    assert_int_equal(fwrite(data, 1, n, g), n);
+    fclose(f);
+    fclose(g);
+}
+
+/* A trace of several blocks in 3 gzip members and in 3 xz streams, each cut mid-line, reads
+ * record for record as its plain form does; at the end the compressed bytes read are the file's. */
+static void many_blocks(void **state)
+{
+    (void)state;
+    uint64_t nrec = big_files();
+    static const char *const names[3] = {"big.lackey", "big.lackey.gz", "big.lackey.xz"};
+    struct trace_reader *t[3];
+    for (int i = 0; i < 3; i++) {
+        char err[512];
+        t[i] = trace_open(test_path(names[i]), TRACE_AUTO, err, sizeof(err));
+        if (!t[i])
+            fail_msg("trace_open: %s", err);
+    }
+    uint64_t count = 0;
+    for (;;) {
+        struct trace_record r[3];
+        int rc[3];
+        for (int i = 0; i < 3; i++)
+            rc[i] = trace_next(t[i], &r[i]);
+        for (int i = 1; i < 3; i++) {
+            if (rc[i] != rc[0])
+                fail_msg("record %llu: %s gives %d, %s %d (%s%s)", (unsigned long long)count,
+                         names[i], rc[i], names[0], rc[0], trace_error(t[i]), trace_error(t[0]));
+            if (rc[0] == 1 && (r[i].vaddr != r[0].vaddr || r[i].type != r[0].type ||
+                               r[i].size != r[0].size || r[i].instructions != r[0].instructions))
+                fail_msg("record %llu: %s has 0x%llx, %s 0x%llx", (unsigned long long)count,
+                         names[i], (unsigned long long)r[i].vaddr, names[0],
+                         (unsigned long long)r[0].vaddr);
+        }
+        if (rc[0] != 1)
+            break;
+        count++;
+    }
+    assert_int_equal(count, nrec);
+    for (int i = 0; i < 3; i++) {
+        struct trace_record r;
+        assert_int_equal(trace_next(t[i], &r), 0); /* the end stays the end */
+        assert_string_equal(trace_error(t[i]), "");
+        struct stat st;
+        assert_int_equal(stat(test_path(names[i]), &st), 0);
+        assert_int_equal(trace_bytes_read(t[i]), (uint64_t)st.st_size);
+        trace_close(t[i]);
+    }
+}
+
+/* A stream that goes bad after several blocks of good data: every record before the failure is
+ * read, then the error.  The bad part decodes to nothing, so the count is exact. */
+static void late_error(void **state)
+{
+    (void)state;
+    uint64_t nrec = big_files(), got;
+    /* gzip: good members, then bytes that are no gzip member. */
+    copy_append("big.lackey.gz", "late.lackey.gz", "this is not gzip\n", 17);
+    const char *e = count_to_error("late.lackey.gz", &got);
+    assert_non_null(strstr(e, "corrupt gzip stream"));
+    assert_int_equal(got, nrec);
+    /* gzip: good members, then only the header of the next. */
+    copy_append("big.lackey.gz", "cut.lackey.gz", "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
+    e = count_to_error("cut.lackey.gz", &got);
+    assert_non_null(strstr(e, "truncated gzip stream"));
+    assert_int_equal(got, nrec);
+    /* xz: good streams, then one whose header's CRC32 is wrong. */
+    static const char few[] = " L 1000,8\n";
+    uint8_t bad[256];
+    size_t pos = 0;
+    assert_int_equal(lzma_easy_buffer_encode(0, LZMA_CHECK_CRC64, NULL, (const uint8_t *)few,
+                                             sizeof(few) - 1, bad, &pos, sizeof(bad)),
+                     LZMA_OK);
+    bad[8] ^= 0xff;
+    copy_append("big.lackey.xz", "late.lackey.xz", bad, pos);
+    e = count_to_error("late.lackey.xz", &got);
+    assert_non_null(strstr(e, "corrupt xz stream"));
+    assert_int_equal(got, nrec);
+}
+
+/* Closing a reader of a large compressed trace early, at once, after a few records or with the
+ * decoder waiting for a free block, returns promptly (and leaks nothing: the sanitizer build and
+ * valgrind check that). */
+static void early_close(void **state)
+{
+    (void)state;
+    big_files();
+    static const char *const names[2] = {"big.lackey.gz", "big.lackey.xz"};
+    for (int i = 0; i < 2; i++)
+        for (int round = 0; round < 3; round++) {
+            char err[512];
+            struct trace_reader *t = trace_open(test_path(names[i]), TRACE_AUTO, err, sizeof(err));
+            if (!t)
+                fail_msg("trace_open: %s", err);
+            struct trace_record r;
+            for (int k = 0; k < 5 * round; k++)
+                assert_int_equal(trace_next(t, &r), 1);
+            if (round == 2) { /* the decoder fills its ring and waits */
+                struct timespec nap = {0, 50 * 1000 * 1000};
+                nanosleep(&nap, NULL);
+            }
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            trace_close(t);
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+            if (s > 2.0)
+                fail_msg("%s: closing after %d records took %.2f s", names[i], 5 * round, s);
+        }
+}
+
 /* The bundled traces: every line is a record (M two), counted independently with
  * zcat | awk: chase 70,039 records and 55,790 instructions, ls 60,072 and 48,388. */
 static void bundled_traces(void **state)
@@ -435,6 +664,9 @@ int main(void)
         cmocka_unit_test(long_stream),
         cmocka_unit_test(bundled_traces),
         cmocka_unit_test(binary_format),
+        cmocka_unit_test(many_blocks),
+        cmocka_unit_test(late_error),
+        cmocka_unit_test(early_close),
     };
     return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
 }
