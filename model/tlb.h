@@ -27,7 +27,7 @@
 
 #include "tlb_array.h"
 
-#define TLB_MEMOS 8 /* a power of two, at most 32 */
+#define TLB_MEMOS 32 /* a power of two, at most 32 */
 
 struct tlb_hit {
     struct tlb_entry *e;

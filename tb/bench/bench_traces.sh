@@ -22,7 +22,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 xz -dc traces/sort.lackey.xz >"$tmp/sort.lackey"
 gzip -1 -c "$tmp/sort.lackey" >"$tmp/sort.lackey.gz"
-"$after" convert "$tmp/sort.lackey" "$tmp/sort.bin" >/dev/null
+# Converted by the older binary: a format both read (older ones know no page-crossing bit).
+"$before" convert "$tmp/sort.lackey" "$tmp/sort.bin" >/dev/null
 single="--set stlb.entries=0 --set dtlb_2m.entries=0 --set itlb_2m.entries=0"
 single="$single --set dtlb_4k.repl=lru --set itlb_4k.repl=lru"
 
