@@ -9,6 +9,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "source.h"
 
@@ -178,6 +180,24 @@ static int take_block(struct trace_source *s)
  * before a read error are shown first. */
 static int read_plain(struct trace_source *s)
 {
+    if (s->map) { /* a mapped file: the next chunk of it, in place */
+        size_t k =
+            s->map_len - s->map_pos < SOURCE_MAP_CHUNK ? s->map_len - s->map_pos : SOURCE_MAP_CHUNK;
+        /* A file cut short by someone else since it was mapped: an error, not the signal
+         * that reading past its new end would raise. */
+        struct stat st;
+        if (k && (fstat(fileno(s->f), &st) || (uint64_t)st.st_size < s->map_pos + k)) {
+            s->failed = true;
+            return fail(s, "read error: the file shrank while it was read");
+        }
+        s->out = s->map + s->map_pos;
+        s->out_pos = 0;
+        s->out_len = k;
+        s->map_pos += k;
+        s->bytes_in = s->map_pos;
+        s->out_eof = k == 0;
+        return 0;
+    }
     struct source_block *b = &s->ring[0];
     b->len = s->in_len - s->in_pos;
     memcpy(b->data, s->in + s->in_pos, b->len);
@@ -272,6 +292,25 @@ static int start_thread(struct trace_source *s)
     return 0;
 }
 
+/* Maps a large plain file that source_open() opened, to be read in place, from its start, up to
+ * its size now; anything else (standard input, a pipe, a stream given open, a failed mapping)
+ * is read with read(2). */
+static void map_file(struct trace_source *s)
+{
+    struct stat st;
+    if (!s->own_file || fstat(fileno(s->f), &st) || !S_ISREG(st.st_mode) ||
+        st.st_size < (off_t)SOURCE_BLOCK_SIZE || (uint64_t)st.st_size > SIZE_MAX)
+        return;
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fileno(s->f), 0);
+    if (p == MAP_FAILED)
+        return;
+    posix_madvise(p, (size_t)st.st_size, POSIX_MADV_SEQUENTIAL);
+    s->map = p;
+    s->map_len = (size_t)st.st_size;
+    s->map_pos = 0;
+    s->in_pos = s->in_len; /* the first block read is the map's start */
+}
+
 int source_start(struct trace_source *s)
 {
     s->in = malloc(SOURCE_IN_SIZE);
@@ -301,6 +340,8 @@ int source_start(struct trace_source *s)
     for (unsigned i = 0; i < nblocks; i++)
         if (!(s->ring[i].data = malloc(SOURCE_BLOCK_SIZE)))
             return fail(s, "out of host memory");
+    if (s->codec == CODEC_PLAIN)
+        map_file(s);
     return s->codec == CODEC_PLAIN ? 0 : start_thread(s);
 }
 
@@ -324,6 +365,8 @@ void source_attach(struct trace_source *s, FILE *f)
 
 void source_close(struct trace_source *s)
 {
+    if (s->map)
+        munmap((void *)s->map, s->map_len);
     if (s->threaded) {
         pthread_mutex_lock(&s->lock);
         s->stop = true;

@@ -515,6 +515,40 @@ static void many_blocks(void **state)
     }
 }
 
+/* A large plain file is read in place (mapped); one that another program cuts short while it is
+ * read gives an error at the next chunk, after the records before it, and no signal. */
+static void mapped_file_shrinks(void **state)
+{
+    (void)state;
+    size_t cap = 6u << 20, n = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    unsigned lines = 0;
+    while (n + 32 < cap)
+        n += (size_t)sprintf(text + n, "I  %08x,4\n", 0x400000u + 4 * lines++);
+    const char *path = test_write("shrink.lackey", text, n);
+    free(text);
+    char err[512];
+    struct trace_reader *t = trace_open(path, TRACE_LACKEY, err, sizeof(err));
+    if (!t)
+        fail_msg("trace_open: %s", err);
+    struct trace_record r;
+    assert_int_equal(trace_next(t, &r), 1);
+    assert_int_equal(r.vaddr, 0x400000);
+    /* The first 4 MiB are handed out; the file is cut within the rest. */
+    assert_int_equal(truncate(path, (off_t)(4.5 * 1024 * 1024)), 0);
+    unsigned got = 1;
+    int rc;
+    while ((rc = trace_next(t, &r)) == 1) {
+        assert_int_equal(r.vaddr, 0x400000u + 4 * got);
+        got++;
+    }
+    assert_int_equal(rc, -1);
+    assert_non_null(strstr(trace_error(t), "the file shrank while it was read"));
+    assert_true(got >= (4u << 20) / 14 - 1 && got < lines);
+    trace_close(t);
+}
+
 /* A stream that goes bad after several blocks of good data: every record before the failure is
  * read, then the error.  The bad part decodes to nothing, so the count is exact. */
 static void late_error(void **state)
@@ -665,6 +699,7 @@ int main(void)
         cmocka_unit_test(bundled_traces),
         cmocka_unit_test(binary_format),
         cmocka_unit_test(many_blocks),
+        cmocka_unit_test(mapped_file_shrinks),
         cmocka_unit_test(late_error),
         cmocka_unit_test(early_close),
     };
