@@ -58,11 +58,9 @@ int trace_parse_lackey(struct trace_reader *t)
 /* Hexadecimal numbers a word at a time: the digits found and converted eight bytes at once. */
 #define ONES  0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
-/* Per byte of x below 0x80: the high bit set if m < byte < n (no carry or borrow crosses
- * bytes: every sum stays within its byte). */
-#define BETWEEN(x, m, n)                                                                        \
-    ((ONES * (127 + (n)) - ((x)&ONES * 127)) & ~(x) & (((x)&ONES * 127) + ONES * (127 - (m))) & \
-     HIGHS)
+/* Per byte of x, each below 0x80: the high bit set if the byte is at least m (adding 0x80 - m
+ * to a byte below 0x80 carries into no other byte). */
+#define AT_LEAST(x, m) ((x) + ONES * (0x80 - (m)))
 
 static inline uint64_t load8(const unsigned char *p)
 {
@@ -74,7 +72,10 @@ static inline uint64_t load8(const unsigned char *p)
 /* The high bit of each byte of w set if the byte is a hexadecimal digit. */
 static inline uint64_t hex_bytes(uint64_t w)
 {
-    return (BETWEEN(w, 0x2f, 0x3a) | BETWEEN(w | ONES * 0x20, 0x60, 0x67)) & ~w & HIGHS;
+    uint64_t low = w & ONES * 0x7f, folded = low | ONES * 0x20; /* 'A'-'F' -> 'a'-'f' */
+    uint64_t digit = AT_LEAST(low, '0') & ~AT_LEAST(low, '9' + 1);
+    uint64_t letter = AT_LEAST(folded, 'a') & ~AT_LEAST(folded, 'f' + 1);
+    return (digit | letter) & ~w & HIGHS; /* bytes from 0x80 up are none */
 }
 
 /* The value of eight hexadecimal digits (or zero bytes before them), the first byte the most
