@@ -83,7 +83,8 @@ static bool take(struct member *m, const struct slot *sl)
     case SLOT_BAD: {
         struct study_result *r = study_result(m->s);
         if (!r->bad_records++)
-            snprintf(r->first_bad, sizeof(r->first_bad), "%s", sl->msg);
+            snprintf(r->first_bad, sizeof(r->first_bad), "%.*s", (int)sizeof(r->first_bad) - 1,
+                     sl->msg);
         return false;
     }
     case SLOT_ERROR:
