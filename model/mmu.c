@@ -247,22 +247,25 @@ respond:
     return 0;
 }
 
-/* The L1 memo that answers req as a hit without a search, or NULL: the address is canonical,
- * a memo of l1 holds its page and PCID (see tlb.h), so the entry is known and the hit's touch
- * would change nothing, the rights allow the access under the MMU's mode (WP, NXE), and a
- * write finds D set.  Anything else (a miss, a fault, a write to a clean entry) takes the full
- * path.  The current PCID and mode come as arguments so that a loop keeps them in registers. */
-static inline const struct tlb_hit *memo_hit(const struct tlb *l1, uint16_t pcid, bool wp, bool nxe,
-                                             const struct mmu_request *req)
+/* The memo of l1 that answers an access to va's page as a hit, or NULL: it holds the page and
+ * PCID, and its entry allows the access (bit = tlb_memo_bit of the MMU's mode, the access type
+ * and privilege) without a fault or a dirty re-walk.  Anything else (a miss, a fault, a write
+ * to a clean entry) takes the full path.  The PCID and bit come as arguments so that a loop
+ * keeps them in registers. */
+static inline const struct tlb_memo *memo_answers(const struct tlb *l1, uint64_t va, uint16_t pcid,
+                                                  unsigned bit)
 {
-    const struct tlb_hit *memo = tlb_memo(l1, tlb_vpn(req->vaddr, PAGE_SHIFT_4K), pcid);
-    if (!memo || !va_is_canonical(req->vaddr))
+    const struct tlb_memo *memo = &l1->memo[(va >> 12) & (TLB_MEMOS - 1)];
+    return memo->key == tlb_memo_key(va, pcid) && (memo->allows >> bit & 1) ? memo : NULL;
+}
+
+/* memo_answers for a request: also NULL for a bad type or a non-canonical address. */
+static inline const struct tlb_memo *memo_hit(const struct tlb *l1, uint16_t pcid, unsigned mode,
+                                              const struct mmu_request *req)
+{
+    if ((unsigned)req->type >= MMU_ACC_COUNT || !va_is_canonical(req->vaddr))
         return NULL;
-    const struct tlb_entry *e = memo->e;
-    if (pte_check_access(e->perm, req->type, req->user, wp, nxe) != MMU_FAULT_NONE ||
-        (req->type == MMU_ACC_WRITE && !e->dirty))
-        return NULL;
-    return memo;
+    return memo_answers(l1, req->vaddr, pcid, tlb_memo_bit(mode, req->type, req->user));
 }
 
 int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp)
@@ -280,9 +283,10 @@ int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_respo
     enum mmu_tlb_id l1 = req->type == MMU_ACC_FETCH ? MMU_TLB_ITLB : MMU_TLB_DTLB;
 
     /* The fast path: the outcome, counters and timing of lookup()'s hit in cycle t + 1. */
-    const struct tlb_hit *memo = memo_hit(&m->tlb[l1], m->pcid, m->wp, m->nxe, req);
+    const struct tlb_memo *memo = memo_hit(&m->tlb[l1], m->pcid, tlb_memo_mode(m->wp, m->nxe), req);
     if (memo) {
-        const struct tlb_entry *e = memo->e;
+        const struct tlb_entry *e = m->tlb[l1].memo_hit[memo - m->tlb[l1].memo].e;
+        tlb_touch_memo(memo);
         m->stats.tlb[l1].hits[req->type][memo->size]++;
         resp->paddr = e->base | (req->vaddr & ((1ull << e->shift) - 1));
         resp->page_shift = e->shift;
@@ -295,28 +299,44 @@ int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_respo
     return translate_full(m, req, resp, t, l1);
 }
 
-size_t mmu_translate_hits(struct mmu *m, const struct mmu_request *reqs, size_t n, uint64_t *cycle)
+/* The loop of mmu_translate_hits and mmu_translate_hits_packed: reqs, or, when reqs is NULL,
+ * words with user.  Inlined into each with reqs known, so each gets a loop of its own. */
+static inline __attribute__((always_inline)) size_t translate_hits(struct mmu *m,
+                                                                   const struct mmu_request *reqs,
+                                                                   const uint64_t *words, bool user,
+                                                                   size_t n, uint64_t *cycle)
 {
     uint64_t first = *cycle;
     if (n == 0 || first < m->last_arrival)
         return 0;
-    uint64_t t0 = first > m->free_cycle ? first : m->free_cycle; /* reqs[0]'s accept cycle */
+    uint64_t t0 = first > m->free_cycle ? first : m->free_cycle; /* the first one's accept cycle */
     /* Counted here and added at the end: no store to m in the loop, so that the compiler
-     * keeps the PCID, WP and NXE in registers. */
-    uint64_t hits[MMU_ACC_COUNT][MMU_SIZE_COUNT] = {{0}};
+     * keeps the PCID and mode in registers. */
+    uint64_t hits[4][MMU_SIZE_COUNT] = {{0}}; /* by type (3 is never a hit) and size */
     const struct tlb *itlb = &m->tlb[MMU_TLB_ITLB], *dtlb = &m->tlb[MMU_TLB_DTLB];
     const uint16_t pcid = m->pcid;
-    const bool wp = m->wp, nxe = m->nxe;
+    const unsigned mode = tlb_memo_mode(m->wp, m->nxe), mode_user = tlb_memo_bit(mode, 0, user);
     size_t i;
     for (i = 0; i < n; i++) {
-        const struct mmu_request *req = &reqs[i];
-        if ((unsigned)req->type >= MMU_ACC_COUNT)
-            break;
-        const struct tlb_hit *memo =
-            memo_hit(req->type == MMU_ACC_FETCH ? itlb : dtlb, pcid, wp, nxe, req);
+        const struct tlb_memo *memo;
+        unsigned type;
+        if (reqs) {
+            type = reqs[i].type;
+            memo = memo_hit(type == MMU_ACC_FETCH ? itlb : dtlb, pcid, mode, &reqs[i]);
+        } else {
+            /* A packed request's address is canonical by its layout, and type 3 has no bit
+             * set in any memo's allows. */
+            uint64_t w = words[i];
+            if (w & MMU_PACKED_NOT_A_REQUEST)
+                break;
+            type = (unsigned)(w >> 61);
+            memo =
+                memo_answers(type == MMU_ACC_FETCH ? itlb : dtlb, w, pcid, mode_user | type << 1);
+        }
         if (!memo)
             break;
-        hits[req->type][memo->size]++;
+        tlb_touch_memo(memo);
+        hits[type][memo->size]++;
     }
     if (i == 0)
         return 0;
@@ -335,4 +355,15 @@ size_t mmu_translate_hits(struct mmu *m, const struct mmu_request *reqs, size_t 
     m->free_cycle = m->stats.last_cycle = t0 + i;
     *cycle = t0 + i;
     return i;
+}
+
+size_t mmu_translate_hits(struct mmu *m, const struct mmu_request *reqs, size_t n, uint64_t *cycle)
+{
+    return translate_hits(m, reqs, NULL, false, n, cycle);
+}
+
+size_t mmu_translate_hits_packed(struct mmu *m, const uint64_t *words, size_t n, bool user,
+                                 uint64_t *cycle)
+{
+    return translate_hits(m, NULL, words, user, n, cycle);
 }

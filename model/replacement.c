@@ -26,7 +26,25 @@ int repl_init(struct repl *r, enum mmu_repl policy, unsigned sets, unsigned ways
         return 0;
     case MMU_REPL_PLRU:
         r->tree = calloc(sets, sizeof(*r->tree));
-        return r->tree ? 0 : -1;
+        r->keep = malloc(ways * sizeof(*r->keep));
+        r->point = malloc(ways * sizeof(*r->point));
+        if (!r->tree || !r->keep || !r->point)
+            return -1;
+        /* A use of a way walks from its leaf to the root, pointing every node
+         * away from it: a node is set (the victim search goes right) when the
+         * way lies in its left subtree.  The nodes on the path are the ones a
+         * touch writes; the rest it keeps. */
+        for (unsigned w = 0; w < ways; w++) {
+            uint64_t path = 0, point = 0;
+            for (unsigned n = ways + w; n > 1; n /= 2) {
+                path |= 1ull << (n / 2);
+                if (n % 2 == 0)
+                    point |= 1ull << (n / 2);
+            }
+            r->keep[w] = ~path;
+            r->point[w] = point;
+        }
+        return 0;
     case MMU_REPL_FIFO:
         r->next = calloc(sets, sizeof(*r->next));
         return r->next ? 0 : -1;
@@ -41,35 +59,14 @@ void repl_free(struct repl *r)
 {
     free(r->stamp);
     free(r->tree);
+    free(r->keep);
+    free(r->point);
     free(r->next);
     r->stamp = NULL;
     r->tree = NULL;
+    r->keep = NULL;
+    r->point = NULL;
     r->next = NULL;
-}
-
-void repl_touch(struct repl *r, unsigned set, unsigned way)
-{
-    switch (r->policy) {
-    case MMU_REPL_LRU:
-        r->stamp[(size_t)set * r->ways + way] = r->clock++;
-        break;
-    case MMU_REPL_PLRU: {
-        /* Walk from the leaf to the root, pointing every node away from
-         * the way just used: 1 sends the victim search right. */
-        uint64_t t = r->tree[set];
-        for (unsigned n = r->ways + way; n > 1; n /= 2) {
-            unsigned parent = n / 2;
-            if (n % 2 == 0)
-                t |= 1ull << parent;
-            else
-                t &= ~(1ull << parent);
-        }
-        r->tree[set] = t;
-        break;
-    }
-    default: /* FIFO and RANDOM ignore use */
-        break;
-    }
 }
 
 unsigned repl_victim(struct repl *r, unsigned set)

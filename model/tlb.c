@@ -6,9 +6,8 @@
 /* Drops every memo. */
 static void drop_memos(struct tlb *t)
 {
-    t->memo_valid = 0;
     for (unsigned i = 0; i < TLB_MEMOS; i++)
-        t->memo_key[i] = TLB_MEMO_NONE;
+        t->memo[i].allows = 0;
 }
 
 int tlb_init_split(struct tlb *t, const struct mmu_array_config *c4k,
@@ -57,30 +56,37 @@ bool tlb_lookup(const struct tlb *t, uint64_t va, uint16_t pcid, struct tlb_hit 
     return false;
 }
 
+/* The accesses an entry allows as a hit, as tlb_memo's allows: for every mode, type and
+ * privilege, no fault (pte_check_access) and, for a write, D set. */
+static uint32_t allows_of(const struct tlb_entry *e)
+{
+    uint32_t allows = 0;
+    for (unsigned mode = 0; mode < 4; mode++)
+        for (unsigned type = 0; type < MMU_ACC_COUNT; type++)
+            for (unsigned user = 0; user < 2; user++) {
+                bool wp = mode & 2, nxe = mode & 1;
+                if (pte_check_access(e->perm, type, user, wp, nxe) == MMU_FAULT_NONE &&
+                    (type != MMU_ACC_WRITE || e->dirty))
+                    allows |= 1u << tlb_memo_bit(tlb_memo_mode(wp, nxe), type, user);
+            }
+    return allows;
+}
+
 void tlb_touch(struct tlb *t, const struct tlb_hit *h)
 {
-    /* A memo of this way means it was the last one touched in its set and
-     * nothing changed since: touching it again would change nothing.  A
-     * memo of another way of the set stops being the set's last touched. */
-    bool again = false;
-    for (uint32_t v = t->memo_valid; v; v &= v - 1) {
-        unsigned i = (unsigned)__builtin_ctz(v);
-        const struct tlb_hit *o = &t->memo[i];
-        if (o->set == h->set && o->array == h->array) {
-            if (o->way == h->way)
-                again = true;
-            else {
-                t->memo_valid &= ~(1u << i);
-                t->memo_key[i] = TLB_MEMO_NONE;
-            }
-        }
-    }
-    if (!again)
-        repl_touch(&t->arr[h->array].repl, h->set, h->way);
-    unsigned i = (unsigned)h->page & (TLB_MEMOS - 1);
-    t->memo[i] = *h;
-    t->memo_valid |= 1u << i;
-    t->memo_key[i] = tlb_memo_key(h->page, h->pcid);
+    struct repl *r = &t->arr[h->array].repl;
+    repl_touch(r, h->set, h->way);
+    unsigned i = h->page & (TLB_MEMOS - 1);
+    uint64_t key = tlb_memo_key(h->page << 12, h->pcid);
+    struct tlb_memo *memo = &t->memo[i];
+    struct tlb_hit *old = &t->memo_hit[i];
+    if (memo->allows && memo->key == key && old->e == h->e)
+        return; /* remembered already (entries change only with every memo dropped) */
+    *memo = (struct tlb_memo){.key = key,
+                              .allows = allows_of(h->e),
+                              .size = h->size,
+                              .use = repl_use_of(r, h->set, h->way)};
+    *old = *h;
 }
 
 bool tlb_fill(struct tlb *t, const struct tlb_entry *n)

@@ -9,15 +9,16 @@
  *
  * The memos (issue 11) remember hits that were used: the 4 KiB page and
  * PCID looked up and the way found, in a small table indexed by the page's
- * low bits.  A memo stays valid while its way is the last one touched in
- * its set and no entry changed (no fill, no invalidation): then a lookup of
- * the same page and PCID finds the same way, and touching it again leaves
- * every policy's state as it is (an LRU or PLRU touch of a set's most
- * recent way changes nothing; FIFO and random ignore use; replacement
- * state is per set).  So tlb_find answers such a lookup from its memo, and
- * tlb_touch skips the policy update for it.  tlb_touch sets a memo and
- * drops those of other ways of the same set; tlb_fill and tlb_invalidate
- * drop them all.
+ * low bits.  A memo stays valid while no entry of the TLB changed (no
+ * fill, no invalidation): until then a lookup of the same page and PCID
+ * finds the same way.  So tlb_find answers such a lookup from its memo
+ * without a search; the hit's touch is still done (tlb_touch_memo, worked
+ * out in advance for the way), so replacement state is exactly what a
+ * search's hit would leave.  A memo also knows which accesses its entry
+ * allows without a fault or a dirty re-walk, under each mode (WP, NXE), so
+ * the L1 hit path tells a hit by one compare and one bit.  tlb_touch sets
+ * a memo; tlb_fill and tlb_invalidate drop them all (an entry's rights
+ * and D bit change only by a fill).
  */
 #ifndef MODEL_TLB_H
 #define MODEL_TLB_H
@@ -25,9 +26,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pte.h"
 #include "tlb_array.h"
 
-#define TLB_MEMOS 32 /* a power of two, at most 32 */
+#define TLB_MEMOS 64 /* a power of two */
 
 struct tlb_hit {
     struct tlb_entry *e;
@@ -37,21 +39,39 @@ struct tlb_hit {
     uint16_t pcid; /* the lookup's PCID */
 };
 
+/* What the L1 hit path reads of a memo, in one 64-byte line; the hit itself is kept apart. */
+struct tlb_memo {
+    uint64_t key;        /* tlb_memo_key of the lookup */
+    uint32_t allows;     /* bit tlb_memo_bit: the access is a hit with no fault and no
+                              re-walk; 0 when the memo is not valid */
+    uint32_t size;       /* the hit's enum mmu_size_id */
+    struct repl_use use; /* the touch of the hit's way */
+    uint64_t pad[2];
+};
+
 struct tlb {
     struct tlb_array arr[MMU_SIZE_COUNT]; /* the STLB uses arr[0] only */
     uint8_t array_of[MMU_SIZE_COUNT];     /* page size -> index into arr */
     unsigned narrays;
-    uint32_t memo_valid;            /* bit i: memo[i] is valid */
-    uint64_t memo_key[TLB_MEMOS];   /* tlb_memo_key of memo[i], or TLB_MEMO_NONE if invalid */
-    struct tlb_hit memo[TLB_MEMOS]; /* memo[page % TLB_MEMOS] */
+    struct tlb_memo memo[TLB_MEMOS];    /* memo[page % TLB_MEMOS] */
+    struct tlb_hit memo_hit[TLB_MEMOS]; /* the hit of memo[i] */
 };
 
-#define TLB_MEMO_NONE UINT64_MAX /* no key: pages are below 2^36 */
-
-/* A memo's key: the page (VA[47:12]) and the PCID in one word. */
-static inline uint64_t tlb_memo_key(uint64_t page, uint16_t pcid)
+/* A memo's key: an address's page (VA[47:12], in place) and a PCID in one word. */
+static inline uint64_t tlb_memo_key(uint64_t va, uint16_t pcid)
 {
-    return page << 12 | pcid;
+    return (va & 0xfffffffff000ull) | pcid;
+}
+
+/* The bit of a memo's allows for an access in a mode: 32 bits cover WP, NXE, the four values of
+ * an access type and user; the bits of type 3 stay clear. */
+static inline unsigned tlb_memo_mode(bool wp, bool nxe)
+{
+    return (unsigned)wp << 4 | (unsigned)nxe << 3;
+}
+static inline unsigned tlb_memo_bit(unsigned mode, enum mmu_access type, bool user)
+{
+    return mode | (unsigned)type << 1 | user;
 }
 
 static const unsigned page_shift_of_size[MMU_SIZE_COUNT] = {PAGE_SHIFT_4K, PAGE_SHIFT_2M};
@@ -71,26 +91,32 @@ void tlb_free(struct tlb *t);
 /* Finds the entry a lookup of va with pcid uses.  No side effects. */
 bool tlb_lookup(const struct tlb *t, uint64_t va, uint16_t pcid, struct tlb_hit *h);
 
-/* The memo of (page, pcid), page = VA[47:12], or NULL. */
-static inline const struct tlb_hit *tlb_memo(const struct tlb *t, uint64_t page, uint16_t pcid)
+/* The valid memo of va's page and pcid, or NULL; va is canonical. */
+static inline const struct tlb_memo *tlb_memo(const struct tlb *t, uint64_t va, uint16_t pcid)
 {
-    unsigned i = (unsigned)page & (TLB_MEMOS - 1);
-    return t->memo_key[i] == tlb_memo_key(page, pcid) ? &t->memo[i] : NULL;
+    const struct tlb_memo *memo = &t->memo[(va >> 12) & (TLB_MEMOS - 1)];
+    return memo->key == tlb_memo_key(va, pcid) && memo->allows ? memo : NULL;
 }
 
-/* tlb_lookup, answered from a memo when one holds va's page and pcid. */
+/* tlb_lookup, answered from a memo when one holds va's page and pcid; va is canonical. */
 static inline bool tlb_find(const struct tlb *t, uint64_t va, uint16_t pcid, struct tlb_hit *h)
 {
-    const struct tlb_hit *memo = tlb_memo(t, tlb_vpn(va, PAGE_SHIFT_4K), pcid);
+    const struct tlb_memo *memo = tlb_memo(t, va, pcid);
     if (memo) {
-        *h = *memo;
+        *h = t->memo_hit[memo - t->memo];
         return true;
     }
     return tlb_lookup(t, va, pcid, h);
 }
 
-/* Records that the hit was used, for replacement. */
+/* Records that the hit was used, for replacement, and remembers it. */
 void tlb_touch(struct tlb *t, const struct tlb_hit *h);
+
+/* tlb_touch of a hit tlb_memo gave: the memo is there already. */
+static inline void tlb_touch_memo(const struct tlb_memo *memo)
+{
+    repl_use(&memo->use);
+}
 /* Fills the array of the entry's page size; returns true on an eviction. */
 bool tlb_fill(struct tlb *t, const struct tlb_entry *n);
 unsigned tlb_invalidate(struct tlb *t, const struct tlb_inval *inv);

@@ -464,6 +464,36 @@ long study_feed(struct study *s, unsigned proc, const struct trace_record *recs,
     return (long)n;
 }
 
+long study_feed_packed(struct study *s, unsigned proc, const uint64_t *words, size_t n)
+{
+    const struct study_options *o = s->o;
+    if (proc >= s->nspaces) {
+        snprintf(s->err, s->errlen, "no process %u", proc);
+        return -1;
+    }
+    if (o->limit && n > o->limit - s->res->references)
+        n = (size_t)(o->limit - s->res->references);
+    for (size_t i = 0; i < n;) {
+        if (switch_to(s, (int)proc))
+            return -1;
+        /* Each word of a run is one request, and in this format a fetch is an instruction. */
+        uint64_t fetches = mmu_stats(s->m)->requests[MMU_ACC_FETCH];
+        size_t k = mmu_translate_hits_packed(s->m, words + i, n - i, true, &s->cycle);
+        s->res->references += k;
+        s->res->instructions += mmu_stats(s->m)->requests[MMU_ACC_FETCH] - fetches;
+        i += k;
+        if (i < n) { /* not a hit the MMU remembers, or not a packed request */
+            struct trace_record r;
+            if (!trace_decode_word(words[i], &r))
+                return (long)i; /* type 3: the reader says so */
+            if (study_feed(s, proc, &r, 1) < 0)
+                return -1;
+            i++;
+        }
+    }
+    return (long)n;
+}
+
 bool study_done(const struct study *s)
 {
     return s->o->limit && s->res->references >= s->o->limit;
@@ -533,8 +563,20 @@ int study_run(const struct study_options *o, const char *const *traces, unsigned
         /* Process p's quantum of references, in batches. */
         for (uint64_t q = 0; q < o->quantum && !study_done(s);) {
             size_t want = o->quantum - q < BATCH ? (size_t)(o->quantum - q) : BATCH;
-            long n = trace_next_batch(tr[p], batch, want);
-            if (n < 0) {
+            uint64_t before = r->references;
+            const uint64_t *words;
+            long n = trace_next_packed(tr[p], &words, want);
+            long fed = 0;
+            if (n > 0) {
+                if ((fed = study_feed_packed(s, p, words, (size_t)n)) < 0) {
+                    snprintf(err, errlen, "%s", study_error(s));
+                    goto out;
+                }
+                trace_unread_packed(tr[p], (size_t)(n - fed));
+            }
+            if (fed > 0)
+                n = fed;
+            else if ((n = trace_next_batch(tr[p], batch, want)) < 0) {
                 if (!o->skip_bad) {
                     snprintf(err, errlen, "%s", trace_error(tr[p]));
                     goto out;
@@ -548,16 +590,13 @@ int study_run(const struct study_options *o, const char *const *traces, unsigned
                     goto out;
                 }
                 continue;
-            }
-            if (n == 0) {
+            } else if (n == 0) {
                 bytes_done += trace_bytes_read(tr[p]);
                 trace_close(tr[p]);
                 tr[p] = NULL;
                 live--;
                 break;
-            }
-            uint64_t before = r->references;
-            if (study_feed(s, p, batch, (size_t)n) < 0) {
+            } else if (study_feed(s, p, batch, (size_t)n) < 0) {
                 snprintf(err, errlen, "%s", study_error(s));
                 goto out;
             }

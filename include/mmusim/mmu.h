@@ -172,6 +172,23 @@ int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_respo
  * responses: it is several times faster than mmu_translate on a run of hits. */
 size_t mmu_translate_hits(struct mmu *m, const struct mmu_request *reqs, size_t n, uint64_t *cycle);
 
+/* A request packed in one 64-bit word, for trace-driven runs: bits 47:0 the virtual address
+ * (bit 47 taken as sign-extended), 62:61 the access type, 59:48 ignored.  A word with bit 63
+ * or 60 set is not a packed request.  The layout is the word of mmusim's binary trace format
+ * (where those two bits mark a page-crossing access and a PCID), so such a trace is translated
+ * where it lies, without decoding. */
+#define MMU_PACKED_NOT_A_REQUEST ((1ull << 63) | (1ull << 60))
+
+static inline uint64_t mmu_pack(uint64_t vaddr, enum mmu_access type)
+{
+    return (vaddr & 0xffffffffffffull) | (uint64_t)type << 61;
+}
+
+/* mmu_translate_hits of packed requests, all of one privilege (user: CPL 3).  It stops at the
+ * first word that is not an L1 hit the MMU remembers, or not a packed request, or of type 3. */
+size_t mmu_translate_hits_packed(struct mmu *m, const uint64_t *words, size_t n, bool user,
+                                 uint64_t *cycle);
+
 /* ---- control operations ------------------------------------------------- */
 
 enum mmu_ctrl_op {

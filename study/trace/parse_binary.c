@@ -57,3 +57,39 @@ size_t trace_scan_binary(struct trace_reader *t, struct trace_record *recs, size
     source_consume(&t->src, 8 * n);
     return n;
 }
+
+bool trace_decode_word(uint64_t w, struct trace_record *r)
+{
+    return decode(w, r);
+}
+
+long trace_next_packed(struct trace_reader *t, const uint64_t **words, size_t max)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (t->err[0] || t->format != TRACE_BINARY || t->next_pending != t->npending)
+        return 0;
+    const unsigned char *p;
+    size_t avail;
+    if (source_avail(&t->src, &p, &avail)) {
+        trace_fail(t, "%s", t->src.why); /* trace_next_batch reports it */
+        return 0;
+    }
+    size_t n = avail / 8 < max ? avail / 8 : max;
+    const uint64_t *w = (const void *)p;
+    if ((uintptr_t)p % _Alignof(uint64_t) || n == 0 || (w[0] >> 61 & 3) == 3)
+        return 0; /* a bad record first: the record path says so */
+    t->line += n;
+    source_consume(&t->src, 8 * n);
+    *words = w;
+    return (long)n;
+#else
+    (void)t, (void)words, (void)max;
+    return 0;
+#endif
+}
+
+void trace_unread_packed(struct trace_reader *t, size_t n)
+{
+    t->line -= n;
+    t->src.out_pos -= 8 * n;
+}

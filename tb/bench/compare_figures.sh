@@ -2,7 +2,8 @@
 # Compares the figures of two mmusim binaries, byte for byte, over the
 # configurations that exercise the model's hot path (issue 11): every
 # preset, each replacement policy in an L1 and in the STLB, mixed page
-# sizes, and two traces sharing one MMU with and without PCIDs.
+# sizes, and two traces sharing one MMU with and without PCIDs; each trace
+# as lackey text and in mmusim's binary format (converted by BEFORE).
 #
 #   tb/bench/compare_figures.sh BEFORE_BIN AFTER_BIN
 #
@@ -17,6 +18,10 @@ after=$2
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 traces="traces/sort.lackey.xz traces/gzip.lackey.xz tb/traces/chase.lackey.gz"
+for t in $traces; do
+    "$before" convert "$t" "$out/$(basename "$t" | cut -d. -f1).bin" >/dev/null || exit 2
+done
+traces="$traces $out/sort.bin $out/gzip.bin $out/chase.bin"
 fail=0
 n=0
 
@@ -58,6 +63,9 @@ check "two traces pcid off q1000" --set pcid=off --set quantum=1000 \
     traces/gzip.lackey.xz tb/traces/chase.lackey.gz
 check "two traces mixed" --set pages=mixed --set quantum=777 \
     traces/sort.lackey.xz tb/traces/chase.lackey.gz
+check "two binary traces pcid on" --set quantum=1000 "$out/gzip.bin" "$out/chase.bin"
+check "binary and lackey q777" --set pages=mixed --set quantum=777 \
+    "$out/sort.bin" tb/traces/chase.lackey.gz
 
 if [ $fail -ne 0 ]; then
     echo "compare_figures: outputs differ"

@@ -345,6 +345,59 @@ static void bad_records(void **state)
     assert_non_null(strstr(err, "truncated gzip stream"));
 }
 
+/* A binary trace is translated where it lies (trace_next_packed): a word of type 3 anywhere
+ * (the first word, the first of the second batch of 4096, one in the middle, the last) is
+ * reported as the record it is; and a limit in the middle of a batch stops where the lackey
+ * records of the same trace stop. */
+static void binary_words(void **state)
+{
+    (void)state;
+    char path[512], err[600];
+    snprintf(path, sizeof(path), "%s/tb/traces/ls.lackey.gz", MMUSIM_SOURCE_DIR);
+    struct trace_reader *tr = trace_open(path, TRACE_AUTO, err, sizeof(err));
+    if (!tr)
+        fail_msg("%s", err);
+    struct trace_writer *w = trace_writer_open(test_path("clean.bin"), err, sizeof(err));
+    assert_non_null(w);
+    struct trace_record r;
+    size_t n = 0;
+    while (n < 20000 && trace_next(tr, &r) == 1) {
+        assert_int_equal(trace_write(w, &r), 0);
+        n++;
+    }
+    assert_int_equal(trace_writer_close(w, err, sizeof(err)), 0);
+    trace_close(tr);
+    FILE *f = fopen(test_path("clean.bin"), "rb");
+    assert_non_null(f);
+    static unsigned char clean[8 + 8 * 20000], dirty[8 + 8 * 20001];
+    assert_int_equal(fread(clean, 1, sizeof(clean), f), 8 + 8 * n);
+    fclose(f);
+    struct study_options o;
+    study_defaults(&o);
+    const size_t bad_at[] = {0, 4096, 9000, n};
+    for (unsigned k = 0; k < 4; k++) {
+        size_t at = 8 + 8 * bad_at[k];
+        memcpy(dirty, clean, at);
+        memcpy(dirty + at, "\x00\x10\x00\x00\x00\x00\x00\x60", 8); /* type 3 */
+        memcpy(dirty + at + 8, clean + at, 8 * (n - bad_at[k]));
+        const char *d = test_write("dirty.bin", dirty, 8 + 8 * (n + 1));
+        struct study_result rd;
+        assert_int_equal(study_run(&o, &d, 1, &rd, err, sizeof(err)), -1);
+        char want[100];
+        snprintf(want, sizeof(want), "dirty.bin: record %zu: bad record 0x6000000000001000",
+                 bad_at[k] + 1);
+        if (!strstr(err, want))
+            fail_msg("%s: expected '%s'", err, want);
+    }
+    const char *c = test_path("clean.bin"), *l = path;
+    set(&o, "limit=6001");
+    struct study_result rc = run(&o, &c, 1), rl = run(&o, &l, 1);
+    assert_int_equal(rc.references, 6001);
+    assert_int_equal(rl.instructions, rc.instructions);
+    assert_int_equal(rl.page_crossings, rc.page_crossings);
+    assert_memory_equal(&rl.stats, &rc.stats, sizeof(rc.stats));
+}
+
 /* An access that crosses a 4 KiB boundary is translated on both pages and counted: with 4 KiB
  * pages the second translation misses (another page); with 2 MiB pages it hits the L1. */
 static void page_crossing(void **state)
@@ -425,6 +478,7 @@ int main(void)
         cmocka_unit_test(lackey_and_text_agree),
         cmocka_unit_test(bad_records),
         cmocka_unit_test(page_crossing),
+        cmocka_unit_test(binary_words),
         cmocka_unit_test(page_maps),
         cmocka_unit_test(keys_and_json),
     };

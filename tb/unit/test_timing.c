@@ -231,28 +231,36 @@ static void bad_memory_port(void **state)
 /* mmu_translate_hits leaves exactly what mmu_translate of each request would: on two MMUs given
  * the same random stream (pages with every combination of rights, 4 KiB and 2 MiB pages, user
  * and supervisor requests, non-canonical addresses, mode changes, INVLPG, CR3 reloads, gaps
- * between requests), one translating each request with mmu_translate and the other giving
- * runs to mmu_translate_hits first, the counters and the next free cycle agree after every
- * run.  Small L1s (2 sets of 2 ways) make hits that the memos forget. */
+ * between requests), one translating each request with mmu_translate, one giving runs to
+ * mmu_translate_hits first and one to mmu_translate_hits_packed (runs of one privilege; a
+ * non-canonical address, and now and then a canonical one, as a word that is not a packed
+ * request), the counters and the next free cycle agree after every run.  Small L1s (LRU,
+ * PLRU with 4 ways, FIFO) make misses, evictions and memos dropped. */
 static void hits_match_translate(void **state)
 {
     (void)state;
     struct mmu_config cfg;
     mmu_config_default(&cfg);
-    cfg.dtlb_4k = (struct mmu_array_config){2, 2, MMU_REPL_LRU};
-    cfg.itlb_4k = (struct mmu_array_config){2, 2, MMU_REPL_PLRU};
-    struct fixture *f[2] = {fixture_new(&cfg), fixture_new(&cfg)};
+    cfg.dtlb_4k = (struct mmu_array_config){4, 2, MMU_REPL_LRU};
+    cfg.itlb_4k = (struct mmu_array_config){8, 4, MMU_REPL_PLRU};
+    cfg.dtlb_2m = (struct mmu_array_config){2, 2, MMU_REPL_FIFO};
+    enum { N = 3 };
+    struct fixture *f[N] = {fixture_new(&cfg), fixture_new(&cfg), fixture_new(&cfg)};
     static const uint64_t rights[] = {PTE_RW | PTE_US, PTE_US, PTE_RW, PTE_US | PTE_NX,
                                       PTE_RW | PTE_US | PTE_D};
-    for (unsigned k = 0; k < 2; k++) {
+    for (unsigned k = 0; k < N; k++) {
         for (uint64_t p = 0; p < 24; p++)
             map(f[k], 0x400000 + (p << 12), 0x1000000 + (p << 12), PAGE_SHIFT_4K, rights[p % 5]);
-        map(f[k], 0x40000000, 0x2000000, PAGE_SHIFT_2M, PTE_RW | PTE_US);
+        for (uint64_t p = 0; p < 4; p++)
+            map(f[k], 0x40000000 + (p << 21), 0x2000000 + (p << 21), PAGE_SHIFT_2M,
+                PTE_RW | PTE_US);
     }
     uint64_t s = 2024;
     struct mmu_request reqs[64];
-    uint64_t presented[2] = {f[0]->cycle, f[1]->cycle}; /* the last request's or operation's */
-    unsigned waited_hits = 0;                           /* runs of hits whose first one waited */
+    uint64_t words[64];
+    uint64_t presented[N] = {f[0]->cycle, f[1]->cycle, f[2]->cycle}; /* the last request's or
+                                                                         operation's */
+    unsigned waited_hits = 0, packed_hits = 0; /* runs of hits whose first one waited */
     unsigned n_prev = 1;
     reqs[0] = (struct mmu_request){.vaddr = 0x400000};
     for (unsigned run = 0; run < 4000; run++) {
@@ -261,7 +269,7 @@ static void hits_match_translate(void **state)
         for (unsigned i = 0; i < n; i++) {
             s = s * 6364136223846793005ull + 1442695040888963407ull;
             unsigned r = (unsigned)(s >> 33);
-            uint64_t va = r % 4 == 0 ? 0x40000000 + ((uint64_t)(r >> 2) % 512 << 12)
+            uint64_t va = r % 4 == 0 ? 0x40000000 + ((uint64_t)(r >> 2) % 2048 << 12)
                                      : 0x400000 + ((uint64_t)(r >> 2) % 24 << 12);
             if ((r >> 24) % 2) /* the previous request's page, half the time */
                 va = reqs[i > 0 ? i - 1 : n_prev - 1].vaddr & ~0xfffull;
@@ -270,10 +278,13 @@ static void hits_match_translate(void **state)
             reqs[i] = (struct mmu_request){.vaddr = va | (r >> 20 & 0xfff),
                                            .type = (enum mmu_access)((r >> 12) % 3),
                                            .user = (r >> 14) % 8 != 0};
+            words[i] = va_is_canonical(reqs[i].vaddr) && r % 89 != 0
+                           ? mmu_pack(reqs[i].vaddr, reqs[i].type) | (r & 0xfff0000000000ull)
+                           : (r % 2 ? 1ull << 63 : 1ull << 60);
         }
         n_prev = n;
         uint64_t gap = (s >> 20) % 4 == 0 ? (s >> 24) % 50 : 0;
-        for (unsigned k = 0; k < 2; k++) {
+        for (unsigned k = 0; k < N; k++) {
             struct fixture *x = f[k];
             /* After a control operation, sometimes presented in its cycle: the run waits. */
             uint64_t cycle = (s >> 22) % 2 ? presented[k] : x->cycle + gap;
@@ -286,6 +297,19 @@ static void hits_match_translate(void **state)
                     i += (unsigned)hits;
                     if (i == n)
                         break;
+                }
+                if (k == 2) { /* the run of requests of reqs[i]'s privilege */
+                    unsigned end = i;
+                    while (end < n && reqs[end].user == reqs[i].user)
+                        end++;
+                    size_t hits =
+                        mmu_translate_hits_packed(x->m, words + i, end - i, reqs[i].user, &cycle);
+                    packed_hits += (unsigned)hits;
+                    i += (unsigned)hits;
+                    if (i == n)
+                        break;
+                    if (i == end) /* the next one is of the other privilege */
+                        continue;
                 }
                 struct mmu_request req = reqs[i++];
                 req.cycle = cycle;
@@ -308,8 +332,10 @@ static void hits_match_translate(void **state)
                 ctrl(x, (struct mmu_ctrl){
                             .op = MMU_CTRL_SET_MODE, .wp = (s >> 40) & 1, .nxe = (s >> 41) & 1});
         }
-        assert_memory_equal(mmu_stats(f[0]->m), mmu_stats(f[1]->m), sizeof(struct mmu_stats));
-        assert_int_equal(mmu_next_free_cycle(f[0]->m), mmu_next_free_cycle(f[1]->m));
+        for (unsigned k = 1; k < N; k++) {
+            assert_memory_equal(mmu_stats(f[0]->m), mmu_stats(f[k]->m), sizeof(struct mmu_stats));
+            assert_int_equal(mmu_next_free_cycle(f[0]->m), mmu_next_free_cycle(f[k]->m));
+        }
     }
     /* The stream reached both kinds of request. */
     const struct mmu_stats *st = mmu_stats(f[1]->m);
@@ -318,6 +344,9 @@ static void hits_match_translate(void **state)
     assert_true(st->faults[MMU_FAULT_WRITE] > 100 && st->faults[MMU_FAULT_NX] > 10);
     assert_true(st->faults[MMU_FAULT_NON_CANONICAL] > 10 && st->dirty_rewalks > 10);
     assert_true(st->total_wait > 500 && waited_hits > 20);
+    assert_true(packed_hits > (st->requests[0] + st->requests[1] + st->requests[2]) / 10);
+    assert_true(st->tlb[MMU_TLB_DTLB].evictions[MMU_SIZE_2M] > 10);
+    assert_true(st->tlb[MMU_TLB_ITLB].evictions[MMU_SIZE_4K] > 10);
     /* A run of hits is presented in cycles c .. c + 4: a request in c + 3 comes too early. */
     struct fixture *x = f[1];
     xlate(x, 0x400000, MMU_ACC_READ, true);
@@ -333,8 +362,8 @@ static void hits_match_translate(void **state)
     reqs[0].cycle = c + 4;
     assert_int_equal(mmu_translate(x->m, &reqs[0], &resp), 0);
     assert_int_equal(resp.resp_cycle, c + 6);
-    fixture_free(f[0]);
-    fixture_free(f[1]);
+    for (unsigned k = 0; k < N; k++)
+        fixture_free(f[k]);
 }
 
 int main(void)

@@ -11,12 +11,26 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "mmusim.h"
 
 #define MAX_LOG 64
+
+/* A random test's seed: MMUSIM_SEED from the environment, else the time; printed with the way
+ * to replay it.  Never 0 (an LCG or xorshift seed of 0 is a poor one). */
+static inline uint64_t test_seed(const char *test)
+{
+    const char *e = getenv("MMUSIM_SEED");
+    uint64_t seed = e && *e ? strtoull(e, NULL, 0) : (uint64_t)time(NULL);
+    printf("%s seed=%llu (replay: MMUSIM_SEED=%llu)\n", test, (unsigned long long)seed,
+           (unsigned long long)seed);
+    fflush(stdout);
+    return seed ? seed : 1;
+}
 
 struct fixture {
     struct phys_mem *pm;

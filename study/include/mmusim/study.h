@@ -98,6 +98,10 @@ struct study *study_open(const struct study_options *o, unsigned nprocs, char *e
  * how many were run, fewer than n once the study's limit is reached, or -1 with the reason in
  * study_error(). */
 long study_feed(struct study *s, unsigned proc, const struct trace_record *recs, size_t n);
+/* The same for n words of a binary-format trace (trace_next_packed), translated where they
+ * lie: runs of L1 hits straight from the words, anything else as its record.  It stops before
+ * a word of type 3 (not an access), which the caller gives back to the reader to report. */
+long study_feed_packed(struct study *s, unsigned proc, const uint64_t *words, size_t n);
 /* Whether the limit of references is reached. */
 bool study_done(const struct study *s);
 /* The result so far (the MMU's counters copied in); the caller may add to bad_records. */

@@ -84,6 +84,20 @@ int trace_next(struct trace_reader *t, struct trace_record *rec);
  * from the next call, so every record before a bad one is delivered first. */
 long trace_next_batch(struct trace_reader *t, struct trace_record *recs, size_t max);
 
+/* The fastest way, for a trace in mmusim's binary format: up to max of its next words, where
+ * they lie in the reader's buffer (*words, valid until the next call on t), each the packed
+ * request of mmusim/mmu.h (mmu_pack) or, with bit 63 or 60 set, a word trace_decode_word
+ * turns into a record.  Returns how many, or 0 when there are none to give this way: the trace
+ * is in another format, at its end, at a bad record or an error, or the words are not aligned
+ * in memory.  The caller then reads a batch with trace_next_batch, which says which.  Only the
+ * first word is known to be good: the caller stops at a word of type 3 (not an access) and
+ * gives it and the words after it back with trace_unread_packed. */
+long trace_next_packed(struct trace_reader *t, const uint64_t **words, size_t max);
+/* Gives back the last n words the last trace_next_packed gave, to be read again. */
+void trace_unread_packed(struct trace_reader *t, size_t n);
+/* The record of a binary-format word; false if its type is 3 (not an access). */
+bool trace_decode_word(uint64_t w, struct trace_record *r);
+
 const char *trace_error(const struct trace_reader *t);
 /* After an error in one line's or record's content, forgets it so that reading goes on with
  * the next: returns 0.  Returns -1 if the error cannot be passed over (a corrupt or truncated
