@@ -63,11 +63,9 @@ bool trace_decode_word(uint64_t w, struct trace_record *r)
     return decode(w, r);
 }
 
-long trace_next_packed(struct trace_reader *t, const uint64_t **words, size_t max)
+size_t trace_scan_binary_packed(struct trace_reader *t, const uint64_t **words, size_t max)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (t->err[0] || t->format != TRACE_BINARY || t->next_pending != t->npending)
-        return 0;
     const unsigned char *p;
     size_t avail;
     if (source_avail(&t->src, &p, &avail)) {
@@ -81,15 +79,9 @@ long trace_next_packed(struct trace_reader *t, const uint64_t **words, size_t ma
     t->line += n;
     source_consume(&t->src, 8 * n);
     *words = w;
-    return (long)n;
+    return n;
 #else
     (void)t, (void)words, (void)max;
     return 0;
 #endif
-}
-
-void trace_unread_packed(struct trace_reader *t, size_t n)
-{
-    t->line -= n;
-    t->src.out_pos -= 8 * n;
 }

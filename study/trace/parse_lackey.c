@@ -6,6 +6,9 @@
  * translates the next page too when the access crosses a 4 KiB boundary.
  */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "reader.h"
 
@@ -89,40 +92,56 @@ static inline uint32_t hex8(uint64_t w)
     return __builtin_bswap32((uint32_t)v);
 }
 
-/* The hexadecimal number of 1 to 16 digits at q into *v: returns how many digits, or 0 (none,
- * or more than 16).  Reads 17 bytes at q whatever the number's length. */
-static inline unsigned scan_hex(const unsigned char *q, uint64_t *v)
+#ifdef __SSE2__
+/* How many of the 16 bytes at q, from the first, are hexadecimal digits: 16 bytes compared at
+ * once (SSE2, in every x86-64).  Signed compares: bytes from 0x80 up are below '0'. */
+static inline unsigned hex_run16(const unsigned char *q)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
+    __m128i folded = _mm_or_si128(x, _mm_set1_epi8(0x20)); /* 'A'-'F' -> 'a'-'f' */
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                                  _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+    __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
+                                   _mm_cmplt_epi8(folded, _mm_set1_epi8('f' + 1)));
+    unsigned hex = (unsigned)_mm_movemask_epi8(_mm_or_si128(digit, letter));
+    return (unsigned)__builtin_ctz(~hex); /* bit 16 of ~hex is set */
+}
+#else
+static inline unsigned hex_run16(const unsigned char *q)
 {
     uint64_t not_hex = ~hex_bytes(load8(q)) & HIGHS;
-    unsigned digits;
-    if (not_hex) {
-        digits = (unsigned)__builtin_ctzll(not_hex) / 8;
-        if (digits == 0)
-            return 0;
-        *v = hex8(load8(q) << (8 * (8 - digits)));
-        return digits;
-    }
+    if (not_hex)
+        return (unsigned)__builtin_ctzll(not_hex) / 8;
     not_hex = ~hex_bytes(load8(q + 8)) & HIGHS;
-    if (!not_hex) /* 16 digits: the next byte must end the number */
-        digits = trace_hex_digit[q[16]] ? 0 : 16;
+    return not_hex ? 8 + (unsigned)__builtin_ctzll(not_hex) / 8 : 16;
+}
+#endif
+
+/* The hexadecimal number of 1 to 16 digits at q into *v: returns how many digits, or 0 (none,
+ * or more than 16).  Reads 17 bytes at q whatever the number's length. */
+static inline __attribute__((always_inline)) unsigned scan_hex(const unsigned char *q, uint64_t *v)
+{
+    unsigned digits = hex_run16(q);
+    if (digits == 0 || (digits == 16 && trace_hex_digit[q[16]]))
+        return 0; /* none, or more than 16 */
+    if (digits <= 8)
+        *v = hex8(load8(q) << (8 * (8 - digits)));
     else
-        digits = 8 + (unsigned)__builtin_ctzll(not_hex) / 8;
-    if (digits <= 8) { /* 0: none or too many; 8: the number ends with the first word */
-        *v = hex8(load8(q));
-        return digits;
-    }
-    *v = (uint64_t)hex8(load8(q) << (8 * (16 - digits))) << 32 | hex8(load8(q + digits - 8));
+        *v = (uint64_t)hex8(load8(q) << (8 * (16 - digits))) << 32 | hex8(load8(q + digits - 8));
     return digits;
 }
 #else
-static inline unsigned scan_hex(const unsigned char *q, uint64_t *v)
+static inline __attribute__((always_inline)) unsigned scan_hex(const unsigned char *q, uint64_t *v)
 {
     const char *p = (const char *)q;
     return trace_parse_hex(&p, v) ? 0 : (unsigned)(p - (const char *)q);
 }
 #endif
 
-size_t trace_scan_lackey(struct trace_reader *t, struct trace_record *recs, size_t max)
+/* The fast path's loop, into records, or, when recs is NULL, into packed words (mmu_pack, bit 63
+ * for an access that crosses onto the next page).  Inlined into each with recs known. */
+static inline __attribute__((always_inline)) size_t
+scan_lackey(struct trace_reader *t, struct trace_record *recs, uint64_t *words, size_t max)
 {
     const unsigned char *start;
     size_t avail;
@@ -150,23 +169,44 @@ size_t trace_scan_lackey(struct trace_reader *t, struct trace_record *recs, size
         q += digits;
         if (digits == 0 || *q++ != ',')
             break;
-        uint32_t size = 0;
-        unsigned sdigits = 0;
-        while (*q >= '0' && *q <= '9' && sdigits < 4) {
-            size = size * 10 + (uint32_t)(*q++ - '0');
-            sdigits++;
+        uint32_t size = (uint32_t)*q - '0';
+        if (size - 1 < 9 && q[1] == '\n') /* the common case: one digit, then the line's end */
+            q++;
+        else {
+            unsigned sdigits = 0;
+            for (size = 0; *q >= '0' && *q <= '9' && sdigits < 4; sdigits++)
+                size = size * 10 + (uint32_t)(*q++ - '0');
+            q += *q == '\r';
+            if (*q != '\n' || size == 0 || size > LACKEY_MAX_SIZE)
+                break;
         }
-        q += *q == '\r';
         uint64_t top = va >> 47;
-        if (*q != '\n' || size == 0 || size > LACKEY_MAX_SIZE || (top != 0 && top != 0x1ffff))
+        if (top != 0 && top != 0x1ffff)
             break;
-        recs[n++] = (struct trace_record){
-            .vaddr = va, .type = type, .instructions = type == MMU_ACC_FETCH, .size = size};
-        if (p[1] == 'M')
-            recs[n++] = (struct trace_record){.vaddr = va, .type = MMU_ACC_WRITE, .size = size};
+        if (recs) {
+            recs[n++] = (struct trace_record){
+                .vaddr = va, .type = type, .instructions = type == MMU_ACC_FETCH, .size = size};
+            if (p[1] == 'M')
+                recs[n++] = (struct trace_record){.vaddr = va, .type = MMU_ACC_WRITE, .size = size};
+        } else {
+            uint64_t crosses = ((va ^ (va + size - 1)) >> 12 != 0) ? 1ull << 63 : 0;
+            words[n++] = mmu_pack(va, type) | crosses;
+            if (p[1] == 'M')
+                words[n++] = mmu_pack(va, MMU_ACC_WRITE) | crosses;
+        }
         t->line++;
         p = q + 1;
     }
     source_consume(&t->src, (size_t)(p - start));
     return n;
+}
+
+size_t trace_scan_lackey(struct trace_reader *t, struct trace_record *recs, size_t max)
+{
+    return scan_lackey(t, recs, NULL, max);
+}
+
+size_t trace_scan_lackey_packed(struct trace_reader *t, uint64_t *words, size_t max)
+{
+    return scan_lackey(t, NULL, words, max);
 }

@@ -197,6 +197,8 @@ int trace_next(struct trace_reader *t, struct trace_record *rec)
 {
     if (t->err[0])
         return -1;
+    if (t->packed_pos < t->packed_len) /* words parsed for trace_next_packed come first */
+        return trace_decode_word(t->packed[t->packed_pos++], rec), 1;
     return next_parsed(t, rec);
 }
 
@@ -205,6 +207,8 @@ long trace_next_batch(struct trace_reader *t, struct trace_record *recs, size_t 
     if (t->err[0])
         return -1;
     size_t n = 0;
+    while (n < max && t->packed_pos < t->packed_len) /* words parsed for trace_next_packed */
+        trace_decode_word(t->packed[t->packed_pos++], &recs[n++]);
     while (n < max) {
         /* The fast path, when nothing is pending from a parser and there is room. */
         if (t->next_pending == t->npending && max - n >= MAX_PENDING) {
@@ -225,6 +229,34 @@ long trace_next_batch(struct trace_reader *t, struct trace_record *recs, size_t 
         n++;
     }
     return (long)n;
+}
+
+long trace_next_packed(struct trace_reader *t, const uint64_t **words, size_t max)
+{
+    if (t->err[0] || t->next_pending != t->npending)
+        return 0;
+    if (t->format == TRACE_BINARY && t->packed_pos == t->packed_len)
+        return (long)trace_scan_binary_packed(t, words, max);
+    if (t->format != TRACE_LACKEY)
+        return 0;
+    if (t->packed_pos == t->packed_len) {
+        t->packed_pos = 0;
+        t->packed_len = trace_scan_lackey_packed(t, t->packed, PACKED_MAX);
+    }
+    size_t n = t->packed_len - t->packed_pos < max ? t->packed_len - t->packed_pos : max;
+    *words = t->packed + t->packed_pos;
+    t->packed_pos += n;
+    return (long)n;
+}
+
+void trace_unread_packed(struct trace_reader *t, size_t n)
+{
+    if (t->format == TRACE_LACKEY) {
+        t->packed_pos -= n;
+        return;
+    }
+    t->line -= n;
+    t->src.out_pos -= 8 * n;
 }
 
 /* ---- opening ------------------------------------------------------------------------------- */

@@ -20,6 +20,7 @@
 
 #define LINE_MAX_LEN 4096
 #define MAX_PENDING  8
+#define PACKED_MAX   4096
 
 struct trace_reader {
     struct trace_source src;
@@ -30,6 +31,10 @@ struct trace_reader {
     bool line_error; /* the error is in one line's content: reading can go on */
     struct trace_record pending[MAX_PENDING];
     unsigned npending, next_pending;
+    /* Lackey's words for trace_next_packed: packed[packed_pos, packed_len) are parsed and not
+     * yet given out (or given back), and come before anything after them. */
+    uint64_t packed[PACKED_MAX];
+    size_t packed_pos, packed_len;
     char err[256 + 64 + 384];
     char shown[200]; /* the current line, escaped, for messages (trace_shown) */
 };
@@ -67,6 +72,12 @@ int trace_parse_binary(struct trace_reader *t);
  * runs past the buffer), which the parser above then reads. */
 size_t trace_scan_lackey(struct trace_reader *t, struct trace_record *recs, size_t max);
 size_t trace_scan_binary(struct trace_reader *t, struct trace_record *recs, size_t max);
+/* trace_scan_lackey into packed words (mmusim/mmu.h's mmu_pack; bit 63 for an access that
+ * crosses onto the next page, as in the binary format). */
+size_t trace_scan_lackey_packed(struct trace_reader *t, uint64_t *words, size_t max);
+/* Up to max binary words where they lie in the source's buffer (*words), if aligned and the
+ * first is not of type 3; consumed. */
+size_t trace_scan_binary_packed(struct trace_reader *t, const uint64_t **words, size_t max);
 
 /* For each byte: its value as a hexadecimal digit plus one, or 0 if it is not one. */
 extern const unsigned char trace_hex_digit[256];

@@ -111,12 +111,15 @@ static void lackey_line(struct rng *r, struct text *t)
     put(t, line, (size_t)n);
 }
 
-/* What a reader gives, record by record and error by error, as text. */
-static void log_record(struct text *log, const struct trace_record *r)
+/* What a reader gives, record by record and error by error, as text.  A packed word keeps of
+ * the size only whether the access crosses a page: so the logs of a reading with words show
+ * the size as that. */
+static void log_record(struct text *log, const struct trace_record *r, bool packed)
 {
     char s[128];
     snprintf(s, sizeof(s), "R %" PRIx64 " %d %u %u %d %u\n", r->vaddr, (int)r->type,
-             r->instructions, r->size, (int)r->has_pcid, r->pcid);
+             r->instructions, packed ? trace_record_crosses_page(r) : r->size, (int)r->has_pcid,
+             r->pcid);
     puts_(log, s);
 }
 
@@ -128,7 +131,7 @@ static void log_error(struct text *log, struct trace_reader *t)
 }
 
 /* Reads the whole trace, one record at a time, passing over bad lines. */
-static void read_one_by_one(const char *path, struct text *log)
+static void read_one_by_one(const char *path, struct text *log, bool packed)
 {
     char err[512];
     struct trace_reader *t = trace_open(path, TRACE_AUTO, err, sizeof(err));
@@ -140,7 +143,7 @@ static void read_one_by_one(const char *path, struct text *log)
         if (rc == 0)
             break;
         if (rc > 0) {
-            log_record(log, &rec);
+            log_record(log, &rec, packed);
             continue;
         }
         log_error(log, t);
@@ -150,10 +153,10 @@ static void read_one_by_one(const char *path, struct text *log)
     trace_close(t);
 }
 
-/* The same in batches of random sizes; half the time the words of a binary trace where they lie
+/* The same in batches of random sizes; with packed, half the time as packed words
  * (trace_next_packed), as a study takes them: up to the first of type 3, or fewer, the rest
- * given back. */
-static void read_batches(const char *path, struct rng *r, struct text *log)
+ * given back, and now and then one record read alone in between. */
+static void read_batches(const char *path, struct rng *r, struct text *log, bool packed)
 {
     char err[512];
     struct trace_reader *t = trace_open(path, TRACE_AUTO, err, sizeof(err));
@@ -163,16 +166,27 @@ static void read_batches(const char *path, struct rng *r, struct text *log)
     for (;;) {
         size_t max = below(r, 4) == 0 ? 1 + below(r, 16) : 1 + below(r, 5000);
         const uint64_t *words;
-        long n = below(r, 2) ? trace_next_packed(t, &words, max) : 0;
+        long n = packed && below(r, 2) ? trace_next_packed(t, &words, max) : 0;
         if (n > 0) {
             assert_true((size_t)n <= max);
             size_t k = 0, take = below(r, 4) == 0 ? below(r, (unsigned)n + 1) : (size_t)n;
             struct trace_record rec;
             while (k < take && trace_decode_word(words[k], &rec)) {
-                log_record(log, &rec);
+                log_record(log, &rec, packed);
                 k++;
             }
             trace_unread_packed(t, (size_t)n - k);
+            if (below(r, 8) == 0) {
+                int rc = trace_next(t, &rec);
+                if (rc > 0)
+                    log_record(log, &rec, packed);
+                else if (rc < 0) {
+                    log_error(log, t);
+                    if (trace_recover(t))
+                        break;
+                } else
+                    break;
+            }
             continue;
         }
         n = trace_next_batch(t, recs, max);
@@ -181,7 +195,7 @@ static void read_batches(const char *path, struct rng *r, struct text *log)
         if (n > 0) {
             assert_true((size_t)n <= max);
             for (long i = 0; i < n; i++)
-                log_record(log, &recs[i]);
+                log_record(log, &recs[i], packed);
             continue;
         }
         log_error(log, t);
@@ -191,12 +205,13 @@ static void read_batches(const char *path, struct rng *r, struct text *log)
     trace_close(t);
 }
 
-/* Both readers on one file; the logs must be equal, line for line. */
-static void compare(const char *path, struct rng *r, size_t min_records)
+/* The readers on one file: the logs of trace_next and of batches must be equal, line for line,
+ * and so must those of trace_next and of batches with words (sizes shown as crossings). */
+static void compare_logs(const char *path, struct rng *r, size_t min_records, bool packed)
 {
     struct text a = {0}, b = {0};
-    read_one_by_one(path, &a);
-    read_batches(path, r, &b);
+    read_one_by_one(path, &a, packed);
+    read_batches(path, r, &b, packed);
     size_t records = 0;
     for (size_t i = 0; i < a.n; i++)
         records += a.p[i] == 'R' && (i == 0 || a.p[i - 1] == '\n');
@@ -206,10 +221,17 @@ static void compare(const char *path, struct rng *r, size_t min_records)
         size_t i = 0, line = 1;
         while (i < a.n && i < b.n && a.p[i] == b.p[i])
             line += a.p[i++] == '\n';
-        fail_msg("%s: the batch reader differs from trace_next at event %zu", path, line);
+        fail_msg("%s: the batch reader%s differs from trace_next at event %zu", path,
+                 packed ? " with words" : "", line);
     }
     free(a.p);
     free(b.p);
+}
+
+static void compare(const char *path, struct rng *r, size_t min_records)
+{
+    for (int packed = 0; packed < 2; packed++)
+        compare_logs(path, r, min_records, packed);
 }
 
 static void lackey_batches(void **state)

@@ -84,18 +84,24 @@ int trace_next(struct trace_reader *t, struct trace_record *rec);
  * from the next call, so every record before a bad one is delivered first. */
 long trace_next_batch(struct trace_reader *t, struct trace_record *recs, size_t max);
 
-/* The fastest way, for a trace in mmusim's binary format: up to max of its next words, where
- * they lie in the reader's buffer (*words, valid until the next call on t), each the packed
- * request of mmusim/mmu.h (mmu_pack) or, with bit 63 or 60 set, a word trace_decode_word
- * turns into a record.  Returns how many, or 0 when there are none to give this way: the trace
- * is in another format, at its end, at a bad record or an error, or the words are not aligned
- * in memory.  The caller then reads a batch with trace_next_batch, which says which.  Only the
- * first word is known to be good: the caller stops at a word of type 3 (not an access) and
- * gives it and the words after it back with trace_unread_packed. */
+/* The fastest way, for a trace in mmusim's binary format or lackey's: up to max of its next
+ * records as packed requests (mmusim/mmu.h's mmu_pack) at *words, valid until the next call on
+ * t.  A word with bit 63 or 60 set is a record with more to it (an access that crosses onto
+ * the next page, a PCID): trace_decode_word gives the record.  A binary trace's words are
+ * where they lie in the reader's buffer, lackey's are parsed into the reader's own.  Returns
+ * how many, or 0 when there are none to give this way: the trace is in another format, at its
+ * end, at a line or record that is not a plain access (a comment, a bad record) or an error,
+ * or a binary trace's words are not aligned in memory.  The caller then reads a batch with
+ * trace_next_batch, which says which.  Only the first word is known to be good: the caller
+ * stops at a word of type 3 (not an access) and gives it and the words after it back with
+ * trace_unread_packed. */
 long trace_next_packed(struct trace_reader *t, const uint64_t **words, size_t max);
-/* Gives back the last n words the last trace_next_packed gave, to be read again. */
+/* Gives back the last n words the last trace_next_packed gave, to be read again by any of the
+ * reading calls. */
 void trace_unread_packed(struct trace_reader *t, size_t n);
-/* The record of a binary-format word; false if its type is 3 (not an access). */
+/* The record of a word trace_next_packed gives (a binary-format word); false if its type is 3
+ * (not an access).  An access that crosses a page gets the size that reaches the next page's
+ * first byte. */
 bool trace_decode_word(uint64_t w, struct trace_record *r);
 
 const char *trace_error(const struct trace_reader *t);
