@@ -28,6 +28,7 @@
 enum { DECODE_BATCH = 16384, DECODE_SLOTS = 4 };
 
 enum slot_kind {
+    SLOT_WORDS,   /* n packed requests (trace_next_packed), none of type 3 */
     SLOT_RECORDS, /* n records */
     SLOT_BAD,     /* a bad record, passed over (skip_bad): msg */
     SLOT_ERROR,   /* the trace cannot be read further: msg */
@@ -37,6 +38,7 @@ enum slot_kind {
 struct slot {
     enum slot_kind kind;
     size_t n;
+    uint64_t *words;
     struct trace_record *recs;
     char msg[600];
     unsigned pending; /* studies still running that have not taken it */
@@ -74,6 +76,18 @@ static void fail(struct member *m, const char *why)
 static bool take(struct member *m, const struct slot *sl)
 {
     switch (sl->kind) {
+    case SLOT_WORDS: {
+        long fed = study_feed_packed(m->s, 0, sl->words, sl->n);
+        if (fed < 0) {
+            fail(m, study_error(m->s));
+            return true;
+        }
+        if ((size_t)fed < sl->n && !study_done(m->s)) { /* read_trace posts no type 3 */
+            fail(m, "internal error: a word of type 3 in a batch of packed requests");
+            return true;
+        }
+        return study_done(m->s);
+    }
     case SLOT_RECORDS:
         if (study_feed(m->s, 0, sl->recs, sl->n) < 0) {
             fail(m, study_error(m->s));
@@ -156,8 +170,24 @@ static void read_trace(struct decoder *d, struct trace_reader *tr, bool skip_bad
         pthread_mutex_unlock(&d->lock);
         if (stop)
             break;
-        long k = trace_next_batch(tr, sl->recs, DECODE_BATCH);
-        sl->kind = k > 0 ? SLOT_RECORDS : k == 0 ? SLOT_END : skip_bad ? SLOT_BAD : SLOT_ERROR;
+        /* Packed words when the trace gives them (copied: they are the reader's only until
+         * its next call), up to one of type 3, which the record path then reports. */
+        const uint64_t *w;
+        long k = trace_next_packed(tr, &w, DECODE_BATCH);
+        size_t good = 0;
+        while (good < (size_t)k && (w[good] >> 61 & 3) != 3) {
+            sl->words[good] = w[good];
+            good++;
+        }
+        if (k > 0)
+            trace_unread_packed(tr, (size_t)k - good);
+        if (good > 0) {
+            sl->kind = SLOT_WORDS;
+            k = (long)good;
+        } else {
+            k = trace_next_batch(tr, sl->recs, DECODE_BATCH);
+            sl->kind = k > 0 ? SLOT_RECORDS : k == 0 ? SLOT_END : skip_bad ? SLOT_BAD : SLOT_ERROR;
+        }
         sl->n = k > 0 ? (size_t)k : 0;
         if (k < 0) {
             snprintf(sl->msg, sizeof(sl->msg), "%s", trace_error(tr));
@@ -214,7 +244,8 @@ int sweep_decode(const char *trace, struct decode_point *pt, unsigned n, unsigne
     d.m = calloc(n, sizeof(*d.m));
     tid = calloc(threads ? threads : 1, sizeof(*tid));
     for (int i = 0; i < DECODE_SLOTS; i++)
-        if (!(d.slot[i].recs = malloc(DECODE_BATCH * sizeof(*d.slot[i].recs))))
+        if (!(d.slot[i].recs = malloc(DECODE_BATCH * sizeof(*d.slot[i].recs))) ||
+            !(d.slot[i].words = malloc(DECODE_BATCH * sizeof(*d.slot[i].words))))
             goto oom;
     if (!d.m || !tid)
         goto oom;
@@ -269,8 +300,10 @@ out:
     trace_close(tr);
     for (unsigned i = 0; d.m && i < d.n; i++)
         study_close(d.m[i].s);
-    for (int i = 0; i < DECODE_SLOTS; i++)
+    for (int i = 0; i < DECODE_SLOTS; i++) {
         free(d.slot[i].recs);
+        free(d.slot[i].words);
+    }
     free(d.m);
     free(tid);
     return rc;

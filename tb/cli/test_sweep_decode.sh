@@ -65,6 +65,17 @@ expect_status 'bundled traces' 0
 same 'limit varied' --vary limit=1,16384,16385,40000,0 --vary stlb.entries=48,1536 "$chase"
 expect_status 'limit varied' 0
 
+# The binary format (read as packed words where they lie), and a word of type 3 (not an access)
+# after record 30000: points that reach it fail with the same message.
+"$bin" convert "$chase" "$tmp/chase.bin" > /dev/null
+same 'binary trace, limits' --vary limit=1,16384,16385,40000,0 --vary stlb.entries=48,1536 \
+    "$tmp/chase.bin"
+expect_status 'binary trace' 0
+{ head -c $((8 + 8 * 30000)) "$tmp/chase.bin"; printf '\000\020\000\000\000\000\000\140'
+  tail -c +$((8 + 8 * 30000 + 1)) "$tmp/chase.bin"; } > "$tmp/badword.bin"
+same 'binary trace, a word of type 3' --vary limit=29999,30000,30001,0 "$tmp/badword.bin"
+expect_status 'binary trace, a word of type 3' 1
+
 # A text trace of 100000 records over 3 PCIDs (and none), 4 KiB to 2 MiB strides.
 awk 'BEGIN { for (i = 0; i < 100000; i++) {
     t = substr("RWX", i % 3 + 1, 1); a = (i * 7919 % 997) * 4096 + (i % 5) * 2097152;
