@@ -6,8 +6,9 @@
 /* Drops every memo. */
 static void drop_memos(struct tlb *t)
 {
-    for (unsigned i = 0; i < TLB_MEMOS; i++)
-        t->memo[i].allows = 0;
+    for (uint64_t v = t->memo_valid; v; v &= v - 1)
+        t->memo[__builtin_ctzll(v)].allows = 0;
+    t->memo_valid = 0;
 }
 
 int tlb_init_split(struct tlb *t, const struct mmu_array_config *c4k,
@@ -87,6 +88,7 @@ void tlb_touch(struct tlb *t, const struct tlb_hit *h)
                               .size = h->size,
                               .use = repl_use_of(r, h->set, h->way)};
     *old = *h;
+    t->memo_valid |= 1ull << i;
 }
 
 bool tlb_fill(struct tlb *t, const struct tlb_entry *n)

@@ -29,7 +29,7 @@
 #include "pte.h"
 #include "tlb_array.h"
 
-#define TLB_MEMOS 64 /* a power of two */
+#define TLB_MEMOS 64 /* a power of two, at most 64 */
 
 struct tlb_hit {
     struct tlb_entry *e;
@@ -54,6 +54,7 @@ struct tlb {
     uint8_t array_of[MMU_SIZE_COUNT];     /* page size -> index into arr */
     unsigned narrays;
     struct tlb_memo memo[TLB_MEMOS];    /* memo[page % TLB_MEMOS] */
+    uint64_t memo_valid;                /* bit i: memo[i] may be valid (those to drop) */
     struct tlb_hit memo_hit[TLB_MEMOS]; /* the hit of memo[i] */
 };
 
