@@ -5,9 +5,11 @@
 # LRU, 4 KiB pages, no STLB).  Every run is repeated N times, the binaries alternating, and the
 # median CPU time (user + system) and wall time of each are printed with the speed-up.
 #
-#   tb/bench/bench_traces.sh BEFORE_BIN AFTER_BIN [N]
+#   tb/bench/bench_traces.sh BEFORE_BIN AFTER_BIN [N [COPIES]]
 #
-# Run from the top of the tree; writes its inputs into a temporary folder (about 250 MB).
+# COPIES (default 1) runs the trace that many times over, one copy after the other, so that a
+# fast run lasts long enough for /usr/bin/time's hundredths of a second.  Run from the top of
+# the tree; writes its inputs into a temporary folder (about 250 MB a copy).
 # The machine is shared and noisy: compare medians of one sitting, never figures of two.
 set -eu
 if [ $# -lt 2 ]; then
@@ -17,11 +19,17 @@ fi
 before=$1
 after=$2
 n=${3:-5}
+copies=${4:-1}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-xz -dc traces/sort.lackey.xz >"$tmp/sort.lackey"
+for _ in $(seq "$copies"); do xz -dc traces/sort.lackey.xz; done >"$tmp/sort.lackey"
 gzip -1 -c "$tmp/sort.lackey" >"$tmp/sort.lackey.gz"
+xzin=traces/sort.lackey.xz
+if [ "$copies" -gt 1 ]; then
+    xz -6 -T2 -c "$tmp/sort.lackey" >"$tmp/sort.lackey.xz"
+    xzin=$tmp/sort.lackey.xz
+fi
 # Converted by the older binary: a format both read (older ones know no page-crossing bit).
 "$before" convert "$tmp/sort.lackey" "$tmp/sort.bin" >/dev/null
 single="--set stlb.entries=0 --set dtlb_2m.entries=0 --set itlb_2m.entries=0"
@@ -51,12 +59,12 @@ run() { # NAME ARGS...: the run on both binaries, N times, alternating
         "$wb" "$wa" "$(echo "$wb $wa" | awk '{print $1 / $2}')"
 }
 
-echo "medians of $n runs each, alternating; 11,000,846 references"
+echo "medians of $n runs each, alternating; $((11000846 * copies)) references"
 run "lackey text, default hierarchy" "$tmp/sort.lackey"
 # shellcheck disable=SC2086
 run "lackey text, single level" $single "$tmp/sort.lackey"
 run "binary, default hierarchy" "$tmp/sort.bin"
 # shellcheck disable=SC2086
 run "binary, single level" $single "$tmp/sort.bin"
-run "lackey .xz, default hierarchy" traces/sort.lackey.xz
+run "lackey .xz, default hierarchy" "$xzin"
 run "lackey .gz, default hierarchy" "$tmp/sort.lackey.gz"
