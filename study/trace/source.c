@@ -190,6 +190,11 @@ static int read_plain(struct trace_source *s)
             s->failed = true;
             return fail(s, "read error: the file shrank while it was read");
         }
+        /* The chunk before is read: its pages leave the process (the page cache keeps them). */
+        if (s->map_pos > s->map_kept) {
+            munmap((void *)(s->map + s->map_kept), s->map_pos - s->map_kept);
+            s->map_kept = s->map_pos;
+        }
         s->out = s->map + s->map_pos;
         s->out_pos = 0;
         s->out_len = k;
@@ -308,6 +313,7 @@ static void map_file(struct trace_source *s)
     s->map = p;
     s->map_len = (size_t)st.st_size;
     s->map_pos = 0;
+    s->map_kept = 0;
     s->in_pos = s->in_len; /* the first block read is the map's start */
 }
 
@@ -365,8 +371,8 @@ void source_attach(struct trace_source *s, FILE *f)
 
 void source_close(struct trace_source *s)
 {
-    if (s->map)
-        munmap((void *)s->map, s->map_len);
+    if (s->map && s->map_len > s->map_kept)
+        munmap((void *)(s->map + s->map_kept), s->map_len - s->map_kept);
     if (s->threaded) {
         pthread_mutex_lock(&s->lock);
         s->stop = true;

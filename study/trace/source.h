@@ -61,6 +61,8 @@ struct trace_source {
     bool own_file;
     const unsigned char *map; /* a plain file mapped whole, or NULL */
     size_t map_len, map_pos;  /* its size, and the bytes handed out */
+    size_t map_kept;          /* [map_kept, map_len) is still mapped: chunks read are unmapped,
+                                 so that the process's memory stays flat in the file's size */
     enum source_codec codec;
     z_stream z;
     bool z_init, z_end;
