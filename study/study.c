@@ -413,15 +413,26 @@ fail:
 
 #define RUN 512 /* records turned into requests at a time */
 
-long study_feed(struct study *s, unsigned proc, const struct trace_record *recs, size_t n)
+/* How many of n records a feed of process proc runs: n, or fewer to stop at the limit; -1 with
+ * the reason in s->err for a process the study does not have. */
+static long feed_count(struct study *s, unsigned proc, size_t n)
 {
-    const struct study_options *o = s->o;
     if (proc >= s->nspaces) {
         snprintf(s->err, s->errlen, "no process %u", proc);
         return -1;
     }
+    const struct study_options *o = s->o;
     if (o->limit && n > o->limit - s->res->references)
         n = (size_t)(o->limit - s->res->references);
+    return (long)n;
+}
+
+long study_feed(struct study *s, unsigned proc, const struct trace_record *recs, size_t n)
+{
+    long count = feed_count(s, proc, n);
+    if (count < 0)
+        return -1;
+    n = (size_t)count;
     struct mmu_request reqs[2 * RUN];
     for (size_t i = 0; i < n;) {
         /* A run of records of one address space, as requests: a record's first byte's page,
@@ -466,13 +477,10 @@ long study_feed(struct study *s, unsigned proc, const struct trace_record *recs,
 
 long study_feed_packed(struct study *s, unsigned proc, const uint64_t *words, size_t n)
 {
-    const struct study_options *o = s->o;
-    if (proc >= s->nspaces) {
-        snprintf(s->err, s->errlen, "no process %u", proc);
+    long count = feed_count(s, proc, n);
+    if (count < 0)
         return -1;
-    }
-    if (o->limit && n > o->limit - s->res->references)
-        n = (size_t)(o->limit - s->res->references);
+    n = (size_t)count;
     for (size_t i = 0; i < n;) {
         if (switch_to(s, (int)proc))
             return -1;

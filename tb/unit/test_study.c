@@ -25,6 +25,17 @@ static struct study_result run(const struct study_options *o, const char *const 
     return r;
 }
 
+/* Opens the bundled trace tb/traces/NAME, its path into path. */
+static struct trace_reader *open_bundled(const char *name, char *path, size_t len)
+{
+    char err[512];
+    snprintf(path, len, "%s/tb/traces/%s", MMUSIM_SOURCE_DIR, name);
+    struct trace_reader *tr = trace_open(path, TRACE_AUTO, err, sizeof(err));
+    if (!tr)
+        fail_msg("%s", err);
+    return tr;
+}
+
 static uint64_t sum_hits(const struct mmu_tlb_stats *t)
 {
     uint64_t n = 0;
@@ -222,11 +233,8 @@ static uint64_t lru_misses(const uint64_t *pages, size_t n, unsigned sets, unsig
 static void real_trace_against_independent_lru(void **state)
 {
     (void)state;
-    char path[512], err[512];
-    snprintf(path, sizeof(path), "%s/tb/traces/chase.lackey.gz", MMUSIM_SOURCE_DIR);
-    struct trace_reader *tr = trace_open(path, TRACE_AUTO, err, sizeof(err));
-    if (!tr)
-        fail_msg("%s", err);
+    char path[512];
+    struct trace_reader *tr = open_bundled("chase.lackey.gz", path, sizeof(path));
     size_t cap = 200000, n = 0;
     uint64_t *pages = malloc(cap * sizeof(*pages));
     char txt[300];
@@ -268,11 +276,8 @@ static void lackey_and_text_agree(void **state)
 {
     (void)state;
     char path[512], err[512], txt[300];
-    snprintf(path, sizeof(path), "%s/tb/traces/ls.lackey.gz", MMUSIM_SOURCE_DIR);
+    struct trace_reader *tr = open_bundled("ls.lackey.gz", path, sizeof(path));
     snprintf(txt, sizeof(txt), "%s/ls.txt", test_dir);
-    struct trace_reader *tr = trace_open(path, TRACE_AUTO, err, sizeof(err));
-    if (!tr)
-        fail_msg("%s", err);
     char bin[300];
     snprintf(bin, sizeof(bin), "%s/ls.bin.gz", test_dir);
     FILE *f = fopen(txt, "w");
@@ -353,10 +358,7 @@ static void binary_words(void **state)
 {
     (void)state;
     char path[512], err[600];
-    snprintf(path, sizeof(path), "%s/tb/traces/ls.lackey.gz", MMUSIM_SOURCE_DIR);
-    struct trace_reader *tr = trace_open(path, TRACE_AUTO, err, sizeof(err));
-    if (!tr)
-        fail_msg("%s", err);
+    struct trace_reader *tr = open_bundled("ls.lackey.gz", path, sizeof(path));
     struct trace_writer *w = trace_writer_open(test_path("clean.bin"), err, sizeof(err));
     assert_non_null(w);
     struct trace_record r;
