@@ -6,11 +6,22 @@
  */
 #include "mmusim/mmu.h"
 
+int mmu_mem_perform(struct phys_mem *pm, struct mmu_mem_access *acc)
+{
+    if (!acc->write)
+        return phys_mem_read64(pm, acc->paddr, &acc->data);
+    if (!acc->set_bits)
+        return phys_mem_write64(pm, acc->paddr, acc->data);
+    uint64_t e;
+    if (phys_mem_read64(pm, acc->paddr, &e))
+        return -1;
+    return phys_mem_write64(pm, acc->paddr, e | acc->data);
+}
+
 static int fixed_access(void *ctx, struct mmu_mem_access *acc)
 {
     struct mmu_fixed_mem *fm = ctx;
-    int rc = acc->write ? phys_mem_write64(fm->pm, acc->paddr, acc->data)
-                        : phys_mem_read64(fm->pm, acc->paddr, &acc->data);
+    int rc = mmu_mem_perform(fm->pm, acc);
     acc->accept = acc->issue;
     acc->done = acc->accept + fm->latency; /* 0 is refused by the walker */
     return rc;

@@ -30,7 +30,7 @@ uint64_t pte_reserved_mask(uint64_t e, unsigned level, unsigned pa_bits, bool nx
 
 uint32_t pte_error_code(enum mmu_fault f, enum mmu_access type, bool user, bool nxe)
 {
-    if (f == MMU_FAULT_NONE || f == MMU_FAULT_NON_CANONICAL)
+    if (f == MMU_FAULT_NONE || f == MMU_FAULT_NON_CANONICAL || f == MMU_FAULT_BUS_ERROR)
         return 0;
     uint32_t ec = 0;
     if (f != MMU_FAULT_NOT_PRESENT)

@@ -9,8 +9,8 @@
 
 static const char *const access_names[MMU_ACC_COUNT] = {"read", "write", "fetch"};
 static const char *const fault_names[MMU_FAULT_COUNT] = {
-    "none", "not-present",  "reserved-bit", "write-protect", "user-supervisor",
-    "nx",   "non-canonical"};
+    "none", "not-present",   "reserved-bit", "write-protect", "user-supervisor",
+    "nx",   "non-canonical", "bus-error"};
 static const char *const tlb_names[MMU_TLB_COUNT] = {"itlb", "dtlb", "stlb"};
 static const char *const ctrl_names[MMU_CTRL_COUNT] = {"load-cr3", "invlpg", "invpcid", "flush-all",
                                                        "set-mode"};

@@ -1,41 +1,21 @@
 /*
  * The page walk, level by level, as the RTL walker's state machine does
- * it: issue a read, check the entry, write back A (and D) if needed, go
- * down.  Cycle t below is always "the first cycle the walker can act".
+ * it: present a read, check the entry, write back A (and D) if needed, go
+ * down.  walk_begin and walk_step are the machine; walk() runs it with one
+ * access after another.
  */
 #include <stdio.h>
 
 #include "pte.h"
 #include "walker.h"
 
-/* One memory access issued at cycle *t; on return *t is the cycle after
- * its response. */
-static int mem_access(struct walker *w, uint64_t *t, uint64_t pa, bool write, uint64_t *data)
+static void present_read(struct walk *k)
 {
-    struct mmu_mem_access acc = {.paddr = pa, .write = write, .data = *data, .issue = *t};
-    if (w->port.access(w->port.ctx, &acc)) {
-        snprintf(w->err, w->errlen, "walker %s of entry at 0x%llx: memory port failed",
-                 write ? "write" : "read", (unsigned long long)pa);
-        return -1;
-    }
-    if (acc.accept < acc.issue || acc.done <= acc.accept) {
-        snprintf(w->err, w->errlen,
-                 "walker %s of entry at 0x%llx: memory port gave issue %llu, accept %llu, "
-                 "done %llu (needs issue <= accept < done)",
-                 write ? "write" : "read", (unsigned long long)pa, (unsigned long long)acc.issue,
-                 (unsigned long long)acc.accept, (unsigned long long)acc.done);
-        return -1;
-    }
-    if (write)
-        w->stats->walk_writes++;
-    else
-        w->stats->walk_reads++;
-    *data = acc.data;
-    *t = acc.done + 1;
-    return 0;
+    k->writing = false;
+    k->acc = (struct mmu_mem_access){.paddr = k->table + 8ull * pt_index(k->req.va, k->level)};
 }
 
-int walk(struct walker *w, const struct walk_req *req, struct walk_result *res)
+void walk_begin(struct walker *w, const struct walk_req *req, struct walk *k)
 {
     struct psc_result psc;
     psc_lookup(w->psc, req->va, req->pcid, req->root, &psc);
@@ -45,60 +25,124 @@ int walk(struct walker *w, const struct walk_req *req, struct walk_result *res)
     }
     w->stats->walks++;
     w->stats->walk_start_level[psc.start_level]++;
+    *k = (struct walk){.req = *req, .level = psc.start_level, .table = psc.table, .perm = psc.perm};
+    present_read(k);
+}
 
-    uint64_t t = req->start + 1; /* the first read is issued after the lookup */
-    uint64_t table = psc.table;
-    struct pte_perm perm = psc.perm;
-    *res = (struct walk_result){.fault = MMU_FAULT_NONE};
-
-    for (unsigned level = psc.start_level; level >= 1; level--) {
-        uint64_t pa = table + 8ull * pt_index(req->va, level);
-        uint64_t e = 0;
-        if (mem_access(w, &t, pa, false, &e))
-            return -1;
-        res->level = level;
-
-        if (!(e & PTE_P)) {
-            res->fault = MMU_FAULT_NOT_PRESENT;
-            break;
-        }
-        if (e & pte_reserved_mask(e, level, w->pa_bits, req->nxe)) {
-            res->fault = MMU_FAULT_RESERVED;
-            break;
-        }
-        perm = pte_perm_combine(perm, e);
-        bool leaf = pte_is_leaf(e, level);
-        if (leaf) {
-            res->fault = pte_check_access(perm, req->type, req->user, req->wp, req->nxe);
-            if (res->fault != MMU_FAULT_NONE)
-                break;
-        }
-
-        /* The entry is used: set A, and D in a leaf written to. */
-        uint64_t set_bits = PTE_A;
-        if (leaf && req->type == MMU_ACC_WRITE)
-            set_bits |= PTE_D;
-        if ((e & set_bits) != set_bits) {
-            e |= set_bits;
-            if (mem_access(w, &t, pa, true, &e))
-                return -1;
-        }
-
-        if (leaf) {
-            unsigned shift = pt_level_shift(level);
-            res->leaf = (struct tlb_entry){.vpn = tlb_vpn(req->va, shift),
-                                           .base = pte_addr(e, shift),
-                                           .pcid = req->pcid,
-                                           .shift = (uint8_t)shift,
-                                           .valid = true,
-                                           .global = (e & PTE_G) != 0,
-                                           .dirty = (e & PTE_D) != 0,
-                                           .perm = perm};
-            break;
-        }
-        table = pte_addr(e, PAGE_SHIFT_4K);
-        psc_fill(w->psc, level, req->va, req->pcid, table, perm);
+void walk_accepted(struct walker *w, struct walk *k)
+{
+    if (k->acc.write)
+        w->stats->walk_writes++;
+    else
+        w->stats->walk_reads++;
+    if (k->fill_pending && !k->writing) {
+        psc_fill(w->psc, k->level + 1, k->req.va, k->req.pcid, k->fill_table, k->fill_perm);
+        k->fill_pending = false;
     }
+}
+
+/* The entry at k->level, read and written back as needed, is used: the leaf's translation, or
+ * the read of the next level. */
+static bool go_on(struct walk *k, struct walk_result *res)
+{
+    uint64_t e = k->entry;
+    if (pte_is_leaf(e, k->level)) {
+        unsigned shift = pt_level_shift(k->level);
+        res->leaf = (struct tlb_entry){.vpn = tlb_vpn(k->req.va, shift),
+                                       .base = pte_addr(e, shift),
+                                       .pcid = k->req.pcid,
+                                       .shift = (uint8_t)shift,
+                                       .valid = true,
+                                       .global = (e & PTE_G) != 0,
+                                       .dirty = (e & PTE_D) != 0,
+                                       .perm = k->perm};
+        return false;
+    }
+    k->fill_pending = true;
+    k->fill_table = pte_addr(e, PAGE_SHIFT_4K);
+    k->fill_perm = k->perm;
+    k->table = k->fill_table;
+    k->level--;
+    present_read(k);
+    return true;
+}
+
+bool walk_step(struct walker *w, struct walk *k, uint64_t data, bool error, struct walk_result *res)
+{
+    *res = (struct walk_result){.fault = MMU_FAULT_NONE, .level = k->level};
+    if (error) {
+        res->fault = MMU_FAULT_BUS_ERROR;
+        return false;
+    }
+    if (k->writing) /* the write-back answered: go on as if the read had answered now */
+        return go_on(k, res);
+
+    uint64_t e = data;
+    if (!(e & PTE_P)) {
+        res->fault = MMU_FAULT_NOT_PRESENT;
+        return false;
+    }
+    if (e & pte_reserved_mask(e, k->level, w->pa_bits, k->req.nxe)) {
+        res->fault = MMU_FAULT_RESERVED;
+        return false;
+    }
+    k->perm = pte_perm_combine(k->perm, e);
+    bool leaf = pte_is_leaf(e, k->level);
+    if (leaf) {
+        res->fault = pte_check_access(k->perm, k->req.type, k->req.user, k->req.wp, k->req.nxe);
+        if (res->fault != MMU_FAULT_NONE)
+            return false;
+    }
+
+    /* The entry is used: set A, and D in a leaf written to. */
+    uint64_t set_bits = PTE_A;
+    if (leaf && k->req.type == MMU_ACC_WRITE)
+        set_bits |= PTE_D;
+    k->entry = e | set_bits;
+    if ((e & set_bits) != set_bits) {
+        k->writing = true;
+        k->acc = (struct mmu_mem_access){.paddr = k->acc.paddr,
+                                         .write = true,
+                                         .set_bits = w->set_bits,
+                                         .data = w->set_bits ? set_bits : k->entry};
+        return true;
+    }
+    return go_on(k, res);
+}
+
+/* The access k->acc presented in cycle *t; on return *t is the cycle after its response. */
+static int mem_access(struct walker *w, struct walk *k, uint64_t *t)
+{
+    struct mmu_mem_access *acc = &k->acc;
+    acc->issue = *t;
+    const char *what = acc->write ? "write" : "read";
+    if (w->port.access(w->port.ctx, acc)) {
+        snprintf(w->err, w->errlen, "walker %s of entry at 0x%llx: memory port failed", what,
+                 (unsigned long long)acc->paddr);
+        return -1;
+    }
+    if (acc->accept < acc->issue || acc->done <= acc->accept) {
+        snprintf(w->err, w->errlen,
+                 "walker %s of entry at 0x%llx: memory port gave issue %llu, accept %llu, "
+                 "done %llu (needs issue <= accept < done)",
+                 what, (unsigned long long)acc->paddr, (unsigned long long)acc->issue,
+                 (unsigned long long)acc->accept, (unsigned long long)acc->done);
+        return -1;
+    }
+    walk_accepted(w, k);
+    *t = acc->done + 1;
+    return 0;
+}
+
+int walk(struct walker *w, const struct walk_req *req, struct walk_result *res)
+{
+    struct walk k;
+    walk_begin(w, req, &k);
+    uint64_t t = req->start + 1; /* the first read is presented after the lookup */
+    do {
+        if (mem_access(w, &k, &t))
+            return -1;
+    } while (walk_step(w, &k, k.acc.data, false, res));
     res->done = t;
     w->stats->walk_cycles += t - req->start;
     return 0;

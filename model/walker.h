@@ -1,7 +1,15 @@
 /*
- * The hardware page walker: one walk at a time through 4-level x86-64
- * page tables, reading each entry through the memory port, checking it,
- * writing back A and D bits, and filling the paging-structure caches.
+ * The hardware page walker: 4-level x86-64 page tables, read an entry at a
+ * time through the memory port, each entry checked, A and D written back,
+ * the paging-structure caches filled.
+ *
+ * A walk is a state machine (struct walk) that says which memory access
+ * comes next: walk_begin looks the caches up and gives the first read,
+ * walk_step takes each access's response and gives the next access or the
+ * result.  walk() runs one walk to its end, an access at a time, for the
+ * MMU that serves one request at a time (docs/ARCHITECTURE.md section 8);
+ * the MMU with several walkers (section 16, model/inflight.c) steps each
+ * walk itself, interleaved on the one memory port.
  *
  * The timing of every step is in docs/ARCHITECTURE.md, "Walk timing".
  * Not modelled: 1 GiB pages, 5-level paging, PAT/PWT/PCD memory types.
@@ -19,6 +27,7 @@
 struct walker {
     struct mmu_mem_port port;
     unsigned pa_bits;
+    bool set_bits; /* A/D written as an atomic set of bits (section 16.5), not the whole entry */
     struct pscache *psc;
     struct mmu_stats *stats;
     char *err; /* where a memory-port failure is described */
@@ -42,7 +51,36 @@ struct walk_result {
     uint64_t done;         /* the cycle of the response */
 };
 
-/* Walks for req.  Returns 0, or -1 if the memory port failed. */
+/* One walk in progress. */
+struct walk {
+    struct walk_req req;
+    unsigned level;            /* of the entry being read or written back */
+    uint64_t table;            /* base of the table at level */
+    struct pte_perm perm;      /* rights combined above level (down to it once read) */
+    uint64_t entry;            /* the entry at level, once read */
+    bool writing;              /* acc is the entry's A/D write-back */
+    struct mmu_mem_access acc; /* the access to present next: paddr, write, data */
+    /* The non-leaf entry above level, cached when the read of level is accepted. */
+    bool fill_pending;
+    uint64_t fill_table;
+    struct pte_perm fill_perm;
+};
+
+/* Cycle req->start: looks the caches up and counts the walk; k->acc is the first read, presented
+ * in req->start + 1. */
+void walk_begin(struct walker *w, const struct walk_req *req, struct walk *k);
+
+/* The memory accepted k->acc: counts it, and caches the entry above when it was the next
+ * level's read. */
+void walk_accepted(struct walker *w, struct walk *k);
+
+/* k->acc's response: data for a read, error if the memory answered with an error.  Checks the
+ * entry and returns true with the next access in k->acc (presented in the cycle after the
+ * response), or false with the walk's outcome in *res (res->done is the caller's). */
+bool walk_step(struct walker *w, struct walk *k, uint64_t data, bool error,
+               struct walk_result *res);
+
+/* Walks for req, one access after another.  Returns 0, or -1 if the memory port failed. */
 int walk(struct walker *w, const struct walk_req *req, struct walk_result *res);
 
 #endif

@@ -90,7 +90,10 @@ int mmu_repl_parse(const char *name, enum mmu_repl *repl);
 struct mmu_mem_access {
     uint64_t paddr;
     bool write;
-    uint64_t data; /* write: the value to store; read: filled by the memory */
+    bool set_bits; /* write: OR data into the entry as it is when the write is performed (the
+                      atomic A/D set of docs/ARCHITECTURE.md 16.5, used with walkers > 1)
+                      instead of storing data; a port used with walkers > 1 must honour it */
+    uint64_t data; /* write: the value to store, or the bits to set; read: filled by the memory */
     uint64_t issue;
     uint64_t accept;
     uint64_t done;
@@ -111,6 +114,10 @@ struct mmu_fixed_mem {
 };
 struct mmu_mem_port mmu_fixed_mem_port(struct mmu_fixed_mem *fm);
 
+/* Performs an access's read, write or set of bits on pm, without timing: for memory ports
+ * built on a struct phys_mem.  Returns 0, or -1 if pm refuses the address. */
+int mmu_mem_perform(struct phys_mem *pm, struct mmu_mem_access *acc);
+
 /* ---- translation -------------------------------------------------------- */
 
 enum mmu_access { MMU_ACC_READ, MMU_ACC_WRITE, MMU_ACC_FETCH, MMU_ACC_COUNT };
@@ -130,6 +137,7 @@ enum mmu_fault {
     MMU_FAULT_USER,          /* user access to a supervisor page */
     MMU_FAULT_NX,            /* fetch from an execute-disabled page */
     MMU_FAULT_NON_CANONICAL, /* bits 63:47 of the address not all equal (#GP on x86) */
+    MMU_FAULT_BUS_ERROR,     /* the memory answered a walker access with an error (not a #PF) */
     MMU_FAULT_COUNT
 };
 
