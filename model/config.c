@@ -26,6 +26,10 @@ void mmu_config_default(struct mmu_config *cfg)
                 [MMU_PSC_PDPTE] = {4, 4, MMU_REPL_LRU},
                 [MMU_PSC_PML4E] = {2, 2, MMU_REPL_LRU}},
         .stlb_latency = 9,
+        .walkers = 1,
+        .miss_entries = 1,
+        .hit_under_miss = false,
+        .id_bits = 4,
         .lfsr_seed = 0xACE1,
         .wp = true,
         .nxe = true,
@@ -115,6 +119,25 @@ int mmu_config_check(const struct mmu_config *cfg, char *err, size_t errlen)
     if (cfg->stlb_latency > 1000) {
         snprintf(err, errlen, "stlb_latency: %u cycles is beyond the limit of 1000",
                  cfg->stlb_latency);
+        return -1;
+    }
+    if (cfg->walkers < 1 || cfg->walkers > MMU_MAX_WALKERS) {
+        snprintf(err, errlen, "walkers: %u is outside 1..%u", cfg->walkers, MMU_MAX_WALKERS);
+        return -1;
+    }
+    if (cfg->miss_entries < 1 || cfg->miss_entries > MMU_MAX_MISS_ENTRIES) {
+        snprintf(err, errlen, "miss_entries: %u is outside 1..%u", cfg->miss_entries,
+                 MMU_MAX_MISS_ENTRIES);
+        return -1;
+    }
+    if (cfg->hit_under_miss && cfg->miss_entries < 2) {
+        snprintf(err, errlen,
+                 "hit_under_miss: needs miss_entries >= 2 (with one entry an outstanding miss "
+                 "holds ready low)");
+        return -1;
+    }
+    if (cfg->id_bits < 1 || cfg->id_bits > 8) {
+        snprintf(err, errlen, "id_bits: %u is outside 1..8", cfg->id_bits);
         return -1;
     }
     if (cfg->lfsr_seed == 0) {

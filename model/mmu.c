@@ -49,8 +49,16 @@ struct mmu *mmu_create(const struct mmu_config *cfg, const struct mmu_mem_port *
             snprintf(err, errlen, "mmu: out of host memory for the arrays");
         return NULL;
     }
+    m->blocking = cfg->walkers == 1 && cfg->miss_entries == 1 && !cfg->hit_under_miss;
+    if (inflight_init(m)) {
+        mmu_destroy(m);
+        if (err)
+            snprintf(err, errlen, "mmu: out of host memory for the STLB stage");
+        return NULL;
+    }
     m->walker = (struct walker){.port = *port,
                                 .pa_bits = cfg->pa_bits,
+                                .set_bits = cfg->walkers > 1,
                                 .psc = &m->psc,
                                 .stats = &m->stats,
                                 .err = m->err,
@@ -65,6 +73,7 @@ void mmu_destroy(struct mmu *m)
     for (unsigned t = 0; t < MMU_TLB_COUNT; t++)
         tlb_free(&m->tlb[t]);
     psc_free(&m->psc);
+    inflight_free(m);
     free(m);
 }
 
@@ -99,7 +108,7 @@ int mmu_accept_at(struct mmu *m, uint64_t cycle, uint64_t *accept)
 /* A page fault removes what the faulting lookups matched: the entries for
  * the address under the current PCID (and global ones) in the TLBs that
  * were looked up, and, after a walk, in the paging-structure caches. */
-static void fault_invalidate(struct mmu *m, uint64_t va, enum mmu_tlb_id l1, bool stlb, bool psc)
+void mmu_fault_invalidate(struct mmu *m, uint64_t va, enum mmu_tlb_id l1, bool stlb, bool psc)
 {
     struct tlb_inval inv = {.by_addr = true, .va = va, .by_pcid = true, .pcid = m->pcid};
     tlb_invalidate(&m->tlb[l1], &inv);
@@ -109,7 +118,7 @@ static void fault_invalidate(struct mmu *m, uint64_t va, enum mmu_tlb_id l1, boo
         psc_invalidate(&m->psc, &inv);
 }
 
-static void fill(struct mmu *m, enum mmu_tlb_id t, const struct tlb_entry *e)
+void mmu_fill(struct mmu *m, enum mmu_tlb_id t, const struct tlb_entry *e)
 {
     enum mmu_size_id size = size_of_shift(e->shift);
     m->stats.tlb[t].fills[size]++;
@@ -118,8 +127,8 @@ static void fill(struct mmu *m, enum mmu_tlb_id t, const struct tlb_entry *e)
 }
 
 /* A miss at a TLB level, counted once the outcome is known. */
-static void count_miss(struct mmu *m, enum mmu_tlb_id t, enum mmu_access type,
-                       const struct mmu_response *r)
+void mmu_count_miss(struct mmu *m, enum mmu_tlb_id t, enum mmu_access type,
+                    const struct mmu_response *r)
 {
     if (r->fault != MMU_FAULT_NONE)
         m->stats.tlb[t].misses_faulted[type]++;
@@ -127,14 +136,11 @@ static void count_miss(struct mmu *m, enum mmu_tlb_id t, enum mmu_access type,
         m->stats.tlb[t].misses[type][size_of_shift(r->page_shift)]++;
 }
 
-/* Outcome of looking a request up in one TLB. */
-enum lookup_outcome { LOOKUP_MISS, LOOKUP_CLEAN, LOOKUP_HIT, LOOKUP_FAULT };
-
 /* Looks req up in TLB t.  A matching entry whose rights forbid the access
  * answers with a fault; a write matching an entry with D = 0 (CLEAN) goes
  * on as a miss, so that the walk sets D; any other match is a hit. */
-static enum lookup_outcome lookup(struct mmu *m, enum mmu_tlb_id t, const struct mmu_request *req,
-                                  struct tlb_hit *h, struct mmu_response *resp)
+enum lookup_outcome mmu_lookup(struct mmu *m, enum mmu_tlb_id t, const struct mmu_request *req,
+                               struct tlb_hit *h, struct mmu_response *resp)
 {
     if (!tlb_find(&m->tlb[t], req->vaddr, m->pcid, h))
         return LOOKUP_MISS;
@@ -157,16 +163,25 @@ static enum lookup_outcome lookup(struct mmu *m, enum mmu_tlb_id t, const struct
     return LOOKUP_HIT;
 }
 
-/* The counters and timing of a response, once its outcome is known. */
-static inline void respond(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp)
+void mmu_count_response(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp)
 {
+    resp->id = req->id;
     resp->error_code = resp->fault == MMU_FAULT_NONE
                            ? 0
                            : pte_error_code(resp->fault, req->type, req->user, m->nxe);
     m->stats.faults[resp->fault]++;
-    m->stats.total_latency += resp->resp_cycle - resp->accept_cycle;
+    uint64_t latency = resp->resp_cycle - resp->accept_cycle;
+    m->stats.total_latency += latency;
+    m->stats.latency_hist[latency_bucket(latency)]++;
     m->stats.total_wait += resp->accept_cycle - req->cycle;
-    m->stats.last_cycle = resp->resp_cycle;
+    if (resp->resp_cycle > m->stats.last_cycle)
+        m->stats.last_cycle = resp->resp_cycle;
+}
+
+/* The counters and timing of a response of the MMU that serves one request at a time. */
+static inline void respond(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp)
+{
+    mmu_count_response(m, req, resp);
     m->free_cycle = resp->resp_cycle;
 }
 
@@ -186,30 +201,30 @@ static __attribute__((noinline)) int translate_full(struct mmu *m, const struct 
     }
 
     /* Cycle t + 1: the L1 TLB answers. */
-    enum lookup_outcome o = lookup(m, l1, req, &h, resp);
+    enum lookup_outcome o = mmu_lookup(m, l1, req, &h, resp);
     dirty_rewalk = o == LOOKUP_CLEAN;
     if (o == LOOKUP_HIT || o == LOOKUP_FAULT) {
         resp->source = MMU_SRC_L1;
         resp->resp_cycle = t + 1;
         if (o == LOOKUP_FAULT)
-            fault_invalidate(m, req->vaddr, l1, false, false);
+            mmu_fault_invalidate(m, req->vaddr, l1, false, false);
         goto respond;
     }
 
     /* Cycle t + stlb_latency: the STLB answers. */
     uint64_t stlb_done = t + m->cfg.stlb_latency;
-    o = lookup(m, MMU_TLB_STLB, req, &h, resp);
+    o = mmu_lookup(m, MMU_TLB_STLB, req, &h, resp);
     dirty_rewalk = dirty_rewalk || o == LOOKUP_CLEAN;
     if (o == LOOKUP_HIT || o == LOOKUP_FAULT) {
         resp->source = MMU_SRC_STLB;
         resp->resp_cycle = stlb_done;
-        count_miss(m, l1, req->type, resp);
+        mmu_count_miss(m, l1, req->type, resp);
         if (o == LOOKUP_FAULT)
-            fault_invalidate(m, req->vaddr, l1, true, false);
+            mmu_fault_invalidate(m, req->vaddr, l1, true, false);
         else {
             struct tlb_entry copy = *h.e;
             copy.pcid = m->pcid; /* every fill is tagged with the current PCID */
-            fill(m, l1, &copy);
+            mmu_fill(m, l1, &copy);
         }
         goto respond;
     }
@@ -227,6 +242,8 @@ static __attribute__((noinline)) int translate_full(struct mmu *m, const struct 
     if (walk(&m->walker, &wr, &res))
         return -1;
     m->stats.dirty_rewalks += dirty_rewalk;
+    m->stats.walker_busy_cycles[0] += res.done - stlb_done + 1;
+    m->stats.walks_peak = 1;
     resp->source = MMU_SRC_WALK;
     resp->resp_cycle = res.done;
     resp->level = res.level;
@@ -234,13 +251,13 @@ static __attribute__((noinline)) int translate_full(struct mmu *m, const struct 
     if (res.fault == MMU_FAULT_NONE) {
         resp->page_shift = res.leaf.shift;
         resp->paddr = res.leaf.base | (req->vaddr & ((1ull << res.leaf.shift) - 1));
-        fill(m, MMU_TLB_STLB, &res.leaf);
-        fill(m, l1, &res.leaf);
+        mmu_fill(m, MMU_TLB_STLB, &res.leaf);
+        mmu_fill(m, l1, &res.leaf);
     } else {
-        fault_invalidate(m, req->vaddr, l1, true, true);
+        mmu_fault_invalidate(m, req->vaddr, l1, true, true);
     }
-    count_miss(m, l1, req->type, resp);
-    count_miss(m, MMU_TLB_STLB, req->type, resp);
+    mmu_count_miss(m, l1, req->type, resp);
+    mmu_count_miss(m, MMU_TLB_STLB, req->type, resp);
 
 respond:
     respond(m, req, resp);
@@ -275,9 +292,12 @@ int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_respo
                       (unsigned long long)req->vaddr, (int)req->type);
         return -1;
     }
+    if (!m->blocking || !inflight_idle(m))
+        return mmu_translate_inflight(m, req, resp);
     uint64_t t;
     if (mmu_accept_at(m, req->cycle, &t))
         return -1;
+    mmu_count_accept(m, t);
     *resp = (struct mmu_response){.accept_cycle = t, .source = MMU_SRC_NONE};
     m->stats.requests[req->type]++;
     enum mmu_tlb_id l1 = req->type == MMU_ACC_FETCH ? MMU_TLB_ITLB : MMU_TLB_DTLB;
@@ -307,7 +327,7 @@ static inline __attribute__((always_inline)) size_t translate_hits(struct mmu *m
                                                                    size_t n, uint64_t *cycle)
 {
     uint64_t first = *cycle;
-    if (n == 0 || first < m->last_arrival)
+    if (n == 0 || first < m->last_arrival || !m->blocking || !inflight_idle(m))
         return 0;
     uint64_t t0 = first > m->free_cycle ? first : m->free_cycle; /* the first one's accept cycle */
     /* Counted here and added at the end: no store to m in the loop, so that the compiler
@@ -340,6 +360,8 @@ static inline __attribute__((always_inline)) size_t translate_hits(struct mmu *m
     }
     if (i == 0)
         return 0;
+    mmu_count_accept(m, t0);
+    m->stats.latency_hist[0] += i;
     for (unsigned type = 0; type < MMU_ACC_COUNT; type++) {
         enum mmu_tlb_id l1 = type == MMU_ACC_FETCH ? MMU_TLB_ITLB : MMU_TLB_DTLB;
         for (unsigned size = 0; size < MMU_SIZE_COUNT; size++) {

@@ -44,6 +44,17 @@ const struct mmu_stats *mmu_stats(const struct mmu *m)
 void mmu_stats_reset(struct mmu *m)
 {
     memset(&m->stats, 0, sizeof(m->stats));
+    m->counted = false;
+}
+
+double mmu_walks_average(const struct mmu_stats *s)
+{
+    uint64_t busy = 0;
+    for (unsigned w = 0; w < MMU_MAX_WALKERS; w++)
+        busy += s->walker_busy_cycles[w];
+    if (!busy || s->last_cycle < s->first_accept)
+        return 0.0;
+    return (double)busy / (double)(s->last_cycle - s->first_accept + 1);
 }
 
 void mmu_tlb_totals(const struct mmu_stats *s, enum mmu_tlb_id t, uint64_t *hits, uint64_t *misses)

@@ -110,27 +110,35 @@ bool walk_step(struct walker *w, struct walk *k, uint64_t data, bool error, stru
     return go_on(k, res);
 }
 
-/* The access k->acc presented in cycle *t; on return *t is the cycle after its response. */
-static int mem_access(struct walker *w, struct walk *k, uint64_t *t)
+int walk_present(struct walker *w, struct walk *k, uint64_t issue)
 {
     struct mmu_mem_access *acc = &k->acc;
-    acc->issue = *t;
-    const char *what = acc->write ? "write" : "read";
-    if (w->port.access(w->port.ctx, acc)) {
-        snprintf(w->err, w->errlen, "walker %s of entry at 0x%llx: memory port failed", what,
-                 (unsigned long long)acc->paddr);
-        return -1;
-    }
+    acc->issue = issue;
+    acc->accept = acc->done = 0;
+    int rc = w->port.access(w->port.ctx, acc);
     if (acc->accept < acc->issue || acc->done <= acc->accept) {
         snprintf(w->err, w->errlen,
-                 "walker %s of entry at 0x%llx: memory port gave issue %llu, accept %llu, "
+                 "walker %s of entry at 0x%llx: memory port %sgave issue %llu, accept %llu, "
                  "done %llu (needs issue <= accept < done)",
-                 what, (unsigned long long)acc->paddr, (unsigned long long)acc->issue,
+                 acc->write ? "write" : "read", (unsigned long long)acc->paddr,
+                 rc ? "failed and " : "", (unsigned long long)acc->issue,
                  (unsigned long long)acc->accept, (unsigned long long)acc->done);
         return -1;
     }
+    return rc ? 1 : 0;
+}
+
+/* The access k->acc presented in cycle *t; on return *t is the cycle after its response. */
+static int mem_access(struct walker *w, struct walk *k, uint64_t *t)
+{
+    int rc = walk_present(w, k, *t);
+    if (rc > 0)
+        snprintf(w->err, w->errlen, "walker %s of entry at 0x%llx: memory port failed",
+                 k->acc.write ? "write" : "read", (unsigned long long)k->acc.paddr);
+    if (rc)
+        return -1;
     walk_accepted(w, k);
-    *t = acc->done + 1;
+    *t = k->acc.done + 1;
     return 0;
 }
 

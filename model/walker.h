@@ -70,6 +70,11 @@ struct walk {
  * in req->start + 1. */
 void walk_begin(struct walker *w, const struct walk_req *req, struct walk *k);
 
+/* Presents k->acc to the memory port in cycle issue.  Returns 0 with its timing in k->acc, 1
+ * when the memory answered with an error (a bus error, timing given), or -1 when the port gave
+ * no valid timing (w->err says what). */
+int walk_present(struct walker *w, struct walk *k, uint64_t issue);
+
 /* The memory accepted k->acc: counts it, and caches the entry above when it was the next
  * level's read. */
 void walk_accepted(struct walker *w, struct walk *k);

@@ -52,10 +52,20 @@ struct mmu_config {
     struct mmu_array_config psc[3];  /* [0] PDE, [1] PDPTE, [2] PML4E cache:
                                            32, 4, 2 entries, fully associative, LRU */
     unsigned stlb_latency;           /* accept to STLB-hit response, >= 3; default 9 */
-    uint16_t lfsr_seed;              /* reset value of every LFSR, non-zero; 0xACE1 */
-    bool wp;                         /* CR0.WP at reset; default 1 */
-    bool nxe;                        /* EFER.NXE at reset; default 1 */
+    /* Several requests in flight (docs/ARCHITECTURE.md section 16).  The default is the
+     * configuration `blocking`, section 8: walkers 1, miss_entries 1, hit_under_miss off. */
+    unsigned walkers;      /* page walkers, 1..MMU_MAX_WALKERS */
+    unsigned miss_entries; /* miss-queue entries, 1..MMU_MAX_MISS_ENTRIES */
+    bool hit_under_miss;   /* accept requests while others are outstanding; needs
+                                        miss_entries >= 2 */
+    unsigned id_bits;      /* width of a request's ID, 1..8; default 4 */
+    uint16_t lfsr_seed;    /* reset value of every LFSR, non-zero; 0xACE1 */
+    bool wp;               /* CR0.WP at reset; default 1 */
+    bool nxe;              /* EFER.NXE at reset; default 1 */
 };
+
+#define MMU_MAX_WALKERS      8
+#define MMU_MAX_MISS_ENTRIES 32
 
 /* Index of each paging-structure cache in mmu_config.psc and the stats:
  * the cache of entries at walk level L is psc[L - 2]. */
@@ -127,6 +137,7 @@ struct mmu_request {
     enum mmu_access type;
     bool user;      /* CPL 3 */
     uint64_t cycle; /* first cycle the request is presented */
+    unsigned id;    /* mmu_issue: the request's ID, < 2^id_bits, not outstanding */
 };
 
 enum mmu_fault {
@@ -154,6 +165,7 @@ struct mmu_response {
     enum mmu_source source;
     uint64_t accept_cycle; /* the cycle the request was accepted */
     uint64_t resp_cycle;   /* the cycle the response was valid */
+    unsigned id;           /* the request's ID */
 };
 
 struct mmu;
@@ -196,6 +208,27 @@ static inline uint64_t mmu_pack(uint64_t vaddr, enum mmu_access type)
  * first word that is not an L1 hit the MMU remembers, or not a packed request, or of type 3. */
 size_t mmu_translate_hits_packed(struct mmu *m, const uint64_t *words, size_t n, bool user,
                                  uint64_t *cycle);
+
+/* ---- several requests in flight (docs/ARCHITECTURE.md section 16) ----------- */
+
+/* Presents req in cycle req->cycle with ID req->id.  It is accepted in the first cycle from
+ * req->cycle on in which the MMU is ready (section 16.2: back-pressure), running the MMU up to
+ * that cycle; *accept (may be NULL) gets the cycle.  Responses that leave meanwhile wait for
+ * mmu_poll.  Returns 0, or -1 for a bad request (unknown type, ID too wide or outstanding,
+ * cycle earlier than the last one) or a memory-port failure; mmu_error() says which.
+ * Works in every configuration; in `blocking` it is mmu_translate's timing. */
+int mmu_issue(struct mmu *m, const struct mmu_request *req, uint64_t *accept);
+
+/* Runs the MMU through cycle `cycle` (every response that leaves by then is ready for
+ * mmu_poll).  Returns 0, or -1 if the memory port failed. */
+int mmu_advance(struct mmu *m, uint64_t cycle);
+
+/* Takes the oldest response not yet taken (in the order they left: by cycle, then hit, STLB
+ * and walk lane).  Returns true with *resp, or false if there is none. */
+bool mmu_poll(struct mmu *m, struct mmu_response *resp);
+
+/* Requests accepted and not yet answered. */
+unsigned mmu_outstanding(const struct mmu *m);
 
 /* ---- control operations ------------------------------------------------- */
 
@@ -253,6 +286,8 @@ struct mmu_tlb_stats {
     uint64_t evictions[MMU_SIZE_COUNT]; /* fills that replaced a valid entry */
 };
 
+#define MMU_LATENCY_BUCKETS 16 /* the last also counts every longer latency */
+
 struct mmu_stats {
     uint64_t requests[MMU_ACC_COUNT];
     struct mmu_tlb_stats tlb[MMU_TLB_COUNT];
@@ -271,7 +306,17 @@ struct mmu_stats {
     uint64_t total_latency;   /* sum of resp_cycle - accept_cycle */
     uint64_t total_wait;      /* sum of accept_cycle - request cycle */
     uint64_t last_cycle;      /* latest response or control completion */
+    /* Several requests in flight (docs/ARCHITECTURE.md 16.10); also counted when blocking. */
+    uint64_t merged_misses;                       /* STLB misses that joined another's walk */
+    uint64_t miss_queue_full_cycles;              /* ready low: free entries <= pipe */
+    uint64_t walker_busy_cycles[MMU_MAX_WALKERS]; /* walk start to completion, inclusive */
+    uint64_t walks_peak;                          /* most walks in progress in one cycle */
+    uint64_t first_accept;                        /* of the first request counted */
+    uint64_t latency_hist[MMU_LATENCY_BUCKETS];   /* [k]: latency in [2^k, 2^(k+1)) */
 };
+
+/* The average of walks in progress per cycle, from the first acceptance to the last response. */
+double mmu_walks_average(const struct mmu_stats *s);
 
 const struct mmu_stats *mmu_stats(const struct mmu *m);
 /* A TLB's hits and misses over every access type and page size (faulting misses included). */

@@ -47,8 +47,7 @@ struct fixture {
 static int fixture_access(void *ctx, struct mmu_mem_access *acc)
 {
     struct fixture *f = ctx;
-    int rc = acc->write ? phys_mem_write64(f->pm, acc->paddr, acc->data)
-                        : phys_mem_read64(f->pm, acc->paddr, &acc->data);
+    int rc = mmu_mem_perform(f->pm, acc);
     acc->accept = acc->issue + f->stall;
     acc->done = acc->accept + f->latency;
     if (f->nlog < MAX_LOG)

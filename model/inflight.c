@@ -1,0 +1,642 @@
+/*
+ * Several requests in flight: docs/ARCHITECTURE.md section 16, cycle by
+ * cycle.  A request goes from the request port (mmu_issue) through the L1
+ * lookup (the hit lane), the STLB stage (the stlb lane), and, on a miss,
+ * the miss queue, where it merges with a walk of its page or waits for a
+ * walker; a walker steps its walk (model/walker.c) through the shared
+ * memory port, and the walk lane answers from the queue.
+ *
+ * A cycle runs in two halves, as a clocked design does.  First every
+ * decision of the cycle, from the state at its start: the hit lane, the
+ * stlb lane, the walkers' responses, the walk lane, the new miss and the
+ * walk start, the memory port.  Then the end of the cycle, in the
+ * contract's order (16.7): fault invalidations, fills, and the miss-queue
+ * entry freed.  Cycles in which nothing can happen are skipped.
+ *
+ * The STLB's match vectors of 16.7 are not kept: a lookup made in the
+ * answer cycle finds exactly the ways they would hold (a way's match bit
+ * is set by every fill of a matching entry and cleared by every other
+ * change of the way), and a fill finds its matching way itself.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmu_internal.h"
+#include "pte.h"
+
+/* A fault's invalidation, made at the end of its cycle. */
+struct inval {
+    uint64_t va;
+    enum mmu_tlb_id l1;
+    bool stlb, psc; /* also the STLB, the paging-structure caches */
+};
+
+/* What a cycle changes at its end. */
+struct cycle_end {
+    struct inval inval[3]; /* one a lane */
+    unsigned ninval;
+    bool stlb_lane_fill; /* the stlb lane fills its L1 */
+    enum mmu_tlb_id stlb_lane_l1;
+    struct tlb_entry stlb_lane_entry;
+    bool walk_fill_l1, walk_fill_stlb; /* the walk lane fills */
+    enum mmu_tlb_id walk_l1;
+    struct tlb_entry walk_entry;
+    int answered; /* the miss-queue entry the walk lane answered, or -1 */
+};
+
+static enum mmu_tlb_id l1_of(const struct mmu_request *req)
+{
+    return req->type == MMU_ACC_FETCH ? MMU_TLB_ITLB : MMU_TLB_DTLB;
+}
+
+static bool same_page(uint64_t a, uint64_t b)
+{
+    return ((a ^ b) & 0xfffffffff000ull) == 0; /* VA[47:12] */
+}
+
+int inflight_init(struct mmu *m)
+{
+    struct inflight *f = &m->nb;
+    unsigned cap = 1;
+    while (cap < m->cfg.stlb_latency + 1)
+        cap <<= 1;
+    f->stage = calloc(cap, sizeof(*f->stage));
+    if (!f->stage)
+        return -1;
+    f->stage_cap = cap;
+    return 0;
+}
+
+void inflight_free(struct mmu *m)
+{
+    free(m->nb.stage);
+    free(m->nb.out);
+}
+
+bool inflight_idle(const struct mmu *m)
+{
+    return m->nb.outstanding == 0;
+}
+
+unsigned mmu_outstanding(const struct mmu *m)
+{
+    return m->nb.outstanding;
+}
+
+static struct stage_slot *stage_at(struct inflight *f, unsigned i)
+{
+    return &f->stage[(f->stage_head + i) & (f->stage_cap - 1)];
+}
+
+/* A response leaves: counted, and kept for mmu_poll. */
+static int emit(struct mmu *m, const struct mmu_request *req, struct mmu_response *r)
+{
+    struct inflight *f = &m->nb;
+    mmu_count_response(m, req, r);
+    if (f->out_head + f->out_n == f->out_cap) {
+        if (f->out_head > 0) {
+            memmove(f->out, f->out + f->out_head, f->out_n * sizeof(*f->out));
+            f->out_head = 0;
+        } else {
+            size_t cap = f->out_cap ? 2 * f->out_cap : 64;
+            struct mmu_response *o = realloc(f->out, cap * sizeof(*o));
+            if (!o) {
+                mmu_set_error(m, "mmu: out of host memory for %zu responses not polled", cap);
+                return -1;
+            }
+            f->out = o;
+            f->out_cap = cap;
+        }
+    }
+    f->out[f->out_head + f->out_n++] = *r;
+    f->ids[req->id / 64] &= ~(1ull << (req->id % 64));
+    f->outstanding--;
+    if (!m->cfg.hit_under_miss && r->resp_cycle > m->free_cycle)
+        m->free_cycle = r->resp_cycle;
+    return 0;
+}
+
+bool mmu_poll(struct mmu *m, struct mmu_response *resp)
+{
+    struct inflight *f = &m->nb;
+    if (f->out_n == 0)
+        return false;
+    *resp = f->out[f->out_head++];
+    if (--f->out_n == 0)
+        f->out_head = 0;
+    return true;
+}
+
+/* Takes the response of the request with id accepted in cycle accept, if it left. */
+static bool take(struct inflight *f, unsigned id, uint64_t accept, struct mmu_response *resp)
+{
+    for (size_t i = 0; i < f->out_n; i++) {
+        struct mmu_response *r = &f->out[f->out_head + i];
+        if (r->id == id && r->accept_cycle == accept) {
+            *resp = *r;
+            memmove(r, r + 1, (f->out_n - i - 1) * sizeof(*r));
+            if (--f->out_n == 0)
+                f->out_head = 0;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- the hit lane and the stlb lane (16.3) ---- */
+
+/* Cycle accept + 1: the address check's answer and the L1 lookup.  Returns 1 when the request
+ * answered, 0 when it goes on to the STLB stage, -1 on a failure. */
+static int hit_lane(struct mmu *m, struct stage_slot *s, uint64_t c, struct cycle_end *end)
+{
+    struct mmu_response r = {.accept_cycle = s->accept, .resp_cycle = c, .source = MMU_SRC_NONE};
+    enum mmu_tlb_id l1 = l1_of(&s->req);
+    if (!va_is_canonical(s->req.vaddr)) {
+        r.fault = MMU_FAULT_NON_CANONICAL;
+        return emit(m, &s->req, &r) ? -1 : 1;
+    }
+    struct tlb_hit h;
+    enum lookup_outcome o = mmu_lookup(m, l1, &s->req, &h, &r);
+    if (o == LOOKUP_HIT || o == LOOKUP_FAULT) {
+        r.source = MMU_SRC_L1;
+        if (o == LOOKUP_FAULT)
+            end->inval[end->ninval++] = (struct inval){s->req.vaddr, l1, false, false};
+        return emit(m, &s->req, &r) ? -1 : 1;
+    }
+    s->looked = true;
+    s->clean = o == LOOKUP_CLEAN;
+    return 0;
+}
+
+/* Cycle accept + stlb_latency: the STLB's answer.  Returns 1 when the request answered, 0
+ * when it missed (a new miss for the queue), -1 on a failure. */
+static int stlb_lane(struct mmu *m, struct stage_slot *s, uint64_t c, struct cycle_end *end)
+{
+    struct mmu_response r = {.accept_cycle = s->accept, .resp_cycle = c, .source = MMU_SRC_NONE};
+    enum mmu_tlb_id l1 = l1_of(&s->req);
+    struct tlb_hit h;
+    enum lookup_outcome o = mmu_lookup(m, MMU_TLB_STLB, &s->req, &h, &r);
+    if (o == LOOKUP_MISS || o == LOOKUP_CLEAN) {
+        s->clean = s->clean || o == LOOKUP_CLEAN;
+        return 0;
+    }
+    r.source = MMU_SRC_STLB;
+    mmu_count_miss(m, l1, s->req.type, &r);
+    if (o == LOOKUP_FAULT) {
+        end->inval[end->ninval++] = (struct inval){s->req.vaddr, l1, true, false};
+    } else {
+        end->stlb_lane_fill = true;
+        end->stlb_lane_l1 = l1;
+        end->stlb_lane_entry = *h.e;
+        end->stlb_lane_entry.pcid = m->pcid; /* every fill is tagged with the current PCID */
+    }
+    return emit(m, &s->req, &r) ? -1 : 1;
+}
+
+/* ---- the miss queue (16.4) and the walkers (16.5) ---- */
+
+/* Whether a walk's leaf serves req as a hit would: no fault, and D set for a write. */
+static bool leaf_serves(const struct mmu *m, const struct mmu_request *req,
+                        const struct tlb_entry *leaf)
+{
+    return pte_check_access(leaf->perm, req->type, req->user, m->wp, m->nxe) == MMU_FAULT_NONE &&
+           (req->type != MMU_ACC_WRITE || leaf->dirty);
+}
+
+/* A secondary x of primary p, whose walk is over in cycle c: ready from `from`, or a waiting
+ * primary from the next cycle, keeping its age. */
+static void resolve_secondary(struct mmu *m, struct mq_entry *x, const struct mq_entry *p,
+                              uint64_t c, uint64_t from)
+{
+    if (p->res.fault == MMU_FAULT_NONE && leaf_serves(m, &x->req, &p->res.leaf)) {
+        x->state = MQ_READY;
+        x->secondary = true;
+        x->res = p->res;
+        x->from = from;
+    } else {
+        x->state = MQ_WAITING;
+        x->secondary = false;
+        x->from = c + 1;
+    }
+}
+
+/* Walker w's walk is over in cycle c with res. */
+static void complete(struct mmu *m, unsigned w, struct walk_result *res, uint64_t c)
+{
+    struct inflight *f = &m->nb;
+    struct walk_slot *ws = &f->w[w];
+    ws->busy = false;
+    ws->port = PORT_NONE;
+    ws->free_from = c + 1;
+    f->walking--;
+    res->done = c;
+    m->stats.walk_cycles += c - ws->start;
+    m->stats.walker_busy_cycles[w] += c - ws->start + 1;
+    struct mq_entry *p = &f->mq[ws->entry];
+    p->state = MQ_READY;
+    p->from = c;
+    p->res = *res;
+    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
+        struct mq_entry *x = &f->mq[i];
+        if (x->state == MQ_MERGED && x->primary == ws->entry)
+            resolve_secondary(m, x, p, c, c);
+    }
+}
+
+/* The walk lane (16.6): the oldest ready entry answers, unless the stlb lane fills its L1. */
+static int walk_lane(struct mmu *m, uint64_t c, struct cycle_end *end)
+{
+    struct inflight *f = &m->nb;
+    int best = -1;
+    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
+        const struct mq_entry *e = &f->mq[i];
+        if (e->state != MQ_READY || e->from > c)
+            continue;
+        if (end->stlb_lane_fill && end->stlb_lane_l1 == l1_of(&e->req))
+            continue;
+        if (best < 0 || e->age < f->mq[best].age)
+            best = (int)i;
+    }
+    if (best < 0)
+        return 0;
+    struct mq_entry *e = &f->mq[best];
+    enum mmu_tlb_id l1 = l1_of(&e->req);
+    struct mmu_response r = {.accept_cycle = e->accept,
+                             .resp_cycle = c,
+                             .source = MMU_SRC_WALK,
+                             .level = e->res.level,
+                             .fault = e->res.fault};
+    if (e->res.fault == MMU_FAULT_NONE) {
+        const struct tlb_entry *leaf = &e->res.leaf;
+        r.page_shift = leaf->shift;
+        r.paddr = leaf->base | (e->req.vaddr & ((1ull << leaf->shift) - 1));
+        end->walk_fill_l1 = true;
+        end->walk_fill_stlb = !e->secondary;
+        end->walk_l1 = l1;
+        end->walk_entry = *leaf;
+    } else {
+        end->inval[end->ninval++] = (struct inval){e->req.vaddr, l1, true, true};
+    }
+    m->stats.dirty_rewalks += e->clean;
+    mmu_count_miss(m, l1, e->req.type, &r);
+    mmu_count_miss(m, MMU_TLB_STLB, e->req.type, &r);
+    e->answering = true;
+    end->answered = best;
+    return emit(m, &e->req, &r);
+}
+
+/* The request s left the STLB stage without an answer in cycle c: it takes an entry (at the
+ * end of c), merging with a primary of its page if there is one. */
+static int new_miss(struct mmu *m, const struct stage_slot *s, uint64_t c)
+{
+    struct inflight *f = &m->nb;
+    int idx = -1, primary = -1;
+    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
+        const struct mq_entry *x = &f->mq[i];
+        if (x->state == MQ_FREE) {
+            if (idx < 0)
+                idx = (int)i;
+            continue;
+        }
+        bool is_primary = x->state == MQ_WAITING || x->state == MQ_WALKING ||
+                          (x->state == MQ_READY && !x->secondary && x->res.fault == MMU_FAULT_NONE);
+        if (is_primary && same_page(x->req.vaddr, s->req.vaddr) &&
+            (primary < 0 || x->age < f->mq[primary].age))
+            primary = (int)i;
+    }
+    if (idx < 0) {
+        mmu_set_error(m, "cycle %llu: no free miss-queue entry for the request accepted at %llu "
+                         "(the credit rule of section 16.2 was broken: a bug in the model)",
+                      (unsigned long long)c, (unsigned long long)s->accept);
+        return -1;
+    }
+    struct mq_entry *e = &f->mq[idx];
+    *e = (struct mq_entry){.state = MQ_WAITING,
+                           .age = c,
+                           .req = s->req,
+                           .accept = s->accept,
+                           .clean = s->clean,
+                           .from = c};
+    f->mq_used++;
+    if (primary >= 0) {
+        m->stats.merged_misses++;
+        const struct mq_entry *p = &f->mq[primary];
+        if (p->state == MQ_READY) {
+            resolve_secondary(m, e, p, c, c + 1);
+        } else {
+            e->state = MQ_MERGED;
+            e->primary = (unsigned)primary;
+        }
+    }
+    return 0;
+}
+
+/* At most one walk starts a cycle: the lowest free walker takes the oldest waiting entry. */
+static void start_walk(struct mmu *m, uint64_t c)
+{
+    struct inflight *f = &m->nb;
+    unsigned w;
+    for (w = 0; w < m->cfg.walkers; w++)
+        if (!f->w[w].busy && f->w[w].free_from <= c)
+            break;
+    if (w == m->cfg.walkers)
+        return;
+    int oldest = -1;
+    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
+        const struct mq_entry *x = &f->mq[i];
+        if (x->state == MQ_WAITING && x->from <= c && (oldest < 0 || x->age < f->mq[oldest].age))
+            oldest = (int)i;
+    }
+    if (oldest < 0)
+        return;
+    struct mq_entry *e = &f->mq[oldest];
+    struct walk_slot *ws = &f->w[w];
+    struct walk_req wr = {.va = e->req.vaddr,
+                          .type = e->req.type,
+                          .user = e->req.user,
+                          .wp = m->wp,
+                          .nxe = m->nxe,
+                          .pcid = m->pcid,
+                          .root = m->cr3_base,
+                          .start = c};
+    walk_begin(&m->walker, &wr, &ws->k);
+    ws->busy = true;
+    ws->entry = (unsigned)oldest;
+    ws->start = c;
+    ws->port = PORT_PRESENTED;
+    ws->presented = c + 1; /* the first read, after the lookup of the caches */
+    e->state = MQ_WALKING;
+    if (++f->walking > m->stats.walks_peak)
+        m->stats.walks_peak = f->walking;
+}
+
+/* The memory port takes the access presented earliest, ties to the lower walker. */
+static int memory_port(struct mmu *m, uint64_t c)
+{
+    struct inflight *f = &m->nb;
+    if (f->port_free > c)
+        return 0;
+    int best = -1;
+    for (unsigned w = 0; w < m->cfg.walkers; w++) {
+        const struct walk_slot *ws = &f->w[w];
+        if (ws->port == PORT_PRESENTED && ws->presented <= c &&
+            (best < 0 || ws->presented < f->w[best].presented))
+            best = (int)w;
+    }
+    if (best < 0)
+        return 0;
+    struct walk_slot *ws = &f->w[best];
+    int rc = walk_present(&m->walker, &ws->k, c);
+    if (rc < 0)
+        return -1;
+    ws->port = PORT_SENT;
+    ws->error = rc > 0;
+    ws->accept = ws->k.acc.accept;
+    ws->accepted = false;
+    ws->act = ws->k.acc.done + 1;
+    f->port_free = ws->accept + 1;
+    return 0;
+}
+
+/* ---- the cycle ---- */
+
+static int run_cycle(struct mmu *m, uint64_t c)
+{
+    struct inflight *f = &m->nb;
+    struct cycle_end end = {.answered = -1};
+    f->snap_cycle = c + 1;
+    f->snap_free = m->cfg.miss_entries - f->mq_used;
+    f->snap_pipe = f->stage_n;
+    if (m->cfg.hit_under_miss && f->snap_free <= f->snap_pipe)
+        m->stats.miss_queue_full_cycles++;
+
+    /* The hit lane: the request accepted in c - 1. */
+    if (f->stage_n) {
+        struct stage_slot *s = stage_at(f, f->stage_n - 1);
+        if (!s->looked && s->accept + 1 == c) {
+            int rc = hit_lane(m, s, c, &end);
+            if (rc < 0)
+                return -1;
+            f->stage_n -= (unsigned)rc;
+        }
+    }
+    /* The stlb lane: the request accepted in c - stlb_latency. */
+    struct stage_slot miss;
+    bool missed = false;
+    if (f->stage_n) {
+        struct stage_slot *s = stage_at(f, 0);
+        if (s->accept + m->cfg.stlb_latency == c) {
+            int rc = stlb_lane(m, s, c, &end);
+            if (rc < 0)
+                return -1;
+            missed = rc == 0;
+            miss = *s;
+            f->stage_head = (f->stage_head + 1) & (f->stage_cap - 1);
+            f->stage_n--;
+        }
+    }
+    /* The walkers whose access answered in c - 1. */
+    for (unsigned w = 0; w < m->cfg.walkers; w++) {
+        struct walk_slot *ws = &f->w[w];
+        if (ws->port != PORT_SENT || ws->act != c)
+            continue;
+        struct walk_result res;
+        if (walk_step(&m->walker, &ws->k, ws->k.acc.data, ws->error, &res)) {
+            ws->port = PORT_PRESENTED;
+            ws->presented = c;
+        } else {
+            complete(m, w, &res, c);
+        }
+    }
+    if (walk_lane(m, c, &end))
+        return -1;
+    if (missed && new_miss(m, &miss, c))
+        return -1;
+    start_walk(m, c);
+    if (memory_port(m, c))
+        return -1;
+
+    /* The end of the cycle: invalidations, then fills (16.7). */
+    for (unsigned i = 0; i < end.ninval; i++)
+        mmu_fault_invalidate(m, end.inval[i].va, end.inval[i].l1, end.inval[i].stlb,
+                             end.inval[i].psc);
+    for (unsigned w = 0; w < m->cfg.walkers; w++) {
+        struct walk_slot *ws = &f->w[w];
+        if (ws->port == PORT_SENT && !ws->accepted && ws->accept == c) {
+            walk_accepted(&m->walker, &ws->k);
+            ws->accepted = true;
+        }
+    }
+    if (end.stlb_lane_fill)
+        mmu_fill(m, end.stlb_lane_l1, &end.stlb_lane_entry);
+    if (end.walk_fill_stlb)
+        mmu_fill(m, MMU_TLB_STLB, &end.walk_entry);
+    if (end.walk_fill_l1)
+        mmu_fill(m, end.walk_l1, &end.walk_entry);
+    if (end.answered >= 0) {
+        f->mq[end.answered] = (struct mq_entry){.state = MQ_FREE};
+        f->mq_used--;
+    }
+    return 0;
+}
+
+static uint64_t at_least(uint64_t a, uint64_t b)
+{
+    return a > b ? a : b;
+}
+
+/* The first cycle from f->now on in which something can happen (UINT64_MAX: nothing is
+ * outstanding). */
+static uint64_t next_event(const struct mmu *m)
+{
+    const struct inflight *f = &m->nb;
+    uint64_t c = f->now, n = UINT64_MAX;
+#define SOONER(x) (n = (x) < n ? (x) : n)
+    if (f->stage_n) {
+        const struct stage_slot *s = &f->stage[(f->stage_head + f->stage_n - 1) & (f->stage_cap - 1)];
+        if (!s->looked)
+            SOONER(s->accept + 1);
+        SOONER(f->stage[f->stage_head].accept + m->cfg.stlb_latency);
+    }
+    uint64_t walker_free = UINT64_MAX;
+    for (unsigned w = 0; w < m->cfg.walkers; w++) {
+        const struct walk_slot *ws = &f->w[w];
+        if (!ws->busy)
+            walker_free = ws->free_from < walker_free ? ws->free_from : walker_free;
+        else if (ws->port == PORT_PRESENTED)
+            SOONER(at_least(ws->presented, f->port_free));
+        else if (ws->port == PORT_SENT)
+            SOONER(ws->accepted ? ws->act : ws->accept);
+    }
+    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
+        const struct mq_entry *e = &f->mq[i];
+        if (e->state == MQ_READY)
+            SOONER(e->from);
+        else if (e->state == MQ_WAITING && walker_free != UINT64_MAX)
+            SOONER(at_least(e->from, walker_free));
+    }
+#undef SOONER
+    return n == UINT64_MAX ? n : at_least(n, c);
+}
+
+/* Runs cycles up to `until` (inclusive), skipping those in which nothing happens. */
+static int run_until(struct mmu *m, uint64_t until)
+{
+    struct inflight *f = &m->nb;
+    if (!f->outstanding) { /* nothing can happen */
+        if (until != UINT64_MAX && until + 1 > f->now)
+            f->now = until + 1;
+        return 0;
+    }
+    while (f->now <= until) {
+        uint64_t e = f->outstanding ? next_event(m) : UINT64_MAX;
+        if (e > f->now) {
+            uint64_t to = e <= until ? e : until + 1;
+            if (m->cfg.hit_under_miss && m->cfg.miss_entries - f->mq_used <= f->stage_n)
+                m->stats.miss_queue_full_cycles += to - f->now;
+            f->now = to;
+            continue;
+        }
+        if (run_cycle(m, f->now))
+            return -1;
+        f->now++;
+    }
+    return 0;
+}
+
+int mmu_advance(struct mmu *m, uint64_t cycle)
+{
+    return run_until(m, cycle);
+}
+
+int inflight_drain(struct mmu *m, uint64_t *last)
+{
+    struct inflight *f = &m->nb;
+    if (!f->outstanding)
+        return 0;
+    while (f->outstanding)
+        if (run_until(m, next_event(m)))
+            return -1;
+    *last = f->now - 1;
+    return 0;
+}
+
+/* ---- the request port (16.2) ---- */
+
+/* Whether a request can be accepted in cycle c, which has run (or had nothing to run). */
+static bool ready(const struct mmu *m, uint64_t c)
+{
+    const struct inflight *f = &m->nb;
+    if (c < m->free_cycle)
+        return false; /* a control operation runs */
+    if (!m->cfg.hit_under_miss)
+        return f->outstanding == 0;
+    unsigned free_entries = m->cfg.miss_entries - f->mq_used, pipe = f->stage_n;
+    if (f->snap_cycle == c + 1) { /* c ran: its start */
+        free_entries = f->snap_free;
+        pipe = f->snap_pipe;
+    }
+    return free_entries > pipe;
+}
+
+int mmu_issue(struct mmu *m, const struct mmu_request *req, uint64_t *accept)
+{
+    struct inflight *f = &m->nb;
+    if ((unsigned)req->type >= MMU_ACC_COUNT) {
+        mmu_set_error(m, "request for 0x%llx: unknown access type %d",
+                      (unsigned long long)req->vaddr, (int)req->type);
+        return -1;
+    }
+    if (req->id >> m->cfg.id_bits) {
+        mmu_set_error(m, "request for 0x%llx: ID %u is wider than id_bits = %u",
+                      (unsigned long long)req->vaddr, req->id, m->cfg.id_bits);
+        return -1;
+    }
+    if (f->ids[req->id / 64] >> (req->id % 64) & 1) {
+        mmu_set_error(m, "request for 0x%llx: ID %u is outstanding (accepted, not answered)",
+                      (unsigned long long)req->vaddr, req->id);
+        return -1;
+    }
+    if (req->cycle < m->last_arrival) {
+        mmu_set_error(m, "cycle %llu is earlier than the previous request's cycle %llu",
+                      (unsigned long long)req->cycle, (unsigned long long)m->last_arrival);
+        return -1;
+    }
+    m->last_arrival = req->cycle;
+    /* Cycles before the last one run are past: a request presented then is presented now. */
+    uint64_t c = at_least(at_least(req->cycle, f->now ? f->now - 1 : 0), m->free_cycle);
+    for (;; c++) {
+        if (run_until(m, c))
+            return -1;
+        if (ready(m, c))
+            break;
+    }
+    struct stage_slot *s = stage_at(f, f->stage_n++);
+    *s = (struct stage_slot){.req = *req, .accept = c};
+    f->ids[req->id / 64] |= 1ull << (req->id % 64);
+    f->outstanding++;
+    m->stats.requests[req->type]++;
+    mmu_count_accept(m, c);
+    if (accept)
+        *accept = c;
+    return 0;
+}
+
+int mmu_translate_inflight(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp)
+{
+    struct inflight *f = &m->nb;
+    uint64_t accept;
+    if (mmu_issue(m, req, &accept))
+        return -1;
+    while (!take(f, req->id, accept, resp)) {
+        if (!f->outstanding) {
+            mmu_set_error(m, "request for 0x%llx: answered, but its response is not there "
+                             "(a bug in the model)", (unsigned long long)req->vaddr);
+            return -1;
+        }
+        if (run_until(m, next_event(m)))
+            return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,576 @@
+/*
+ * Several requests in flight (docs/ARCHITECTURE.md section 16), cycle by
+ * cycle, with hand-worked cycles for each rule, and the configuration
+ * `blocking` against the MMU of section 8 on a random stream.
+ *
+ * The defaults throughout: stlb_latency 9, a 20-cycle memory, A/D set, so a
+ * 4-read walk of a request accepted at t starts at t + 9, presents its
+ * reads at t + 10 + 21 k and answers at t + 94.
+ */
+#include "test_util.h"
+
+static struct mmu_config nonblocking(unsigned walkers, unsigned entries)
+{
+    struct mmu_config c;
+    mmu_config_default(&c);
+    c.walkers = walkers;
+    c.miss_entries = entries;
+    c.hit_under_miss = true;
+    return c;
+}
+
+/* A page with A set down to it (and D at the leaf), in a PML4 slot of its own, so that walks of
+ * different slots share no paging-structure-cache entry. */
+static void map_walked(struct fixture *f, uint64_t va, uint64_t pa, unsigned shift, uint64_t flags)
+{
+    map(f, va, pa, shift, flags | PTE_A | PTE_D);
+    for (unsigned level = 4; level > (shift == PAGE_SHIFT_4K ? 1u : 2u); level--)
+        set_entry(f, va, level, entry_of(f, va, level) | PTE_A);
+}
+
+#define X 0x0000001000ull     /* PML4 slot 0 */
+#define Y 0x8000002000ull     /* PML4 slot 1 */
+#define Z 0x10000003000ull    /* PML4 slot 2 */
+#define W 0x18000004000ull    /* PML4 slot 3 */
+
+static struct fixture *four_pages(const struct mmu_config *cfg)
+{
+    struct fixture *f = fixture_new(cfg);
+    map_walked(f, X, 0x10000, PAGE_SHIFT_4K, PTE_RW);
+    map_walked(f, Y, 0x20000, PAGE_SHIFT_4K, PTE_RW);
+    map_walked(f, Z, 0x30000, PAGE_SHIFT_4K, PTE_RW);
+    map_walked(f, W, 0x40000, PAGE_SHIFT_4K, PTE_RW);
+    return f;
+}
+
+static uint64_t issue(struct fixture *f, unsigned id, uint64_t va, enum mmu_access type,
+                      uint64_t cycle)
+{
+    struct mmu_request req = {.vaddr = va, .type = type, .cycle = cycle, .id = id};
+    uint64_t accept;
+    if (mmu_issue(f->m, &req, &accept))
+        fail_msg("mmu_issue: %s", mmu_error(f->m));
+    return accept;
+}
+
+/* Runs to cycle `until` and takes every response; returns how many, in order. */
+static unsigned drain(struct fixture *f, uint64_t until, struct mmu_response *out, unsigned max)
+{
+    if (mmu_advance(f->m, until))
+        fail_msg("mmu_advance: %s", mmu_error(f->m));
+    unsigned n = 0;
+    struct mmu_response r;
+    while (mmu_poll(f->m, &r)) {
+        assert_true(n < max);
+        out[n++] = r;
+    }
+    assert_int_equal(mmu_outstanding(f->m), 0);
+    return n;
+}
+
+static void expect_resp(const struct mmu_response *r, unsigned id, uint64_t accept, uint64_t resp,
+                        enum mmu_source src)
+{
+    if (r->id != id || r->accept_cycle != accept || r->resp_cycle != resp || r->source != src)
+        fail_msg("response: id %u accepted %llu answered %llu source %d; expected id %u "
+                 "accepted %llu answered %llu source %d",
+                 r->id, (unsigned long long)r->accept_cycle, (unsigned long long)r->resp_cycle,
+                 (int)r->source, id, (unsigned long long)accept, (unsigned long long)resp,
+                 (int)src);
+    assert_int_equal(r->fault, MMU_FAULT_NONE);
+}
+
+/* 16.11, two overlapping walks: A's reads accepted at 110, 131, 152, 173 and B's at 111, 132,
+ * 153, 174; A answers at 194, B at 195. */
+static void two_walks_overlap(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(2, 8);
+    struct fixture *f = four_pages(&c);
+    assert_int_equal(issue(f, 1, X, MMU_ACC_READ, 100), 100);
+    assert_int_equal(issue(f, 2, Y, MMU_ACC_READ, 101), 101);
+    struct mmu_response r[4];
+    assert_int_equal(drain(f, 1000, r, 4), 2);
+    expect_resp(&r[0], 1, 100, 194, MMU_SRC_WALK);
+    expect_resp(&r[1], 2, 101, 195, MMU_SRC_WALK);
+    assert_int_equal(r[0].paddr, 0x10000);
+    assert_int_equal(r[1].paddr, 0x20000);
+    assert_int_equal(f->nlog, 8);
+    for (unsigned i = 0; i < 8; i++) {
+        uint64_t want = (i % 2 ? 111 : 110) + 21 * (i / 2);
+        if (f->log[i].accept != want)
+            fail_msg("access %u accepted at %llu, expected %llu", i,
+                     (unsigned long long)f->log[i].accept, (unsigned long long)want);
+    }
+    const struct mmu_stats *s = mmu_stats(f->m);
+    assert_int_equal(s->walks, 2);
+    assert_int_equal(s->walks_peak, 2);
+    assert_int_equal(s->walker_busy_cycles[0], 194 - 109 + 1);
+    assert_int_equal(s->walker_busy_cycles[1], 195 - 110 + 1);
+    assert_int_equal(s->latency_hist[6], 2); /* 94 in [64, 128) */
+    fixture_free(f);
+}
+
+/* 16.5, memory arbitration: B accepted at 121 starts its walk at 130 and presents its first
+ * read at 131, when walker 0 presents A's second read: the tie goes to the lower walker, so B's
+ * reads are accepted at 132, 153, 174, 195 and it answers at 216. */
+static void port_tie_to_lower_walker(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(2, 8);
+    struct fixture *f = four_pages(&c);
+    issue(f, 1, X, MMU_ACC_READ, 100);
+    issue(f, 2, Y, MMU_ACC_READ, 121);
+    struct mmu_response r[4];
+    assert_int_equal(drain(f, 1000, r, 4), 2);
+    expect_resp(&r[0], 1, 100, 194, MMU_SRC_WALK);
+    expect_resp(&r[1], 2, 121, 216, MMU_SRC_WALK);
+    /* At 131 A's PDPTE read, at 132 B's PML4E read (the entry after A's PML4E). */
+    assert_int_equal(f->log[1].accept, 131);
+    assert_int_equal(f->log[2].accept, 132);
+    assert_int_equal(f->log[2].paddr, f->log[0].paddr + 8);
+    fixture_free(f);
+}
+
+/* With one walker the second walk waits for the first: it starts the cycle after the first
+ * completes (194 + 1), its reads from 196. */
+static void one_walker_serialises(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(1, 8);
+    struct fixture *f = four_pages(&c);
+    issue(f, 1, X, MMU_ACC_READ, 100);
+    issue(f, 2, Y, MMU_ACC_READ, 101);
+    struct mmu_response r[4];
+    assert_int_equal(drain(f, 1000, r, 4), 2);
+    expect_resp(&r[0], 1, 100, 194, MMU_SRC_WALK);
+    expect_resp(&r[1], 2, 101, 195 + 1 + 4 * 21, MMU_SRC_WALK);
+    fixture_free(f);
+}
+
+/* 16.11, merged miss: C (X + 8) accepted at 102 merges at 111 with A's walk and answers at
+ * 195, the cycle after A (one answer a cycle, oldest first).  One walk, one merged miss. */
+static void merged_miss(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(2, 8);
+    struct fixture *f = four_pages(&c);
+    issue(f, 1, X, MMU_ACC_READ, 100);
+    issue(f, 3, X + 8, MMU_ACC_READ, 102);
+    struct mmu_response r[4];
+    assert_int_equal(drain(f, 1000, r, 4), 2);
+    expect_resp(&r[0], 1, 100, 194, MMU_SRC_WALK);
+    expect_resp(&r[1], 3, 102, 195, MMU_SRC_WALK);
+    assert_int_equal(r[1].paddr, 0x10008);
+    const struct mmu_stats *s = mmu_stats(f->m);
+    assert_int_equal(s->walks, 1);
+    assert_int_equal(s->merged_misses, 1);
+    assert_int_equal(s->walk_reads, 4);
+    /* The secondary filled the DTLB (it holds X), the primary the STLB. */
+    assert_true(mmu_tlb_holds(f->m, MMU_TLB_DTLB, X, 1));
+    assert_true(mmu_tlb_holds(f->m, MMU_TLB_STLB, X, 1));
+    fixture_free(f);
+}
+
+/* A write merged with a read's walk: the leaf has D = 0 (A's PTE without D), so the write
+ * cannot use it; it becomes a waiting primary at 194 + 1 and walks itself from there, setting
+ * D (a PDE-cache hit by then: 1 read, 1 write). */
+static void merged_write_walks_again(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(2, 8);
+    struct fixture *f = four_pages(&c);
+    set_entry(f, X, 1, entry_of(f, X, 1) & ~PTE_D);
+    issue(f, 1, X, MMU_ACC_READ, 100);
+    issue(f, 3, X + 8, MMU_ACC_WRITE, 102);
+    struct mmu_response r[4];
+    assert_int_equal(drain(f, 1000, r, 4), 2);
+    expect_resp(&r[0], 1, 100, 194, MMU_SRC_WALK);
+    /* Walk start 195 (PDE cache hit), read presented 196 (answer 216), D write 217 (answer 237),
+     * response 238. */
+    expect_resp(&r[1], 3, 102, 238, MMU_SRC_WALK);
+    assert_true(entry_of(f, X, 1) & PTE_D);
+    const struct mmu_stats *s = mmu_stats(f->m);
+    assert_int_equal(s->merged_misses, 1);
+    assert_int_equal(s->walks, 2);
+    fixture_free(f);
+}
+
+/* 16.11, hit under miss: D, an L1 hit accepted at 103, answers at 104 while A walks. */
+static void hit_under_miss(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(2, 8);
+    struct fixture *f = four_pages(&c);
+    issue(f, 9, Z, MMU_ACC_READ, 0); /* Z into the DTLB; its caches are slot 2's */
+    struct mmu_response r[4];
+    assert_int_equal(drain(f, 99, r, 4), 1);
+    issue(f, 1, X, MMU_ACC_READ, 100);
+    assert_int_equal(issue(f, 4, Z + 16, MMU_ACC_READ, 103), 103);
+    assert_int_equal(drain(f, 1000, r, 4), 2);
+    expect_resp(&r[0], 4, 103, 104, MMU_SRC_L1);
+    expect_resp(&r[1], 1, 100, 194, MMU_SRC_WALK);
+    fixture_free(f);
+}
+
+/* 16.11, back-pressure with miss_entries = 2: A and B miss (entries taken at 109 and 110); E,
+ * presented at 102 when pipe = 2 = free, is accepted at 195, after A's entry is freed at the
+ * end of 194.  The queue is full (ready low) in cycles 102 .. 194. */
+static void back_pressure(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(2, 2);
+    struct fixture *f = four_pages(&c);
+    issue(f, 1, X, MMU_ACC_READ, 100);
+    issue(f, 2, Y, MMU_ACC_READ, 101);
+    assert_int_equal(issue(f, 5, Z, MMU_ACC_READ, 102), 195);
+    assert_int_equal(mmu_stats(f->m)->miss_queue_full_cycles, 194 - 102 + 1);
+    struct mmu_response r[4];
+    assert_int_equal(drain(f, 1000, r, 4), 3);
+    expect_resp(&r[0], 1, 100, 194, MMU_SRC_WALK);
+    expect_resp(&r[1], 2, 101, 195, MMU_SRC_WALK);
+    expect_resp(&r[2], 5, 195, 195 + 94, MMU_SRC_WALK);
+    assert_int_equal(r[2].paddr, 0x30000);
+    fixture_free(f);
+}
+
+/* 16.7, two fills to one L1 in one cycle: F (a read of W, in the STLB but not the DTLB)
+ * accepted at 185 hits the STLB at 194 and fills the DTLB at its end; A's walk, complete at 194,
+ * would fill the DTLB in that cycle too, so it answers at 195. */
+static void fills_collide(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(2, 8);
+    struct fixture *f = four_pages(&c);
+    issue(f, 9, W, MMU_ACC_FETCH, 0); /* W into the ITLB and the STLB */
+    struct mmu_response r[4];
+    assert_int_equal(drain(f, 99, r, 4), 1);
+    issue(f, 1, X, MMU_ACC_READ, 100);
+    issue(f, 6, W, MMU_ACC_READ, 185);
+    assert_int_equal(drain(f, 1000, r, 4), 2);
+    expect_resp(&r[0], 6, 185, 194, MMU_SRC_STLB);
+    expect_resp(&r[1], 1, 100, 195, MMU_SRC_WALK);
+    assert_true(mmu_tlb_holds(f->m, MMU_TLB_DTLB, X, 1));
+    assert_true(mmu_tlb_holds(f->m, MMU_TLB_DTLB, W, 1));
+    fixture_free(f);
+}
+
+/* A secondary is ready in its primary's completion cycle: when the primary (a read) is passed
+ * over at 194 for the stlb lane's DTLB fill, its secondary C (a fetch of X, merged at 111, for
+ * the ITLB) answers at 194 and the primary at 195. */
+static void secondary_answers_first(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(2, 8);
+    struct fixture *f = four_pages(&c);
+    issue(f, 9, W, MMU_ACC_FETCH, 0);
+    struct mmu_response r[4];
+    assert_int_equal(drain(f, 99, r, 4), 1);
+    issue(f, 1, X, MMU_ACC_READ, 100);
+    issue(f, 3, X + 8, MMU_ACC_FETCH, 102);
+    issue(f, 6, W, MMU_ACC_READ, 185);
+    assert_int_equal(drain(f, 1000, r, 4), 3);
+    expect_resp(&r[0], 6, 185, 194, MMU_SRC_STLB);
+    expect_resp(&r[1], 3, 102, 194, MMU_SRC_WALK);
+    expect_resp(&r[2], 1, 100, 195, MMU_SRC_WALK);
+    assert_int_equal(mmu_stats(f->m)->merged_misses, 1);
+    fixture_free(f);
+}
+
+/* A fetch's walk does not wait for a data fill: A fetch at X completes at 194 and fills the
+ * ITLB, while F fills the DTLB at 194. */
+static void fills_to_other_l1(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(2, 8);
+    struct fixture *f = four_pages(&c);
+    issue(f, 9, W, MMU_ACC_FETCH, 0);
+    struct mmu_response r[4];
+    assert_int_equal(drain(f, 99, r, 4), 1);
+    issue(f, 1, X, MMU_ACC_FETCH, 100);
+    issue(f, 6, W, MMU_ACC_READ, 185);
+    assert_int_equal(drain(f, 1000, r, 4), 2);
+    expect_resp(&r[0], 6, 185, 194, MMU_SRC_STLB);
+    expect_resp(&r[1], 1, 100, 194, MMU_SRC_WALK);
+    fixture_free(f);
+}
+
+/* 16.8: INVLPG presented at 105 while A walks is accepted at 194 (A's response), completes at
+ * 197; the next request to X, presented at 106, is accepted at 197 and walks again. */
+static void control_drains(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(2, 8);
+    struct fixture *f = four_pages(&c);
+    issue(f, 1, X, MMU_ACC_READ, 100);
+    uint64_t done;
+    struct mmu_ctrl op = {.op = MMU_CTRL_INVLPG, .value = X, .cycle = 105};
+    assert_int_equal(mmu_control(f->m, &op, &done), 0);
+    assert_int_equal(done, 194 + 3);
+    struct mmu_response r[4];
+    assert_int_equal(drain(f, 196, r, 4), 1); /* A answered before the operation ran */
+    expect_resp(&r[0], 1, 100, 194, MMU_SRC_WALK);
+    assert_false(mmu_tlb_holds(f->m, MMU_TLB_DTLB, X, 1));
+    assert_false(mmu_tlb_holds(f->m, MMU_TLB_STLB, X, 1));
+    assert_int_equal(issue(f, 2, X, MMU_ACC_READ, 106), 197);
+    assert_int_equal(drain(f, 1000, r, 4), 1);
+    assert_int_equal(r[0].source, MMU_SRC_WALK);
+    fixture_free(f);
+}
+
+/* 16.5: two walkers update one entry.  A write (W) and a read (R) to two 4 KiB pages of one
+ * 2 MiB page do not merge; both walks read the PDE leaf with A = D = 0.  W's write-back (A|D)
+ * is accepted first, R's (A) next: as atomic sets of bits the entry ends with A and D.  (Whole
+ * entries written in that order would leave D clear.) */
+static void two_walkers_one_entry(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(2, 8);
+    struct fixture *f = fixture_new(&c);
+    uint64_t big = 0x40000000ull;
+    map_walked(f, big, 0x200000, PAGE_SHIFT_2M, PTE_RW);
+    set_entry(f, big, 2, entry_of(f, big, 2) & ~(PTE_A | PTE_D));
+    issue(f, 1, big + 0x1000, MMU_ACC_WRITE, 100);
+    issue(f, 2, big + 0x2000, MMU_ACC_READ, 101);
+    struct mmu_response r[4];
+    assert_int_equal(drain(f, 1000, r, 4), 2);
+    /* 3 reads each, then the write-back: W's at 173 (answer 193, response 194), R's at 174. */
+    expect_resp(&r[0], 1, 100, 194, MMU_SRC_WALK);
+    expect_resp(&r[1], 2, 101, 195, MMU_SRC_WALK);
+    assert_int_equal(f->nlog, 8);
+    assert_true(f->log[6].write && f->log[6].set_bits && f->log[6].data == (PTE_A | PTE_D));
+    assert_true(f->log[7].write && f->log[7].set_bits && f->log[7].data == PTE_A);
+    assert_int_equal(f->log[6].accept, 173);
+    assert_int_equal(f->log[7].accept, 174);
+    uint64_t e = entry_of(f, big, 2);
+    assert_true((e & (PTE_A | PTE_D | PTE_PS | PTE_P | PTE_RW)) ==
+                (PTE_A | PTE_D | PTE_PS | PTE_P | PTE_RW));
+    fixture_free(f);
+}
+
+/* A memory port that fails the read of one address (and is a 20-cycle memory otherwise). */
+struct failing {
+    struct phys_mem *pm;
+    uint64_t bad;
+};
+
+static int failing_access(void *ctx, struct mmu_mem_access *acc)
+{
+    struct failing *fl = ctx;
+    acc->accept = acc->issue;
+    acc->done = acc->accept + 20;
+    if (acc->paddr == fl->bad)
+        return -1;
+    return mmu_mem_perform(fl->pm, acc);
+}
+
+/* 16.9: the PDE read of X fails: X answers with bus-error at level 2 in the cycle after the
+ * error response (100 + 9 + 1 + 3 * 21), fills nothing, and a later request walks again. */
+static void bus_error(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(2, 8);
+    struct fixture *f = four_pages(&c);
+    char err[200];
+    uint64_t pde;
+    assert_int_equal(aspace_entry_paddr(f->as, X, 2, &pde), 0);
+    struct failing fl = {.pm = f->pm, .bad = pde};
+    struct mmu_mem_port port = {.access = failing_access, .ctx = &fl};
+    struct mmu *m = mmu_create(&c, &port, err, sizeof err);
+    assert_non_null(m);
+    assert_int_equal(mmu_load_cr3(m, 0, aspace_pml4(f->as), 1, false), 0);
+    struct mmu_request req = {.vaddr = X, .type = MMU_ACC_READ, .cycle = 100, .id = 1};
+    struct mmu_response r;
+    assert_int_equal(mmu_translate(m, &req, &r), 0);
+    assert_int_equal(r.fault, MMU_FAULT_BUS_ERROR);
+    assert_int_equal(r.level, 2);
+    assert_int_equal(r.error_code, 0);
+    assert_int_equal(r.resp_cycle, 100 + 9 + 1 + 3 * 21);
+    assert_int_equal(mmu_tlb_valid_count(m, MMU_TLB_STLB), 0);
+    assert_false(mmu_psc_holds(m, MMU_PSC_PDPTE, X, 1)); /* filled by the walk, then removed */
+    assert_int_equal(mmu_stats(m)->faults[MMU_FAULT_BUS_ERROR], 1);
+    req.cycle = r.resp_cycle;
+    assert_int_equal(mmu_translate(m, &req, &r), 0);
+    assert_int_equal(r.fault, MMU_FAULT_BUS_ERROR);
+    mmu_destroy(m);
+    fixture_free(f);
+}
+
+/* Bad requests are refused with a message. */
+static void bad_requests(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(2, 8);
+    struct fixture *f = four_pages(&c);
+    struct mmu_request req = {.vaddr = X, .type = MMU_ACC_READ, .cycle = 100, .id = 16};
+    assert_int_equal(mmu_issue(f->m, &req, NULL), -1);
+    assert_non_null(strstr(mmu_error(f->m), "wider than id_bits"));
+    req.id = 3;
+    assert_int_equal(mmu_issue(f->m, &req, NULL), 0);
+    req.cycle = 101;
+    assert_int_equal(mmu_issue(f->m, &req, NULL), -1);
+    assert_non_null(strstr(mmu_error(f->m), "outstanding"));
+    req.id = 4;
+    req.cycle = 99;
+    assert_int_equal(mmu_issue(f->m, &req, NULL), -1);
+    assert_non_null(strstr(mmu_error(f->m), "earlier"));
+    c.miss_entries = 1;
+    char err[200];
+    assert_int_equal(mmu_config_check(&c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "hit_under_miss"));
+    fixture_free(f);
+}
+
+/* ---- blocking: the MMU of section 16 against that of section 8 ---- */
+
+/* A memory with a seeded random latency and stall per access: the same seed gives the same
+ * timing to the same sequence of accesses. */
+struct random_mem {
+    struct phys_mem *pm;
+    uint64_t state;
+    struct mmu_mem_access log[16];
+    unsigned nlog;
+};
+
+static uint64_t next_random(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+static int random_access(void *ctx, struct mmu_mem_access *acc)
+{
+    struct random_mem *rm = ctx;
+    uint64_t x = next_random(&rm->state);
+    acc->accept = acc->issue + (x % 4 == 0 ? x % 7 : 0);
+    acc->done = acc->accept + 1 + (x >> 8) % 40;
+    int rc = mmu_mem_perform(rm->pm, acc);
+    if (rm->nlog < 16)
+        rm->log[rm->nlog++] = *acc;
+    return rc;
+}
+
+struct side {
+    struct fixture *f;
+    struct random_mem rm;
+    struct mmu *m;
+};
+
+static void side_new(struct side *s, const struct mmu_config *c, uint64_t seed)
+{
+    char err[200];
+    s->f = fixture_new(c);
+    s->rm = (struct random_mem){.pm = s->f->pm, .state = seed};
+    struct mmu_mem_port port = {.access = random_access, .ctx = &s->rm};
+    s->m = mmu_create(c, &port, err, sizeof err);
+    assert_non_null(s->m);
+}
+
+static void blocking_is_section_8(void **state)
+{
+    (void)state;
+    uint64_t seed = test_seed("blocking_is_section_8");
+    struct mmu_config c;
+    mmu_config_default(&c);
+    c.dtlb_4k = (struct mmu_array_config){8, 2, MMU_REPL_LRU};
+    c.stlb = (struct mmu_array_config){32, 4, MMU_REPL_LRU};
+    struct side a, b; /* a: mmu_translate (section 8); b: mmu_issue (section 16) */
+    side_new(&a, &c, seed);
+    side_new(&b, &c, seed);
+    uint64_t r = seed * 0x9e3779b97f4a7c15ull | 1;
+    /* 64 pages over two PML4 slots, with A, D, RW, US, NX and PS varied. */
+    for (unsigned i = 0; i < 64; i++) {
+        uint64_t va = (i % 2 ? 0x8000000000ull : 0) + (i / 2) * 0x1000ull * 7;
+        uint64_t flags = next_random(&r) & (PTE_A | PTE_D | PTE_RW | PTE_US | PTE_NX);
+        if (i % 13 == 5)
+            continue; /* some pages stay unmapped */
+        for (unsigned k = 0; k < 2; k++) {
+            struct fixture *f = k ? b.f : a.f;
+            map(f, va, 0x100000 + i * 0x1000ull, PAGE_SHIFT_4K, flags | PTE_US);
+        }
+    }
+    for (unsigned k = 0; k < 2; k++) {
+        struct side *s = k ? &b : &a;
+        struct fixture *f = s->f;
+        assert_int_equal(mmu_load_cr3(s->m, 0, aspace_pml4(f->as), 1, false), 0);
+    }
+    uint64_t cycle = 10;
+    for (unsigned n = 0; n < 20000; n++) {
+        uint64_t x = next_random(&r);
+        cycle += x % 8 == 0 ? (x >> 3) % 200 : (x >> 3) % 3;
+        if (x % 97 == 0) {
+            uint64_t va = ((x >> 20) % 64 / 2) * 0x7000ull;
+            assert_int_equal(mmu_invlpg(a.m, cycle, va), 0);
+            assert_int_equal(mmu_invlpg(b.m, cycle, va), 0);
+            continue;
+        }
+        if (x % 89 == 0) {
+            assert_int_equal(mmu_set_mode(a.m, cycle, (x >> 9) & 1, (x >> 10) & 1), 0);
+            assert_int_equal(mmu_set_mode(b.m, cycle, (x >> 9) & 1, (x >> 10) & 1), 0);
+            continue;
+        }
+        unsigned i = (unsigned)((x >> 16) % 64);
+        struct mmu_request req = {.vaddr = (i % 2 ? 0x8000000000ull : 0) + (i / 2) * 0x7000ull +
+                                           ((x >> 24) & 0xff8),
+                                  .type = (enum mmu_access)((x >> 40) % 3),
+                                  .user = (x >> 44) & 1,
+                                  .cycle = cycle,
+                                  .id = (unsigned)((x >> 48) % 16)};
+        if ((x >> 50) % 50 == 0)
+            req.vaddr ^= 1ull << 50; /* non-canonical */
+        struct mmu_response ra, rb;
+        a.rm.nlog = b.rm.nlog = 0;
+        assert_int_equal(mmu_translate(a.m, &req, &ra), 0);
+        uint64_t accept;
+        assert_int_equal(mmu_issue(b.m, &req, &accept), 0);
+        /* Run a cycle at a time: a request presented before the last cycle run is presented
+         * in it. */
+        for (uint64_t t = accept; !mmu_poll(b.m, &rb); t++)
+            assert_int_equal(mmu_advance(b.m, t), 0);
+        if (memcmp(&ra, &rb, sizeof ra) != 0)
+            fail_msg("seed %llu request %u (0x%llx %s at %llu): section 8 answered %llu at %llu "
+                     "(fault %s, source %d), section 16 %llu at %llu (fault %s, source %d)",
+                     (unsigned long long)seed, n, (unsigned long long)req.vaddr,
+                     mmu_access_name(req.type), (unsigned long long)cycle,
+                     (unsigned long long)ra.paddr, (unsigned long long)ra.resp_cycle,
+                     mmu_fault_name(ra.fault), (int)ra.source, (unsigned long long)rb.paddr,
+                     (unsigned long long)rb.resp_cycle, mmu_fault_name(rb.fault), (int)rb.source);
+        assert_int_equal(a.rm.nlog, b.rm.nlog);
+        assert_memory_equal(a.rm.log, b.rm.log, a.rm.nlog * sizeof(a.rm.log[0]));
+        cycle = ra.resp_cycle - (x >> 60) % 3; /* sometimes presented before the last answer */
+        if (cycle < req.cycle)
+            cycle = req.cycle;
+    }
+    const struct mmu_stats *sa = mmu_stats(a.m), *sb = mmu_stats(b.m);
+    assert_true(sa->walks > 1000 && sa->faults[MMU_FAULT_NOT_PRESENT] > 10);
+    assert_memory_equal(sa, sb, sizeof(*sa));
+    for (unsigned k = 0; k < 2; k++) {
+        struct side *s = k ? &b : &a;
+        mmu_destroy(s->m);
+        fixture_free(s->f);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(two_walks_overlap),
+        cmocka_unit_test(port_tie_to_lower_walker),
+        cmocka_unit_test(one_walker_serialises),
+        cmocka_unit_test(merged_miss),
+        cmocka_unit_test(merged_write_walks_again),
+        cmocka_unit_test(hit_under_miss),
+        cmocka_unit_test(back_pressure),
+        cmocka_unit_test(fills_collide),
+        cmocka_unit_test(secondary_answers_first),
+        cmocka_unit_test(fills_to_other_l1),
+        cmocka_unit_test(control_drains),
+        cmocka_unit_test(two_walkers_one_entry),
+        cmocka_unit_test(bus_error),
+        cmocka_unit_test(bad_requests),
+        cmocka_unit_test(blocking_is_section_8),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
