@@ -306,8 +306,9 @@ static int new_miss(struct mmu *m, const struct stage_slot *s, uint64_t c)
             primary = (int)i;
     }
     if (idx < 0) {
-        mmu_set_error(m, "cycle %llu: no free miss-queue entry for the request accepted at %llu "
-                         "(the credit rule of section 16.2 was broken: a bug in the model)",
+        mmu_set_error(m,
+                      "cycle %llu: no free miss-queue entry for the request accepted at %llu "
+                      "(the credit rule of section 16.2 was broken: a bug in the model)",
                       (unsigned long long)c, (unsigned long long)s->accept);
         return -1;
     }
@@ -494,7 +495,8 @@ static uint64_t next_event(const struct mmu *m)
     uint64_t c = f->now, n = UINT64_MAX;
 #define SOONER(x) (n = (x) < n ? (x) : n)
     if (f->stage_n) {
-        const struct stage_slot *s = &f->stage[(f->stage_head + f->stage_n - 1) & (f->stage_cap - 1)];
+        const struct stage_slot *s =
+            &f->stage[(f->stage_head + f->stage_n - 1) & (f->stage_cap - 1)];
         if (!s->looked)
             SOONER(s->accept + 1);
         SOONER(f->stage[f->stage_head].accept + m->cfg.stlb_latency);
@@ -530,7 +532,14 @@ static int run_until(struct mmu *m, uint64_t until)
         return 0;
     }
     while (f->now <= until) {
-        uint64_t e = f->outstanding ? next_event(m) : UINT64_MAX;
+        uint64_t e = next_event(m);
+        if (e == UINT64_MAX && f->outstanding) {
+            mmu_set_error(m,
+                          "cycle %llu: %u requests outstanding and nothing left to happen "
+                          "(a bug in the model)",
+                          (unsigned long long)f->now, f->outstanding);
+            return -1;
+        }
         if (e > f->now) {
             uint64_t to = e <= until ? e : until + 1;
             if (m->cfg.hit_under_miss && m->cfg.miss_entries - f->mq_used <= f->stage_n)
@@ -604,8 +613,11 @@ int mmu_issue(struct mmu *m, const struct mmu_request *req, uint64_t *accept)
         return -1;
     }
     m->last_arrival = req->cycle;
-    /* Cycles before the last one run are past: a request presented then is presented now. */
+    /* Cycles before the last one run are past: a request presented then is presented now; and
+     * one request is accepted a cycle. */
     uint64_t c = at_least(at_least(req->cycle, f->now ? f->now - 1 : 0), m->free_cycle);
+    if (f->accepted_any)
+        c = at_least(c, f->last_accept + 1);
     for (;; c++) {
         if (run_until(m, c))
             return -1;
@@ -616,6 +628,8 @@ int mmu_issue(struct mmu *m, const struct mmu_request *req, uint64_t *accept)
     *s = (struct stage_slot){.req = *req, .accept = c};
     f->ids[req->id / 64] |= 1ull << (req->id % 64);
     f->outstanding++;
+    f->accepted_any = true;
+    f->last_accept = c;
     m->stats.requests[req->type]++;
     mmu_count_accept(m, c);
     if (accept)
@@ -631,8 +645,10 @@ int mmu_translate_inflight(struct mmu *m, const struct mmu_request *req, struct 
         return -1;
     while (!take(f, req->id, accept, resp)) {
         if (!f->outstanding) {
-            mmu_set_error(m, "request for 0x%llx: answered, but its response is not there "
-                             "(a bug in the model)", (unsigned long long)req->vaddr);
+            mmu_set_error(m,
+                          "request for 0x%llx: answered, but its response is not there "
+                          "(a bug in the model)",
+                          (unsigned long long)req->vaddr);
             return -1;
         }
         if (run_until(m, next_event(m)))

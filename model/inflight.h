@@ -56,7 +56,7 @@ struct walk_slot {
 };
 
 struct inflight {
-    uint64_t now; /* the next cycle to run: every earlier one has run */
+    uint64_t now;             /* the next cycle to run: every earlier one has run */
     struct stage_slot *stage; /* a ring of stage_cap (a power of two) */
     unsigned stage_cap, stage_head, stage_n;
     struct mq_entry mq[MMU_MAX_MISS_ENTRIES];
@@ -64,7 +64,9 @@ struct inflight {
     struct walk_slot w[MMU_MAX_WALKERS];
     unsigned walking;   /* walkers busy */
     uint64_t port_free; /* first cycle the memory port can take the next access */
-    uint64_t ids[4];    /* outstanding IDs, a bit each */
+    bool accepted_any;
+    uint64_t last_accept; /* the cycle of the last request accepted */
+    uint64_t ids[4];      /* outstanding IDs, a bit each */
     unsigned outstanding;
     /* The start of the last cycle run, for ready (16.2). */
     uint64_t snap_cycle;

@@ -124,6 +124,22 @@ struct mmu_fixed_mem {
 };
 struct mmu_mem_port mmu_fixed_mem_port(struct mmu_fixed_mem *fm);
 
+/* A memory with a seeded random timing, for benches of several walkers: each access waits
+ * before it is accepted (with stall_percent percent chance, 1..max_stall cycles) and answers
+ * min_latency..max_latency cycles after, at most one response a cycle; so responses to
+ * accesses of different walkers come out of order.  The same seed and the same accesses give
+ * the same timing.  Keep *rm alive as long as the port is used. */
+struct mmu_random_mem {
+    struct phys_mem *pm;
+    unsigned min_latency, max_latency; /* 1 <= min_latency <= max_latency */
+    unsigned stall_percent, max_stall;
+    uint64_t seed;       /* non-zero; it advances with each access */
+    uint64_t recent[16]; /* response cycles of the last 16 accesses (kept by the port) */
+    unsigned nrecent, next;
+};
+/* Returns the port, or a port with no access function when *rm's fields are out of range. */
+struct mmu_mem_port mmu_random_mem_port(struct mmu_random_mem *rm);
+
 /* Performs an access's read, write or set of bits on pm, without timing: for memory ports
  * built on a struct phys_mem.  Returns 0, or -1 if pm refuses the address. */
 int mmu_mem_perform(struct phys_mem *pm, struct mmu_mem_access *acc);

@@ -106,7 +106,7 @@ static uint64_t sign_extend48(uint64_t va)
 static const char *fault_str(enum mmu_fault f)
 {
     static const char *const names[] = {
-        "NONE", "NOT_PRESENT", "RESERVED", "WRITE", "USER", "NX", "NON_CANONICAL",
+        "NONE", "NOT_PRESENT", "RESERVED", "WRITE", "USER", "NX", "NON_CANONICAL", "BUS_ERROR",
     };
     return (unsigned)f < sizeof names / sizeof names[0] ? names[f] : "?";
 }
@@ -469,8 +469,125 @@ struct run_counts {
     uint64_t ctrl, mode_changes, cr3_loads, nxe_off, wp_off;
 };
 
+/* One request of a run, with the reference's answer at its time. */
+struct pending {
+    bool used; /* issued, not answered (concurrent runs) */
+    struct mmu_request req;
+    struct ref_result ref;
+    unsigned cur; /* its address space */
+    bool wp, nxe;
+    uint64_t i; /* its number in the run */
+};
+
+#define ID_COUNT 16u /* id_bits = 4 */
+
+struct checker {
+    const char *name;
+    const struct mmu_config *cfg;
+    bool walk_after_stlb;
+    bool concurrent; /* several requests in flight: no rule of one at a time */
+    struct world *w;
+    struct run_counts c;
+};
+
+/* Checks a response against the reference and counts it.  Returns false once too many
+ * mismatches were reported. */
+static bool check(struct checker *k, const struct pending *p, const struct mmu_response *resp,
+                  uint64_t prev_resp)
+{
+    /* results */
+    bool bad = resp->fault != p->ref.fault || resp->error_code != p->ref.error_code ||
+               resp->level != p->ref.level;
+    if (p->ref.fault == MMU_FAULT_NONE)
+        bad = bad || resp->paddr != p->ref.paddr || resp->page_shift != p->ref.page_shift;
+    else
+        bad = bad || resp->page_shift != 0;
+    const char *what = bad ? "result" : NULL;
+
+    /* A/D bits written back by the walker (not for global pages: their
+         * translation may come from another address space's walk) */
+    if (!bad && p->ref.fault == MMU_FAULT_NONE && !p->ref.global) {
+        for (unsigned l = p->ref.level; l <= PT_LEVELS; l++) {
+            uint64_t e;
+            assert_int_equal(phys_mem_read64(k->w->pm, p->ref.entry_pa[l], &e), 0);
+            if (!(e & PTE_A)) {
+                bad = true;
+                what = "A bit clear after successful translation";
+            }
+            if (l == p->ref.level && p->req.type == MMU_ACC_WRITE && !(e & PTE_D)) {
+                bad = true;
+                what = "D bit clear after successful write";
+            }
+        }
+    }
+
+    /* timing */
+    if (!bad) {
+        if (resp->accept_cycle < p->req.cycle)
+            what = "accept_cycle < request cycle";
+        else if (!k->concurrent && resp->accept_cycle < prev_resp)
+            what = "accepted before the previous response (not one at a time)";
+        else if (resp->resp_cycle <= resp->accept_cycle)
+            what = "resp_cycle <= accept_cycle";
+        else if (resp->source == MMU_SRC_L1 && resp->resp_cycle != resp->accept_cycle + 1)
+            what = "L1 hit latency != 1";
+        else if (resp->source == MMU_SRC_STLB &&
+                 resp->resp_cycle != resp->accept_cycle + k->cfg->stlb_latency)
+            what = "STLB hit latency != stlb_latency";
+        else if (resp->source == MMU_SRC_WALK &&
+                 resp->resp_cycle <=
+                     resp->accept_cycle + (k->walk_after_stlb ? k->cfg->stlb_latency : 1u))
+            what = "walk latency too short";
+        else if (p->ref.fault == MMU_FAULT_NONE && resp->source != MMU_SRC_L1 &&
+                 resp->source != MMU_SRC_STLB && resp->source != MMU_SRC_WALK)
+            what = "successful translation with no source";
+        bad = what != NULL;
+    }
+
+    if (bad) {
+        k->c.mismatches++;
+        if (k->c.mismatches <= MAX_REPORTS)
+            printf("crosscheck MISMATCH seed=%" PRIu64 " cfg=%s access#%" PRIu64 " va=0x%016" PRIx64
+                   " type=%s user=%d as=%u pcid=%u wp=%d nxe=%d (%s)"
+                   " expected{fault=%s ec=0x%x level=%u paddr=0x%" PRIx64 " shift=%u}"
+                   " got{fault=%s ec=0x%x level=%u paddr=0x%" PRIx64 " shift=%u src=%s"
+                   " req=%" PRIu64 " accept=%" PRIu64 " resp=%" PRIu64 "}\n",
+                   g_seed, k->name, p->i, p->req.vaddr, type_str(p->req.type), (int)p->req.user,
+                   p->cur, (unsigned)k->w->as[p->cur].pcid, (int)p->wp, (int)p->nxe, what,
+                   fault_str(p->ref.fault), (unsigned)p->ref.error_code, p->ref.level, p->ref.paddr,
+                   p->ref.page_shift, fault_str(resp->fault), (unsigned)resp->error_code,
+                   resp->level, resp->paddr, resp->page_shift, src_str(resp->source), p->req.cycle,
+                   resp->accept_cycle, resp->resp_cycle);
+        if (k->c.mismatches >= MAX_REPORTS)
+            return false;
+    }
+
+    if ((unsigned)p->ref.fault < MMU_FAULT_COUNT)
+        k->c.faults[p->ref.fault]++;
+    k->c.nxe_off += !p->nxe;
+    k->c.wp_off += !p->wp;
+    k->c.types[p->req.type]++;
+    if ((unsigned)resp->source < MMU_SRC_COUNT)
+        k->c.sources[resp->source]++;
+    return true;
+}
+
+/* Takes and checks every response that left. */
+static bool poll_all(struct checker *k, struct pending *pend, struct mmu *m)
+{
+    struct mmu_response resp;
+    while (mmu_poll(m, &resp)) {
+        if (resp.id >= ID_COUNT || !pend[resp.id].used)
+            fail_msg("%s: a response with ID %u, which is not outstanding", k->name, resp.id);
+        pend[resp.id].used = false;
+        if (!check(k, &pend[resp.id], &resp, 0))
+            return false;
+    }
+    return true;
+}
+
 static void run_config(const char *name, const struct mmu_config *cfg, unsigned cfg_index,
-                       bool walk_after_stlb)
+                       bool walk_after_stlb, bool concurrent)
 {
     char err[200];
     struct rng r = {g_seed ^ (0x5bd1e995ull * (cfg_index + 1))};
@@ -481,7 +598,13 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
     if (mmu_config_check(cfg, err, sizeof err) != 0)
         fail_msg("%s: mmu_config_check: %s", name, err);
     struct mmu_fixed_mem fm = {.pm = w->pm, .latency = MEM_LATENCY};
-    struct mmu_mem_port port = mmu_fixed_mem_port(&fm);
+    struct mmu_random_mem rm = {.pm = w->pm,
+                                .min_latency = 1,
+                                .max_latency = 2 * MEM_LATENCY,
+                                .stall_percent = 10,
+                                .max_stall = 5,
+                                .seed = g_seed | 1};
+    struct mmu_mem_port port = concurrent ? mmu_random_mem_port(&rm) : mmu_fixed_mem_port(&fm);
     struct mmu *m = mmu_create(cfg, &port, err, sizeof err);
     if (!m)
         fail_msg("%s: mmu_create: %s", name, err);
@@ -489,14 +612,19 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
     bool wp = cfg->wp, nxe = cfg->nxe;
     unsigned cur = 0;
     uint64_t cycle = 1, prev_resp = 0;
-    struct run_counts c;
-    memset(&c, 0, sizeof c);
+    struct checker chk = {.name = name,
+                          .cfg = cfg,
+                          .walk_after_stlb = walk_after_stlb,
+                          .concurrent = concurrent,
+                          .w = w};
+    struct run_counts *c = &chk.c;
+    struct pending pend[ID_COUNT] = {{0}};
     /* per address space, recently used pages, so that TLBs hit */
     uint64_t hist[N_AS][HIST_LEN];
     unsigned hist_n[N_AS] = {0}, hist_pos[N_AS] = {0};
 
     assert_int_equal(mmu_load_cr3(m, cycle, w->as[cur].pml4, w->as[cur].pcid, true), 0);
-    c.cr3_loads++;
+    c->cr3_loads++;
 
     for (uint64_t i = 0; i < N_ACCESSES; i++) {
         /* control operations, none of which may change a result */
@@ -519,7 +647,7 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
                 fail_msg("%s: mmu_set_mode: %s", name, mmu_error(m));
             if (mmu_flush_all(m, cycle) != 0)
                 fail_msg("%s: mmu_flush_all: %s", name, mmu_error(m));
-            c.mode_changes++;
+            c->mode_changes++;
         } else if (x < 25) {
             unsigned op = (unsigned)rng_below(&r, 4);
             uint64_t va = rng_chance(&r, 1, 2) ? pick_va(&r, w, cur) : sign_extend48(rng_next(&r));
@@ -537,14 +665,14 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
                 rc = mmu_load_cr3(m, cycle, w->as[cur].pml4, w->as[cur].pcid, false);
             if (rc != 0)
                 fail_msg("%s: control op %u: %s", name, op, mmu_error(m));
-            c.ctrl++;
+            c->ctrl++;
         }
         if (rng_chance(&r, 1, 16)) {
             cur = (unsigned)rng_below(&r, N_AS);
             if (mmu_load_cr3(m, cycle, w->as[cur].pml4, w->as[cur].pcid, !rng_chance(&r, 1, 10)) !=
                 0)
                 fail_msg("%s: mmu_load_cr3: %s", name, mmu_error(m));
-            c.cr3_loads++;
+            c->cr3_loads++;
         }
 
         /* the access */
@@ -565,99 +693,59 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
                           req.user, &ref) != 0)
             fail_msg("%s: reference could not read memory at access %" PRIu64, name, i);
 
-        struct mmu_response resp;
-        memset(&resp, 0, sizeof resp);
-        if (mmu_translate(m, &req, &resp) != 0)
-            fail_msg("%s: mmu_translate failed at access %" PRIu64 ": %s", name, i, mmu_error(m));
-
-        /* results */
-        bool bad =
-            resp.fault != ref.fault || resp.error_code != ref.error_code || resp.level != ref.level;
-        if (ref.fault == MMU_FAULT_NONE)
-            bad = bad || resp.paddr != ref.paddr || resp.page_shift != ref.page_shift;
-        else
-            bad = bad || resp.page_shift != 0;
-        const char *what = bad ? "result" : NULL;
-
-        /* A/D bits written back by the walker (not for global pages: their
-         * translation may come from another address space's walk) */
-        if (!bad && ref.fault == MMU_FAULT_NONE && !ref.global) {
-            for (unsigned l = ref.level; l <= PT_LEVELS; l++) {
-                uint64_t e;
-                assert_int_equal(phys_mem_read64(w->pm, ref.entry_pa[l], &e), 0);
-                if (!(e & PTE_A)) {
-                    bad = true;
-                    what = "A bit clear after successful translation";
-                }
-                if (l == ref.level && req.type == MMU_ACC_WRITE && !(e & PTE_D)) {
-                    bad = true;
-                    what = "D bit clear after successful write";
-                }
-            }
-        }
-
-        /* timing */
-        if (!bad) {
-            if (resp.accept_cycle < req.cycle)
-                what = "accept_cycle < request cycle";
-            else if (resp.accept_cycle < prev_resp)
-                what = "accepted before the previous response (not one at a time)";
-            else if (resp.resp_cycle <= resp.accept_cycle)
-                what = "resp_cycle <= accept_cycle";
-            else if (resp.source == MMU_SRC_L1 && resp.resp_cycle != resp.accept_cycle + 1)
-                what = "L1 hit latency != 1";
-            else if (resp.source == MMU_SRC_STLB &&
-                     resp.resp_cycle != resp.accept_cycle + cfg->stlb_latency)
-                what = "STLB hit latency != stlb_latency";
-            else if (resp.source == MMU_SRC_WALK &&
-                     resp.resp_cycle <=
-                         resp.accept_cycle + (walk_after_stlb ? cfg->stlb_latency : 1u))
-                what = "walk latency too short";
-            else if (ref.fault == MMU_FAULT_NONE && resp.source != MMU_SRC_L1 &&
-                     resp.source != MMU_SRC_STLB && resp.source != MMU_SRC_WALK)
-                what = "successful translation with no source";
-            bad = what != NULL;
-        }
-
-        if (bad) {
-            c.mismatches++;
-            if (c.mismatches <= MAX_REPORTS)
-                printf("crosscheck MISMATCH seed=%" PRIu64 " cfg=%s access#%" PRIu64
-                       " va=0x%016" PRIx64 " type=%s user=%d as=%u pcid=%u wp=%d nxe=%d (%s)"
-                       " expected{fault=%s ec=0x%x level=%u paddr=0x%" PRIx64 " shift=%u}"
-                       " got{fault=%s ec=0x%x level=%u paddr=0x%" PRIx64 " shift=%u src=%s"
-                       " req=%" PRIu64 " accept=%" PRIu64 " resp=%" PRIu64 "}\n",
-                       g_seed, name, i, req.vaddr, type_str(req.type), (int)req.user, cur,
-                       (unsigned)w->as[cur].pcid, (int)wp, (int)nxe, what, fault_str(ref.fault),
-                       (unsigned)ref.error_code, ref.level, ref.paddr, ref.page_shift,
-                       fault_str(resp.fault), (unsigned)resp.error_code, resp.level, resp.paddr,
-                       resp.page_shift, src_str(resp.source), req.cycle, resp.accept_cycle,
-                       resp.resp_cycle);
-            if (c.mismatches >= MAX_REPORTS)
-                break;
-        }
-
         if (!revisit && ref.fault == MMU_FAULT_NONE) {
             hist[cur][hist_pos[cur]] = req.vaddr & ~(PAGE_SIZE_4K - 1);
             hist_pos[cur] = (hist_pos[cur] + 1) % HIST_LEN;
             if (hist_n[cur] < HIST_LEN)
                 hist_n[cur]++;
         }
-        if ((unsigned)ref.fault < MMU_FAULT_COUNT)
-            c.faults[ref.fault]++;
-        c.nxe_off += !nxe;
-        c.wp_off += !wp;
-        c.types[req.type]++;
-        if ((unsigned)resp.source < MMU_SRC_COUNT)
-            c.sources[resp.source]++;
-
-        /* time: requests are presented in non-decreasing cycles */
-        prev_resp = resp.resp_cycle;
-        uint64_t gap = rng_below(&r, 4);
-        if (rng_chance(&r, 1, 4))
-            cycle = (resp.resp_cycle > cycle ? resp.resp_cycle : cycle) + gap;
-        else
-            cycle += gap;
+        struct pending p = {.req = req, .ref = ref, .cur = cur, .wp = wp, .nxe = nxe, .i = i};
+        struct mmu_response resp;
+        if (!concurrent) {
+            memset(&resp, 0, sizeof resp);
+            if (mmu_translate(m, &req, &resp) != 0)
+                fail_msg("%s: mmu_translate failed at access %" PRIu64 ": %s", name, i,
+                         mmu_error(m));
+            if (!check(&chk, &p, &resp, prev_resp))
+                break;
+            prev_resp = resp.resp_cycle;
+            uint64_t gap = rng_below(&r, 4);
+            if (rng_chance(&r, 1, 4))
+                cycle = (resp.resp_cycle > cycle ? resp.resp_cycle : cycle) + gap;
+            else
+                cycle += gap;
+            continue;
+        }
+        /* Several in flight: a free ID (waiting for one if need be), then every response. */
+        unsigned id;
+        for (;;) {
+            for (id = 0; id < ID_COUNT && pend[id].used; id++)
+                ;
+            if (id < ID_COUNT)
+                break;
+            if (mmu_advance(m, cycle++) != 0)
+                fail_msg("%s: mmu_advance: %s", name, mmu_error(m));
+            if (!poll_all(&chk, pend, m))
+                break;
+        }
+        if (id == ID_COUNT)
+            break;
+        p.req.id = id;
+        p.used = true;
+        pend[id] = p;
+        if (mmu_issue(m, &p.req, NULL) != 0)
+            fail_msg("%s: mmu_issue failed at access %" PRIu64 ": %s", name, i, mmu_error(m));
+        if (!poll_all(&chk, pend, m))
+            break;
+        cycle += rng_chance(&r, 1, 64) ? rng_below(&r, 300) : rng_below(&r, 3);
+    }
+    if (concurrent) {
+        if (mmu_flush_all(m, cycle) != 0) /* drains */
+            fail_msg("%s: mmu_flush_all: %s", name, mmu_error(m));
+        poll_all(&chk, pend, m);
+        for (unsigned id = 0; id < ID_COUNT; id++)
+            if (pend[id].used)
+                fail_msg("%s: request %" PRIu64 " (ID %u) never answered", name, pend[id].i, id);
     }
 
     const struct mmu_stats *st = mmu_stats(m);
@@ -668,7 +756,7 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
             stlb_hits += st->tlb[MMU_TLB_STLB].hits[a][s];
         }
     for (unsigned k = 0; k < MMU_FAULT_COUNT; k++)
-        total += c.faults[k];
+        total += c->faults[k];
     printf("crosscheck summary seed=%" PRIu64 " cfg=%s accesses=%" PRIu64 " ok=%" PRIu64
            " not_present=%" PRIu64 " reserved=%" PRIu64 " write=%" PRIu64 " user=%" PRIu64
            " nx=%" PRIu64 " non_canonical=%" PRIu64 " | src l1=%" PRIu64 " stlb=%" PRIu64
@@ -678,31 +766,41 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
            " dirty_rewalks=%" PRIu64
            " | maps=%zu/%zu/%zu refused=%u/%u/%u corrupted=%u/%u/%u global=%zu"
            " mismatches=%" PRIu64 "\n",
-           g_seed, name, total, c.faults[MMU_FAULT_NONE], c.faults[MMU_FAULT_NOT_PRESENT],
-           c.faults[MMU_FAULT_RESERVED], c.faults[MMU_FAULT_WRITE], c.faults[MMU_FAULT_USER],
-           c.faults[MMU_FAULT_NX], c.faults[MMU_FAULT_NON_CANONICAL], c.sources[MMU_SRC_L1],
-           c.sources[MMU_SRC_STLB], c.sources[MMU_SRC_WALK], c.sources[MMU_SRC_NONE], c.ctrl,
-           c.mode_changes, c.nxe_off, c.wp_off, c.cr3_loads, st->walks, st->walk_reads,
+           g_seed, name, total, c->faults[MMU_FAULT_NONE], c->faults[MMU_FAULT_NOT_PRESENT],
+           c->faults[MMU_FAULT_RESERVED], c->faults[MMU_FAULT_WRITE], c->faults[MMU_FAULT_USER],
+           c->faults[MMU_FAULT_NX], c->faults[MMU_FAULT_NON_CANONICAL], c->sources[MMU_SRC_L1],
+           c->sources[MMU_SRC_STLB], c->sources[MMU_SRC_WALK], c->sources[MMU_SRC_NONE], c->ctrl,
+           c->mode_changes, c->nxe_off, c->wp_off, c->cr3_loads, st->walks, st->walk_reads,
            st->walk_writes, l1_hits, stlb_hits, st->dirty_rewalks, w->as[0].nmaps, w->as[1].nmaps,
            w->as[2].nmaps, w->as[0].refused, w->as[1].refused, w->as[2].refused, w->as[0].corrupted,
-           w->as[1].corrupted, w->as[2].corrupted, w->ngmaps, c.mismatches);
+           w->as[1].corrupted, w->as[2].corrupted, w->ngmaps, c->mismatches);
     fflush(stdout);
 
-    if (c.mismatches)
+    if (c->mismatches)
         fail_msg("%s: %" PRIu64 " mismatch(es) against the reference; seed=%" PRIu64, name,
-                 c.mismatches, g_seed);
+                 c->mismatches, g_seed);
 
     /* the counters agree with what was asked and answered */
     for (unsigned a = 0; a < MMU_ACC_COUNT; a++)
-        assert_int_equal(st->requests[a], c.types[a]);
+        assert_int_equal(st->requests[a], c->types[a]);
     for (unsigned k = MMU_FAULT_NOT_PRESENT; k < MMU_FAULT_COUNT; k++)
-        if (st->faults[k] != c.faults[k])
+        if (st->faults[k] != c->faults[k])
             fail_msg("%s: stats faults[%s]=%" PRIu64 " but %" PRIu64 " such responses", name,
-                     fault_str((enum mmu_fault)k), st->faults[k], c.faults[k]);
+                     fault_str((enum mmu_fault)k), st->faults[k], c->faults[k]);
+    if (concurrent) {
+        /* several requests were in flight: merged, walked two at a time, pressed back */
+        printf("crosscheck concurrency seed=%" PRIu64 " cfg=%s merged=%" PRIu64
+               " walks_peak=%" PRIu64 " walks_average=%.2f miss_queue_full_cycles=%" PRIu64 "\n",
+               g_seed, name, st->merged_misses, st->walks_peak, mmu_walks_average(st),
+               st->miss_queue_full_cycles);
+        assert_true(st->merged_misses > 100);
+        assert_true(st->walks_peak >= 2);
+        assert_true(st->miss_queue_full_cycles > 0);
+    }
     /* the run must have exercised the interesting paths */
-    assert_true(c.faults[MMU_FAULT_NONE] > N_ACCESSES / 10);
-    assert_true(c.sources[MMU_SRC_L1] > 0);
-    assert_true(c.sources[MMU_SRC_WALK] > 0);
+    assert_true(c->faults[MMU_FAULT_NONE] > N_ACCESSES / 10);
+    assert_true(c->sources[MMU_SRC_L1] > 0);
+    assert_true(c->sources[MMU_SRC_WALK] > 0);
 
     mmu_destroy(m);
     world_destroy(w);
@@ -717,7 +815,7 @@ static void test_crosscheck_default(void **state)
     struct mmu_config cfg;
     mmu_config_default(&cfg);
     assert_int_equal(cfg.pa_bits, PA_BITS);
-    run_config("default", &cfg, 0, true);
+    run_config("default", &cfg, 0, true, false);
 }
 
 static void test_crosscheck_tiny(void **state)
@@ -736,7 +834,7 @@ static void test_crosscheck_tiny(void **state)
     cfg.psc[MMU_PSC_PML4E] = (struct mmu_array_config){1, 1, MMU_REPL_PLRU};
     cfg.stlb_latency = 4;
     cfg.lfsr_seed = (uint16_t)(1 + g_seed % 0xfffe);
-    run_config("tiny", &cfg, 1, true);
+    run_config("tiny", &cfg, 1, true, false);
 }
 
 /* No STLB and no paging-structure caches: every L1 miss is a full walk.
@@ -752,7 +850,39 @@ static void test_crosscheck_no_stlb_psc(void **state)
     cfg.stlb.entries = 0;
     for (unsigned p = 0; p < MMU_PSC_COUNT; p++)
         cfg.psc[p].entries = 0;
-    run_config("no_stlb_psc", &cfg, 2, false);
+    run_config("no_stlb_psc", &cfg, 2, false, false);
+}
+
+/* Several requests in flight (section 16) on a memory with random timing: whatever the order
+ * of answers, each must be the reference's. */
+static void test_crosscheck_concurrent(void **state)
+{
+    (void)state;
+    struct mmu_config cfg;
+    mmu_config_default(&cfg);
+    cfg.walkers = 2;
+    cfg.miss_entries = 8;
+    cfg.hit_under_miss = true;
+    run_config("concurrent", &cfg, 3, true, true);
+}
+
+/* Small arrays, many walkers, a short queue: evictions, merges and back-pressure. */
+static void test_crosscheck_concurrent_tiny(void **state)
+{
+    (void)state;
+    struct mmu_config cfg;
+    mmu_config_default(&cfg);
+    cfg.itlb_4k = (struct mmu_array_config){4, 2, MMU_REPL_PLRU};
+    cfg.dtlb_4k = (struct mmu_array_config){4, 2, MMU_REPL_RANDOM};
+    cfg.dtlb_2m = (struct mmu_array_config){2, 2, MMU_REPL_PLRU};
+    cfg.stlb = (struct mmu_array_config){16, 4, MMU_REPL_FIFO};
+    cfg.psc[MMU_PSC_PDE] = (struct mmu_array_config){4, 4, MMU_REPL_RANDOM};
+    cfg.stlb_latency = 4;
+    cfg.walkers = 4;
+    cfg.miss_entries = 4;
+    cfg.hit_under_miss = true;
+    cfg.lfsr_seed = (uint16_t)(1 + g_seed % 0xfffe);
+    run_config("concurrent_tiny", &cfg, 4, true, true);
 }
 
 int main(void)
@@ -774,6 +904,8 @@ int main(void)
         cmocka_unit_test(test_crosscheck_default),
         cmocka_unit_test(test_crosscheck_tiny),
         cmocka_unit_test(test_crosscheck_no_stlb_psc),
+        cmocka_unit_test(test_crosscheck_concurrent),
+        cmocka_unit_test(test_crosscheck_concurrent_tiny),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,10 +28,10 @@ static void map_walked(struct fixture *f, uint64_t va, uint64_t pa, unsigned shi
         set_entry(f, va, level, entry_of(f, va, level) | PTE_A);
 }
 
-#define X 0x0000001000ull     /* PML4 slot 0 */
-#define Y 0x8000002000ull     /* PML4 slot 1 */
-#define Z 0x10000003000ull    /* PML4 slot 2 */
-#define W 0x18000004000ull    /* PML4 slot 3 */
+#define X 0x0000001000ull  /* PML4 slot 0 */
+#define Y 0x8000002000ull  /* PML4 slot 1 */
+#define Z 0x10000003000ull /* PML4 slot 2 */
+#define W 0x18000004000ull /* PML4 slot 3 */
 
 static struct fixture *four_pages(const struct mmu_config *cfg)
 {
@@ -403,6 +403,7 @@ static void bad_requests(void **state)
     struct mmu_config c = nonblocking(2, 8);
     struct fixture *f = four_pages(&c);
     struct mmu_request req = {.vaddr = X, .type = MMU_ACC_READ, .cycle = 100, .id = 16};
+    uint64_t accept;
     assert_int_equal(mmu_issue(f->m, &req, NULL), -1);
     assert_non_null(strstr(mmu_error(f->m), "wider than id_bits"));
     req.id = 3;
@@ -414,6 +415,14 @@ static void bad_requests(void **state)
     req.cycle = 99;
     assert_int_equal(mmu_issue(f->m, &req, NULL), -1);
     assert_non_null(strstr(mmu_error(f->m), "earlier"));
+    req.id = 3;
+    req.cycle = 100;
+    assert_int_equal(mmu_issue(f->m, &req, NULL), -1); /* still outstanding */
+    /* One request accepted a cycle: another presented in 100 is accepted in 101. */
+    req.id = 5;
+    req.cycle = 100;
+    assert_int_equal(mmu_issue(f->m, &req, &accept), 0);
+    assert_int_equal(accept, 101);
     c.miss_entries = 1;
     char err[200];
     assert_int_equal(mmu_config_check(&c, err, sizeof err), -1);
