@@ -79,6 +79,25 @@ bool inflight_idle(const struct mmu *m)
     return m->nb.outstanding == 0;
 }
 
+uint64_t inflight_first_accept(const struct mmu *m, uint64_t cycle)
+{
+    const struct inflight *f = &m->nb;
+    if (f->now && cycle < f->now - 1)
+        cycle = f->now - 1;
+    if (f->accepted_any && cycle <= f->last_accept)
+        cycle = f->last_accept + 1;
+    return cycle;
+}
+
+void inflight_accepted(struct mmu *m, uint64_t last)
+{
+    struct inflight *f = &m->nb;
+    f->accepted_any = true;
+    f->last_accept = last;
+    if (f->now < last + 1)
+        f->now = last + 1; /* nothing was in flight: the cycles up to it had nothing to run */
+}
+
 unsigned mmu_outstanding(const struct mmu *m)
 {
     return m->nb.outstanding;
@@ -142,6 +161,13 @@ static bool take(struct inflight *f, unsigned id, uint64_t accept, struct mmu_re
         }
     }
     return false;
+}
+
+/* pipe(c) of 16.2: the requests in the STLB stage at the start of cycle c, with an L1 hit
+ * accepted in c - 1 and answered already. */
+static unsigned pipe_at(const struct inflight *f, uint64_t c)
+{
+    return f->stage_n + (f->fast_hit && f->fast_hit_accept + 1 == c);
 }
 
 /* ---- the hit lane and the stlb lane (16.3) ---- */
@@ -408,7 +434,7 @@ static int run_cycle(struct mmu *m, uint64_t c)
     struct cycle_end end = {.answered = -1};
     f->snap_cycle = c + 1;
     f->snap_free = m->cfg.miss_entries - f->mq_used;
-    f->snap_pipe = f->stage_n;
+    f->snap_pipe = pipe_at(f, c);
     if (m->cfg.hit_under_miss && f->snap_free <= f->snap_pipe)
         m->stats.miss_queue_full_cycles++;
 
@@ -542,8 +568,14 @@ static int run_until(struct mmu *m, uint64_t until)
         }
         if (e > f->now) {
             uint64_t to = e <= until ? e : until + 1;
-            if (m->cfg.hit_under_miss && m->cfg.miss_entries - f->mq_used <= f->stage_n)
-                m->stats.miss_queue_full_cycles += to - f->now;
+            if (m->cfg.hit_under_miss) {
+                unsigned free_entries = m->cfg.miss_entries - f->mq_used;
+                if (free_entries <= f->stage_n)
+                    m->stats.miss_queue_full_cycles += to - f->now;
+                else if (free_entries == f->stage_n + 1 && f->fast_hit &&
+                         f->fast_hit_accept + 1 >= f->now && f->fast_hit_accept + 1 < to)
+                    m->stats.miss_queue_full_cycles++; /* the cycle a fast hit is in the pipe */
+            }
             f->now = to;
             continue;
         }
@@ -581,7 +613,7 @@ static bool ready(const struct mmu *m, uint64_t c)
         return false; /* a control operation runs */
     if (!m->cfg.hit_under_miss)
         return f->outstanding == 0;
-    unsigned free_entries = m->cfg.miss_entries - f->mq_used, pipe = f->stage_n;
+    unsigned free_entries = m->cfg.miss_entries - f->mq_used, pipe = pipe_at(f, c);
     if (f->snap_cycle == c + 1) { /* c ran: its start */
         free_entries = f->snap_free;
         pipe = f->snap_pipe;
@@ -615,17 +647,13 @@ int mmu_issue(struct mmu *m, const struct mmu_request *req, uint64_t *accept)
     m->last_arrival = req->cycle;
     /* Cycles before the last one run are past: a request presented then is presented now; and
      * one request is accepted a cycle. */
-    uint64_t c = at_least(at_least(req->cycle, f->now ? f->now - 1 : 0), m->free_cycle);
-    if (f->accepted_any)
-        c = at_least(c, f->last_accept + 1);
+    uint64_t c = inflight_first_accept(m, at_least(req->cycle, m->free_cycle));
     for (;; c++) {
         if (run_until(m, c))
             return -1;
         if (ready(m, c))
             break;
     }
-    struct stage_slot *s = stage_at(f, f->stage_n++);
-    *s = (struct stage_slot){.req = *req, .accept = c};
     f->ids[req->id / 64] |= 1ull << (req->id % 64);
     f->outstanding++;
     f->accepted_any = true;
@@ -634,6 +662,16 @@ int mmu_issue(struct mmu *m, const struct mmu_request *req, uint64_t *accept)
     mmu_count_accept(m, c);
     if (accept)
         *accept = c;
+    /* An L1 hit a memo answers: its lookup in c + 1 reads the arrays as they are now, cycle c
+     * having run, and is the first to touch them in c + 1; so it answers now, as the hit lane
+     * would, and counts in the STLB stage's pipe at the start of c + 1. */
+    struct mmu_response r = {.accept_cycle = c, .resp_cycle = c + 1};
+    if (!f->slow_hits && mmu_memo_hit(m, req, l1_of(req), &r)) {
+        f->fast_hit = true;
+        f->fast_hit_accept = c;
+        return emit(m, req, &r);
+    }
+    *stage_at(f, f->stage_n++) = (struct stage_slot){.req = *req, .accept = c};
     return 0;
 }
 

@@ -62,8 +62,11 @@ struct inflight {
     struct mq_entry mq[MMU_MAX_MISS_ENTRIES];
     unsigned mq_used;
     struct walk_slot w[MMU_MAX_WALKERS];
-    unsigned walking;   /* walkers busy */
-    uint64_t port_free; /* first cycle the memory port can take the next access */
+    unsigned walking;         /* walkers busy */
+    uint64_t port_free;       /* first cycle the memory port can take the next access */
+    bool slow_hits;           /* tests: every hit through the hit lane, none at acceptance */
+    bool fast_hit;            /* an L1 hit answered at acceptance (mmu_issue) ... */
+    uint64_t fast_hit_accept; /* ... accepted in this cycle */
     bool accepted_any;
     uint64_t last_accept; /* the cycle of the last request accepted */
     uint64_t ids[4];      /* outstanding IDs, a bit each */
@@ -83,5 +86,11 @@ void inflight_free(struct mmu *m);
  * left alone when none was outstanding). */
 int inflight_drain(struct mmu *m, uint64_t *last);
 bool inflight_idle(const struct mmu *m);
+/* With nothing in flight: the cycle a request presented in `cycle` is accepted (not before the
+ * last cycle run, nor in the cycle of the last acceptance). */
+uint64_t inflight_first_accept(const struct mmu *m, uint64_t cycle);
+/* Requests accepted and answered without the cycle model (L1 hits, mmu_translate_hits), the
+ * last accepted in `last`: the model goes on after them. */
+void inflight_accepted(struct mmu *m, uint64_t last);
 
 #endif

@@ -264,27 +264,6 @@ respond:
     return 0;
 }
 
-/* The memo of l1 that answers an access to va's page as a hit, or NULL: it holds the page and
- * PCID, and its entry allows the access (bit = tlb_memo_bit of the MMU's mode, the access type
- * and privilege) without a fault or a dirty re-walk.  Anything else (a miss, a fault, a write
- * to a clean entry) takes the full path.  The PCID and bit come as arguments so that a loop
- * keeps them in registers. */
-static inline const struct tlb_memo *memo_answers(const struct tlb *l1, uint64_t va, uint16_t pcid,
-                                                  unsigned bit)
-{
-    const struct tlb_memo *memo = &l1->memo[(va >> 12) & (TLB_MEMOS - 1)];
-    return memo->key == tlb_memo_key(va, pcid) && (memo->allows >> bit & 1) ? memo : NULL;
-}
-
-/* memo_answers for a request: also NULL for a bad type or a non-canonical address. */
-static inline const struct tlb_memo *memo_hit(const struct tlb *l1, uint16_t pcid, unsigned mode,
-                                              const struct mmu_request *req)
-{
-    if ((unsigned)req->type >= MMU_ACC_COUNT || !va_is_canonical(req->vaddr))
-        return NULL;
-    return memo_answers(l1, req->vaddr, pcid, tlb_memo_bit(mode, req->type, req->user));
-}
-
 int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp)
 {
     if ((unsigned)req->type >= MMU_ACC_COUNT) {
@@ -303,15 +282,7 @@ int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_respo
     enum mmu_tlb_id l1 = req->type == MMU_ACC_FETCH ? MMU_TLB_ITLB : MMU_TLB_DTLB;
 
     /* The fast path: the outcome, counters and timing of lookup()'s hit in cycle t + 1. */
-    const struct tlb_memo *memo = memo_hit(&m->tlb[l1], m->pcid, tlb_memo_mode(m->wp, m->nxe), req);
-    if (memo) {
-        const struct tlb_entry *e = m->tlb[l1].memo_hit[memo - m->tlb[l1].memo].e;
-        tlb_touch_memo(memo);
-        m->stats.tlb[l1].hits[req->type][memo->size]++;
-        resp->paddr = e->base | (req->vaddr & ((1ull << e->shift) - 1));
-        resp->page_shift = e->shift;
-        resp->level = e->shift == PAGE_SHIFT_4K ? PT_LEVEL_PT : PT_LEVEL_PD;
-        resp->source = MMU_SRC_L1;
+    if (mmu_memo_hit(m, req, l1, resp)) {
         resp->resp_cycle = t + 1;
         respond(m, req, resp);
         return 0;
@@ -327,9 +298,10 @@ static inline __attribute__((always_inline)) size_t translate_hits(struct mmu *m
                                                                    size_t n, uint64_t *cycle)
 {
     uint64_t first = *cycle;
-    if (n == 0 || first < m->last_arrival || !m->blocking || !inflight_idle(m))
+    if (n == 0 || first < m->last_arrival || !inflight_idle(m))
         return 0;
-    uint64_t t0 = first > m->free_cycle ? first : m->free_cycle; /* the first one's accept cycle */
+    /* The first one's accept cycle; with nothing in flight every configuration is ready. */
+    uint64_t t0 = inflight_first_accept(m, first > m->free_cycle ? first : m->free_cycle);
     /* Counted here and added at the end: no store to m in the loop, so that the compiler
      * keeps the PCID and mode in registers. */
     uint64_t hits[4][MMU_SIZE_COUNT] = {{0}}; /* by type (3 is never a hit) and size */
@@ -375,6 +347,7 @@ static inline __attribute__((always_inline)) size_t translate_hits(struct mmu *m
     m->stats.total_wait += t0 - first;
     m->last_arrival = i == 1 ? first : t0 + i - 1;
     m->free_cycle = m->stats.last_cycle = t0 + i;
+    inflight_accepted(m, t0 + i - 1);
     *cycle = t0 + i;
     return i;
 }

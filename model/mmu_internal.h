@@ -8,6 +8,7 @@
 
 #include "mmusim/mmu.h"
 #include "pscache.h"
+#include "pte.h"
 #include "tlb.h"
 #include "inflight.h"
 #include "walker.h"
@@ -74,6 +75,45 @@ static inline unsigned latency_bucket(uint64_t latency)
 
 /* mmu_translate with the MMU of section 16: issue, then run to its response. */
 int mmu_translate_inflight(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp);
+
+/* The memo of l1 that answers an access to va's page as a hit, or NULL: it holds the page and
+ * PCID, and its entry allows the access (bit = tlb_memo_bit of the MMU's mode, the access type
+ * and privilege) without a fault or a dirty re-walk.  Anything else (a miss, a fault, a write
+ * to a clean entry) takes the full path.  The PCID and bit come as arguments so that a loop
+ * keeps them in registers. */
+static inline const struct tlb_memo *memo_answers(const struct tlb *l1, uint64_t va, uint16_t pcid,
+                                                  unsigned bit)
+{
+    const struct tlb_memo *memo = &l1->memo[(va >> 12) & (TLB_MEMOS - 1)];
+    return memo->key == tlb_memo_key(va, pcid) && (memo->allows >> bit & 1) ? memo : NULL;
+}
+
+/* memo_answers for a request: also NULL for a bad type or a non-canonical address. */
+static inline const struct tlb_memo *memo_hit(const struct tlb *l1, uint16_t pcid, unsigned mode,
+                                              const struct mmu_request *req)
+{
+    if ((unsigned)req->type >= MMU_ACC_COUNT || !va_is_canonical(req->vaddr))
+        return NULL;
+    return memo_answers(l1, req->vaddr, pcid, tlb_memo_bit(mode, req->type, req->user));
+}
+
+/* An L1 hit that a memo answers (the outcome and counters of mmu_lookup's hit, without a
+ * search), with its translation in *resp; false when no memo answers req. */
+static inline bool mmu_memo_hit(struct mmu *m, const struct mmu_request *req, enum mmu_tlb_id l1,
+                                struct mmu_response *resp)
+{
+    const struct tlb_memo *memo = memo_hit(&m->tlb[l1], m->pcid, tlb_memo_mode(m->wp, m->nxe), req);
+    if (!memo)
+        return false;
+    const struct tlb_entry *e = m->tlb[l1].memo_hit[memo - m->tlb[l1].memo].e;
+    tlb_touch_memo(memo);
+    m->stats.tlb[l1].hits[req->type][memo->size]++;
+    resp->paddr = e->base | (req->vaddr & ((1ull << e->shift) - 1));
+    resp->page_shift = e->shift;
+    resp->level = e->shift == PAGE_SHIFT_4K ? PT_LEVEL_PT : PT_LEVEL_PD;
+    resp->source = MMU_SRC_L1;
+    return true;
+}
 
 /* Records the reason for the failure of the current call. */
 __attribute__((format(printf, 2, 3))) void mmu_set_error(struct mmu *m, const char *fmt, ...);

@@ -18,6 +18,10 @@ struct figures {
     double hit_rate[MMU_TLB_COUNT], mpki[MMU_TLB_COUNT];
     uint64_t walks, walk_refs, faults, flushes;
     double refs_per_walk, psc_rate[MMU_PSC_COUNT], walk_mpki, avg_latency;
+    /* Several requests in flight (docs/ARCHITECTURE.md 16.10): the cycles beyond one per
+     * translation, and how busy the walkers were. */
+    uint64_t stall_cycles;
+    double stall_pki, walks_average, walker_utilization;
 };
 
 static double ratio(double a, double b)
@@ -67,6 +71,29 @@ static void derive(const struct study_result *r, struct figures *f)
     f->flushes = s->ctrl_ops[MMU_CTRL_LOAD_CR3] - s->cr3_noflush + s->ctrl_ops[MMU_CTRL_INVLPG] +
                  s->ctrl_ops[MMU_CTRL_INVPCID] + s->ctrl_ops[MMU_CTRL_FLUSH_ALL];
     f->avg_latency = ratio(s->total_latency, r->references + r->page_crossings);
+    uint64_t translations = r->references + r->page_crossings;
+    f->stall_cycles = s->last_cycle > translations ? s->last_cycle - translations : 0;
+    f->stall_pki = ratio(1000.0 * (double)f->stall_cycles, r->instructions);
+    f->walks_average = mmu_walks_average(s);
+    f->walker_utilization = ratio(f->walks_average, r->walkers);
+}
+
+/* The latency histogram's buckets that counted something, as "1: n, 2-3: n, ..., 32768+: n". */
+static void put_histogram(FILE *out, const struct mmu_stats *s)
+{
+    const char *sep = "";
+    for (unsigned k = 0; k < MMU_LATENCY_BUCKETS; k++) {
+        if (!s->latency_hist[k])
+            continue;
+        uint64_t lo = 1ull << k, hi = (2ull << k) - 1;
+        if (k + 1 == MMU_LATENCY_BUCKETS)
+            fprintf(out, "%s%" PRIu64 "+: %" PRIu64, sep, lo, s->latency_hist[k]);
+        else if (lo == hi)
+            fprintf(out, "%s%" PRIu64 ": %" PRIu64, sep, lo, s->latency_hist[k]);
+        else
+            fprintf(out, "%s%" PRIu64 "-%" PRIu64 ": %" PRIu64, sep, lo, hi, s->latency_hist[k]);
+        sep = ", ";
+    }
 }
 
 void study_report_table(const struct study_options *o, const struct study_result *r, FILE *out)
@@ -108,6 +135,17 @@ void study_report_table(const struct study_options *o, const struct study_result
     fprintf(out, "average translation latency ");
     put_table(out, 0, 3, f.avg_latency, 1.0);
     fprintf(out, " cycles, total %" PRIu64 " cycles\n", r->stats.last_cycle);
+    fprintf(out, "translation stall cycles %" PRIu64 " (", f.stall_cycles);
+    put_table(out, 0, 3, f.stall_pki, 1.0);
+    fprintf(out, " per kilo-instruction); walks in flight: average ");
+    put_table(out, 0, 3, f.walks_average, 1.0);
+    fprintf(out, ", peak %" PRIu64 "; walker utilization ", r->stats.walks_peak);
+    put_table(out, 0, 1, f.walker_utilization, 100.0);
+    fprintf(out, "%%\nmerged misses %" PRIu64 ", miss-queue-full cycles %" PRIu64 "\n",
+            r->stats.merged_misses, r->stats.miss_queue_full_cycles);
+    fprintf(out, "latency histogram (cycles: translations): ");
+    put_histogram(out, &r->stats);
+    fputc('\n', out);
 }
 
 void study_report_json(const struct study_options *o, const struct study_result *r, FILE *out)
@@ -150,7 +188,23 @@ void study_report_json(const struct study_options *o, const struct study_result 
             "},\n  \"faults\": %" PRIu64 ",\n  \"flushes\": %" PRIu64 ",\n  \"average_latency\": ",
             f.faults, f.flushes);
     put_json(out, f.avg_latency);
-    fprintf(out, ",\n  \"total_cycles\": %" PRIu64 "\n}\n", r->stats.last_cycle);
+    fprintf(out,
+            ",\n  \"total_cycles\": %" PRIu64 ",\n  \"translation_stall_cycles\": %" PRIu64
+            ",\n  \"stall_cycles_per_kilo_instruction\": ",
+            r->stats.last_cycle, f.stall_cycles);
+    put_json(out, f.stall_pki);
+    fprintf(out, ",\n  \"walkers\": %u,\n  \"walks_average\": ", r->walkers);
+    put_json(out, f.walks_average);
+    fprintf(out,
+            ",\n  \"walks_peak\": %" PRIu64 ",\n  \"walker_utilization\": ", r->stats.walks_peak);
+    put_json(out, f.walker_utilization);
+    fprintf(out,
+            ",\n  \"merged_misses\": %" PRIu64 ",\n  \"miss_queue_full_cycles\": %" PRIu64
+            ",\n  \"latency_histogram\": [",
+            r->stats.merged_misses, r->stats.miss_queue_full_cycles);
+    for (unsigned k = 0; k < MMU_LATENCY_BUCKETS; k++)
+        fprintf(out, "%s%" PRIu64, k ? ", " : "", r->stats.latency_hist[k]);
+    fprintf(out, "]\n}\n");
 }
 
 void study_report_csv(const struct study_options *o, const struct study_result *r, bool header,
@@ -164,14 +218,20 @@ void study_report_csv(const struct study_options *o, const struct study_result *
             fprintf(out, ",%s_lookups,%s_hits,%s_misses,%s_hit_rate,%s_mpki", mmu_tlb_name(t),
                     mmu_tlb_name(t), mmu_tlb_name(t), mmu_tlb_name(t), mmu_tlb_name(t));
         fprintf(out, ",walks,memory_references_per_walk,psc_pml4e_hit_rate,psc_pdpte_hit_rate,"
-                     "psc_pde_hit_rate,faults,flushes,average_latency,total_cycles\n");
+                     "psc_pde_hit_rate,faults,flushes,average_latency,total_cycles,"
+                     "stall_cycles_per_kilo_instruction,walks_average,walker_utilization,"
+                     "merged_misses,miss_queue_full_cycles\n");
     }
     fprintf(out, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s", r->references, r->instructions,
             r->switches, page_policy_name(o->pages));
     for (unsigned t = 0; t < MMU_TLB_COUNT; t++)
         fprintf(out, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6f,%.6f", f.lookups[t], f.hits[t],
                 f.misses[t], f.hit_rate[t], f.mpki[t]);
-    fprintf(out, ",%" PRIu64 ",%.6f,%.6f,%.6f,%.6f,%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64 "\n",
+    fprintf(out,
+            ",%" PRIu64 ",%.6f,%.6f,%.6f,%.6f,%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64
+            ",%.6f,%.6f,%.6f,%" PRIu64 ",%" PRIu64 "\n",
             f.walks, f.refs_per_walk, f.psc_rate[MMU_PSC_PML4E], f.psc_rate[MMU_PSC_PDPTE],
-            f.psc_rate[MMU_PSC_PDE], f.faults, f.flushes, f.avg_latency, r->stats.last_cycle);
+            f.psc_rate[MMU_PSC_PDE], f.faults, f.flushes, f.avg_latency, r->stats.last_cycle,
+            f.stall_pki, f.walks_average, f.walker_utilization, r->stats.merged_misses,
+            r->stats.miss_queue_full_cycles);
 }

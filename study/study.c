@@ -100,6 +100,12 @@ struct study {
     unsigned nspaces;
     int cur; /* the space CR3 holds, or -1 */
     uint64_t cycle;
+    /* With several requests in flight (translate_window): the requests outstanding, by ID. */
+    bool window;     /* the configuration is not `blocking` */
+    uint64_t ids[4]; /* IDs outstanding, a bit each */
+    unsigned outstanding;
+    int fetch_id;        /* the last fetch, while outstanding; else -1 */
+    uint64_t fetch_done; /* the cycle the last fetch answered */
     struct study_result *res;
     struct study_result result;
     char *err;
@@ -121,6 +127,21 @@ static int new_space(struct study *s, uint16_t pcid)
     return (int)s->nspaces++;
 }
 
+/* Takes the responses that left: their IDs are free again, and a fetch's answer lets the next
+ * fetch go. */
+static void take_responses(struct study *s)
+{
+    struct mmu_response r;
+    while (mmu_poll(s->m, &r)) {
+        s->ids[r.id / 64] &= ~(1ull << (r.id % 64));
+        s->outstanding--;
+        if ((int)r.id == s->fetch_id) {
+            s->fetch_id = -1;
+            s->fetch_done = r.resp_cycle;
+        }
+    }
+}
+
 /* Makes space i current: a CR3 load, without a flush when PCIDs are on. */
 static int switch_to(struct study *s, int i)
 {
@@ -132,6 +153,7 @@ static int switch_to(struct study *s, int i)
         return -1;
     }
     s->cycle = mmu_next_free_cycle(s->m);
+    take_responses(s); /* the load waited for them */
     if (s->cur >= 0)
         s->res->switches++;
     s->cur = i;
@@ -356,6 +378,70 @@ static int translate_run(struct study *s, int space, const struct mmu_request *r
     return 0;
 }
 
+/* The core of a study with several requests in flight (docs/ARCHITECTURE.md 16): requests
+ * presented in trace order, at most one a cycle; at most `window` outstanding; a fetch not
+ * before the previous fetch has answered (instructions in order).  Runs of L1 hits with nothing
+ * in flight go without a call each, as in translate_run. */
+static int translate_window(struct study *s, int space, const struct mmu_request *reqs, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        k += mmu_translate_hits(s->m, reqs + k, n - k, &s->cycle);
+        if (k == n)
+            break;
+        const struct mmu_request *q = &reqs[k];
+        if (q->type == MMU_ACC_FETCH && s->cycle < s->fetch_done)
+            s->cycle = s->fetch_done;
+        /* Waiting for a place in the window, or for the last fetch: a response in cycle c lets
+         * the request go in c. */
+        while (s->outstanding >= s->o->window || (q->type == MMU_ACC_FETCH && s->fetch_id >= 0)) {
+            if (mmu_advance(s->m, s->cycle)) {
+                snprintf(s->err, s->errlen, "%s", mmu_error(s->m));
+                return -1;
+            }
+            take_responses(s);
+            if (s->outstanding < s->o->window && !(q->type == MMU_ACC_FETCH && s->fetch_id >= 0))
+                break;
+            s->cycle++;
+        }
+        if (q->type == MMU_ACC_FETCH && s->cycle < s->fetch_done)
+            s->cycle = s->fetch_done;
+        if (demand_map(s, &s->spaces[space], q->vaddr))
+            return -1;
+        struct mmu_request req = *q;
+        req.cycle = s->cycle;
+        unsigned w = 0;
+        while (s->ids[w] == UINT64_MAX)
+            w++; /* a free ID exists: at most window <= 256 are outstanding */
+        req.id = 64 * w + (unsigned)__builtin_ctzll(~s->ids[w]);
+        uint64_t accept;
+        if (mmu_issue(s->m, &req, &accept)) {
+            snprintf(s->err, s->errlen, "%s", mmu_error(s->m));
+            return -1;
+        }
+        s->ids[w] |= 1ull << (req.id % 64);
+        s->outstanding++;
+        if (req.type == MMU_ACC_FETCH)
+            s->fetch_id = (int)req.id;
+        s->cycle = accept + 1;
+        take_responses(s);
+    }
+    return 0;
+}
+
+/* Runs until every request answered (the end of a study). */
+static int drain_window(struct study *s)
+{
+    while (s->outstanding) {
+        if (mmu_advance(s->m, s->cycle)) {
+            snprintf(s->err, s->errlen, "%s", mmu_error(s->m));
+            return -1;
+        }
+        take_responses(s);
+        s->cycle++;
+    }
+    return 0;
+}
+
 /* The space of a text record naming a PCID: one per PCID, made on first use. */
 static int space_of_pcid(struct study *s, uint16_t pcid)
 {
@@ -376,7 +462,14 @@ struct study *study_open(const struct study_options *o, unsigned nprocs, char *e
         snprintf(err, errlen, "out of host memory");
         return NULL;
     }
-    *s = (struct study){.o = o, .cur = -1, .err = s->errbuf, .errlen = sizeof(s->errbuf)};
+    *s = (struct study){
+        .o = o, .cur = -1, .fetch_id = -1, .err = s->errbuf, .errlen = sizeof(s->errbuf)};
+    s->window = o->cfg.walkers > 1 || o->cfg.miss_entries > 1 || o->cfg.hit_under_miss;
+    if (s->window && (o->window < 1 || o->window > 256 || o->window > 1u << o->cfg.id_bits)) {
+        snprintf(s->err, s->errlen, "window=%u: must be 1..256 and fit in id_bits=%u", o->window,
+                 o->cfg.id_bits);
+        goto fail;
+    }
     s->res = &s->result;
     if (o->pages != PAGES_MAP && o->page_map[0]) {
         snprintf(s->err, s->errlen, "page_map=%s is used only with pages=map (pages is %s)",
@@ -465,7 +558,8 @@ long study_feed(struct study *s, unsigned proc, const struct trace_record *recs,
             }
             instructions += r->instructions;
         }
-        if (switch_to(s, space) || translate_run(s, space, reqs, nreq))
+        if (switch_to(s, space) ||
+            (s->window ? translate_window : translate_run)(s, space, reqs, nreq))
             return -1;
         s->res->references += j - i;
         s->res->instructions += instructions;
@@ -507,8 +601,14 @@ bool study_done(const struct study *s)
     return s->o->limit && s->res->references >= s->o->limit;
 }
 
+int study_finish(struct study *s)
+{
+    return drain_window(s);
+}
+
 struct study_result *study_result(struct study *s)
 {
+    s->res->walkers = s->o->cfg.walkers;
     s->res->stats = *mmu_stats(s->m);
     return s->res;
 }
@@ -617,6 +717,10 @@ int study_run(const struct study_options *o, const char *const *traces, unsigned
             }
         }
         p = (p + 1) % ntraces;
+    }
+    if (study_finish(s)) {
+        snprintf(err, errlen, "%s", study_error(s));
+        goto out;
     }
     *res = *study_result(s);
     rc = 0;

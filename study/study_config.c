@@ -49,6 +49,14 @@ static const struct key keys[] = {
     {"pa_bits", K_UINT, OPT(cfg.pa_bits), 32, 52, false, "physical-address width"},
     {"stlb_latency", K_UINT, OPT(cfg.stlb_latency), 3, 1000, false,
      "cycles from request to STLB-hit response"},
+    {"walkers", K_UINT, OPT(cfg.walkers), 1, MMU_MAX_WALKERS, false,
+     "page walkers (1 with miss_entries 1 and hit_under_miss off: blocking)"},
+    {"miss_entries", K_UINT, OPT(cfg.miss_entries), 1, MMU_MAX_MISS_ENTRIES, false,
+     "miss-queue entries: requests past the STLB not yet answered"},
+    {"hit_under_miss", K_BOOL, OPT(cfg.hit_under_miss), 0, 1, false,
+     "accept requests while others are outstanding (needs miss_entries >= 2)"},
+    {"window", K_UINT, OPT(window), 1, 256, false,
+     "translations a core keeps outstanding (with requests in flight)"},
     {"lfsr_seed", K_UINT, OPT(cfg.lfsr_seed), 1, 0xffff, false, "LFSR reset value (random policy)"},
     {"wp", K_BOOL, OPT(cfg.wp), 0, 1, false, "CR0.WP"},
     {"nxe", K_BOOL, OPT(cfg.nxe), 0, 1, false, "EFER.NXE"},
@@ -81,7 +89,7 @@ const char *page_policy_name(enum page_policy p)
 void study_defaults(struct study_options *o)
 {
     *o = (struct study_options){0};
-    mmu_config_default(&o->cfg);
+    study_preset(o, "skylake", NULL, 0);
     o->pages = PAGES_4K;
     o->mixed_percent = 50;
     o->seed = 1;
@@ -89,16 +97,26 @@ void study_defaults(struct study_options *o)
     o->quantum = 100000;
     o->mem_latency = 20;
     o->format = TRACE_AUTO;
+    o->window = 32;
 }
 
 int study_preset(struct study_options *o, const char *name, char *err, size_t errlen)
 {
     struct mmu_config *c = &o->cfg;
     if (strcmp(name, "skylake") == 0) {
+        /* Two page-miss handlers, as Intel cores have had since Broadwell, and hit under miss. */
         mmu_config_default(c);
+        c->walkers = 2;
+        c->miss_entries = 8;
+        c->hit_under_miss = true;
     } else if (strcmp(name, "champsim") == 0) {
-        /* ChampSim's default TLBs: ITLB and DTLB 16 sets x 4 ways, STLB 128 x 12, 4 KiB pages. */
+        /* ChampSim's default TLBs: ITLB and DTLB 16 sets x 4 ways, STLB 128 x 12, 4 KiB pages;
+         * its page-table walker's MSHRs (5) bound the walks in flight, the STLB's (16) the
+         * misses (champsim_config.json and the PTW's defaults). */
         mmu_config_default(c);
+        c->walkers = 5;
+        c->miss_entries = 16;
+        c->hit_under_miss = true;
         c->itlb_4k = (struct mmu_array_config){64, 4, MMU_REPL_LRU};
         c->dtlb_4k = (struct mmu_array_config){64, 4, MMU_REPL_LRU};
         c->itlb_2m.entries = 0;
@@ -117,10 +135,12 @@ int study_preset(struct study_options *o, const char *name, char *err, size_t er
         c->psc[MMU_PSC_PDPTE] = (struct mmu_array_config){2, 2, MMU_REPL_LRU};
         c->psc[MMU_PSC_PML4E] = (struct mmu_array_config){1, 1, MMU_REPL_LRU};
         c->stlb_latency = 6;
+        /* one request at a time: blocking (mmu_config_default's) */
     } else {
         snprintf(err, errlen, "preset '%s' is unknown (skylake, champsim, embedded)", name);
         return -1;
     }
+    c->id_bits = 8; /* a window of up to 256 */
     return 0;
 }
 

@@ -214,6 +214,8 @@ static void write_results(struct decoder *d)
 {
     for (unsigned i = 0; i < d->n; i++) {
         struct member *m = &d->m[i];
+        if (!m->failed && study_finish(m->s))
+            fail(m, study_error(m->s));
         if (m->failed)
             continue;
         char *text = NULL;

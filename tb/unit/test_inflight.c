@@ -7,6 +7,7 @@
  * 4-read walk of a request accepted at t starts at t + 9, presents its
  * reads at t + 10 + 21 k and answers at t + 94.
  */
+#include "mmu_internal.h" /* inflight.slow_hits */
 #include "test_util.h"
 
 static struct mmu_config nonblocking(unsigned walkers, unsigned entries)
@@ -562,6 +563,90 @@ static void blocking_is_section_8(void **state)
     }
 }
 
+/* An L1 hit answered at acceptance (mmu_issue's fast path) against the same hit through the
+ * hit lane: with requests in flight, on a random-timing memory, every response, walker access
+ * and counter equal. */
+static void fast_hits_are_the_hit_lane(void **state)
+{
+    (void)state;
+    uint64_t seed = test_seed("fast_hits_are_the_hit_lane");
+    struct mmu_config c = nonblocking(2, 4);
+    c.dtlb_4k = (struct mmu_array_config){8, 2, MMU_REPL_PLRU};
+    c.stlb = (struct mmu_array_config){16, 4, MMU_REPL_LRU};
+    struct fixture *f[2];
+    struct mmu *mm[2];
+    struct mmu_random_mem rm[2];
+    char err[200];
+    for (unsigned k = 0; k < 2; k++) { /* the same tables in two memories */
+        f[k] = fixture_new(&c);
+        for (unsigned i = 0; i < 48; i++)
+            map(f[k], 0x10000ull * (i % 6) + 0x1000ull * i, 0x100000 + 0x1000ull * i, PAGE_SHIFT_4K,
+                PTE_RW | PTE_US | (i % 3 ? PTE_A : 0) | (i % 5 ? PTE_D : 0));
+        rm[k] = (struct mmu_random_mem){.pm = f[k]->pm,
+                                        .min_latency = 1,
+                                        .max_latency = 30,
+                                        .stall_percent = 20,
+                                        .max_stall = 3,
+                                        .seed = seed | 1};
+        struct mmu_mem_port port = mmu_random_mem_port(&rm[k]);
+        mm[k] = mmu_create(&c, &port, err, sizeof err);
+        assert_non_null(mm[k]);
+        assert_int_equal(mmu_load_cr3(mm[k], 0, aspace_pml4(f[k]->as), 1, false), 0);
+    }
+    mm[1]->nb.slow_hits = true;
+    uint64_t r = seed * 0x9e3779b97f4a7c15ull | 1, cycle = 10, busy = 0;
+    unsigned used = 0; /* IDs outstanding, a bit each */
+    for (unsigned n = 0; n < 30000; n++) {
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        cycle += r % 16 == 0 ? (r >> 4) % 64 : (r >> 4) % 2;
+        unsigned i = (unsigned)((r >> 12) % 52); /* 48 .. 51 unmapped */
+        struct mmu_request req = {.vaddr =
+                                      0x10000ull * (i % 6) + 0x1000ull * i + ((r >> 20) & 0xff8),
+                                  .type = (enum mmu_access)((r >> 32) % 3),
+                                  .user = (r >> 36) & 1,
+                                  .cycle = cycle};
+        if (r % 211 == 0) {
+            for (unsigned k = 0; k < 2; k++)
+                assert_int_equal(mmu_invlpg(mm[k], cycle, req.vaddr), 0);
+        } else if (used != 0xffff) {
+            req.id = (unsigned)__builtin_ctz(~used);
+            used |= 1u << req.id;
+            uint64_t accept[2];
+            for (unsigned k = 0; k < 2; k++)
+                if (mmu_issue(mm[k], &req, &accept[k]))
+                    fail_msg("seed %llu: mmu_issue: %s", (unsigned long long)seed,
+                             mmu_error(mm[k]));
+            assert_int_equal(accept[0], accept[1]);
+            cycle = accept[0] + 1;
+        }
+        for (unsigned k = 0; k < 2; k++)
+            assert_int_equal(mmu_advance(mm[k], cycle), 0);
+        busy += mmu_outstanding(mm[0]) > 1;
+        struct mmu_response ra, rb;
+        for (;;) {
+            bool a = mmu_poll(mm[0], &ra), b = mmu_poll(mm[1], &rb);
+            assert_int_equal(a, b);
+            if (!a)
+                break;
+            if (memcmp(&ra, &rb, sizeof ra))
+                fail_msg("seed %llu request %u: ID %u answered at %llu (fast) and ID %u at %llu",
+                         (unsigned long long)seed, n, ra.id, (unsigned long long)ra.resp_cycle,
+                         rb.id, (unsigned long long)rb.resp_cycle);
+            used &= ~(1u << ra.id);
+        }
+    }
+    for (unsigned k = 0; k < 2; k++)
+        assert_int_equal(mmu_flush_all(mm[k], cycle), 0);
+    assert_memory_equal(mmu_stats(mm[0]), mmu_stats(mm[1]), sizeof(struct mmu_stats));
+    printf("fast_hits_are_the_hit_lane: %llu cycles with two or more outstanding, %llu merged\n",
+           (unsigned long long)busy, (unsigned long long)mmu_stats(mm[0])->merged_misses);
+    assert_true(busy > 1000 && mmu_stats(mm[0])->merged_misses > 10);
+    for (unsigned k = 0; k < 2; k++) {
+        mmu_destroy(mm[k]);
+        fixture_free(f[k]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -580,6 +665,7 @@ int main(void)
         cmocka_unit_test(bus_error),
         cmocka_unit_test(bad_requests),
         cmocka_unit_test(blocking_is_section_8),
+        cmocka_unit_test(fast_hits_are_the_hit_lane),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

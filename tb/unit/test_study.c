@@ -16,6 +16,16 @@ static void set(struct study_options *o, const char *kv)
         fail_msg("%s: %s", kv, err);
 }
 
+/* The defaults with one request at a time (the configuration `blocking`): the figures of
+ * tests worked out request after request. */
+static void blocking_defaults(struct study_options *o)
+{
+    study_defaults(o);
+    set(o, "walkers=1");
+    set(o, "miss_entries=1");
+    set(o, "hit_under_miss=off");
+}
+
 static struct study_result run(const struct study_options *o, const char *const *traces, unsigned n)
 {
     struct study_result r;
@@ -63,7 +73,7 @@ static void hand_worked_lru(void **state)
 {
     (void)state;
     struct study_options o;
-    study_defaults(&o);
+    blocking_defaults(&o);
     set(&o, "dtlb_4k.entries=2");
     set(&o, "dtlb_4k.ways=2");
     set(&o, "stlb.entries=0");
@@ -93,7 +103,7 @@ static void instructions_and_processes(void **state)
 {
     (void)state;
     struct study_options o;
-    study_defaults(&o);
+    blocking_defaults(&o);
     const char *a = test_write_text("a.txt", "X 400000\nX 400004\nX 401000\nR 600000\n");
     const char *b = test_write_text("b.txt", "R 600000\nR 600008\nR 600010\nR 600018\n");
     const char *both[] = {a, b};
@@ -122,7 +132,7 @@ static void page_policies(void **state)
 {
     (void)state;
     struct study_options o;
-    study_defaults(&o);
+    blocking_defaults(&o);
     const char *t = test_write_text("p.txt", "R 200000\nR 201000\nR 3ff000\nR 400000\n");
     struct study_result r = run(&o, &t, 1);
     assert_int_equal(r.pages_mapped[MMU_SIZE_4K], 4);
@@ -252,7 +262,7 @@ static void real_trace_against_independent_lru(void **state)
     assert_true(n > 50000);
 
     struct study_options o;
-    study_defaults(&o);
+    blocking_defaults(&o);
     set(&o, "itlb_4k.entries=0");
     set(&o, "itlb_2m.entries=0");
     set(&o, "dtlb_4k.entries=0");
@@ -406,7 +416,7 @@ static void page_crossing(void **state)
 {
     (void)state;
     struct study_options o;
-    study_defaults(&o);
+    blocking_defaults(&o);
     const char *t = test_write_text("cross.lackey", " L 0ffc,8\n L 1ff8,8\n L 3000,8\n");
     struct study_result r = run(&o, &t, 1);
     assert_int_equal(r.references, 3);
@@ -425,6 +435,55 @@ static void page_crossing(void **state)
 }
 
 /* Keys: ranges, names, JSON files with the file, key and reason in errors, and the dump. */
+/* Requests in flight (the default, skylake: 2 walkers, 8 miss-queue entries): a second miss
+ * to a page being walked merges with its walk; with a window of one it waits and hits.  Two
+ * fetches never overlap (instructions in order): the same cycles as one at a time.  Two reads
+ * of different pages overlap: fewer cycles. */
+static void requests_in_flight(void **state)
+{
+    (void)state;
+    struct study_options o, b;
+    study_defaults(&o);
+    blocking_defaults(&b);
+    const char *same = test_write_text("same.txt", "R 1000\nR 1008\n");
+    struct study_result r = run(&o, &same, 1);
+    assert_int_equal(r.stats.merged_misses, 1);
+    assert_int_equal(r.stats.walks, 1);
+    assert_int_equal(sum_hits(&r.stats.tlb[MMU_TLB_DTLB]), 0);
+    set(&o, "window=1");
+    r = run(&o, &same, 1);
+    assert_int_equal(r.stats.merged_misses, 0);
+    assert_int_equal(sum_hits(&r.stats.tlb[MMU_TLB_DTLB]), 1);
+    set(&o, "window=32");
+
+    const char *fetches = test_write_text("fetches.txt", "X 1000\nX 200000\nX 400000\n");
+    struct study_result ro = run(&o, &fetches, 1), rb = run(&b, &fetches, 1);
+    assert_int_equal(ro.stats.walks, 3);
+    assert_int_equal(ro.stats.last_cycle, rb.stats.last_cycle);
+    assert_int_equal(ro.stats.walks_peak, 1);
+
+    const char *reads = test_write_text("reads.txt", "R 1000\nR 200000\nR 400000\n");
+    ro = run(&o, &reads, 1);
+    rb = run(&b, &reads, 1);
+    assert_int_equal(ro.stats.walks, 3);
+    assert_int_equal(ro.stats.walks_peak, 2);
+    assert_true(ro.stats.last_cycle < rb.stats.last_cycle);
+    assert_int_equal(ro.walkers, 2);
+    /* Stall cycles: every cycle beyond one per translation, in the figures too. */
+    char *json = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&json, &len);
+    assert_non_null(f);
+    study_report_json(&o, &ro, f);
+    fclose(f);
+    char want[80];
+    snprintf(want, sizeof want, "\"translation_stall_cycles\": %llu",
+             (unsigned long long)(ro.stats.last_cycle - 3));
+    assert_non_null(strstr(json, want));
+    assert_non_null(strstr(json, "\"walks_peak\": 2"));
+    free(json);
+}
+
 static void keys_and_json(void **state)
 {
     (void)state;
@@ -482,6 +541,7 @@ int main(void)
         cmocka_unit_test(page_crossing),
         cmocka_unit_test(binary_words),
         cmocka_unit_test(page_maps),
+        cmocka_unit_test(requests_in_flight),
         cmocka_unit_test(keys_and_json),
     };
     return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);

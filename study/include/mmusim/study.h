@@ -36,6 +36,8 @@ struct study_options {
     enum trace_format format; /* of every trace */
     bool skip_bad;            /* count bad records and go on, instead of stopping */
     uint64_t limit;           /* stop after this many references (0: all) */
+    unsigned window;          /* with several requests in flight (cfg not `blocking`): the most
+                                 translations outstanding, standing for the load/store queue */
     /* Called every 2^20 references if set: references so far, and the input bytes read so far
      * out of the total (0 if unknown: standard input, or a trace not yet opened). */
     void (*progress)(void *ctx, uint64_t references, uint64_t bytes_read, uint64_t bytes_total);
@@ -50,6 +52,7 @@ struct study_result {
     uint64_t bad_records;
     uint64_t switches;
     uint64_t pages_mapped[MMU_SIZE_COUNT];
+    unsigned walkers;    /* of the configuration, for the walkers' utilization */
     char first_bad[512]; /* the first bad record, with --skip-bad */
 };
 
@@ -105,6 +108,10 @@ long study_feed_packed(struct study *s, unsigned proc, const uint64_t *words, si
 /* Whether the limit of references is reached. */
 bool study_done(const struct study *s);
 /* The result so far (the MMU's counters copied in); the caller may add to bad_records. */
+/* Once the last records are fed: runs the MMU until every request has answered (with several
+ * in flight, section 16 of docs/ARCHITECTURE.md; nothing to do when blocking).  Returns 0, or -1
+ * with the reason in study_error. */
+int study_finish(struct study *s);
 struct study_result *study_result(struct study *s);
 const char *study_error(const struct study *s);
 void study_close(struct study *s);
