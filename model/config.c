@@ -130,12 +130,6 @@ int mmu_config_check(const struct mmu_config *cfg, char *err, size_t errlen)
                  MMU_MAX_MISS_ENTRIES);
         return -1;
     }
-    if (cfg->hit_under_miss && cfg->miss_entries < 2) {
-        snprintf(err, errlen,
-                 "hit_under_miss: needs miss_entries >= 2 (with one entry an outstanding miss "
-                 "holds ready low)");
-        return -1;
-    }
     if (cfg->id_bits < 1 || cfg->id_bits > 8) {
         snprintf(err, errlen, "id_bits: %u is outside 1..8", cfg->id_bits);
         return -1;

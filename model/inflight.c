@@ -163,13 +163,6 @@ static bool take(struct inflight *f, unsigned id, uint64_t accept, struct mmu_re
     return false;
 }
 
-/* pipe(c) of 16.2: the requests in the STLB stage at the start of cycle c, with an L1 hit
- * accepted in c - 1 and answered already. */
-static unsigned pipe_at(const struct inflight *f, uint64_t c)
-{
-    return f->stage_n + (f->fast_hit && f->fast_hit_accept + 1 == c);
-}
-
 /* ---- the hit lane and the stlb lane (16.3) ---- */
 
 /* Cycle accept + 1: the address check's answer and the L1 lookup.  Returns 1 when the request
@@ -432,11 +425,6 @@ static int run_cycle(struct mmu *m, uint64_t c)
 {
     struct inflight *f = &m->nb;
     struct cycle_end end = {.answered = -1};
-    f->snap_cycle = c + 1;
-    f->snap_free = m->cfg.miss_entries - f->mq_used;
-    f->snap_pipe = pipe_at(f, c);
-    if (m->cfg.hit_under_miss && f->snap_free <= f->snap_pipe)
-        m->stats.miss_queue_full_cycles++;
 
     /* The hit lane: the request accepted in c - 1. */
     if (f->stage_n) {
@@ -448,6 +436,13 @@ static int run_cycle(struct mmu *m, uint64_t c)
             f->stage_n -= (unsigned)rc;
         }
     }
+    /* ready in c (16.2): free entries at the start of c, and the pipe once the L1 has answered
+     * the request accepted in c - 1. */
+    f->snap_cycle = c + 1;
+    f->snap_free = m->cfg.miss_entries - f->mq_used;
+    f->snap_pipe = f->stage_n;
+    if (m->cfg.hit_under_miss && f->snap_free <= f->snap_pipe)
+        m->stats.miss_queue_full_cycles++;
     /* The stlb lane: the request accepted in c - stlb_latency. */
     struct stage_slot miss;
     bool missed = false;
@@ -568,14 +563,8 @@ static int run_until(struct mmu *m, uint64_t until)
         }
         if (e > f->now) {
             uint64_t to = e <= until ? e : until + 1;
-            if (m->cfg.hit_under_miss) {
-                unsigned free_entries = m->cfg.miss_entries - f->mq_used;
-                if (free_entries <= f->stage_n)
-                    m->stats.miss_queue_full_cycles += to - f->now;
-                else if (free_entries == f->stage_n + 1 && f->fast_hit &&
-                         f->fast_hit_accept + 1 >= f->now && f->fast_hit_accept + 1 < to)
-                    m->stats.miss_queue_full_cycles++; /* the cycle a fast hit is in the pipe */
-            }
+            if (m->cfg.hit_under_miss && m->cfg.miss_entries - f->mq_used <= f->stage_n)
+                m->stats.miss_queue_full_cycles += to - f->now;
             f->now = to;
             continue;
         }
@@ -613,7 +602,7 @@ static bool ready(const struct mmu *m, uint64_t c)
         return false; /* a control operation runs */
     if (!m->cfg.hit_under_miss)
         return f->outstanding == 0;
-    unsigned free_entries = m->cfg.miss_entries - f->mq_used, pipe = pipe_at(f, c);
+    unsigned free_entries = m->cfg.miss_entries - f->mq_used, pipe = f->stage_n;
     if (f->snap_cycle == c + 1) { /* c ran: its start */
         free_entries = f->snap_free;
         pipe = f->snap_pipe;
@@ -664,13 +653,10 @@ int mmu_issue(struct mmu *m, const struct mmu_request *req, uint64_t *accept)
         *accept = c;
     /* An L1 hit a memo answers: its lookup in c + 1 reads the arrays as they are now, cycle c
      * having run, and is the first to touch them in c + 1; so it answers now, as the hit lane
-     * would, and counts in the STLB stage's pipe at the start of c + 1. */
+     * would (a hit is not in the pipe of 16.2). */
     struct mmu_response r = {.accept_cycle = c, .resp_cycle = c + 1};
-    if (!f->slow_hits && mmu_memo_hit(m, req, l1_of(req), &r)) {
-        f->fast_hit = true;
-        f->fast_hit_accept = c;
+    if (!f->slow_hits && mmu_memo_hit(m, req, l1_of(req), &r))
         return emit(m, req, &r);
-    }
     *stage_at(f, f->stage_n++) = (struct stage_slot){.req = *req, .accept = c};
     return 0;
 }

@@ -62,11 +62,9 @@ struct inflight {
     struct mq_entry mq[MMU_MAX_MISS_ENTRIES];
     unsigned mq_used;
     struct walk_slot w[MMU_MAX_WALKERS];
-    unsigned walking;         /* walkers busy */
-    uint64_t port_free;       /* first cycle the memory port can take the next access */
-    bool slow_hits;           /* tests: every hit through the hit lane, none at acceptance */
-    bool fast_hit;            /* an L1 hit answered at acceptance (mmu_issue) ... */
-    uint64_t fast_hit_accept; /* ... accepted in this cycle */
+    unsigned walking;   /* walkers busy */
+    uint64_t port_free; /* first cycle the memory port can take the next access */
+    bool slow_hits;     /* tests: every hit through the hit lane, none at acceptance */
     bool accepted_any;
     uint64_t last_accept; /* the cycle of the last request accepted */
     uint64_t ids[4];      /* outstanding IDs, a bit each */

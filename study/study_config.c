@@ -54,7 +54,7 @@ static const struct key keys[] = {
     {"miss_entries", K_UINT, OPT(cfg.miss_entries), 1, MMU_MAX_MISS_ENTRIES, false,
      "miss-queue entries: requests past the STLB not yet answered"},
     {"hit_under_miss", K_BOOL, OPT(cfg.hit_under_miss), 0, 1, false,
-     "accept requests while others are outstanding (needs miss_entries >= 2)"},
+     "accept requests while others are outstanding"},
     {"window", K_UINT, OPT(window), 1, 256, false,
      "translations a core keeps outstanding (with requests in flight)"},
     {"lfsr_seed", K_UINT, OPT(cfg.lfsr_seed), 1, 0xffff, false, "LFSR reset value (random policy)"},

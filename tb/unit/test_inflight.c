@@ -235,6 +235,34 @@ static void back_pressure(void **state)
     fixture_free(f);
 }
 
+/* 16.2, the pipe counts what the L1 did not answer: with one entry and hit under miss, hits go
+ * back to back, but a miss (X, accepted at 102) holds ready low from 103, when its L1 lookup has
+ * missed, until its entry is freed at the end of its answer (196): a hit presented at 103 is
+ * accepted at 197, the next at 198. */
+static void one_entry(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(1, 1);
+    struct fixture *f = four_pages(&c);
+    issue(f, 9, Z, MMU_ACC_READ, 0);
+    struct mmu_response r[8];
+    assert_int_equal(drain(f, 99, r, 8), 1);
+    mmu_stats_reset(f->m); /* the first walk held ready low too */
+    assert_int_equal(issue(f, 1, Z + 8, MMU_ACC_READ, 100), 100);
+    assert_int_equal(issue(f, 2, Z + 16, MMU_ACC_READ, 101), 101);
+    assert_int_equal(issue(f, 3, X, MMU_ACC_READ, 102), 102);
+    assert_int_equal(issue(f, 4, Z + 24, MMU_ACC_READ, 103), 197);
+    assert_int_equal(issue(f, 5, Z + 32, MMU_ACC_READ, 103), 198);
+    assert_int_equal(drain(f, 1000, r, 8), 5);
+    expect_resp(&r[0], 1, 100, 101, MMU_SRC_L1);
+    expect_resp(&r[1], 2, 101, 102, MMU_SRC_L1);
+    expect_resp(&r[2], 3, 102, 196, MMU_SRC_WALK);
+    expect_resp(&r[3], 4, 197, 198, MMU_SRC_L1);
+    expect_resp(&r[4], 5, 198, 199, MMU_SRC_L1);
+    assert_int_equal(mmu_stats(f->m)->miss_queue_full_cycles, 196 - 103 + 1);
+    fixture_free(f);
+}
+
 /* 16.7, two fills to one L1 in one cycle: F (a read of W, in the STLB but not the DTLB)
  * accepted at 185 hits the STLB at 194 and fills the DTLB at its end; A's walk, complete at 194,
  * would fill the DTLB in that cycle too, so it answers at 195. */
@@ -424,10 +452,10 @@ static void bad_requests(void **state)
     req.cycle = 100;
     assert_int_equal(mmu_issue(f->m, &req, &accept), 0);
     assert_int_equal(accept, 101);
-    c.miss_entries = 1;
+    c.walkers = 9;
     char err[200];
     assert_int_equal(mmu_config_check(&c, err, sizeof err), -1);
-    assert_non_null(strstr(err, "hit_under_miss"));
+    assert_non_null(strstr(err, "walkers: 9 is outside 1..8"));
     fixture_free(f);
 }
 
@@ -657,6 +685,7 @@ int main(void)
         cmocka_unit_test(merged_write_walks_again),
         cmocka_unit_test(hit_under_miss),
         cmocka_unit_test(back_pressure),
+        cmocka_unit_test(one_entry),
         cmocka_unit_test(fills_collide),
         cmocka_unit_test(secondary_answers_first),
         cmocka_unit_test(fills_to_other_l1),
