@@ -145,7 +145,13 @@ static const char *field(const char *row, unsigned col, char *buf, size_t len)
 }
 
 /* Column numbers of study_report_csv's row (see report.c). */
-enum { COL_DTLB_HIT_RATE = 12, COL_STLB_HIT_RATE = 17, COL_STLB_MPKI = 18, COL_AVG_LAT = 26 };
+enum {
+    COL_DTLB_HIT_RATE = 12,
+    COL_STLB_HIT_RATE = 17,
+    COL_STLB_MPKI = 18,
+    COL_AVG_LAT = 26,
+    COL_STALL_PKI = 28
+};
 
 #define LABEL_LEN 256
 
@@ -317,9 +323,9 @@ static int make_dir(const char *dir, char *err, size_t errlen)
 }
 
 /* The files a sweep writes into its folder (plot.log only while it runs). */
-static const char *const result_files[] = {"report.md",    "sweep.csv", "plot.gp",  "hit_rate.png",
-                                           "hit_rate.svg", "mpki.png",  "mpki.svg", "latency.png",
-                                           "latency.svg",  "plot.log"};
+static const char *const result_files[] = {"report.md",    "sweep.csv", "plot.gp",   "hit_rate.png",
+                                           "hit_rate.svg", "mpki.png",  "mpki.svg",  "latency.png",
+                                           "latency.svg",  "stall.png", "stall.svg", "plot.log"};
 #define NRESULT_FILES (sizeof(result_files) / sizeof(result_files[0]))
 
 /* Creates the output folder and, in it, the folder the results are first written to: an
@@ -568,7 +574,7 @@ static const char *key_words(const char *key, char *buf, size_t len)
 }
 
 /* The plots, and the words both plot.gp and report.md give them. */
-enum { PLOT_HIT_RATE, PLOT_MPKI, PLOT_LATENCY, NPLOTS };
+enum { PLOT_HIT_RATE, PLOT_MPKI, PLOT_LATENCY, PLOT_STALL, NPLOTS };
 struct plot_text {
     const char *file;
     char title[200], xlabel[120], ylabel[120];
@@ -581,7 +587,9 @@ static void plot_texts(const struct sweep *s, struct plot_text pt[NPLOTS])
     static const char *const what[NPLOTS][3] = {
         {"hit_rate", "DTLB and STLB hit rate", "hit rate (%)"},
         {"mpki", "STLB misses per kilo-instruction", "STLB misses per kilo-instruction (MPKI)"},
-        {"latency", "Average translation latency", "average translation latency (cycles)"}};
+        {"latency", "Average translation latency", "average translation latency (cycles)"},
+        {"stall", "Translation stall cycles per kilo-instruction",
+         "translation stall cycles per kilo-instruction"}};
     /* the title without the unit: "vs walker memory latency" */
     int words = (int)(strstr(x, " (") ? (size_t)(strstr(x, " (") - x) : strlen(x));
     for (int p = 0; p < NPLOTS; p++) {
@@ -652,18 +660,20 @@ static int plot(const struct sweep *s, char *err, size_t errlen)
     fprintf(g, "# mmusim sweep's plots: gnuplot plot.gp, in this folder.\n"
                "# One data block a line: a trace (and a value of the second varied key);\n"
                "# columns: x, DTLB hit rate (%%), STLB hit rate (%%), STLB MPKI, average\n"
-               "# translation latency (cycles).\n$data << EOD\n");
+               "# translation latency (cycles), translation stall cycles per kilo-instruction.\n"
+               "$data << EOD\n");
     for (unsigned t = 0; t < s->args->ntraces; t++)
         for (unsigned j = 0; j < n1; j++) {
             char kv[100];
             fprintf(g, "# %s %s\n", s->label[t], point_kv(s, 1, j, kv, sizeof(kv)));
             for (unsigned i = 0; i < ax[0].n; i++) {
                 const char *row = s->jobs[(t * ax[0].n + i) * n1 + j].out + 3;
-                char a[32], b[32], c[32], d[32];
+                char a[32], b[32], c[32], d[32], e[32];
                 double mpki = atof(field(row, COL_STLB_MPKI, c, sizeof(c)));
                 double dtlb = atof(field(row, COL_DTLB_HIT_RATE, a, sizeof(a)));
                 double stlb = atof(field(row, COL_STLB_HIT_RATE, b, sizeof(b)));
                 double lat = atof(field(row, COL_AVG_LAT, d, sizeof(d)));
+                double stall = atof(field(row, COL_STALL_PKI, e, sizeof(e)));
                 /* nan: no lookups or no instructions, a gap in the line */
                 if (!isnan(mpki)) {
                     mpki_zero = mpki_zero || mpki <= 0;
@@ -673,8 +683,9 @@ static int plot(const struct sweep *s, char *err, size_t errlen)
                 have[PLOT_HIT_RATE] |= !isnan(dtlb) || !isnan(stlb);
                 have[PLOT_MPKI] |= !isnan(mpki);
                 have[PLOT_LATENCY] |= !isnan(lat);
-                fprintf(g, "%.17g %.6f %.6f %s %s\n", numeric ? xv[i] : (double)i, 100 * dtlb,
-                        100 * stlb, c, d);
+                have[PLOT_STALL] |= !isnan(stall);
+                fprintf(g, "%.17g %.6f %.6f %s %s %s\n", numeric ? xv[i] : (double)i, 100 * dtlb,
+                        100 * stlb, c, d, e);
             }
             fprintf(g, "\n\n");
         }
@@ -729,7 +740,8 @@ static int plot(const struct sweep *s, char *err, size_t errlen)
                 fprintf(g,
                         "set yrange [0:1]\nset label 1 'no data: %s' at graph 0.5, graph 0.5 "
                         "center\n",
-                        p == PLOT_MPKI ? "the traces have no instructions" : "no lookups");
+                        p == PLOT_MPKI || p == PLOT_STALL ? "the traces have no instructions"
+                                                          : "no lookups");
             else
                 fprintf(g, "set autoscale yfix\nunset label 1\n");
             fprintf(g, "plot ");
@@ -754,9 +766,10 @@ static int plot(const struct sweep *s, char *err, size_t errlen)
                                 "dt %d "
                                 "pt %d ps %.2f title ",
                                 line + tlb ? ", \\\n     " : "", line,
-                                p == PLOT_HIT_RATE ? 2 + tlb
-                                : p == PLOT_MPKI   ? 4
-                                                   : 5,
+                                p == PLOT_HIT_RATE  ? 2 + tlb
+                                : p == PLOT_MPKI    ? 4
+                                : p == PLOT_LATENCY ? 5
+                                                    : 6,
                                 1 + size, colour[line % 8], tlb ? 2 : 1,
                                 tlb ? pt_filled - 1 : pt_filled, size);
                         gp_string(g, title);
