@@ -213,8 +213,8 @@ for d in s1 w1 w2 w3 w7; do
         for what in title xlabel ylabel; do
             grep "^set $what " "$1/plot.gp" | sed "s/^set $what .\(.*\).$/\1/" > "$1/$what.txt"
         done
-        [ "$(wc -l < "$1/title.txt")" -eq 6 ] || exit 1
-        paste -d "|" "$1/title.txt" "$1/xlabel.txt" "$1/ylabel.txt" | head -3 | while IFS="|" read -r t x y; do
+        [ "$(wc -l < "$1/title.txt")" -eq 8 ] || exit 1
+        paste -d "|" "$1/title.txt" "$1/xlabel.txt" "$1/ylabel.txt" | head -4 | while IFS="|" read -r t x y; do
             grep -qxF "### $t" "$1/report.md" && grep -qxF "x axis: $x; y axis: $y. [SVG]($(sed -n "s/^set output .\(.*\)\.svg.$/\1/p" "$1/plot.gp" | sed -n "$((n + 1))p").svg)" "$1/report.md" || exit 1
             n=$((n + 1))
         done' sh "$tmp/$d"
