@@ -128,29 +128,20 @@ int walk_present(struct walker *w, struct walk *k, uint64_t issue)
     return rc ? 1 : 0;
 }
 
-/* The access k->acc presented in cycle *t; on return *t is the cycle after its response. */
-static int mem_access(struct walker *w, struct walk *k, uint64_t *t)
-{
-    int rc = walk_present(w, k, *t);
-    if (rc > 0)
-        snprintf(w->err, w->errlen, "walker %s of entry at 0x%llx: memory port failed",
-                 k->acc.write ? "write" : "read", (unsigned long long)k->acc.paddr);
-    if (rc)
-        return -1;
-    walk_accepted(w, k);
-    *t = k->acc.done + 1;
-    return 0;
-}
-
 int walk(struct walker *w, const struct walk_req *req, struct walk_result *res)
 {
     struct walk k;
     walk_begin(w, req, &k);
     uint64_t t = req->start + 1; /* the first read is presented after the lookup */
+    bool error;
     do {
-        if (mem_access(w, &k, &t))
+        int rc = walk_present(w, &k, t);
+        if (rc < 0)
             return -1;
-    } while (walk_step(w, &k, k.acc.data, false, res));
+        walk_accepted(w, &k);
+        error = rc > 0; /* a bus error: the walk ends after this response */
+        t = k.acc.done + 1;
+    } while (walk_step(w, &k, k.acc.data, error, res));
     res->done = t;
     w->stats->walk_cycles += t - req->start;
     return 0;

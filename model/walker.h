@@ -85,7 +85,8 @@ void walk_accepted(struct walker *w, struct walk *k);
 bool walk_step(struct walker *w, struct walk *k, uint64_t data, bool error,
                struct walk_result *res);
 
-/* Walks for req, one access after another.  Returns 0, or -1 if the memory port failed. */
+/* Walks for req, one access after another; an access the memory answers with an error ends the
+ * walk with the fault bus-error.  Returns 0, or -1 if the port gave no valid timing. */
 int walk(struct walker *w, const struct walk_req *req, struct walk_result *res);
 
 #endif

@@ -163,27 +163,36 @@ void MmuTlm::b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay) {
   Serving s;
   s.start = sc_core::sc_time_stamp() + delay;
   s.c0 = cycle_at(s.start);
-  struct mmu_request req = {p.get_address(), ext->type, ext->user, std::max(s.c0, floor_)};
+  struct mmu_request req = {p.get_address(), ext->type, ext->user, std::max(s.c0, floor_), 0};
   struct mmu_response r;
   serving_ = &s;
   int rc = mmu_translate(m_, &req, &r);
   serving_ = nullptr;
   if (rc) {
-    // The memory answered a walker access with an error (or, never expected, the model refused
-    // the request). The model has counted the request and the walk up to the failing access.
+    // Never expected: the model refused the request (the port always gives a timing).
     ext->clear_response();
-    last_error_ = std::string(name()) + ": translation of " + hex(req.vaddr) +
-                  " failed: " + (s.mem_error.empty() ? mmu_error(m_) : s.mem_error);
-    if (!s.mem_error.empty()) {
-      floor_ = s.mem_error_done;
-      ext->cycles = s.mem_error_done - s.c0;
-      advance(delay, s.start, s.c0, s.mem_error_done);
-    }
+    last_error_ =
+        std::string(name()) + ": translation of " + hex(req.vaddr) + " failed: " + mmu_error(m_);
     p.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
     SC_REPORT_WARNING(kMsgType, last_error_.c_str());
     return;
   }
   floor_ = req.cycle;
+  if (r.fault == MMU_FAULT_BUS_ERROR) {
+    // The memory answered a walker access with an error: the walk ended with the fault
+    // bus-error, answered in the cycle after that response like any fault, nothing filled.
+    ext->clear_response();
+    ext->fault = r.fault;
+    ext->level = r.level;
+    ext->source = r.source;
+    ext->cycles = r.resp_cycle - s.c0;
+    advance(delay, s.start, s.c0, r.resp_cycle);
+    last_error_ = std::string(name()) + ": translation of " + hex(req.vaddr) +
+                  " failed: " + (s.mem_error.empty() ? "bus error" : s.mem_error);
+    p.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    SC_REPORT_WARNING(kMsgType, last_error_.c_str());
+    return;
+  }
 
   ext->paddr = r.paddr;
   ext->page_shift = r.page_shift;
@@ -248,7 +257,6 @@ int MmuTlm::walker_access(struct mmu_mem_access *acc) {
   if (!mem_p_.is_response_ok()) {
     s.mem_error = std::string("walker ") + (acc->write ? "write" : "read") + " of entry at " +
                   hex(acc->paddr) + ": memory answered " + mem_p_.get_response_string();
-    s.mem_error_done = acc->done;
     return -1;
   }
   if (!acc->write) acc->data = get_le64(mem_data_);

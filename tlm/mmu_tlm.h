@@ -29,11 +29,11 @@
 //   walker in cycle i, it is presented at t + (i - c0) * P, accepted in cycle i, and answered
 //   max(1, mem_latency_cycles + ceil(m / P)) cycles later, m being the time from the
 //   presentation to the end of the memory's b_transport (annotated and waited time alike).
-// - A memory error on an access answered in cycle d fails the translation: status
-//   TLM_GENERIC_ERROR_RESPONSE, a warning naming the entry's address, the extension's response
-//   fields cleared except cycles = d - c0, and sc_time_stamp() + delay = t + (d - c0) * P. The
-//   model does not move its free cycle after a failed walk, so f is raised to d: the MMU is free
-//   again in cycle d, as after a response in cycle d.
+// - A memory error on an access answered in cycle d ends the walk with the fault bus-error
+//   (docs/ARCHITECTURE.md 16.9), answered in cycle r = d + 1 like any fault, nothing filled:
+//   status TLM_GENERIC_ERROR_RESPONSE, a warning naming the entry's address, the extension's
+//   response fields those of the fault (fault bus-error, its level, source walk, paddr 0, error
+//   code 0), cycles = r - c0, and sc_time_stamp() + delay = t + (r - c0) * P.
 // - No debug transport (transport_dbg returns 0) and no DMI (get_direct_mem_ptr denies it).
 // - No global state: any number of instances can share a simulation.
 #ifndef MMUSIM_TLM_MMU_TLM_H
@@ -97,10 +97,9 @@ class MmuTlm : public sc_core::sc_module {
   // The translation being served: its timeline and what the walker's memory reported. It lives
   // on b_transport's stack; serving_ points to it while the model runs.
   struct Serving {
-    sc_core::sc_time start;       // t: sc_time_stamp() + delay when the MMU took the request
-    uint64_t c0 = 0;              // ceil(t / period): the request's own cycle
-    std::string mem_error;        // set if the memory answered a walker access with an error
-    uint64_t mem_error_done = 0;  // and that access's response cycle
+    sc_core::sc_time start;  // t: sc_time_stamp() + delay when the MMU took the request
+    uint64_t c0 = 0;         // ceil(t / period): the request's own cycle
+    std::string mem_error;   // set if the memory answered a walker access with an error
   };
   // Holds the MMU for one operation; releases it when it goes out of scope.
   class Hold {

@@ -110,8 +110,9 @@ struct mmu_mem_access {
 };
 
 struct mmu_mem_port {
-    /* Performs the access and fills its timing.  Returns 0, or -1 on an
-     * error the MMU then reports as its own. */
+    /* Performs the access and fills its timing.  Returns 0, or -1 for an access the memory
+     * answers with an error (a bus error, docs/ARCHITECTURE.md 16.9): with its timing filled,
+     * the walk ends with the fault bus-error; without a valid timing the translation fails. */
     int (*access)(void *ctx, struct mmu_mem_access *acc);
     void *ctx;
 };
@@ -193,9 +194,9 @@ struct mmu *mmu_create(const struct mmu_config *cfg, const struct mmu_mem_port *
                        size_t errlen);
 void mmu_destroy(struct mmu *m);
 
-/* Translates one request.  Returns 0 with *resp filled, or -1 if the
- * request itself is bad (unknown type, cycle earlier than the last one) or
- * the memory port failed; mmu_error() says which. */
+/* Translates one request.  Returns 0 with *resp filled (a walker access the memory answers with
+ * an error is the fault bus-error), or -1 if the request itself is bad (unknown type, cycle
+ * earlier than the last one) or the memory port gave no valid timing; mmu_error() says which. */
 int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp);
 
 /* Translates requests back to back for as long as each is an L1 TLB hit that the MMU answers

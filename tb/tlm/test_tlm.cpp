@@ -684,7 +684,7 @@ void WaitBench::run(unsigned cpu) {
                     : pick < kPages + 4 ? va_2m(pick - kPages) + (x >> 36) % 0x200000
                                         : 0x0000800000000000ull + (x >> 40) % 0x1000;
       auto type = static_cast<enum mmu_access>((x >> 20) % MMU_ACC_COUNT);
-      struct mmu_request rq = {va, type, (x >> 22) % 4 != 0, 0};  // the cycle: once served
+      struct mmu_request rq = {va, type, (x >> 22) % 4 != 0, 0, 0};  // the cycle: once served
       *ext = mmusim::MmuTlmExtension(rq.type, rq.user, kPcid);
       memset(data, 0xa5, sizeof data);
       p.set_command(tlm::TLM_READ_COMMAND);

@@ -368,11 +368,10 @@ class Tester : public sc_core::sc_module {
   }
 
   // A memory error on the PTE read: TLM_GENERIC_ERROR_RESPONSE, a warning naming the address,
-  // the extension's response fields cleared but cycles, and the delay exactly to the failing
-  // access's response; a request presented at the same time then arrives in that response
-  // cycle. A reference model with the same memory, failing at the same access, says when that
-  // is. The translation after it works (the model has counted the failed request, as far as it
-  // got: that is the one case where the statistics change).
+  // the extension's response fields those of the fault bus-error at level 1, and the delay to
+  // the cycle after the failing access's response; a request presented at the same time then
+  // is accepted in that cycle. A reference model with the same memory, failing at the same
+  // access, says when that is. The translation after it works, with the same statistics.
   void memory_error() {
     struct mmu_config cfg;
     mmu_config_default(&cfg);
@@ -400,11 +399,12 @@ class Tester : public sc_core::sc_module {
     uint64_t c0 = now / ns + (now % ns != 0);  // now is in fact a whole number of cycles
     sc_time delay = SC_ZERO_TIME;
     to_mmu_err->b_transport(p, delay);
-    struct mmu_request rq = {kVa + 0x10, MMU_ACC_READ, true, c0};
+    struct mmu_request rq = {kVa + 0x10, MMU_ACC_READ, true, c0, 0};
     struct mmu_response r;
-    CHECK(mmu_translate(ref, &rq, &r) != 0 && ref_port.failed_done > c0,
-          "the reference did not fail");
-    uint64_t failed = ref_port.failed_done;
+    CHECK(mmu_translate(ref, &rq, &r) == 0 && r.fault == MMU_FAULT_BUS_ERROR &&
+              ref_port.failed_done > c0 && r.resp_cycle == ref_port.failed_done + 1,
+          "the reference did not answer with bus-error in the cycle after the failed access");
+    uint64_t failed = r.resp_cycle;
     CHECK(p.get_response_status() == tlm::TLM_GENERIC_ERROR_RESPONSE, "memory error: status %s",
           p.get_response_string().c_str());
     CHECK(fmem_.failures == 1, "the failing memory was asked %u times", fmem_.failures);
@@ -415,21 +415,23 @@ class Tester : public sc_core::sc_module {
     CHECK(delay == sc_time(double(failed - c0), SC_NS) && ext->cycles == failed - c0,
           "memory error: delay %s, %" PRIu64 " cycles; expected %" PRIu64 " cycles",
           delay.to_string().c_str(), ext->cycles, failed - c0);
-    CHECK(ext->paddr == 0 && ext->page_shift == 0 && ext->fault == MMU_FAULT_NONE &&
-              ext->error_code == 0 && ext->level == 0 && ext->source == MMU_SRC_NONE,
-          "memory error: extension not cleared (paddr 0x%" PRIx64 ", fault %s, level %u)",
+    CHECK(ext->paddr == 0 && ext->page_shift == 0 && ext->fault == MMU_FAULT_BUS_ERROR &&
+              ext->error_code == 0 && ext->level == PT_LEVEL_PT && ext->source == MMU_SRC_WALK,
+          "memory error: extension (paddr 0x%" PRIx64
+          ", fault %s, level %u) is not bus-error "
+          "at level 1",
           ext->paddr, mmu_fault_name(ext->fault), ext->level);
     CHECK(data_[0] == 0xa5 && data_[7] == 0xa5, "memory error: data written");
     fmem_.fail_at = ref_port.fail_at = ~0ull;
     cases_++;
 
-    // The next request, presented at the same time, arrives in cycle `failed`: the MMU was busy
-    // until then. Its delay counts from its own cycle c0.
+    // The next request, presented at the same time, is accepted in cycle `failed` (the bus
+    // error's response): the MMU was busy until then. Its delay counts from its own cycle c0.
     good(p, ext);
     p.set_address(kVa + 0x18);
     delay = SC_ZERO_TIME;
     to_mmu_err->b_transport(p, delay);
-    rq = {kVa + 0x18, MMU_ACC_READ, true, failed};
+    rq = {kVa + 0x18, MMU_ACC_READ, true, failed, 0};
     CHECK(mmu_translate(ref, &rq, &r) == 0, "reference: %s", mmu_error(ref));
     CHECK(p.get_response_status() == tlm::TLM_OK_RESPONSE && ext->paddr == r.paddr,
           "after the memory error: status %s, paddr 0x%" PRIx64, p.get_response_string().c_str(),

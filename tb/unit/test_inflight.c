@@ -398,10 +398,8 @@ static int failing_access(void *ctx, struct mmu_mem_access *acc)
 
 /* 16.9: the PDE read of X fails: X answers with bus-error at level 2 in the cycle after the
  * error response (100 + 9 + 1 + 3 * 21), fills nothing, and a later request walks again. */
-static void bus_error(void **state)
+static void bus_error_in(struct mmu_config c)
 {
-    (void)state;
-    struct mmu_config c = nonblocking(2, 8);
     struct fixture *f = four_pages(&c);
     char err[200];
     uint64_t pde;
@@ -424,8 +422,19 @@ static void bus_error(void **state)
     req.cycle = r.resp_cycle;
     assert_int_equal(mmu_translate(m, &req, &r), 0);
     assert_int_equal(r.fault, MMU_FAULT_BUS_ERROR);
+    assert_int_equal(mmu_stats(m)->faults[MMU_FAULT_BUS_ERROR], 2);
     mmu_destroy(m);
     fixture_free(f);
+}
+
+/* ... with requests in flight, and one at a time (section 8's path). */
+static void bus_error(void **state)
+{
+    (void)state;
+    bus_error_in(nonblocking(2, 8));
+    struct mmu_config c;
+    mmu_config_default(&c);
+    bus_error_in(c);
 }
 
 /* Bad requests are refused with a message. */
