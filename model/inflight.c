@@ -425,6 +425,7 @@ static int run_cycle(struct mmu *m, uint64_t c)
 {
     struct inflight *f = &m->nb;
     struct cycle_end end = {.answered = -1};
+    f->event_known = false;
 
     /* The hit lane: the request accepted in c - 1. */
     if (f->stage_n) {
@@ -510,10 +511,10 @@ static uint64_t at_least(uint64_t a, uint64_t b)
 
 /* The first cycle from f->now on in which something can happen (UINT64_MAX: nothing is
  * outstanding). */
-static uint64_t next_event(const struct mmu *m)
+static uint64_t next_event_search(const struct mmu *m)
 {
     const struct inflight *f = &m->nb;
-    uint64_t c = f->now, n = UINT64_MAX;
+    uint64_t n = UINT64_MAX;
 #define SOONER(x) (n = (x) < n ? (x) : n)
     if (f->stage_n) {
         const struct stage_slot *s =
@@ -540,7 +541,19 @@ static uint64_t next_event(const struct mmu *m)
             SOONER(at_least(e->from, walker_free));
     }
 #undef SOONER
-    return n == UINT64_MAX ? n : at_least(n, c);
+    return n;
+}
+
+/* next_event_search's answer is kept until the state changes (a cycle run, a request taken
+ * into the STLB stage): most calls come between two such changes. */
+static uint64_t next_event(struct mmu *m)
+{
+    struct inflight *f = &m->nb;
+    if (!f->event_known) {
+        f->event = next_event_search(m);
+        f->event_known = true;
+    }
+    return f->event == UINT64_MAX ? UINT64_MAX : at_least(f->event, f->now);
 }
 
 /* Runs cycles up to `until` (inclusive), skipping those in which nothing happens. */
@@ -573,6 +586,12 @@ static int run_until(struct mmu *m, uint64_t until)
         f->now++;
     }
     return 0;
+}
+
+uint64_t mmu_next_event(const struct mmu *m)
+{
+    uint64_t e = next_event_search(m);
+    return e == UINT64_MAX ? e : at_least(e, m->nb.now);
 }
 
 int mmu_advance(struct mmu *m, uint64_t cycle)
@@ -637,11 +656,16 @@ int mmu_issue(struct mmu *m, const struct mmu_request *req, uint64_t *accept)
     /* Cycles before the last one run are past: a request presented then is presented now; and
      * one request is accepted a cycle. */
     uint64_t c = inflight_first_accept(m, at_least(req->cycle, m->free_cycle));
-    for (;; c++) {
+    for (;;) {
         if (run_until(m, c))
             return -1;
         if (ready(m, c))
             break;
+        /* Not ready: nothing changes before the next event, so neither does ready. */
+        c++;
+        uint64_t e = next_event(m);
+        if (e > c && !ready(m, c))
+            c = e != UINT64_MAX ? e : c; /* nothing outstanding: ready from c on */
     }
     f->ids[req->id / 64] |= 1ull << (req->id % 64);
     f->outstanding++;
@@ -658,6 +682,7 @@ int mmu_issue(struct mmu *m, const struct mmu_request *req, uint64_t *accept)
     if (!f->slow_hits && mmu_memo_hit(m, req, l1_of(req), &r))
         return emit(m, req, &r);
     *stage_at(f, f->stage_n++) = (struct stage_slot){.req = *req, .accept = c};
+    f->event_known = false;
     return 0;
 }
 

@@ -64,7 +64,9 @@ struct inflight {
     struct walk_slot w[MMU_MAX_WALKERS];
     unsigned walking;   /* walkers busy */
     uint64_t port_free; /* first cycle the memory port can take the next access */
-    bool slow_hits;     /* tests: every hit through the hit lane, none at acceptance */
+    bool event_known;   /* event holds the next event's cycle (next_event in inflight.c) */
+    uint64_t event;
+    bool slow_hits; /* tests: every hit through the hit lane, none at acceptance */
     bool accepted_any;
     uint64_t last_accept; /* the cycle of the last request accepted */
     uint64_t ids[4];      /* outstanding IDs, a bit each */

@@ -401,7 +401,9 @@ static int translate_window(struct study *s, int space, const struct mmu_request
             take_responses(s);
             if (s->outstanding < s->o->window && !(q->type == MMU_ACC_FETCH && s->fetch_id >= 0))
                 break;
-            s->cycle++;
+            /* nothing answers before the MMU's next event */
+            uint64_t e = mmu_next_event(s->m);
+            s->cycle = e != UINT64_MAX && e > s->cycle + 1 ? e : s->cycle + 1;
         }
         if (q->type == MMU_ACC_FETCH && s->cycle < s->fetch_done)
             s->cycle = s->fetch_done;
@@ -437,7 +439,8 @@ static int drain_window(struct study *s)
             return -1;
         }
         take_responses(s);
-        s->cycle++;
+        uint64_t e = mmu_next_event(s->m);
+        s->cycle = e != UINT64_MAX && e > s->cycle + 1 ? e : s->cycle + 1;
     }
     return 0;
 }

@@ -240,6 +240,11 @@ int mmu_issue(struct mmu *m, const struct mmu_request *req, uint64_t *accept);
  * mmu_poll).  Returns 0, or -1 if the memory port failed. */
 int mmu_advance(struct mmu *m, uint64_t cycle);
 
+/* The first cycle, from the next one to run, in which something can happen (a response, a
+ * walker step, a memory access): a caller waiting for responses may jump to it.  UINT64_MAX
+ * when nothing is outstanding. */
+uint64_t mmu_next_event(const struct mmu *m);
+
 /* Takes the oldest response not yet taken (in the order they left: by cycle, then hit, STLB
  * and walk lane).  Returns true with *resp, or false if there is none. */
 bool mmu_poll(struct mmu *m, struct mmu_response *resp);
