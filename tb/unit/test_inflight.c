@@ -141,6 +141,45 @@ static void port_tie_to_lower_walker(void **state)
     fixture_free(f);
 }
 
+/* 16.3, a pipelined STLB: two STLB hits accepted in consecutive cycles answer in consecutive
+ * cycles, t + 9 and t + 10. */
+static void stlb_pipelined(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(2, 8);
+    struct fixture *f = four_pages(&c);
+    warm(f, W, MMU_ACC_FETCH); /* W in the STLB, not in the DTLB */
+    issue(f, 1, W, MMU_ACC_READ, 100);
+    issue(f, 2, W + 8, MMU_ACC_WRITE, 101);
+    struct mmu_response r[4];
+    assert_int_equal(drain(f, 1000, r, 4), 2);
+    expect_resp(&r[0], 1, 100, 109, MMU_SRC_STLB);
+    expect_resp(&r[1], 2, 101, 110, MMU_SRC_STLB);
+    fixture_free(f);
+}
+
+/* 16.5, walkers share the paging-structure caches: A's PML4E (read 110 .. 130) is cached at the
+ * end of 131, when the memory accepts A's PDPTE read.  A walk of the same PML4 slot starting at
+ * 131 (accepted at 122) misses it and reads 4 entries; one starting at 132 hits it and reads 3. */
+static void psc_fill_at_next_read(void **state)
+{
+    (void)state;
+    for (unsigned late = 0; late < 2; late++) {
+        struct mmu_config c = nonblocking(2, 8);
+        struct fixture *f = four_pages(&c);
+        uint64_t b = 0x40000000ull; /* PML4 slot 0, as X; another PDPTE */
+        map_walked(f, b, 0x50000, PAGE_SHIFT_4K, PTE_RW);
+        issue(f, 1, X, MMU_ACC_READ, 100);
+        issue(f, 2, b, MMU_ACC_READ, 122 + late);
+        struct mmu_response r[4];
+        assert_int_equal(drain(f, 1000, r, 4), 2);
+        const struct mmu_stats *s = mmu_stats(f->m);
+        assert_int_equal(s->psc_hits[MMU_PSC_PML4E], late);
+        assert_int_equal(s->walk_reads, 4 + 4 - late);
+        fixture_free(f);
+    }
+}
+
 /* With one walker the second walk waits for the first: it starts the cycle after the first
  * completes (194 + 1), its reads from 196. */
 static void one_walker_serialises(void **state)
@@ -692,6 +731,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(two_walks_overlap),
         cmocka_unit_test(port_tie_to_lower_walker),
+        cmocka_unit_test(stlb_pipelined),
+        cmocka_unit_test(psc_fill_at_next_read),
         cmocka_unit_test(one_walker_serialises),
         cmocka_unit_test(merged_miss),
         cmocka_unit_test(merged_write_walks_again),
