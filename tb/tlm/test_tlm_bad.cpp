@@ -431,7 +431,7 @@ class Tester : public sc_core::sc_module {
     p.set_address(kVa + 0x18);
     delay = SC_ZERO_TIME;
     to_mmu_err->b_transport(p, delay);
-    rq = {kVa + 0x18, MMU_ACC_READ, true, failed, 0};
+    rq = {kVa + 0x18, MMU_ACC_READ, true, c0, 0};
     CHECK(mmu_translate(ref, &rq, &r) == 0, "reference: %s", mmu_error(ref));
     CHECK(p.get_response_status() == tlm::TLM_OK_RESPONSE && ext->paddr == r.paddr,
           "after the memory error: status %s, paddr 0x%" PRIx64, p.get_response_string().c_str(),
