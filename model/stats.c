@@ -134,6 +134,31 @@ void mmu_stats_print(const struct mmu_stats *s, FILE *out)
             "latency: total %" PRIu64 " cycles, average %.2f cycles; waiting %" PRIu64
             " cycles; last cycle %" PRIu64 "\n",
             s->total_latency, n ? (double)s->total_latency / n : 0.0, s->total_wait, s->last_cycle);
+    fprintf(out, "latency histogram (cycles: requests):");
+    const char *sep = " ";
+    for (unsigned k = 0; k < MMU_LATENCY_BUCKETS; k++) {
+        if (!s->latency_hist[k])
+            continue;
+        if (k + 1 == MMU_LATENCY_BUCKETS)
+            fprintf(out, "%s%llu+: %" PRIu64, sep, 1ull << k, s->latency_hist[k]);
+        else if (k == 0)
+            fprintf(out, "%s1: %" PRIu64, sep, s->latency_hist[k]);
+        else
+            fprintf(out, "%s%llu-%llu: %" PRIu64, sep, 1ull << k, (2ull << k) - 1,
+                    s->latency_hist[k]);
+        sep = ", ";
+    }
+    fprintf(out,
+            "\nin flight: merged misses %" PRIu64 ", miss-queue-full cycles %" PRIu64
+            ", walks peak %" PRIu64 ", average %.3f; walker busy cycles",
+            s->merged_misses, s->miss_queue_full_cycles, s->walks_peak, mmu_walks_average(s));
+    unsigned last = 0;
+    for (unsigned w = 0; w < MMU_MAX_WALKERS; w++)
+        if (s->walker_busy_cycles[w])
+            last = w;
+    for (unsigned w = 0; w <= last; w++)
+        fprintf(out, "%s%" PRIu64, w ? "/" : " ", s->walker_busy_cycles[w]);
+    fputc('\n', out);
 }
 
 bool mmu_tlb_holds(const struct mmu *m, enum mmu_tlb_id t, uint64_t vaddr, uint16_t pcid)

@@ -198,8 +198,11 @@ void study_report_json(const struct study_options *o, const struct study_result 
     fprintf(out,
             ",\n  \"walks_peak\": %" PRIu64 ",\n  \"walker_utilization\": ", r->stats.walks_peak);
     put_json(out, f.walker_utilization);
+    fprintf(out, ",\n  \"walker_busy_cycles\": [");
+    for (unsigned w = 0; w < r->walkers && w < MMU_MAX_WALKERS; w++)
+        fprintf(out, "%s%" PRIu64, w ? ", " : "", r->stats.walker_busy_cycles[w]);
     fprintf(out,
-            ",\n  \"merged_misses\": %" PRIu64 ",\n  \"miss_queue_full_cycles\": %" PRIu64
+            "],\n  \"merged_misses\": %" PRIu64 ",\n  \"miss_queue_full_cycles\": %" PRIu64
             ",\n  \"latency_histogram\": [",
             r->stats.merged_misses, r->stats.miss_queue_full_cycles);
     for (unsigned k = 0; k < MMU_LATENCY_BUCKETS; k++)
