@@ -629,9 +629,11 @@ static bool ready(const struct mmu *m, uint64_t c)
     return free_entries > pipe;
 }
 
-int mmu_issue(struct mmu *m, const struct mmu_request *req, uint64_t *accept)
+/* Refuses, with the reason, a request mmu_issue may not take in `cycle` or later: its type,
+ * its ID, a cycle earlier than the last presentation. */
+static int check_request(struct mmu *m, const struct mmu_request *req, uint64_t cycle)
 {
-    struct inflight *f = &m->nb;
+    const struct inflight *f = &m->nb;
     if ((unsigned)req->type >= MMU_ACC_COUNT) {
         mmu_set_error(m, "request for 0x%llx: unknown access type %d",
                       (unsigned long long)req->vaddr, (int)req->type);
@@ -647,34 +649,36 @@ int mmu_issue(struct mmu *m, const struct mmu_request *req, uint64_t *accept)
                       (unsigned long long)req->vaddr, req->id);
         return -1;
     }
-    if (req->cycle < m->last_arrival) {
+    if (cycle < m->last_arrival) {
         mmu_set_error(m, "cycle %llu is earlier than the previous request's cycle %llu",
-                      (unsigned long long)req->cycle, (unsigned long long)m->last_arrival);
+                      (unsigned long long)cycle, (unsigned long long)m->last_arrival);
         return -1;
     }
-    m->last_arrival = req->cycle;
-    /* Cycles before the last one run are past: a request presented then is presented now; and
-     * one request is accepted a cycle. */
-    uint64_t c = inflight_first_accept(m, at_least(req->cycle, m->free_cycle));
-    for (;;) {
-        if (run_until(m, c))
-            return -1;
-        if (ready(m, c))
-            break;
-        /* Not ready: nothing changes before the next event, so neither does ready. */
-        c++;
-        uint64_t e = next_event(m);
-        if (e > c && !ready(m, c))
-            c = e != UINT64_MAX ? e : c; /* nothing outstanding: ready from c on */
-    }
+    return 0;
+}
+
+/* The first cycle from c + 1 on in which ready may differ from ready in c (c has run). */
+static uint64_t next_try(struct mmu *m, uint64_t c)
+{
+    c++;
+    uint64_t e = next_event(m);
+    if (e > c && !ready(m, c))
+        c = e != UINT64_MAX ? e : c; /* nothing outstanding: ready from c on */
+    return c;
+}
+
+/* Takes req, presented in cycle `arrival`, in cycle c, which has run and in which the MMU is
+ * ready. */
+static int accept(struct mmu *m, const struct mmu_request *req, uint64_t arrival, uint64_t c)
+{
+    struct inflight *f = &m->nb;
+    m->last_arrival = arrival;
     f->ids[req->id / 64] |= 1ull << (req->id % 64);
     f->outstanding++;
     f->accepted_any = true;
     f->last_accept = c;
     m->stats.requests[req->type]++;
     mmu_count_accept(m, c);
-    if (accept)
-        *accept = c;
     /* An L1 hit a memo answers: its lookup in c + 1 reads the arrays as they are now, cycle c
      * having run, and is the first to touch them in c + 1; so it answers now, as the hit lane
      * would (a hit is not in the pipe of 16.2). */
@@ -684,6 +688,50 @@ int mmu_issue(struct mmu *m, const struct mmu_request *req, uint64_t *accept)
     *stage_at(f, f->stage_n++) = (struct stage_slot){.req = *req, .accept = c};
     f->event_known = false;
     return 0;
+}
+
+int mmu_issue(struct mmu *m, const struct mmu_request *req, uint64_t *accept_cycle)
+{
+    if (check_request(m, req, req->cycle))
+        return -1;
+    /* Cycles before the last one run are past: a request presented then is presented now; and
+     * one request is accepted a cycle. */
+    uint64_t c = inflight_first_accept(m, at_least(req->cycle, m->free_cycle));
+    for (;;) {
+        if (run_until(m, c))
+            return -1;
+        if (ready(m, c))
+            break;
+        /* Not ready: nothing changes before the next event, so neither does ready. */
+        c = next_try(m, c);
+    }
+    if (accept_cycle)
+        *accept_cycle = c;
+    return accept(m, req, req->cycle, c);
+}
+
+int mmu_try_issue(struct mmu *m, const struct mmu_request *req, uint64_t c, uint64_t *retry)
+{
+    if (check_request(m, req, c))
+        return -1;
+    if (req->cycle > c) {
+        mmu_set_error(m, "request for 0x%llx: tried in cycle %llu, before its cycle %llu",
+                      (unsigned long long)req->vaddr, (unsigned long long)c,
+                      (unsigned long long)req->cycle);
+        return -1;
+    }
+    uint64_t first = inflight_first_accept(m, at_least(c, m->free_cycle));
+    if (first > c) {
+        *retry = first;
+        return 1;
+    }
+    if (run_until(m, c))
+        return -1;
+    if (!ready(m, c)) {
+        *retry = next_try(m, c);
+        return 1;
+    }
+    return accept(m, req, c, c);
 }
 
 int mmu_translate_inflight(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp)

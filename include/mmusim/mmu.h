@@ -236,6 +236,15 @@ size_t mmu_translate_hits_packed(struct mmu *m, const uint64_t *words, size_t n,
  * Works in every configuration; in `blocking` it is mmu_translate's timing. */
 int mmu_issue(struct mmu *m, const struct mmu_request *req, uint64_t *accept);
 
+/* mmu_issue without waiting: accepts req only in cycle c (>= req->cycle, the cycle it was
+ * first presented in, which its wait is counted from), running the MMU up to c.  Returns 0 if
+ * it was accepted; 1 if it was not (the MMU was not ready in c, or had taken a request in c, or
+ * had run past it), with *retry the first later cycle in which it could be as things stand (a
+ * request taken meanwhile can move it); -1 as mmu_issue.  For callers that keep their own time,
+ * such as a SystemC module, and must not run the MMU ahead of it: requesters that wait may
+ * then be accepted in another order than they were presented in. */
+int mmu_try_issue(struct mmu *m, const struct mmu_request *req, uint64_t c, uint64_t *retry);
+
 /* Runs the MMU through cycle `cycle` (every response that leaves by then is ready for
  * mmu_poll).  Returns 0, or -1 if the memory port failed. */
 int mmu_advance(struct mmu *m, uint64_t cycle);
