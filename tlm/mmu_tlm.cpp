@@ -47,6 +47,10 @@ MmuTlm::MmuTlm(sc_core::sc_module_name name, const struct mmu_config &cfg,
   char err[256];
   m_ = mmu_create(&cfg, &port, err, sizeof err);
   if (!m_) throw std::runtime_error(std::string(this->name()) + ": " + err);
+  if (cfg.hit_under_miss) {
+    answers_.resize(size_t(1) << cfg.id_bits);
+    ids_free_ = unsigned(answers_.size());
+  }
   target.register_b_transport(this, &MmuTlm::b_transport);
   target.register_transport_dbg(this, &MmuTlm::transport_dbg);
   target.register_get_direct_mem_ptr(this, &MmuTlm::get_direct_mem_ptr);
@@ -153,6 +157,10 @@ bool MmuTlm::check_payload(tlm::tlm_generic_payload &p, MmuTlmExtension *&ext) {
 }
 
 void MmuTlm::b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay) {
+  if (!answers_.empty()) {
+    transport_in_flight(p, delay);
+    return;
+  }
   // Checked once the MMU is ours: the PCID is the current one as of then.
   if (!acquire(&p, nullptr)) return;
   Hold hold(*this);
@@ -169,45 +177,170 @@ void MmuTlm::b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay) {
   int rc = mmu_translate(m_, &req, &r);
   serving_ = nullptr;
   if (rc) {
-    // Never expected: the model refused the request (the port always gives a timing).
-    ext->clear_response();
-    last_error_ =
-        std::string(name()) + ": translation of " + hex(req.vaddr) + " failed: " + mmu_error(m_);
-    p.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-    SC_REPORT_WARNING(kMsgType, last_error_.c_str());
+    model_failed(p, *ext, req.vaddr);
     return;
   }
   floor_ = req.cycle;
+  respond(p, *ext, r, s, delay);
+}
+
+void MmuTlm::respond(tlm::tlm_generic_payload &p, MmuTlmExtension &ext,
+                     const struct mmu_response &r, const Serving &s, sc_core::sc_time &delay) {
+  ext.clear_response();
+  ext.cycles = r.resp_cycle - s.c0;
+  ext.wait_cycles = r.accept_cycle - s.c0;
+  advance(delay, s.start, s.c0, r.resp_cycle);
+  ext.fault = r.fault;
+  ext.level = r.level;
+  ext.source = r.source;
   if (r.fault == MMU_FAULT_BUS_ERROR) {
     // The memory answered a walker access with an error: the walk ended with the fault
     // bus-error, answered in the cycle after that response like any fault, nothing filled.
-    ext->clear_response();
-    ext->fault = r.fault;
-    ext->level = r.level;
-    ext->source = r.source;
-    ext->cycles = r.resp_cycle - s.c0;
-    advance(delay, s.start, s.c0, r.resp_cycle);
-    last_error_ = std::string(name()) + ": translation of " + hex(req.vaddr) +
+    last_error_ = std::string(name()) + ": translation of " + hex(p.get_address()) +
                   " failed: " + (s.mem_error.empty() ? "bus error" : s.mem_error);
     p.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
     SC_REPORT_WARNING(kMsgType, last_error_.c_str());
     return;
   }
-
-  ext->paddr = r.paddr;
-  ext->page_shift = r.page_shift;
-  ext->fault = r.fault;
-  ext->error_code = r.error_code;
-  ext->level = r.level;
-  ext->source = r.source;
-  ext->cycles = r.resp_cycle - s.c0;
-  advance(delay, s.start, s.c0, r.resp_cycle);
+  ext.paddr = r.paddr;
+  ext.page_shift = r.page_shift;
+  ext.error_code = r.error_code;
   if (r.fault != MMU_FAULT_NONE) {
     p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
   put_le64(p.get_data_ptr(), r.paddr);
   p.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void MmuTlm::model_failed(tlm::tlm_generic_payload &p, MmuTlmExtension &ext, uint64_t va) {
+  // Never expected: the model refused the request (the port always gives a timing).
+  ext.clear_response();
+  last_error_ = std::string(name()) + ": translation of " + hex(va) + " failed: " + mmu_error(m_);
+  p.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+  SC_REPORT_WARNING(kMsgType, last_error_.c_str());
+}
+
+// ---- several requests in flight (hit_under_miss on) --------------------------------------------
+
+void MmuTlm::transport_in_flight(tlm::tlm_generic_payload &p, sc_core::sc_time &delay) {
+  sc_core::sc_process_handle me = sc_core::sc_get_current_process_handle();
+  const char *cannot = nullptr;
+  if (me.proc_kind() != sc_core::SC_THREAD_PROC_)
+    cannot = "the caller is not an SC_THREAD, and a translation waits for its response";
+  else if (busy_ && me == owner_)
+    cannot = "the caller is the process running the MMU (re-entered from the memory)";
+  if (cannot) {
+    refuse(&p, tlm::TLM_GENERIC_ERROR_RESPONSE,
+           "payload for " + hex(p.get_address()) + ": " + cannot);
+    return;
+  }
+  MmuTlmExtension *ext = nullptr;
+  if (!check_payload(p, ext)) return;  // the PCID again when the request is presented
+  p.set_dmi_allowed(false);
+
+  // The MMU runs at simulation time, so that every initiator's request finds it there: the
+  // request waits until its own time, and is presented in its own cycle.
+  Serving s;
+  s.start = sc_core::sc_time_stamp() + delay;
+  s.c0 = cycle_at(s.start);
+  if (delay != sc_core::SC_ZERO_TIME) wait(delay);
+  delay = sc_core::SC_ZERO_TIME;
+  unsigned id = 0;
+  while (!ids_free_) wait(id_free_);
+  while (answers_[id].taken) id++;
+  answers_[id].taken = true;
+  ids_free_--;
+
+  // Presented in c0, and in each later cycle the MMU names, until it is accepted.
+  struct mmu_request req = {p.get_address(), ext->type, ext->user, s.c0, id};
+  for (uint64_t c = s.c0;;) {
+    int rc;
+    {
+      acquire(&p, nullptr);  // a thread that does not hold the MMU: it waits, never refused
+      Hold hold(*this);
+      if (ext->pcid != mmu_current_pcid(m_)) {
+        free_id(id);
+        refuse(&p, tlm::TLM_GENERIC_ERROR_RESPONSE,
+               "payload for " + hex(req.vaddr) + ": PCID " + hex(ext->pcid) +
+                   " is no longer the current PCID " + hex(mmu_current_pcid(m_)) +
+                   " (a CR3 load took effect while the request waited)");
+        return;
+      }
+      c = std::max(c, cycle_at(sc_core::sc_time_stamp()));
+      uint64_t retry = 0;
+      serving_ = &timeline_;
+      rc = mmu_try_issue(m_, &req, c, &retry);
+      serving_ = nullptr;
+      collect();
+      if (rc == 1) c = retry;  // later than the current cycle, so later than now
+    }
+    if (rc < 0) {
+      free_id(id);
+      model_failed(p, *ext, req.vaddr);
+      return;
+    }
+    if (rc == 0) {
+      floor_ = std::max(floor_, c);
+      break;
+    }
+    wait(time_of(timeline_.start, 0, c) - sc_core::sc_time_stamp());
+  }
+
+  // Waits for the answer, running the MMU to each event as simulation time reaches it.
+  while (!answers_[id].answered) {
+    uint64_t e;
+    {
+      acquire(&p, nullptr);
+      Hold hold(*this);
+      uint64_t now = cycle_at(sc_core::sc_time_stamp());
+      e = mmu_next_event(m_);
+      if (e <= now) {
+        serving_ = &timeline_;
+        int rc = mmu_advance(m_, now);
+        serving_ = nullptr;
+        collect();
+        if (rc) {
+          free_id(id);
+          model_failed(p, *ext, req.vaddr);
+          return;
+        }
+        continue;
+      }
+    }
+    if (e == UINT64_MAX) {  // never expected: the model lost the request
+      free_id(id);
+      ext->clear_response();
+      last_error_ = std::string(name()) + ": translation of " + hex(req.vaddr) +
+                    " failed: the MMU has nothing left to do and did not answer it";
+      p.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+      SC_REPORT_WARNING(kMsgType, last_error_.c_str());
+      return;
+    }
+    wait(time_of(timeline_.start, 0, e) - sc_core::sc_time_stamp(), answered_);
+  }
+  struct mmu_response r = answers_[id].r;
+  free_id(id);
+  // On the one timeline, the response lands at the start of its cycle.
+  s.start = time_of(timeline_.start, 0, s.c0);
+  s.mem_error = timeline_.mem_error;
+  respond(p, *ext, r, s, delay);
+}
+
+void MmuTlm::collect() {
+  struct mmu_response r;
+  bool any = false;
+  while (mmu_poll(m_, &r)) {
+    answers_[r.id].answered = true;
+    answers_[r.id].r = r;
+    any = true;
+  }
+  if (any) answered_.notify();  // immediate: each waiter looks for its own ID
+}
+
+void MmuTlm::free_id(unsigned id) {
+  answers_[id] = Answer();
+  if (!ids_free_++) id_free_.notify();
 }
 
 unsigned int MmuTlm::transport_dbg(tlm::tlm_generic_payload &) {
@@ -235,17 +368,15 @@ int MmuTlm::walker_access(struct mmu_mem_access *acc) {
   sc_core::sc_time d = at > now ? at - now : sc_core::SC_ZERO_TIME;
   sc_core::sc_time before = now + d;
 
-  if (acc->write) put_le64(mem_data_, acc->data);
-  mem_p_.set_command(acc->write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-  mem_p_.set_address(acc->paddr);
-  mem_p_.set_data_ptr(mem_data_);
-  mem_p_.set_data_length(8);
-  mem_p_.set_streaming_width(8);
-  mem_p_.set_byte_enable_ptr(nullptr);
-  mem_p_.set_byte_enable_length(0);
-  mem_p_.set_dmi_allowed(false);
-  mem_p_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  mem->b_transport(mem_p_, d);
+  // An A/D set (several walkers) is a read of the entry and a write of it with the bits set, back
+  // to back: no other walker access comes between, the MMU being held.
+  bool ok = true;
+  if (acc->write && acc->set_bits) {
+    ok = transact(false, acc->paddr, 0, d);
+    if (ok) ok = transact(true, acc->paddr, get_le64(mem_data_) | acc->data, d);
+  } else {
+    ok = transact(acc->write, acc->paddr, acc->data, d);
+  }
 
   // The memory's own time: the delay it annotated, and any time it waited.
   sc_core::sc_time after = sc_core::sc_time_stamp() + d;
@@ -254,7 +385,7 @@ int MmuTlm::walker_access(struct mmu_mem_access *acc) {
   uint64_t cycles = mem_latency_ + extra / p + (extra % p != 0);
   acc->accept = acc->issue;
   acc->done = acc->accept + (cycles ? cycles : 1);
-  if (!mem_p_.is_response_ok()) {
+  if (!ok) {
     s.mem_error = std::string("walker ") + (acc->write ? "write" : "read") + " of entry at " +
                   hex(acc->paddr) + ": memory answered " + mem_p_.get_response_string();
     return -1;
@@ -263,17 +394,45 @@ int MmuTlm::walker_access(struct mmu_mem_access *acc) {
   return 0;
 }
 
+bool MmuTlm::transact(bool write, uint64_t paddr, uint64_t data, sc_core::sc_time &d) {
+  if (write) put_le64(mem_data_, data);
+  mem_p_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  mem_p_.set_address(paddr);
+  mem_p_.set_data_ptr(mem_data_);
+  mem_p_.set_data_length(8);
+  mem_p_.set_streaming_width(8);
+  mem_p_.set_byte_enable_ptr(nullptr);
+  mem_p_.set_byte_enable_length(0);
+  mem_p_.set_dmi_allowed(false);
+  mem_p_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  mem->b_transport(mem_p_, d);
+  return mem_p_.is_response_ok();
+}
+
 // ---- control operations ------------------------------------------------------------------------
 
 bool MmuTlm::control(const struct mmu_ctrl &c, sc_core::sc_time &delay) {
+  sc_core::sc_time start = sc_core::sc_time_stamp() + delay;
+  // With requests in flight, an SC_THREAD caller waits until its own time first, as a
+  // translation does, so that the MMU does not run ahead of the other initiators.
+  if (!answers_.empty() && delay != sc_core::SC_ZERO_TIME &&
+      sc_core::sc_get_current_process_handle().proc_kind() == sc_core::SC_THREAD_PROC_ &&
+      !(busy_ && sc_core::sc_get_current_process_handle() == owner_)) {
+    wait(delay);
+    delay = sc_core::SC_ZERO_TIME;
+  }
   if (!acquire(nullptr, mmu_ctrl_name(c.op))) return false;
   Hold hold(*this);
-  sc_core::sc_time start = sc_core::sc_time_stamp() + delay;
+  if (answers_.empty()) start = sc_core::sc_time_stamp() + delay;  // after any wait for the MMU
   uint64_t c0 = cycle_at(start);
   struct mmu_ctrl op = c;
-  op.cycle = std::max(c0, floor_);
+  op.cycle = std::max({c0, floor_, answers_.empty() ? 0 : cycle_at(sc_core::sc_time_stamp())});
   uint64_t done = 0;
-  if (mmu_control(m_, &op, &done)) {
+  serving_ = &timeline_;  // requests in flight are answered first: their walks run now
+  int rc = mmu_control(m_, &op, &done);
+  serving_ = nullptr;
+  if (!answers_.empty()) collect();
+  if (rc) {
     refuse(nullptr, tlm::TLM_GENERIC_ERROR_RESPONSE, mmu_error(m_));
     return false;
   }

@@ -42,6 +42,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include <systemc>
 #include <tlm>
@@ -114,6 +115,18 @@ class MmuTlm : public sc_core::sc_module {
   };
 
   void b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay);
+  // Sets p and ext from the model's response r to the request served on s's timeline, and
+  // delay to the response (all but the request fields of ext are overwritten).
+  void respond(tlm::tlm_generic_payload &p, MmuTlmExtension &ext, const struct mmu_response &r,
+               const Serving &s, sc_core::sc_time &delay);
+  // The model refused a request it was given (never expected): a generic error and a warning.
+  void model_failed(tlm::tlm_generic_payload &p, MmuTlmExtension &ext, uint64_t va);
+
+  // Several requests in flight (hit_under_miss on): b_transport, the answers the model gave,
+  // and the IDs they came with.
+  void transport_in_flight(tlm::tlm_generic_payload &p, sc_core::sc_time &delay);
+  void collect();  // takes every response from the model into answers_; notifies answered_
+  void free_id(unsigned id);
   unsigned int transport_dbg(tlm::tlm_generic_payload &p);
   bool get_direct_mem_ptr(tlm::tlm_generic_payload &p, tlm::tlm_dmi &dmi);
 
@@ -136,6 +149,9 @@ class MmuTlm : public sc_core::sc_module {
   void advance(sc_core::sc_time &delay, const sc_core::sc_time &start, uint64_t c0,
                uint64_t cycle) const;
 
+  // One 8-byte b_transport on `mem` with mem_p_ and mem_data_; d as b_transport's delay.
+  // Returns whether the memory answered it with TLM_OK_RESPONSE.
+  bool transact(bool write, uint64_t paddr, uint64_t data, sc_core::sc_time &d);
   // The model's memory port: one walker access as a b_transport on `mem`.
   static int mem_access(void *ctx, struct mmu_mem_access *acc);
   int walker_access(struct mmu_mem_access *acc);
@@ -154,7 +170,18 @@ class MmuTlm : public sc_core::sc_module {
   unsigned waiters_ = 0;
   sc_core::sc_event free_;
   Serving *serving_ = nullptr;
-  // Used by the translation being served only (one at a time): reused for every walker access.
+  // With requests in flight: the model's timeline (cycle c at c times the period), the answers
+  // by ID not yet taken by their b_transport calls, and how many IDs are free.
+  struct Answer {
+    bool taken = false;     // the ID belongs to a b_transport call
+    bool answered = false;  // r holds its response
+    struct mmu_response r = {};
+  };
+  Serving timeline_;
+  std::vector<Answer> answers_;  // empty when hit_under_miss is off: one operation at a time
+  unsigned ids_free_ = 0;
+  sc_core::sc_event answered_, id_free_;
+  // Used by one walker access at a time (the MMU is held while it runs): reused for every one.
   tlm::tlm_generic_payload mem_p_;
   unsigned char mem_data_[8] = {};
   std::string last_error_;

@@ -38,8 +38,11 @@ class MmuTlmExtension : public tlm::tlm_extension<MmuTlmExtension> {
   uint32_t error_code = 0;  // #PF error code (PF_ERR_*); 0 if no fault
   unsigned level = 0;       // level where the walk stopped, or the cached leaf's level
   enum mmu_source source = MMU_SRC_NONE;
-  uint64_t cycles = 0;  // response cycle - the request's own cycle, ceil((sc_time_stamp() +
-                        // delay) / period): waiting for the MMU included
+  uint64_t cycles = 0;       // response cycle - the request's own cycle, ceil((sc_time_stamp() +
+                             // delay) / period): waiting for the MMU included
+  uint64_t wait_cycles = 0;  // acceptance cycle - the request's own cycle: the part of cycles
+                             // spent waiting to be accepted (back-pressure, another request
+                             // or a control operation first)
 
   void clear_response() {
     paddr = 0;
@@ -49,6 +52,7 @@ class MmuTlmExtension : public tlm::tlm_extension<MmuTlmExtension> {
     level = 0;
     source = MMU_SRC_NONE;
     cycles = 0;
+    wait_cycles = 0;
   }
 
   tlm::tlm_extension_base *clone() const override { return new MmuTlmExtension(*this); }
