@@ -293,6 +293,7 @@ void MmuTlm::transport_in_flight(tlm::tlm_generic_payload &p, sc_core::sc_time &
     {
       acquire(&p, nullptr);
       Hold hold(*this);
+      if (answers_[id].answered) break;  // answered while this call waited for the MMU
       uint64_t now = cycle_at(sc_core::sc_time_stamp());
       e = mmu_next_event(m_);
       if (e <= now) {
@@ -425,6 +426,7 @@ bool MmuTlm::control(const struct mmu_ctrl &c, sc_core::sc_time &delay) {
   Hold hold(*this);
   if (answers_.empty()) start = sc_core::sc_time_stamp() + delay;  // after any wait for the MMU
   uint64_t c0 = cycle_at(start);
+  if (!answers_.empty()) start = time_of(timeline_.start, 0, c0);  // the one timeline
   struct mmu_ctrl op = c;
   op.cycle = std::max({c0, floor_, answers_.empty() ? 0 : cycle_at(sc_core::sc_time_stamp())});
   uint64_t done = 0;

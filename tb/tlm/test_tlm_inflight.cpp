@@ -22,6 +22,11 @@
 //   test_tlm_inflight [ITEMS]   ITEMS translations per thread (default 100000); seed from
 //                               MMUSIM_SEED
 //
+// In the annotating bench a fourth thread, the OS, presents control operations (INVLPG, INVPCID,
+// flushes, WP and NXE changes, CR3 loads) with requests in flight; each must complete in the
+// cycle the plain model completes it in, replayed after the requests accepted up to its own
+// cycle. Last, a method process and a memory calling back into the MMU it serves are refused.
+//
 // The first mismatches are printed as "tlm_inflight MISMATCH bench=... seed=...".
 #include <algorithm>
 #include <cinttypes>
@@ -64,7 +69,9 @@ constexpr unsigned kThreads = 3;
 
 // Page i: 4 KiB pages over four PML4 slots (so walks of different slots share no cached
 // paging-structure entry), every ninth a hole; A and D clear, so walks write them back.
-uint64_t page_va(unsigned i) { return uint64_t(i % 4) << 39 | uint64_t(i / 4) * 0x3000; }
+uint64_t page_va(unsigned i) {
+  return uint64_t(i % 4) << 39 | uint64_t(i / 4) * 0x3000;
+}
 
 // A physical memory with the address space of the bench; the same in both worlds.
 struct World {
@@ -111,7 +118,11 @@ class JitterMem : public sc_core::sc_module {
 
   JitterMem(sc_core::sc_module_name name, struct phys_mem *pm, uint64_t seed, sc_time period,
             bool may_wait)
-      : sc_module(name), socket("socket"), pm_(pm), jitter_{seed}, period_(period),
+      : sc_module(name),
+        socket("socket"),
+        pm_(pm),
+        jitter_{seed},
+        period_(period),
         may_wait_(may_wait) {
     socket.register_b_transport(this, &JitterMem::b_transport);
   }
@@ -120,7 +131,8 @@ class JitterMem : public sc_core::sc_module {
   void b_transport(tlm::tlm_generic_payload &p, sc_time &delay) {
     uint64_t v = 0;
     bool ok = p.get_data_length() == 8;
-    if (ok && p.is_write()) ok = phys_mem_write64(pm_, p.get_address(), get_le64(p.get_data_ptr())) == 0;
+    if (ok && p.is_write())
+      ok = phys_mem_write64(pm_, p.get_address(), get_le64(p.get_data_ptr())) == 0;
     if (ok && p.is_read()) {
       ok = phys_mem_read64(pm_, p.get_address(), &v) == 0;
       put_le64(p.get_data_ptr(), v);
@@ -142,6 +154,119 @@ class JitterMem : public sc_core::sc_module {
   uint64_t toss_ = 0;
 };
 
+struct mmu_config bench_config() {
+  struct mmu_config c;
+  mmu_config_default(&c);
+  c.walkers = 2;
+  c.miss_entries = 4;
+  c.hit_under_miss = true;
+  c.dtlb_4k = {8, 2, MMU_REPL_LRU};
+  c.itlb_4k = {8, 2, MMU_REPL_PLRU};
+  c.stlb = {32, 4, MMU_REPL_LRU};
+  return c;
+}
+
+// Callers MmuTlm must refuse with requests in flight: a method process (a translation waits for
+// its response) and the process running the MMU, called back from the walker's memory.
+class Refusals : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_initiator_socket<Refusals> socket;
+  tlm_utils::simple_target_socket<Refusals> mem;
+  uint64_t failures = 0;
+
+  SC_HAS_PROCESS(Refusals);
+  explicit Refusals(sc_core::sc_module_name name)
+      : sc_module(name),
+        socket("socket"),
+        mem("mem"),
+        mmu_("mmu", bench_config(), sc_time(1, SC_NS), kMemLatency) {
+    socket.bind(mmu_.target);
+    mmu_.mem.bind(mem);
+    mem.register_b_transport(this, &Refusals::memory);
+    sc_time d;
+    if (!mmu_.load_cr3(aspace_pml4(world_.as), kPcid, false, d)) exit(2);
+    SC_THREAD(thread);
+    SC_METHOD(method);
+  }
+
+ private:
+  void prepare(tlm::tlm_generic_payload &p, mmusim::MmuTlmExtension &ext, unsigned char *data,
+               uint64_t va) {
+    p.set_command(tlm::TLM_READ_COMMAND);
+    p.set_address(va);
+    p.set_data_ptr(data);
+    p.set_data_length(8);
+    p.set_streaming_width(8);
+    p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    ext = mmusim::MmuTlmExtension(MMU_ACC_READ, true, kPcid);
+  }
+  void expect(bool ok, const std::string &what) {
+    if (!ok) {
+      failures++;
+      printf("tlm_inflight MISMATCH refusals: %s; last_error \"%s\"\n", what.c_str(),
+             mmu_.last_error().c_str());
+    }
+  }
+  void refused(tlm::tlm_generic_payload &p, const char *why, const char *what) {
+    expect(p.get_response_status() == tlm::TLM_GENERIC_ERROR_RESPONSE &&
+               mmu_.last_error().find(why) != std::string::npos,
+           std::string(what) + ": status " + p.get_response_string());
+  }
+  // A method process: refused, and nothing counted.
+  void method() {
+    tlm::tlm_generic_payload p;
+    mmusim::MmuTlmExtension ext;
+    unsigned char data[8];
+    prepare(p, ext, data, page_va(0));
+    p.set_extension(&ext);
+    sc_time d;
+    socket->b_transport(p, d);
+    p.clear_extension(&ext);
+    refused(p, "not an SC_THREAD", "a method process");
+    expect(mmu_.stats().requests[MMU_ACC_READ] == 0, "a refused request counted");
+  }
+  // A translation whose walk calls back into the MMU from the memory: the call back is refused,
+  // the translation completes.
+  void thread() {
+    tlm::tlm_generic_payload p;
+    mmusim::MmuTlmExtension ext;
+    unsigned char data[8];
+    prepare(p, ext, data, page_va(1));
+    p.set_extension(&ext);
+    sc_time d;
+    socket->b_transport(p, d);
+    p.clear_extension(&ext);
+    expect(p.is_response_ok() && ext.paddr == 0x10001000ull && ext.source == MMU_SRC_WALK,
+           "the translation whose memory called back: status " + p.get_response_string());
+    expect(called_back_, "the memory did not call back");
+  }
+  void memory(tlm::tlm_generic_payload &p, sc_time &) {
+    uint64_t v = 0;
+    if (p.is_write()) {
+      phys_mem_write64(world_.pm, p.get_address(), get_le64(p.get_data_ptr()));
+    } else {
+      phys_mem_read64(world_.pm, p.get_address(), &v);
+      put_le64(p.get_data_ptr(), v);
+    }
+    p.set_response_status(tlm::TLM_OK_RESPONSE);
+    if (called_back_) return;
+    called_back_ = true;
+    tlm::tlm_generic_payload q;
+    mmusim::MmuTlmExtension ext;
+    unsigned char data[8];
+    prepare(q, ext, data, page_va(2));
+    q.set_extension(&ext);
+    sc_time d;
+    socket->b_transport(q, d);
+    q.clear_extension(&ext);
+    refused(q, "re-entered", "a call back from the memory");
+  }
+
+  World world_;
+  mmusim::MmuTlm mmu_;
+  bool called_back_ = false;
+};
+
 // The plain model's memory port: the same page tables, the same extra cycles per transaction
 // (an A/D set is two transactions in MmuTlm: a read and a write).
 struct ReplayMem {
@@ -157,18 +282,6 @@ struct ReplayMem {
   }
 };
 
-struct mmu_config bench_config() {
-  struct mmu_config c;
-  mmu_config_default(&c);
-  c.walkers = 2;
-  c.miss_entries = 4;
-  c.hit_under_miss = true;
-  c.dtlb_4k = {8, 2, MMU_REPL_LRU};
-  c.itlb_4k = {8, 2, MMU_REPL_PLRU};
-  c.stlb = {32, 4, MMU_REPL_LRU};
-  return c;
-}
-
 // One translation as an initiator saw it.
 struct Record {
   unsigned thread;
@@ -176,9 +289,9 @@ struct Record {
   uint64_t vaddr;
   enum mmu_access type;
   bool user;
-  uint64_t c0;      // ceil((time of the call + delay) / period)
-  sc_time end;      // time of the return + the delay returned
-  sc_time returned; // time of the return
+  uint64_t c0;       // ceil((time of the call + delay) / period)
+  sc_time end;       // time of the return + the delay returned
+  sc_time returned;  // time of the return
   tlm::tlm_response_status status;
   uint64_t data;
   mmusim::MmuTlmExtension ext;
@@ -191,8 +304,14 @@ class Bench : public sc_core::sc_module {
   SC_HAS_PROCESS(Bench);
   Bench(sc_core::sc_module_name name, const char *label, sc_time period, bool may_wait,
         uint64_t seed, uint64_t items)
-      : sc_module(name), socket("socket"), label_(label), period_(period), may_wait_(may_wait),
-        seed_(seed), items_(items), mmu_("mmu", bench_config(), period, kMemLatency),
+      : sc_module(name),
+        socket("socket"),
+        label_(label),
+        period_(period),
+        may_wait_(may_wait),
+        seed_(seed),
+        items_(items),
+        mmu_("mmu", bench_config(), period, kMemLatency),
         mem_("mem", tlm_world_.pm, seed ^ 0x6d656dull, period, may_wait) {
     socket.bind(mmu_.target);
     mmu_.mem.bind(mem_.socket);
@@ -201,6 +320,9 @@ class Bench : public sc_core::sc_module {
     SC_THREAD(fetches);
     SC_THREAD(data0);
     SC_THREAD(data1);
+    // Control operations in the annotating bench only: with a memory that waits, an operation
+    // waits for the MMU held by another thread's walk, and is taken later than its own cycle.
+    if (!may_wait) SC_THREAD(os);
   }
 
   uint64_t finish();
@@ -210,6 +332,7 @@ class Bench : public sc_core::sc_module {
   void data0() { run(1); }
   void data1() { run(2); }
   void run(unsigned thread);
+  void os();
   void mismatch(const Record *r, const std::string &what) {
     if (++mismatches_ <= 10) {
       std::string where =
@@ -232,6 +355,14 @@ class Bench : public sc_core::sc_module {
   mmusim::MmuTlm mmu_;
   JitterMem mem_;
   std::vector<Record> records_;
+  // A control operation as the OS thread saw it: presented in c0, completed in done.
+  struct Control {
+    struct mmu_ctrl op;
+    uint64_t c0, done;
+    bool ok;
+  };
+  std::vector<Control> controls_;
+  unsigned running_ = kThreads;  // translation threads not finished
   uint64_t mismatches_ = 0, held_ = 0;
 };
 
@@ -278,6 +409,57 @@ void Bench::run(unsigned thread) {
       delay = sc_core::SC_ZERO_TIME;
     }
   }
+  running_--;
+}
+
+// The operating system: now and then a control operation (INVLPG, INVPCID of every type, a
+// full flush, WP and NXE changes, CR3 loads that keep the PCID), presented while the other
+// threads' requests are in flight.
+void Bench::os() {
+  uint64_t rng = seed_ ^ 0x05ull;
+  while (running_) {
+    uint64_t x = splitmix(rng);
+    sc_time delay =
+        (200 + x % 800) * period_ + ((x >> 10) % 2 ? period_ / 2 : sc_core::SC_ZERO_TIME);
+    Control c{};
+    c.op.value = page_va(unsigned((x >> 12) % kPages));
+    sc_time start = sc_core::sc_time_stamp() + delay;
+    c.c0 = own_cycle(start);
+    switch ((x >> 24) % 6) {
+      case 0:
+        c.op.op = MMU_CTRL_INVLPG;
+        c.ok = mmu_.invlpg(c.op.value, delay);
+        break;
+      case 1:
+        c.op.op = MMU_CTRL_INVPCID;
+        c.op.invpcid_type = unsigned((x >> 32) % 4);
+        c.op.pcid = kPcid;
+        c.ok = mmu_.invpcid(c.op.invpcid_type, kPcid, c.op.value, delay);
+        break;
+      case 2:
+        c.op.op = MMU_CTRL_FLUSH_ALL;
+        c.ok = mmu_.flush_all(delay);
+        break;
+      case 3:
+      case 4:
+        c.op.op = MMU_CTRL_SET_MODE;
+        c.op.wp = (x >> 36) & 1;
+        c.op.nxe = (x >> 37) % 4 != 0;
+        c.ok = mmu_.set_mode(c.op.wp, c.op.nxe, delay);
+        break;
+      default:
+        c.op.op = MMU_CTRL_LOAD_CR3;
+        c.op.value = aspace_pml4(tlm_world_.as) | kPcid | uint64_t((x >> 40) & 1) << 63;
+        c.ok = mmu_.load_cr3(c.op.value, delay);
+        break;
+    }
+    sc_time end = sc_core::sc_time_stamp() + delay;
+    // On the one timeline the operation completes at the start of its cycle done.
+    c.done = end.value() / period_.value();
+    if (end.value() % period_.value()) c.done = UINT64_MAX;  // not on a cycle boundary
+    controls_.push_back(c);
+    wait(delay);
+  }
 }
 
 uint64_t Bench::finish() {
@@ -307,8 +489,28 @@ uint64_t Bench::finish() {
   };
   std::vector<bool> issued(order.size());
   uint64_t prev_accept = 0, late = 0, overlapped = 0;
+  // A control operation presented in c0 comes after every request accepted in c0 or before
+  // and before every later one (ready is low until it completes).
+  size_t next_control = 0;
+  auto control_until = [&](uint64_t cycle) {
+    for (; next_control < controls_.size() && controls_[next_control].c0 < cycle; next_control++) {
+      const Control &c = controls_[next_control];
+      collect();
+      struct mmu_ctrl op = c.op;
+      op.cycle = c.c0;
+      uint64_t done = 0;
+      bool ok = mmu_control(ref, &op, &done) == 0;
+      if (ok != c.ok || (ok && done != c.done))
+        mismatch(nullptr, std::string(mmu_ctrl_name(c.op.op)) + " presented in " +
+                              std::to_string(c.c0) + ": MmuTlm " +
+                              (c.ok ? "completed" : "refused") + " it in " +
+                              std::to_string(c.done) + ", the plain model " +
+                              (ok ? "completed" : "refused") + " it in " + std::to_string(done));
+    }
+  };
   for (size_t i = 0; i < order.size(); i++) {
     const Record &r = *order[i];
+    control_until(r.c0 + r.ext.wait_cycles);
     uint64_t accept = r.c0 + r.ext.wait_cycles;
     if (i && accept <= prev_accept) mismatch(&r, "accepted in the cycle of another request");
     prev_accept = accept;
@@ -339,6 +541,7 @@ uint64_t Bench::finish() {
     }
     issued[i] = true;
   }
+  control_until(UINT64_MAX);
   if (mmu_advance(ref, UINT64_MAX - 1)) mismatch(nullptr, mmu_error(ref));
   collect();
 
@@ -352,8 +555,10 @@ uint64_t Bench::finish() {
         a.fault == MMU_FAULT_NONE ? tlm::TLM_OK_RESPONSE : tlm::TLM_ADDRESS_ERROR_RESPONSE;
     char buf[512];
     snprintf(buf, sizeof buf,
-             "0x%" PRIx64 " %s: MmuTlm status %d paddr 0x%" PRIx64 " fault %s level %u source %d "
-             "cycles %" PRIu64 "; plain model paddr 0x%" PRIx64 " fault %s level %u source %d "
+             "0x%" PRIx64 " %s: MmuTlm status %d paddr 0x%" PRIx64
+             " fault %s level %u source %d "
+             "cycles %" PRIu64 "; plain model paddr 0x%" PRIx64
+             " fault %s level %u source %d "
              "cycles %" PRIu64,
              r.vaddr, mmu_access_name(r.type), int(r.status), e.paddr, mmu_fault_name(e.fault),
              e.level, int(e.source), e.cycles, a.paddr, mmu_fault_name(a.fault), a.level,
@@ -383,16 +588,19 @@ uint64_t Bench::finish() {
       st->walk_writes == 0)
     mismatch(nullptr, "too little concurrency: " + std::to_string(st->merged_misses) +
                           " merged misses, walks peak " + std::to_string(st->walks_peak) + ", " +
-                          std::to_string(overlapped) + " requests accepted with others in flight, " +
+                          std::to_string(overlapped) +
+                          " requests accepted with others in flight, " +
                           std::to_string(st->walk_writes) + " A/D writes");
   if (may_wait_ && mem_.waits == 0) mismatch(nullptr, "the memory never waited");
-  printf("tlm_inflight bench=%s: %zu translations from %u threads, %" PRIu64
-         " accepted with others in flight, %" PRIu64 " walks (peak %" PRIu64 " at once, %" PRIu64
-         " merged misses, %" PRIu64 " A/D writes), %" PRIu64 " memory waits, %" PRIu64
-         " responses later than their cycle (the MMU held by a waiting memory); mismatches=%" PRIu64
-         "\n",
-         label_, order.size(), kThreads, overlapped, walks, st->walks_peak, st->merged_misses,
-         st->walk_writes, mem_.waits, held_, mismatches_);
+  if (!may_wait_ && controls_.size() < 10) mismatch(nullptr, "too few control operations");
+  printf(
+      "tlm_inflight bench=%s: %zu translations from %u threads and %zu control operations, %" PRIu64
+      " accepted with others in flight, %" PRIu64 " walks (peak %" PRIu64 " at once, %" PRIu64
+      " merged misses, %" PRIu64 " A/D writes), %" PRIu64 " memory waits, %" PRIu64
+      " responses later than their cycle (the MMU held by a waiting memory); mismatches=%" PRIu64
+      "\n",
+      label_, order.size(), kThreads, controls_.size(), overlapped, walks, st->walks_peak,
+      st->merged_misses, st->walk_writes, mem_.waits, held_, mismatches_);
   mmu_destroy(ref);
   return mismatches_;
 }
@@ -415,8 +623,9 @@ int sc_main(int argc, char *argv[]) {
   fflush(stdout);
   Bench annotate("annotate", "annotate", sc_time(1, SC_NS), false, g_seed, items);
   Bench waits("wait", "wait", sc_time(2, SC_NS), true, g_seed + 1, items);
+  Refusals refusals("refusals");
   sc_core::sc_start();
-  uint64_t bad = annotate.finish() + waits.finish();
+  uint64_t bad = annotate.finish() + waits.finish() + refusals.failures;
   printf("tlm_inflight seed=%" PRIu64 ": %s\n", g_seed, bad ? "FAILED" : "PASSED");
   return bad ? 1 : 0;
 }
