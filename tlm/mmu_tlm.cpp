@@ -156,7 +156,7 @@ bool MmuTlm::check_payload(tlm::tlm_generic_payload &p, MmuTlmExtension *&ext) {
   return true;
 }
 
-void MmuTlm::b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay) {
+void MmuTlm::b_transport(int, tlm::tlm_generic_payload &p, sc_core::sc_time &delay) {
   if (!answers_.empty()) {
     transport_in_flight(p, delay);
     return;
@@ -344,11 +344,11 @@ void MmuTlm::free_id(unsigned id) {
   if (!ids_free_++) id_free_.notify();
 }
 
-unsigned int MmuTlm::transport_dbg(tlm::tlm_generic_payload &) {
+unsigned int MmuTlm::transport_dbg(int, tlm::tlm_generic_payload &) {
   return 0;  // a translation has side effects (TLB fills, A/D bits): no debug access
 }
 
-bool MmuTlm::get_direct_mem_ptr(tlm::tlm_generic_payload &, tlm::tlm_dmi &dmi) {
+bool MmuTlm::get_direct_mem_ptr(int, tlm::tlm_generic_payload &, tlm::tlm_dmi &dmi) {
   dmi.allow_none();  // nowhere: the MMU is not a memory
   dmi.set_start_address(0);
   dmi.set_end_address(~sc_dt::uint64(0));

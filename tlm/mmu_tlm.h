@@ -47,7 +47,7 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/multi_passthrough_target_socket.h>
 
 #include "mmusim/mmu.h"
 #include "mmu_tlm_extension.h"
@@ -56,7 +56,8 @@ namespace mmusim {
 
 class MmuTlm : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<MmuTlm> target;  // translation requests (b_transport)
+  // Translation requests (b_transport), from any number of initiator sockets bound to it.
+  tlm_utils::multi_passthrough_target_socket<MmuTlm> target;
   tlm_utils::simple_initiator_socket<MmuTlm> mem;  // the walker's page-table reads and writes
 
   // Throws std::invalid_argument on a configuration mmu_config_check refuses (its message) or a
@@ -114,7 +115,7 @@ class MmuTlm : public sc_core::sc_module {
     MmuTlm &m_;
   };
 
-  void b_transport(tlm::tlm_generic_payload &p, sc_core::sc_time &delay);
+  void b_transport(int initiator, tlm::tlm_generic_payload &p, sc_core::sc_time &delay);
   // Sets p and ext from the model's response r to the request served on s's timeline, and
   // delay to the response (all but the request fields of ext are overwritten).
   void respond(tlm::tlm_generic_payload &p, MmuTlmExtension &ext, const struct mmu_response &r,
@@ -127,8 +128,8 @@ class MmuTlm : public sc_core::sc_module {
   void transport_in_flight(tlm::tlm_generic_payload &p, sc_core::sc_time &delay);
   void collect();  // takes every response from the model into answers_; notifies answered_
   void free_id(unsigned id);
-  unsigned int transport_dbg(tlm::tlm_generic_payload &p);
-  bool get_direct_mem_ptr(tlm::tlm_generic_payload &p, tlm::tlm_dmi &dmi);
+  unsigned int transport_dbg(int initiator, tlm::tlm_generic_payload &p);
+  bool get_direct_mem_ptr(int initiator, tlm::tlm_generic_payload &p, tlm::tlm_dmi &dmi);
 
   // Takes the MMU for the calling process, first waiting while another process holds it. Returns
   // false, refusing payload p (if not null) or the control operation `what`, if the MMU is busy

@@ -3,10 +3,13 @@
 // memory (mmusim::PhysMemTarget). The initiator also plays a tiny operating system: on a
 // not-present fault it maps the page to a fresh data frame and retries, as demand paging does.
 //
-//   tlm_platform [TRACE] [--period NS] [--mem-latency CYCLES] [--mem-delay NS]
+//   tlm_platform [TRACE] [--mmu concurrent|blocking] [--period NS] [--mem-latency CYCLES]
+//                [--mem-delay NS]
 //
 // TRACE is any trace trace_open() reads (lackey, ChampSim, text, binary; plain, gzip or xz);
-// the default is tb/traces/chase.lackey.gz. The clock period defaults to 1 ns (at most 1000 ns);
+// the default is tb/traces/chase.lackey.gz. The MMU is `concurrent` by default (2 walkers, an
+// 8-entry miss queue, hit under miss: the two streams' requests are in flight together) or
+// `blocking` (one request at a time, docs/ARCHITECTURE.md section 8). The clock period defaults to 1 ns (at most 1000 ns);
 // the walker's memory costs --mem-latency cycles (default 20, at most 10000) plus the memory's
 // --mem-delay (default 0, at most 10000 ns). Times are whole picoseconds. One trace only: the
 // platform runs one process. Exit status: 0 (also for --help), 1 if the trace cannot be read or
@@ -20,6 +23,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <ostream>
 #include <stdexcept>
 
 #include <systemc>
@@ -38,85 +42,154 @@
 
 using namespace sc_core;
 
-// Replays an open trace as one process (PCID 1, user mode), mapping pages on first touch.
+// Replays an open trace as one process (PCID 1, user mode) on a core with two initiators into
+// the MMU: the instruction stream (fetches, in trace order) and the data stream (loads and
+// stores, in trace order). A reader thread splits the trace between them. A load or store waits
+// until the fetch before it in the trace has been translated, as a core issues it after
+// fetching its instruction; the fetch stream runs ahead of it by up to kAhead references, and
+// with an MMU that takes several requests in flight the two streams' translations overlap. The
+// CPU also plays a tiny operating system: on a not-present fault it maps the page to a fresh
+// data frame and retries, as demand paging does.
 class TraceCpu : public sc_module {
  public:
-  tlm_utils::simple_initiator_socket<TraceCpu> socket;
+  tlm_utils::simple_initiator_socket<TraceCpu> ifetch, data;
   uint64_t references = 0, faults_handled = 0, failed = 0;
 
   SC_HAS_PROCESS(TraceCpu);
   // t is not owned; it must stay open until the simulation ends.
   TraceCpu(sc_module_name name, struct trace_reader *t, mmusim::MmuTlm &mmu, struct phys_mem *pm,
            struct aspace *as)
-      : sc_module(name), socket("socket"), t_(t), mmu_(mmu), pm_(pm), as_(as) {
-    SC_THREAD(run);
+      : sc_module(name),
+        ifetch("ifetch"),
+        data("data"),
+        t_(t),
+        mmu_(mmu),
+        pm_(pm),
+        as_(as),
+        fetches_(kAhead),
+        accesses_(kAhead) {
+    SC_THREAD(read);
+    SC_THREAD(fetch_stream);
+    SC_THREAD(data_stream);
   }
 
  private:
   static constexpr uint16_t kPcid = 1;
-
-  void run() {
-    tlm_utils::tlm_quantumkeeper qk;  // loosely timed: run ahead, sync once a quantum
-    qk.reset();
-    sc_time delay = qk.get_local_time();
-    mmu_.load_cr3(aspace_pml4(as_), kPcid, /*noflush*/ false, delay);  // control: a method call
-    qk.set(delay);
-
-    tlm::tlm_generic_payload p;
-    unsigned char data[8];
-    auto *ext = new mmusim::MmuTlmExtension;  // owned (and deleted) by the payload
-    p.set_extension(ext);
-    p.set_data_ptr(data);
-    p.set_data_length(8);
-    p.set_streaming_width(8);
-
+  static constexpr int kAhead = 32;  // references a stream's queue holds
+  // A reference for a stream: the record, and how many fetches come before it in the trace.
+  struct Ref {
     struct trace_record rec;
+    uint64_t fetches_before;
+    bool end;                                                          // no more references
+    friend std::ostream &operator<<(std::ostream &os, const Ref &r) {  // sc_fifo prints with it
+      return os << mmu_access_name(r.rec.type) << " 0x" << std::hex << r.rec.vaddr << std::dec;
+    }
+  };
+
+  // Reads the trace and hands each reference to its stream. Loads CR3 first.
+  void read() {
+    sc_time delay;
+    mmu_.load_cr3(aspace_pml4(as_), kPcid, /*noflush*/ false, delay);  // control: a method call
+    wait(delay);
+    started_.notify();
+    Ref r = {};
     int rc;
-    while ((rc = trace_next(t_, &rec)) == 1) {
+    while ((rc = trace_next(t_, &r.rec)) == 1) {
       references++;
-      for (int attempt = 0; attempt < 2; attempt++) {
-        p.set_command(tlm::TLM_READ_COMMAND);
-        p.set_address(rec.vaddr);
-        p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        ext->type = rec.type;
-        ext->user = true;
-        ext->pcid = kPcid;
-        delay = qk.get_local_time();
-        socket->b_transport(p, delay);  // data: the physical address, little-endian
-        qk.set(delay);
-        if (p.is_response_ok()) break;
-        if (attempt == 0 && p.get_response_status() == tlm::TLM_ADDRESS_ERROR_RESPONSE &&
-            ext->fault == MMU_FAULT_NOT_PRESENT && demand_map(rec.vaddr)) {
-          faults_handled++;  // retry: no invalidation needed, not-present entries are not cached
-          continue;
-        }
-        fprintf(stderr, "platform: error: %s 0x%" PRIx64 ": %s, fault %s\n",
-                mmu_access_name(rec.type), rec.vaddr, p.get_response_string().c_str(),
-                mmu_fault_name(ext->fault));
-        failed++;
-        break;
+      if (r.rec.type == MMU_ACC_FETCH) {
+        fetches_.write(r);
+        r.fetches_before++;
+      } else {
+        accesses_.write(r);
       }
-      qk.inc(mmu_.clock_period());  // the CPU's own work: a cycle between references
-      if (qk.need_sync()) qk.sync();
     }
     if (rc < 0) {
       fprintf(stderr, "platform: error: %s\n", trace_error(t_));
       failed++;
     }
-    qk.sync();
+    r.end = true;
+    fetches_.write(r);
+    accesses_.write(r);
   }
 
-  // Maps the 4 KiB page of va to a data frame: reserved address space, no host memory.
+  void fetch_stream() { stream(ifetch, fetches_, true); }
+  void data_stream() { stream(data, accesses_, false); }
+
+  void stream(tlm_utils::simple_initiator_socket<TraceCpu> &socket, sc_fifo<Ref> &refs,
+              bool is_fetch) {
+    wait(started_);
+    tlm_utils::tlm_quantumkeeper qk;  // loosely timed: run ahead, sync once a quantum
+    qk.reset();
+    tlm::tlm_generic_payload p;
+    unsigned char bytes[8];
+    auto *ext = new mmusim::MmuTlmExtension;  // owned (and deleted) by the payload
+    p.set_extension(ext);
+    p.set_data_ptr(bytes);
+    p.set_data_length(8);
+    p.set_streaming_width(8);
+    for (Ref r = refs.read(); !r.end; r = refs.read()) {
+      if (!is_fetch) {  // after its instruction's fetch
+        qk.sync();
+        while (fetched_ < r.fetches_before) wait(fetched_event_);
+      }
+      for (int attempt = 0; attempt < 2; attempt++) {
+        p.set_command(tlm::TLM_READ_COMMAND);
+        p.set_address(r.rec.vaddr);
+        p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        ext->type = r.rec.type;
+        ext->user = true;
+        ext->pcid = kPcid;
+        sc_time delay = qk.get_local_time();
+        socket->b_transport(p, delay);  // data: the physical address, little-endian
+        qk.set(delay);
+        if (p.is_response_ok()) break;
+        if (attempt == 0 && p.get_response_status() == tlm::TLM_ADDRESS_ERROR_RESPONSE &&
+            ext->fault == MMU_FAULT_NOT_PRESENT && demand_map(r.rec.vaddr)) {
+          continue;  // retry: no invalidation needed, not-present entries are not cached
+        }
+        fprintf(stderr, "platform: error: %s 0x%" PRIx64 ": %s, fault %s\n",
+                mmu_access_name(r.rec.type), r.rec.vaddr, p.get_response_string().c_str(),
+                mmu_fault_name(ext->fault));
+        failed++;
+        break;
+      }
+      if (is_fetch) {
+        fetched_++;
+        fetched_event_.notify();
+      }
+      qk.inc(mmu_.clock_period());  // the stream's own work: a cycle between references
+      if (qk.need_sync()) qk.sync();
+    }
+    qk.sync();
+    if (is_fetch) {
+      fetched_ = UINT64_MAX;  // no fetch left to wait for
+      fetched_event_.notify();
+    }
+  }
+
+  // Maps the 4 KiB page of va to a data frame (reserved address space, no host memory), unless
+  // the other stream has mapped it since its request faulted.
   bool demand_map(uint64_t va) {
+    va &= ~(PAGE_SIZE_4K - 1);
+    uint64_t entry_pa, entry = 0;
+    if (aspace_entry_paddr(as_, va, 1, &entry_pa) == 0 &&
+        phys_mem_read64(pm_, entry_pa, &entry) == 0 && (entry & PTE_P))
+      return true;
     uint64_t pa;
-    return phys_mem_reserve(pm_, PAGE_SIZE_4K, &pa) == 0 &&
-           aspace_map(as_, va & ~(PAGE_SIZE_4K - 1), pa, PAGE_SHIFT_4K, PTE_RW | PTE_US) == 0;
+    if (phys_mem_reserve(pm_, PAGE_SIZE_4K, &pa) ||
+        aspace_map(as_, va, pa, PAGE_SHIFT_4K, PTE_RW | PTE_US))
+      return false;
+    faults_handled++;
+    return true;
   }
 
   struct trace_reader *t_;
   mmusim::MmuTlm &mmu_;
   struct phys_mem *pm_;
   struct aspace *as_;
+  sc_fifo<Ref> fetches_, accesses_;
+  sc_event started_, fetched_event_;
+  uint64_t fetched_ = 0;  // fetches translated
 };
 
 // A time option's value in ns: a decimal number from 0 (or more than 0 if !zero_ok) to max_ns,
@@ -153,10 +226,14 @@ bool parse_count(const char *opt, const char *value, unsigned max, unsigned &out
 void usage(FILE *out) {
   fprintf(
       out,
-      "usage: tlm_platform [TRACE] [--period NS] [--mem-latency CYCLES] [--mem-delay NS]\n"
+      "usage: tlm_platform [TRACE] [--mmu concurrent|blocking] [--period NS]\n"
+      "                    [--mem-latency CYCLES] [--mem-delay NS]\n"
       "Replays one trace (lackey, ChampSim, text or binary; plain, .gz or .xz; - for standard\n"
       "input; default %s) through the MMU as a TLM-2.0 module,\n"
-      "mapping each page on its first, faulting, touch, and prints the statistics.\n"
+      "from two initiators (the instruction and the data stream), mapping each page on its\n"
+      "first, faulting, touch, and prints the statistics.\n"
+      "  --mmu KIND            concurrent (default: 2 walkers, 8 miss-queue entries, hit under\n"
+      "                        miss) or blocking (one request at a time)\n"
       "  --period NS           the clock period (default 1, at most 1000)\n"
       "  --mem-latency CYCLES  cycles of each walker memory access (default 20, at most 10000)\n"
       "  --mem-delay NS        the TLM memory's own delay (default 0, at most 10000)\n",
@@ -167,12 +244,20 @@ int sc_main(int argc, char *argv[]) {
   const char *trace = nullptr;
   sc_time period(1, SC_NS), mem_delay = SC_ZERO_TIME;
   unsigned mem_latency = 20;
+  bool blocking = false;
   for (int i = 1; i < argc; i++) {
     const char *opt = argv[i];
     bool has_value = i + 1 < argc, ok = true;
     if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
       usage(stdout);
       return 0;
+    } else if (!strcmp(opt, "--mmu") && has_value) {
+      const char *kind = argv[++i];
+      blocking = !strcmp(kind, "blocking");
+      if (!blocking && strcmp(kind, "concurrent")) {
+        fprintf(stderr, "platform: --mmu: '%s': expected concurrent or blocking\n", kind);
+        ok = false;
+      }
     } else if (!strcmp(opt, "--period") && has_value) {
       ok = parse_ns(opt, argv[++i], false, 1000, period);
     } else if (!strcmp(opt, "--mem-latency") && has_value) {
@@ -195,6 +280,11 @@ int sc_main(int argc, char *argv[]) {
 
   struct mmu_config cfg;
   mmu_config_default(&cfg);
+  if (!blocking) {  // as the studies' default preset, skylake
+    cfg.walkers = 2;
+    cfg.miss_entries = 8;
+    cfg.hit_under_miss = true;
+  }
   std::unique_ptr<mmusim::MmuTlm> mmu;
   try {
     mmu = std::make_unique<mmusim::MmuTlm>("mmu", cfg, period, mem_latency);
@@ -221,7 +311,8 @@ int sc_main(int argc, char *argv[]) {
 
   mmusim::PhysMemTarget mem("mem", pm, mem_delay);
   TraceCpu cpu("cpu", t, *mmu, pm, as);
-  cpu.socket.bind(mmu->target);
+  cpu.ifetch.bind(mmu->target);  // two initiators on the MMU's one target socket
+  cpu.data.bind(mmu->target);
   mmu->mem.bind(mem.socket);
 
   auto t0 = std::chrono::steady_clock::now();
@@ -230,6 +321,8 @@ int sc_main(int argc, char *argv[]) {
 
   printf("platform: %" PRIu64 " references, %" PRIu64 " page faults handled, %" PRIu64 " failed\n",
          cpu.references, cpu.faults_handled, cpu.failed);
+  printf("MMU: %s\n", blocking ? "blocking (one request at a time)"
+                               : "concurrent (2 walkers, 8 miss-queue entries, hit under miss)");
   printf("simulated time: %s (%" PRIu64 " cycles of %s)\n", sc_time_stamp().to_string().c_str(),
          uint64_t(sc_time_stamp().value() / period.value()), period.to_string().c_str());
   printf("wall clock: %.3f s, %.0f references/s\n", secs, secs > 0 ? cpu.references / secs : 0);

@@ -299,13 +299,16 @@ struct Record {
 
 class Bench : public sc_core::sc_module {
  public:
-  tlm_utils::simple_initiator_socket<Bench> socket;
+  // One initiator socket a thread, all bound to the MMU's target socket.
+  tlm_utils::simple_initiator_socket<Bench> ifetch, data0_socket, data1_socket;
 
   SC_HAS_PROCESS(Bench);
   Bench(sc_core::sc_module_name name, const char *label, sc_time period, bool may_wait,
         uint64_t seed, uint64_t items)
       : sc_module(name),
-        socket("socket"),
+        ifetch("ifetch"),
+        data0_socket("data0"),
+        data1_socket("data1"),
         label_(label),
         period_(period),
         may_wait_(may_wait),
@@ -313,7 +316,9 @@ class Bench : public sc_core::sc_module {
         items_(items),
         mmu_("mmu", bench_config(), period, kMemLatency),
         mem_("mem", tlm_world_.pm, seed ^ 0x6d656dull, period, may_wait) {
-    socket.bind(mmu_.target);
+    ifetch.bind(mmu_.target);
+    data0_socket.bind(mmu_.target);
+    data1_socket.bind(mmu_.target);
     mmu_.mem.bind(mem_.socket);
     sc_time d;
     if (!mmu_.load_cr3(aspace_pml4(tlm_world_.as), kPcid, false, d)) exit(2);
@@ -397,6 +402,9 @@ void Bench::run(unsigned thread) {
     ext->user = r.user;
     ext->pcid = kPcid;
     r.c0 = own_cycle(sc_core::sc_time_stamp() + delay);
+    tlm_utils::simple_initiator_socket<Bench> &socket = thread == 0   ? ifetch
+                                                        : thread == 1 ? data0_socket
+                                                                      : data1_socket;
     socket->b_transport(p, delay);
     r.returned = sc_core::sc_time_stamp();
     r.end = r.returned + delay;
