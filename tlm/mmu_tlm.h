@@ -1,5 +1,6 @@
 // The C model as a loosely-timed TLM-2.0 target: one MMU (struct mmu) behind a target socket
-// that translates, and an initiator socket for the page walker's memory.
+// that translates (any number of initiators bind to it), and an initiator socket for the page
+// walker's memory.
 //
 // Contract, in short (docs/ARCHITECTURE.md, "The C model as a TLM-2.0 module", has the table):
 // - A translation is a b_transport of a TLM_READ_COMMAND payload: address = virtual address,
@@ -10,7 +11,7 @@
 //   payload's DMI hint. A payload the MMU cannot take gets another error status and nothing
 //   else changes: not the MMU, the delay, the data, the extension or the DMI hint (last_error()
 //   says why).
-// - One operation at a time: the MMU serves a translation or control operation to its end before
+// - With hit_under_miss off: one operation at a time. The MMU serves a translation or control operation to its end before
 //   it takes the next. It stays busy across a walker access only if the memory calls wait(). A
 //   caller in an SC_THREAD that finds it busy waits (wait() on an event) until it is free; the
 //   MMU then takes the operation at that simulation time, with the delay the caller passed. A
@@ -34,6 +35,16 @@
 //   status TLM_GENERIC_ERROR_RESPONSE, a warning naming the entry's address, the extension's
 //   response fields those of the fault (fault bus-error, its level, source walk, paddr 0, error
 //   code 0), cycles = r - c0, and sc_time_stamp() + delay = t + (r - c0) * P.
+// - With hit_under_miss on: several translations in flight, one per calling SC_THREAD (other
+//   callers are refused). A translation called at t = sc_time_stamp() + delay waits until t, is
+//   presented in c0 = ceil(t / P) with a free ID and presented again in each cycle the model
+//   names until accepted (mmu_try_issue), then waits for its response while the callers run the
+//   model, on one timeline (cycle c at c * P), to each event as simulation time reaches it. The
+//   response lands at r * P (or at the return, if a memory that waited held the MMU past it);
+//   cycles = r - c0. Control operations from an SC_THREAD wait until their time too, then
+//   answer every request in flight first (section 16.8) and complete at done * P. A memory
+//   that calls wait() holds the MMU meanwhile.
+// - With several walkers, an A/D set is a read and a write of the entry, back to back.
 // - No debug transport (transport_dbg returns 0) and no DMI (get_direct_mem_ptr denies it).
 // - No global state: any number of instances can share a simulation.
 #ifndef MMUSIM_TLM_MMU_TLM_H

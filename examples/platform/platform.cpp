@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <ostream>
 #include <stdexcept>
@@ -29,7 +30,6 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "mmu_tlm.h"
 #include "mmusim.h"
@@ -118,8 +118,6 @@ class TraceCpu : public sc_module {
   void stream(tlm_utils::simple_initiator_socket<TraceCpu> &socket, sc_fifo<Ref> &refs,
               bool is_fetch) {
     wait(started_);
-    tlm_utils::tlm_quantumkeeper qk;  // loosely timed: run ahead, sync once a quantum
-    qk.reset();
     tlm::tlm_generic_payload p;
     unsigned char bytes[8];
     auto *ext = new mmusim::MmuTlmExtension;  // owned (and deleted) by the payload
@@ -127,10 +125,18 @@ class TraceCpu : public sc_module {
     p.set_data_ptr(bytes);
     p.set_data_length(8);
     p.set_streaming_width(8);
+    // Each stream keeps time exactly: it waits out its delay before each translation, so that
+    // the MMU takes the two streams' requests in the order of their times. (Running ahead with
+    // a quantum keeper, a stream would present its requests early, and a blocking MMU, which
+    // takes them in the order of the calls, would make the other stream's wait behind them.)
+    sc_time delay;
     for (Ref r = refs.read(); !r.end; r = refs.read()) {
-      if (!is_fetch) {  // after its instruction's fetch
-        qk.sync();
-        while (fetched_ < r.fetches_before) wait(fetched_event_);
+      if (!is_fetch && r.fetches_before) {  // after its instruction's fetch
+        while (fetched_ < r.fetches_before && !fetch_ended_) wait(fetched_event_);
+        while (fetch_done_.size() > 1 && fetched_ - fetch_done_.size() + 1 < r.fetches_before)
+          fetch_done_.pop_front();  // the times of fetches before it
+        sc_time at = fetch_done_.empty() ? SC_ZERO_TIME : fetch_done_.front();
+        if (at > sc_time_stamp() + delay) delay = at - sc_time_stamp();
       }
       for (int attempt = 0; attempt < 2; attempt++) {
         p.set_command(tlm::TLM_READ_COMMAND);
@@ -139,9 +145,9 @@ class TraceCpu : public sc_module {
         ext->type = r.rec.type;
         ext->user = true;
         ext->pcid = kPcid;
-        sc_time delay = qk.get_local_time();
+        wait(delay);
+        delay = SC_ZERO_TIME;
         socket->b_transport(p, delay);  // data: the physical address, little-endian
-        qk.set(delay);
         if (p.is_response_ok()) break;
         if (attempt == 0 && p.get_response_status() == tlm::TLM_ADDRESS_ERROR_RESPONSE &&
             ext->fault == MMU_FAULT_NOT_PRESENT && demand_map(r.rec.vaddr)) {
@@ -153,16 +159,16 @@ class TraceCpu : public sc_module {
         failed++;
         break;
       }
-      if (is_fetch) {
+      if (is_fetch) {  // the fetch is done when its translation is
+        fetch_done_.push_back(sc_time_stamp() + delay);
         fetched_++;
         fetched_event_.notify();
       }
-      qk.inc(mmu_.clock_period());  // the stream's own work: a cycle between references
-      if (qk.need_sync()) qk.sync();
+      delay += mmu_.clock_period();  // the stream's own work: a cycle between references
     }
-    qk.sync();
+    wait(delay);
     if (is_fetch) {
-      fetched_ = UINT64_MAX;  // no fetch left to wait for
+      fetch_ended_ = true;  // no fetch left to wait for
       fetched_event_.notify();
     }
   }
@@ -190,6 +196,10 @@ class TraceCpu : public sc_module {
   sc_fifo<Ref> fetches_, accesses_;
   sc_event started_, fetched_event_;
   uint64_t fetched_ = 0;  // fetches translated
+  // When the last fetches translated were done (the newest last; the data stream drops those
+  // it has passed), and whether the fetch stream has ended.
+  std::deque<sc_time> fetch_done_;
+  bool fetch_ended_ = false;
 };
 
 // A time option's value in ns: a decimal number from 0 (or more than 0 if !zero_ok) to max_ns,
@@ -307,7 +317,6 @@ int sc_main(int argc, char *argv[]) {
     trace_close(t);
     return 1;
   }
-  tlm::tlm_global_quantum::instance().set(sc_time(1, SC_US));
 
   mmusim::PhysMemTarget mem("mem", pm, mem_delay);
   TraceCpu cpu("cpu", t, *mmu, pm, as);
