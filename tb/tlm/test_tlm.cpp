@@ -40,6 +40,7 @@
 #include <tlm_utils/simple_target_socket.h>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include "../common/bench_seed.h"
 #include "le64.h"
 #include "mmu_tlm.h"
 #include "mmusim.h"
@@ -749,19 +750,8 @@ uint64_t WaitBench::finish() {
 }  // namespace
 
 int sc_main(int argc, char *argv[]) {
-  const char *s = getenv("MMUSIM_SEED");
-  if (s && *s) {
-    g_seed = strtoull(s, nullptr, 0);
-  } else {
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    g_seed = (uint64_t(ts.tv_sec) * 1000003u) ^ uint64_t(ts.tv_nsec);
-  }
+  g_seed = bench_seed("tlm_model");
   uint64_t items = argc > 1 ? strtoull(argv[1], nullptr, 0) : 200000;
-  printf("tlm_model seed=%" PRIu64 " (replay: MMUSIM_SEED=%" PRIu64
-         " ctest -R tlm_model --output-on-failure)\n",
-         g_seed, g_seed);
-  fflush(stdout);
 
   tlm::tlm_global_quantum::instance().set(sc_time(500, SC_NS));
 

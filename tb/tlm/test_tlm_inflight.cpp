@@ -42,6 +42,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "../common/bench_seed.h"
 #include "le64.h"
 #include "mmu_tlm.h"
 #include "mmusim.h"
@@ -190,8 +191,9 @@ class Refusals : public sc_core::sc_module {
   }
 
  private:
-  void prepare(tlm::tlm_generic_payload &p, mmusim::MmuTlmExtension &ext, unsigned char *data,
-               uint64_t va) {
+  // Translates va (a user read) through the socket, into p and ext.
+  void translate(uint64_t va, tlm::tlm_generic_payload &p, mmusim::MmuTlmExtension &ext) {
+    unsigned char data[8];
     p.set_command(tlm::TLM_READ_COMMAND);
     p.set_address(va);
     p.set_data_ptr(data);
@@ -199,6 +201,11 @@ class Refusals : public sc_core::sc_module {
     p.set_streaming_width(8);
     p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     ext = mmusim::MmuTlmExtension(MMU_ACC_READ, true, kPcid);
+    p.set_extension(&ext);
+    sc_time d;
+    socket->b_transport(p, d);
+    p.clear_extension(&ext);
+    p.set_data_ptr(nullptr);
   }
   void expect(bool ok, const std::string &what) {
     if (!ok) {
@@ -216,12 +223,7 @@ class Refusals : public sc_core::sc_module {
   void method() {
     tlm::tlm_generic_payload p;
     mmusim::MmuTlmExtension ext;
-    unsigned char data[8];
-    prepare(p, ext, data, page_va(0));
-    p.set_extension(&ext);
-    sc_time d;
-    socket->b_transport(p, d);
-    p.clear_extension(&ext);
+    translate(page_va(0), p, ext);
     refused(p, "not an SC_THREAD", "a method process");
     expect(mmu_.stats().requests[MMU_ACC_READ] == 0, "a refused request counted");
   }
@@ -230,12 +232,7 @@ class Refusals : public sc_core::sc_module {
   void thread() {
     tlm::tlm_generic_payload p;
     mmusim::MmuTlmExtension ext;
-    unsigned char data[8];
-    prepare(p, ext, data, page_va(1));
-    p.set_extension(&ext);
-    sc_time d;
-    socket->b_transport(p, d);
-    p.clear_extension(&ext);
+    translate(page_va(1), p, ext);
     expect(p.is_response_ok() && ext.paddr == 0x10001000ull && ext.source == MMU_SRC_WALK,
            "the translation whose memory called back: status " + p.get_response_string());
     expect(called_back_, "the memory did not call back");
@@ -253,12 +250,7 @@ class Refusals : public sc_core::sc_module {
     called_back_ = true;
     tlm::tlm_generic_payload q;
     mmusim::MmuTlmExtension ext;
-    unsigned char data[8];
-    prepare(q, ext, data, page_va(2));
-    q.set_extension(&ext);
-    sc_time d;
-    socket->b_transport(q, d);
-    q.clear_extension(&ext);
+    translate(page_va(2), q, ext);
     refused(q, "re-entered", "a call back from the memory");
   }
 
@@ -616,19 +608,8 @@ uint64_t Bench::finish() {
 }  // namespace
 
 int sc_main(int argc, char *argv[]) {
-  const char *s = getenv("MMUSIM_SEED");
-  if (s && *s) {
-    g_seed = strtoull(s, nullptr, 0);
-  } else {
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    g_seed = (uint64_t(ts.tv_sec) * 1000003u) ^ uint64_t(ts.tv_nsec);
-  }
+  g_seed = bench_seed("tlm_inflight");
   uint64_t items = argc > 1 ? strtoull(argv[1], nullptr, 0) : 100000;
-  printf("tlm_inflight seed=%" PRIu64 " (replay: MMUSIM_SEED=%" PRIu64
-         " ctest -R tlm_inflight --output-on-failure)\n",
-         g_seed, g_seed);
-  fflush(stdout);
   Bench annotate("annotate", "annotate", sc_time(1, SC_NS), false, g_seed, items);
   Bench waits("wait", "wait", sc_time(2, SC_NS), true, g_seed + 1, items);
   Refusals refusals("refusals");

@@ -36,6 +36,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/bench_seed.h"
 #include "mmusim.h"
 
 /* ---- parameters ----------------------------------------------------------- */
@@ -887,18 +888,7 @@ static void test_crosscheck_concurrent_tiny(void **state)
 
 int main(void)
 {
-    const char *s = getenv("MMUSIM_SEED");
-    if (s && *s) {
-        g_seed = strtoull(s, NULL, 0);
-    } else {
-        struct timespec ts;
-        timespec_get(&ts, TIME_UTC);
-        g_seed = ((uint64_t)ts.tv_sec * 1000003u) ^ (uint64_t)ts.tv_nsec;
-    }
-    printf("crosscheck seed=%" PRIu64 " (replay: MMUSIM_SEED=%" PRIu64
-           " ctest -R crosscheck --output-on-failure)\n",
-           g_seed, g_seed);
-    fflush(stdout);
+    g_seed = bench_seed("crosscheck");
 
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crosscheck_default),
