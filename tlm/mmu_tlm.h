@@ -11,21 +11,21 @@
 //   payload's DMI hint. A payload the MMU cannot take gets another error status and nothing
 //   else changes: not the MMU, the delay, the data, the extension or the DMI hint (last_error()
 //   says why).
-// - With hit_under_miss off: one operation at a time. The MMU serves a translation or control operation to its end before
-//   it takes the next. It stays busy across a walker access only if the memory calls wait(). A
-//   caller in an SC_THREAD that finds it busy waits (wait() on an event) until it is free; the
-//   MMU then takes the operation at that simulation time, with the delay the caller passed. A
-//   caller that cannot wait is refused (TLM_GENERIC_ERROR_RESPONSE, or false from a control
-//   method; last_error() says why) and nothing changes: a method process, a clocked thread, code
-//   outside any process, or the process being served (a memory calling back into the MMU). These
-//   are the only wait() calls the module makes.
-// - Time, with clock period P: an operation taken at t = sc_time_stamp() + delay (at the call, or
-//   when the wait for a busy MMU ends) has its own cycle c0 = ceil(t / P). It arrives in cycle
-//   c = max(c0, f), f being the previous operation's arrival cycle: the model takes cycles in
-//   order, and LT initiators may be behind one another within a quantum. When the model answers
-//   (or completes a control operation) in cycle r, delay is set so that sc_time_stamp() + delay
-//   = t + (r - c0) * P, and the extension's cycles = r - c0: the response lands in cycle r, all
-//   waiting included.
+// - With hit_under_miss off: one operation at a time. The MMU serves a translation or control
+//   operation to its end before it takes the next. It stays busy across a walker access only if
+//   the memory calls wait(). A caller in an SC_THREAD that finds it busy waits (wait() on an
+//   event) until it is free; the MMU then takes the operation at that simulation time, with the
+//   delay the caller passed. A caller that cannot wait is refused (TLM_GENERIC_ERROR_RESPONSE,
+//   or false from a control method; last_error() says why) and nothing changes: a method
+//   process, a clocked thread, code outside any process, or the process being served (a memory
+//   calling back into the MMU). These are its only wait() calls in this mode.
+// - Time, with hit_under_miss off and clock period P: an operation taken at t = sc_time_stamp() +
+//   delay (at the call, or when the wait for a busy MMU ends) has its own cycle c0 = ceil(t / P).
+//   It arrives in cycle c = max(c0, f), f being the previous operation's arrival cycle: the model
+//   takes cycles in order, and LT initiators may be behind one another within a quantum. When the
+//   model answers (or completes a control operation) in cycle r, delay is set so that
+//   sc_time_stamp() + delay = t + (r - c0) * P, and the extension's cycles = r - c0: the response
+//   lands in cycle r, all waiting included.
 // - Every walker access is an 8-byte b_transport on `mem` (little-endian entry). Issued by the
 //   walker in cycle i, it is presented at t + (i - c0) * P, accepted in cycle i, and answered
 //   max(1, mem_latency_cycles + ceil(m / P)) cycles later, m being the time from the

@@ -9,11 +9,11 @@
 // TRACE is any trace trace_open() reads (lackey, ChampSim, text, binary; plain, gzip or xz);
 // the default is tb/traces/chase.lackey.gz. The MMU is `concurrent` by default (2 walkers, an
 // 8-entry miss queue, hit under miss: the two streams' requests are in flight together) or
-// `blocking` (one request at a time, docs/ARCHITECTURE.md section 8). The clock period defaults to 1 ns (at most 1000 ns);
-// the walker's memory costs --mem-latency cycles (default 20, at most 10000) plus the memory's
-// --mem-delay (default 0, at most 10000 ns). Times are whole picoseconds. One trace only: the
-// platform runs one process. Exit status: 0 (also for --help), 1 if the trace cannot be read or
-// a reference failed, 2 for a bad command line.
+// `blocking` (one request at a time, docs/ARCHITECTURE.md section 8). The clock period
+// defaults to 1 ns (at most 1000 ns); the walker's memory costs --mem-latency cycles (default
+// 20, at most 10000) plus the memory's --mem-delay (default 0, at most 10000 ns). Times are
+// whole picoseconds. One trace only: the platform runs one process. Exit status: 0 (also for
+// --help), 1 if the trace cannot be read or a reference failed, 2 for a bad command line.
 #include <cctype>
 #include <cerrno>
 #include <chrono>
