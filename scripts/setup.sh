@@ -7,7 +7,7 @@ set -eu
 PACKAGES="build-essential cmake pkg-config libcmocka-dev \
 verilator libsystemc-dev gtkwave iverilog yosys \
 liblzma-dev zlib1g-dev libjansson-dev python3 xvfb xauth valgrind xz-utils gnuplot-nox clang-format \
-munge slurmctld slurmd slurm-client"
+munge slurmctld slurmd slurm-client lcov"
 
 missing=""
 for p in $PACKAGES; do

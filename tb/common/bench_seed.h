@@ -13,21 +13,20 @@
 
 /* test: the ctest test's name, printed as "TEST seed=N (replay: MMUSIM_SEED=N ctest -R TEST
  * --output-on-failure)". */
-static inline uint64_t bench_seed(const char *test)
-{
-    const char *s = getenv("MMUSIM_SEED");
-    uint64_t seed;
-    if (s && *s) {
-        seed = strtoull(s, NULL, 0);
-    } else {
-        struct timespec ts;
-        timespec_get(&ts, TIME_UTC);
-        seed = ((uint64_t)ts.tv_sec * 1000003u) ^ (uint64_t)ts.tv_nsec;
-    }
-    printf("%s seed=%" PRIu64 " (replay: MMUSIM_SEED=%" PRIu64 " ctest -R %s --output-on-failure)\n",
-           test, seed, seed, test);
-    fflush(stdout);
-    return seed;
+static inline uint64_t bench_seed(const char *test) {
+  const char *s = getenv("MMUSIM_SEED");
+  uint64_t seed;
+  if (s && *s) {
+    seed = strtoull(s, NULL, 0);
+  } else {
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    seed = ((uint64_t)ts.tv_sec * 1000003u) ^ (uint64_t)ts.tv_nsec;
+  }
+  printf("%s seed=%" PRIu64 " (replay: MMUSIM_SEED=%" PRIu64 " ctest -R %s --output-on-failure)\n",
+         test, seed, seed, test);
+  fflush(stdout);
+  return seed;
 }
 
 #endif

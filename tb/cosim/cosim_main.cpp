@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "lockstep.h"
 
 // Verilator's headers are not warning-free under -Wextra.
@@ -220,5 +222,14 @@ int main(int argc, char **argv) {
     fprintf(stderr, "cosim: %s\n", err.c_str());
     return 2;
   }
-  return run(o, cfg);
+  int status = run(o, cfg);
+#if VM_COVERAGE
+  // A coverage build (MMUSIM_COVERAGE): this run's counts, one file a run, for
+  // verilator_coverage to merge (scripts/coverage).
+  const char *dir = getenv("MMUSIM_COVERAGE_DIR");
+  std::string path = std::string(dir && *dir ? dir : ".") + "/cosim_" COSIM_NAME "." +
+                     std::to_string(o.seed) + "." + std::to_string(getpid()) + ".dat";
+  Verilated::threadContextp()->coveragep()->write(path.c_str());
+#endif
+  return status;
 }
