@@ -21,6 +21,7 @@ examples/quickstart.c (comments and spacing aside), and a block after a line
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,9 @@ import tempfile
 # (pattern of a command, why it is not run here). Each is listed in the output when it applies.
 SKIP = [
     (r"^scripts/test\b", "the whole test suite, which this test is part of (about 17 minutes)"),
+    (r"^scripts/coverage\b", "a coverage build and the whole co-simulation regression under it "
+     "(about 20 minutes)"),
+    (r"^scripts/regress-long\b", "the long regression (minutes to hours)"),
     (r"^gtkwave\b", "opens GTKWave's window"),
     (r"^build/(cosim|sc_rtl)_",
      "an RTL bench: needs the Verilator build and runs in its own tests (labels cosim, systemc); "
@@ -111,14 +115,19 @@ def scratch_tree(src, build, scratch):
 
 
 def run(cmd, scratch, build):
+    """Runs cmd in a session of its own, so that a command stopped for running too long takes
+    everything it started with it."""
     env = dict(os.environ, MMUSIM_BUILD_DIR=os.path.abspath(build))
+    p = subprocess.Popen(["sh", "-c", cmd], cwd=scratch, env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         start_new_session=True)
     try:
-        p = subprocess.run(["sh", "-c", cmd], cwd=scratch, env=env, stdin=subprocess.DEVNULL,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                           timeout=HANG_GUARD_SECONDS)
-        return p.returncode, p.stdout
-    except subprocess.TimeoutExpired as e:
-        return f"still running after {HANG_GUARD_SECONDS} s", e.stdout or ""
+        out, _ = p.communicate(timeout=HANG_GUARD_SECONDS)
+        return p.returncode, out
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, _ = p.communicate()
+        return f"still running after {HANG_GUARD_SECONDS} s", out or ""
 
 
 def code_only(text):
