@@ -121,6 +121,8 @@ void mmu_fault_invalidate(struct mmu *m, uint64_t va, enum mmu_tlb_id l1, bool s
 void mmu_fill(struct mmu *m, enum mmu_tlb_id t, const struct tlb_entry *e)
 {
     enum mmu_size_id size = size_of_shift(e->shift);
+    if (!tlb_has_size(&m->tlb[t], size))
+        return; /* no array of this size: nothing is filled (nor counted) */
     m->stats.tlb[t].fills[size]++;
     if (tlb_fill(&m->tlb[t], e))
         m->stats.tlb[t].evictions[size]++;

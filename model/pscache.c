@@ -40,16 +40,20 @@ void psc_lookup(struct pscache *p, uint64_t va, uint16_t pcid, uint64_t root, st
     }
 }
 
-void psc_fill(struct pscache *p, unsigned level, uint64_t va, uint16_t pcid, uint64_t table,
-              struct pte_perm perm)
+bool psc_fill(struct pscache *p, unsigned level, uint64_t va, uint16_t pcid, uint64_t table,
+              struct pte_perm perm, bool *evicted)
 {
+    struct tlb_array *a = &p->c[psc_of_level(level)];
+    if (a->sets == 0)
+        return false;
     unsigned shift = pt_level_shift(level);
     struct tlb_entry n = {.vpn = tlb_vpn(va, shift),
                           .base = table,
                           .pcid = pcid,
                           .shift = (uint8_t)shift,
                           .perm = perm};
-    tlb_array_fill(&p->c[psc_of_level(level)], &n);
+    *evicted = tlb_array_fill(a, &n);
+    return true;
 }
 
 void psc_invalidate(struct pscache *p, const struct tlb_inval *inv)

@@ -41,8 +41,10 @@ void psc_lookup(struct pscache *p, uint64_t va, uint16_t pcid, uint64_t root, st
 
 /* Caches the non-leaf entry at level (4, 3 or 2) that points to table,
  * with the rights combined down to and including it. */
-void psc_fill(struct pscache *p, unsigned level, uint64_t va, uint16_t pcid, uint64_t table,
-              struct pte_perm perm);
+/* Returns false if the level's cache is disabled; else fills it and says in *evicted whether a
+ * valid entry was replaced. */
+bool psc_fill(struct pscache *p, unsigned level, uint64_t va, uint16_t pcid, uint64_t table,
+              struct pte_perm perm, bool *evicted);
 
 void psc_invalidate(struct pscache *p, const struct tlb_inval *inv);
 

@@ -115,8 +115,11 @@ void mmu_stats_print(const struct mmu_stats *s, FILE *out)
             s->walk_start_level[4], s->walk_start_level[3], s->walk_start_level[2],
             s->walk_start_level[1]);
     for (unsigned c = MMU_PSC_COUNT; c-- > 0;)
-        fprintf(out, "psc %-5s: %" PRIu64 " hits, %" PRIu64 " misses\n", psc_names[c],
-                s->psc_hits[c], s->psc_misses[c]);
+        fprintf(out,
+                "psc %-5s: %" PRIu64 " hits, %" PRIu64 " misses; fills %" PRIu64
+                ", evictions %" PRIu64 "\n",
+                psc_names[c], s->psc_hits[c], s->psc_misses[c], s->psc_fills[c],
+                s->psc_evictions[c]);
     fprintf(out, "faults:");
     for (unsigned f = 1; f < MMU_FAULT_COUNT; f++)
         fprintf(out, " %s %" PRIu64 "%s", fault_names[f], s->faults[f],
@@ -181,4 +184,23 @@ unsigned mmu_tlb_valid_count(const struct mmu *m, enum mmu_tlb_id t)
 unsigned mmu_psc_valid_count(const struct mmu *m, enum mmu_psc_id c)
 {
     return (unsigned)c < MMU_PSC_COUNT ? tlb_array_valid_count(&m->psc.c[c]) : 0;
+}
+
+struct mmu_census mmu_tlb_census(const struct mmu *m, enum mmu_tlb_id t, uint16_t pcid,
+                                 bool by_addr, uint64_t vaddr)
+{
+    struct mmu_census c = {0};
+    if ((unsigned)t < MMU_TLB_COUNT)
+        for (unsigned i = 0; i < m->tlb[t].narrays; i++)
+            tlb_array_census(&m->tlb[t].arr[i], pcid, by_addr, vaddr, &c);
+    return c;
+}
+
+struct mmu_census mmu_psc_census(const struct mmu *m, enum mmu_psc_id c, uint16_t pcid,
+                                 bool by_addr, uint64_t vaddr)
+{
+    struct mmu_census n = {0};
+    if ((unsigned)c < MMU_PSC_COUNT)
+        tlb_array_census(&m->psc.c[c], pcid, by_addr, vaddr, &n);
+    return n;
 }

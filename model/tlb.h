@@ -119,6 +119,12 @@ static inline void tlb_touch_memo(const struct tlb_memo *memo)
     repl_use(&memo->use);
 }
 /* Fills the array of the entry's page size; returns true on an eviction. */
+/* Whether t has an array for pages of this size (a disabled array is not filled). */
+static inline bool tlb_has_size(const struct tlb *t, enum mmu_size_id size)
+{
+    return t->arr[t->array_of[size]].sets != 0;
+}
+
 bool tlb_fill(struct tlb *t, const struct tlb_entry *n);
 unsigned tlb_invalidate(struct tlb *t, const struct tlb_inval *inv);
 unsigned tlb_valid_count(const struct tlb *t);

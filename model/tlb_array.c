@@ -140,3 +140,20 @@ unsigned tlb_array_valid_count(const struct tlb_array *a)
         n += a->e[i].valid;
     return n;
 }
+
+void tlb_array_census(const struct tlb_array *a, uint16_t pcid, bool by_addr, uint64_t va,
+                      struct mmu_census *c)
+{
+    size_t total = (size_t)a->sets * a->ways;
+    for (size_t i = 0; i < total; i++) {
+        const struct tlb_entry *e = &a->e[i];
+        if (!e->valid || (by_addr && e->vpn != tlb_vpn(va, e->shift)))
+            continue;
+        if (e->global)
+            c->global++;
+        else if (e->pcid == pcid)
+            c->pcid++;
+        else
+            c->other++;
+    }
+}

@@ -92,4 +92,8 @@ unsigned tlb_array_invalidate(struct tlb_array *a, const struct tlb_inval *inv);
 
 unsigned tlb_array_valid_count(const struct tlb_array *a);
 
+/* Adds a's valid entries to *c (see mmu_census in mmusim/mmu.h). */
+void tlb_array_census(const struct tlb_array *a, uint16_t pcid, bool by_addr, uint64_t va,
+                      struct mmu_census *c);
+
 #endif

@@ -36,7 +36,12 @@ void walk_accepted(struct walker *w, struct walk *k)
     else
         w->stats->walk_reads++;
     if (k->fill_pending && !k->writing) {
-        psc_fill(w->psc, k->level + 1, k->req.va, k->req.pcid, k->fill_table, k->fill_perm);
+        bool evicted;
+        if (psc_fill(w->psc, k->level + 1, k->req.va, k->req.pcid, k->fill_table, k->fill_perm,
+                     &evicted)) {
+            w->stats->psc_fills[psc_of_level(k->level + 1)]++;
+            w->stats->psc_evictions[psc_of_level(k->level + 1)] += evicted;
+        }
         k->fill_pending = false;
     }
 }

@@ -329,6 +329,8 @@ struct mmu_stats {
     uint64_t walk_cycles; /* from walk start to walk end, summed */
     uint64_t psc_hits[MMU_PSC_COUNT];
     uint64_t psc_misses[MMU_PSC_COUNT];
+    uint64_t psc_fills[MMU_PSC_COUNT];        /* entries written (walks that went down a level) */
+    uint64_t psc_evictions[MMU_PSC_COUNT];    /* fills that replaced a valid entry */
     uint64_t walk_start_level[PT_LEVELS + 1]; /* level of the first read */
     uint64_t faults[MMU_FAULT_COUNT];
     uint64_t ctrl_ops[MMU_CTRL_COUNT];
@@ -373,6 +375,17 @@ bool mmu_psc_holds(const struct mmu *m, enum mmu_psc_id c, uint64_t vaddr, uint1
 /* Number of valid entries in a TLB (both arrays of an L1) or a PSC. */
 unsigned mmu_tlb_valid_count(const struct mmu *m, enum mmu_tlb_id t);
 unsigned mmu_psc_valid_count(const struct mmu *m, enum mmu_psc_id c);
+
+/* The valid entries of an array by what an invalidation would do with them: global ones, and
+ * non-global ones of `pcid` and of other PCIDs.  With by_addr, only the entries that translate
+ * vaddr (of either page size) are counted. */
+struct mmu_census {
+    unsigned global, pcid, other;
+};
+struct mmu_census mmu_tlb_census(const struct mmu *m, enum mmu_tlb_id t, uint16_t pcid,
+                                 bool by_addr, uint64_t vaddr);
+struct mmu_census mmu_psc_census(const struct mmu *m, enum mmu_psc_id c, uint16_t pcid,
+                                 bool by_addr, uint64_t vaddr);
 
 #ifdef __cplusplus
 }
