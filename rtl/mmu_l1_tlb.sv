@@ -35,7 +35,9 @@ module mmu_l1_tlb #(
   input  logic             inv_i,
   input  logic             inv_by_pcid_i,
   input  mmu_pkg::pcid_t   inv_pcid_i,
-  input  logic             inv_keep_global_i
+  input  logic             inv_keep_global_i,
+  output logic             filled_o,           // events for the counters, as mmu_tlb's
+  output logic             evicted_o
 );
   localparam int unsigned W4 = (Entries4k != 0) ? Ways4k : 1;
   localparam int unsigned W2 = (Entries2m != 0) ? Ways2m : 1;
@@ -49,6 +51,7 @@ module mmu_l1_tlb #(
   logic [WayW4-1:0] way4k;
   logic [WayW2-1:0] way2m;
   logic [PfnW-1:0]  pfn4k, pfn2m;
+  logic             filled4k, filled2m, evicted4k, evicted2m;
   mmu_pkg::rights_t rights4k, rights2m;
 
   assign vpn4k = mmu_pkg::vpn_4k(lk_va_i);
@@ -64,7 +67,8 @@ module mmu_l1_tlb #(
     .fill_i(fill_i && !fill_is2m_i), .fill_match_i(match4k), .fill_vpn_i(vpn4k),
     .fill_is2m_i(1'b0), .fill_pcid_i, .fill_global_i, .fill_pfn_i, .fill_rights_i, .fill_dirty_i,
     .clr_i, .clr_vpn_i(vpn4k), .clr_mask_i(match4k & ~(clr_keep_global_i ? glb4k : '0)),
-    .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i
+    .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i,
+    .filled_o(filled4k), .evicted_o(evicted4k)
   );
 
   mmu_tlb #(.NumEntries(Entries2m), .NumWays(Ways2m), .Repl(Repl2m), .PaBits(PaBits),
@@ -77,9 +81,12 @@ module mmu_l1_tlb #(
     .fill_i(fill_i && fill_is2m_i), .fill_match_i(match2m), .fill_vpn_i(vpn2m),
     .fill_is2m_i(1'b1), .fill_pcid_i, .fill_global_i, .fill_pfn_i, .fill_rights_i, .fill_dirty_i,
     .clr_i, .clr_vpn_i(vpn2m), .clr_mask_i(match2m & ~(clr_keep_global_i ? glb2m : '0)),
-    .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i
+    .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i,
+    .filled_o(filled2m), .evicted_o(evicted2m)
   );
 
+  assign filled_o  = filled4k || filled2m;
+  assign evicted_o = evicted4k || evicted2m;
   assign hit_o    = hit4k || hit2m;
   assign is2m_o   = !hit4k;
   assign pfn_o    = hit4k ? pfn4k : pfn2m;

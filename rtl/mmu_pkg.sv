@@ -153,8 +153,13 @@ package mmu_pkg;
   localparam int unsigned CntRequests = 0, CntItlbHits = 1, CntDtlbHits = 2, CntStlbHits = 3,
                           CntWalks = 4, CntWalkReads = 5, CntWalkWrites = 6,
                           CntPscPdeHits = 7, CntPscPdpteHits = 8, CntPscPml4eHits = 9,
-                          CntFaults = 10, CntDirtyRewalks = 11;
-  localparam int unsigned NumCounters = 12;
+                          CntFaults = 10, CntDirtyRewalks = 11,
+                          CntItlbFills = 12, CntDtlbFills = 13, CntStlbFills = 14,
+                          CntItlbEvictions = 15, CntDtlbEvictions = 16, CntStlbEvictions = 17,
+                          CntPscPdeFills = 18, CntPscPdpteFills = 19, CntPscPml4eFills = 20,
+                          CntPscPdeEvictions = 21, CntPscPdpteEvictions = 22,
+                          CntPscPml4eEvictions = 23;
+  localparam int unsigned NumCounters = 24;
 
   // #PF error-code bits (section 2): I/D, RSVD, U/S, W/R, P.
   typedef struct packed {

@@ -34,7 +34,10 @@ module mmu_psc #(
   input  logic             inv_by_pcid_i,
   input  mmu_pkg::pcid_t   inv_pcid_i,
   input  logic             inv_by_addr_i,
-  input  mmu_pkg::va_t     inv_va_i
+  input  mmu_pkg::va_t     inv_va_i,
+  // Events for the counters: a fill was made, and it replaced a valid entry.
+  output logic             filled_o,
+  output logic             evicted_o
 );
   localparam bit Enabled = (NumEntries != 0);
 
@@ -84,6 +87,8 @@ module mmu_psc #(
   assign lk_table_o = table_q[lk_way];
   assign lk_rights_o = rights_q[lk_way];
   assign evict      = fill_i && Enabled && !has_match && !has_invalid;
+  assign filled_o   = fill_i && Enabled;
+  assign evicted_o  = evict;
 
   mmu_repl #(.NumSets(1), .NumWays(N), .Policy(Repl), .LfsrSeed(LfsrSeed)) u_repl (
     .clk_i,

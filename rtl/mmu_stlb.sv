@@ -56,7 +56,9 @@ module mmu_stlb #(
   input  logic             inv_i,
   input  logic             inv_by_pcid_i,
   input  mmu_pkg::pcid_t   inv_pcid_i,
-  input  logic             inv_keep_global_i
+  input  logic             inv_keep_global_i,
+  output logic             filled_o,           // events for the counters, as mmu_tlb's
+  output logic             evicted_o
 );
   if (Latency < 3) begin : g_bad_latency
     $error("mmu_stlb: Latency must be at least 3 (two probes and a compare)");
@@ -155,7 +157,7 @@ module mmu_stlb #(
     .fill_vpn_i(fill_is2m_i ? vpn2m_i : vpn4k_i), .fill_is2m_i, .fill_pcid_i(pcid_i),
     .fill_global_i, .fill_pfn_i, .fill_rights_i, .fill_dirty_i,
     .clr_i(clr), .clr_vpn_i({vpn2m_i, vpn4k_i}), .clr_mask_i({clr_mask2m, clr_mask4k}),
-    .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i
+    .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i, .filled_o, .evicted_o
   );
   assign hit_global = glb[way];
 

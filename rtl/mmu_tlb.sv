@@ -63,7 +63,10 @@ module mmu_tlb #(
   input  logic                               inv_i,
   input  logic                               inv_by_pcid_i,
   input  mmu_pkg::pcid_t                     inv_pcid_i,
-  input  logic                               inv_keep_global_i
+  input  logic                               inv_keep_global_i,
+  // Events for the counters: a fill was made, and it replaced a valid entry.
+  output logic                               filled_o,
+  output logic                               evicted_o
 );
   if (Enabled && (NumWays == 0 || NumEntries % NumWays != 0 ||
                   (NumSets & (NumSets - 1)) != 0)) begin : g_bad_geometry
@@ -198,6 +201,8 @@ module mmu_tlb #(
     fill_way = fill_has_match ? match_way : fill_has_invalid ? invalid_way : victim;
   end
   assign fill_evict = fill_i && Enabled && !fill_has_match && !fill_has_invalid;
+  assign filled_o   = fill_i && Enabled;
+  assign evicted_o  = fill_evict;
 
   mmu_repl #(.NumSets(NumSets), .NumWays(Ways), .Policy(Repl), .LfsrSeed(LfsrSeed)) u_repl (
     .clk_i,

@@ -88,7 +88,19 @@ module mmu_top #(
   output logic [63:0]       cnt_psc_pdpte_hits_o,
   output logic [63:0]       cnt_psc_pml4e_hits_o,
   output logic [63:0]       cnt_faults_o,
-  output logic [63:0]       cnt_dirty_rewalks_o
+  output logic [63:0]       cnt_dirty_rewalks_o,
+  output logic [63:0]       cnt_itlb_fills_o,
+  output logic [63:0]       cnt_dtlb_fills_o,
+  output logic [63:0]       cnt_stlb_fills_o,
+  output logic [63:0]       cnt_itlb_evictions_o,
+  output logic [63:0]       cnt_dtlb_evictions_o,
+  output logic [63:0]       cnt_stlb_evictions_o,
+  output logic [63:0]       cnt_psc_pde_fills_o,
+  output logic [63:0]       cnt_psc_pdpte_fills_o,
+  output logic [63:0]       cnt_psc_pml4e_fills_o,
+  output logic [63:0]       cnt_psc_pde_evictions_o,
+  output logic [63:0]       cnt_psc_pdpte_evictions_o,
+  output logic [63:0]       cnt_psc_pml4e_evictions_o
 );
   // The configuration checks of the model (mmu_config_check), at elaboration.
   if (StlbLatency < 3 || StlbLatency > 1000) begin : g_bad_stlb_latency
@@ -172,7 +184,7 @@ module mmu_top #(
   // ---- L1 TLBs: [0] the DTLB, [1] the ITLB ----------------------------------------------------
   // Flat vectors, L1 i in bits [i] (its frame in [i*PfnW +: PfnW], its rights in [i*3 +: 3]):
   // Yosys 0.23 reads arrays of packed structs wrongly.
-  logic [1:0]        l1_hit, l1_is2m, l1_dirty;
+  logic [1:0]        l1_hit, l1_is2m, l1_dirty, l1_filled, l1_evicted;
   logic [2*PfnW-1:0] l1_pfn;
   logic [5:0]        l1_rights;
   logic             l1_touch, l1_fill, l1_clr, l1_clr_keep_global;
@@ -194,7 +206,7 @@ module mmu_top #(
       .fill_rights_i(fill_rights), .fill_dirty_i(fill_dirty),
       .clr_i(l1_clr && (in_ctrl || mine)), .clr_keep_global_i(l1_clr_keep_global),
       .inv_i(tlb_inv), .inv_by_pcid_i(inv_by_pcid), .inv_pcid_i(inv_pcid),
-      .inv_keep_global_i(inv_keep_global)
+      .inv_keep_global_i(inv_keep_global), .filled_o(l1_filled[i]), .evicted_o(l1_evicted[i])
     );
   end
 
@@ -216,7 +228,7 @@ module mmu_top #(
   logic             stlb_answer, stlb_hit, stlb_is2m, stlb_dirty, stlb_global;
   logic [PfnW-1:0]  stlb_pfn;
   mmu_pkg::rights_t stlb_rights;
-  logic             stlb_touch, stlb_fill, stlb_clr_probes;
+  logic             stlb_touch, stlb_fill, stlb_clr_probes, stlb_filled, stlb_evicted;
   logic             stlb_fault_any, stlb_clean, stlb_use;
   mmu_pkg::fault_e  stlb_fault;
 
@@ -236,7 +248,7 @@ module mmu_top #(
     .inv_addr2m_i(state_q == SCtrlStlb2m && !inv_addr_noop),
     .inv_addr_keep_global_i(inv_addr_keep_global),
     .inv_i(tlb_inv), .inv_by_pcid_i(inv_by_pcid), .inv_pcid_i(inv_pcid),
-    .inv_keep_global_i(inv_keep_global)
+    .inv_keep_global_i(inv_keep_global), .filled_o(stlb_filled), .evicted_o(stlb_evicted)
   );
 
   mmu_perm_check u_stlb_perm (
@@ -254,7 +266,7 @@ module mmu_top #(
   logic [PfnW-1:0]  walk_pfn;
   mmu_pkg::rights_t walk_rights;
   logic             walk_read, walk_write;
-  logic [2:0]       walk_psc_hit;
+  logic [2:0]       walk_psc_hit, walk_psc_fill, walk_psc_evict;
   logic             psc_inv, psc_inv_by_pcid, psc_inv_by_addr;
   mmu_pkg::pcid_t   psc_inv_pcid;
   logic             clean_q, clean_d;  // the L1 hit was a clean entry: a dirty re-walk
@@ -276,7 +288,8 @@ module mmu_top #(
     .mem_rsp_valid_i, .mem_rsp_rdata_i,
     .psc_inv_i(psc_inv), .psc_inv_by_pcid_i(psc_inv_by_pcid), .psc_inv_pcid_i(psc_inv_pcid),
     .psc_inv_by_addr_i(psc_inv_by_addr), .psc_inv_va_i(vaddr_q[mmu_pkg::VaBits-1:0]),
-    .ev_read_o(walk_read), .ev_write_o(walk_write), .ev_psc_hit_o(walk_psc_hit)
+    .ev_read_o(walk_read), .ev_write_o(walk_write), .ev_psc_hit_o(walk_psc_hit),
+    .ev_psc_fill_o(walk_psc_fill), .ev_psc_evict_o(walk_psc_evict)
   );
 
   // ---- what each cycle decides ---------------------------------------------------------------
@@ -492,6 +505,16 @@ module mmu_top #(
     events[mmu_pkg::CntPscPml4eHits] = walk_psc_hit[2];
     events[mmu_pkg::CntFaults]       = resp_valid_o && resp_fault != mmu_pkg::FaultNone;
     events[mmu_pkg::CntDirtyRewalks] = walk_start && (clean_q || stlb_clean);
+    events[mmu_pkg::CntItlbFills]     = l1_filled[1];
+    events[mmu_pkg::CntDtlbFills]     = l1_filled[0];
+    events[mmu_pkg::CntStlbFills]     = stlb_filled;
+    events[mmu_pkg::CntItlbEvictions] = l1_evicted[1];
+    events[mmu_pkg::CntDtlbEvictions] = l1_evicted[0];
+    events[mmu_pkg::CntStlbEvictions] = stlb_evicted;
+    for (int unsigned c = 0; c < 3; c++) begin
+      events[mmu_pkg::CntPscPdeFills + c]     = walk_psc_fill[c];
+      events[mmu_pkg::CntPscPdeEvictions + c] = walk_psc_evict[c];
+    end
   end
 
   mmu_counters #(.NumEvents(mmu_pkg::NumCounters), .Width(64)) u_counters (
@@ -510,6 +533,18 @@ module mmu_top #(
   assign cnt_psc_pml4e_hits_o = counts[mmu_pkg::CntPscPml4eHits*64 +: 64];
   assign cnt_faults_o         = counts[mmu_pkg::CntFaults*64 +: 64];
   assign cnt_dirty_rewalks_o  = counts[mmu_pkg::CntDirtyRewalks*64 +: 64];
+  assign cnt_itlb_fills_o          = counts[mmu_pkg::CntItlbFills*64 +: 64];
+  assign cnt_dtlb_fills_o          = counts[mmu_pkg::CntDtlbFills*64 +: 64];
+  assign cnt_stlb_fills_o          = counts[mmu_pkg::CntStlbFills*64 +: 64];
+  assign cnt_itlb_evictions_o      = counts[mmu_pkg::CntItlbEvictions*64 +: 64];
+  assign cnt_dtlb_evictions_o      = counts[mmu_pkg::CntDtlbEvictions*64 +: 64];
+  assign cnt_stlb_evictions_o      = counts[mmu_pkg::CntStlbEvictions*64 +: 64];
+  assign cnt_psc_pde_fills_o       = counts[mmu_pkg::CntPscPdeFills*64 +: 64];
+  assign cnt_psc_pdpte_fills_o     = counts[mmu_pkg::CntPscPdpteFills*64 +: 64];
+  assign cnt_psc_pml4e_fills_o     = counts[mmu_pkg::CntPscPml4eFills*64 +: 64];
+  assign cnt_psc_pde_evictions_o   = counts[mmu_pkg::CntPscPdeEvictions*64 +: 64];
+  assign cnt_psc_pdpte_evictions_o = counts[mmu_pkg::CntPscPdpteEvictions*64 +: 64];
+  assign cnt_psc_pml4e_evictions_o = counts[mmu_pkg::CntPscPml4eEvictions*64 +: 64];
 
 `ifndef SYNTHESIS
   // ---- the port contracts (docs/ARCHITECTURE.md, section 13) -----------------------------------

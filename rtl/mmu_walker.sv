@@ -53,7 +53,9 @@ module mmu_walker #(
   // Event pulses for the statistics.
   output logic              ev_read_o,
   output logic              ev_write_o,
-  output logic [2:0]        ev_psc_hit_o     // at start: [0] PDE, [1] PDPTE, [2] PML4E
+  output logic [2:0]        ev_psc_hit_o,    // at start: [0] PDE, [1] PDPTE, [2] PML4E
+  output logic [2:0]        ev_psc_fill_o,   // a cache filled, as ev_psc_hit_o
+  output logic [2:0]        ev_psc_evict_o   // a fill that replaced a valid entry
 );
   typedef enum logic [2:0] {
     WIdle, WRdReq, WRdWait, WWrReq, WWrWait, WDone
@@ -90,7 +92,8 @@ module mmu_walker #(
       .touch_i(start_i), .fill_i(psc_fill[i]), .fill_va_i(va_q), .fill_pcid_i(pcid_q),
       .fill_table_i(pte_d.addr[PfnW-1:0]), .fill_rights_i(rights_d),
       .inv_i(psc_inv_i), .inv_by_pcid_i(psc_inv_by_pcid_i), .inv_pcid_i(psc_inv_pcid_i),
-      .inv_by_addr_i(psc_inv_by_addr_i), .inv_va_i(psc_inv_va_i)
+      .inv_by_addr_i(psc_inv_by_addr_i), .inv_va_i(psc_inv_va_i),
+      .filled_o(ev_psc_fill_o[i]), .evicted_o(ev_psc_evict_o[i])
     );
   end
 

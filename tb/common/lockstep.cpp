@@ -24,7 +24,9 @@ void print_usage(FILE *out, const std::string &program, const std::string &msg) 
           "usage: %s [--seed N] [--requests N] [--stim random|directed|trace:FILE]\n"
           "       [--mem fixed|fast|slow|bursty|lat=MIN[-MAX][,stall=PCT][,burst=N]]\n"
           "       [--wave FILE.fst [--from C] [--to C]] [--no-auto-wave] [--quiet] [--stats]\n"
-          "       [--help]\n",
+          "       [--fcov FILE] [--help]\n"
+          "--fcov FILE writes the run's functional coverage to FILE (without it, to a file in\n"
+          "$MMUSIM_FCOV_DIR if that is set); scripts/fcov-report merges such files.\n",
           program.c_str());
 }
 
@@ -106,12 +108,17 @@ LockstepOptions LockstepOptions::parse(const std::string &program, int argc, cha
     else if (a == "--no-auto-wave") o.auto_wave = false;
     else if (a == "--quiet") o.quiet = true;
     else if (a == "--stats") o.stats = true;
+    else if (a == "--fcov") o.fcov = val();
     else if (a == "--wave-rerun") o.wave_rerun = true;  // internal: rerun_with_wave's run
     else if (a == "--help" || a == "-h") {
       print_usage(stdout, program, "");
       exit(0);
     } else usage(program, "unknown option " + a);
   }
+  if (o.fcov.empty() && !o.wave_rerun)
+    if (const char *dir = getenv("MMUSIM_FCOV_DIR"); dir && *dir)
+      o.fcov = std::string(dir) + "/" + program + ".seed" + std::to_string(o.seed) + "." +
+               std::to_string(getpid()) + ".fcov";
   if (o.from > o.to)
     usage(program, "--from " + std::to_string(o.from) + " is after --to " + std::to_string(o.to));
   std::string err;
@@ -242,6 +249,7 @@ bool Lockstep::start(std::string &err) {
   struct mmu_mem_port port = {ModelMemory::access, &mm_};
   model_ = mmu_create(&cfg_, &port, buf, sizeof buf);
   if (!model_) return err = buf, false;
+  if (!o_.fcov.empty()) cov_ = std::make_unique<MmuCoverage>(cfg_);
   if (!o_.quiet)
     printf("%s seed=%" PRIu64 " stim=%s mem=%s requests=%" PRIu64
            " params=[%s]\n"
@@ -300,24 +308,31 @@ void Lockstep::compare_counters(uint64_t cycle, const RtlCounters &rtl) {
 
 // ---- traffic: present the stimulus, the model predicting each answer ---------------------------
 
-// Takes the next stimulus item if the MMU can be given it in `cycle`, asks the model for its
-// answer, and makes it the presented item. Returns false if there is nothing to present yet.
-bool Lockstep::fetch_and_predict(uint64_t cycle) {
-  if (!next_) {
-    StimItem it;
-    bool more;
-    try {
-      more = stim_->next(it);
-    } catch (const std::exception &e) {  // a bad trace line, say: bad input, not a mismatch
-      error_ = e.what();
-      return false;
-    }
-    if (!more) {
-      stim_done_ = true;
-      return false;
-    }
-    next_ = std::move(it);
+// Takes the next stimulus item into next_, if it holds none. Returns false at the end of the
+// stimulus or on a bad item (error_ says why).
+bool Lockstep::fetch() {
+  if (next_) return true;
+  StimItem it;
+  bool more;
+  try {
+    more = stim_->next(it);
+  } catch (const std::exception &e) {  // a bad trace line, say: bad input, not a mismatch
+    error_ = e.what();
+    return false;
   }
+  if (!more) {
+    stim_done_ = true;
+    return false;
+  }
+  next_ = std::move(it);
+  return true;
+}
+
+// Takes the next stimulus item if the MMU can be given it in `cycle`, asks the model for its
+// answer, and makes it the presented item; with a request that goes with it (a control
+// operation's companion), that one too. Returns false if there is nothing to present yet.
+bool Lockstep::fetch_and_predict(uint64_t cycle) {
+  if (!fetch()) return false;
   StimItem &it = *next_;
   if (!it.os.empty()) {
     // Page-table changes wait until nothing is in flight.
@@ -333,25 +348,70 @@ bool Lockstep::fetch_and_predict(uint64_t cycle) {
   uint64_t arrival = std::max(cycle, last_accept_ + 1) + it.gap;
   if (items_ == 0) arrival = it.gap;
   arrival = std::max(arrival, last_arrival_);
+  if (!predict(arrival)) return false;
+  last_arrival_ = arrival;
+  arrival_ = arrival;
+  presented_ = expected_.size() - 1;
+  // A request presented in the same cycle as this control operation (which goes first).
+  if (expected_.back().item.is_ctrl && fetch() && next_->with_previous && !next_->is_ctrl &&
+      next_->os.empty()) {
+    if (!predict(arrival)) return false;
+    companion_ = expected_.size() - 1;
+    if (cov_) cov_->same_cycle();
+  }
+  return true;
+}
+
+// Gives the model next_, presented in `arrival`, and queues its expected answer.
+bool Lockstep::predict(uint64_t arrival) {
   Expected e{};
   e.index = items_++;
-  e.item = std::move(it);
+  e.item = std::move(*next_);
   next_.reset();
   e.accept = std::max(arrival, mmu_next_free_cycle(model_));
+  if (cov_ && !e.item.with_previous)  // (a companion arrives with a control operation)
+    cov_->arrival(e.item.is_ctrl,
+                  e.index > 0 && arrival < last_end_ ? last_service_ : MmuCoverage::IDLE);
   if (e.item.is_ctrl) {
     struct mmu_ctrl c = e.item.ctrl;
     c.cycle = arrival;
+    if (cov_) cov_->control(model_, c);
     if (mmu_control(model_, &c, &e.done)) {
       error_ = "stimulus item " + std::to_string(e.index) + " (" + describe_item(e.item) +
                ") refused by the model: " + mmu_error(model_);
       return false;
     }
+    e.end = e.done;
+    e.service = MmuCoverage::CONTROL;
   } else {
     struct mmu_request r = e.item.req;
     r.cycle = arrival;
+    struct mmu_stats before {};
+    bool l1_held = false, stlb_held = false;
+    uint64_t first = mm_.count;
+    if (cov_) {
+      before = *mmu_stats(model_);
+      uint16_t pcid = mmu_current_pcid(model_);
+      enum mmu_tlb_id l1 = r.type == MMU_ACC_FETCH ? MMU_TLB_ITLB : MMU_TLB_DTLB;
+      l1_held = mmu_tlb_holds(model_, l1, r.vaddr, pcid);
+      stlb_held = mmu_tlb_holds(model_, MMU_TLB_STLB, r.vaddr, pcid);
+    }
     if (mmu_translate(model_, &r, &e.resp)) {
       error_ = std::string("model: ") + mmu_error(model_);
       return false;
+    }
+    e.end = e.resp.resp_cycle;
+    if (cov_) {
+      std::vector<MmuCoverage::Access> acc;
+      for (size_t i = mm_.pending.size() - (mm_.count - first); i < mm_.pending.size(); i++)
+        acc.push_back({mm_.pending[i].paddr, mm_.pending[i].write, mm_.pending[i].data});
+      try {
+        e.service = cov_->request(r, e.resp, acc, before, *mmu_stats(model_), l1_held, stlb_held);
+      } catch (const std::logic_error &x) {
+        error_status_ = 1;
+        error_ = x.what();
+        return false;
+      }
     }
     if (e.item.expect) {
       directed_checks_++;
@@ -369,10 +429,9 @@ bool Lockstep::fetch_and_predict(uint64_t cycle) {
     }
   }
   e.mem_end = mm_.count;
-  last_arrival_ = arrival;
-  arrival_ = arrival;
+  last_end_ = e.end;
+  last_service_ = e.service;
   expected_.push_back(std::move(e));
-  presented_ = expected_.size() - 1;
   return true;
 }
 
@@ -380,6 +439,13 @@ void Lockstep::traffic_drive_checked(uint64_t cycle, RequestPins &p) {
   if (!presented_ && !stim_done_ && error_.empty() && !fetch_and_predict(cycle)) return;
   if (!presented_ || cycle < arrival_) return;
   const StimItem &it = expected_[*presented_].item;
+  if (companion_) {
+    const StimItem &rq = expected_[*companion_].item;
+    p.req_valid = true;
+    p.req_vaddr = rq.req.vaddr;
+    p.req_type = rq.req.type;
+    p.req_user = rq.req.user;
+  }
   if (it.is_ctrl) {
     p.ctrl_valid = true;
     p.ctrl_op = it.ctrl.op;
@@ -403,6 +469,17 @@ void Lockstep::traffic_sample(uint64_t cycle, bool req_ready, bool ctrl_ready) {
     e.rtl_accept = cycle;
     last_accept_ = cycle;
     presented_.reset();
+  }
+  if (!companion_) return;
+  // The control operation's companion: taken with it (which the RTL must not do: the compared
+  // acceptance cycle says so), or presented on its own from now on.
+  if (req_ready) {
+    expected_[*companion_].rtl_accept = cycle;
+    last_accept_ = cycle;
+    companion_.reset();
+  } else if (!presented_) {
+    presented_ = companion_;
+    companion_.reset();
   }
 }
 
@@ -461,6 +538,7 @@ void Lockstep::response_sample_checked(uint64_t cycle, const ResponsePins &p) {
                           " memory accesses in all, the model after " + std::to_string(e.mem_end));
     expected_.pop_front();
     if (presented_) (*presented_)--;
+    if (companion_) (*companion_)--;
     last_event_ = cycle;
   }
   if (cycle - last_event_ > 100000) mismatch(cycle, "no response for 100000 cycles: the RTL hangs");
@@ -517,6 +595,7 @@ void Lockstep::memory_sample_checked(uint64_t cycle, const MemOutPins &p, bool r
   }
   rsp_pending_ = true;
   rsp_cycle_ = cycle + timing_.latency(rtl_count_++);
+  if (cov_) cov_->memory(cycle - *req_since_, rsp_cycle_ - cycle);
   rsp_data_ = data;
   last_rtl_accept_ = cycle;
   req_since_.reset();
@@ -556,6 +635,26 @@ void Lockstep::compare_counters_checked(uint64_t cycle, const RtlCounters &rtl) 
     if (x.model != x.rtl)
       mismatch(cycle, std::string("counter '") + x.name + "': model " + std::to_string(x.model) +
                           ", RTL " + std::to_string(x.rtl));
+  // Fills and evictions, of both page sizes in a TLB.
+  static const char *tlbs[] = {"itlb", "dtlb", "stlb"},
+                    *pscs[] = {"psc pde", "psc pdpte", "psc pml4e"};
+  for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
+    const struct mmu_tlb_stats &ts = s->tlb[t];
+    uint64_t fills = ts.fills[MMU_SIZE_4K] + ts.fills[MMU_SIZE_2M];
+    uint64_t evictions = ts.evictions[MMU_SIZE_4K] + ts.evictions[MMU_SIZE_2M];
+    if (fills != rtl.tlb_fills[t] || evictions != rtl.tlb_evictions[t])
+      mismatch(cycle, std::string("counters '") + tlbs[t] + " fills, evictions': model " +
+                          std::to_string(fills) + ", " + std::to_string(evictions) + ", RTL " +
+                          std::to_string(rtl.tlb_fills[t]) + ", " +
+                          std::to_string(rtl.tlb_evictions[t]));
+  }
+  for (unsigned p = 0; p < MMU_PSC_COUNT; p++)
+    if (s->psc_fills[p] != rtl.psc_fills[p] || s->psc_evictions[p] != rtl.psc_evictions[p])
+      mismatch(cycle, std::string("counters '") + pscs[p] + " fills, evictions': model " +
+                          std::to_string(s->psc_fills[p]) + ", " +
+                          std::to_string(s->psc_evictions[p]) + ", RTL " +
+                          std::to_string(rtl.psc_fills[p]) + ", " +
+                          std::to_string(rtl.psc_evictions[p]));
 }
 
 void Lockstep::report_pass(uint64_t cycles, double seconds) const {
@@ -569,6 +668,13 @@ void Lockstep::report_pass(uint64_t cycles, double seconds) const {
          src_count_[1], src_count_[2], faults_, ctrls_, directed_checks_, cycles,
          cycles / seconds / 1e6, requests_ / seconds);
   fflush(stdout);
+}
+
+bool Lockstep::write_coverage(std::string &err) const {
+  if (!cov_) return true;
+  std::string run = o_.program + " --seed " + std::to_string(o_.seed) + " --stim " + o_.stim +
+                    " --mem " + o_.mem + " --requests " + std::to_string(o_.requests);
+  return cov_->write(o_.fcov, run, err);
 }
 
 void Lockstep::print_stats() const {

@@ -29,6 +29,7 @@
 #include <optional>
 #include <string>
 
+#include "coverage.h"
 #include "mem_timing.h"
 #include "mmusim.h"
 #include "stimulus.h"
@@ -47,6 +48,7 @@ struct LockstepOptions {
   bool quiet = false;
   bool stats = false;
   bool wave_rerun = false;  // this run is rerun_with_wave's: the mismatch was already reported
+  std::string fcov;         // --fcov FILE, or a file in $MMUSIM_FCOV_DIR: functional coverage
   std::vector<std::string> argv;
 
   // Parses argv; prints the usage and exits with status 2 on a bad option (0 on --help).
@@ -111,16 +113,31 @@ struct MemOutPins {  // outputs: the walker's memory request
 struct RtlCounters {  // outputs: the counters mmu_top keeps
   uint64_t requests, itlb_hits, dtlb_hits, stlb_hits, walks, walk_reads, walk_writes, psc_pde_hits,
       psc_pdpte_hits, psc_pml4e_hits, faults, dirty_rewalks;
+  uint64_t tlb_fills[MMU_TLB_COUNT], tlb_evictions[MMU_TLB_COUNT];  // ITLB, DTLB, STLB
+  uint64_t psc_fills[MMU_PSC_COUNT], psc_evictions[MMU_PSC_COUNT];  // PDE, PDPTE, PML4E
 };
 
 // Copies a Verilated mmu_top's counter outputs; works for the C++ and the SystemC model (whose
 // ports are read with .read()).
 template <class Top, class Read>
 RtlCounters read_rtl_counters(Top &t, Read rd) {
-  return {rd(t.cnt_requests_o),       rd(t.cnt_itlb_hits_o),    rd(t.cnt_dtlb_hits_o),
-          rd(t.cnt_stlb_hits_o),      rd(t.cnt_walks_o),        rd(t.cnt_walk_reads_o),
-          rd(t.cnt_walk_writes_o),    rd(t.cnt_psc_pde_hits_o), rd(t.cnt_psc_pdpte_hits_o),
-          rd(t.cnt_psc_pml4e_hits_o), rd(t.cnt_faults_o),       rd(t.cnt_dirty_rewalks_o)};
+  return {rd(t.cnt_requests_o),
+          rd(t.cnt_itlb_hits_o),
+          rd(t.cnt_dtlb_hits_o),
+          rd(t.cnt_stlb_hits_o),
+          rd(t.cnt_walks_o),
+          rd(t.cnt_walk_reads_o),
+          rd(t.cnt_walk_writes_o),
+          rd(t.cnt_psc_pde_hits_o),
+          rd(t.cnt_psc_pdpte_hits_o),
+          rd(t.cnt_psc_pml4e_hits_o),
+          rd(t.cnt_faults_o),
+          rd(t.cnt_dirty_rewalks_o),
+          {rd(t.cnt_itlb_fills_o), rd(t.cnt_dtlb_fills_o), rd(t.cnt_stlb_fills_o)},
+          {rd(t.cnt_itlb_evictions_o), rd(t.cnt_dtlb_evictions_o), rd(t.cnt_stlb_evictions_o)},
+          {rd(t.cnt_psc_pde_fills_o), rd(t.cnt_psc_pdpte_fills_o), rd(t.cnt_psc_pml4e_fills_o)},
+          {rd(t.cnt_psc_pde_evictions_o), rd(t.cnt_psc_pdpte_evictions_o),
+           rd(t.cnt_psc_pml4e_evictions_o)}};
 }
 
 class Lockstep {
@@ -154,6 +171,9 @@ class Lockstep {
   // The PASS line, with speed over `seconds` of wall-clock time and `cycles` simulated cycles.
   void report_pass(uint64_t cycles, double seconds) const;
   void print_stats() const;
+  // Writes the run's functional coverage (coverage.h) if it was asked for (--fcov FILE, or
+  // $MMUSIM_FCOV_DIR). Returns false with the reason in err.
+  bool write_coverage(std::string &err) const;
 
   // A failure of the model or the stimulus itself (not a mismatch): the reason, or empty; and
   // the exit status it calls for: 2 for bad input (a bad trace line, an item the model
@@ -179,10 +199,12 @@ class Lockstep {
   struct Expected {
     uint64_t index;  // stimulus item number
     StimItem item;
-    struct mmu_response resp;  // requests
-    uint64_t done;             // control operations: completion cycle
-    uint64_t accept;           // when the model accepted it
-    uint64_t mem_end;          // memory accesses the model had made once it answered
+    struct mmu_response resp;      // requests
+    uint64_t done;                 // control operations: completion cycle
+    uint64_t accept;               // when the model accepted it
+    uint64_t mem_end;              // memory accesses the model had made once it answered
+    uint64_t end;                  // the cycle the model answered it (response or completion)
+    MmuCoverage::Service service;  // what its service was, for the coverage of arrivals
     std::optional<uint64_t> rtl_accept;
   };
 
@@ -197,6 +219,8 @@ class Lockstep {
   bool hold_ = false;
   std::optional<uint64_t> halted_at_;
   bool fetch_and_predict(uint64_t cycle);
+  bool fetch();
+  bool predict(uint64_t arrival);
   void compare_response(uint64_t cycle, Expected &e, const ResponsePins &p);
 
   const LockstepOptions &o_;
@@ -216,11 +240,15 @@ class Lockstep {
   bool stim_done_ = false;
   std::deque<Expected> expected_;    // presented or accepted, not answered yet, oldest first
   std::optional<size_t> presented_;  // index into expected_ of the item being presented
+  std::optional<size_t> companion_;  // a request presented with it (a control operation)
   uint64_t arrival_ = 0;             // when it is presented
   uint64_t last_arrival_ = 0, last_accept_ = 0;
   uint64_t items_ = 0, requests_ = 0, ctrls_ = 0, faults_ = 0, directed_checks_ = 0;
   uint64_t src_count_[4] = {};
   uint64_t last_event_ = 0;
+  std::unique_ptr<MmuCoverage> cov_;  // when asked for
+  uint64_t last_end_ = 0;             // the model's answer to the latest item: its cycle
+  MmuCoverage::Service last_service_ = MmuCoverage::IDLE;  // and what its service was
 
   // The RTL's memory port.
   uint64_t rtl_count_ = 0;                 // accesses the RTL made

@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <deque>
+#include <memory>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -158,8 +159,9 @@ class RandomStim : public Stimulus {
     next_pa_ = (next_pa_ + size - 1) & ~(size - 1);
     uint64_t pa = next_pa_;
     next_pa_ += size;
-    // Random bits 33..44 as well, so that every frame-number bit below 2^45 toggles.
-    return pa | (uint64_t(rng_.below(4096)) << 33);
+    // Random bits 32..45 as well, so that every frame-number bit below 2^46 (the default
+    // pa_bits) toggles.
+    return pa | (uint64_t(rng_.below(1u << 14)) << 32);
   }
 
   uint64_t random_flags(const Region &g) {
@@ -210,7 +212,7 @@ class RandomStim : public Stimulus {
       va ^= 0x0000800000000000ull;  // make it non-canonical
     }
     const Region &g = kRegions[region];
-    va += rng_.next() & ((1ull << g.shift) - 1) & ~7ull;
+    va += rng_.next() & ((1ull << g.shift) - 1);  // any byte: every offset bit toggles
     enum mmu_access type;
     unsigned t = rng_.below(100);
     if (g.code) type = t < 80 ? MMU_ACC_FETCH : MMU_ACC_READ;
@@ -246,9 +248,19 @@ class RandomStim : public Stimulus {
         if (aspace_entry_paddr(as, va, level, &epa) == 0 && phys_mem_read64(pm, epa, &e) == 0)
           phys_mem_write64(pm, epa, e & ~(PTE_A | PTE_D));
       });
-    } else {  // an upper-level entry loses R/W or U/S, or gets a reserved bit, for a while
-      unsigned level = 2 + rng_.below(shift == PAGE_SHIFT_4K ? 3 : 2);
-      uint64_t bits = rng_.percent(40) ? PTE_RW : rng_.percent(50) ? PTE_US : (1ull << 50);
+    } else {  // an entry loses R/W or U/S, or gets a reserved or another bit, for a while
+      unsigned leaf = shift == PAGE_SHIFT_4K ? 1 : 2;
+      unsigned level = leaf + rng_.below(5 - leaf);
+      // Bits the walker ignores or passes on (caching, software, protection-key and high
+      // bits; G and D above the leaf), or execute-disable: every one at every level.
+      static const uint64_t kDecorations[] = {PTE_PWT,    PTE_PCD,    PTE_G,      PTE_D,
+                                              1ull << 9,  1ull << 11, 1ull << 52, 1ull << 58,
+                                              1ull << 59, 1ull << 62, PTE_NX};
+      unsigned pick = rng_.below(100);
+      uint64_t bits = pick < 25   ? PTE_RW
+                      : pick < 40 ? PTE_US
+                      : pick < 60 ? 1ull << 50
+                                  : kDecorations[rng_.below(sizeof kDecorations / 8)];
       struct phys_mem *pm = w_.pm;
       auto flip = [as, pm, va, level, bits](bool on) {
         return [=] {
@@ -258,10 +270,10 @@ class RandomStim : public Stimulus {
             phys_mem_write64(pm, epa, on ? (e | bits) : (e & ~bits));
         };
       };
-      bool reserved = bits == (1ull << 50);
-      it.os.push_back(flip(reserved));
+      bool added = bits != PTE_RW && bits != PTE_US;  // else taken away
+      it.os.push_back(flip(added));
       // Put back later, without an invalidation: entries cached meanwhile may be stale.
-      restores_.push_back({items_ + 50 + rng_.below(500), flip(!reserved)});
+      restores_.push_back({items_ + 50 + rng_.below(500), flip(!added)});
     }
     // The invalidation the change calls for, most of the time.
     unsigned inv = rng_.below(100);
@@ -299,7 +311,9 @@ class RandomStim : public Stimulus {
     unsigned k = rng_.below(100);
     if (k < 50) {
       cur_ = rng_.below(kNumAs);
-      return load_cr3(w_.as[cur_], pcid_of(cur_), rng_.percent(85));
+      StimItem cr3 = load_cr3(w_.as[cur_], pcid_of(cur_), rng_.percent(85));
+      with_request(25);
+      return cr3;
     }
     if (k < 60) {
       c.op = MMU_CTRL_INVLPG;
@@ -313,9 +327,20 @@ class RandomStim : public Stimulus {
       c.op = MMU_CTRL_FLUSH_ALL;
     } else {
       bool wp = rng_.percent(80);  // drawn before nxe, as the seeds' streams expect
-      return set_mode(wp, rng_.percent(90));
+      StimItem mode = set_mode(wp, rng_.percent(90));
+      with_request(25);
+      return mode;
     }
+    with_request(25);
     return control(c);
+  }
+
+  // Sometimes a request presented in the same cycle as the control operation before it.
+  void with_request(unsigned percent) {
+    if (!rng_.percent(percent)) return;
+    StimItem r = access();
+    r.with_previous = true;
+    queue_.push_back(std::move(r));
   }
 
   World &w_;
@@ -453,6 +478,9 @@ class DirectedStim : public Stimulus {
     ctrl(MMU_CTRL_INVPCID, 0, 2);
     items_.push_back(load_cr3(as, 1, false));
     ctrl(MMU_CTRL_FLUSH_ALL, 0);
+    // Invalidations of arrays with nothing in them.
+    ctrl(MMU_CTRL_INVPCID, 0, 2);
+    ctrl(MMU_CTRL_INVPCID, 0, 3);
     // WP and NXE.
     items_.push_back(set_mode(false, true));
     expect(request(0x6010, W, false), OK, 0x306010, "supervisor write, WP = 0");
@@ -463,10 +491,199 @@ class DirectedStim : public Stimulus {
     // Back-to-back hits and a request waiting behind a walk.
     for (unsigned i = 0; i < 8; i++) items_.push_back(request(0x2000 + 8 * i, R, true));
     items_.push_back(request(0x5000, R, false));
+    // A request presented with a control operation: the operation goes first.
+    ctrl(MMU_CTRL_INVLPG, 0x2000);
+    it = request(0x2008, R, true);
+    it.with_previous = true;
+    expect(it, OK, 0x10b008, "request with an INVLPG in its cycle");
+
+    struct aspace *as3 = aspace_create(pm, err, sizeof err);
+    if (!as3) throw std::runtime_error(err);
+    w.as.push_back(as3);
+    pte_bit_sweep(pm, as3);
+    fault_sweep(pm, as3);
   }
 
   std::string describe() const override { return "directed"; }
 
+ private:
+  // Every bit group the walker checks, set (or, for bits that are normally set, clear) in the
+  // entry of each level of a 4 KiB page and in a 2 MiB leaf, first with the walk going on
+  // (descending, or translating at the leaf, where execute-disable or rights taken away above
+  // refuse the access that would use them), then with a reserved address bit added so that it
+  // faults right there. Each entry is patched while the MMU is idle and put back before the
+  // next; a flush makes the walk read it.
+  void pte_bit_sweep(struct phys_mem *pm, struct aspace *as) {
+    const uint64_t va4k = 0x0000200000345678ull, pa4k = 0x12345000ull;
+    const uint64_t va2m = 0x0000200000600000ull + 0x12345, pa2m = 0x40000000ull;
+    check(aspace_map(as, va4k & ~0xfffull, pa4k, PAGE_SHIFT_4K, PTE_RW | PTE_US), as);
+    check(aspace_map(as, va2m & ~0x1fffffull, pa2m, PAGE_SHIFT_2M, PTE_RW | PTE_US), as);
+    items_.push_back(set_mode(true, true));
+    items_.push_back(load_cr3(as, 3, false));
+    auto undo = std::make_shared<std::vector<std::pair<uint64_t, uint64_t>>>();
+    auto patch = [pm, as, undo](uint64_t va, unsigned level, uint64_t set, uint64_t clear) {
+      return [=] {
+        for (auto u = undo->rbegin(); u != undo->rend(); ++u)
+          phys_mem_write64(pm, u->first, u->second);
+        undo->clear();
+        uint64_t epa, e;
+        check(aspace_entry_paddr(as, va, level, &epa), as);
+        phys_mem_read64(pm, epa, &e);
+        undo->push_back({epa, e});
+        phys_mem_write64(pm, epa, (e | set) & ~clear);
+      };
+    };
+    const uint64_t rsvd = 1ull << 51;  // above every pa_bits the RTL takes
+    const enum mmu_access R = MMU_ACC_READ, W = MMU_ACC_WRITE, X = MMU_ACC_FETCH;
+    // A change, and the access that shows it: rights taken away above the leaf must still
+    // refuse the access at the leaf (a fault there, after descending through the entry).
+    struct Change {
+      uint64_t set, clear;
+      bool leaf_only;  // PAT: bit 7 of a PTE (a PS bit elsewhere)
+      enum mmu_access access;
+      bool user;
+      enum mmu_fault fault;
+    };
+    const enum mmu_fault OK = MMU_FAULT_NONE;
+    const Change changes[] = {
+        {PTE_PWT, 0, false, R, false, OK},
+        {PTE_PCD, 0, false, R, false, OK},
+        {PTE_D, 0, false, R, false, OK},
+        {PTE_G, 0, false, R, false, OK},
+        {0xe00, 0, false, R, false, OK},
+        {1ull << 52, 0, false, R, false, OK},
+        {1ull << 59, 0, false, R, false, OK},
+        {PTE_NX, 0, false, X, false, MMU_FAULT_NX},
+        {PTE_PS, 0, true, R, false, OK},
+        {0, PTE_RW, false, W, false, MMU_FAULT_WRITE},
+        {0, PTE_US, false, R, true, MMU_FAULT_USER},
+        {0, PTE_A, false, R, false, OK},
+        {0, 0, false, X, true, OK},
+    };
+    struct Entry {
+      uint64_t va, pa;
+      unsigned level;
+    };
+    const Entry entries[] = {{va4k, pa4k | (va4k & 0xfff), 1},
+                             {va4k, pa4k | (va4k & 0xfff), 2},
+                             {va4k, pa4k | (va4k & 0xfff), 3},
+                             {va4k, pa4k | (va4k & 0xfff), 4},
+                             {va2m, pa2m | (va2m & 0x1fffff), 2}};
+    for (const Entry &en : entries)
+      for (const Change &ch : changes) {
+        if (ch.leaf_only && en.level != 1) continue;
+        for (bool fault : {false, true}) {
+          StimItem f = control(mmu_ctrl{MMU_CTRL_FLUSH_ALL, 0, 0, 0, false, false, 0});
+          f.os.push_back(patch(en.va, en.level, ch.set | (fault ? rsvd : 0), ch.clear));
+          items_.push_back(std::move(f));
+          StimItem it = request(en.va, ch.access, ch.user);
+          it.expect = true;
+          it.expect_fault = fault ? MMU_FAULT_RESERVED : ch.fault;
+          it.expect_paddr = en.pa;
+          it.what = "PTE bit sweep";
+          items_.push_back(std::move(it));
+        }
+      }
+    // The structural reserved bits: PS in a PML4E and a PDPTE (no 1 GiB pages), the low
+    // address bits of a 2 MiB leaf.
+    const Entry structural[] = {{va4k, PTE_PS, 4}, {va4k, PTE_PS, 3}, {va2m, 1ull << 13, 2}};
+    for (const Entry &en : structural) {
+      StimItem f = control(mmu_ctrl{MMU_CTRL_FLUSH_ALL, 0, 0, 0, false, false, 0});
+      f.os.push_back(patch(en.va, en.level, en.pa, 0));
+      items_.push_back(std::move(f));
+      StimItem it = request(en.va, MMU_ACC_READ, false);
+      it.expect = true;
+      it.expect_fault = MMU_FAULT_RESERVED;
+      it.what = "reserved-bit sweep";
+      items_.push_back(std::move(it));
+    }
+    StimItem f = control(mmu_ctrl{MMU_CTRL_FLUSH_ALL, 0, 0, 0, false, false, 0});
+    f.os.push_back(patch(va4k, 1, 0, 0));  // puts the last change back
+    items_.push_back(std::move(f));
+  }
+
+  // Every page fault in every mode: for each CR0.WP and EFER.NXE, each access type and
+  // privilege, a page whose entry at each level is not present, one with a reserved bit at
+  // each level, a read-only, a supervisor and an execute-disabled page of each size, and a
+  // non-canonical address. The expected answer follows the SDM's rules.
+  void fault_sweep(struct phys_mem *pm, struct aspace *as) {
+    enum Kind { NP, RSVD, RO, SUP, NXP, NONCANON };
+    struct Page {
+      Kind kind;
+      unsigned level;
+      uint64_t va, pa;
+    };
+    std::vector<Page> pages;
+    uint64_t slot = 0x0000300000000000ull;  // one PML4 slot each
+    for (unsigned level = 1; level <= 4; level++)
+      for (Kind k : {NP, RSVD}) {
+        pages.push_back({k, level, slot + 0x1000, 0x50000000ull + pages.size() * 0x1000});
+        slot += 1ull << 39;
+      }
+    for (Kind k : {RO, SUP, NXP})
+      for (unsigned level = 1; level <= 2; level++) {
+        uint64_t pa = level == 1 ? 0x60000000ull + pages.size() * 0x1000
+                                 : 0x80000000ull + pages.size() * 0x200000;
+        pages.push_back({k, level, slot + (level == 1 ? 0x1000 : 0x200000), pa});
+        slot += 1ull << 39;
+      }
+    pages.push_back({NONCANON, 0, 0x0000800000001000ull, 0});
+    for (const Page &p : pages) {
+      if (p.kind == NONCANON) continue;
+      unsigned shift = p.kind >= RO && p.level == 2 ? PAGE_SHIFT_2M : PAGE_SHIFT_4K;
+      uint64_t flags = p.kind == RO    ? PTE_US
+                       : p.kind == SUP ? PTE_RW
+                       : p.kind == NXP ? PTE_RW | PTE_US | PTE_NX
+                                       : PTE_RW | PTE_US;
+      check(aspace_map(as, p.va, p.pa, shift, flags), as);
+      if (p.kind == NP || p.kind == RSVD) {
+        uint64_t epa, e;
+        check(aspace_entry_paddr(as, p.va, p.level, &epa), as);
+        phys_mem_read64(pm, epa, &e);
+        phys_mem_write64(pm, epa, p.kind == NP ? e & ~PTE_P : e | (1ull << 51));
+      }
+    }
+    for (bool wp : {false, true})
+      for (bool nxe : {false, true}) {
+        items_.push_back(set_mode(wp, nxe));
+        items_.push_back(control(mmu_ctrl{MMU_CTRL_FLUSH_ALL, 0, 0, 0, false, false, 0}));
+        for (const Page &p : pages)
+          for (unsigned acc = 0; acc < MMU_ACC_COUNT; acc++)
+            for (bool user : {false, true}) {
+              auto a = mmu_access(acc);
+              StimItem it = request(p.va + 0x18, a, user);
+              it.expect = true;
+              it.expect_paddr = p.pa + 0x18;
+              enum mmu_fault f = MMU_FAULT_NONE;
+              switch (p.kind) {
+                case NP:
+                  f = MMU_FAULT_NOT_PRESENT;
+                  break;
+                case RSVD:
+                  f = MMU_FAULT_RESERVED;
+                  break;
+                case RO:
+                  f = a == MMU_ACC_WRITE && (user || wp) ? MMU_FAULT_WRITE : f;
+                  break;
+                case SUP:
+                  f = user ? MMU_FAULT_USER : f;
+                  break;
+                case NXP:
+                  f = !nxe ? MMU_FAULT_RESERVED : a == MMU_ACC_FETCH ? MMU_FAULT_NX : f;
+                  break;
+                case NONCANON:
+                  f = MMU_FAULT_NON_CANONICAL;
+                  break;
+              }
+              it.expect_fault = f;
+              it.what = "fault sweep";
+              items_.push_back(std::move(it));
+            }
+      }
+    items_.push_back(set_mode(true, true));
+  }
+
+ public:
   bool next(StimItem &it) override {
     if (pos_ >= items_.size()) return false;
     it = items_[pos_++];

@@ -23,7 +23,10 @@ struct World {
 
 struct StimItem {
   bool is_ctrl = false;
-  unsigned gap = 0;           // idle cycles before it is presented
+  unsigned gap = 0;  // idle cycles before it is presented
+  // A request presented in the same cycle as the control operation before it (which wins:
+  // docs/ARCHITECTURE.md, the request port); its gap is then 0 and it has no os changes.
+  bool with_previous = false;
   struct mmu_request req {};  // vaddr, type, user; the cycle is set by the harness
   struct mmu_ctrl ctrl {};    // the cycle is set by the harness
   // Page-table changes, made while no request is in flight, before this item is presented.

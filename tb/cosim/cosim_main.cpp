@@ -207,6 +207,10 @@ int run(const LockstepOptions &o, const struct mmu_config &cfg) {
   ls.compare_counters(dut.cycle(), read_rtl_counters(t, [](uint64_t v) { return v; }));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ls.report_pass(dut.cycle(), secs);
+  if (!ls.write_coverage(err)) {
+    fprintf(stderr, "%s: %s\n", o.program.c_str(), err.c_str());
+    return 2;
+  }
   if (o.stats) ls.print_stats();
   return 0;
 }

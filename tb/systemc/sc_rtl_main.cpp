@@ -112,7 +112,10 @@ int sc_main(int argc, char **argv) {
   X(mem_rsp_rdata_i) X(cnt_requests_o) X(cnt_itlb_hits_o) X(cnt_dtlb_hits_o)                  \
   X(cnt_stlb_hits_o) X(cnt_walks_o) X(cnt_walk_reads_o) X(cnt_walk_writes_o)                  \
   X(cnt_psc_pde_hits_o) X(cnt_psc_pdpte_hits_o) X(cnt_psc_pml4e_hits_o) X(cnt_faults_o)       \
-  X(cnt_dirty_rewalks_o)
+  X(cnt_dirty_rewalks_o) X(cnt_itlb_fills_o) X(cnt_dtlb_fills_o) X(cnt_stlb_fills_o)          \
+  X(cnt_itlb_evictions_o) X(cnt_dtlb_evictions_o) X(cnt_stlb_evictions_o)                    \
+  X(cnt_psc_pde_fills_o) X(cnt_psc_pdpte_fills_o) X(cnt_psc_pml4e_fills_o)                   \
+  X(cnt_psc_pde_evictions_o) X(cnt_psc_pdpte_evictions_o) X(cnt_psc_pml4e_evictions_o)
   // clang-format on
 #define SIGNAL(port) sc_core::sc_signal<PIN_T(port)> port{#port};
 #define BIND(port)   dut.port(port);
@@ -188,6 +191,10 @@ int sc_main(int argc, char **argv) {
     return 1;
   }
   ls.report_pass(monitor.cycles, secs);
+  if (!ls.write_coverage(err)) {
+    fprintf(stderr, "%s: %s\n", o.program.c_str(), err.c_str());
+    return 2;
+  }
   if (o.stats) ls.print_stats();
   return 0;
 }

@@ -1,0 +1,333 @@
+// Functional coverage: see coverage.h.
+#include "coverage.h"
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+// ---- bins and crosses -------------------------------------------------------------------------
+
+unsigned Coverage::bin(const std::string &name) {
+  names_.push_back(name);
+  counts_.push_back(0);
+  return unsigned(names_.size() - 1);
+}
+
+unsigned Coverage::cross(const std::string &name, std::vector<Axis> axes, Legal legal) {
+  Cross x{name, std::move(axes), {}};
+  size_t combos = 1;
+  for (const Axis &a : x.axes) combos *= a.values.size();
+  std::vector<unsigned> v(x.axes.size(), 0);
+  for (size_t i = 0; i < combos; i++) {
+    size_t rest = i;  // the combination's values, first axis most significant
+    for (size_t k = x.axes.size(); k-- > 0;) {
+      v[k] = unsigned(rest % x.axes[k].values.size());
+      rest /= x.axes[k].values.size();
+    }
+    if (legal && !legal(v)) {
+      x.bin_of.push_back(-1);
+      continue;
+    }
+    std::string n = name;
+    for (size_t k = 0; k < v.size(); k++) n += "." + x.axes[k].values[v[k]];
+    x.bin_of.push_back(int(bin(n)));
+  }
+  crosses_.push_back(std::move(x));
+  return unsigned(crosses_.size() - 1);
+}
+
+void Coverage::hit(unsigned cross, std::initializer_list<unsigned> values) {
+  Cross &x = crosses_[cross];
+  size_t i = 0, k = 0;
+  for (unsigned v : values) i = i * x.axes[k++].values.size() + v;
+  if (x.bin_of[i] < 0) {
+    // Declared on first sight, so that the report names the combination.
+    std::string n = "illegal." + x.name;
+    k = 0;
+    for (unsigned v : values) n += "." + x.axes[k++].values[v];
+    x.bin_of[i] = int(bin(n));
+  }
+  counts_[size_t(x.bin_of[i])]++;
+}
+
+bool Coverage::write(const std::string &path, const std::string &run, std::string &err) const {
+  FILE *f = fopen(path.c_str(), "w");
+  if (!f) return err = "cannot write " + path + ": " + strerror(errno), false;
+  fprintf(f, "# mmusim functional coverage 1\nrun %s\n", run.c_str());
+  for (size_t i = 0; i < names_.size(); i++)
+    fprintf(f, "bin %s %" PRIu64 "\n", names_[i].c_str(), counts_[i]);
+  if (fclose(f) != 0) return err = "cannot write " + path + ": " + strerror(errno), false;
+  return true;
+}
+
+// ---- the MMU's bins ---------------------------------------------------------------------------
+
+namespace {
+
+using Axis = Coverage::Axis;
+using V = std::vector<unsigned>;
+
+// The groups of a page-table entry's bits the pte cross samples. Bits 52..58 are ignored by the
+// walker, 59..62 too (protection keys are off); the reserved groups fault when set.
+enum Group { P, RW, US, PWT, PCD, A, D, PS, G, AVL, IGN, PK, NX, RSVD_PA, RSVD_2M, GROUPS };
+const Axis kGroups{"bit",
+                   {"p", "rw", "us", "pwt", "pcd", "a", "d", "ps", "g", "avl", "ign52_58",
+                    "pk59_62", "nx", "rsvd_pa", "rsvd_2m"}};
+enum Outcome { LEAF, DESCEND, FAULT };
+const Axis kLevels{"level", {"l1", "l2", "l3", "l4"}};  // index: level - 1
+const Axis kSetClear{"value", {"clear", "set"}};
+const Axis kOutcomes{"outcome", {"leaf", "descend", "fault"}};
+const Axis kAccess{"access", {"read", "write", "fetch"}};  // enum mmu_access
+const Axis kPriv{"priv", {"sup", "user"}};
+const Axis kWp{"wp", {"wp0", "wp1"}};
+const Axis kNxe{"nxe", {"nxe0", "nxe1"}};
+const Axis kNoYes{"", {"no", "yes"}};
+
+// enum mmu_fault from NOT_PRESENT to NON_CANONICAL; the fault level "none" is non-canonical's.
+const Axis kFaults{"fault", {"not_present", "reserved", "write", "user", "nx", "non_canonical"}};
+const Axis kFaultLevels{"level", {"none", "l1", "l2", "l3", "l4"}};
+
+enum Array { ITLB4K, ITLB2M, DTLB4K, DTLB2M, STLB, PSC_PDE, PSC_PDPTE, PSC_PML4E, ARRAYS };
+const Axis kArrays{"array", {"itlb4k", "itlb2m", "dtlb4k", "dtlb2m", "stlb", "psc_pde",
+                             "psc_pdpte", "psc_pml4e"}};
+const Axis kPolicies{"policy", {"lru", "plru", "fifo", "random"}};  // enum mmu_repl
+
+// Invalidations, and the arrays they act on as an invalidation sees them: a TLB (both page
+// sizes) or a paging-structure cache.
+enum InvalOp { CR3, CR3_NOFLUSH, INVLPG, INVPCID0, INVPCID1, INVPCID2, INVPCID3, FLUSH };
+const Axis kInvalOps{"op", {"cr3", "cr3_noflush", "invlpg", "invpcid0", "invpcid1", "invpcid2",
+                            "invpcid3", "flush_all"}};
+const Axis kInvalArrays{"array", {"itlb", "dtlb", "stlb", "psc_pde", "psc_pdpte", "psc_pml4e"}};
+// What the array held in the operation's scope (its address's entries, or all): global
+// entries, non-global ones of the operation's PCID or of another; or nothing.
+const Axis kHeld{"held", {"global", "pcid", "other_pcid", "nothing"}};
+
+const Axis kServices{"during", {"idle", "hit", "stlb", "walk", "dirty_rewalk", "control"}};
+
+const struct mmu_array_config &array_config(const struct mmu_config &c, unsigned a) {
+  const struct mmu_array_config *t[] = {&c.itlb_4k, &c.itlb_2m, &c.dtlb_4k, &c.dtlb_2m,
+                                        &c.stlb,    &c.psc[0],  &c.psc[1],  &c.psc[2]};
+  return *t[a];
+}
+
+uint64_t group_mask(unsigned g, unsigned pa_bits) {
+  switch (g) {
+    case P: return PTE_P;
+    case RW: return PTE_RW;
+    case US: return PTE_US;
+    case PWT: return PTE_PWT;
+    case PCD: return PTE_PCD;
+    case A: return PTE_A;
+    case D: return PTE_D;
+    case PS: return PTE_PS;
+    case G: return PTE_G;
+    case AVL: return 0xe00;
+    case IGN: return 0x07f0000000000000ull;
+    case PK: return 0x7800000000000000ull;
+    case NX: return PTE_NX;
+    case RSVD_PA: return PTE_ADDR_MASK & ~((1ull << pa_bits) - 1);
+    default: return PDE_2M_RSVD_MASK;
+  }
+}
+
+// Whether the walker can read an entry at `level` with group g clear or set and end there with
+// `o`. Bits other than P are sampled on present entries only, rsvd_2m on 2 MiB leaves only.
+bool pte_legal(unsigned level, unsigned g, bool set, unsigned o, unsigned pa_bits) {
+  if (o == LEAF && level > 2) return false;  // no leaf above a PDE (1 GiB pages are reserved)
+  if (o == DESCEND && level == 1) return false;
+  if (g == P) return set || o == FAULT;
+  if (g == RSVD_PA && pa_bits == 52) return false;  // no such bits
+  if (g == RSVD_2M) return level == 2 && o != DESCEND && (!set || o == FAULT);
+  if (g == RSVD_PA && set) return o == FAULT;
+  if (g == PS && level >= 3 && set) return o == FAULT;  // reserved in a PML4E and a PDPTE
+  if (g == PS && level == 2) return set ? o != DESCEND : o != LEAF;  // PS is the leaf's mark
+  return true;  // PS in a PTE is PAT; every other bit may go either way
+}
+
+// Whether a fault of this kind can end a translation at this level, for this access, privilege
+// and mode (the permission faults come from a leaf, at level 1 or 2).
+bool fault_legal(const V &v) {
+  unsigned kind = v[0], level = v[1], acc = v[2], user = v[3], wp = v[4], nxe = v[5];
+  switch (kind) {
+    case 0:                                     // not present
+    case 1: return level >= 1;                  // reserved: at any level
+    case 2:                                     // write to a read-only leaf
+      return (level == 1 || level == 2) && acc == MMU_ACC_WRITE && (user || wp);
+    case 3: return (level == 1 || level == 2) && user;  // user access to a supervisor leaf
+    case 4: return (level == 1 || level == 2) && acc == MMU_ACC_FETCH && nxe;
+    default: return level == 0;  // non-canonical: nothing is read
+  }
+}
+
+}  // namespace
+
+MmuCoverage::MmuCoverage(const struct mmu_config &cfg) : cfg_(cfg), wp_(cfg.wp), nxe_(cfg.nxe) {
+  const unsigned pa_bits = cfg.pa_bits;
+  auto present = [&](unsigned a) { return array_config(cfg, a).entries > 0; };
+  auto tlb_present = [&](unsigned t) {  // kInvalArrays' TLBs: itlb, dtlb, stlb
+    return t == 0 ? present(ITLB4K) || present(ITLB2M)
+           : t == 1 ? present(DTLB4K) || present(DTLB2M)
+                    : present(STLB);
+  };
+
+  // Every entry the walker read: each bit group set and clear, at each level, by the walk's
+  // outcome at that entry.
+  pte_ = cov_.cross("pte", {kLevels, kGroups, kSetClear, kOutcomes}, [=](const V &v) {
+    return pte_legal(v[0] + 1, v[1], v[2], v[3], pa_bits);
+  });
+  // Every page fault: kind x level x access x privilege x CR0.WP x EFER.NXE.
+  fault_ = cov_.cross("fault", {kFaults, kFaultLevels, kAccess, kPriv, kWp, kNxe},
+                      [](const V &v) { return fault_legal(v); });
+  // Every translation: page size x where it came from x access.
+  source_ = cov_.cross("source", {{"size", {"4k", "2m"}}, {"from", {"l1", "stlb", "walk"}}, kAccess},
+                       [=](const V &v) { return v[1] != 1 || present(STLB); });
+  // Every invalidation x each array x what the array held in its scope.
+  inval_ = cov_.cross("inval", {kInvalOps, kInvalArrays, kHeld}, [=](const V &v) {
+    if (v[1] < 3) return tlb_present(v[1]);
+    return present(PSC_PDE + v[1] - 3) && v[2] != 0;  // paging-structure entries: never global
+  });
+  // A fill that replaced a valid entry, in each array, under the policy it has here.
+  evict_ = cov_.cross("evict", {kArrays, kPolicies}, [=](const V &v) {
+    return present(v[0]) && array_config(cfg, v[0]).repl == v[1];
+  });
+  psc_hit_ = cov_.cross("psc_hit", {{"level", {"pde", "pdpte", "pml4e"}}},
+                        [=](const V &v) { return present(PSC_PDE + v[0]); });
+  // A write that found its entry clean: where, before the walk that sets D.
+  dirty_ = cov_.cross("dirty_rewalk", {{"from", {"l1", "stlb"}}},
+                      [=](const V &v) { return v[0] == 0 || present(STLB); });
+  // The memory: accepted at once and answered the next cycle (accesses back to back), not ready
+  // when first presented, stalled 8 cycles or more, answered after 40 cycles or more.
+  mem_ = cov_.cross("mem", {{"", {"back_to_back", "ready_low_first", "long_stall", "long_wait"}}});
+  // A request or control operation presented while the previous item is in service. Not
+  // after an L1 hit: the benches present an item in the cycle after the previous one was
+  // accepted at the earliest, which is the hit's response cycle (the port takes one a cycle).
+  arrive_ = cov_.cross("arrive", {{"item", {"request", "control"}}, kServices},
+                       [](const V &v) { return v[1] != HIT; });
+  same_cycle_ = cov_.bin("same_cycle.control_and_request");
+}
+
+MmuCoverage::Service MmuCoverage::request(const struct mmu_request &req,
+                                          const struct mmu_response &resp,
+                                          const std::vector<Access> &acc,
+                                          const struct mmu_stats &before,
+                                          const struct mmu_stats &after, bool l1_held,
+                                          bool stlb_held) {
+  unsigned reads = 0;
+  for (const Access &a : acc) reads += !a.write;
+  if (reads != after.walk_reads - before.walk_reads)
+    throw std::logic_error("coverage: " + std::to_string(reads) + " reads seen, the model made " +
+                           std::to_string(after.walk_reads - before.walk_reads));
+  walk_entries(resp, acc, reads);
+  if (resp.fault != MMU_FAULT_NONE && resp.fault != MMU_FAULT_BUS_ERROR)
+    cov_.hit(fault_, {unsigned(resp.fault) - 1, resp.level, unsigned(req.type), req.user, wp_,
+                      nxe_});
+  if (resp.fault == MMU_FAULT_NONE)
+    cov_.hit(source_, {resp.page_shift == PAGE_SHIFT_2M, unsigned(resp.source),
+                       unsigned(req.type)});
+  evictions(before, after);
+  for (unsigned c = 0; c < MMU_PSC_COUNT; c++)
+    if (after.psc_hits[c] != before.psc_hits[c]) cov_.hit(psc_hit_, {c});
+  bool dirty = after.dirty_rewalks != before.dirty_rewalks;
+  if (dirty) {
+    if (!l1_held && !stlb_held)
+      throw std::logic_error("coverage: a dirty re-walk with no entry held");
+    cov_.hit(dirty_, {!l1_held});
+  }
+  if (dirty) return DIRTY_REWALK;
+  return resp.source == MMU_SRC_WALK   ? WALK
+         : resp.source == MMU_SRC_STLB ? STLB
+         : resp.source == MMU_SRC_L1   ? HIT
+                                       : IDLE;  // non-canonical: answered in its cycle
+}
+
+// The walk's reads, in order, are the entries from its first level down to resp.level, where
+// it ended: descending through all but the last, which was the leaf or faulted.
+void MmuCoverage::walk_entries(const struct mmu_response &resp, const std::vector<Access> &acc,
+                               unsigned reads) {
+  if (reads == 0) return;
+  if (resp.level + reads - 1 > PT_LEVELS)
+    throw std::logic_error("coverage: " + std::to_string(reads) + " reads for a walk ending at "
+                           "level " + std::to_string(resp.level));
+  unsigned k = 0;
+  for (const Access &a : acc) {
+    if (a.write) continue;
+    unsigned level = resp.level + (reads - 1 - k);
+    unsigned o = k + 1 < reads ? DESCEND : resp.fault != MMU_FAULT_NONE ? FAULT : LEAF;
+    k++;
+    uint64_t e = a.data;
+    if (!(e & PTE_P)) {
+      cov_.hit(pte_, {level - 1, P, 0, o});
+      continue;
+    }
+    for (unsigned g = P; g < RSVD_2M; g++) {
+      uint64_t m = group_mask(g, cfg_.pa_bits);
+      if (m) cov_.hit(pte_, {level - 1, g, (e & m) != 0, o});
+    }
+    if (level == 2 && (e & PTE_PS))
+      cov_.hit(pte_, {level - 1, RSVD_2M, (e & PDE_2M_RSVD_MASK) != 0, o});
+  }
+}
+
+void MmuCoverage::evictions(const struct mmu_stats &b, const struct mmu_stats &a) {
+  auto tlb = [&](enum mmu_tlb_id t, int size) {
+    uint64_t n = 0;
+    for (int s = 0; s < MMU_SIZE_COUNT; s++)
+      if (size < 0 || s == size) n += a.tlb[t].evictions[s] - b.tlb[t].evictions[s];
+    return n;
+  };
+  uint64_t n[ARRAYS] = {tlb(MMU_TLB_ITLB, MMU_SIZE_4K), tlb(MMU_TLB_ITLB, MMU_SIZE_2M),
+                        tlb(MMU_TLB_DTLB, MMU_SIZE_4K), tlb(MMU_TLB_DTLB, MMU_SIZE_2M),
+                        tlb(MMU_TLB_STLB, -1)};
+  for (unsigned c = 0; c < MMU_PSC_COUNT; c++)
+    n[PSC_PDE + c] = a.psc_evictions[c] - b.psc_evictions[c];
+  for (unsigned x = 0; x < ARRAYS; x++)
+    if (n[x]) cov_.hit(evict_, {x, unsigned(array_config(cfg_, x).repl)});
+}
+
+void MmuCoverage::control(const struct mmu *m, const struct mmu_ctrl &c) {
+  unsigned op;
+  uint16_t pcid = mmu_current_pcid(m);
+  switch (c.op) {
+    case MMU_CTRL_LOAD_CR3:
+      op = c.value >> 63 ? CR3_NOFLUSH : CR3;
+      pcid = uint16_t(c.value & 0xfff);
+      break;
+    case MMU_CTRL_INVLPG: op = INVLPG; break;
+    case MMU_CTRL_INVPCID:
+      op = INVPCID0 + (c.invpcid_type & 3);
+      if (c.invpcid_type <= 1) pcid = c.pcid;
+      break;
+    case MMU_CTRL_FLUSH_ALL: op = FLUSH; break;
+    default:  // SET_MODE: no invalidation
+      wp_ = c.wp;
+      nxe_ = c.nxe;
+      return;
+  }
+  bool by_addr = op == INVLPG || op == INVPCID0;
+  auto sample = [&](unsigned array, const struct mmu_census &n) {
+    if (n.global) cov_.hit(inval_, {op, array, 0});
+    if (n.pcid) cov_.hit(inval_, {op, array, 1});
+    if (n.other) cov_.hit(inval_, {op, array, 2});
+    if (!n.global && !n.pcid && !n.other) cov_.hit(inval_, {op, array, 3});
+  };
+  for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
+    bool present = t == MMU_TLB_STLB ? cfg_.stlb.entries > 0
+                                     : array_config(cfg_, 2 * t).entries +
+                                               array_config(cfg_, 2 * t + 1).entries >
+                                           0;
+    if (present)
+      sample(t, mmu_tlb_census(m, static_cast<enum mmu_tlb_id>(t), pcid, by_addr, c.value));
+  }
+  for (unsigned p = 0; p < MMU_PSC_COUNT; p++)
+    if (cfg_.psc[p].entries)
+      sample(3 + p, mmu_psc_census(m, static_cast<enum mmu_psc_id>(p), pcid, by_addr, c.value));
+}
+
+void MmuCoverage::memory(uint64_t stall, uint64_t latency) {
+  if (stall == 0 && latency == 1) cov_.hit(mem_, {0});
+  if (stall >= 1) cov_.hit(mem_, {1});
+  if (stall >= 8) cov_.hit(mem_, {2});
+  if (latency >= 40) cov_.hit(mem_, {3});
+}
