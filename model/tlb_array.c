@@ -59,7 +59,9 @@ bool tlb_array_fill(struct tlb_array *a, const struct tlb_entry *n)
     unsigned way = a->ways, invalid = a->ways;
     for (unsigned w = 0; w < a->ways; w++) {
         const struct tlb_entry *e = tlb_way(a, set, w);
-        if (e->valid && e->shift == n->shift && e->vpn == n->vpn &&
+        /* An entry of the new one's kind: global, or of its PCID (not a global entry that
+         * the lookup also matched, docs/ARCHITECTURE.md section 4). */
+        if (e->valid && e->shift == n->shift && e->vpn == n->vpn && e->global == n->global &&
             (e->global || e->pcid == n->pcid)) {
             way = w;
             break;

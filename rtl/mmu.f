@@ -1,3 +1,4 @@
++incdir+rtl
 rtl/lint/verilator.vlt
 rtl/mmu_pkg.sv
 rtl/mmu_lfsr.sv

@@ -2,6 +2,8 @@
 // (docs/ARCHITECTURE.md, section 4; model/tlb.c). When both match, the 4 KiB entry is used. The
 // lookup inputs are held while a request is in service, so the match vectors of the lookup stay
 // valid for the fill or the clear that ends it.
+`include "mmu_assert.svh"
+
 module mmu_l1_tlb #(
   parameter int unsigned Entries4k = 64,
   parameter int unsigned Ways4k = 4,
@@ -84,6 +86,15 @@ module mmu_l1_tlb #(
     .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i,
     .filled_o(filled2m), .evicted_o(evicted2m)
   );
+
+`ifdef MMU_ASSERTIONS
+  `MMU_ASSERT_SETUP
+  // A fill is the lookup's: it is tagged with the PCID the lookup matched with, so that it goes
+  // to the way that lookup matched (mmu_tlb's uniqueness rests on it).
+  `MMU_ASSUME(a_fill_own_pcid, !fill_i || fill_pcid_i == lk_pcid_i,
+              ("mmu_l1_tlb: a fill tagged with PCID %0d after a lookup with %0d", fill_pcid_i,
+               lk_pcid_i))
+`endif
 
   assign filled_o  = filled4k || filled2m;
   assign evicted_o = evicted4k || evicted2m;

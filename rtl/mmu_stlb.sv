@@ -8,6 +8,8 @@
 // An INVLPG probes the same way (inv_addr4k_i, inv_addr2m_i in place of the stage inputs) and
 // clears what each probe matches. mmu_top sequences the cycles; this module keeps what each probe
 // found, counts the latency, and makes the clears.
+`include "mmu_assert.svh"
+
 module mmu_stlb #(
   parameter int unsigned NumEntries = 1536,
   parameter int unsigned NumWays = 12,
@@ -193,11 +195,15 @@ module mmu_stlb #(
     end
   end
 
-`ifndef SYNTHESIS
+`ifdef MMU_ASSERTIONS
+`ifndef MMU_FORMAL_PORTS
+  `MMU_ASSERT_SETUP
   // The probes compare rows read in the cycle before: only then is a match meaningful.
-  a_unique_match: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      (stage4k_i || stage2m_i || inv_addr4k_i || inv_addr2m_i) |-> ($onehot0(match & glb) && $onehot0(match & ~glb)))
-    else $error("mmu_stlb: two entries of one set match one probe (match %b, global %b)",
-                match, glb);
+  `MMU_ASSERT(a_unique_match,
+              !(stage4k_i || stage2m_i || inv_addr4k_i || inv_addr2m_i) ||
+              ($onehot0(match & glb) && $onehot0(match & ~glb)),
+              ("mmu_stlb: two entries of one set match one probe (match %b, global %b)", match,
+               glb))
+`endif
 `endif
 endmodule

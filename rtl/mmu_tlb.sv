@@ -7,9 +7,12 @@
 //
 // An entry matches a lookup of (vpn, is2m, pcid) when it is valid, has that vpn and size, and is
 // global or has that PCID; the lowest matching way is the hit. A fill goes to the lowest way its
-// own lookup matched (fill_match_i), else the lowest invalid way, else the replacement victim.
+// own lookup matched (fill_match_i) that holds an entry of its kind (global, or not global: of
+// the lookup's PCID), else the lowest invalid way, else the replacement victim.
 // NumClears clear ports each clear the masked ways of one set (the STLB has two: a fault clears
 // what both of its probes matched, in two sets at once).
+`include "mmu_assert.svh"
+
 module mmu_tlb #(
   parameter int unsigned NumEntries = 64,
   parameter int unsigned NumWays = 4,
@@ -189,7 +192,7 @@ module mmu_tlb #(
     match_way = '0;
     invalid_way = '0;
     for (int w = Ways - 1; w >= 0; w--) begin
-      if (fill_match_i[w]) begin
+      if (fill_match_i[w] && glb_q[fill_set*Ways + w] == fill_global_i) begin
         fill_has_match = 1'b1;
         match_way = WayW'(w);
       end
@@ -262,16 +265,38 @@ module mmu_tlb #(
     end
   end
 
-`ifndef SYNTHESIS
+`ifdef MMU_ASSERTIONS
+  `MMU_ASSERT_SETUP
   // No lookup ever matches two entries of one kind: two valid entries of a set with one tag are
-  // never both global, nor both of one PCID (a fill goes to the way its lookup matched). A
+  // never both global, nor both of one PCID (a fill goes to the way its lookup matched that
+  // holds an entry of its kind; scripts/formal proves it, task tlb). A
   // global and a non-global entry of one page may both match (section 4: the lowest way wins).
   // RegRead arrays compare a row read a cycle earlier: their user says when it is meaningful.
+`ifndef MMU_FORMAL_PORTS
   if (!RegRead) begin : g_assert_unique
-    a_unique_match: assert property (@(posedge clk_i) disable iff (!rst_ni)
-        $onehot0(lk_match_o & lk_global_o) && $onehot0(lk_match_o & ~lk_global_o))
-      else $error("mmu_tlb: two entries of set %0d match one lookup (match %b, global %b)",
-                  cmp_set, lk_match_o, lk_global_o);
+    `MMU_ASSERT(a_unique_match,
+                $onehot0(lk_match_o & lk_global_o) && $onehot0(lk_match_o & ~lk_global_o),
+                ("mmu_tlb: two entries of set %0d match one lookup (match %b, global %b)",
+                 cmp_set, lk_match_o, lk_global_o))
   end
+`endif
+`ifdef MMU_FORMAL_TLB
+  // The same for every set, of the state itself: what a proof by induction needs (too costly to
+  // check every cycle in simulation, where the lookup's form above is checked).
+  for (genvar s = 0; s < NumSets; s++) begin : g_unique_set
+    for (genvar a = 0; a < Ways; a++) begin : g_a
+      for (genvar b = a + 1; b < Ways; b++) begin : g_b
+        // (Unlabelled: Yosys gives a label one name in every iteration of a loop.)
+        always @(posedge clk_i)
+          if (f_past_valid && rst_ni)
+            assert (!(valid_q[s*Ways + a] && valid_q[s*Ways + b] &&
+                      g_way[a].mem[s][RowW-1 -: TagW] == g_way[b].mem[s][RowW-1 -: TagW] &&
+                      (glb_q[s*Ways + a] ? glb_q[s*Ways + b]
+                                         : !glb_q[s*Ways + b] &&
+                                           pcid_q[s*Ways + a] == pcid_q[s*Ways + b])));
+      end
+    end
+  end
+`endif
 `endif
 endmodule

@@ -12,6 +12,8 @@
 //   ...      SWalk:    the walker's done_o cycle is the response cycle
 // The next request can be accepted in the response cycle. Fills, touches and invalidations take
 // effect at the end of the cycle that decides them.
+`include "mmu_assert.svh"
+
 module mmu_top #(
   parameter int unsigned PaBits = 46,
   parameter int unsigned Itlb4kEntries = 128,
@@ -546,8 +548,9 @@ module mmu_top #(
   assign cnt_psc_pdpte_evictions_o = counts[mmu_pkg::CntPscPdpteEvictions*64 +: 64];
   assign cnt_psc_pml4e_evictions_o = counts[mmu_pkg::CntPscPml4eEvictions*64 +: 64];
 
-`ifndef SYNTHESIS
+`ifdef MMU_ASSERTIONS
   // ---- the port contracts (docs/ARCHITECTURE.md, section 13) -----------------------------------
+  `MMU_ASSERT_SETUP
   // A request or operation accepted and not yet answered.
   logic req_open_q, ctrl_open_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -559,27 +562,39 @@ module mmu_top #(
       ctrl_open_q <= accept_ctrl || (ctrl_open_q && !ctrl_done_o);
     end
   end
-  a_resp_requested: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      resp_valid_o |-> req_open_q)
-    else $error("mmu_top: a response with no request accepted and unanswered");
-  a_done_requested: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      ctrl_done_o |-> ctrl_open_q)
-    else $error("mmu_top: a control completion with no operation accepted and unfinished");
-  a_one_in_service: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      !(req_open_q && ctrl_open_q))
-    else $error("mmu_top: a request and a control operation in service at once");
-  a_ctrl_op_legal: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      ctrl_valid_i |-> ctrl_op_i <= 3'(mmu_pkg::OpSetMode))
-    else $error("mmu_top: control operation code %0d is not a mmu_pkg::ctrl_op_e", ctrl_op_i);
-  a_state_legal: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      state_q inside {SIdle, SL1, SStlb4k, SStlb2m, SStlbWait, SWalk, SCtrl, SCtrlStlb4k,
-                      SCtrlStlb2m})
-    else $error("mmu_top: illegal state %0d", state_q);
+  `MMU_ASSERT(a_resp_requested, !resp_valid_o || req_open_q,
+              ("mmu_top: a response with no request accepted and unanswered"))
+  `MMU_ASSERT(a_done_requested, !ctrl_done_o || ctrl_open_q,
+              ("mmu_top: a control completion with no operation accepted and unfinished"))
+  `MMU_ASSERT(a_one_in_service, !(req_open_q && ctrl_open_q),
+              ("mmu_top: a request and a control operation in service at once"))
+  // Ready exactly when the contract says: idle, or in the cycle of an answer; a request only
+  // when no control operation is presented.
+  `MMU_ASSERT(a_ready_when_free,
+              ctrl_ready_o == (!(req_open_q || ctrl_open_q) || resp_valid_o || ctrl_done_o) &&
+              req_ready_o == (ctrl_ready_o && !ctrl_valid_i),
+              ("mmu_top: ready %b/%b with a request open %b, an operation open %b",
+               req_ready_o, ctrl_ready_o, req_open_q, ctrl_open_q))
+  // What is open is what the state machine serves (with the above, makes them inductive).
+  `MMU_ASSERT(a_open_is_state,
+              req_open_q == (state_q == SL1 || state_q == SStlb4k || state_q == SStlb2m ||
+                             state_q == SStlbWait || state_q == SWalk) &&
+              ctrl_open_q == (state_q == SCtrl || state_q == SCtrlStlb4k ||
+                              state_q == SCtrlStlb2m),
+              ("mmu_top: state %0d with a request open %b, an operation open %b", state_q,
+               req_open_q, ctrl_open_q))
+  `MMU_ASSERT(a_state_legal, state_q <= SCtrlStlb2m, ("mmu_top: illegal state %0d", state_q))
+  // The control port's codes (the environment's rule).
+  `MMU_ASSUME(a_ctrl_op_legal, !ctrl_valid_i || ctrl_op_i <= 3'(mmu_pkg::OpSetMode),
+              ("mmu_top: control operation code %0d is not a mmu_pkg::ctrl_op_e", ctrl_op_i))
+`ifndef FORMAL
+  // (X has no meaning in a proof's two-valued model.)
   a_outputs_known: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !$isunknown({req_ready_o, ctrl_ready_o, resp_valid_o, ctrl_done_o, mem_req_valid_o}) &&
       (!resp_valid_o || !$isunknown({resp_paddr_o, resp_is2m_o, resp_fault_o, resp_error_o,
                                      resp_level_o, resp_source_o})) &&
       (!mem_req_valid_o || !$isunknown({mem_req_addr_o, mem_req_we_o, mem_req_wdata_o})))
     else $error("mmu_top: an output is X after reset");
+`endif
 `endif
 endmodule

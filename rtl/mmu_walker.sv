@@ -5,6 +5,8 @@
 //   RD_WAIT          when the data arrives, check it: fault, write back A/D, go down, or finish
 //   WR_REQ, WR_WAIT  the A/D write-back of the entry
 //   DONE             the response cycle (done_o), one cycle after the last memory response
+`include "mmu_assert.svh"
+
 module mmu_walker #(
   parameter int unsigned PaBits = 46,
   parameter int unsigned PscPdeEntries = 32,
@@ -247,19 +249,17 @@ module mmu_walker #(
     pcid_q   <= pcid_d;
   end
 
-`ifndef SYNTHESIS
+`ifdef MMU_ASSERTIONS
+  `MMU_ASSERT_SETUP
   // The memory port's contract (section 13): a request is held, unchanged, until accepted.
-  a_mem_req_held: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      mem_req_valid_o && !mem_req_ready_i |=>
-      mem_req_valid_o && $stable(mem_req_addr_o) && $stable(mem_req_we_o) &&
-      $stable(mem_req_wdata_o))
-    else $error("mmu_walker: memory request dropped or changed before it was accepted");
-  // A memory response only while the walker waits for one (the memory model's side).
-  a_mem_rsp_expected: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      mem_rsp_valid_i |-> (state_q == WRdWait || state_q == WWrWait))
-    else $error("mmu_walker: memory response with no access outstanding");
-  a_state_legal: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      state_q inside {WIdle, WRdReq, WRdWait, WWrReq, WWrWait, WDone})
-    else $error("mmu_walker: illegal state %0d", state_q);
+  `MMU_ASSERT(a_mem_req_held,
+              !$past(mem_req_valid_o && !mem_req_ready_i) ||
+              (mem_req_valid_o && $stable(mem_req_addr_o) && $stable(mem_req_we_o) &&
+               $stable(mem_req_wdata_o)),
+              ("mmu_walker: memory request dropped or changed before it was accepted"))
+  // A memory response only while the walker waits for one (the memory's side of the contract).
+  `MMU_ASSUME(a_mem_rsp_expected, !mem_rsp_valid_i || state_q == WRdWait || state_q == WWrWait,
+              ("mmu_walker: memory response with no access outstanding"))
+  `MMU_ASSERT(a_state_legal, state_q <= WDone, ("mmu_walker: illegal state %0d", state_q))
 `endif
 endmodule

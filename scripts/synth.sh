@@ -17,7 +17,7 @@ esac
 chparam=$(printf '%s\n' "$params" | awk -F= 'NF == 2 {printf " -set %s %s", $1, $2}')
 sources=$(grep '\.sv$' "$top/rtl/mmu.f" | sed "s|^|$top/|" | tr '\n' ' ')
 cat > "$work/synth.ys" <<YS
-read_verilog -sv $sources
+read_verilog -sv -I$top/rtl $sources
 ${chparam:+chparam$chparam mmu_top}
 hierarchy -check -top mmu_top
 synth -flatten

@@ -32,6 +32,8 @@ SKIP = [
     (r"^scripts/coverage\b", "a coverage build and the whole co-simulation regression under it "
      "(about 20 minutes)"),
     (r"^scripts/regress-long\b", "the long regression (minutes to hours)"),
+    (r"^scripts/formal\b", "the formal proofs, which run in the suite as their own tests "
+     "(label formal)"),
     (r"ctest -L coverage", "the co-simulation regression of every configuration, which runs in "
      "the suite as its own tests (labels cosim, systemc, coverage)"),
     (r"^gtkwave\b", "opens GTKWave's window"),

@@ -90,15 +90,16 @@ const Axis kFaults{"fault", {"not_present", "reserved", "write", "user", "nx", "
 const Axis kFaultLevels{"level", {"none", "l1", "l2", "l3", "l4"}};
 
 enum Array { ITLB4K, ITLB2M, DTLB4K, DTLB2M, STLB, PSC_PDE, PSC_PDPTE, PSC_PML4E, ARRAYS };
-const Axis kArrays{"array", {"itlb4k", "itlb2m", "dtlb4k", "dtlb2m", "stlb", "psc_pde",
-                             "psc_pdpte", "psc_pml4e"}};
+const Axis kArrays{
+    "array", {"itlb4k", "itlb2m", "dtlb4k", "dtlb2m", "stlb", "psc_pde", "psc_pdpte", "psc_pml4e"}};
 const Axis kPolicies{"policy", {"lru", "plru", "fifo", "random"}};  // enum mmu_repl
 
 // Invalidations, and the arrays they act on as an invalidation sees them: a TLB (both page
 // sizes) or a paging-structure cache.
 enum InvalOp { CR3, CR3_NOFLUSH, INVLPG, INVPCID0, INVPCID1, INVPCID2, INVPCID3, FLUSH };
-const Axis kInvalOps{"op", {"cr3", "cr3_noflush", "invlpg", "invpcid0", "invpcid1", "invpcid2",
-                            "invpcid3", "flush_all"}};
+const Axis kInvalOps{
+    "op",
+    {"cr3", "cr3_noflush", "invlpg", "invpcid0", "invpcid1", "invpcid2", "invpcid3", "flush_all"}};
 const Axis kInvalArrays{"array", {"itlb", "dtlb", "stlb", "psc_pde", "psc_pdpte", "psc_pml4e"}};
 // What the array held in the operation's scope (its address's entries, or all): global
 // entries, non-global ones of the operation's PCID or of another; or nothing.
@@ -114,21 +115,36 @@ const struct mmu_array_config &array_config(const struct mmu_config &c, unsigned
 
 uint64_t group_mask(unsigned g, unsigned pa_bits) {
   switch (g) {
-    case P: return PTE_P;
-    case RW: return PTE_RW;
-    case US: return PTE_US;
-    case PWT: return PTE_PWT;
-    case PCD: return PTE_PCD;
-    case A: return PTE_A;
-    case D: return PTE_D;
-    case PS: return PTE_PS;
-    case G: return PTE_G;
-    case AVL: return 0xe00;
-    case IGN: return 0x07f0000000000000ull;
-    case PK: return 0x7800000000000000ull;
-    case NX: return PTE_NX;
-    case RSVD_PA: return PTE_ADDR_MASK & ~((1ull << pa_bits) - 1);
-    default: return PDE_2M_RSVD_MASK;
+    case P:
+      return PTE_P;
+    case RW:
+      return PTE_RW;
+    case US:
+      return PTE_US;
+    case PWT:
+      return PTE_PWT;
+    case PCD:
+      return PTE_PCD;
+    case A:
+      return PTE_A;
+    case D:
+      return PTE_D;
+    case PS:
+      return PTE_PS;
+    case G:
+      return PTE_G;
+    case AVL:
+      return 0xe00;
+    case IGN:
+      return 0x07f0000000000000ull;
+    case PK:
+      return 0x7800000000000000ull;
+    case NX:
+      return PTE_NX;
+    case RSVD_PA:
+      return PTE_ADDR_MASK & ~((1ull << pa_bits) - 1);
+    default:
+      return PDE_2M_RSVD_MASK;
   }
 }
 
@@ -151,13 +167,17 @@ bool pte_legal(unsigned level, unsigned g, bool set, unsigned o, unsigned pa_bit
 bool fault_legal(const V &v) {
   unsigned kind = v[0], level = v[1], acc = v[2], user = v[3], wp = v[4], nxe = v[5];
   switch (kind) {
-    case 0:                                     // not present
-    case 1: return level >= 1;                  // reserved: at any level
-    case 2:                                     // write to a read-only leaf
+    case 0:  // not present
+    case 1:
+      return level >= 1;  // reserved: at any level
+    case 2:               // write to a read-only leaf
       return (level == 1 || level == 2) && acc == MMU_ACC_WRITE && (user || wp);
-    case 3: return (level == 1 || level == 2) && user;  // user access to a supervisor leaf
-    case 4: return (level == 1 || level == 2) && acc == MMU_ACC_FETCH && nxe;
-    default: return level == 0;  // non-canonical: nothing is read
+    case 3:
+      return (level == 1 || level == 2) && user;  // user access to a supervisor leaf
+    case 4:
+      return (level == 1 || level == 2) && acc == MMU_ACC_FETCH && nxe;
+    default:
+      return level == 0;  // non-canonical: nothing is read
   }
 }
 
@@ -167,22 +187,22 @@ MmuCoverage::MmuCoverage(const struct mmu_config &cfg) : cfg_(cfg), wp_(cfg.wp),
   const unsigned pa_bits = cfg.pa_bits;
   auto present = [&](unsigned a) { return array_config(cfg, a).entries > 0; };
   auto tlb_present = [&](unsigned t) {  // kInvalArrays' TLBs: itlb, dtlb, stlb
-    return t == 0 ? present(ITLB4K) || present(ITLB2M)
+    return t == 0   ? present(ITLB4K) || present(ITLB2M)
            : t == 1 ? present(DTLB4K) || present(DTLB2M)
                     : present(STLB);
   };
 
   // Every entry the walker read: each bit group set and clear, at each level, by the walk's
   // outcome at that entry.
-  pte_ = cov_.cross("pte", {kLevels, kGroups, kSetClear, kOutcomes}, [=](const V &v) {
-    return pte_legal(v[0] + 1, v[1], v[2], v[3], pa_bits);
-  });
+  pte_ = cov_.cross("pte", {kLevels, kGroups, kSetClear, kOutcomes},
+                    [=](const V &v) { return pte_legal(v[0] + 1, v[1], v[2], v[3], pa_bits); });
   // Every page fault: kind x level x access x privilege x CR0.WP x EFER.NXE.
   fault_ = cov_.cross("fault", {kFaults, kFaultLevels, kAccess, kPriv, kWp, kNxe},
                       [](const V &v) { return fault_legal(v); });
   // Every translation: page size x where it came from x access.
-  source_ = cov_.cross("source", {{"size", {"4k", "2m"}}, {"from", {"l1", "stlb", "walk"}}, kAccess},
-                       [=](const V &v) { return v[1] != 1 || present(STLB); });
+  source_ =
+      cov_.cross("source", {{"size", {"4k", "2m"}}, {"from", {"l1", "stlb", "walk"}}, kAccess},
+                 [=](const V &v) { return v[1] != 1 || present(STLB); });
   // Every invalidation x each array x what the array held in its scope.
   inval_ = cov_.cross("inval", {kInvalOps, kInvalArrays, kHeld}, [=](const V &v) {
     if (v[1] < 3) return tlb_present(v[1]);
@@ -208,12 +228,9 @@ MmuCoverage::MmuCoverage(const struct mmu_config &cfg) : cfg_(cfg), wp_(cfg.wp),
   same_cycle_ = cov_.bin("same_cycle.control_and_request");
 }
 
-MmuCoverage::Service MmuCoverage::request(const struct mmu_request &req,
-                                          const struct mmu_response &resp,
-                                          const std::vector<Access> &acc,
-                                          const struct mmu_stats &before,
-                                          const struct mmu_stats &after, bool l1_held,
-                                          bool stlb_held) {
+MmuCoverage::Service MmuCoverage::request(
+    const struct mmu_request &req, const struct mmu_response &resp, const std::vector<Access> &acc,
+    const struct mmu_stats &before, const struct mmu_stats &after, bool l1_held, bool stlb_held) {
   unsigned reads = 0;
   for (const Access &a : acc) reads += !a.write;
   if (reads != after.walk_reads - before.walk_reads)
@@ -221,11 +238,11 @@ MmuCoverage::Service MmuCoverage::request(const struct mmu_request &req,
                            std::to_string(after.walk_reads - before.walk_reads));
   walk_entries(resp, acc, reads);
   if (resp.fault != MMU_FAULT_NONE && resp.fault != MMU_FAULT_BUS_ERROR)
-    cov_.hit(fault_, {unsigned(resp.fault) - 1, resp.level, unsigned(req.type), req.user, wp_,
-                      nxe_});
+    cov_.hit(fault_,
+             {unsigned(resp.fault) - 1, resp.level, unsigned(req.type), req.user, wp_, nxe_});
   if (resp.fault == MMU_FAULT_NONE)
-    cov_.hit(source_, {resp.page_shift == PAGE_SHIFT_2M, unsigned(resp.source),
-                       unsigned(req.type)});
+    cov_.hit(source_,
+             {resp.page_shift == PAGE_SHIFT_2M, unsigned(resp.source), unsigned(req.type)});
   evictions(before, after);
   for (unsigned c = 0; c < MMU_PSC_COUNT; c++)
     if (after.psc_hits[c] != before.psc_hits[c]) cov_.hit(psc_hit_, {c});
@@ -248,8 +265,10 @@ void MmuCoverage::walk_entries(const struct mmu_response &resp, const std::vecto
                                unsigned reads) {
   if (reads == 0) return;
   if (resp.level + reads - 1 > PT_LEVELS)
-    throw std::logic_error("coverage: " + std::to_string(reads) + " reads for a walk ending at "
-                           "level " + std::to_string(resp.level));
+    throw std::logic_error("coverage: " + std::to_string(reads) +
+                           " reads for a walk ending at "
+                           "level " +
+                           std::to_string(resp.level));
   unsigned k = 0;
   for (const Access &a : acc) {
     if (a.write) continue;
@@ -294,12 +313,16 @@ void MmuCoverage::control(const struct mmu *m, const struct mmu_ctrl &c) {
       op = c.value >> 63 ? CR3_NOFLUSH : CR3;
       pcid = uint16_t(c.value & 0xfff);
       break;
-    case MMU_CTRL_INVLPG: op = INVLPG; break;
+    case MMU_CTRL_INVLPG:
+      op = INVLPG;
+      break;
     case MMU_CTRL_INVPCID:
       op = INVPCID0 + (c.invpcid_type & 3);
       if (c.invpcid_type <= 1) pcid = c.pcid;
       break;
-    case MMU_CTRL_FLUSH_ALL: op = FLUSH; break;
+    case MMU_CTRL_FLUSH_ALL:
+      op = FLUSH;
+      break;
     default:  // SET_MODE: no invalidation
       wp_ = c.wp;
       nxe_ = c.nxe;
@@ -313,10 +336,10 @@ void MmuCoverage::control(const struct mmu *m, const struct mmu_ctrl &c) {
     if (!n.global && !n.pcid && !n.other) cov_.hit(inval_, {op, array, 3});
   };
   for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
-    bool present = t == MMU_TLB_STLB ? cfg_.stlb.entries > 0
-                                     : array_config(cfg_, 2 * t).entries +
-                                               array_config(cfg_, 2 * t + 1).entries >
-                                           0;
+    bool present =
+        t == MMU_TLB_STLB
+            ? cfg_.stlb.entries > 0
+            : array_config(cfg_, 2 * t).entries + array_config(cfg_, 2 * t + 1).entries > 0;
     if (present)
       sample(t, mmu_tlb_census(m, static_cast<enum mmu_tlb_id>(t), pcid, by_addr, c.value));
   }

@@ -87,9 +87,10 @@ def config_params(name):
 
 
 def rtl_files(rtl):
-    """rtl/mmu.f's files (sources and lint waivers), in the copy of rtl/ at `rtl`."""
+    """rtl/mmu.f's files (sources and lint waivers), in the copy of rtl/ at `rtl` (whose
+    include path the build gives with -I)."""
     return [os.path.join(rtl, os.path.relpath(f.strip(), "rtl"))
-            for f in open(os.path.join(TOP, "rtl", "mmu.f")) if f.strip()]
+            for f in open(os.path.join(TOP, "rtl", "mmu.f")) if f.strip() and f[0] != "+"]
 
 
 def build(rtl, config, work, systemc):

@@ -1,0 +1,37 @@
+// The assertions' one form, read by Verilator (the co-simulation and the SystemC bench, with
+// --assert) and by Yosys's formal front end (scripts/formal, which defines FORMAL).
+//
+//   `MMU_ASSERT(label, cond, (message...))  cond holds at every rising edge of clk_i out of reset
+//   `MMU_ASSUME(label, cond, (message...))  the same, a rule the MMU's environment keeps: an
+//                                           assertion in simulation (the bench must keep it),
+//                                           an assumption in a proof
+//
+// cond is a plain expression of the cycle ($past and $stable for the one before). In simulation
+// it is a concurrent assertion with `disable iff (!rst_ni)` that prints the message when it
+// fails; in a proof, an immediate assertion clocked by clk_i from the second cycle on, out of
+// reset. Yosys's own front end reads neither SVA's implication nor `disable iff`, hence the
+// macros. Synthesis (SYNTHESIS without FORMAL) sees none of it: MMU_ASSERTIONS guards each
+// module's block of assertions.
+`ifndef MMU_ASSERT_SVH
+`define MMU_ASSERT_SVH
+
+`ifdef FORMAL
+  `define MMU_ASSERTIONS
+  // The first cycle has no past; reset is assumed in it (scripts/formal's wrappers).
+  `define MMU_ASSERT_SETUP \
+    logic f_past_valid = 1'b0; \
+    always @(posedge clk_i) f_past_valid <= 1'b1;
+  `define MMU_ASSERT(label, cond, message) \
+    always @(posedge clk_i) if (f_past_valid && rst_ni) label: assert (cond);
+  `define MMU_ASSUME(label, cond, message) \
+    always @(posedge clk_i) if (f_past_valid && rst_ni) label: assume (cond);
+`elsif SYNTHESIS
+`else
+  `define MMU_ASSERTIONS
+  `define MMU_ASSERT_SETUP
+  `define MMU_ASSERT(label, cond, message) \
+    label: assert property (@(posedge clk_i) disable iff (!rst_ni) cond) else $error message;
+  `define MMU_ASSUME(label, cond, message) `MMU_ASSERT(label, cond, message)
+`endif
+
+`endif
