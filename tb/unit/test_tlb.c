@@ -72,6 +72,36 @@ static void fill_in_place(void **state)
     tlb_free(&t);
 }
 
+/* A lookup can match a global entry and a non-global one of the same page (cached under another
+ * PCID before the global one): a fill goes to the way of its own kind, never leaving two global
+ * entries, nor two of one PCID (the formal proof's counterexample, docs/VERIFICATION.md). */
+static void fill_of_its_own_kind(void **state)
+{
+    (void)state;
+    struct tlb t;
+    init_dtlb(&t, 2, 2); /* one set of two ways */
+    for (int order = 0; order < 2; order++) {
+        struct tlb_entry n = leaf(0x7000, 12, 1, false, 0x1000);
+        struct tlb_entry g = leaf(0x7000, 12, 2, true, 0x2000); /* from PCID 2's tables */
+        /* N first: G's fill, looked up under PCID 2, does not match N and takes the other way. */
+        tlb_fill(&t, &n);
+        tlb_fill(&t, &g);
+        assert_int_equal(tlb_valid_count(&t), 2);
+        /* Under PCID 1 both match. A global refill must replace G, a non-global one N. */
+        struct tlb_entry refill =
+            order ? leaf(0x7000, 12, 1, false, 0x4000) : leaf(0x7000, 12, 1, true, 0x3000);
+        assert_false(tlb_fill(&t, &refill));
+        struct mmu_census c = {0};
+        tlb_array_census(&t.arr[0], 1, true, 0x7000, &c);
+        assert_int_equal(c.global, 1);
+        assert_int_equal(c.pcid, 1);
+        assert_int_equal(c.other, 0);
+        struct tlb_inval all = {0};
+        tlb_invalidate(&t, &all);
+    }
+    tlb_free(&t);
+}
+
 /* A 4-entry 2-way array has 2 sets; pages 0,2,4 (VPN even) share set 0.
  * Fills take invalid ways first; the third even page evicts the LRU way,
  * and a lookup hit that is touched protects its entry. */
@@ -263,7 +293,7 @@ int main(void)
         cmocka_unit_test(pcid_and_global_matching), cmocka_unit_test(fill_in_place),
         cmocka_unit_test(fill_evicts_lru),          cmocka_unit_test(memo_matches_plain_lookup),
         cmocka_unit_test(small_page_wins),          cmocka_unit_test(disabled_array),
-        cmocka_unit_test(invalidation_selectors),
+        cmocka_unit_test(invalidation_selectors),   cmocka_unit_test(fill_of_its_own_kind),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
