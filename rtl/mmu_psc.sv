@@ -2,6 +2,8 @@
 // entries of walk level Level (4 PML4E, 3 PDPTE, 2 PDE). An entry is keyed by PCID and
 // VA[47:Shift], Shift = 12 + 9 * (Level - 1), and holds the base of the next table and the
 // rights combined down to it. Entries are never global. NumEntries = 0 disables the cache.
+`include "mmu_assert.svh"
+
 module mmu_psc #(
   parameter int unsigned Level = 2,
   parameter int unsigned NumEntries = 32,
@@ -127,4 +129,18 @@ module mmu_psc #(
     if (!rst_ni) valid_q <= '0;
     else         valid_q <= valid_d;
   end
+
+`ifdef MMU_FORMAL_TLB
+  // No two valid entries of one tag and PCID (a fill goes to the way that matches it): proven
+  // by induction (scripts/formal, task psc).
+  `MMU_ASSERT_SETUP
+  for (genvar a = 0; a < N; a++) begin : g_unique_a
+    for (genvar b = a + 1; b < N; b++) begin : g_unique_b
+      // (Unlabelled: Yosys gives a label one name in every iteration of a loop.)
+      always @(posedge clk_i)
+        if (f_past_valid && rst_ni)
+          assert (!(valid_q[a] && valid_q[b] && tag_q[a] == tag_q[b] && pcid_q[a] == pcid_q[b]));
+    end
+  end
+`endif
 endmodule

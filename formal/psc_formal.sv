@@ -1,0 +1,33 @@
+// The proof harness of a paging-structure cache (scripts/formal, task psc): mmu_psc (the PDE
+// cache, 4 entries) with every input free but for reset in the first cycle. Proven: no two valid
+// entries of one tag and PCID, so no lookup matches two.
+`include "mmu_assert.svh"
+
+module psc_formal #(
+  parameter int unsigned PaBits = 46,
+  localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k
+) (
+  input logic             clk_i,
+  input logic             rst_ni,
+  input mmu_pkg::va_t     lk_va_i,
+  input mmu_pkg::pcid_t   lk_pcid_i,
+  input logic             touch_i,
+  input logic             fill_i,
+  input mmu_pkg::va_t     fill_va_i,
+  input mmu_pkg::pcid_t   fill_pcid_i,
+  input logic [PfnW-1:0]  fill_table_i,
+  input mmu_pkg::rights_t fill_rights_i,
+  input logic             inv_i,
+  input logic             inv_by_pcid_i,
+  input mmu_pkg::pcid_t   inv_pcid_i,
+  input logic             inv_by_addr_i,
+  input mmu_pkg::va_t     inv_va_i
+);
+  logic             lk_hit_o, filled_o, evicted_o;
+  logic [PfnW-1:0]  lk_table_o;
+  mmu_pkg::rights_t lk_rights_o;
+
+  mmu_psc #(.Level(2), .NumEntries(4), .PaBits(PaBits)) u_psc (.*);
+
+  initial assume (!rst_ni);
+endmodule
