@@ -53,12 +53,18 @@ void Coverage::hit(unsigned cross, std::initializer_list<unsigned> values) {
 }
 
 bool Coverage::write(const std::string &path, const std::string &run, std::string &err) const {
-  FILE *f = fopen(path.c_str(), "w");
-  if (!f) return err = "cannot write " + path + ": " + strerror(errno), false;
+  // Written beside it and renamed: a failed write leaves an old file as it was.
+  const std::string tmp = path + ".tmp";
+  FILE *f = fopen(tmp.c_str(), "w");
+  if (!f) return err = "cannot write " + tmp + ": " + strerror(errno), false;
   fprintf(f, "# mmusim functional coverage 1\nrun %s\n", run.c_str());
   for (size_t i = 0; i < names_.size(); i++)
     fprintf(f, "bin %s %" PRIu64 "\n", names_[i].c_str(), counts_[i]);
-  if (fclose(f) != 0) return err = "cannot write " + path + ": " + strerror(errno), false;
+  if (fclose(f) != 0 || rename(tmp.c_str(), path.c_str()) != 0) {
+    err = "cannot write " + path + ": " + strerror(errno);
+    remove(tmp.c_str());
+    return false;
+  }
   return true;
 }
 
