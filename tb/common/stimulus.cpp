@@ -380,11 +380,7 @@ class DirectedStim : public Stimulus {
       };
     };
     auto expect = [this](StimItem it, enum mmu_fault f, uint64_t pa, const char *what) {
-      it.expect = true;
-      it.expect_fault = f;
-      it.expect_paddr = pa;
-      it.what = what;
-      items_.push_back(std::move(it));
+      items_.push_back(expecting(std::move(it), f, pa, what));
     };
     auto ctrl = [this](enum mmu_ctrl_op op, uint64_t value, unsigned type = 0, uint16_t pcid = 0) {
       struct mmu_ctrl c {};
@@ -573,33 +569,37 @@ class DirectedStim : public Stimulus {
       for (const Change &ch : changes) {
         if (ch.leaf_only && en.level != 1) continue;
         for (bool fault : {false, true}) {
-          StimItem f = control(mmu_ctrl{MMU_CTRL_FLUSH_ALL, 0, 0, 0, false, false, 0});
-          f.os.push_back(patch(en.va, en.level, ch.set | (fault ? rsvd : 0), ch.clear));
-          items_.push_back(std::move(f));
-          StimItem it = request(en.va, ch.access, ch.user);
-          it.expect = true;
-          it.expect_fault = fault ? MMU_FAULT_RESERVED : ch.fault;
-          it.expect_paddr = en.pa;
-          it.what = "PTE bit sweep";
-          items_.push_back(std::move(it));
+          flush_after(patch(en.va, en.level, ch.set | (fault ? rsvd : 0), ch.clear));
+          items_.push_back(expecting(request(en.va, ch.access, ch.user),
+                                     fault ? MMU_FAULT_RESERVED : ch.fault, en.pa,
+                                     "PTE bit sweep"));
         }
       }
     // The structural reserved bits: PS in a PML4E and a PDPTE (no 1 GiB pages), the low
     // address bits of a 2 MiB leaf.
     const Entry structural[] = {{va4k, PTE_PS, 4}, {va4k, PTE_PS, 3}, {va2m, 1ull << 13, 2}};
     for (const Entry &en : structural) {
-      StimItem f = control(mmu_ctrl{MMU_CTRL_FLUSH_ALL, 0, 0, 0, false, false, 0});
-      f.os.push_back(patch(en.va, en.level, en.pa, 0));
-      items_.push_back(std::move(f));
-      StimItem it = request(en.va, MMU_ACC_READ, false);
-      it.expect = true;
-      it.expect_fault = MMU_FAULT_RESERVED;
-      it.what = "reserved-bit sweep";
-      items_.push_back(std::move(it));
+      flush_after(patch(en.va, en.level, en.pa, 0));
+      items_.push_back(expecting(request(en.va, MMU_ACC_READ, false), MMU_FAULT_RESERVED, 0,
+                                 "reserved-bit sweep"));
     }
+    flush_after(patch(va4k, 1, 0, 0));  // puts the last change back
+  }
+
+  // A flush of every array, presented once `change` is made: the next walk reads what changed.
+  void flush_after(std::function<void()> change) {
     StimItem f = control(mmu_ctrl{MMU_CTRL_FLUSH_ALL, 0, 0, 0, false, false, 0});
-    f.os.push_back(patch(va4k, 1, 0, 0));  // puts the last change back
+    f.os.push_back(std::move(change));
     items_.push_back(std::move(f));
+  }
+
+  // `it` with the answer the model must give (checked before RTL and model are compared).
+  static StimItem expecting(StimItem it, enum mmu_fault f, uint64_t paddr, const char *what) {
+    it.expect = true;
+    it.expect_fault = f;
+    it.expect_paddr = paddr;
+    it.what = what;
+    return it;
   }
 
   // Every page fault in every mode: for each CR0.WP and EFER.NXE, each access type and
@@ -651,9 +651,6 @@ class DirectedStim : public Stimulus {
           for (unsigned acc = 0; acc < MMU_ACC_COUNT; acc++)
             for (bool user : {false, true}) {
               auto a = mmu_access(acc);
-              StimItem it = request(p.va + 0x18, a, user);
-              it.expect = true;
-              it.expect_paddr = p.pa + 0x18;
               enum mmu_fault f = MMU_FAULT_NONE;
               switch (p.kind) {
                 case NP:
@@ -675,9 +672,8 @@ class DirectedStim : public Stimulus {
                   f = MMU_FAULT_NON_CANONICAL;
                   break;
               }
-              it.expect_fault = f;
-              it.what = "fault sweep";
-              items_.push_back(std::move(it));
+              items_.push_back(
+                  expecting(request(p.va + 0x18, a, user), f, p.pa + 0x18, "fault sweep"));
             }
       }
     items_.push_back(set_mode(true, true));
