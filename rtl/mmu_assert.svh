@@ -5,6 +5,12 @@
 //   `MMU_ASSUME(label, cond, (message...))  the same, a rule the MMU's environment keeps: an
 //                                           assertion in simulation (the bench must keep it),
 //                                           an assumption in a proof
+//   `MMU_REQUIRE(label, cond, (message...)) a rule the module's user inside the MMU keeps (the
+//                                           L1 TLB's fill tagged with its lookup's PCID, kept
+//                                           by mmu_top): an assumption only in the proof of a
+//                                           unit on its own (its harness defines
+//                                           MMU_FORMAL_UNIT); an assertion in simulation and in
+//                                           the proofs of mmu_top, which so prove it is kept
 //
 // cond is a plain expression of the cycle ($past and $stable for the one before). In simulation
 // it is a concurrent assertion with `disable iff (!rst_ni)` that prints the message when it
@@ -25,6 +31,11 @@
     always @(posedge clk_i) if (f_past_valid && rst_ni) label: assert (cond);
   `define MMU_ASSUME(label, cond, message) \
     always @(posedge clk_i) if (f_past_valid && rst_ni) label: assume (cond);
+`ifdef MMU_FORMAL_UNIT
+  `define MMU_REQUIRE(label, cond, message) `MMU_ASSUME(label, cond, message)
+`else
+  `define MMU_REQUIRE(label, cond, message) `MMU_ASSERT(label, cond, message)
+`endif
 `elsif SYNTHESIS
 `else
   `define MMU_ASSERTIONS
@@ -32,6 +43,7 @@
   `define MMU_ASSERT(label, cond, message) \
     label: assert property (@(posedge clk_i) disable iff (!rst_ni) cond) else $error message;
   `define MMU_ASSUME(label, cond, message) `MMU_ASSERT(label, cond, message)
+  `define MMU_REQUIRE(label, cond, message) `MMU_ASSERT(label, cond, message)
 `endif
 
 `endif

@@ -71,6 +71,9 @@ module mmu_l1_tlb #(
     .clr_i, .clr_vpn_i(vpn4k), .clr_mask_i(match4k & ~(clr_keep_global_i ? glb4k : '0)),
     .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i,
     .filled_o(filled4k), .evicted_o(evicted4k)
+`ifdef FORMAL
+    , .fv_vpn_i('0), .fv_is2m_i('0), .fv_pcid_i('0), .fv_match_o()  // (the STLB's proof only)
+`endif
   );
 
   mmu_tlb #(.NumEntries(Entries2m), .NumWays(Ways2m), .Repl(Repl2m), .PaBits(PaBits),
@@ -85,13 +88,17 @@ module mmu_l1_tlb #(
     .clr_i, .clr_vpn_i(vpn2m), .clr_mask_i(match2m & ~(clr_keep_global_i ? glb2m : '0)),
     .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i,
     .filled_o(filled2m), .evicted_o(evicted2m)
+`ifdef FORMAL
+    , .fv_vpn_i('0), .fv_is2m_i('0), .fv_pcid_i('0), .fv_match_o()  // (the STLB's proof only)
+`endif
   );
 
 `ifdef MMU_ASSERTIONS
   `MMU_ASSERT_SETUP
   // A fill is the lookup's: it is tagged with the PCID the lookup matched with, so that it goes
-  // to the way that lookup matched (mmu_tlb's uniqueness rests on it).
-  `MMU_ASSUME(a_fill_own_pcid, !fill_i || fill_pcid_i == lk_pcid_i,
+  // to the way that lookup matched (mmu_tlb's uniqueness rests on it). mmu_top keeps it; the
+  // proofs of mmu_top prove so.
+  `MMU_REQUIRE(a_fill_own_pcid, !fill_i || fill_pcid_i == lk_pcid_i,
               ("mmu_l1_tlb: a fill tagged with PCID %0d after a lookup with %0d", fill_pcid_i,
                lk_pcid_i))
 `endif

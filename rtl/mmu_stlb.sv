@@ -61,6 +61,13 @@ module mmu_stlb #(
   input  logic             inv_keep_global_i,
   output logic             filled_o,           // events for the counters, as mmu_tlb's
   output logic             evicted_o
+`ifdef FORMAL
+  ,
+  // Formal only (scripts/formal, task unique): each kept probe's matches are what the array
+  // matches now for the lookup's page ([0] the 4 KiB probe, [1] the 2 MiB one). mmu_top states
+  // when they must be: from their compare to the walk's fill, which goes by them.
+  output logic [1:0]       fv_probes_current_o
+`endif
 );
   if (Latency < 3) begin : g_bad_latency
     $error("mmu_stlb: Latency must be at least 3 (two probes and a compare)");
@@ -81,6 +88,9 @@ module mmu_stlb #(
   logic [PfnW-1:0]  p4_pfn_q;
   mmu_pkg::rights_t p4_rights_q;
   logic [Ways-1:0]  p4_match_q, p2_match_q, p2_match;
+`ifdef FORMAL
+  logic [2*Ways-1:0] fv_match;  // what the array matches now for the 4 KiB and the 2 MiB page
+`endif
 
   // The answer: combined from the probes in stage2m_i, then as kept.
   logic             ans_hit, ans_is2m, ans_dirty, ans_global;
@@ -160,7 +170,15 @@ module mmu_stlb #(
     .fill_global_i, .fill_pfn_i, .fill_rights_i, .fill_dirty_i,
     .clr_i(clr), .clr_vpn_i({vpn2m_i, vpn4k_i}), .clr_mask_i({clr_mask2m, clr_mask4k}),
     .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i, .filled_o, .evicted_o
+`ifdef FORMAL
+    , .fv_vpn_i({vpn2m_i, vpn4k_i}), .fv_is2m_i(2'b10), .fv_pcid_i({pcid_i, pcid_i}),
+    .fv_match_o(fv_match)
+`endif
   );
+`ifdef FORMAL
+  assign fv_probes_current_o = {p2_match_q == fv_match[Ways +: Ways],
+                                p4_match_q == fv_match[0 +: Ways]};
+`endif
   assign hit_global = glb[way];
 
   always_ff @(posedge clk_i or negedge rst_ni) begin

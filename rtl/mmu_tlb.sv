@@ -70,6 +70,16 @@ module mmu_tlb #(
   // Events for the counters: a fill was made, and it replaced a valid entry.
   output logic                               filled_o,
   output logic                               evicted_o
+`ifdef FORMAL
+  ,
+  // Formal only (scripts/formal, task unique): the ways of query q's set that match
+  // (fv_vpn_i, fv_is2m_i, fv_pcid_i)[q] in the array as it is now, read from the state itself
+  // rather than through the lookup's registered read (mmu_stlb asks for its kept probes' pages).
+  input  logic [2*mmu_pkg::Vpn4kBits-1:0]    fv_vpn_i,
+  input  logic [1:0]                         fv_is2m_i,
+  input  logic [2*mmu_pkg::PcidBits-1:0]     fv_pcid_i,
+  output logic [2*Ways-1:0]                  fv_match_o
+`endif
 );
   if (Enabled && (NumWays == 0 || NumEntries % NumWays != 0 ||
                   (NumSets & (NumSets - 1)) != 0)) begin : g_bad_geometry
@@ -154,13 +164,21 @@ module mmu_tlb #(
     assign cmp_pcid = lk_pcid_i;
   end
 
-  // Way w matches when valid, of the lookup's page and size (the tag, row_t's first fields, the
-  // top TagW bits of its row), and global or of the lookup's PCID.
+  // Entry i (set s, way w: i = s*Ways + w), whose row holds tag, matches a lookup of
+  // (vpn, is2m, pcid) when it is valid, of that page and size (the tag: row_t's first fields, the
+  // top TagW bits of a row), and global or of that PCID.
   localparam int unsigned TagW = mmu_pkg::Vpn4kBits + 1;
+  localparam int unsigned EntryW = (NumSets * Ways > 1) ? $clog2(NumSets * Ways) : 1;
+  function automatic logic entry_matches(logic [EntryW-1:0] i, logic [TagW-1:0] tag,
+                                         mmu_pkg::vpn_t vpn, logic is2m, mmu_pkg::pcid_t pcid);
+    entry_matches = Enabled && valid_q[i] && tag == {vpn, is2m} &&
+                    (glb_q[i] || pcid_q[i] == pcid);
+  endfunction
+
   for (genvar w = 0; w < Ways; w++) begin : g_match
-    assign lk_match_o[w] = Enabled && valid_q[cmp_set*Ways + w] &&
-                           rows[w*RowW + RowW - TagW +: TagW] == {cmp_vpn, cmp_is2m} &&
-                           (glb_q[cmp_set*Ways + w] || pcid_q[cmp_set*Ways + w] == cmp_pcid);
+    assign lk_match_o[w] = entry_matches(EntryW'(32'(cmp_set) * Ways + w),
+                                         rows[w*RowW + RowW - TagW +: TagW], cmp_vpn, cmp_is2m,
+                                         cmp_pcid);
   end
 
   // The lowest matching way is the hit.
@@ -278,6 +296,19 @@ module mmu_tlb #(
                 $onehot0(lk_match_o & lk_global_o) && $onehot0(lk_match_o & ~lk_global_o),
                 ("mmu_tlb: two entries of set %0d match one lookup (match %b, global %b)",
                  cmp_set, lk_match_o, lk_global_o))
+  end
+`endif
+`ifdef FORMAL
+  for (genvar q = 0; q < 2; q++) begin : g_fv_query
+    mmu_pkg::vpn_t   vpn;
+    logic [SetW-1:0] set;
+    assign vpn = fv_vpn_i[q*mmu_pkg::Vpn4kBits +: mmu_pkg::Vpn4kBits];
+    assign set = set_of(vpn);
+    for (genvar w = 0; w < Ways; w++) begin : g_w
+      assign fv_match_o[q*Ways + w] =
+          entry_matches(EntryW'(32'(set) * Ways + w), g_way[w].mem[set][RowW-1 -: TagW], vpn,
+                        fv_is2m_i[q], fv_pcid_i[q*mmu_pkg::PcidBits +: mmu_pkg::PcidBits]);
+    end
   end
 `endif
 `ifdef MMU_FORMAL_TLB

@@ -233,6 +233,9 @@ module mmu_top #(
   logic             stlb_touch, stlb_fill, stlb_clr_probes, stlb_filled, stlb_evicted;
   logic             stlb_fault_any, stlb_clean, stlb_use;
   mmu_pkg::fault_e  stlb_fault;
+`ifdef FORMAL
+  logic [1:0]       fv_stlb_probes_current;  // (scripts/formal, task unique)
+`endif
 
   mmu_stlb #(.NumEntries(StlbEntries), .NumWays(StlbWays), .Repl(StlbRepl),
              .Latency(StlbLatency), .PaBits(PaBits), .LfsrSeed(LfsrSeed)) u_stlb (
@@ -251,6 +254,9 @@ module mmu_top #(
     .inv_addr_keep_global_i(inv_addr_keep_global),
     .inv_i(tlb_inv), .inv_by_pcid_i(inv_by_pcid), .inv_pcid_i(inv_pcid),
     .inv_keep_global_i(inv_keep_global), .filled_o(stlb_filled), .evicted_o(stlb_evicted)
+`ifdef FORMAL
+    , .fv_probes_current_o(fv_stlb_probes_current)
+`endif
   );
 
   mmu_perm_check u_stlb_perm (
@@ -584,6 +590,17 @@ module mmu_top #(
               ("mmu_top: state %0d with a request open %b, an operation open %b", state_q,
                req_open_q, ctrl_open_q))
   `MMU_ASSERT(a_state_legal, state_q <= SCtrlStlb2m, ("mmu_top: illegal state %0d", state_q))
+`ifdef MMU_FORMAL_TLB
+  // The STLB's kept probes stay what its array matches for the request's page from their compare
+  // to the end of the walk, whose fill goes by them (to the way of its own kind, mmu_tlb): nothing
+  // changes the STLB, the page or the PCID in between. With mmu_tlb's uniqueness of every set,
+  // this is what makes the STLB's uniqueness inductive (scripts/formal, task unique).
+  `MMU_ASSERT(a_stlb_probes_current,
+              (!(state_q == SStlb2m || state_q == SStlbWait || state_q == SWalk) ||
+               fv_stlb_probes_current[0]) &&
+              (!(state_q == SStlbWait || state_q == SWalk) || fv_stlb_probes_current[1]),
+              ("mmu_top: the STLB's kept probes are stale"))
+`endif
   // The control port's codes (the environment's rule).
   `MMU_ASSUME(a_ctrl_op_legal, !ctrl_valid_i || ctrl_op_i <= 3'(mmu_pkg::OpSetMode),
               ("mmu_top: control operation code %0d is not a mmu_pkg::ctrl_op_e", ctrl_op_i))
