@@ -73,8 +73,11 @@ module mmu_formal #(
     .cnt_itlb_fills_o(), .cnt_dtlb_fills_o(), .cnt_stlb_fills_o(), .cnt_itlb_evictions_o(),
     .cnt_dtlb_evictions_o(), .cnt_stlb_evictions_o(), .cnt_psc_pde_fills_o(),
     .cnt_psc_pdpte_fills_o(), .cnt_psc_pml4e_fills_o(), .cnt_psc_pde_evictions_o(),
-    .cnt_psc_pdpte_evictions_o(), .cnt_psc_pml4e_evictions_o()
+    .cnt_psc_pdpte_evictions_o(), .cnt_psc_pml4e_evictions_o(),
+    .fv_state_o(fv_state), .fv_walk_state_o(fv_walk_state), .fv_walk_level_o(fv_walk_level)
   );
+  logic [3:0] fv_state;
+  logic [2:0] fv_walk_state, fv_walk_level;
 
   initial assume (!rst_ni);
   `MMU_ASSERT_SETUP
@@ -109,6 +112,53 @@ module mmu_formal #(
   `MMU_ASSERT(a_stall_bounded, f_stall <= 8'(MaxStall), ("stall over MaxStall"))
   `MMU_ASSERT(a_wait_bounded, !f_mem_open || f_wait <= 8'(MaxLatency),
               ("memory wait over MaxLatency"))
+
+  // The measure of progress that makes a_bounded_response inductive: for the request in
+  // service, its age plus the most cycles its answer can still take is at most Bound. The
+  // states are mmu_top's top_state_e and mmu_walker's walk_state_e (fv_* ports, FORMAL only).
+  // From the first cycle of a walk's read at level L, the answer (the walker's WDone cycle) is
+  // at most 2 A L cycles away, A = 1 + MaxStall + MaxLatency the cycles of one access: a read
+  // and a write-back at each level left. The STLB's answer comes at SStlb2m (StlbLatency = 3):
+  // a walk's first read is at age 4, so the answer is at most 4 + 8 A = Bound. (With a longer
+  // latency, SStlbWait would need its own line: the proof would fail, not pass wrongly.)
+  localparam int unsigned A = 1 + MaxStall + MaxLatency;
+  localparam logic [3:0] SL1 = 4'd1, SStlb4k = 4'd2, SStlb2m = 4'd3, SStlbWait = 4'd4,
+                         SWalk = 4'd5;
+  localparam logic [2:0] WIdle = 3'd0, WRdReq = 3'd1, WRdWait = 3'd2, WWrReq = 3'd3,
+                         WWrWait = 3'd4, WDone = 3'd5;
+  logic [3:0]  f_state;
+  logic [2:0]  f_ws, f_level;
+  logic [15:0] f_left;  // the most cycles from this one to the answer
+  assign {f_state, f_ws, f_level} = {fv_state, fv_walk_state, fv_walk_level};
+  always_comb begin
+    unique case (f_ws)
+      WRdReq:  f_left = 16'(2 * A) * 16'(f_level) - 16'(f_stall);
+      WRdWait: f_left = 16'(MaxLatency + 1) - 16'(f_wait) + 16'(A) * (16'(2) * 16'(f_level) -
+                        16'(1));
+      WWrReq:  f_left = 16'(A) - 16'(f_stall) + 16'(2 * A) * (16'(f_level) - 16'(1));
+      WWrWait: f_left = 16'(MaxLatency + 1) - 16'(f_wait) + 16'(2 * A) * (16'(f_level) - 16'(1));
+      default: f_left = '0;
+    endcase
+  end
+  `MMU_ASSERT(a_open_is_request, f_req_open == (f_state >= SL1 && f_state <= SWalk),
+              ("request open %b in state %0d", f_req_open, f_state))
+  // With StlbLatency = 3 the STLB answers in SStlb2m: SStlbWait, where it would wait, is never
+  // entered.
+  `MMU_ASSERT(a_stlb_answers_at_once, StlbLatency != 3 || f_state != SStlbWait,
+              ("mmu_top waits for the STLB"))
+  `MMU_ASSERT(a_age_by_state,
+              (f_state != SL1 || f_age == 8'd1) && (f_state != SStlb4k || f_age == 8'd2) &&
+              (f_state != SStlb2m || f_age == 8'd3),
+              ("age %0d in state %0d", f_age, f_state))
+  `MMU_ASSERT(a_walker_in_walk, (f_state == SWalk) == (f_ws != WIdle) &&
+              (f_state != SWalk || f_age >= 8'd4),
+              ("walker state %0d in state %0d at age %0d", f_ws, f_state, f_age))
+  `MMU_ASSERT(a_mem_open_is_wait, f_mem_open == (f_ws == WRdWait || f_ws == WWrWait),
+              ("memory open %b in walker state %0d", f_mem_open, f_ws))
+  `MMU_ASSERT(a_stall_is_request, f_stall == 8'd0 || f_ws == WRdReq || f_ws == WWrReq,
+              ("stall %0d in walker state %0d", f_stall, f_ws))
+  `MMU_ASSERT(a_progress, f_state != SWalk || 16'(f_age) + f_left <= 16'(Bound),
+              ("age %0d with %0d cycles left over Bound", f_age, f_left))
 `endif
 
 `ifdef MMU_FORMAL_BROKEN

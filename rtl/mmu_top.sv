@@ -103,6 +103,14 @@ module mmu_top #(
   output logic [63:0]       cnt_psc_pde_evictions_o,
   output logic [63:0]       cnt_psc_pdpte_evictions_o,
   output logic [63:0]       cnt_psc_pml4e_evictions_o
+`ifdef FORMAL
+  ,
+  // Formal only (scripts/formal, task bounded; formal/mmu_formal.sv): where the request in
+  // service is, for the proof's measure of progress: top_state_e, the walker's state and level.
+  output logic [3:0]        fv_state_o,
+  output logic [2:0]        fv_walk_state_o,
+  output logic [2:0]        fv_walk_level_o
+`endif
 );
   // The configuration checks of the model (mmu_config_check), at elaboration.
   if (StlbLatency < 3 || StlbLatency > 1000) begin : g_bad_stlb_latency
@@ -298,7 +306,14 @@ module mmu_top #(
     .psc_inv_by_addr_i(psc_inv_by_addr), .psc_inv_va_i(vaddr_q[mmu_pkg::VaBits-1:0]),
     .ev_read_o(walk_read), .ev_write_o(walk_write), .ev_psc_hit_o(walk_psc_hit),
     .ev_psc_fill_o(walk_psc_fill), .ev_psc_evict_o(walk_psc_evict)
+`ifdef FORMAL
+    , .fv_state_o(fv_walk_state_o)
+`endif
   );
+`ifdef FORMAL
+  assign fv_state_o      = state_q;
+  assign fv_walk_level_o = walk_level;
+`endif
 
   // ---- what each cycle decides ---------------------------------------------------------------
   // resp_source: where the response of this cycle comes from (SrcNone: a non-canonical address).

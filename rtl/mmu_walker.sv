@@ -58,6 +58,11 @@ module mmu_walker #(
   output logic [2:0]        ev_psc_hit_o,    // at start: [0] PDE, [1] PDPTE, [2] PML4E
   output logic [2:0]        ev_psc_fill_o,   // a cache filled, as ev_psc_hit_o
   output logic [2:0]        ev_psc_evict_o   // a fill that replaced a valid entry
+`ifdef FORMAL
+  ,
+  // Formal only (scripts/formal, task bounded): the state, for the proof's measure of progress.
+  output logic [2:0]        fv_state_o
+`endif
 );
   typedef enum logic [2:0] {
     WIdle, WRdReq, WRdWait, WWrReq, WWrWait, WDone
@@ -221,6 +226,9 @@ module mmu_walker #(
   assign mem_req_wdata_o = pte_q;
 
   assign done_o   = state_q == WDone;
+`ifdef FORMAL
+  assign fv_state_o = state_q;
+`endif
   assign fault_o  = fault_q;
   assign level_o  = level_q;
   assign is2m_o   = level_q == mmu_pkg::LevelPd;
@@ -261,5 +269,13 @@ module mmu_walker #(
   `MMU_ASSUME(a_mem_rsp_expected, !mem_rsp_valid_i || state_q == WRdWait || state_q == WWrWait,
               ("mmu_walker: memory response with no access outstanding"))
   `MMU_ASSERT(a_state_legal, state_q <= WDone, ("mmu_walker: illegal state %0d", state_q))
+  // A walk reads levels 4 to 1 and ends at a leaf: a PTE is always one, so no write-back at
+  // level 1 descends (the bounded-response proof's measure counts on it).
+  `MMU_ASSERT(a_walk_levels,
+              (state_q == WIdle || state_q == WDone ||
+               (level_q >= mmu_pkg::LevelPt && level_q <= mmu_pkg::LevelPml4)) &&
+              (level_q != mmu_pkg::LevelPt || !(state_q == WWrReq || state_q == WWrWait) ||
+               leaf_q),
+              ("mmu_walker: level %0d in state %0d (leaf %b)", level_q, state_q, leaf_q))
 `endif
 endmodule
