@@ -102,6 +102,7 @@ class RandomStim : public Stimulus {
     }
     for (unsigned r = 0; r < kNumRegions; r++) {
       const Region &g = kRegions[r];
+      move_table_frames();
       for (unsigned p = 0; p < g.pages; p++) {
         if (rng_.percent(10)) continue;  // a hole
         uint64_t va = g.base + (uint64_t(p) << g.shift);
@@ -152,6 +153,19 @@ class RandomStim : public Stimulus {
   static uint16_t pcid_of(unsigned a) {
     static const uint16_t pcids[kNumAs] = {0x001, 0x801, 0xfff, 0x7f8};
     return pcids[a];
+  }
+
+  // The tables of the next region's pages at a random frame of the upper half of physical
+  // memory (the allocator would otherwise put every table of a run at 2^(pa_bits - 1) and just
+  // above), so that every address bit of the walker's reads toggles. The allocator skips frames
+  // that tables already hold.
+  void move_table_frames() {
+    unsigned pa_bits = phys_mem_pa_bits(w_.pm);
+    uint64_t top = 1ull << pa_bits, half = top >> 1;
+    uint64_t frames = (half >> PAGE_SHIFT_4K) - 4096;  // room for a region's tables above
+    uint64_t frame = (uint64_t(rng_.below(1u << 30)) << 30 | rng_.below(1u << 30)) % frames;
+    if (phys_mem_set_alloc_range(w_.pm, half + (frame << PAGE_SHIFT_4K), top) != 0)
+      throw std::runtime_error(phys_mem_error(w_.pm));
   }
 
   uint64_t new_pa(unsigned shift) {
@@ -254,7 +268,8 @@ class RandomStim : public Stimulus {
       // Bits the walker ignores or passes on (caching, software, protection-key and high
       // bits; G and D above the leaf), or execute-disable: every one at every level.
       static const uint64_t kDecorations[] = {PTE_PWT,    PTE_PCD,    PTE_G,      PTE_D,
-                                              1ull << 9,  1ull << 11, 1ull << 52, 1ull << 58,
+                                              1ull << 9,  1ull << 11, 1ull << 52, 1ull << 55,
+                                              1ull << 58,
                                               1ull << 59, 1ull << 62, PTE_NX};
       unsigned pick = rng_.below(100);
       uint64_t bits = pick < 25   ? PTE_RW
