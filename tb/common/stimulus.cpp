@@ -269,8 +269,7 @@ class RandomStim : public Stimulus {
       // bits; G and D above the leaf), or execute-disable: every one at every level.
       static const uint64_t kDecorations[] = {PTE_PWT,    PTE_PCD,    PTE_G,      PTE_D,
                                               1ull << 9,  1ull << 11, 1ull << 52, 1ull << 55,
-                                              1ull << 58,
-                                              1ull << 59, 1ull << 62, PTE_NX};
+                                              1ull << 58, 1ull << 59, 1ull << 62, PTE_NX};
       unsigned pick = rng_.below(100);
       uint64_t bits = pick < 25   ? PTE_RW
                       : pick < 40 ? PTE_US
