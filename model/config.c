@@ -282,3 +282,16 @@ int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char 
     }
     return 0;
 }
+
+uint64_t mmu_latency_bound(const struct mmu_config *cfg, unsigned max_stall, unsigned max_latency)
+{
+    /* A walk: the caches' lookup, then at most four reads and four A/D write-backs, each
+     * presented the cycle after the previous response and waiting on the port behind at most
+     * one access of each other walker. */
+    uint64_t w = cfg->walkers, entries = cfg->miss_entries;
+    uint64_t walk = 1 + 8 * (w * (max_stall + 1ull) + max_latency);
+    /* The oldest entry of the queue: its probe, a walker freed by a younger walk (only when
+     * the younger entries can fill every walker), its walk; it then answers at once. */
+    uint64_t oldest = cfg->stlb_latency - 1 + walk + (entries > w ? walk + 1 : 0);
+    return 1 + entries * oldest;
+}

@@ -67,7 +67,7 @@ int mmu_control(struct mmu *m, const struct mmu_ctrl *c, uint64_t *done)
         return -1;
     /* Section 16.8: accepted once every accepted request has answered. */
     uint64_t last = 0;
-    if (c->cycle >= m->last_arrival && inflight_drain(m, &last))
+    if (c->cycle >= m->last_arrival && pipeline_drain(m, &last))
         return -1;
     if (last > m->free_cycle)
         m->free_cycle = last;

@@ -1,9 +1,10 @@
 /*
- * The MMU top: request in, L1 TLB, STLB, page walk, response out, with the
- * timing of docs/ARCHITECTURE.md; and the control operations with their
- * x86 invalidation rules.  One request or control operation is in service
- * at a time; the next is accepted no earlier than the cycle the previous
- * one responds or completes.
+ * The MMU: its creation, the pieces of a lookup that every lane shares
+ * (the lookup of one TLB, a fill, a fault's invalidation, the counters of a
+ * response), and the fast path of trace-driven runs, which answers a run of
+ * remembered L1 hits without the cycle model.  The pipeline that serves
+ * requests cycle by cycle is model/pipeline.c; control operations are
+ * model/control.c.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,13 +50,6 @@ struct mmu *mmu_create(const struct mmu_config *cfg, const struct mmu_mem_port *
             snprintf(err, errlen, "mmu: out of host memory for the arrays");
         return NULL;
     }
-    m->blocking = cfg->walkers == 1 && cfg->miss_entries == 1 && !cfg->hit_under_miss;
-    if (inflight_init(m)) {
-        mmu_destroy(m);
-        if (err)
-            snprintf(err, errlen, "mmu: out of host memory for the STLB stage");
-        return NULL;
-    }
     m->walker = (struct walker){.port = *port,
                                 .pa_bits = cfg->pa_bits,
                                 .set_bits = cfg->walkers > 1,
@@ -73,7 +67,7 @@ void mmu_destroy(struct mmu *m)
     for (unsigned t = 0; t < MMU_TLB_COUNT; t++)
         tlb_free(&m->tlb[t]);
     psc_free(&m->psc);
-    inflight_free(m);
+    pipeline_free(m);
     free(m);
 }
 
@@ -180,118 +174,6 @@ void mmu_count_response(struct mmu *m, const struct mmu_request *req, struct mmu
         m->stats.last_cycle = resp->resp_cycle;
 }
 
-/* The counters and timing of a response of the MMU that serves one request at a time. */
-static inline void respond(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp)
-{
-    mmu_count_response(m, req, resp);
-    m->free_cycle = resp->resp_cycle;
-}
-
-/* A request accepted in cycle t, once the fast path has not answered it. */
-static __attribute__((noinline)) int translate_full(struct mmu *m, const struct mmu_request *req,
-                                                    struct mmu_response *resp, uint64_t t,
-                                                    enum mmu_tlb_id l1)
-{
-    struct tlb_hit h;
-    bool dirty_rewalk = false;
-
-    if (!va_is_canonical(req->vaddr)) {
-        /* Cycle t: the address check fails; nothing is looked up. */
-        resp->fault = MMU_FAULT_NON_CANONICAL;
-        resp->resp_cycle = t + 1;
-        goto respond;
-    }
-
-    /* Cycle t + 1: the L1 TLB answers. */
-    enum lookup_outcome o = mmu_lookup(m, l1, req, &h, resp);
-    dirty_rewalk = o == LOOKUP_CLEAN;
-    if (o == LOOKUP_HIT || o == LOOKUP_FAULT) {
-        resp->source = MMU_SRC_L1;
-        resp->resp_cycle = t + 1;
-        if (o == LOOKUP_FAULT)
-            mmu_fault_invalidate(m, req->vaddr, l1, false, false);
-        goto respond;
-    }
-
-    /* Cycle t + stlb_latency: the STLB answers. */
-    uint64_t stlb_done = t + m->cfg.stlb_latency;
-    o = mmu_lookup(m, MMU_TLB_STLB, req, &h, resp);
-    dirty_rewalk = dirty_rewalk || o == LOOKUP_CLEAN;
-    if (o == LOOKUP_HIT || o == LOOKUP_FAULT) {
-        resp->source = MMU_SRC_STLB;
-        resp->resp_cycle = stlb_done;
-        mmu_count_miss(m, l1, req->type, resp);
-        if (o == LOOKUP_FAULT)
-            mmu_fault_invalidate(m, req->vaddr, l1, true, false);
-        else {
-            struct tlb_entry copy = *h.e;
-            copy.pcid = m->pcid; /* every fill is tagged with the current PCID */
-            mmu_fill(m, l1, &copy);
-        }
-        goto respond;
-    }
-
-    /* From cycle t + stlb_latency: the walk. */
-    struct walk_req wr = {.va = req->vaddr,
-                          .type = req->type,
-                          .user = req->user,
-                          .wp = m->wp,
-                          .nxe = m->nxe,
-                          .pcid = m->pcid,
-                          .root = m->cr3_base,
-                          .start = stlb_done};
-    struct walk_result res;
-    if (walk(&m->walker, &wr, &res))
-        return -1;
-    m->stats.dirty_rewalks += dirty_rewalk;
-    m->stats.walker_busy_cycles[0] += res.done - stlb_done + 1;
-    m->stats.walks_peak = 1;
-    resp->source = MMU_SRC_WALK;
-    resp->resp_cycle = res.done;
-    resp->level = res.level;
-    resp->fault = res.fault;
-    if (res.fault == MMU_FAULT_NONE) {
-        resp->page_shift = res.leaf.shift;
-        resp->paddr = res.leaf.base | (req->vaddr & ((1ull << res.leaf.shift) - 1));
-        mmu_fill(m, MMU_TLB_STLB, &res.leaf);
-        mmu_fill(m, l1, &res.leaf);
-    } else {
-        mmu_fault_invalidate(m, req->vaddr, l1, true, true);
-    }
-    mmu_count_miss(m, l1, req->type, resp);
-    mmu_count_miss(m, MMU_TLB_STLB, req->type, resp);
-
-respond:
-    respond(m, req, resp);
-    return 0;
-}
-
-int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp)
-{
-    if ((unsigned)req->type >= MMU_ACC_COUNT) {
-        mmu_set_error(m, "request for 0x%llx: unknown access type %d",
-                      (unsigned long long)req->vaddr, (int)req->type);
-        return -1;
-    }
-    if (!m->blocking || !inflight_idle(m))
-        return mmu_translate_inflight(m, req, resp);
-    uint64_t t;
-    if (mmu_accept_at(m, req->cycle, &t))
-        return -1;
-    mmu_count_accept(m, t);
-    *resp = (struct mmu_response){.accept_cycle = t, .source = MMU_SRC_NONE};
-    m->stats.requests[req->type]++;
-    enum mmu_tlb_id l1 = req->type == MMU_ACC_FETCH ? MMU_TLB_ITLB : MMU_TLB_DTLB;
-
-    /* The fast path: the outcome, counters and timing of lookup()'s hit in cycle t + 1. */
-    if (mmu_memo_hit(m, req, l1, resp)) {
-        resp->resp_cycle = t + 1;
-        respond(m, req, resp);
-        return 0;
-    }
-    return translate_full(m, req, resp, t, l1);
-}
-
 /* The loop of mmu_translate_hits and mmu_translate_hits_packed: reqs, or, when reqs is NULL,
  * words with user.  Inlined into each with reqs known, so each gets a loop of its own. */
 static inline __attribute__((always_inline)) size_t translate_hits(struct mmu *m,
@@ -300,10 +182,10 @@ static inline __attribute__((always_inline)) size_t translate_hits(struct mmu *m
                                                                    size_t n, uint64_t *cycle)
 {
     uint64_t first = *cycle;
-    if (n == 0 || first < m->last_arrival || !inflight_idle(m))
+    if (n == 0 || first < m->last_arrival || !pipeline_idle(m))
         return 0;
     /* The first one's accept cycle; with nothing in flight every configuration is ready. */
-    uint64_t t0 = inflight_first_accept(m, first > m->free_cycle ? first : m->free_cycle);
+    uint64_t t0 = pipeline_first_accept(m, first > m->free_cycle ? first : m->free_cycle);
     /* Counted here and added at the end: no store to m in the loop, so that the compiler
      * keeps the PCID and mode in registers. */
     uint64_t hits[4][MMU_SIZE_COUNT] = {{0}}; /* by type (3 is never a hit) and size */
@@ -349,7 +231,7 @@ static inline __attribute__((always_inline)) size_t translate_hits(struct mmu *m
     m->stats.total_wait += t0 - first;
     m->last_arrival = i == 1 ? first : t0 + i - 1;
     m->free_cycle = m->stats.last_cycle = t0 + i;
-    inflight_accepted(m, t0 + i - 1);
+    pipeline_accepted(m, t0 + i - 1);
     *cycle = t0 + i;
     return i;
 }

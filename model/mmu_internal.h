@@ -10,7 +10,7 @@
 #include "pscache.h"
 #include "pte.h"
 #include "tlb.h"
-#include "inflight.h"
+#include "pipeline.h"
 #include "walker.h"
 
 struct mmu {
@@ -30,9 +30,8 @@ struct mmu {
     uint64_t last_arrival; /* cycle of the last request or control operation */
     bool counted;          /* stats.first_accept is set */
 
-    /* Several requests in flight (section 16, model/inflight.c). */
-    struct inflight nb;
-    bool blocking; /* the configuration is `blocking`: mmu_translate takes section 8's path */
+    /* The pipeline (section 16, model/pipeline.c). */
+    struct pipeline nb;
 
     char err[256];
 };
@@ -72,9 +71,6 @@ static inline unsigned latency_bucket(uint64_t latency)
     unsigned k = latency ? 63u - (unsigned)__builtin_clzll(latency) : 0;
     return k < MMU_LATENCY_BUCKETS ? k : MMU_LATENCY_BUCKETS - 1;
 }
-
-/* mmu_translate with the MMU of section 16: issue, then run to its response. */
-int mmu_translate_inflight(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp);
 
 /* The memo of l1 that answers an access to va's page as a hit, or NULL: it holds the page and
  * PCID, and its entry allows the access (bit = tlb_memo_bit of the MMU's mode, the access type

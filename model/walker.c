@@ -1,8 +1,8 @@
 /*
  * The page walk, level by level, as the RTL walker's state machine does
  * it: present a read, check the entry, write back A (and D) if needed, go
- * down.  walk_begin and walk_step are the machine; walk() runs it with one
- * access after another.
+ * down.  walk_begin and walk_step are the machine, which the pipeline's
+ * walkers (model/pipeline.c) step through the shared memory port.
  */
 #include <stdio.h>
 
@@ -131,23 +131,4 @@ int walk_present(struct walker *w, struct walk *k, uint64_t issue)
         return -1;
     }
     return rc ? 1 : 0;
-}
-
-int walk(struct walker *w, const struct walk_req *req, struct walk_result *res)
-{
-    struct walk k;
-    walk_begin(w, req, &k);
-    uint64_t t = req->start + 1; /* the first read is presented after the lookup */
-    bool error;
-    do {
-        int rc = walk_present(w, &k, t);
-        if (rc < 0)
-            return -1;
-        walk_accepted(w, &k);
-        error = rc > 0; /* a bus error: the walk ends after this response */
-        t = k.acc.done + 1;
-    } while (walk_step(w, &k, k.acc.data, error, res));
-    res->done = t;
-    w->stats->walk_cycles += t - req->start;
-    return 0;
 }

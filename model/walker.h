@@ -6,10 +6,9 @@
  * A walk is a state machine (struct walk) that says which memory access
  * comes next: walk_begin looks the caches up and gives the first read,
  * walk_step takes each access's response and gives the next access or the
- * result.  walk() runs one walk to its end, an access at a time, for the
- * MMU that serves one request at a time (docs/ARCHITECTURE.md section 8);
- * the MMU with several walkers (section 16, model/inflight.c) steps each
- * walk itself, interleaved on the one memory port.
+ * result.  The pipeline (docs/ARCHITECTURE.md section 16, model/pipeline.c)
+ * steps each of its walkers' walks, interleaved on the one memory port; with
+ * one walker, as in `blocking`, that is section 8's walk.
  *
  * The timing of every step is in docs/ARCHITECTURE.md, "Walk timing".
  * Not modelled: 1 GiB pages, 5-level paging, PAT/PWT/PCD memory types.
@@ -84,9 +83,5 @@ void walk_accepted(struct walker *w, struct walk *k);
  * response), or false with the walk's outcome in *res (res->done is the caller's). */
 bool walk_step(struct walker *w, struct walk *k, uint64_t data, bool error,
                struct walk_result *res);
-
-/* Walks for req, one access after another; an access the memory answers with an error ends the
- * walk with the fault bus-error.  Returns 0, or -1 if the port gave no valid timing. */
-int walk(struct walker *w, const struct walk_req *req, struct walk_result *res);
 
 #endif

@@ -368,6 +368,7 @@ static int translate_run(struct study *s, int space, const struct mmu_request *r
             return -1;
         struct mmu_request req = reqs[k];
         req.cycle = s->cycle;
+        req.id = 0; /* one request at a time */
         struct mmu_response resp;
         if (mmu_translate(s->m, &req, &resp)) {
             snprintf(s->err, s->errlen, "%s", mmu_error(s->m));

@@ -246,15 +246,19 @@ void MmuTlm::transport_in_flight(tlm::tlm_generic_payload &p, sc_core::sc_time &
   s.c0 = cycle_at(s.start);
   if (delay != sc_core::SC_ZERO_TIME) wait(delay);
   delay = sc_core::SC_ZERO_TIME;
-  unsigned id = 0;
   while (!ids_free_) wait(id_free_);
-  while (answers_[id].taken) id++;
+  // The free ID that has been free longest: an ID is outstanding until its answer cycle.
+  unsigned id = unsigned(answers_.size());
+  for (unsigned i = 0; i < answers_.size(); i++)
+    if (!answers_[i].taken && (id == answers_.size() || answers_[i].free_at < answers_[id].free_at))
+      id = i;
   answers_[id].taken = true;
   ids_free_--;
 
-  // Presented in c0, and in each later cycle the MMU names, until it is accepted.
+  // Presented in c0 (or once its ID is free), and in each later cycle the MMU names, until it is
+  // accepted.
   struct mmu_request req = {p.get_address(), ext->type, ext->user, s.c0, id};
-  for (uint64_t c = s.c0;;) {
+  for (uint64_t c = std::max(s.c0, answers_[id].free_at);;) {
     int rc;
     {
       acquire(&p, nullptr);  // a thread that does not hold the MMU: it waits, never refused
@@ -340,7 +344,9 @@ void MmuTlm::collect() {
 }
 
 void MmuTlm::free_id(unsigned id) {
+  uint64_t free_at = answers_[id].answered ? answers_[id].r.resp_cycle : answers_[id].free_at;
   answers_[id] = Answer();
+  answers_[id].free_at = free_at;
   if (!ids_free_++) id_free_.notify();
 }
 

@@ -188,6 +188,7 @@ class MmuTlm : public sc_core::sc_module {
     bool taken = false;     // the ID belongs to a b_transport call
     bool answered = false;  // r holds its response
     struct mmu_response r = {};
+    uint64_t free_at = 0;  // the answer cycle of its last request: the ID is free from then on
   };
   Serving timeline_;
   std::vector<Answer> answers_;  // empty when hit_under_miss is off: one operation at a time

@@ -87,6 +87,12 @@ int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char 
  * returns -1 for a name mmu_top does not have.  No check: see above. */
 int mmu_config_set_rtl_param(struct mmu_config *cfg, const char *name, uint64_t value);
 
+/* The contract's bound on a request's latency (docs/ARCHITECTURE.md 16.9): every request accepted
+ * in cycle t answers by t + mmu_latency_bound(cfg, S, M) when the memory accepts every walker
+ * access within S cycles of its presentation to the memory and answers it within M cycles of
+ * accepting it.  In `blocking` it is section 8's bound, stlb_latency + 8 (1 + S + M) + 1. */
+uint64_t mmu_latency_bound(const struct mmu_config *cfg, unsigned max_stall, unsigned max_latency);
+
 const char *mmu_repl_name(enum mmu_repl repl);
 /* Parses "lru", "plru", "fifo", "random"; returns -1 if unknown. */
 int mmu_repl_parse(const char *name, enum mmu_repl *repl);
@@ -194,9 +200,11 @@ struct mmu *mmu_create(const struct mmu_config *cfg, const struct mmu_mem_port *
                        size_t errlen);
 void mmu_destroy(struct mmu *m);
 
-/* Translates one request.  Returns 0 with *resp filled (a walker access the memory answers with
- * an error is the fault bus-error), or -1 if the request itself is bad (unknown type, cycle
- * earlier than the last one) or the memory port gave no valid timing; mmu_error() says which. */
+/* Translates one request: mmu_issue, then runs the MMU to its response (the blocking convenience
+ * over the pipeline; with other requests in flight their responses wait for mmu_poll).  Returns 0
+ * with *resp filled (a walker access the memory answers with an error is the fault bus-error),
+ * or -1 if the request itself is bad (unknown type, ID too wide or outstanding, cycle earlier
+ * than the last one) or the memory port failed; mmu_error() says which. */
 int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp);
 
 /* Translates requests back to back for as long as each is an L1 TLB hit that the MMU answers
@@ -254,8 +262,8 @@ int mmu_advance(struct mmu *m, uint64_t cycle);
  * when nothing is outstanding. */
 uint64_t mmu_next_event(const struct mmu *m);
 
-/* Takes the oldest response not yet taken (in the order they left: by cycle, then hit, STLB
- * and walk lane).  Returns true with *resp, or false if there is none. */
+/* Takes the oldest response not yet taken (in the order they left: by cycle, then the hit lane
+ * before the miss lane).  Returns true with *resp, or false if there is none. */
 bool mmu_poll(struct mmu *m, struct mmu_response *resp);
 
 /* Requests accepted and not yet answered. */

@@ -31,7 +31,7 @@ printf '{"walkers": 1, "miss_entries": 1, "hit_under_miss": false}' > "$tmp/bloc
 
 # chase has 2 fetches that cross a page: 55790 instructions, 55792 ITLB lookups
 expect 0 'ITLB +55792 +55776'            run "$trace"
-expect 0 '"walks": 11203'                run --json "$trace"
+expect 0 '"walks": 11200'                run --json "$trace"
 expect 0 '"merged_misses": 54'           run --json "$trace"
 expect 0 '"walks": 11210'                run --json --config "$tmp/blocking.json" "$trace"
 expect 0 '^references,instructions'      run --csv "$trace"

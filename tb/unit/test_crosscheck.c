@@ -487,6 +487,7 @@ struct checker {
     const struct mmu_config *cfg;
     bool walk_after_stlb;
     bool concurrent; /* several requests in flight: no rule of one at a time */
+    uint64_t bound;  /* the latency bound (mmu_latency_bound) of the run's memory */
     struct world *w;
     struct run_counts c;
 };
@@ -532,13 +533,21 @@ static bool check(struct checker *k, const struct pending *p, const struct mmu_r
             what = "resp_cycle <= accept_cycle";
         else if (resp->source == MMU_SRC_L1 && resp->resp_cycle != resp->accept_cycle + 1)
             what = "L1 hit latency != 1";
-        else if (resp->source == MMU_SRC_STLB &&
+        else if (!k->concurrent && resp->source == MMU_SRC_STLB &&
                  resp->resp_cycle != resp->accept_cycle + k->cfg->stlb_latency)
             what = "STLB hit latency != stlb_latency";
-        else if (resp->source == MMU_SRC_WALK &&
+        else if (k->concurrent && resp->source == MMU_SRC_STLB &&
+                 resp->resp_cycle < resp->accept_cycle + 2)
+            what = "STLB hit latency < 2 (an L1 miss, then the STLB's or its primary's answer)";
+        else if (resp->resp_cycle > resp->accept_cycle + k->bound)
+            what = "latency beyond the bound of section 16.9";
+        else if (resp->source == MMU_SRC_WALK && !k->concurrent &&
                  resp->resp_cycle <=
                      resp->accept_cycle + (k->walk_after_stlb ? k->cfg->stlb_latency : 1u))
             what = "walk latency too short";
+        else if (resp->source == MMU_SRC_WALK && k->concurrent &&
+                 resp->resp_cycle < resp->accept_cycle + 2)
+            what = "walk latency < 2 (a secondary answers after its L1 miss, from the next cycle)";
         else if (p->ref.fault == MMU_FAULT_NONE && resp->source != MMU_SRC_L1 &&
                  resp->source != MMU_SRC_STLB && resp->source != MMU_SRC_WALK)
             what = "successful translation with no source";
@@ -617,6 +626,9 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
                           .cfg = cfg,
                           .walk_after_stlb = walk_after_stlb,
                           .concurrent = concurrent,
+                          .bound = concurrent
+                                       ? mmu_latency_bound(cfg, rm.max_stall, rm.max_latency + 16)
+                                       : mmu_latency_bound(cfg, 0, MEM_LATENCY),
                           .w = w};
     struct run_counts *c = &chk.c;
     struct pending pend[ID_COUNT] = {{0}};

@@ -1,17 +1,20 @@
 /*
- * Several requests in flight: docs/ARCHITECTURE.md section 16, cycle by
- * cycle.  A request goes from the request port (mmu_issue) through the L1
- * lookup (the hit lane), the STLB stage (the stlb lane), and, on a miss,
- * the miss queue, where it merges with a walk of its page or waits for a
- * walker; a walker steps its walk (model/walker.c) through the shared
- * memory port, and the walk lane answers from the queue.
+ * The MMU's pipeline: docs/ARCHITECTURE.md section 16, cycle by cycle, in
+ * every configuration.  A request goes from the request port (mmu_issue)
+ * to its L1 lookup (the hit lane); a miss takes a miss-queue entry, where
+ * it merges with an earlier miss of its page or becomes a primary: the
+ * STLB's one read port probes it, and a walker walks it (model/walker.c)
+ * through the shared memory port.  The miss lane answers the oldest entry
+ * whose result is known.  In `blocking` one request is in flight and this
+ * is section 8's timing.
  *
  * A cycle runs in two halves, as a clocked design does.  First every
- * decision of the cycle, from the state at its start: the hit lane, the
- * stlb lane, the walkers' responses, the walk lane, the new miss and the
- * walk start, the memory port.  Then the end of the cycle, in the
- * contract's order (16.7): fault invalidations, fills, and the miss-queue
- * entry freed.  Cycles in which nothing can happen are skipped.
+ * decision of the cycle, from the state at its start: the STLB's read port,
+ * the hit lane and the new miss, the STLB's answer, the walkers' responses,
+ * the miss lane, the walk start, the memory port.  Then the end of the
+ * cycle, in the contract's order (16.7): fault invalidations, the caches'
+ * fills, the TLB fills, and the answered entry freed.  Cycles in which
+ * nothing can happen are skipped.
  *
  * The STLB's match vectors of 16.7 are not kept: a lookup made in the
  * answer cycle finds exactly the ways they would hold (a way's match bit
@@ -34,15 +37,12 @@ struct inval {
 
 /* What a cycle changes at its end. */
 struct cycle_end {
-    struct inval inval[3]; /* one a lane */
+    struct inval inval[2]; /* the hit lane's and the miss lane's */
     unsigned ninval;
-    bool stlb_lane_fill; /* the stlb lane fills its L1 */
-    enum mmu_tlb_id stlb_lane_l1;
-    struct tlb_entry stlb_lane_entry;
-    bool walk_fill_l1, walk_fill_stlb; /* the walk lane fills */
-    enum mmu_tlb_id walk_l1;
-    struct tlb_entry walk_entry;
-    int answered; /* the miss-queue entry the walk lane answered, or -1 */
+    bool fill_l1, fill_stlb; /* the miss lane fills */
+    enum mmu_tlb_id l1;
+    struct tlb_entry entry;
+    int answered; /* the miss-queue entry the miss lane answered, or -1 */
 };
 
 static enum mmu_tlb_id l1_of(const struct mmu_request *req)
@@ -55,33 +55,24 @@ static bool same_page(uint64_t a, uint64_t b)
     return ((a ^ b) & 0xfffffffff000ull) == 0; /* VA[47:12] */
 }
 
-int inflight_init(struct mmu *m)
+static uint64_t at_least(uint64_t a, uint64_t b)
 {
-    struct inflight *f = &m->nb;
-    unsigned cap = 1;
-    while (cap < m->cfg.stlb_latency + 1)
-        cap <<= 1;
-    f->stage = calloc(cap, sizeof(*f->stage));
-    if (!f->stage)
-        return -1;
-    f->stage_cap = cap;
-    return 0;
+    return a > b ? a : b;
 }
 
-void inflight_free(struct mmu *m)
+void pipeline_free(struct mmu *m)
 {
-    free(m->nb.stage);
     free(m->nb.out);
 }
 
-bool inflight_idle(const struct mmu *m)
+bool pipeline_idle(const struct mmu *m)
 {
     return m->nb.outstanding == 0;
 }
 
-uint64_t inflight_first_accept(const struct mmu *m, uint64_t cycle)
+uint64_t pipeline_first_accept(const struct mmu *m, uint64_t cycle)
 {
-    const struct inflight *f = &m->nb;
+    const struct pipeline *f = &m->nb;
     if (f->now && cycle < f->now - 1)
         cycle = f->now - 1;
     if (f->accepted_any && cycle <= f->last_accept)
@@ -89,9 +80,9 @@ uint64_t inflight_first_accept(const struct mmu *m, uint64_t cycle)
     return cycle;
 }
 
-void inflight_accepted(struct mmu *m, uint64_t last)
+void pipeline_accepted(struct mmu *m, uint64_t last)
 {
-    struct inflight *f = &m->nb;
+    struct pipeline *f = &m->nb;
     f->accepted_any = true;
     f->last_accept = last;
     if (f->now < last + 1)
@@ -103,15 +94,10 @@ unsigned mmu_outstanding(const struct mmu *m)
     return m->nb.outstanding;
 }
 
-static struct stage_slot *stage_at(struct inflight *f, unsigned i)
-{
-    return &f->stage[(f->stage_head + i) & (f->stage_cap - 1)];
-}
-
 /* A response leaves: counted, and kept for mmu_poll. */
 static int emit(struct mmu *m, const struct mmu_request *req, struct mmu_response *r)
 {
-    struct inflight *f = &m->nb;
+    struct pipeline *f = &m->nb;
     mmu_count_response(m, req, r);
     if (f->out_head + f->out_n == f->out_cap) {
         if (f->out_head > 0) {
@@ -130,6 +116,7 @@ static int emit(struct mmu *m, const struct mmu_request *req, struct mmu_respons
     }
     f->out[f->out_head + f->out_n++] = *r;
     f->ids[req->id / 64] &= ~(1ull << (req->id % 64));
+    f->id_answer[req->id] = r->resp_cycle;
     f->outstanding--;
     if (!m->cfg.hit_under_miss && r->resp_cycle > m->free_cycle)
         m->free_cycle = r->resp_cycle;
@@ -138,7 +125,7 @@ static int emit(struct mmu *m, const struct mmu_request *req, struct mmu_respons
 
 bool mmu_poll(struct mmu *m, struct mmu_response *resp)
 {
-    struct inflight *f = &m->nb;
+    struct pipeline *f = &m->nb;
     if (f->out_n == 0)
         return false;
     *resp = f->out[f->out_head++];
@@ -148,7 +135,7 @@ bool mmu_poll(struct mmu *m, struct mmu_response *resp)
 }
 
 /* Takes the response of the request with id accepted in cycle accept, if it left. */
-static bool take(struct inflight *f, unsigned id, uint64_t accept, struct mmu_response *resp)
+static bool take(struct pipeline *f, unsigned id, uint64_t accept, struct mmu_response *resp)
 {
     for (size_t i = 0; i < f->out_n; i++) {
         struct mmu_response *r = &f->out[f->out_head + i];
@@ -163,17 +150,143 @@ static bool take(struct inflight *f, unsigned id, uint64_t accept, struct mmu_re
     return false;
 }
 
-/* ---- the hit lane and the stlb lane (16.3) ---- */
+/* ---- the miss queue (16.4) ---- */
 
-/* Cycle accept + 1: the address check's answer and the L1 lookup.  Returns 1 when the request
- * answered, 0 when it goes on to the STLB stage, -1 on a failure. */
-static int hit_lane(struct mmu *m, struct stage_slot *s, uint64_t c, struct cycle_end *end)
+static bool is_primary(const struct mq_entry *x)
 {
+    return x->state == MQ_PROBE_WAIT || x->state == MQ_PROBING || x->state == MQ_WAITING ||
+           x->state == MQ_WALKING;
+}
+
+/* Whether a result serves req as a hit would: no fault, and D set for a write. */
+static bool result_serves(const struct mmu *m, const struct mmu_request *req,
+                          const struct walk_result *res)
+{
+    return res->fault == MMU_FAULT_NONE &&
+           pte_check_access(res->leaf.perm, req->type, req->user, m->wp, m->nxe) ==
+               MMU_FAULT_NONE &&
+           (req->type != MMU_ACC_WRITE || res->leaf.dirty);
+}
+
+/* Primary p's result is known in cycle c (it is ready from c): each of its secondaries that the
+ * result serves is ready from c + 1; of those it does not, the oldest becomes a waiting primary
+ * from c + 1, keeping its age, and the others its secondaries. */
+static void resolve(struct mmu *m, unsigned p, uint64_t c)
+{
+    struct pipeline *f = &m->nb;
+    const struct mq_entry *pe = &f->mq[p];
+    int heir = -1;
+    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
+        struct mq_entry *x = &f->mq[i];
+        if (x->state != MQ_MERGED || x->primary != p)
+            continue;
+        if (result_serves(m, &x->req, &pe->res)) {
+            x->state = MQ_READY;
+            x->secondary = true;
+            x->src = pe->src;
+            x->res = pe->res;
+            x->from = c + 1;
+        } else if (heir < 0 || x->age < f->mq[heir].age) {
+            heir = (int)i;
+        }
+    }
+    if (heir < 0)
+        return;
+    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
+        struct mq_entry *x = &f->mq[i];
+        if (x->state == MQ_MERGED && x->primary == p)
+            x->primary = (unsigned)heir;
+    }
+    f->mq[heir].state = MQ_WAITING;
+    f->mq[heir].from = c + 1;
+}
+
+/* Entry i's result, from its STLB probe or its walk, is known in cycle c. */
+static void result_known(struct mmu *m, unsigned i, enum mmu_source src, uint64_t c)
+{
+    struct mq_entry *e = &m->nb.mq[i];
+    e->state = MQ_READY;
+    e->secondary = false;
+    e->src = src;
+    e->from = c;
+    resolve(m, i, c);
+}
+
+/* ---- the STLB's read port and answer (16.3) ---- */
+
+/* Whether the STLB's read port is free in cycle c for a new probe: no probe reads its 2 MiB set
+ * in c. */
+static bool port_free_in(const struct pipeline *f, uint64_t c)
+{
+    return !f->probed || f->probe_start + 1 != c;
+}
+
+static void probe_begin(struct pipeline *f, struct mq_entry *e, uint64_t c)
+{
+    e->state = MQ_PROBING;
+    e->from = c;
+    f->probe_start = c;
+    f->probed = true;
+}
+
+/* Cycle c, first: the oldest entry waiting for the port begins its probe. */
+static void stlb_port(struct mmu *m, uint64_t c)
+{
+    struct pipeline *f = &m->nb;
+    if (!port_free_in(f, c))
+        return;
+    int oldest = -1;
+    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
+        const struct mq_entry *x = &f->mq[i];
+        if (x->state == MQ_PROBE_WAIT && (oldest < 0 || x->age < f->mq[oldest].age))
+            oldest = (int)i;
+    }
+    if (oldest >= 0)
+        probe_begin(f, &f->mq[oldest], c);
+}
+
+/* The STLB's answer to the probe that began in c - stlb_latency + 1, if any. */
+static void stlb_answer(struct mmu *m, uint64_t c)
+{
+    struct pipeline *f = &m->nb;
+    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
+        struct mq_entry *e = &f->mq[i];
+        if (e->state != MQ_PROBING || e->from + m->cfg.stlb_latency - 1 != c)
+            continue;
+        struct mmu_response r = {0};
+        struct tlb_hit h;
+        enum lookup_outcome o = mmu_lookup(m, MMU_TLB_STLB, &e->req, &h, &r);
+        if (o == LOOKUP_MISS || o == LOOKUP_CLEAN) {
+            e->clean = e->clean || o == LOOKUP_CLEAN;
+            e->state = MQ_WAITING;
+            e->from = c;
+            return;
+        }
+        e->res = (struct walk_result){.fault = r.fault, .level = r.level};
+        if (o == LOOKUP_HIT) {
+            e->res.leaf = *h.e;
+            e->res.leaf.pcid = m->pcid; /* every fill is tagged with the current PCID */
+        }
+        result_known(m, i, MMU_SRC_STLB, c);
+        return; /* probes begin two cycles apart: one answer a cycle */
+    }
+}
+
+/* ---- the hit lane and the new miss (16.2, 16.4) ---- */
+
+/* Cycle accept + 1: the address check's answer and the L1 lookup; a miss takes an entry, as a
+ * secondary of the primary of its page or as a primary.  Returns 1 when it took an entry, 0
+ * when the hit lane answered, -1 on a failure. */
+static int hit_lane(struct mmu *m, uint64_t c, struct cycle_end *end)
+{
+    struct pipeline *f = &m->nb;
+    struct l1_slot *s = &f->l1;
+    s->valid = false;
     struct mmu_response r = {.accept_cycle = s->accept, .resp_cycle = c, .source = MMU_SRC_NONE};
     enum mmu_tlb_id l1 = l1_of(&s->req);
     if (!va_is_canonical(s->req.vaddr)) {
         r.fault = MMU_FAULT_NON_CANONICAL;
-        return emit(m, &s->req, &r) ? -1 : 1;
+        return emit(m, &s->req, &r);
     }
     struct tlb_hit h;
     enum lookup_outcome o = mmu_lookup(m, l1, &s->req, &h, &r);
@@ -181,69 +294,57 @@ static int hit_lane(struct mmu *m, struct stage_slot *s, uint64_t c, struct cycl
         r.source = MMU_SRC_L1;
         if (o == LOOKUP_FAULT)
             end->inval[end->ninval++] = (struct inval){s->req.vaddr, l1, false, false};
-        return emit(m, &s->req, &r) ? -1 : 1;
+        return emit(m, &s->req, &r);
     }
-    s->looked = true;
-    s->clean = o == LOOKUP_CLEAN;
-    return 0;
+    /* A miss, or a write that found a clean entry: an entry, the lowest free one. */
+    int idx = -1, primary = -1;
+    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
+        const struct mq_entry *x = &f->mq[i];
+        if (x->state == MQ_FREE) {
+            if (idx < 0)
+                idx = (int)i;
+        } else if (is_primary(x) && same_page(x->req.vaddr, s->req.vaddr)) {
+            if (primary >= 0) {
+                mmu_set_error(m,
+                              "cycle %llu: entries %d and %u are both primaries of page 0x%llx "
+                              "(a bug in the model)",
+                              (unsigned long long)c, primary, i,
+                              (unsigned long long)(s->req.vaddr & ~0xfffull));
+                return -1;
+            }
+            primary = (int)i;
+        }
+    }
+    if (idx < 0) {
+        mmu_set_error(m,
+                      "cycle %llu: no free miss-queue entry for the request accepted at %llu "
+                      "(the rule of ready in section 16.2 was broken: a bug in the model)",
+                      (unsigned long long)c, (unsigned long long)s->accept);
+        return -1;
+    }
+    struct mq_entry *e = &f->mq[idx];
+    *e = (struct mq_entry){.state = MQ_PROBE_WAIT,
+                           .age = c,
+                           .req = s->req,
+                           .accept = s->accept,
+                           .clean = o == LOOKUP_CLEAN};
+    f->mq_used++;
+    if (primary >= 0) {
+        m->stats.merged_misses++;
+        e->state = MQ_MERGED;
+        e->primary = (unsigned)primary;
+    } else if (port_free_in(f, c) && !(f->probed && f->probe_start == c)) {
+        probe_begin(f, e, c); /* the 4 KiB set read in c, beside the L1 lookup */
+    }
+    return 1;
 }
 
-/* Cycle accept + stlb_latency: the STLB's answer.  Returns 1 when the request answered, 0
- * when it missed (a new miss for the queue), -1 on a failure. */
-static int stlb_lane(struct mmu *m, struct stage_slot *s, uint64_t c, struct cycle_end *end)
-{
-    struct mmu_response r = {.accept_cycle = s->accept, .resp_cycle = c, .source = MMU_SRC_NONE};
-    enum mmu_tlb_id l1 = l1_of(&s->req);
-    struct tlb_hit h;
-    enum lookup_outcome o = mmu_lookup(m, MMU_TLB_STLB, &s->req, &h, &r);
-    if (o == LOOKUP_MISS || o == LOOKUP_CLEAN) {
-        s->clean = s->clean || o == LOOKUP_CLEAN;
-        return 0;
-    }
-    r.source = MMU_SRC_STLB;
-    mmu_count_miss(m, l1, s->req.type, &r);
-    if (o == LOOKUP_FAULT) {
-        end->inval[end->ninval++] = (struct inval){s->req.vaddr, l1, true, false};
-    } else {
-        end->stlb_lane_fill = true;
-        end->stlb_lane_l1 = l1;
-        end->stlb_lane_entry = *h.e;
-        end->stlb_lane_entry.pcid = m->pcid; /* every fill is tagged with the current PCID */
-    }
-    return emit(m, &s->req, &r) ? -1 : 1;
-}
-
-/* ---- the miss queue (16.4) and the walkers (16.5) ---- */
-
-/* Whether a walk's leaf serves req as a hit would: no fault, and D set for a write. */
-static bool leaf_serves(const struct mmu *m, const struct mmu_request *req,
-                        const struct tlb_entry *leaf)
-{
-    return pte_check_access(leaf->perm, req->type, req->user, m->wp, m->nxe) == MMU_FAULT_NONE &&
-           (req->type != MMU_ACC_WRITE || leaf->dirty);
-}
-
-/* A secondary x of primary p, whose walk is over in cycle c: ready from `from`, or a waiting
- * primary from the next cycle, keeping its age. */
-static void resolve_secondary(struct mmu *m, struct mq_entry *x, const struct mq_entry *p,
-                              uint64_t c, uint64_t from)
-{
-    if (p->res.fault == MMU_FAULT_NONE && leaf_serves(m, &x->req, &p->res.leaf)) {
-        x->state = MQ_READY;
-        x->secondary = true;
-        x->res = p->res;
-        x->from = from;
-    } else {
-        x->state = MQ_WAITING;
-        x->secondary = false;
-        x->from = c + 1;
-    }
-}
+/* ---- the walkers (16.5) ---- */
 
 /* Walker w's walk is over in cycle c with res. */
 static void complete(struct mmu *m, unsigned w, struct walk_result *res, uint64_t c)
 {
-    struct inflight *f = &m->nb;
+    struct pipeline *f = &m->nb;
     struct walk_slot *ws = &f->w[w];
     ws->busy = false;
     ws->port = PORT_NONE;
@@ -252,101 +353,24 @@ static void complete(struct mmu *m, unsigned w, struct walk_result *res, uint64_
     res->done = c;
     m->stats.walk_cycles += c - ws->start;
     m->stats.walker_busy_cycles[w] += c - ws->start + 1;
-    struct mq_entry *p = &f->mq[ws->entry];
-    p->state = MQ_READY;
-    p->from = c;
-    p->res = *res;
-    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
-        struct mq_entry *x = &f->mq[i];
-        if (x->state == MQ_MERGED && x->primary == ws->entry)
-            resolve_secondary(m, x, p, c, c);
-    }
+    f->mq[ws->entry].res = *res;
+    result_known(m, ws->entry, MMU_SRC_WALK, c);
 }
 
-/* The walk lane (16.6): the oldest ready entry answers, unless the stlb lane fills its L1. */
-static int walk_lane(struct mmu *m, uint64_t c, struct cycle_end *end)
+/* The walkers whose access answered in c - 1 go on. */
+static int walkers_step(struct mmu *m, uint64_t c)
 {
-    struct inflight *f = &m->nb;
-    int best = -1;
-    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
-        const struct mq_entry *e = &f->mq[i];
-        if (e->state != MQ_READY || e->from > c)
+    struct pipeline *f = &m->nb;
+    for (unsigned w = 0; w < m->cfg.walkers; w++) {
+        struct walk_slot *ws = &f->w[w];
+        if (ws->port != PORT_SENT || ws->act != c)
             continue;
-        if (end->stlb_lane_fill && end->stlb_lane_l1 == l1_of(&e->req))
-            continue;
-        if (best < 0 || e->age < f->mq[best].age)
-            best = (int)i;
-    }
-    if (best < 0)
-        return 0;
-    struct mq_entry *e = &f->mq[best];
-    enum mmu_tlb_id l1 = l1_of(&e->req);
-    struct mmu_response r = {.accept_cycle = e->accept,
-                             .resp_cycle = c,
-                             .source = MMU_SRC_WALK,
-                             .level = e->res.level,
-                             .fault = e->res.fault};
-    if (e->res.fault == MMU_FAULT_NONE) {
-        const struct tlb_entry *leaf = &e->res.leaf;
-        r.page_shift = leaf->shift;
-        r.paddr = leaf->base | (e->req.vaddr & ((1ull << leaf->shift) - 1));
-        end->walk_fill_l1 = true;
-        end->walk_fill_stlb = !e->secondary;
-        end->walk_l1 = l1;
-        end->walk_entry = *leaf;
-    } else {
-        end->inval[end->ninval++] = (struct inval){e->req.vaddr, l1, true, true};
-    }
-    m->stats.dirty_rewalks += e->clean;
-    mmu_count_miss(m, l1, e->req.type, &r);
-    mmu_count_miss(m, MMU_TLB_STLB, e->req.type, &r);
-    e->answering = true;
-    end->answered = best;
-    return emit(m, &e->req, &r);
-}
-
-/* The request s left the STLB stage without an answer in cycle c: it takes an entry (at the
- * end of c), merging with a primary of its page if there is one. */
-static int new_miss(struct mmu *m, const struct stage_slot *s, uint64_t c)
-{
-    struct inflight *f = &m->nb;
-    int idx = -1, primary = -1;
-    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
-        const struct mq_entry *x = &f->mq[i];
-        if (x->state == MQ_FREE) {
-            if (idx < 0)
-                idx = (int)i;
-            continue;
-        }
-        bool is_primary = x->state == MQ_WAITING || x->state == MQ_WALKING ||
-                          (x->state == MQ_READY && !x->secondary && x->res.fault == MMU_FAULT_NONE);
-        if (is_primary && same_page(x->req.vaddr, s->req.vaddr) &&
-            (primary < 0 || x->age < f->mq[primary].age))
-            primary = (int)i;
-    }
-    if (idx < 0) {
-        mmu_set_error(m,
-                      "cycle %llu: no free miss-queue entry for the request accepted at %llu "
-                      "(the credit rule of section 16.2 was broken: a bug in the model)",
-                      (unsigned long long)c, (unsigned long long)s->accept);
-        return -1;
-    }
-    struct mq_entry *e = &f->mq[idx];
-    *e = (struct mq_entry){.state = MQ_WAITING,
-                           .age = c,
-                           .req = s->req,
-                           .accept = s->accept,
-                           .clean = s->clean,
-                           .from = c};
-    f->mq_used++;
-    if (primary >= 0) {
-        m->stats.merged_misses++;
-        const struct mq_entry *p = &f->mq[primary];
-        if (p->state == MQ_READY) {
-            resolve_secondary(m, e, p, c, c + 1);
+        struct walk_result res;
+        if (walk_step(&m->walker, &ws->k, ws->k.acc.data, ws->error, &res)) {
+            ws->port = PORT_PRESENTED;
+            ws->presented = c;
         } else {
-            e->state = MQ_MERGED;
-            e->primary = (unsigned)primary;
+            complete(m, w, &res, c);
         }
     }
     return 0;
@@ -355,7 +379,7 @@ static int new_miss(struct mmu *m, const struct stage_slot *s, uint64_t c)
 /* At most one walk starts a cycle: the lowest free walker takes the oldest waiting entry. */
 static void start_walk(struct mmu *m, uint64_t c)
 {
-    struct inflight *f = &m->nb;
+    struct pipeline *f = &m->nb;
     unsigned w;
     for (w = 0; w < m->cfg.walkers; w++)
         if (!f->w[w].busy && f->w[w].free_from <= c)
@@ -391,10 +415,11 @@ static void start_walk(struct mmu *m, uint64_t c)
         m->stats.walks_peak = f->walking;
 }
 
-/* The memory port takes the access presented earliest, ties to the lower walker. */
+/* The memory port takes the access presented earliest, ties to the lower walker.  Responses that
+ * come in one cycle (which the RTL's port does not take, 16.5) each step their own walker. */
 static int memory_port(struct mmu *m, uint64_t c)
 {
-    struct inflight *f = &m->nb;
+    struct pipeline *f = &m->nb;
     if (f->port_free > c)
         return 0;
     int best = -1;
@@ -419,68 +444,83 @@ static int memory_port(struct mmu *m, uint64_t c)
     return 0;
 }
 
+/* ---- the miss lane (16.6) ---- */
+
+/* The oldest ready entry answers; at the end of the cycle it fills its L1 (and the STLB, for a
+ * primary's walk) or applies its fault's invalidation, and is freed. */
+static int miss_lane(struct mmu *m, uint64_t c, struct cycle_end *end)
+{
+    struct pipeline *f = &m->nb;
+    int best = -1;
+    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
+        const struct mq_entry *e = &f->mq[i];
+        if (e->state == MQ_READY && e->from <= c && (best < 0 || e->age < f->mq[best].age))
+            best = (int)i;
+    }
+    if (best < 0)
+        return 0;
+    struct mq_entry *e = &f->mq[best];
+    enum mmu_tlb_id l1 = l1_of(&e->req);
+    bool walked = e->src == MMU_SRC_WALK && !e->secondary;
+    struct mmu_response r = {.accept_cycle = e->accept,
+                             .resp_cycle = c,
+                             .source = e->src,
+                             .level = e->res.level,
+                             .fault = e->res.fault};
+    if (e->res.fault == MMU_FAULT_NONE) {
+        const struct tlb_entry *leaf = &e->res.leaf;
+        r.page_shift = leaf->shift;
+        r.paddr = leaf->base | (e->req.vaddr & ((1ull << leaf->shift) - 1));
+        end->fill_l1 = true;
+        end->fill_stlb = walked;
+        end->l1 = l1;
+        end->entry = *leaf;
+    } else {
+        end->inval[end->ninval++] = (struct inval){e->req.vaddr, l1, true, walked};
+    }
+    mmu_count_miss(m, l1, e->req.type, &r);
+    if (walked) {
+        m->stats.dirty_rewalks += e->clean;
+        mmu_count_miss(m, MMU_TLB_STLB, e->req.type, &r);
+    } /* an STLB hit or fault was counted by its lookup; a secondary made none */
+    end->answered = best;
+    return emit(m, &e->req, &r);
+}
+
 /* ---- the cycle ---- */
 
 static int run_cycle(struct mmu *m, uint64_t c)
 {
-    struct inflight *f = &m->nb;
+    struct pipeline *f = &m->nb;
     struct cycle_end end = {.answered = -1};
     f->event_known = false;
+    unsigned used_at_start = f->mq_used;
 
-    /* The hit lane: the request accepted in c - 1. */
-    if (f->stage_n) {
-        struct stage_slot *s = stage_at(f, f->stage_n - 1);
-        if (!s->looked && s->accept + 1 == c) {
-            int rc = hit_lane(m, s, c, &end);
-            if (rc < 0)
-                return -1;
-            f->stage_n -= (unsigned)rc;
-        }
+    stlb_port(m, c);
+    /* The hit lane: the request accepted in c - 1.  A miss takes its entry now, before the
+     * results of c are known, so that a result of its primary in c resolves it too. */
+    int took = 0;
+    if (f->l1.valid && f->l1.accept + 1 == c) {
+        took = hit_lane(m, c, &end);
+        if (took < 0)
+            return -1;
     }
-    /* ready in c (16.2): free entries at the start of c, and the pipe once the L1 has answered
-     * the request accepted in c - 1. */
+    /* ready in c (16.2): free entries at the start of c, and the request the L1 did not answer. */
     f->snap_cycle = c + 1;
-    f->snap_free = m->cfg.miss_entries - f->mq_used;
-    f->snap_pipe = f->stage_n;
+    f->snap_free = m->cfg.miss_entries - used_at_start;
+    f->snap_pipe = (unsigned)took;
     if (m->cfg.hit_under_miss && f->snap_free <= f->snap_pipe)
         m->stats.miss_queue_full_cycles++;
-    /* The stlb lane: the request accepted in c - stlb_latency. */
-    struct stage_slot miss;
-    bool missed = false;
-    if (f->stage_n) {
-        struct stage_slot *s = stage_at(f, 0);
-        if (s->accept + m->cfg.stlb_latency == c) {
-            int rc = stlb_lane(m, s, c, &end);
-            if (rc < 0)
-                return -1;
-            missed = rc == 0;
-            miss = *s;
-            f->stage_head = (f->stage_head + 1) & (f->stage_cap - 1);
-            f->stage_n--;
-        }
-    }
-    /* The walkers whose access answered in c - 1. */
-    for (unsigned w = 0; w < m->cfg.walkers; w++) {
-        struct walk_slot *ws = &f->w[w];
-        if (ws->port != PORT_SENT || ws->act != c)
-            continue;
-        struct walk_result res;
-        if (walk_step(&m->walker, &ws->k, ws->k.acc.data, ws->error, &res)) {
-            ws->port = PORT_PRESENTED;
-            ws->presented = c;
-        } else {
-            complete(m, w, &res, c);
-        }
-    }
-    if (walk_lane(m, c, &end))
+    stlb_answer(m, c);
+    if (walkers_step(m, c))
         return -1;
-    if (missed && new_miss(m, &miss, c))
+    if (miss_lane(m, c, &end))
         return -1;
     start_walk(m, c);
     if (memory_port(m, c))
         return -1;
 
-    /* The end of the cycle: invalidations, then fills (16.7). */
+    /* The end of the cycle (16.7): invalidations, the caches' fills, the TLB fills. */
     for (unsigned i = 0; i < end.ninval; i++)
         mmu_fault_invalidate(m, end.inval[i].va, end.inval[i].l1, end.inval[i].stlb,
                              end.inval[i].psc);
@@ -491,12 +531,10 @@ static int run_cycle(struct mmu *m, uint64_t c)
             ws->accepted = true;
         }
     }
-    if (end.stlb_lane_fill)
-        mmu_fill(m, end.stlb_lane_l1, &end.stlb_lane_entry);
-    if (end.walk_fill_stlb)
-        mmu_fill(m, MMU_TLB_STLB, &end.walk_entry);
-    if (end.walk_fill_l1)
-        mmu_fill(m, end.walk_l1, &end.walk_entry);
+    if (end.fill_stlb)
+        mmu_fill(m, MMU_TLB_STLB, &end.entry);
+    if (end.fill_l1)
+        mmu_fill(m, end.l1, &end.entry);
     if (end.answered >= 0) {
         f->mq[end.answered] = (struct mq_entry){.state = MQ_FREE};
         f->mq_used--;
@@ -504,25 +542,15 @@ static int run_cycle(struct mmu *m, uint64_t c)
     return 0;
 }
 
-static uint64_t at_least(uint64_t a, uint64_t b)
-{
-    return a > b ? a : b;
-}
-
 /* The first cycle from f->now on in which something can happen (UINT64_MAX: nothing is
  * outstanding). */
 static uint64_t next_event_search(const struct mmu *m)
 {
-    const struct inflight *f = &m->nb;
+    const struct pipeline *f = &m->nb;
     uint64_t n = UINT64_MAX;
 #define SOONER(x) (n = (x) < n ? (x) : n)
-    if (f->stage_n) {
-        const struct stage_slot *s =
-            &f->stage[(f->stage_head + f->stage_n - 1) & (f->stage_cap - 1)];
-        if (!s->looked)
-            SOONER(s->accept + 1);
-        SOONER(f->stage[f->stage_head].accept + m->cfg.stlb_latency);
-    }
+    if (f->l1.valid)
+        SOONER(f->l1.accept + 1);
     uint64_t walker_free = UINT64_MAX;
     for (unsigned w = 0; w < m->cfg.walkers; w++) {
         const struct walk_slot *ws = &f->w[w];
@@ -537,6 +565,10 @@ static uint64_t next_event_search(const struct mmu *m)
         const struct mq_entry *e = &f->mq[i];
         if (e->state == MQ_READY)
             SOONER(e->from);
+        else if (e->state == MQ_PROBING)
+            SOONER(e->from + m->cfg.stlb_latency - 1);
+        else if (e->state == MQ_PROBE_WAIT)
+            SOONER(f->probed ? f->probe_start + 2 : 0);
         else if (e->state == MQ_WAITING && walker_free != UINT64_MAX)
             SOONER(at_least(e->from, walker_free));
     }
@@ -545,10 +577,10 @@ static uint64_t next_event_search(const struct mmu *m)
 }
 
 /* next_event_search's answer is kept until the state changes (a cycle run, a request taken
- * into the STLB stage): most calls come between two such changes. */
+ * into the pipeline): most calls come between two such changes. */
 static uint64_t next_event(struct mmu *m)
 {
-    struct inflight *f = &m->nb;
+    struct pipeline *f = &m->nb;
     if (!f->event_known) {
         f->event = next_event_search(m);
         f->event_known = true;
@@ -559,7 +591,7 @@ static uint64_t next_event(struct mmu *m)
 /* Runs cycles up to `until` (inclusive), skipping those in which nothing happens. */
 static int run_until(struct mmu *m, uint64_t until)
 {
-    struct inflight *f = &m->nb;
+    struct pipeline *f = &m->nb;
     if (!f->outstanding) { /* nothing can happen */
         if (until != UINT64_MAX && until + 1 > f->now)
             f->now = until + 1;
@@ -576,7 +608,7 @@ static int run_until(struct mmu *m, uint64_t until)
         }
         if (e > f->now) {
             uint64_t to = e <= until ? e : until + 1;
-            if (m->cfg.hit_under_miss && m->cfg.miss_entries - f->mq_used <= f->stage_n)
+            if (m->cfg.hit_under_miss && m->cfg.miss_entries == f->mq_used)
                 m->stats.miss_queue_full_cycles += to - f->now;
             f->now = to;
             continue;
@@ -599,9 +631,9 @@ int mmu_advance(struct mmu *m, uint64_t cycle)
     return run_until(m, cycle);
 }
 
-int inflight_drain(struct mmu *m, uint64_t *last)
+int pipeline_drain(struct mmu *m, uint64_t *last)
 {
-    struct inflight *f = &m->nb;
+    struct pipeline *f = &m->nb;
     if (!f->outstanding)
         return 0;
     while (f->outstanding)
@@ -616,12 +648,12 @@ int inflight_drain(struct mmu *m, uint64_t *last)
 /* Whether a request can be accepted in cycle c, which has run (or had nothing to run). */
 static bool ready(const struct mmu *m, uint64_t c)
 {
-    const struct inflight *f = &m->nb;
+    const struct pipeline *f = &m->nb;
     if (c < m->free_cycle)
         return false; /* a control operation runs */
     if (!m->cfg.hit_under_miss)
         return f->outstanding == 0;
-    unsigned free_entries = m->cfg.miss_entries - f->mq_used, pipe = f->stage_n;
+    unsigned free_entries = m->cfg.miss_entries - f->mq_used, pipe = 0;
     if (f->snap_cycle == c + 1) { /* c ran: its start */
         free_entries = f->snap_free;
         pipe = f->snap_pipe;
@@ -629,11 +661,10 @@ static bool ready(const struct mmu *m, uint64_t c)
     return free_entries > pipe;
 }
 
-/* Refuses, with the reason, a request mmu_issue may not take in `cycle` or later: its type,
- * its ID, a cycle earlier than the last presentation. */
+/* Refuses, with the reason, a request the MMU may not take: its type, its ID's width, a cycle
+ * earlier than the last presentation. */
 static int check_request(struct mmu *m, const struct mmu_request *req, uint64_t cycle)
 {
-    const struct inflight *f = &m->nb;
     if ((unsigned)req->type >= MMU_ACC_COUNT) {
         mmu_set_error(m, "request for 0x%llx: unknown access type %d",
                       (unsigned long long)req->vaddr, (int)req->type);
@@ -644,14 +675,24 @@ static int check_request(struct mmu *m, const struct mmu_request *req, uint64_t 
                       (unsigned long long)req->vaddr, req->id, m->cfg.id_bits);
         return -1;
     }
-    if (f->ids[req->id / 64] >> (req->id % 64) & 1) {
-        mmu_set_error(m, "request for 0x%llx: ID %u is outstanding (accepted, not answered)",
-                      (unsigned long long)req->vaddr, req->id);
-        return -1;
-    }
     if (cycle < m->last_arrival) {
         mmu_set_error(m, "cycle %llu is earlier than the previous request's cycle %llu",
                       (unsigned long long)cycle, (unsigned long long)m->last_arrival);
+        return -1;
+    }
+    return 0;
+}
+
+/* Refuses a request whose ID is outstanding in cycle c, which has run: accepted and not
+ * answered by c (an ID is free again in its answer cycle). */
+static int check_id(struct mmu *m, const struct mmu_request *req, uint64_t c)
+{
+    const struct pipeline *f = &m->nb;
+    if ((f->ids[req->id / 64] >> (req->id % 64) & 1) || f->id_answer[req->id] > c) {
+        mmu_set_error(m,
+                      "request for 0x%llx in cycle %llu: ID %u is outstanding (accepted, not "
+                      "answered)",
+                      (unsigned long long)req->vaddr, (unsigned long long)c, req->id);
         return -1;
     }
     return 0;
@@ -671,7 +712,7 @@ static uint64_t next_try(struct mmu *m, uint64_t c)
  * ready. */
 static int accept(struct mmu *m, const struct mmu_request *req, uint64_t arrival, uint64_t c)
 {
-    struct inflight *f = &m->nb;
+    struct pipeline *f = &m->nb;
     m->last_arrival = arrival;
     f->ids[req->id / 64] |= 1ull << (req->id % 64);
     f->outstanding++;
@@ -681,11 +722,11 @@ static int accept(struct mmu *m, const struct mmu_request *req, uint64_t arrival
     mmu_count_accept(m, c);
     /* An L1 hit a memo answers: its lookup in c + 1 reads the arrays as they are now, cycle c
      * having run, and is the first to touch them in c + 1; so it answers now, as the hit lane
-     * would (a hit is not in the pipe of 16.2). */
+     * would (it takes no entry, so it does not count in ready's pipe). */
     struct mmu_response r = {.accept_cycle = c, .resp_cycle = c + 1};
     if (!f->slow_hits && mmu_memo_hit(m, req, l1_of(req), &r))
         return emit(m, req, &r);
-    *stage_at(f, f->stage_n++) = (struct stage_slot){.req = *req, .accept = c};
+    f->l1 = (struct l1_slot){.valid = true, .req = *req, .accept = c};
     f->event_known = false;
     return 0;
 }
@@ -696,7 +737,7 @@ int mmu_issue(struct mmu *m, const struct mmu_request *req, uint64_t *accept_cyc
         return -1;
     /* Cycles before the last one run are past: a request presented then is presented now; and
      * one request is accepted a cycle. */
-    uint64_t c = inflight_first_accept(m, at_least(req->cycle, m->free_cycle));
+    uint64_t c = pipeline_first_accept(m, at_least(req->cycle, m->free_cycle));
     for (;;) {
         if (run_until(m, c))
             return -1;
@@ -705,6 +746,8 @@ int mmu_issue(struct mmu *m, const struct mmu_request *req, uint64_t *accept_cyc
         /* Not ready: nothing changes before the next event, so neither does ready. */
         c = next_try(m, c);
     }
+    if (check_id(m, req, c))
+        return -1;
     if (accept_cycle)
         *accept_cycle = c;
     return accept(m, req, req->cycle, c);
@@ -720,12 +763,14 @@ int mmu_try_issue(struct mmu *m, const struct mmu_request *req, uint64_t c, uint
                       (unsigned long long)req->cycle);
         return -1;
     }
-    uint64_t first = inflight_first_accept(m, at_least(c, m->free_cycle));
+    uint64_t first = pipeline_first_accept(m, at_least(c, m->free_cycle));
     if (first > c) {
         *retry = first;
         return 1;
     }
     if (run_until(m, c))
+        return -1;
+    if (check_id(m, req, c))
         return -1;
     if (!ready(m, c)) {
         *retry = next_try(m, c);
@@ -734,9 +779,9 @@ int mmu_try_issue(struct mmu *m, const struct mmu_request *req, uint64_t c, uint
     return accept(m, req, c, c);
 }
 
-int mmu_translate_inflight(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp)
+int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_response *resp)
 {
-    struct inflight *f = &m->nb;
+    struct pipeline *f = &m->nb;
     uint64_t accept;
     if (mmu_issue(m, req, &accept))
         return -1;
