@@ -65,7 +65,7 @@ int mmu_control(struct mmu *m, const struct mmu_ctrl *c, uint64_t *done)
 {
     if (check(m, c))
         return -1;
-    /* Section 16.8: accepted once every accepted request has answered. */
+    /* Section 16.7: accepted once every accepted request has answered. */
     uint64_t last = 0;
     if (c->cycle >= m->last_arrival && pipeline_drain(m, &last))
         return -1;

@@ -12,11 +12,11 @@
  * decision of the cycle, from the state at its start: the STLB's read port,
  * the hit lane and the new miss, the STLB's answer, the walkers' responses,
  * the miss lane, the walk start, the memory port.  Then the end of the
- * cycle, in the contract's order (16.7): fault invalidations, the caches'
+ * cycle, in the contract's order (16.3): fault invalidations, the caches'
  * fills, the TLB fills, and the answered entry freed.  Cycles in which
  * nothing can happen are skipped.
  *
- * The STLB's match vectors of 16.7 are not kept: a lookup made in the
+ * The STLB's match vectors of 16.6 are not kept: a lookup made in the
  * answer cycle finds exactly the ways they would hold (a way's match bit
  * is set by every fill of a matching entry and cleared by every other
  * change of the way), and a fill finds its matching way itself.
@@ -158,6 +158,21 @@ static bool is_primary(const struct mq_entry *x)
            x->state == MQ_WALKING;
 }
 
+/* The oldest entry in state st that may go on in cycle c (from <= c; an entry waiting for the
+ * STLB's port has from 0), or -1: the one selection the STLB's port, the walkers and the miss
+ * lane make. */
+static int oldest_in(const struct mmu *m, enum mq_state st, uint64_t c)
+{
+    const struct pipeline *f = &m->nb;
+    int oldest = -1;
+    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
+        const struct mq_entry *x = &f->mq[i];
+        if (x->state == st && x->from <= c && (oldest < 0 || x->age < f->mq[oldest].age))
+            oldest = (int)i;
+    }
+    return oldest;
+}
+
 /* Whether a result serves req as a hit would: no fault, and D set for a write. */
 static bool result_serves(const struct mmu *m, const struct mmu_request *req,
                           const struct walk_result *res)
@@ -235,12 +250,7 @@ static void stlb_port(struct mmu *m, uint64_t c)
     struct pipeline *f = &m->nb;
     if (!port_free_in(f, c))
         return;
-    int oldest = -1;
-    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
-        const struct mq_entry *x = &f->mq[i];
-        if (x->state == MQ_PROBE_WAIT && (oldest < 0 || x->age < f->mq[oldest].age))
-            oldest = (int)i;
-    }
+    int oldest = oldest_in(m, MQ_PROBE_WAIT, c);
     if (oldest >= 0)
         probe_begin(f, &f->mq[oldest], c);
 }
@@ -386,12 +396,7 @@ static void start_walk(struct mmu *m, uint64_t c)
             break;
     if (w == m->cfg.walkers)
         return;
-    int oldest = -1;
-    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
-        const struct mq_entry *x = &f->mq[i];
-        if (x->state == MQ_WAITING && x->from <= c && (oldest < 0 || x->age < f->mq[oldest].age))
-            oldest = (int)i;
-    }
+    int oldest = oldest_in(m, MQ_WAITING, c);
     if (oldest < 0)
         return;
     struct mq_entry *e = &f->mq[oldest];
@@ -444,19 +449,14 @@ static int memory_port(struct mmu *m, uint64_t c)
     return 0;
 }
 
-/* ---- the miss lane (16.6) ---- */
+/* ---- the miss lane (16.5) ---- */
 
 /* The oldest ready entry answers; at the end of the cycle it fills its L1 (and the STLB, for a
  * primary's walk) or applies its fault's invalidation, and is freed. */
 static int miss_lane(struct mmu *m, uint64_t c, struct cycle_end *end)
 {
     struct pipeline *f = &m->nb;
-    int best = -1;
-    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
-        const struct mq_entry *e = &f->mq[i];
-        if (e->state == MQ_READY && e->from <= c && (best < 0 || e->age < f->mq[best].age))
-            best = (int)i;
-    }
+    int best = oldest_in(m, MQ_READY, c);
     if (best < 0)
         return 0;
     struct mq_entry *e = &f->mq[best];
@@ -520,7 +520,7 @@ static int run_cycle(struct mmu *m, uint64_t c)
     if (memory_port(m, c))
         return -1;
 
-    /* The end of the cycle (16.7): invalidations, the caches' fills, the TLB fills. */
+    /* The end of the cycle (16.3): invalidations, the caches' fills, the TLB fills. */
     for (unsigned i = 0; i < end.ninval; i++)
         mmu_fault_invalidate(m, end.inval[i].va, end.inval[i].l1, end.inval[i].stlb,
                              end.inval[i].psc);

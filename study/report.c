@@ -18,7 +18,7 @@ struct figures {
     double hit_rate[MMU_TLB_COUNT], mpki[MMU_TLB_COUNT];
     uint64_t walks, walk_refs, faults, flushes;
     double refs_per_walk, psc_rate[MMU_PSC_COUNT], walk_mpki, avg_latency;
-    /* Several requests in flight (docs/ARCHITECTURE.md 16.10): the cycles beyond one per
+    /* Several requests in flight (docs/ARCHITECTURE.md 16.8): the cycles beyond one per
      * translation, and how busy the walkers were. */
     uint64_t stall_cycles;
     double stall_pki, walks_average, walker_utilization;

@@ -31,7 +31,7 @@
 //   max(1, mem_latency_cycles + ceil(m / P)) cycles later, m being the time from the
 //   presentation to the end of the memory's b_transport (annotated and waited time alike).
 // - A memory error on an access answered in cycle d ends the walk with the fault bus-error
-//   (docs/ARCHITECTURE.md 16.9), answered in cycle r = d + 1 like any fault, nothing filled:
+//   (docs/ARCHITECTURE.md 16.5), answered in cycle r = d + 1 like any fault, nothing filled:
 //   status TLM_GENERIC_ERROR_RESPONSE, a warning naming the entry's address, the extension's
 //   response fields those of the fault (fault bus-error, its level, source walk, paddr 0, error
 //   code 0), cycles = r - c0, and sc_time_stamp() + delay = t + (r - c0) * P.
@@ -42,7 +42,7 @@
 //   model, on one timeline (cycle c at c * P), to each event as simulation time reaches it. The
 //   response lands at r * P (or at the return, if a memory that waited held the MMU past it);
 //   cycles = r - c0. Control operations from an SC_THREAD wait until their time too, then
-//   answer every request in flight first (section 16.8) and complete at done * P. A memory
+//   answer every request in flight first (section 16.7) and complete at done * P. A memory
 //   that calls wait() holds the MMU meanwhile.
 // - With several walkers, an A/D set is a read and a write of the entry, back to back.
 // - No debug transport (transport_dbg returns 0) and no DMI (get_direct_mem_ptr denies it).

@@ -117,7 +117,7 @@ struct mmu_mem_access {
 
 struct mmu_mem_port {
     /* Performs the access and fills its timing.  Returns 0, or -1 for an access the memory
-     * answers with an error (a bus error, docs/ARCHITECTURE.md 16.9): with its timing filled,
+     * answers with an error (a bus error, docs/ARCHITECTURE.md 16.5): with its timing filled,
      * the walk ends with the fault bus-error; without a valid timing the translation fails. */
     int (*access)(void *ctx, struct mmu_mem_access *acc);
     void *ctx;
@@ -347,7 +347,7 @@ struct mmu_stats {
     uint64_t total_latency;   /* sum of resp_cycle - accept_cycle */
     uint64_t total_wait;      /* sum of accept_cycle - request cycle */
     uint64_t last_cycle;      /* latest response or control completion */
-    /* Several requests in flight (docs/ARCHITECTURE.md 16.10); also counted when blocking. */
+    /* Several requests in flight (docs/ARCHITECTURE.md 16.8); also counted when blocking. */
     uint64_t merged_misses;                       /* STLB misses that joined another's walk */
     uint64_t miss_queue_full_cycles;              /* ready low: free entries <= pipe */
     uint64_t walker_busy_cycles[MMU_MAX_WALKERS]; /* walk start to completion, inclusive */

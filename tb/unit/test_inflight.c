@@ -364,7 +364,7 @@ static void one_entry(void **state)
     fixture_free(f);
 }
 
-/* 16.6, one answer a cycle from the miss queue, oldest first: F (a read of W, in the STLB but
+/* 16.5, one answer a cycle from the miss queue, oldest first: F (a read of W, in the STLB but
  * not the DTLB) accepted at 185 hits the STLB at 194, when A's walk completes; A is older and
  * answers at 194, F at 195.  C, A's secondary (a fetch, merged at 103), is ready from 195 and
  * older than F: it answers at 195 and F at 196.  So no entry waits for more than the older
@@ -393,7 +393,7 @@ static void one_answer_a_cycle(void **state)
     }
 }
 
-/* 16.8: INVLPG presented at 105 while A walks is accepted at 194 (A's response), completes at
+/* 16.7: INVLPG presented at 105 while A walks is accepted at 194 (A's response), completes at
  * 197; the next request to X, presented at 106, is accepted at 197 and walks again. */
 static void control_drains(void **state)
 {
@@ -463,7 +463,7 @@ static int failing_access(void *ctx, struct mmu_mem_access *acc)
     return mmu_mem_perform(fl->pm, acc);
 }
 
-/* 16.9: the PDE read of X fails: X answers with bus-error at level 2 in the cycle after the
+/* 16.5: the PDE read of X fails: X answers with bus-error at level 2 in the cycle after the
  * error response (100 + 9 + 1 + 3 * 21), fills nothing, and a later request walks again. */
 static void bus_error_in(struct mmu_config c)
 {
