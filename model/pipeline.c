@@ -287,24 +287,42 @@ static void stlb_answer(struct mmu *m, uint64_t c)
 /* Cycle accept + 1: the address check's answer and the L1 lookup; a miss takes an entry, as a
  * secondary of the primary of its page or as a primary.  Returns 1 when it took an entry, 0
  * when the hit lane answered, -1 on a failure. */
+/* The hit lane's answer to req, accepted in `accept`, in cycle accept + 1: the address check's
+ * fault or the L1's hit or fault, emitted, with a fault's invalidation in *inv.  Returns 1 when
+ * it answered, 0 when it did not (*o says whether the L1 missed or found a clean entry; nothing
+ * was changed), -1 on a failure. */
+static int l1_answer(struct mmu *m, const struct mmu_request *req, uint64_t accept,
+                     enum lookup_outcome *o, struct inval *inv)
+{
+    struct mmu_response r = {
+        .accept_cycle = accept, .resp_cycle = accept + 1, .source = MMU_SRC_NONE};
+    enum mmu_tlb_id l1 = l1_of(req);
+    if (!va_is_canonical(req->vaddr)) {
+        r.fault = MMU_FAULT_NON_CANONICAL;
+        return emit(m, req, &r) ? -1 : 1;
+    }
+    struct tlb_hit h;
+    *o = mmu_lookup(m, l1, req, &h, &r);
+    if (*o == LOOKUP_MISS || *o == LOOKUP_CLEAN)
+        return 0;
+    r.source = MMU_SRC_L1;
+    if (*o == LOOKUP_FAULT)
+        *inv = (struct inval){req->vaddr, l1, false, false};
+    return emit(m, req, &r) ? -1 : 1;
+}
+
 static int hit_lane(struct mmu *m, uint64_t c, struct cycle_end *end)
 {
     struct pipeline *f = &m->nb;
     struct l1_slot *s = &f->l1;
     s->valid = false;
-    struct mmu_response r = {.accept_cycle = s->accept, .resp_cycle = c, .source = MMU_SRC_NONE};
-    enum mmu_tlb_id l1 = l1_of(&s->req);
-    if (!va_is_canonical(s->req.vaddr)) {
-        r.fault = MMU_FAULT_NON_CANONICAL;
-        return emit(m, &s->req, &r);
-    }
-    struct tlb_hit h;
-    enum lookup_outcome o = mmu_lookup(m, l1, &s->req, &h, &r);
-    if (o == LOOKUP_HIT || o == LOOKUP_FAULT) {
-        r.source = MMU_SRC_L1;
+    enum lookup_outcome o = LOOKUP_MISS;
+    struct inval inv = {.va = 0};
+    int rc = l1_answer(m, &s->req, s->accept, &o, &inv);
+    if (rc != 0) {
         if (o == LOOKUP_FAULT)
-            end->inval[end->ninval++] = (struct inval){s->req.vaddr, l1, false, false};
-        return emit(m, &s->req, &r);
+            end->inval[end->ninval++] = inv;
+        return rc < 0 ? -1 : 0;
     }
     /* A miss, or a write that found a clean entry: an entry, the lowest free one. */
     int idx = -1, primary = -1;
@@ -726,6 +744,21 @@ static int accept(struct mmu *m, const struct mmu_request *req, uint64_t arrival
     struct mmu_response r = {.accept_cycle = c, .resp_cycle = c + 1};
     if (!f->slow_hits && mmu_memo_hit(m, req, l1_of(req), &r))
         return emit(m, req, &r);
+    /* Any other answer of the hit lane, when nothing else is in flight: nothing else acts in
+     * c + 1, so the lookup made now finds what the hit lane's would, and a fault's
+     * invalidation made now is seen first by a lookup in c + 2, as at the end of c + 1. */
+    if (!f->slow_hits && f->outstanding == 1) {
+        enum lookup_outcome o = LOOKUP_MISS;
+        struct inval inv = {.va = 0};
+        int rc = l1_answer(m, req, c, &o, &inv);
+        if (rc < 0)
+            return -1;
+        if (rc > 0) {
+            if (o == LOOKUP_FAULT)
+                mmu_fault_invalidate(m, inv.va, inv.l1, inv.stlb, inv.psc);
+            return 0;
+        }
+    }
     f->l1 = (struct l1_slot){.valid = true, .req = *req, .accept = c};
     f->event_known = false;
     return 0;
