@@ -407,6 +407,7 @@ class DirectedStim : public Stimulus {
     const enum mmu_access R = MMU_ACC_READ, W = MMU_ACC_WRITE, X = MMU_ACC_FETCH;
     const enum mmu_fault OK = MMU_FAULT_NONE;
 
+    reset_state(pm, as);
     // The reset values of WP and NXE are parameters: start from a known mode.
     items_.push_back(set_mode(true, true));
     items_.push_back(load_cr3(as, 1, false));
@@ -517,6 +518,32 @@ class DirectedStim : public Stimulus {
   std::string describe() const override { return "directed"; }
 
  private:
+  // The state reset leaves (docs/ARCHITECTURE.md section 13): CR3 = 0 with PCID 0, CR0.WP =
+  // WpReset and EFER.NXE = NxeReset. Requests come before any control operation, so their walks
+  // start at physical address 0, where as's first PML4 entry is copied; a supervisor write to a
+  // read-only page shows WP, a supervisor read and a fetch of a page with bit 63 set show NXE
+  // (reserved bit, or execute-disable), and a CR3 load of 0 with PCID 0 and no flush keeps the
+  // entries those walks filled only if they were tagged with PCID 0. The model takes the same
+  // reset parameters, so a wrong reset value in either one is a mismatch.
+  void reset_state(struct phys_mem *pm, struct aspace *as) {
+    const uint64_t ro = 0x70000000ull, nx = 0x70001000ull;
+    check(aspace_map(as, ro, 0x170000, PAGE_SHIFT_4K, 0), as);
+    check(aspace_map(as, nx, 0x171000, PAGE_SHIFT_4K, PTE_RW | PTE_NX), as);
+    uint64_t pml4e;
+    if (phys_mem_read64(pm, aspace_pml4(as), &pml4e) != 0 || !(pml4e & PTE_P) ||
+        phys_mem_write64(pm, 0, pml4e) != 0)
+      throw std::runtime_error("directed stimulus: cannot copy the PML4 entry to address 0");
+    items_.push_back(request(ro, MMU_ACC_READ, false));
+    items_.push_back(request(ro + 8, MMU_ACC_WRITE, false));
+    items_.push_back(request(nx, MMU_ACC_READ, false));
+    items_.push_back(request(nx + 8, MMU_ACC_FETCH, false));
+    struct mmu_ctrl c {};
+    c.op = MMU_CTRL_LOAD_CR3;
+    c.value = 1ull << 63;  // CR3 = 0, PCID 0, no flush
+    items_.push_back(control(c));
+    items_.push_back(request(ro + 16, MMU_ACC_READ, false));  // a DTLB hit
+  }
+
   // Every bit group the walker checks, set (or, for bits that are normally set, clear) in the
   // entry of each level of a 4 KiB page and in a 2 MiB leaf, first with the walk going on
   // (descending, or translating at the leaf, where execute-disable or rights taken away above

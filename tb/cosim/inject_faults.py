@@ -73,6 +73,15 @@ FAULTS = [
     ("dirty-not-required-on-l1-hit", "mmu_top.sv",
      "assign l1_clean     = l1_found && !l1_fault_any && write && !l1_dirty[fetch];",
      "assign l1_clean     = 1'b0;", "default"),
+    # The state reset leaves: seen only by requests made before any control operation (the
+    # directed stimulus's first), in a configuration whose reset values are the defaults and in
+    # one whose are not.
+    ("reset-wp-inverted", "mmu_ctrl.sv", "wp_q       <= WpReset;", "wp_q       <= !WpReset;",
+     "lru12"),
+    ("reset-nxe-inverted", "mmu_ctrl.sv", "nxe_q      <= NxeReset;", "nxe_q      <= !NxeReset;",
+     "default"),
+    ("reset-pcid-not-zero", "mmu_ctrl.sv", "pcid_q     <= '0;", "pcid_q     <= 12'd1;", TINY),
+    ("reset-cr3-not-zero", "mmu_ctrl.sv", "cr3_base_q <= '0;", "cr3_base_q <= '1;", TINY),
 ]
 
 
