@@ -11,18 +11,14 @@ module mmu_counters #(
   input  logic [NumEvents-1:0]       event_i,
   output logic [NumEvents*Width-1:0] count_o
 );
-  logic [NumEvents*Width-1:0] count_q, count_d;
-
-  always_comb begin
-    for (int unsigned e = 0; e < NumEvents; e++) begin
-      count_d[e*Width +: Width] = count_q[e*Width +: Width] + Width'(event_i[e]);
+  // One register a counter, incremented only in a cycle with its event (a simulator then does
+  // nothing for it in the others).
+  for (genvar e = 0; e < NumEvents; e++) begin : g_count
+    logic [Width-1:0] count_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni)         count_q <= '0;
+      else if (event_i[e]) count_q <= count_q + 1'b1;
     end
+    assign count_o[e*Width +: Width] = count_q;
   end
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) count_q <= '0;
-    else         count_q <= count_d;
-  end
-
-  assign count_o = count_q;
 endmodule

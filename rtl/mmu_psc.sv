@@ -24,7 +24,7 @@ module mmu_psc #(
   output logic             lk_hit_o,
   output logic [PfnW-1:0]  lk_table_o,
   output mmu_pkg::rights_t lk_rights_o,
-  input  logic             touch_i,    // the hit of this cycle's lookup is used
+  input  logic             touch_i,    // a lookup this cycle, its hit used (lk_hit_o is 0 without)
   // Fill.
   input  logic             fill_i,
   input  mmu_pkg::va_t     fill_va_i,
@@ -57,33 +57,47 @@ module mmu_psc #(
   logic [WayW-1:0] lk_way, fill_way, victim, invalid_way, match_way;
   logic            has_invalid, has_match, evict;
 
+  // The lookup is compared only in a cycle that uses it (touch_i), the fill's way only in a cycle
+  // that fills: the hardware is the same (nothing reads the other cycles' values), and a
+  // simulator skips the compares in most cycles.
   always_comb begin
     lk_match = '0;
-    fill_match = '0;
-    for (int unsigned i = 0; i < N; i++) begin
-      lk_match[i]   = Enabled && valid_q[i] && tag_q[i] == lk_va_i[mmu_pkg::VaBits-1:Shift] &&
-                      pcid_q[i] == lk_pcid_i;
-      fill_match[i] = Enabled && valid_q[i] && tag_q[i] == fill_va_i[mmu_pkg::VaBits-1:Shift] &&
-                      pcid_q[i] == fill_pcid_i;
-    end
     lk_way = '0;
+    if (touch_i) begin
+      for (int unsigned i = 0; i < N; i++) begin
+        lk_match[i] = Enabled && valid_q[i] && tag_q[i] == lk_va_i[mmu_pkg::VaBits-1:Shift] &&
+                      pcid_q[i] == lk_pcid_i;
+      end
+      for (int i = N - 1; i >= 0; i--) begin
+        if (lk_match[i]) lk_way = WayW'(i);
+      end
+    end
+  end
+
+  always_comb begin
+    fill_match = '0;
     match_way = '0;
     invalid_way = '0;
     has_match = 1'b0;
     has_invalid = 1'b0;
-    for (int i = N - 1; i >= 0; i--) begin
-      if (lk_match[i]) lk_way = WayW'(i);
-      if (fill_match[i]) begin
-        has_match = 1'b1;
-        match_way = WayW'(i);
+    if (fill_i) begin
+      for (int unsigned i = 0; i < N; i++) begin
+        fill_match[i] = Enabled && valid_q[i] &&
+                        tag_q[i] == fill_va_i[mmu_pkg::VaBits-1:Shift] && pcid_q[i] == fill_pcid_i;
       end
-      if (!valid_q[i]) begin
-        has_invalid = 1'b1;
-        invalid_way = WayW'(i);
+      for (int i = N - 1; i >= 0; i--) begin
+        if (fill_match[i]) begin
+          has_match = 1'b1;
+          match_way = WayW'(i);
+        end
+        if (!valid_q[i]) begin
+          has_invalid = 1'b1;
+          invalid_way = WayW'(i);
+        end
       end
     end
-    fill_way = has_match ? match_way : has_invalid ? invalid_way : victim;
   end
+  assign fill_way = has_match ? match_way : has_invalid ? invalid_way : victim;
 
   assign lk_hit_o   = |lk_match;
   assign lk_table_o = table_q[lk_way];
@@ -95,7 +109,7 @@ module mmu_psc #(
   mmu_repl #(.NumSets(1), .NumWays(N), .Policy(Repl), .LfsrSeed(LfsrSeed)) u_repl (
     .clk_i,
     .rst_ni,
-    .touch_i    (Enabled && (fill_i || (touch_i && lk_hit_o))),
+    .touch_i    (Enabled && (fill_i || lk_hit_o)),
     .touch_set_i(1'b0),
     .touch_way_i(fill_i ? fill_way : lk_way),
     .take_i     (evict),

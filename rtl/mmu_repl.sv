@@ -1,7 +1,8 @@
 // Replacement unit of one array (docs/ARCHITECTURE.md, section 5; model/replacement.c): one of
 // LRU, tree-PLRU, FIFO or LFSR-random, by Policy (mmu_pkg::ReplLru .. ReplRandom, the order of
 // enum mmu_repl in the C model).
-// touch_i: a used hit or a fill; take_i: a victim is taken from query_set_i this cycle. Each
+// touch_i: a used hit or a fill; take_i: a victim is taken from query_set_i this cycle (victim_o
+// is only meaningful then: LRU and PLRU search for it only then, which a simulator skips). Each
 // policy reads only the inputs it needs (rtl/lint/verilator.vlt waives the rest).
 module mmu_repl #(
   parameter int unsigned NumSets = 16,
@@ -22,11 +23,11 @@ module mmu_repl #(
 );
   if (Policy == mmu_pkg::ReplLru) begin : g_lru
     mmu_repl_lru #(.NumSets(NumSets), .NumWays(NumWays)) u_lru (
-      .clk_i, .rst_ni, .touch_i, .touch_set_i, .touch_way_i, .query_set_i, .victim_o
+      .clk_i, .rst_ni, .touch_i, .touch_set_i, .touch_way_i, .take_i, .query_set_i, .victim_o
     );
   end else if (Policy == mmu_pkg::ReplPlru) begin : g_plru
     mmu_repl_plru #(.NumSets(NumSets), .NumWays(NumWays)) u_plru (
-      .clk_i, .rst_ni, .touch_i, .touch_set_i, .touch_way_i, .query_set_i, .victim_o
+      .clk_i, .rst_ni, .touch_i, .touch_set_i, .touch_way_i, .take_i, .query_set_i, .victim_o
     );
   end else if (Policy == mmu_pkg::ReplFifo) begin : g_fifo
     mmu_repl_fifo #(.NumSets(NumSets), .NumWays(NumWays)) u_fifo (

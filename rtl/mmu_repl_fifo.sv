@@ -12,19 +12,14 @@ module mmu_repl_fifo #(
   input  logic [SetW-1:0] query_set_i,
   output logic [WayW-1:0] victim_o
 );
-  logic [NumSets*WayW-1:0] ptr_q, ptr_d;  // set s in [s*WayW +: WayW]
+  logic [NumSets*WayW-1:0] ptr_q;  // set s in [s*WayW +: WayW]
   logic [WayW-1:0]         ptr;
 
   assign ptr = ptr_q[query_set_i*WayW +: WayW];
   assign victim_o = ptr;
 
-  always_comb begin
-    ptr_d = ptr_q;
-    if (take_i) ptr_d[query_set_i*WayW +: WayW] = (ptr == WayW'(NumWays - 1)) ? '0 : ptr + 1'b1;
-  end
-
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) ptr_q <= '0;
-    else         ptr_q <= ptr_d;
+    else if (take_i) ptr_q[query_set_i*WayW +: WayW] <= (ptr == WayW'(NumWays - 1)) ? '0 : ptr + 1'b1;
   end
 endmodule

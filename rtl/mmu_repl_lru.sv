@@ -12,6 +12,7 @@ module mmu_repl_lru #(
   input  logic            touch_i,
   input  logic [SetW-1:0] touch_set_i,
   input  logic [WayW-1:0] touch_way_i,
+  input  logic            take_i,  // victim_o is taken (it is 0 in other cycles)
   input  logic [SetW-1:0] query_set_i,
   output logic [WayW-1:0] victim_o
 );
@@ -19,25 +20,28 @@ module mmu_repl_lru #(
 
   // Ages of a set, way w in bits [w*WayW +: WayW]: SRAM-like, indexed by set.
   logic [NumSets*RowW-1:0] age_q;  // set s in bits [s*RowW +: RowW]
-  logic [RowW-1:0] touch_row, touched_row, query_row;
+  logic [RowW-1:0] query_row;
 
-  assign touch_row = age_q[touch_set_i*RowW +: RowW];
   assign query_row = age_q[query_set_i*RowW +: RowW];
 
-  always_comb begin
+  // The ages of a set after a touch of way w. (Evaluated in the register update, under touch_i:
+  // a simulator then skips it in the cycles without a touch, most of them.)
+  function automatic logic [RowW-1:0] touched(logic [RowW-1:0] row, logic [WayW-1:0] w);
     logic [WayW-1:0] old_age;
-    old_age = touch_row[touch_way_i*WayW +: WayW];
-    touched_row = touch_row;
-    for (int unsigned w = 0; w < NumWays; w++) begin
-      if (touch_row[w*WayW +: WayW] < old_age) touched_row[w*WayW +: WayW] = touch_row[w*WayW +: WayW] + 1'b1;
+    old_age = row[w*WayW +: WayW];
+    touched = row;
+    for (int unsigned v = 0; v < NumWays; v++) begin
+      if (row[v*WayW +: WayW] < old_age) touched[v*WayW +: WayW] = row[v*WayW +: WayW] + 1'b1;
     end
-    touched_row[touch_way_i*WayW +: WayW] = '0;
-  end
+    touched[w*WayW +: WayW] = '0;
+  endfunction
 
   always_comb begin
     victim_o = '0;
-    for (int unsigned w = 0; w < NumWays; w++) begin
-      if (query_row[w*WayW +: WayW] == WayW'(NumWays - 1)) victim_o = WayW'(w);
+    if (take_i) begin
+      for (int unsigned w = 0; w < NumWays; w++) begin
+        if (query_row[w*WayW +: WayW] == WayW'(NumWays - 1)) victim_o = WayW'(w);
+      end
     end
   end
 
@@ -47,7 +51,7 @@ module mmu_repl_lru #(
         for (int unsigned w = 0; w < NumWays; w++) age_q[s*RowW + w*WayW +: WayW] <= WayW'(w);
       end
     end else if (touch_i) begin
-      age_q[touch_set_i*RowW +: RowW] <= touched_row;
+      age_q[touch_set_i*RowW +: RowW] <= touched(age_q[touch_set_i*RowW +: RowW], touch_way_i);
     end
   end
 endmodule

@@ -13,32 +13,37 @@ module mmu_repl_plru #(
   input  logic            touch_i,
   input  logic [SetW-1:0] touch_set_i,
   input  logic [WayW-1:0] touch_way_i,
+  input  logic            take_i,  // victim_o is taken (it is 0 in other cycles)
   input  logic [SetW-1:0] query_set_i,
   output logic [WayW-1:0] victim_o
 );
   logic [NumSets*NumWays-1:0] tree_q;  // set s in [s*NumWays +: NumWays]; its bit 0 unused
-  logic [NumWays-1:0] touch_tree, touched_tree, query_tree;
+  logic [NumWays-1:0] query_tree;
 
-  assign touch_tree = tree_q[touch_set_i*NumWays +: NumWays];
   assign query_tree = tree_q[query_set_i*NumWays +: NumWays];
 
-  always_comb begin
+  // The tree of a set after a touch of way w. (Evaluated in the register update, under touch_i:
+  // a simulator then skips it in the cycles without a touch, most of them.)
+  function automatic logic [NumWays-1:0] touched(logic [NumWays-1:0] tree, logic [WayW-1:0] w);
     int unsigned n;
-    touched_tree = touch_tree;
-    n = NumWays + 32'(touch_way_i);
+    touched = tree;
+    n = NumWays + 32'(w);
     for (int unsigned l = 0; l < WayW; l++) begin
       if (n > 1) begin
-        touched_tree[n / 2] = (n % 2 == 0);
+        touched[n / 2] = (n % 2 == 0);
         n = n / 2;
       end
     end
-  end
+  endfunction
 
   always_comb begin
     int unsigned n;
-    n = 1;
-    for (int unsigned l = 0; l < WayW; l++) begin
-      if (n < NumWays) n = 2 * n + 32'(query_tree[n]);
+    n = NumWays;
+    if (take_i) begin
+      n = 1;
+      for (int unsigned l = 0; l < WayW; l++) begin
+        if (n < NumWays) n = 2 * n + 32'(query_tree[n]);
+      end
     end
     victim_o = (NumWays > 1) ? WayW'(n - NumWays) : '0;
   end
@@ -47,7 +52,8 @@ module mmu_repl_plru #(
     if (!rst_ni) begin
       tree_q <= '0;
     end else if (touch_i) begin
-      tree_q[touch_set_i*NumWays +: NumWays] <= touched_tree;
+      tree_q[touch_set_i*NumWays +: NumWays] <= touched(tree_q[touch_set_i*NumWays +: NumWays],
+                                                        touch_way_i);
     end
   end
 endmodule

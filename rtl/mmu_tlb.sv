@@ -209,18 +209,20 @@ module mmu_tlb #(
     fill_has_invalid = 1'b0;
     match_way = '0;
     invalid_way = '0;
-    for (int w = Ways - 1; w >= 0; w--) begin
-      if (fill_match_i[w] && glb_q[fill_set*Ways + w] == fill_global_i) begin
-        fill_has_match = 1'b1;
-        match_way = WayW'(w);
-      end
-      if (!valid_q[fill_set*Ways + w]) begin
-        fill_has_invalid = 1'b1;
-        invalid_way = WayW'(w);
+    if (fill_i) begin  // (searched only in a cycle that fills, which a simulator skips)
+      for (int w = Ways - 1; w >= 0; w--) begin
+        if (fill_match_i[w] && glb_q[fill_set*Ways + w] == fill_global_i) begin
+          fill_has_match = 1'b1;
+          match_way = WayW'(w);
+        end
+        if (!valid_q[fill_set*Ways + w]) begin
+          fill_has_invalid = 1'b1;
+          invalid_way = WayW'(w);
+        end
       end
     end
-    fill_way = fill_has_match ? match_way : fill_has_invalid ? invalid_way : victim;
   end
+  assign fill_way = fill_has_match ? match_way : fill_has_invalid ? invalid_way : victim;
   assign fill_evict = fill_i && Enabled && !fill_has_match && !fill_has_invalid;
   assign filled_o   = fill_i && Enabled;
   assign evicted_o  = fill_evict;

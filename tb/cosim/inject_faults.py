@@ -35,7 +35,7 @@ FAULTS = [
      "if (query_row[w*WayW +: WayW] == WayW'(NumWays - 1)) victim_o = WayW'(w);",
      "if (query_row[w*WayW +: WayW] == '0) victim_o = WayW'(w);", TINY),
     ("plru-inverted-bit", "mmu_repl_plru.sv",
-     "touched_tree[n / 2] = (n % 2 == 0);", "touched_tree[n / 2] = (n % 2 != 0);", PLRU),
+     "touched[n / 2] = (n % 2 == 0);", "touched[n / 2] = (n % 2 != 0);", PLRU),
     ("fifo-pointer-stuck", "mmu_repl_fifo.sv",
      "(ptr == WayW'(NumWays - 1)) ? '0 : ptr + 1'b1;",
      "(ptr == WayW'(NumWays - 1)) ? ptr : ptr + 1'b1;", FIFO),
