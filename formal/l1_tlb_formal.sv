@@ -13,6 +13,7 @@ module l1_tlb_formal #(
   input logic             rst_ni,
   input mmu_pkg::va_t     lk_va_i,
   input mmu_pkg::pcid_t   lk_pcid_i,
+  input logic             cmp_i,
   input logic             touch_i,
   input logic             fill_i,
   input logic             fill_is2m_i,

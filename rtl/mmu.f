@@ -10,6 +10,7 @@ rtl/mmu_tlb.sv
 rtl/mmu_l1_tlb.sv
 rtl/mmu_stlb.sv
 rtl/mmu_psc.sv
+rtl/mmu_pscs.sv
 rtl/mmu_perm_check.sv
 rtl/mmu_walker.sv
 rtl/mmu_ctrl.sv

@@ -19,6 +19,7 @@ module mmu_l1_tlb #(
   input  logic             rst_ni,
   input  mmu_pkg::va_t     lk_va_i,
   input  mmu_pkg::pcid_t   lk_pcid_i,
+  input  logic             cmp_i,              // the lookup's hit is used (0 otherwise)
   output logic             hit_o,
   output logic             is2m_o,
   output logic [PfnW-1:0]  pfn_o,
@@ -47,6 +48,9 @@ module mmu_l1_tlb #(
   localparam int unsigned WayW2 = (W2 > 1) ? $clog2(W2) : 1;
 
   mmu_pkg::vpn_t    vpn4k, vpn2m;
+  // A fill compares too: it goes to the way its lookup matched (mmu_tlb).
+  logic             cmp;
+  assign cmp = cmp_i || fill_i;
   logic [W4-1:0]    match4k, glb4k;
   logic [W2-1:0]    match2m, glb2m;
   logic             hit4k, hit2m, dirty4k, dirty2m;
@@ -62,7 +66,7 @@ module mmu_l1_tlb #(
   mmu_tlb #(.NumEntries(Entries4k), .NumWays(Ways4k), .Repl(Repl4k), .PaBits(PaBits),
             .RegRead(1'b0), .LfsrSeed(LfsrSeed)) u_4k (
     .clk_i, .rst_ni,
-    .lk_vpn_i(vpn4k), .lk_is2m_i(1'b0), .lk_pcid_i(lk_pcid_i), .lk_match_o(match4k),
+    .lk_vpn_i(vpn4k), .lk_is2m_i(1'b0), .lk_pcid_i(lk_pcid_i), .cmp_i(cmp), .lk_match_o(match4k),
     .lk_global_o(glb4k), .lk_hit_o(hit4k), .lk_way_o(way4k), .lk_pfn_o(pfn4k),
     .lk_rights_o(rights4k), .lk_dirty_o(dirty4k),
     .touch_i(touch_i && hit4k), .touch_vpn_i(vpn4k), .touch_way_i(way4k),
@@ -79,7 +83,7 @@ module mmu_l1_tlb #(
   mmu_tlb #(.NumEntries(Entries2m), .NumWays(Ways2m), .Repl(Repl2m), .PaBits(PaBits),
             .RegRead(1'b0), .LfsrSeed(LfsrSeed)) u_2m (
     .clk_i, .rst_ni,
-    .lk_vpn_i(vpn2m), .lk_is2m_i(1'b1), .lk_pcid_i(lk_pcid_i), .lk_match_o(match2m),
+    .lk_vpn_i(vpn2m), .lk_is2m_i(1'b1), .lk_pcid_i(lk_pcid_i), .cmp_i(cmp), .lk_match_o(match2m),
     .lk_global_o(glb2m), .lk_hit_o(hit2m), .lk_way_o(way2m), .lk_pfn_o(pfn2m),
     .lk_rights_o(rights2m), .lk_dirty_o(dirty2m),
     .touch_i(touch_i && !hit4k && hit2m), .touch_vpn_i(vpn2m), .touch_way_i(way2m),

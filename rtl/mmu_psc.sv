@@ -24,7 +24,7 @@ module mmu_psc #(
   output logic             lk_hit_o,
   output logic [PfnW-1:0]  lk_table_o,
   output mmu_pkg::rights_t lk_rights_o,
-  input  logic             touch_i,    // a lookup this cycle, its hit used (lk_hit_o is 0 without)
+  input  logic             touch_i,    // a lookup this cycle, its hit used (else no hit)
   // Fill.
   input  logic             fill_i,
   input  mmu_pkg::va_t     fill_va_i,

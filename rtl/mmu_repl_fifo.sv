@@ -20,6 +20,7 @@ module mmu_repl_fifo #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) ptr_q <= '0;
-    else if (take_i) ptr_q[query_set_i*WayW +: WayW] <= (ptr == WayW'(NumWays - 1)) ? '0 : ptr + 1'b1;
+    else if (take_i)
+      ptr_q[query_set_i*WayW +: WayW] <= (ptr == WayW'(NumWays - 1)) ? '0 : ptr + 1'b1;
   end
 endmodule

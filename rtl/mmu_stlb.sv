@@ -162,6 +162,7 @@ module mmu_stlb #(
             .RegRead(1'b1), .NumClears(2), .LfsrSeed(LfsrSeed)) u_array (
     .clk_i, .rst_ni,
     .lk_vpn_i(probe4k_i ? vpn4k_i : vpn2m_i), .lk_is2m_i(!probe4k_i), .lk_pcid_i(pcid_i),
+    .cmp_i(stage4k_i || stage2m_i || inv_addr4k_i || inv_addr2m_i),
     .lk_match_o(match), .lk_global_o(glb), .lk_hit_o(hit), .lk_way_o(way), .lk_pfn_o(pfn),
     .lk_rights_o(rights), .lk_dirty_o(dirty),
     .touch_i, .touch_vpn_i(ans_is2m ? vpn2m_i : vpn4k_i), .touch_way_i(ans_way),

@@ -35,6 +35,10 @@ module mmu_tlb #(
   input  mmu_pkg::vpn_t                      lk_vpn_i,
   input  logic                               lk_is2m_i,
   input  mmu_pkg::pcid_t                     lk_pcid_i,
+  // The lookup's result is used this cycle (RegRead = 1: the cycle after it was presented); the
+  // matches, hence the hit, are compared only then, and are 0 in other cycles (a simulator skips
+  // the compares; the hardware is the same).
+  input  logic                               cmp_i,
   output logic [Ways-1:0]                    lk_match_o,
   output logic [Ways-1:0]                    lk_global_o,  // the G bits of the set's ways
   output logic                               lk_hit_o,
@@ -175,10 +179,15 @@ module mmu_tlb #(
                     (glb_q[i] || pcid_q[i] == pcid);
   endfunction
 
-  for (genvar w = 0; w < Ways; w++) begin : g_match
-    assign lk_match_o[w] = entry_matches(EntryW'(32'(cmp_set) * Ways + w),
-                                         rows[w*RowW + RowW - TagW +: TagW], cmp_vpn, cmp_is2m,
-                                         cmp_pcid);
+  always_comb begin
+    lk_match_o = '0;
+    if (cmp_i) begin
+      for (int unsigned w = 0; w < Ways; w++) begin
+        lk_match_o[w] = entry_matches(EntryW'(32'(cmp_set) * Ways + w),
+                                      rows[w*RowW + RowW - TagW +: TagW], cmp_vpn, cmp_is2m,
+                                      cmp_pcid);
+      end
+    end
   end
 
   // The lowest matching way is the hit.

@@ -198,6 +198,9 @@ module mmu_top #(
   logic [2*PfnW-1:0] l1_pfn;
   logic [5:0]        l1_rights;
   logic             l1_touch, l1_fill, l1_clr, l1_clr_keep_global;
+  // The cycles whose L1 lookup is used: the request's L1 answer, and the clears of a fault or an
+  // INVLPG (the L1 compares for a fill by itself).
+  logic             l1_cmp;  // (set below the STLB and the walker, whose answers it needs)
   for (genvar i = 0; i < 2; i++) begin : g_l1
     // The request's own L1 is used and filled; an INVLPG clears both.
     localparam bit Itlb = i == 1;
@@ -209,6 +212,7 @@ module mmu_top #(
                  .Ways2m(Itlb ? Itlb2mWays : Dtlb2mWays), .Repl2m(Itlb ? Itlb2mRepl : Dtlb2mRepl),
                  .PaBits(PaBits), .LfsrSeed(LfsrSeed)) u_l1 (
       .clk_i, .rst_ni, .lk_va_i(lookup_va), .lk_pcid_i(lookup_pcid),
+      .cmp_i(l1_cmp && (in_ctrl || mine)),
       .hit_o(l1_hit[i]), .is2m_o(l1_is2m[i]), .pfn_o(l1_pfn[i*PfnW +: PfnW]),
       .rights_o(l1_rights[i*3 +: 3]), .dirty_o(l1_dirty[i]),
       .touch_i(l1_touch && mine), .fill_i(l1_fill && mine), .fill_is2m_i(fill_is2m),
@@ -290,11 +294,33 @@ module mmu_top #(
   assign walk_start = (state_q == SStlb2m || state_q == SStlbWait) && stlb_answer && !stlb_use &&
                       !stlb_fault_any;
   assign walk_ok = walk_fault == mmu_pkg::FaultNone;
+  assign l1_cmp = state_q == SL1 || state_q == SCtrl ||
+                  ((state_q == SStlb2m || state_q == SStlbWait) && stlb_answer) ||
+                  (state_q == SWalk && walk_done);
 
-  mmu_walker #(.PaBits(PaBits), .PscPdeEntries(PscPdeEntries), .PscPdpteEntries(PscPdpteEntries),
-               .PscPml4eEntries(PscPml4eEntries), .PscPdeRepl(PscPdeRepl),
-               .PscPdpteRepl(PscPdpteRepl), .PscPml4eRepl(PscPml4eRepl), .LfsrSeed(LfsrSeed))
-  u_walker (
+  // The paging-structure caches: looked up when a walk starts, filled by the walker.
+  logic [2:0]        psc_hit, psc_fill;
+  logic [3*PfnW-1:0] psc_table;
+  logic [8:0]        psc_rights;
+  mmu_pkg::va_t      psc_fill_va;
+  mmu_pkg::pcid_t    psc_fill_pcid;
+  logic [PfnW-1:0]   psc_fill_table;
+  mmu_pkg::rights_t  psc_fill_rights;
+  mmu_pscs #(.PaBits(PaBits), .PscPdeEntries(PscPdeEntries), .PscPdpteEntries(PscPdpteEntries),
+             .PscPml4eEntries(PscPml4eEntries), .PscPdeRepl(PscPdeRepl),
+             .PscPdpteRepl(PscPdpteRepl), .PscPml4eRepl(PscPml4eRepl), .LfsrSeed(LfsrSeed))
+  u_pscs (
+    .clk_i, .rst_ni,
+    .lk_i(walk_start), .lk_va_i(vaddr_q[mmu_pkg::VaBits-1:0]), .lk_pcid_i(pcid),
+    .lk_hit_o(psc_hit), .lk_table_o(psc_table), .lk_rights_o(psc_rights),
+    .fill_i(psc_fill), .fill_va_i(psc_fill_va), .fill_pcid_i(psc_fill_pcid),
+    .fill_table_i(psc_fill_table), .fill_rights_i(psc_fill_rights),
+    .inv_i(psc_inv), .inv_by_pcid_i(psc_inv_by_pcid), .inv_pcid_i(psc_inv_pcid),
+    .inv_by_addr_i(psc_inv_by_addr), .inv_va_i(vaddr_q[mmu_pkg::VaBits-1:0]),
+    .filled_o(walk_psc_fill), .evicted_o(walk_psc_evict)
+  );
+
+  mmu_walker #(.PaBits(PaBits)) u_walker (
     .clk_i, .rst_ni,
     .start_i(walk_start), .va_i(vaddr_q[mmu_pkg::VaBits-1:0]), .access_i(access_q),
     .user_i(user_q), .wp_i(wp), .nxe_i(nxe), .pcid_i(pcid), .root_i(cr3_base),
@@ -302,10 +328,10 @@ module mmu_top #(
     .is2m_o(walk_is2m), .global_o(walk_global), .dirty_o(walk_dirty), .rights_o(walk_rights),
     .mem_req_valid_o, .mem_req_ready_i, .mem_req_addr_o, .mem_req_we_o, .mem_req_wdata_o,
     .mem_rsp_valid_i, .mem_rsp_rdata_i,
-    .psc_inv_i(psc_inv), .psc_inv_by_pcid_i(psc_inv_by_pcid), .psc_inv_pcid_i(psc_inv_pcid),
-    .psc_inv_by_addr_i(psc_inv_by_addr), .psc_inv_va_i(vaddr_q[mmu_pkg::VaBits-1:0]),
-    .ev_read_o(walk_read), .ev_write_o(walk_write), .ev_psc_hit_o(walk_psc_hit),
-    .ev_psc_fill_o(walk_psc_fill), .ev_psc_evict_o(walk_psc_evict)
+    .psc_hit_i(psc_hit), .psc_table_i(psc_table), .psc_rights_i(psc_rights),
+    .psc_fill_o(psc_fill), .psc_fill_va_o(psc_fill_va), .psc_fill_pcid_o(psc_fill_pcid),
+    .psc_fill_table_o(psc_fill_table), .psc_fill_rights_o(psc_fill_rights),
+    .ev_read_o(walk_read), .ev_write_o(walk_write), .ev_psc_hit_o(walk_psc_hit)
 `ifdef FORMAL
     , .fv_state_o(fv_walk_state_o)
 `endif

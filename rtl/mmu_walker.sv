@@ -1,6 +1,7 @@
-// The hardware page walker and its paging-structure caches (docs/ARCHITECTURE.md, sections 3, 7
-// and 8; model/walker.c). One walk at a time, level by level, as model/walker.c does it:
-//   start (cycle s)  look up the PML4E, PDPTE and PDE caches; start below the deepest hit
+// The hardware page walker (docs/ARCHITECTURE.md, sections 3 and 8; model/walker.c). One walk at
+// a time, level by level, as model/walker.c does it:
+//   start (cycle s)  the PML4E, PDPTE and PDE caches (mmu_pscs) are looked up; start below the
+//                    deepest hit
 //   RD_REQ           present the read of this level's entry until the memory accepts it
 //   RD_WAIT          when the data arrives, check it: fault, write back A/D, go down, or finish
 //   WR_REQ, WR_WAIT  the A/D write-back of the entry
@@ -9,13 +10,6 @@
 
 module mmu_walker #(
   parameter int unsigned PaBits = 46,
-  parameter int unsigned PscPdeEntries = 32,
-  parameter int unsigned PscPdpteEntries = 4,
-  parameter int unsigned PscPml4eEntries = 2,
-  parameter int unsigned PscPdeRepl = mmu_pkg::ReplLru,
-  parameter int unsigned PscPdpteRepl = mmu_pkg::ReplLru,
-  parameter int unsigned PscPml4eRepl = mmu_pkg::ReplLru,
-  parameter logic [15:0] LfsrSeed = 16'hACE1,
   localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k
 ) (
   input  logic              clk_i,
@@ -46,18 +40,20 @@ module mmu_walker #(
   output logic [63:0]       mem_req_wdata_o,
   input  logic              mem_rsp_valid_i,
   input  logic [63:0]       mem_rsp_rdata_i,
-  // Paging-structure-cache invalidation (control operations and faults).
-  input  logic              psc_inv_i,
-  input  logic              psc_inv_by_pcid_i,
-  input  mmu_pkg::pcid_t    psc_inv_pcid_i,
-  input  logic              psc_inv_by_addr_i,
-  input  mmu_pkg::va_t      psc_inv_va_i,
+  // The paging-structure caches (mmu_pscs), [0] PDE, [1] PDPTE, [2] PML4E: their lookup in the
+  // cycle the walk starts, and the fill of each entry the walk goes down through.
+  input  logic [2:0]        psc_hit_i,
+  input  logic [3*PfnW-1:0] psc_table_i,    // cache i's in [i*PfnW +: PfnW]
+  input  logic [8:0]        psc_rights_i,   // cache i's in [i*3 +: 3]
+  output logic [2:0]        psc_fill_o,     // one-hot: the cache of the entry
+  output mmu_pkg::va_t      psc_fill_va_o,
+  output mmu_pkg::pcid_t    psc_fill_pcid_o,
+  output logic [PfnW-1:0]   psc_fill_table_o,
+  output mmu_pkg::rights_t  psc_fill_rights_o,
   // Event pulses for the statistics.
   output logic              ev_read_o,
   output logic              ev_write_o,
-  output logic [2:0]        ev_psc_hit_o,    // at start: [0] PDE, [1] PDPTE, [2] PML4E
-  output logic [2:0]        ev_psc_fill_o,   // a cache filled, as ev_psc_hit_o
-  output logic [2:0]        ev_psc_evict_o   // a fill that replaced a valid entry
+  output logic [2:0]        ev_psc_hit_o     // at start: [0] PDE, [1] PDPTE, [2] PML4E
 `ifdef FORMAL
   ,
   // Formal only (scripts/formal, task bounded): the state, for the proof's measure of progress.
@@ -83,26 +79,13 @@ module mmu_walker #(
 
   mmu_wave_state #(.Width(3)) u_state_wave (.state_i(state_q));
 
-  // ---- paging-structure caches: [0] PDE, [1] PDPTE, [2] PML4E (walk level - 2) --------------
-  // Cache i's table in psc_table[i*PfnW +: PfnW], its rights in psc_rights[i*3 +: 3].
-  logic [2:0]        psc_hit, psc_fill;
-  logic [3*PfnW-1:0] psc_table;
-  logic [8:0]        psc_rights;
-  for (genvar i = 0; i < 3; i++) begin : g_psc
-    localparam int unsigned Entries = (i == 0) ? PscPdeEntries :
-                                      (i == 1) ? PscPdpteEntries : PscPml4eEntries;
-    localparam int unsigned Repl = (i == 0) ? PscPdeRepl : (i == 1) ? PscPdpteRepl : PscPml4eRepl;
-    mmu_psc #(.Level(i + 2), .NumEntries(Entries), .Repl(Repl), .PaBits(PaBits),
-              .LfsrSeed(LfsrSeed)) u_psc (
-      .clk_i, .rst_ni, .lk_va_i(va_i), .lk_pcid_i(pcid_i), .lk_hit_o(psc_hit[i]),
-      .lk_table_o(psc_table[i*PfnW +: PfnW]), .lk_rights_o(psc_rights[i*3 +: 3]),
-      .touch_i(start_i), .fill_i(psc_fill[i]), .fill_va_i(va_q), .fill_pcid_i(pcid_q),
-      .fill_table_i(pte_d.addr[PfnW-1:0]), .fill_rights_i(rights_d),
-      .inv_i(psc_inv_i), .inv_by_pcid_i(psc_inv_by_pcid_i), .inv_pcid_i(psc_inv_pcid_i),
-      .inv_by_addr_i(psc_inv_by_addr_i), .inv_va_i(psc_inv_va_i),
-      .filled_o(ev_psc_fill_o[i]), .evicted_o(ev_psc_evict_o[i])
-    );
-  end
+  // ---- the paging-structure caches' fill: the entry the walk goes down through ---------------
+  logic [2:0] psc_fill;
+  assign psc_fill_o        = psc_fill;
+  assign psc_fill_va_o     = va_q;
+  assign psc_fill_pcid_o   = pcid_q;
+  assign psc_fill_table_o  = pte_d.addr[PfnW-1:0];
+  assign psc_fill_rights_o = rights_d;
 
   // ---- the entry being checked: the read data in RD_WAIT ------------------------------------
   mmu_pkg::pte_t    e;
@@ -151,13 +134,13 @@ module mmu_walker #(
           table_d = root_i;
           rights_d = mmu_pkg::RightsAll;
           for (int i = 2; i >= 0; i--) begin
-            if (psc_hit[i]) begin
+            if (psc_hit_i[i]) begin
               level_d = 3'(i + 1);
-              table_d = psc_table[i*PfnW +: PfnW];
-              rights_d = psc_rights[i*3 +: 3];
+              table_d = psc_table_i[i*PfnW +: PfnW];
+              rights_d = psc_rights_i[i*3 +: 3];
             end
           end
-          ev_psc_hit_o = psc_hit;
+          ev_psc_hit_o = psc_hit_i;
           fault_d = mmu_pkg::FaultNone;
           state_d = WRdReq;
         end
