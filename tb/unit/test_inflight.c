@@ -611,6 +611,46 @@ static void id_free_in_its_answer_cycle(void **state)
     fixture_free(f);
 }
 
+/* 16.3, order within a cycle: a paging-structure-cache fill made in the cycle an invalidation of
+ * its address is made survives it (invalidations, then fills).  A (accepted 100, PML4 slot 0, no
+ * PDE) reads its PML4E at 110, PDPTE at 116 (filling the PML4E cache), PDE at 122 (5-cycle
+ * memory), faults at 128 and so invalidates the caches' entries of its address.  B (accepted
+ * 101, same PML4E, another PDPTE) reads its PML4E at 112; that read takes 14 or 15 cycles, so
+ * its PDPTE read, which fills the PML4E cache, is accepted at 127 or 128.  At 127 the fault
+ * clears the entry the next cycle; at 128 the fill follows the clear.  C, walked afterwards in a
+ * third PDPTE of the slot, hits the PML4E cache only then. */
+static void psc_fill_after_invalidation(void **state)
+{
+    (void)state;
+    for (unsigned late = 0; late < 2; late++) {
+        struct mmu_config c = nonblocking(2, 8);
+        struct fixture *f = fixture_new(&c);
+        const uint64_t a = 0x40000000ull, b = 0x80001000ull, cc = 0xc0001000ull;
+        map_walked(f, a + 0x200000, 0x60000, PAGE_SHIFT_4K, PTE_RW); /* a's PD, not a's PDE */
+        map_walked(f, b, 0x70000, PAGE_SHIFT_4K, PTE_RW);
+        map_walked(f, cc, 0x80000, PAGE_SHIFT_4K, PTE_RW);
+        const unsigned lat[4] = {5, 14 + late, 5, 5}; /* A's PML4E, B's PML4E, A's PDPTE, PDE */
+        f->lat = lat;
+        f->nlat = 4;
+        issue(f, 1, a, MMU_ACC_READ, 100);
+        issue(f, 2, b, MMU_ACC_READ, 101);
+        struct mmu_response r[4];
+        assert_int_equal(drain(f, 400, r, 4), 2);
+        assert_int_equal(r[0].id, 1);
+        assert_int_equal(r[0].resp_cycle, 128);
+        assert_int_equal(r[0].fault, MMU_FAULT_NOT_PRESENT);
+        assert_int_equal(r[0].level, 2);
+        assert_int_equal(f->log[4].accept, 127 + late); /* B's PDPTE read */
+        assert_int_equal(f->log[4].paddr, f->log[2].paddr + 8 * 1);
+        mmu_stats_reset(f->m);
+        issue(f, 3, cc, MMU_ACC_READ, 500);
+        assert_int_equal(drain(f, 1000, r, 4), 1);
+        assert_int_equal(r[0].fault, MMU_FAULT_NONE);
+        assert_int_equal(mmu_stats(f->m)->psc_hits[MMU_PSC_PML4E], late);
+        fixture_free(f);
+    }
+}
+
 /* ---- blocking: the pipeline in the configuration `blocking` is section 8 ---- */
 
 /* A memory with a seeded random latency and stall per access (the same seed gives the same
@@ -1049,6 +1089,7 @@ int main(void)
         cmocka_unit_test(two_walkers_one_entry),
         cmocka_unit_test(bus_error),
         cmocka_unit_test(bad_requests),
+        cmocka_unit_test(psc_fill_after_invalidation),
         cmocka_unit_test(ready_secondary_is_not_a_primary),
         cmocka_unit_test(failing_secondaries_follow_the_oldest),
         cmocka_unit_test(id_free_in_its_answer_cycle),

@@ -39,6 +39,10 @@ struct fixture {
     struct mmu_config cfg;
     unsigned latency; /* response latency of every access */
     unsigned stall;   /* cycles the port is not ready for each access */
+    /* The latency of access k of the log instead, for k < nlat (a test that places one walk's
+     * events in another's cycles). */
+    const unsigned *lat;
+    unsigned nlat;
     struct mmu_mem_access log[MAX_LOG];
     unsigned nlog;
     uint64_t cycle; /* when the next request is presented */
@@ -49,7 +53,7 @@ static int fixture_access(void *ctx, struct mmu_mem_access *acc)
     struct fixture *f = ctx;
     int rc = mmu_mem_perform(f->pm, acc);
     acc->accept = acc->issue + f->stall;
-    acc->done = acc->accept + f->latency;
+    acc->done = acc->accept + (f->nlog < f->nlat ? f->lat[f->nlog] : f->latency);
     if (f->nlog < MAX_LOG)
         f->log[f->nlog++] = *acc;
     return rc;
