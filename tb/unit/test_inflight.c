@@ -651,6 +651,47 @@ static void psc_fill_after_invalidation(void **state)
     }
 }
 
+/* 16.3, order within a cycle: a lookup's touch comes before a fill of the same cycle, so the
+ * filled entry ends the most recent and the touched one next.  The PML4E cache (2 entries, LRU)
+ * holds Y's slot, then Z's (the most recent).  W (accepted 300, slot 3) fills it at 331, when
+ * its PDPTE read is accepted; R (accepted 322, Y's slot, another PDPTE) starts its walk at 331
+ * and hits Y's entry.  The touch makes Z's entry the oldest, so W's fill replaces it: a later
+ * walk in Y's slot hits the cache and one in Z's misses.  (Were the fill first, it would
+ * replace Y's entry.) */
+static void psc_touch_before_fill(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(2, 8);
+    assert_int_equal(c.psc[MMU_PSC_PML4E].entries, 2);
+    struct fixture *f = four_pages(&c);
+    const uint64_t r = Y + 0x40000000ull, y2 = Y + 0x80000000ull, z2 = Z + 0x40000000ull;
+    map_walked(f, r, 0x50000, PAGE_SHIFT_4K, PTE_RW);
+    map_walked(f, y2, 0x51000, PAGE_SHIFT_4K, PTE_RW);
+    map_walked(f, z2, 0x52000, PAGE_SHIFT_4K, PTE_RW);
+    struct mmu_response out[4];
+    issue(f, 1, Y, MMU_ACC_READ, 0);
+    assert_int_equal(drain(f, 99, out, 4), 1);
+    issue(f, 2, Z, MMU_ACC_READ, 100);
+    assert_int_equal(drain(f, 199, out, 4), 1);
+    mmu_stats_reset(f->m);
+    issue(f, 3, W, MMU_ACC_READ, 300);
+    issue(f, 4, r, MMU_ACC_READ, 322);
+    assert_int_equal(drain(f, 600, out, 4), 2);
+    const struct mmu_stats *s = mmu_stats(f->m);
+    assert_int_equal(s->psc_hits[MMU_PSC_PML4E], 1);  /* R's, at 331 */
+    assert_int_equal(s->psc_fills[MMU_PSC_PML4E], 1); /* W's, at 331 */
+    assert_int_equal(s->psc_evictions[MMU_PSC_PML4E], 1);
+    mmu_stats_reset(f->m);
+    issue(f, 6, y2, MMU_ACC_READ, 800);
+    assert_int_equal(drain(f, 999, out, 4), 1);
+    assert_int_equal(mmu_stats(f->m)->psc_hits[MMU_PSC_PML4E], 1);
+    mmu_stats_reset(f->m);
+    issue(f, 7, z2, MMU_ACC_READ, 1000);
+    assert_int_equal(drain(f, 1199, out, 4), 1);
+    assert_int_equal(mmu_stats(f->m)->psc_hits[MMU_PSC_PML4E], 0);
+    fixture_free(f);
+}
+
 /* ---- blocking: the pipeline in the configuration `blocking` is section 8 ---- */
 
 /* A memory with a seeded random latency and stall per access (the same seed gives the same
@@ -1090,6 +1131,7 @@ int main(void)
         cmocka_unit_test(bus_error),
         cmocka_unit_test(bad_requests),
         cmocka_unit_test(psc_fill_after_invalidation),
+        cmocka_unit_test(psc_touch_before_fill),
         cmocka_unit_test(ready_secondary_is_not_a_primary),
         cmocka_unit_test(failing_secondaries_follow_the_oldest),
         cmocka_unit_test(id_free_in_its_answer_cycle),
