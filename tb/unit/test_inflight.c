@@ -692,6 +692,44 @@ static void psc_touch_before_fill(void **state)
     fixture_free(f);
 }
 
+/* 16.3, an L1 TLB takes two valid-bit clears a cycle, one from each lane.  X is in the DTLB
+ * (and the STLB) writable but clean, and the "OS" then makes it read-only without an
+ * invalidation; Y is in the DTLB read-only.  A write to X (accepted 300) finds the clean entry
+ * and walks again from the PDE cache: its PTE read is accepted at 310 and answered at 330, so
+ * its write fault answers in the miss lane at 331.  A write to Y (accepted 330) faults from its
+ * DTLB entry in the hit lane at 331.  Each fault clears its page's entry, both in 331: reads of
+ * both pages then miss the DTLB. */
+static void two_clears_a_cycle(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(2, 8);
+    struct fixture *f = four_pages(&c);
+    set_entry(f, X, 1, entry_of(f, X, 1) & ~PTE_D);
+    set_entry(f, Y, 1, entry_of(f, Y, 1) & ~PTE_RW);
+    struct mmu_response r[4];
+    issue(f, 8, X, MMU_ACC_READ, 0);
+    assert_int_equal(drain(f, 99, r, 4), 1);
+    issue(f, 9, Y, MMU_ACC_READ, 100);
+    assert_int_equal(drain(f, 199, r, 4), 1);
+    set_entry(f, X, 1, entry_of(f, X, 1) & ~PTE_RW);
+    issue(f, 1, X, MMU_ACC_WRITE, 300);
+    issue(f, 2, Y, MMU_ACC_WRITE, 330);
+    assert_int_equal(drain(f, 399, r, 4), 2);
+    for (unsigned i = 0; i < 2; i++) {
+        assert_int_equal(r[i].resp_cycle, 331);
+        assert_int_equal(r[i].fault, MMU_FAULT_WRITE);
+    }
+    assert_int_equal(r[0].source + r[1].source, MMU_SRC_WALK + MMU_SRC_L1);
+    issue(f, 3, X, MMU_ACC_READ, 400);
+    issue(f, 4, Y, MMU_ACC_READ, 500);
+    assert_int_equal(drain(f, 999, r, 4), 2);
+    for (unsigned i = 0; i < 2; i++) {
+        assert_int_equal(r[i].fault, MMU_FAULT_NONE);
+        assert_int_not_equal(r[i].source, MMU_SRC_L1);
+    }
+    fixture_free(f);
+}
+
 /* ---- blocking: the pipeline in the configuration `blocking` is section 8 ---- */
 
 /* A memory with a seeded random latency and stall per access (the same seed gives the same
@@ -1132,6 +1170,7 @@ int main(void)
         cmocka_unit_test(bad_requests),
         cmocka_unit_test(psc_fill_after_invalidation),
         cmocka_unit_test(psc_touch_before_fill),
+        cmocka_unit_test(two_clears_a_cycle),
         cmocka_unit_test(ready_secondary_is_not_a_primary),
         cmocka_unit_test(failing_secondaries_follow_the_oldest),
         cmocka_unit_test(id_free_in_its_answer_cycle),
