@@ -30,6 +30,7 @@ module mmu_formal #(
   input logic [63:0]       req_vaddr_i,
   input logic [1:0]        req_type_i,
   input logic              req_user_i,
+  input logic [3:0]        req_id_i,
   input logic              ctrl_valid_i,
   input logic [2:0]        ctrl_op_i,
   input logic [63:0]       ctrl_value_i,
@@ -39,6 +40,7 @@ module mmu_formal #(
   input logic              ctrl_nxe_i,
   input logic              mem_req_ready_i,
   input logic              mem_rsp_valid_i,
+  input logic              mem_rsp_err_i,  // free: bus errors at any access are proved too
   input logic [63:0]       mem_rsp_rdata_i,
   // mmu_top's outputs, outputs here so that a trace shows them all (the counters are left out)
   output logic              req_ready_o,
@@ -49,6 +51,7 @@ module mmu_formal #(
   output logic [4:0]        resp_error_o,
   output logic [2:0]        resp_level_o,
   output logic [1:0]        resp_source_o,
+  output logic [3:0]        resp_id_o,
   output logic              ctrl_ready_o,
   output logic              ctrl_done_o,
   output logic              mem_req_valid_o,
@@ -60,13 +63,13 @@ module mmu_formal #(
   // the scopes waves/mmu.gtkw names (scripts/formal renames this module's scope to TOP).
   mmu_top mmu_top (
     .clk_i, .rst_ni,
-    .req_valid_i, .req_ready_o, .req_vaddr_i, .req_type_i, .req_user_i,
+    .req_valid_i, .req_ready_o, .req_vaddr_i, .req_type_i, .req_user_i, .req_id_i,
     .resp_valid_o, .resp_paddr_o, .resp_is2m_o, .resp_fault_o, .resp_error_o, .resp_level_o,
-    .resp_source_o,
+    .resp_source_o, .resp_id_o,
     .ctrl_valid_i, .ctrl_ready_o, .ctrl_op_i, .ctrl_value_i, .ctrl_pcid_i, .ctrl_invpcid_type_i,
     .ctrl_wp_i, .ctrl_nxe_i, .ctrl_done_o,
     .mem_req_valid_o, .mem_req_ready_i, .mem_req_addr_o, .mem_req_we_o, .mem_req_wdata_o,
-    .mem_rsp_valid_i, .mem_rsp_rdata_i,
+    .mem_rsp_valid_i, .mem_rsp_err_i, .mem_rsp_rdata_i,
     .cnt_requests_o(), .cnt_itlb_hits_o(), .cnt_dtlb_hits_o(), .cnt_stlb_hits_o(),
     .cnt_walks_o(), .cnt_walk_reads_o(), .cnt_walk_writes_o(), .cnt_psc_pde_hits_o(),
     .cnt_psc_pdpte_hits_o(), .cnt_psc_pml4e_hits_o(), .cnt_faults_o(), .cnt_dirty_rewalks_o(),

@@ -120,7 +120,8 @@ package mmu_pkg;
     FaultWrite        = 3'd3,
     FaultUser         = 3'd4,
     FaultNx           = 3'd5,
-    FaultNonCanonical = 3'd6
+    FaultNonCanonical = 3'd6,
+    FaultBusError     = 3'd7   // the memory answered a walker access with an error (16.5)
   } fault_e;
 
   typedef enum logic [1:0] {

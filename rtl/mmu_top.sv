@@ -41,6 +41,7 @@ module mmu_top #(
   parameter logic [15:0] LfsrSeed = 16'hACE1,
   parameter bit          WpReset = 1'b1,
   parameter bit          NxeReset = 1'b1,
+  parameter int unsigned IdBits = 4,  // a request's ID (docs/ARCHITECTURE.md 16.2)
   localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k
 ) (
   input  logic              clk_i,
@@ -51,6 +52,7 @@ module mmu_top #(
   input  logic [63:0]       req_vaddr_i,
   input  logic [1:0]        req_type_i,
   input  logic              req_user_i,
+  input  logic [IdBits-1:0] req_id_i,   // given back with the request's response
   // Responses, one cycle each. resp_fault_o is mmu_pkg::fault_e, resp_source_o
   // mmu_pkg::source_e. The ports are plain vectors, so that waveform filters apply to them.
   output logic              resp_valid_o,
@@ -60,6 +62,7 @@ module mmu_top #(
   output logic [4:0]        resp_error_o,
   output logic [2:0]        resp_level_o,
   output logic [1:0]        resp_source_o,
+  output logic [IdBits-1:0] resp_id_o,  // the ID of the request answered
   // Control operations (mmu_pkg::ctrl_op_e); ctrl_done_o marks the completion cycle.
   input  logic              ctrl_valid_i,
   output logic              ctrl_ready_o,
@@ -77,6 +80,7 @@ module mmu_top #(
   output logic              mem_req_we_o,
   output logic [63:0]       mem_req_wdata_o,
   input  logic              mem_rsp_valid_i,
+  input  logic              mem_rsp_err_i,    // the response is an error: the walk's bus-error
   input  logic [63:0]       mem_rsp_rdata_i,
   // Event counters (mmu_counters), for comparison with the model's statistics.
   output logic [63:0]       cnt_requests_o,
@@ -119,6 +123,9 @@ module mmu_top #(
   if (PaBits < 32 || PaBits > mmu_pkg::MaxPaBits) begin : g_bad_pa_bits
     $error("mmu_top: PaBits must be 32..52");
   end
+  if (IdBits < 1 || IdBits > 8) begin : g_bad_id_bits
+    $error("mmu_top: IdBits must be 1..8");
+  end
   if (LfsrSeed == 16'h0) begin : g_bad_lfsr_seed
     $error("mmu_top: LfsrSeed must not be 0");
   end
@@ -144,6 +151,7 @@ module mmu_top #(
   mmu_pkg::vaddr_t  vaddr_q, vaddr_d;
   mmu_pkg::access_e access_q, access_d;
   logic             user_q, user_d;
+  logic [IdBits-1:0] id_q, id_d;
   logic             fetch, write;
   logic [2:0]       ctrl_op_q, ctrl_op_d;
   mmu_pkg::vaddr_t  ctrl_value_q, ctrl_value_d;
@@ -327,7 +335,7 @@ module mmu_top #(
     .done_o(walk_done), .fault_o(walk_fault), .level_o(walk_level), .pfn_o(walk_pfn),
     .is2m_o(walk_is2m), .global_o(walk_global), .dirty_o(walk_dirty), .rights_o(walk_rights),
     .mem_req_valid_o, .mem_req_ready_i, .mem_req_addr_o, .mem_req_we_o, .mem_req_wdata_o,
-    .mem_rsp_valid_i, .mem_rsp_rdata_i,
+    .mem_rsp_valid_i, .mem_rsp_err_i, .mem_rsp_rdata_i,
     .psc_hit_i(psc_hit), .psc_table_i(psc_table), .psc_rights_i(psc_rights),
     .psc_fill_o(psc_fill), .psc_fill_va_o(psc_fill_va), .psc_fill_pcid_o(psc_fill_pcid),
     .psc_fill_table_o(psc_fill_table), .psc_fill_rights_o(psc_fill_rights),
@@ -485,9 +493,11 @@ module mmu_top #(
         resp_pfn     = '0;
       end
     endcase
-    // #PF error code (section 2): none for a non-canonical address, which is #GP on x86.
+    // #PF error code (section 2): none for a non-canonical address, which is #GP on x86, nor
+    // for a bus error, which is no page fault.
     resp_error = '0;
-    if (resp_fault != mmu_pkg::FaultNone && resp_fault != mmu_pkg::FaultNonCanonical) begin
+    if (resp_fault != mmu_pkg::FaultNone && resp_fault != mmu_pkg::FaultNonCanonical &&
+        resp_fault != mmu_pkg::FaultBusError) begin
       resp_error = {fetch && nxe, resp_fault == mmu_pkg::FaultReserved, user_q, write,
                     resp_fault != mmu_pkg::FaultNotPresent};
     end
@@ -496,6 +506,7 @@ module mmu_top #(
   assign resp_fault_o  = resp_fault;
   assign resp_source_o = resp_source;
   assign resp_error_o  = resp_error;
+  assign resp_id_o     = id_q;
   assign resp_paddr_o  = resp_fault != mmu_pkg::FaultNone ? '0
                        : resp_is2m_o ? {resp_pfn[PfnW-1:9], vaddr_q[20:0]}
                                      : {resp_pfn, vaddr_q[11:0]};
@@ -506,6 +517,7 @@ module mmu_top #(
     {ctrl_op_d, ctrl_value_d, ctrl_pcid_d, ctrl_invpcid_type_d, ctrl_wp_d, ctrl_nxe_d} =
         {ctrl_op_q, ctrl_value_q, ctrl_pcid_q, ctrl_invpcid_type_q, ctrl_wp_q, ctrl_nxe_q};
     clean_d = clean_q;
+    id_d = accept_req ? req_id_i : id_q;
     if (accept_req) begin
       vaddr_d = req_vaddr_i;
       unique case (req_type_i)
@@ -532,6 +544,7 @@ module mmu_top #(
     {ctrl_op_q, ctrl_value_q, ctrl_pcid_q, ctrl_invpcid_type_q, ctrl_wp_q, ctrl_nxe_q} <=
         {ctrl_op_d, ctrl_value_d, ctrl_pcid_d, ctrl_invpcid_type_d, ctrl_wp_d, ctrl_nxe_d};
     clean_q <= clean_d;
+    id_q    <= id_d;
   end
 
   // ---- event counters -------------------------------------------------------------------------
@@ -650,7 +663,7 @@ module mmu_top #(
   a_outputs_known: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !$isunknown({req_ready_o, ctrl_ready_o, resp_valid_o, ctrl_done_o, mem_req_valid_o}) &&
       (!resp_valid_o || !$isunknown({resp_paddr_o, resp_is2m_o, resp_fault_o, resp_error_o,
-                                     resp_level_o, resp_source_o})) &&
+                                     resp_level_o, resp_source_o, resp_id_o})) &&
       (!mem_req_valid_o || !$isunknown({mem_req_addr_o, mem_req_we_o, mem_req_wdata_o})))
     else $error("mmu_top: an output is X after reset");
 `endif

@@ -5,6 +5,8 @@
 //   RD_REQ           present the read of this level's entry until the memory accepts it
 //   RD_WAIT          when the data arrives, check it: fault, write back A/D, go down, or finish
 //   WR_REQ, WR_WAIT  the A/D write-back of the entry
+//   (a response with mem_rsp_err_i, read or write, ends the walk with the fault bus-error at
+//   this level: docs/ARCHITECTURE.md 16.5)
 //   DONE             the response cycle (done_o), one cycle after the last memory response
 `include "mmu_assert.svh"
 
@@ -39,6 +41,7 @@ module mmu_walker #(
   output logic              mem_req_we_o,
   output logic [63:0]       mem_req_wdata_o,
   input  logic              mem_rsp_valid_i,
+  input  logic              mem_rsp_err_i,    // with mem_rsp_valid_i: an error, not data
   input  logic [63:0]       mem_rsp_rdata_i,
   // The paging-structure caches (mmu_pscs), [0] PDE, [1] PDPTE, [2] PML4E: their lookup in the
   // cycle the walk starts, and the fill of each entry the walk goes down through.
@@ -153,7 +156,10 @@ module mmu_walker #(
         end
       end
       WRdWait: begin
-        if (mem_rsp_valid_i) begin
+        if (mem_rsp_valid_i && mem_rsp_err_i) begin
+          fault_d = mmu_pkg::FaultBusError;
+          state_d = WDone;
+        end else if (mem_rsp_valid_i) begin
           pte_d = e;
           leaf_d = e_leaf;
           rights_d = e_rights;
@@ -189,7 +195,10 @@ module mmu_walker #(
         end
       end
       WWrWait: begin
-        if (mem_rsp_valid_i) begin
+        if (mem_rsp_valid_i && mem_rsp_err_i) begin
+          fault_d = mmu_pkg::FaultBusError;
+          state_d = WDone;
+        end else if (mem_rsp_valid_i) begin
           if (leaf_q) begin
             state_d = WDone;
           end else begin
@@ -251,6 +260,8 @@ module mmu_walker #(
   // A memory response only while the walker waits for one (the memory's side of the contract).
   `MMU_ASSUME(a_mem_rsp_expected, !mem_rsp_valid_i || state_q == WRdWait || state_q == WWrWait,
               ("mmu_walker: memory response with no access outstanding"))
+  `MMU_ASSUME(a_mem_err_with_rsp, !mem_rsp_err_i || mem_rsp_valid_i,
+              ("mmu_walker: memory error with no response"))
   `MMU_ASSERT(a_state_legal, state_q <= WDone, ("mmu_walker: illegal state %0d", state_q))
   // A walk reads levels 4 to 1 and ends at a leaf: a PTE is always one, so no write-back at
   // level 1 descends (the bounded-response proof's measure counts on it).

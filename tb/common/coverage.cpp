@@ -205,6 +205,11 @@ MmuCoverage::MmuCoverage(const struct mmu_config &cfg) : cfg_(cfg), wp_(cfg.wp),
   // Every page fault: kind x level x access x privilege x CR0.WP x EFER.NXE.
   fault_ = cov_.cross("fault", {kFaults, kFaultLevels, kAccess, kPriv, kWp, kNxe},
                       [](const V &v) { return fault_legal(v); });
+  // Every bus error (a memory profile with errors): the level of the failed access x whether it
+  // was the entry's read or its A/D write-back. A write-back at level 4 needs a PML4 entry with A
+  // clear, which the random stimulus makes too.
+  bus_error_ =
+      cov_.cross("bus_error", {{"level", {"l1", "l2", "l3", "l4"}}, {"access", {"read", "write"}}});
   // Every translation: page size x where it came from x access.
   source_ =
       cov_.cross("source", {{"size", {"4k", "2m"}}, {"from", {"l1", "stlb", "walk"}}, kAccess},
@@ -243,6 +248,12 @@ MmuCoverage::Service MmuCoverage::request(
     throw std::logic_error("coverage: " + std::to_string(reads) + " reads seen, the model made " +
                            std::to_string(after.walk_reads - before.walk_reads));
   walk_entries(resp, acc, reads);
+  if (resp.fault == MMU_FAULT_BUS_ERROR) {
+    if (acc.empty() || !acc.back().error || resp.level < 1 || resp.level > PT_LEVELS)
+      throw std::logic_error("coverage: a bus error at level " + std::to_string(resp.level) +
+                             " whose last access was answered with data");
+    cov_.hit(bus_error_, {resp.level - 1, acc.back().write});
+  }
   if (resp.fault != MMU_FAULT_NONE && resp.fault != MMU_FAULT_BUS_ERROR)
     cov_.hit(fault_,
              {unsigned(resp.fault) - 1, resp.level, unsigned(req.type), req.user, wp_, nxe_});
@@ -281,6 +292,9 @@ void MmuCoverage::walk_entries(const struct mmu_response &resp, const std::vecto
     unsigned level = resp.level + (reads - 1 - k);
     unsigned o = k + 1 < reads ? DESCEND : resp.fault != MMU_FAULT_NONE ? FAULT : LEAF;
     k++;
+    // A bus error's last read has no data, or was used and its write-back failed: its outcome
+    // is the memory's, not the entry's.
+    if (resp.fault == MMU_FAULT_BUS_ERROR && k == reads) continue;
     uint64_t e = a.data;
     if (!(e & PTE_P)) {
       cov_.hit(pte_, {level - 1, P, 0, o});

@@ -66,6 +66,7 @@ class MmuCoverage {
     uint64_t paddr;
     bool write;
     uint64_t data;
+    bool error;  // answered with an error (a bus error): no data
   };
   // What the service of an item found, for the arrival bins: see arrival().
   enum Service { IDLE, HIT, STLB, WALK, DIRTY_REWALK, CONTROL, SERVICES };
@@ -99,7 +100,8 @@ class MmuCoverage {
   struct mmu_config cfg_;
   bool wp_, nxe_;
   Coverage cov_;
-  unsigned pte_, fault_, source_, inval_, evict_, psc_hit_, dirty_, mem_, arrive_, same_cycle_;
+  unsigned pte_, fault_, bus_error_, source_, inval_, evict_, psc_hit_, dirty_, mem_, arrive_,
+      same_cycle_;
   std::vector<int> evict_bin_;  // per array (kArrays), its eviction bin or -1
 };
 

@@ -22,7 +22,8 @@ void print_usage(FILE *out, const std::string &program, const std::string &msg) 
   if (!msg.empty()) fprintf(out, "%s: %s\n", program.c_str(), msg.c_str());
   fprintf(out,
           "usage: %s [--seed N] [--requests N] [--stim random|directed|trace:FILE]\n"
-          "       [--mem fixed|fast|slow|bursty|lat=MIN[-MAX][,stall=PCT][,burst=N]]\n"
+          "       [--mem fixed|fast|slow|bursty|errors|\n"
+          "              lat=MIN[-MAX][,stall=PCT][,burst=N][,err=PERMILLE]]\n"
           "       [--wave FILE.fst [--from C] [--to C]] [--no-auto-wave] [--quiet] [--stats]\n"
           "       [--fcov FILE] [--help]\n"
           "--fcov FILE writes the run's functional coverage to FILE (without it, to a file in\n"
@@ -75,9 +76,9 @@ std::string describe_item(const StimItem &it) {
 std::string describe_resp(const struct mmu_response &r) {
   char b[200];
   snprintf(b, sizeof b,
-           "{paddr=0x%" PRIx64 " size=%s fault=%s ec=0x%x level=%u src=%s accept=%" PRIu64
+           "{id=%u paddr=0x%" PRIx64 " size=%s fault=%s ec=0x%x level=%u src=%s accept=%" PRIu64
            " resp=%" PRIu64 "}",
-           r.paddr,
+           r.id, r.paddr,
            r.fault                         ? "-"
            : r.page_shift == PAGE_SHIFT_2M ? "2M"
                                            : "4K",
@@ -209,18 +210,25 @@ bool config_from_rtl_params(const std::string &params, struct mmu_config &c, std
 int Lockstep::ModelMemory::access(void *ctx, struct mmu_mem_access *a) {
   ModelMemory *m = static_cast<ModelMemory *>(ctx);
   a->accept = m->timing->accept_cycle(a->issue);
+  bool error = m->timing->error(m->count);
   a->done = a->accept + m->timing->latency(m->count++);
+  if (error) {
+    // Answered with an error: the memory performs nothing (a read gets no data).
+    if (!a->write) a->data = 0;
+    m->pending.push_back({a->paddr, a->write, a->data, a->issue, a->accept, a->done, true});
+    return -1;
+  }
   if (!a->write) {
     // The newest value: a write the RTL has not made yet, or memory.
     bool found = false;
     for (auto it = m->pending.rbegin(); it != m->pending.rend() && !found; ++it)
-      if (it->write && it->paddr == a->paddr) {
+      if (it->write && !it->error && it->paddr == a->paddr) {
         a->data = it->data;
         found = true;
       }
     if (!found && phys_mem_read64(m->pm, a->paddr, &a->data)) return -1;
   }
-  m->pending.push_back({a->paddr, a->write, a->data, a->issue, a->accept, a->done});
+  m->pending.push_back({a->paddr, a->write, a->data, a->issue, a->accept, a->done, false});
   return 0;
 }
 
@@ -384,6 +392,8 @@ bool Lockstep::predict(uint64_t arrival) {
     e.end = e.done;
     e.service = MmuCoverage::CONTROL;
   } else {
+    // Request IDs go round every value of id_bits (one is outstanding at a time here).
+    e.item.req.id = unsigned(e.index * 5 + 3) & ((1u << cfg_.id_bits) - 1);
     struct mmu_request r = e.item.req;
     r.cycle = arrival;
     struct mmu_stats before {};
@@ -404,7 +414,8 @@ bool Lockstep::predict(uint64_t arrival) {
     if (cov_) {
       std::vector<MmuCoverage::Access> acc;
       for (size_t i = mm_.pending.size() - (mm_.count - first); i < mm_.pending.size(); i++)
-        acc.push_back({mm_.pending[i].paddr, mm_.pending[i].write, mm_.pending[i].data});
+        acc.push_back({mm_.pending[i].paddr, mm_.pending[i].write, mm_.pending[i].data,
+                       mm_.pending[i].error});
       try {
         e.service = cov_->request(r, e.resp, acc, before, *mmu_stats(model_), l1_held, stlb_held);
       } catch (const std::logic_error &x) {
@@ -413,7 +424,9 @@ bool Lockstep::predict(uint64_t arrival) {
         return false;
       }
     }
-    if (e.item.expect) {
+    // A directed item's expectation is about the page tables; a bus error (a memory profile
+    // with errors) answers it otherwise, and is compared with the RTL like any response.
+    if (e.item.expect && e.resp.fault != MMU_FAULT_BUS_ERROR) {
       directed_checks_++;
       bool ok = e.resp.fault == e.item.expect_fault &&
                 (e.item.expect_fault != MMU_FAULT_NONE || e.resp.paddr == e.item.expect_paddr);
@@ -436,6 +449,9 @@ bool Lockstep::predict(uint64_t arrival) {
 }
 
 void Lockstep::traffic_drive_checked(uint64_t cycle, RequestPins &p) {
+  // With no request presented, the ID pins change anyway: an RTL that takes an ID it did not
+  // accept answers with the wrong one.
+  p.req_id = unsigned(cycle) & ((1u << cfg_.id_bits) - 1);
   if (!presented_ && !stim_done_ && error_.empty() && !fetch_and_predict(cycle)) return;
   if (!presented_ || cycle < arrival_) return;
   const StimItem &it = expected_[*presented_].item;
@@ -445,6 +461,7 @@ void Lockstep::traffic_drive_checked(uint64_t cycle, RequestPins &p) {
     p.req_vaddr = rq.req.vaddr;
     p.req_type = rq.req.type;
     p.req_user = rq.req.user;
+    p.req_id = rq.req.id;
   }
   if (it.is_ctrl) {
     p.ctrl_valid = true;
@@ -459,6 +476,7 @@ void Lockstep::traffic_drive_checked(uint64_t cycle, RequestPins &p) {
     p.req_vaddr = it.req.vaddr;
     p.req_type = it.req.type;
     p.req_user = it.req.user;
+    p.req_id = it.req.id;
   }
 }
 
@@ -496,11 +514,12 @@ void Lockstep::compare_response(uint64_t cycle, Expected &e, const ResponsePins 
   got.source = mmu_source(p.resp_source);
   got.accept_cycle = *e.rtl_accept;
   got.resp_cycle = cycle;
+  got.id = p.resp_id;
   const struct mmu_response &x = e.resp;
   bool same = x.fault == got.fault && x.error_code == got.error_code && x.level == got.level &&
               x.source == got.source && x.accept_cycle == got.accept_cycle &&
               x.resp_cycle == got.resp_cycle && x.paddr == got.paddr &&
-              x.page_shift == got.page_shift;
+              x.page_shift == got.page_shift && x.id == got.id;
   if (!same)
     mismatch(cycle, "request #" + std::to_string(e.index) + " " + describe_item(e.item) +
                         ": expected " + describe_resp(x) + " got " + describe_resp(got));
@@ -551,6 +570,7 @@ void Lockstep::memory_drive(uint64_t cycle, MemInPins &p) const {
   if (halted_at_) return;
   p.req_ready = timing_.ready(cycle);
   p.rsp_valid = rsp_pending_ && rsp_cycle_ == cycle;
+  p.rsp_err = p.rsp_valid && rsp_err_;
   p.rsp_rdata = p.rsp_valid ? rsp_data_ : 0;
 }
 
@@ -584,7 +604,9 @@ void Lockstep::memory_sample_checked(uint64_t cycle, const MemOutPins &p, bool r
     mismatch(cycle, b);
   }
   uint64_t data = 0;
-  if (m.write) {
+  if (m.error) {
+    // The memory answers it with an error and performs nothing.
+  } else if (m.write) {
     phys_mem_write64(world_.pm, m.paddr, m.data);
   } else if (phys_mem_read64(world_.pm, m.paddr, &data)) {
     mismatch(cycle, std::string("RTL read: ") + phys_mem_error(world_.pm));
@@ -597,6 +619,7 @@ void Lockstep::memory_sample_checked(uint64_t cycle, const MemOutPins &p, bool r
   rsp_cycle_ = cycle + timing_.latency(rtl_count_++);
   if (cov_) cov_->memory(cycle - *req_since_, rsp_cycle_ - cycle);
   rsp_data_ = data;
+  rsp_err_ = m.error;
   last_rtl_accept_ = cycle;
   req_since_.reset();
   if (rsp_cycle_ != m.done) mismatch(cycle, "memory timing diverged (harness bug)");

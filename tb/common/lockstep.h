@@ -82,6 +82,7 @@ struct RequestPins {  // inputs: the translation request and control ports
   uint64_t req_vaddr = 0;
   unsigned req_type = 0;
   bool req_user = false;
+  unsigned req_id = 0;
   bool ctrl_valid = false;
   unsigned ctrl_op = 0;
   uint64_t ctrl_value = 0;
@@ -93,13 +94,14 @@ struct ResponsePins {  // outputs: the response and control completion
   bool resp_valid = false;
   uint64_t resp_paddr = 0;
   bool resp_is2m = false;
-  unsigned resp_fault = 0, resp_error = 0, resp_level = 0, resp_source = 0;
+  unsigned resp_fault = 0, resp_error = 0, resp_level = 0, resp_source = 0, resp_id = 0;
   bool ctrl_done = false;
 };
 
 struct MemInPins {  // inputs: the memory port as the memory drives it
   bool req_ready = false;
   bool rsp_valid = false;
+  bool rsp_err = false;  // the response is an error (a bus error), not data
   uint64_t rsp_rdata = 0;
 };
 
@@ -187,6 +189,7 @@ class Lockstep {
     bool write;
     uint64_t data;
     uint64_t issue, accept, done;
+    bool error;  // answered with an error, not performed
   };
   // The model's memory port: the same timing as the RTL's; writes held until the RTL makes them.
   struct ModelMemory {
@@ -254,7 +257,7 @@ class Lockstep {
   uint64_t rtl_count_ = 0;                 // accesses the RTL made
   uint64_t last_rtl_accept_ = UINT64_MAX;  // cycle of the latest one
   std::optional<uint64_t> req_since_;      // cycle the current request was first presented
-  bool rsp_pending_ = false;
+  bool rsp_pending_ = false, rsp_err_ = false;
   uint64_t rsp_cycle_ = 0, rsp_data_ = 0;
 };
 

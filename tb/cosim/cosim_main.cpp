@@ -6,7 +6,8 @@
 // waveform of the cycles before it is written under waves/.
 //
 //   cosim_<config> [--seed N] [--requests N] [--stim random|directed|trace:FILE]
-//                  [--mem fixed|fast|slow|bursty|lat=MIN[-MAX][,stall=PCT][,burst=N]]
+//                  [--mem fixed|fast|slow|bursty|errors|
+//                   lat=MIN[-MAX][,stall=PCT][,burst=N][,err=PERMILLE]]
 //                  [--wave FILE.fst [--from C] [--to C]]
 //                  [--no-auto-wave] [--quiet] [--stats]
 //
@@ -133,6 +134,7 @@ void on_mismatch(const LockstepOptions &o, Dut &dut, uint64_t c) {
   t.req_valid_i = 0;
   t.ctrl_valid_i = 0;
   t.mem_rsp_valid_i = 0;
+  t.mem_rsp_err_i = 0;
   while (dut.cycle() <= last && dut.wave_open()) {
     dut.settle();
     dut.edge();
@@ -171,6 +173,7 @@ int run(const LockstepOptions &o, const struct mmu_config &cfg) {
     t.req_vaddr_i = rq.req_vaddr;
     t.req_type_i = rq.req_type;
     t.req_user_i = rq.req_user;
+    t.req_id_i = rq.req_id;
     t.ctrl_valid_i = rq.ctrl_valid;
     t.ctrl_op_i = rq.ctrl_op;
     t.ctrl_value_i = rq.ctrl_value;
@@ -182,6 +185,7 @@ int run(const LockstepOptions &o, const struct mmu_config &cfg) {
     ls.memory_drive(c, mi);
     t.mem_req_ready_i = mi.req_ready;
     t.mem_rsp_valid_i = mi.rsp_valid;
+    t.mem_rsp_err_i = mi.rsp_err;
     t.mem_rsp_rdata_i = mi.rsp_rdata;
     dut.settle();
 
@@ -193,6 +197,7 @@ int run(const LockstepOptions &o, const struct mmu_config &cfg) {
     rs.resp_error = t.resp_error_o;
     rs.resp_level = t.resp_level_o;
     rs.resp_source = t.resp_source_o;
+    rs.resp_id = t.resp_id_o;
     rs.ctrl_done = t.ctrl_done_o;
     ls.response_sample(c, rs);
     ls.traffic_sample(c, t.req_ready_o, t.ctrl_ready_o);

@@ -2,9 +2,10 @@
 # The lockstep regression of one RTL configuration (one ctest test per configuration and bench):
 #   regress.sh BENCH_BINARY LACKEY_TRACE [cosim|systemc]
 # cosim (the Verilator harness, the default): directed scenarios on two memory profiles,
-# constrained-random runs on every memory profile, and a lackey trace: about 400,000
-# translations. systemc (the SystemC bench, slower per cycle): directed scenarios,
-# constrained-random runs on a stalling and a custom memory, and the trace: about 140,000.
+# constrained-random runs on every memory profile (one with bus errors), and a lackey trace:
+# about 440,000 translations. systemc (the SystemC bench, slower per cycle): directed scenarios,
+# constrained-random runs on a stalling and a custom memory with bus errors, and the trace:
+# about 140,000.
 # Seeds are fixed so that CI is repeatable; COSIM_SEED=N shifts them all by N to explore. Each
 # run prints its seed and replay command.
 set -eu
@@ -24,12 +25,13 @@ cosim)
     run --stim random --mem slow --seed $((base + 12)) --requests 80000
     run --stim random --mem bursty --seed $((base + 13)) --requests 80000
     run --stim random --mem fast --seed $((base + 14)) --requests 80000
+    run --stim random --mem errors --seed $((base + 16)) --requests 40000
     run --stim "trace:$trace" --mem fixed --seed $((base + 15)) --requests 100000
     ;;
 systemc)
     run --stim directed --mem fixed --seed $((base + 21))
     run --stim random --mem bursty --seed $((base + 22)) --requests 60000
-    run --stim random --mem lat=4-40,stall=20,burst=8 --seed $((base + 23)) --requests 30000
+    run --stim random --mem lat=4-40,stall=20,burst=8,err=20 --seed $((base + 23)) --requests 30000
     run --stim "trace:$trace" --mem slow --seed $((base + 24)) --requests 50000
     ;;
 *)

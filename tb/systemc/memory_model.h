@@ -1,5 +1,6 @@
 // The SystemC bench's memory: serves mmu_top's walker port with a configurable latency and
-// random not-ready cycles (a MemTiming profile: fixed, fast, slow, bursty or lat=MIN-MAX,...),
+// random not-ready cycles and bus errors (a MemTiming profile: fixed, fast, slow, bursty, errors or
+// lat=MIN-MAX,...),
 // from the same simulated physical memory the model walks. Each access it accepts is checked
 // against the model's (tb/common/lockstep.h).
 #ifndef TB_SYSTEMC_MEMORY_MODEL_H
@@ -17,6 +18,7 @@ SC_MODULE(MemoryModel) {
   sc_core::sc_in<bool> req_we;
   sc_core::sc_in<PIN_T(mem_req_wdata_o)> req_wdata;
   sc_core::sc_out<bool> rsp_valid;
+  sc_core::sc_out<bool> rsp_err;
   sc_core::sc_out<PIN_T(mem_rsp_rdata_i)> rsp_rdata;
 
   SC_HAS_PROCESS(MemoryModel);
@@ -37,6 +39,7 @@ SC_MODULE(MemoryModel) {
     ls_.memory_drive(clock_.cycle(), p);
     req_ready.write(p.req_ready);
     rsp_valid.write(p.rsp_valid);
+    rsp_err.write(p.rsp_err);
     rsp_rdata.write(p.rsp_rdata);
   }
   void sample() {

@@ -18,6 +18,7 @@ SC_MODULE(ResponseMonitor) {
   sc_core::sc_in<PIN_T(resp_error_o)> resp_error;
   sc_core::sc_in<PIN_T(resp_level_o)> resp_level;
   sc_core::sc_in<PIN_T(resp_source_o)> resp_source;
+  sc_core::sc_in<PIN_T(resp_id_o)> resp_id;
   sc_core::sc_in<bool> ctrl_done;
 
   SC_HAS_PROCESS(ResponseMonitor);
@@ -59,6 +60,7 @@ SC_MODULE(ResponseMonitor) {
     p.resp_error = resp_error.read();
     p.resp_level = resp_level.read();
     p.resp_source = resp_source.read();
+    p.resp_id = resp_id.read();
     p.ctrl_done = ctrl_done.read();
     ls_.response_sample(c, p);
     finished_ = ls_.finished();

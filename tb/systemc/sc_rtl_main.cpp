@@ -5,7 +5,8 @@
 // by the same lockstep checker as the Verilator harness (tb/common/lockstep.h).
 //
 //   sc_rtl_<config> [--seed N] [--requests N] [--stim random|directed|trace:FILE]
-//                   [--mem fixed|fast|slow|bursty|lat=MIN[-MAX][,stall=PCT][,burst=N]]
+//                   [--mem fixed|fast|slow|bursty|errors|
+//                   lat=MIN[-MAX][,stall=PCT][,burst=N][,err=PERMILLE]]
 //                   [--wave FILE.fst [--from C] [--to C]] [--no-auto-wave] [--quiet] [--stats]
 //
 // The RTL parameters of this build are SC_RTL_PARAMS (set by CMake); the model gets the same.
@@ -104,12 +105,13 @@ int sc_main(int argc, char **argv) {
   // (clang-format would break this list into a staircase)
   // clang-format off
 #define MMU_TOP_PORTS(X)                                                                        \
-  X(req_valid_i) X(req_ready_o) X(req_vaddr_i) X(req_type_i) X(req_user_i) X(resp_valid_o)     \
+  X(req_valid_i) X(req_ready_o) X(req_vaddr_i) X(req_type_i) X(req_user_i) X(req_id_i)        \
+  X(resp_valid_o) X(resp_id_o)                                                                \
   X(resp_paddr_o) X(resp_is2m_o) X(resp_fault_o) X(resp_error_o) X(resp_level_o)              \
   X(resp_source_o) X(ctrl_valid_i) X(ctrl_ready_o) X(ctrl_op_i) X(ctrl_value_i) X(ctrl_pcid_i) \
   X(ctrl_invpcid_type_i) X(ctrl_wp_i) X(ctrl_nxe_i) X(ctrl_done_o) X(mem_req_valid_o)         \
   X(mem_req_ready_i) X(mem_req_addr_o) X(mem_req_we_o) X(mem_req_wdata_o) X(mem_rsp_valid_i)  \
-  X(mem_rsp_rdata_i) X(cnt_requests_o) X(cnt_itlb_hits_o) X(cnt_dtlb_hits_o)                  \
+  X(mem_rsp_err_i) X(mem_rsp_rdata_i) X(cnt_requests_o) X(cnt_itlb_hits_o) X(cnt_dtlb_hits_o)                  \
   X(cnt_stlb_hits_o) X(cnt_walks_o) X(cnt_walk_reads_o) X(cnt_walk_writes_o)                  \
   X(cnt_psc_pde_hits_o) X(cnt_psc_pdpte_hits_o) X(cnt_psc_pml4e_hits_o) X(cnt_faults_o)       \
   X(cnt_dirty_rewalks_o) X(cnt_itlb_fills_o) X(cnt_dtlb_fills_o) X(cnt_stlb_fills_o)          \
@@ -131,6 +133,7 @@ int sc_main(int argc, char **argv) {
   traffic.req_vaddr(req_vaddr_i);
   traffic.req_type(req_type_i);
   traffic.req_user(req_user_i);
+  traffic.req_id(req_id_i);
   traffic.req_ready(req_ready_o);
   traffic.ctrl_valid(ctrl_valid_i);
   traffic.ctrl_op(ctrl_op_i);
@@ -148,6 +151,7 @@ int sc_main(int argc, char **argv) {
   memory.req_we(mem_req_we_o);
   memory.req_wdata(mem_req_wdata_o);
   memory.rsp_valid(mem_rsp_valid_i);
+  memory.rsp_err(mem_rsp_err_i);
   memory.rsp_rdata(mem_rsp_rdata_i);
 
   monitor.clk(clk);
@@ -158,6 +162,7 @@ int sc_main(int argc, char **argv) {
   monitor.resp_error(resp_error_o);
   monitor.resp_level(resp_level_o);
   monitor.resp_source(resp_source_o);
+  monitor.resp_id(resp_id_o);
   monitor.ctrl_done(ctrl_done_o);
 
   // Reset: rst_ni low for the rising edge at 0 (and the one at one period), released at the

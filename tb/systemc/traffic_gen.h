@@ -16,6 +16,7 @@ SC_MODULE(TrafficGen) {
   sc_core::sc_out<PIN_T(req_vaddr_i)> req_vaddr;
   sc_core::sc_out<PIN_T(req_type_i)> req_type;
   sc_core::sc_out<bool> req_user;
+  sc_core::sc_out<PIN_T(req_id_i)> req_id;
   sc_core::sc_in<bool> req_ready;
   sc_core::sc_out<bool> ctrl_valid;
   sc_core::sc_out<PIN_T(ctrl_op_i)> ctrl_op;
@@ -53,6 +54,7 @@ SC_MODULE(TrafficGen) {
     req_vaddr.write(p.req_vaddr);
     req_type.write(p.req_type);
     req_user.write(p.req_user);
+    req_id.write(p.req_id);
     ctrl_valid.write(p.ctrl_valid);
     ctrl_op.write(p.ctrl_op);
     ctrl_value.write(p.ctrl_value);
