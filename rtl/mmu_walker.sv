@@ -2,7 +2,9 @@
 // a time, level by level, as model/walker.c does it:
 //   start (cycle s)  the PML4E, PDPTE and PDE caches (mmu_pscs) are looked up; start below the
 //                    deepest hit
-//   RD_REQ           present the read of this level's entry until the memory accepts it
+//   RD_REQ           present the read of this level's entry until the memory accepts it; in
+//                    the cycle it is accepted, the entry above it (which the walk went down
+//                    through) fills its paging-structure cache (16.5)
 //   RD_WAIT          when the data arrives, check it: fault, write back A/D, go down, or finish
 //   WR_REQ, WR_WAIT  the A/D write-back of the entry
 //   (a response with mem_rsp_err_i, read or write, ends the walk with the fault bus-error at
@@ -74,6 +76,7 @@ module mmu_walker #(
   mmu_pkg::pte_t    pte_q, pte_d;       // the entry, as (to be) written back
   logic             leaf_q, leaf_d;
   mmu_pkg::fault_e  fault_q, fault_d;
+  logic             fill_q, fill_d;     // the entry above this level is to fill its cache
   // The walk's request, kept from its start.
   mmu_pkg::va_t     va_q, va_d;
   mmu_pkg::access_e access_q, access_d;
@@ -82,13 +85,15 @@ module mmu_walker #(
 
   mmu_wave_state #(.Width(3)) u_state_wave (.state_i(state_q));
 
-  // ---- the paging-structure caches' fill: the entry the walk goes down through ---------------
+  // ---- the paging-structure caches' fill: the entry the walk went down through, when the
+  // memory accepts the read of the level below it (this level: its table and the rights down
+  // to it are the entry's) -------------------------------------------------------------------
   logic [2:0] psc_fill;
   assign psc_fill_o        = psc_fill;
   assign psc_fill_va_o     = va_q;
   assign psc_fill_pcid_o   = pcid_q;
-  assign psc_fill_table_o  = pte_d.addr[PfnW-1:0];
-  assign psc_fill_rights_o = rights_d;
+  assign psc_fill_table_o  = table_q;
+  assign psc_fill_rights_o = rights_q;
 
   // ---- the entry being checked: the read data in RD_WAIT ------------------------------------
   mmu_pkg::pte_t    e;
@@ -96,10 +101,10 @@ module mmu_walker #(
   logic             e_leaf, need_wb;
   mmu_pkg::rights_t e_rights;
   mmu_pkg::fault_e  leaf_fault;
-  logic [1:0]       psc_idx;  // the cache of this level's entries: level - 2
+  logic [1:0]       psc_idx;  // the cache of the entry above this level: level + 1 - 2
 
   assign e = mem_rsp_rdata_i;
-  assign psc_idx = 2'(level_q - mmu_pkg::LevelPd);
+  assign psc_idx = 2'(level_q - mmu_pkg::LevelPt);
   assign rsvd = mmu_pkg::pte_reserved_mask(mem_rsp_rdata_i, level_q, PaBits, nxe_q);
   assign e_leaf = mmu_pkg::pte_is_leaf(mem_rsp_rdata_i, level_q);
   assign e_rights = {rights_q.rw && e.rw, rights_q.us && e.us, rights_q.nx || e.nx};
@@ -119,6 +124,7 @@ module mmu_walker #(
     pte_d = pte_q;
     leaf_d = leaf_q;
     fault_d = fault_q;
+    fill_d = fill_q;
     {va_d, access_d, user_d, wp_d, nxe_d, pcid_d} = {va_q, access_q, user_q, wp_q, nxe_q, pcid_q};
     psc_fill = '0;
     ev_read_o = 1'b0;
@@ -145,6 +151,7 @@ module mmu_walker #(
           end
           ev_psc_hit_o = psc_hit_i;
           fault_d = mmu_pkg::FaultNone;
+          fill_d = 1'b0;
           state_d = WRdReq;
         end
       end
@@ -152,6 +159,8 @@ module mmu_walker #(
         mem_req_valid_o = 1'b1;
         if (mem_req_ready_i) begin
           ev_read_o = 1'b1;
+          psc_fill[psc_idx] = fill_q;
+          fill_d = 1'b0;
           state_d = WRdWait;
         end
       end
@@ -179,7 +188,7 @@ module mmu_walker #(
           end else if (e_leaf) begin
             state_d = WDone;
           end else begin
-            psc_fill[psc_idx] = 1'b1;
+            fill_d = 1'b1;
             table_d = e.addr[PfnW-1:0];
             level_d = level_q - 3'd1;
             state_d = WRdReq;
@@ -202,7 +211,7 @@ module mmu_walker #(
           if (leaf_q) begin
             state_d = WDone;
           end else begin
-            psc_fill[psc_idx] = 1'b1;
+            fill_d = 1'b1;
             table_d = pte_q.addr[PfnW-1:0];
             level_d = level_q - 3'd1;
             state_d = WRdReq;
@@ -241,6 +250,7 @@ module mmu_walker #(
     pte_q    <= pte_d;
     leaf_q   <= leaf_d;
     fault_q  <= fault_d;
+    fill_q   <= fill_d;
     va_q     <= va_d;
     access_q <= access_d;
     user_q   <= user_d;
