@@ -216,6 +216,7 @@ int Lockstep::ModelMemory::access(void *ctx, struct mmu_mem_access *a) {
     // Answered with an error: the memory performs nothing (a read gets no data).
     if (!a->write) a->data = 0;
     m->pending.push_back({a->paddr, a->write, a->data, a->issue, a->accept, a->done, true});
+    m->history.push_back(m->pending.back());
     return -1;
   }
   if (!a->write) {
@@ -229,6 +230,7 @@ int Lockstep::ModelMemory::access(void *ctx, struct mmu_mem_access *a) {
     if (!found && phys_mem_read64(m->pm, a->paddr, &a->data)) return -1;
   }
   m->pending.push_back({a->paddr, a->write, a->data, a->issue, a->accept, a->done, false});
+  m->history.push_back(m->pending.back());
   return 0;
 }
 
@@ -314,7 +316,14 @@ void Lockstep::compare_counters(uint64_t cycle, const RtlCounters &rtl) {
   unless_halted([&] { compare_counters_checked(cycle, rtl); });
 }
 
-// ---- traffic: present the stimulus, the model predicting each answer ---------------------------
+// ---- traffic: present the stimulus, the model running cycle by cycle beside the RTL -----------
+//
+// In each cycle c, traffic_drive runs the model through c (mmu_advance) and takes its
+// responses, then gives it what is presented in c: a control operation first (mmu_control,
+// after the model has answered every request it accepted), then a request (mmu_try_issue in
+// c). The model says whether it accepts the request in c; the RTL must say the same
+// (traffic_sample). Responses are matched by ID: the RTL's response in c must be the model's
+// response of c for that ID (response_sample).
 
 // Takes the next stimulus item into next_, if it holds none. Returns false at the end of the
 // stimulus or on a bad item (error_ says why).
@@ -336,15 +345,51 @@ bool Lockstep::fetch() {
   return true;
 }
 
-// Takes the next stimulus item if the MMU can be given it in `cycle`, asks the model for its
-// answer, and makes it the presented item; with a request that goes with it (a control
-// operation's companion), that one too. Returns false if there is nothing to present yet.
-bool Lockstep::fetch_and_predict(uint64_t cycle) {
+Lockstep::Item *Lockstep::item(uint64_t index) {
+  for (Item &e : open_)
+    if (e.index == index) return &e;
+  return nullptr;
+}
+
+// An ID no open request holds (accepted or presented, not answered by the RTL), going round
+// every value of id_bits; false if all are held.
+bool Lockstep::free_id(unsigned &id) {
+  unsigned n = 1u << cfg_.id_bits;
+  for (unsigned k = 0; k < n; k++) {
+    unsigned cand = (next_id_ + k) % n;
+    bool held = false;
+    for (const Item &e : open_) held |= !e.item.is_ctrl && e.item.req.id == cand;
+    if (!held) {
+      id = cand;
+      next_id_ = (cand + 5) % n;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Opens next_ as an item presented from `arrival`.
+void Lockstep::open(uint64_t arrival) {
+  Item e{};
+  e.index = items_++;
+  e.item = std::move(*next_);
+  next_.reset();
+  e.arrival = arrival;
+  if (cov_ && !e.item.with_previous)  // (a companion arrives with a control operation)
+    arrivals_.push_back({e.item.is_ctrl, arrival, e.index});
+  presented_.push_back(e.index);
+  open_.push_back(std::move(e));
+}
+
+// Takes the next stimulus item if the MMU can be given it from `cycle` on, and presents it;
+// with a request that goes with it (a control operation's companion), that one too. Returns
+// false if there is nothing to present yet.
+bool Lockstep::fetch_and_present(uint64_t cycle) {
   if (!fetch()) return false;
   StimItem &it = *next_;
   if (!it.os.empty()) {
     // Page-table changes wait until nothing is in flight.
-    if (!expected_.empty()) return false;
+    if (!open_.empty() || mmu_outstanding(model_)) return false;
     if (!mm_.pending.empty()) mismatch(cycle, "the RTL left model memory accesses undone");
     try {
       for (auto &f : it.os) f();
@@ -352,158 +397,217 @@ bool Lockstep::fetch_and_predict(uint64_t cycle) {
       error_ = e.what();
       return false;
     }
+    it.os.clear();
   }
+  if (!it.is_ctrl && !free_id(it.req.id)) return false;
+  bool is_ctrl = it.is_ctrl;
   uint64_t arrival = std::max(cycle, last_accept_ + 1) + it.gap;
   if (items_ == 0) arrival = it.gap;
   arrival = std::max(arrival, last_arrival_);
-  if (!predict(arrival)) return false;
   last_arrival_ = arrival;
-  arrival_ = arrival;
-  presented_ = expected_.size() - 1;
+  open(arrival);
   // A request presented in the same cycle as this control operation (which goes first).
-  if (expected_.back().item.is_ctrl && fetch() && next_->with_previous && !next_->is_ctrl &&
-      next_->os.empty()) {
-    if (!predict(arrival)) return false;
-    companion_ = expected_.size() - 1;
+  if (is_ctrl && fetch() && next_->with_previous && !next_->is_ctrl && next_->os.empty() &&
+      free_id(next_->req.id)) {
+    open(arrival);
     if (cov_) cov_->same_cycle();
   }
   return true;
 }
 
-// Gives the model next_, presented in `arrival`, and queues its expected answer.
-bool Lockstep::predict(uint64_t arrival) {
-  Expected e{};
-  e.index = items_++;
-  e.item = std::move(*next_);
-  next_.reset();
-  e.accept = std::max(arrival, mmu_next_free_cycle(model_));
-  if (cov_ && !e.item.with_previous)  // (a companion arrives with a control operation)
-    cov_->arrival(e.item.is_ctrl,
-                  e.index > 0 && arrival < last_end_ ? last_service_ : MmuCoverage::IDLE);
-  if (e.item.is_ctrl) {
-    struct mmu_ctrl c = e.item.ctrl;
-    c.cycle = arrival;
-    if (cov_) cov_->control(model_, c);
-    if (mmu_control(model_, &c, &e.done)) {
-      error_ = "stimulus item " + std::to_string(e.index) + " (" + describe_item(e.item) +
-               ") refused by the model: " + mmu_error(model_);
-      return false;
+// The coverage of arrivals: an item presented while the one before it was in service, known
+// once the one before has its answer from the model.
+void Lockstep::answered(uint64_t index, uint64_t end, MmuCoverage::Service service) {
+  if (!cov_) return;
+  ends_[index] = {end, service};
+  while (!arrivals_.empty()) {
+    const Arrival &a = arrivals_.front();
+    MmuCoverage::Service busy = MmuCoverage::IDLE;
+    if (a.index > 0) {
+      auto prev = ends_.find(a.index - 1);
+      if (prev == ends_.end()) break;
+      if (a.arrival < prev->second.first) busy = prev->second.second;
     }
-    e.end = e.done;
-    e.service = MmuCoverage::CONTROL;
-  } else {
-    // Request IDs go round every value of id_bits (one is outstanding at a time here).
-    e.item.req.id = unsigned(e.index * 5 + 3) & ((1u << cfg_.id_bits) - 1);
-    struct mmu_request r = e.item.req;
-    r.cycle = arrival;
-    struct mmu_stats before {};
-    bool l1_held = false, stlb_held = false;
-    uint64_t first = mm_.count;
-    if (cov_) {
-      before = *mmu_stats(model_);
-      uint16_t pcid = mmu_current_pcid(model_);
-      enum mmu_tlb_id l1 = r.type == MMU_ACC_FETCH ? MMU_TLB_ITLB : MMU_TLB_DTLB;
-      l1_held = mmu_tlb_holds(model_, l1, r.vaddr, pcid);
-      stlb_held = mmu_tlb_holds(model_, MMU_TLB_STLB, r.vaddr, pcid);
-    }
-    if (mmu_translate(model_, &r, &e.resp)) {
-      error_ = std::string("model: ") + mmu_error(model_);
-      return false;
-    }
-    e.end = e.resp.resp_cycle;
+    cov_->arrival(a.is_ctrl, busy);
+    arrivals_.pop_front();
+  }
+  while (ends_.size() > 4) ends_.erase(ends_.begin());
+}
+
+// Takes the model's responses: each is the expected answer of the open request with its ID.
+bool Lockstep::take_model_responses(uint64_t cycle) {
+  struct mmu_response r;
+  while (mmu_poll(model_, &r)) {
+    Item *e = nullptr;
+    for (Item &x : open_)
+      if (!e && !x.item.is_ctrl && x.model_accept && !x.model_resp && x.item.req.id == r.id) e = &x;
+    if (!e) mismatch(cycle, "the model answered ID " + std::to_string(r.id) + " (harness bug)");
+    e->model_resp = r;
+    MmuCoverage::Service service = MmuCoverage::IDLE;
     if (cov_) {
       std::vector<MmuCoverage::Access> acc;
-      for (size_t i = mm_.pending.size() - (mm_.count - first); i < mm_.pending.size(); i++)
-        acc.push_back({mm_.pending[i].paddr, mm_.pending[i].write, mm_.pending[i].data,
-                       mm_.pending[i].error});
+      for (uint64_t k = std::max(e->mem_first, mm_.history_base); k < mm_.count; k++) {
+        const MemAccess &m = mm_.history[k - mm_.history_base];
+        acc.push_back({m.paddr, m.write, m.data, m.error});
+      }
+      struct mmu_request q = e->item.req;
+      q.cycle = e->arrival;
       try {
-        e.service = cov_->request(r, e.resp, acc, before, *mmu_stats(model_), l1_held, stlb_held);
+        service = cov_->request(q, r, acc, e->before, *mmu_stats(model_), e->l1_held, e->stlb_held);
       } catch (const std::logic_error &x) {
         error_status_ = 1;
         error_ = x.what();
         return false;
       }
     }
+    answered(e->index, r.resp_cycle, service);
     // A directed item's expectation is about the page tables; a bus error (a memory profile
     // with errors) answers it otherwise, and is compared with the RTL like any response.
-    if (e.item.expect && e.resp.fault != MMU_FAULT_BUS_ERROR) {
+    if (e->item.expect && r.fault != MMU_FAULT_BUS_ERROR) {
       directed_checks_++;
-      bool ok = e.resp.fault == e.item.expect_fault &&
-                (e.item.expect_fault != MMU_FAULT_NONE || e.resp.paddr == e.item.expect_paddr);
+      bool ok = r.fault == e->item.expect_fault &&
+                (e->item.expect_fault != MMU_FAULT_NONE || r.paddr == e->item.expect_paddr);
       if (!ok) {
         char b[120];
-        snprintf(b, sizeof b, "%s 0x%" PRIx64, mmu_fault_name(e.item.expect_fault),
-                 e.item.expect_paddr);
+        snprintf(b, sizeof b, "%s 0x%" PRIx64, mmu_fault_name(e->item.expect_fault),
+                 e->item.expect_paddr);
         error_status_ = 1;  // the model disagrees with the scenario's expectation
-        error_ = "directed check '" + e.item.what + "' failed: " + describe_item(e.item) +
-                 " gave " + describe_resp(e.resp) + ", expected " + b;
+        error_ = "directed check '" + e->item.what + "' failed: " + describe_item(e->item) +
+                 " gave " + describe_resp(r) + ", expected " + b;
         return false;
       }
     }
   }
-  e.mem_end = mm_.count;
-  last_end_ = e.end;
-  last_service_ = e.service;
-  expected_.push_back(std::move(e));
+  // The accesses coverage may still ask for: from those of the oldest request not answered.
+  uint64_t keep = mm_.count;
+  for (const Item &x : open_)
+    if (!x.item.is_ctrl && !x.model_resp) keep = std::min(keep, x.mem_first);
+  while (mm_.history_base < keep && !mm_.history.empty()) {
+    mm_.history.pop_front();
+    mm_.history_base++;
+  }
   return true;
+}
+
+// Gives the model the control operation presented from e.arrival, once it has answered every
+// request it accepted (16.7: the operation is accepted after them).
+bool Lockstep::model_control(uint64_t cycle, Item &e) {
+  while (mmu_outstanding(model_))
+    if (mmu_advance(model_, mmu_next_event(model_))) {
+      error_ = std::string("model: ") + mmu_error(model_);
+      return false;
+    }
+  if (!take_model_responses(cycle)) return false;
+  uint64_t last = 0;  // the last answer of a request accepted before the operation
+  for (const Item &x : open_)
+    if (x.model_resp) last = std::max(last, x.model_resp->resp_cycle);
+  struct mmu_ctrl c = e.item.ctrl;
+  c.cycle = e.arrival;
+  e.ctrl_accept = std::max({e.arrival, mmu_next_free_cycle(model_), last});
+  if (cov_) cov_->control(model_, c);
+  if (mmu_control(model_, &c, &e.ctrl_done)) {
+    error_ = "stimulus item " + std::to_string(e.index) + " (" + describe_item(e.item) +
+             ") refused by the model: " + mmu_error(model_);
+    return false;
+  }
+  e.model_accept = e.ctrl_accept;
+  answered(e.index, e.ctrl_done, MmuCoverage::CONTROL);
+  return true;
+}
+
+// Presents the request of item e to the model in `cycle`: it accepts it or not.
+bool Lockstep::model_request(uint64_t cycle, Item &e) {
+  struct mmu_request r = e.item.req;
+  r.cycle = e.arrival;
+  if (cov_) {
+    e.before = *mmu_stats(model_);
+    uint16_t pcid = mmu_current_pcid(model_);
+    enum mmu_tlb_id l1 = r.type == MMU_ACC_FETCH ? MMU_TLB_ITLB : MMU_TLB_DTLB;
+    e.l1_held = mmu_tlb_holds(model_, l1, r.vaddr, pcid);
+    e.stlb_held = mmu_tlb_holds(model_, MMU_TLB_STLB, r.vaddr, pcid);
+  }
+  e.mem_first = mm_.count;
+  uint64_t retry;
+  int rc = mmu_try_issue(model_, &r, cycle, &retry);
+  if (rc < 0) {
+    error_ = "stimulus item " + std::to_string(e.index) + " (" + describe_item(e.item) +
+             ") refused by the model: " + mmu_error(model_);
+    return false;
+  }
+  if (rc == 0) e.model_accept = cycle;
+  return take_model_responses(cycle);
 }
 
 void Lockstep::traffic_drive_checked(uint64_t cycle, RequestPins &p) {
   // With no request presented, the ID pins change anyway: an RTL that takes an ID it did not
   // accept answers with the wrong one.
   p.req_id = unsigned(cycle) & ((1u << cfg_.id_bits) - 1);
-  if (!presented_ && !stim_done_ && error_.empty() && !fetch_and_predict(cycle)) return;
-  if (!presented_ || cycle < arrival_) return;
-  const StimItem &it = expected_[*presented_].item;
-  if (companion_) {
-    const StimItem &rq = expected_[*companion_].item;
-    p.req_valid = true;
-    p.req_vaddr = rq.req.vaddr;
-    p.req_type = rq.req.type;
-    p.req_user = rq.req.user;
-    p.req_id = rq.req.id;
+  if (!error_.empty()) return;
+  if (mmu_advance(model_, cycle)) {
+    error_ = std::string("model: ") + mmu_error(model_);
+    return;
   }
-  if (it.is_ctrl) {
-    p.ctrl_valid = true;
-    p.ctrl_op = it.ctrl.op;
-    p.ctrl_value = it.ctrl.value;
-    p.ctrl_pcid = it.ctrl.pcid;
-    p.ctrl_invpcid_type = it.ctrl.invpcid_type;
-    p.ctrl_wp = it.ctrl.wp;
-    p.ctrl_nxe = it.ctrl.nxe;
-  } else {
-    p.req_valid = true;
-    p.req_vaddr = it.req.vaddr;
-    p.req_type = it.req.type;
-    p.req_user = it.req.user;
-    p.req_id = it.req.id;
+  if (!take_model_responses(cycle)) return;
+  if (presented_.empty() && !stim_done_ && !fetch_and_present(cycle)) return;
+  for (uint64_t index : presented_) {  // a control operation first, then its companion
+    Item &e = *item(index);
+    if (cycle < e.arrival) return;
+    if (e.item.is_ctrl) {
+      if (!e.model_accept && !model_control(cycle, e)) return;
+      p.ctrl_valid = true;
+      p.ctrl_op = e.item.ctrl.op;
+      p.ctrl_value = e.item.ctrl.value;
+      p.ctrl_pcid = e.item.ctrl.pcid;
+      p.ctrl_invpcid_type = e.item.ctrl.invpcid_type;
+      p.ctrl_wp = e.item.ctrl.wp;
+      p.ctrl_nxe = e.item.ctrl.nxe;
+    } else {
+      if (!model_request(cycle, e)) return;
+      p.req_valid = true;
+      p.req_vaddr = e.item.req.vaddr;
+      p.req_type = e.item.req.type;
+      p.req_user = e.item.req.user;
+      p.req_id = e.item.req.id;
+    }
   }
 }
 
 void Lockstep::traffic_sample(uint64_t cycle, bool req_ready, bool ctrl_ready) {
-  if (!presented_ || cycle < arrival_) return;
-  Expected &e = expected_[*presented_];
-  if (e.item.is_ctrl ? ctrl_ready : req_ready) {
+  unless_halted([&] { traffic_sample_checked(cycle, req_ready, ctrl_ready); });
+}
+
+// Whether the RTL accepted what was presented in `cycle` when the model did.
+void Lockstep::traffic_sample_checked(uint64_t cycle, bool req_ready, bool ctrl_ready) {
+  for (size_t k = 0; k < presented_.size();) {
+    Item &e = *item(presented_[k]);
+    if (cycle < e.arrival) return;
+    bool rtl = e.item.is_ctrl ? ctrl_ready : req_ready;
+    bool model = e.model_accept == cycle;
+    if (rtl != model) {
+      std::string what = (e.item.is_ctrl ? "control #" : "request #") + std::to_string(e.index) +
+                         " " + describe_item(e.item) + " presented since " +
+                         std::to_string(e.arrival) + ": ";
+      if (rtl)
+        what += "RTL accepted it, the model does not" +
+                (e.model_accept ? " (it accepts it in " + std::to_string(*e.model_accept) + ")"
+                                : std::string());
+      else what += "the model accepts it, the RTL does not (ready low)";
+      mismatch(cycle, what);
+    }
+    if (!rtl) {
+      k++;
+      continue;
+    }
     e.rtl_accept = cycle;
     last_accept_ = cycle;
-    presented_.reset();
-  }
-  if (!companion_) return;
-  // The control operation's companion: taken with it (which the RTL must not do: the compared
-  // acceptance cycle says so), or presented on its own from now on.
-  if (req_ready) {
-    expected_[*companion_].rtl_accept = cycle;
-    last_accept_ = cycle;
-    companion_.reset();
-  } else if (!presented_) {
-    presented_ = companion_;
-    companion_.reset();
+    last_event_ = cycle;
+    presented_.erase(presented_.begin() + k);
   }
 }
 
 // ---- the checker ------------------------------------------------------------------------------
 
-void Lockstep::compare_response(uint64_t cycle, Expected &e, const ResponsePins &p) {
+void Lockstep::compare_response(uint64_t cycle, Item &e, const ResponsePins &p) {
   struct mmu_response got {};
   got.paddr = p.resp_paddr;
   // A fault has no page: the model's page_shift is 0, and the RTL must not claim 2 MiB.
@@ -515,7 +619,7 @@ void Lockstep::compare_response(uint64_t cycle, Expected &e, const ResponsePins 
   got.accept_cycle = *e.rtl_accept;
   got.resp_cycle = cycle;
   got.id = p.resp_id;
-  const struct mmu_response &x = e.resp;
+  const struct mmu_response &x = *e.model_resp;
   bool same = x.fault == got.fault && x.error_code == got.error_code && x.level == got.level &&
               x.source == got.source && x.accept_cycle == got.accept_cycle &&
               x.resp_cycle == got.resp_cycle && x.paddr == got.paddr &&
@@ -529,38 +633,61 @@ void Lockstep::compare_response(uint64_t cycle, Expected &e, const ResponsePins 
 }
 
 void Lockstep::response_sample_checked(uint64_t cycle, const ResponsePins &p) {
-  if (p.resp_valid || p.ctrl_done) {
-    if (expected_.empty() || !expected_.front().rtl_accept)
-      mismatch(cycle, std::string("RTL answered (") + (p.resp_valid ? "response" : "control done") +
-                          ") with nothing in service");
-    Expected &e = expected_.front();
-    if (p.ctrl_done != e.item.is_ctrl || p.resp_valid == e.item.is_ctrl)
-      mismatch(cycle, "item #" + std::to_string(e.index) + " " + describe_item(e.item) +
-                          ": RTL gave a " +
-                          (p.resp_valid ? "translation response" : "control completion"));
-    if (e.item.is_ctrl) {
-      if (e.done != cycle || *e.rtl_accept != e.accept)
-        mismatch(cycle, "control #" + std::to_string(e.index) + " " + describe_item(e.item) +
-                            ": expected accept " + std::to_string(e.accept) + " done " +
-                            std::to_string(e.done) + ", got accept " +
-                            std::to_string(*e.rtl_accept) + " done " + std::to_string(cycle));
-      ctrls_++;
-    } else {
-      compare_response(cycle, e, p);
-    }
-    // Memory accesses the RTL made before this cycle (memory_sample may already have counted one
-    // of this cycle).
-    uint64_t made = rtl_count_ - (last_rtl_accept_ == cycle);
-    if (made != e.mem_end)
-      mismatch(cycle, "item #" + std::to_string(e.index) + " " + describe_item(e.item) +
-                          ": answered after " + std::to_string(made) +
-                          " memory accesses in all, the model after " + std::to_string(e.mem_end));
-    expected_.pop_front();
-    if (presented_) (*presented_)--;
-    if (companion_) (*companion_)--;
-    last_event_ = cycle;
+  // What the model answers in this cycle, or should have answered before.
+  for (const Item &e : open_) {
+    uint64_t due = e.item.is_ctrl ? e.ctrl_done : e.model_resp ? e.model_resp->resp_cycle : 0;
+    if (!e.rtl_accept || !e.model_accept || (!e.item.is_ctrl && !e.model_resp) || due > cycle)
+      continue;
+    bool rtl = e.item.is_ctrl ? p.ctrl_done : p.resp_valid && p.resp_id == e.item.req.id;
+    if (due < cycle || !rtl)
+      mismatch(cycle, (e.item.is_ctrl ? "control #" : "request #") + std::to_string(e.index) + " " +
+                          describe_item(e.item) + ": the model " +
+                          (e.item.is_ctrl ? "completes it" : "answers it") + " in cycle " +
+                          std::to_string(due) + ", the RTL " +
+                          (p.resp_valid ? "answers ID " + std::to_string(p.resp_id)
+                                        : std::string("gives no response")) +
+                          (p.ctrl_done ? " and completes an operation" : ""));
   }
-  if (cycle - last_event_ > 100000) mismatch(cycle, "no response for 100000 cycles: the RTL hangs");
+  if (p.resp_valid) {
+    Item *e = nullptr;
+    for (Item &x : open_)
+      if (!e && !x.item.is_ctrl && x.rtl_accept && x.item.req.id == p.resp_id) e = &x;
+    if (!e)
+      mismatch(cycle, "RTL answered ID " + std::to_string(p.resp_id) +
+                          ", which no accepted request holds");
+    if (!e->model_resp || e->model_resp->resp_cycle != cycle)
+      mismatch(cycle, "request #" + std::to_string(e->index) + " " + describe_item(e->item) +
+                          " (ID " + std::to_string(p.resp_id) + "): RTL answered it, the model " +
+                          (e->model_resp ? "in cycle " + std::to_string(e->model_resp->resp_cycle)
+                                         : std::string("not yet")));
+    compare_response(cycle, *e, p);
+    close(cycle, *e);
+  }
+  if (p.ctrl_done) {
+    Item *e = nullptr;
+    for (Item &x : open_)  // the oldest: one accepted in this cycle may be sampled already
+      if (!e && x.item.is_ctrl && x.rtl_accept) e = &x;
+    if (!e) mismatch(cycle, "RTL completed a control operation with none in service");
+    if (*e->rtl_accept != e->ctrl_accept || e->ctrl_done != cycle)
+      mismatch(cycle, "control #" + std::to_string(e->index) + " " + describe_item(e->item) +
+                          ": expected accept " + std::to_string(e->ctrl_accept) + " done " +
+                          std::to_string(e->ctrl_done) + ", got accept " +
+                          std::to_string(*e->rtl_accept) + " done " + std::to_string(cycle));
+    ctrls_++;
+    close(cycle, *e);
+  }
+  if (!open_.empty() && cycle - last_event_ > 100000)
+    mismatch(cycle, "no response for 100000 cycles: the RTL hangs");
+}
+
+// The RTL answered e, as the model did: it is done.
+void Lockstep::close(uint64_t cycle, const Item &e) {
+  last_event_ = cycle;
+  for (auto it = open_.begin(); it != open_.end(); ++it)
+    if (it->index == e.index) {
+      open_.erase(it);
+      return;
+    }
 }
 
 // ---- the memory the RTL sees --------------------------------------------------------------------
@@ -577,6 +704,15 @@ void Lockstep::memory_drive(uint64_t cycle, MemInPins &p) const {
 // The RTL's memory request of this cycle, if it is accepted: compared with the model's.
 void Lockstep::memory_sample_checked(uint64_t cycle, const MemOutPins &p, bool req_ready) {
   if (rsp_pending_ && rsp_cycle_ == cycle) rsp_pending_ = false;
+  if (!mm_.pending.empty() && mm_.pending.front().accept < cycle) {
+    const MemAccess &m = mm_.pending.front();
+    char b[200];
+    snprintf(b, sizeof b,
+             "memory access #%" PRIu64 ": the model's %s of 0x%" PRIx64 " was accepted in %" PRIu64
+             " (issued %" PRIu64 "); the RTL has not made it",
+             rtl_count_, m.write ? "write" : "read", m.paddr, m.accept, m.issue);
+    mismatch(cycle, b);
+  }
   if (!p.req_valid) {
     req_since_.reset();
     return;

@@ -4,11 +4,13 @@
 //
 // A harness owns the RTL and its clock. In every cycle c it calls, in this order:
 //
-//   traffic_drive(c, ...)   the request or control operation presented in cycle c (the model
-//                           predicts its answer as soon as its arrival cycle is known)
+//   traffic_drive(c, ...)   runs the model through cycle c and gives it what is presented in c:
+//                           a control operation (mmu_control), then a request (mmu_try_issue,
+//                           which says whether the model accepts it in c)
 //   memory_drive(c, ...)    the memory port's ready, response valid and read data in cycle c
 //   ... the RTL settles its combinational outputs for cycle c ...
 //   response_sample(c, ...) a response or control completion in cycle c, compared with the model's
+//                           answer of cycle c to the request of the response's ID
 //   traffic_sample(c, ...)  whether the RTL accepted the presented item in cycle c
 //   memory_sample(c, ...)   a memory request accepted in cycle c, compared with the model's access
 //
@@ -25,9 +27,11 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "coverage.h"
 #include "mem_timing.h"
@@ -168,7 +172,7 @@ class Lockstep {
   std::optional<uint64_t> halted_at() const { return halted_at_; }
 
   // Every item presented and answered: the run is over.
-  bool finished() const { return stim_done_ && expected_.empty() && !presented_; }
+  bool finished() const { return stim_done_ && open_.empty(); }
   void compare_counters(uint64_t cycle, const RtlCounters &rtl);
   // The PASS line, with speed over `seconds` of wall-clock time and `cycles` simulated cycles.
   void report_pass(uint64_t cycles, double seconds) const;
@@ -197,18 +201,29 @@ class Lockstep {
     const MemTiming *timing = nullptr;
     uint64_t count = 0;             // accesses so far: the index of the next one's latency
     std::deque<MemAccess> pending;  // the model's accesses the RTL has not made yet
+    // For coverage: the model's accesses from number `history_base` on (those of requests the
+    // model has not answered yet, and the latest).
+    std::deque<MemAccess> history;
+    uint64_t history_base = 0;
     static int access(void *ctx, struct mmu_mem_access *a);
   };
-  struct Expected {
-    uint64_t index;  // stimulus item number
-    StimItem item;
-    struct mmu_response resp;      // requests
-    uint64_t done;                 // control operations: completion cycle
-    uint64_t accept;               // when the model accepted it
-    uint64_t mem_end;              // memory accesses the model had made once it answered
-    uint64_t end;                  // the cycle the model answered it (response or completion)
-    MmuCoverage::Service service;  // what its service was, for the coverage of arrivals
-    std::optional<uint64_t> rtl_accept;
+  // An item of the stimulus from its presentation until the RTL has answered it.
+  struct Item {
+    uint64_t index;    // stimulus item number
+    StimItem item;     // a request's ID is chosen when it is presented
+    uint64_t arrival;  // the cycle it is first presented
+    std::optional<uint64_t> model_accept, rtl_accept;  // the cycle each accepted it
+    std::optional<struct mmu_response> model_resp;     // a request's answer from the model
+    uint64_t ctrl_accept = 0, ctrl_done = 0;           // a control operation's, from the model
+    uint64_t mem_first = 0;  // the model's memory accesses made before it was accepted
+    // For the coverage of a request: the model's statistics and arrays before it.
+    struct mmu_stats before;
+    bool l1_held = false, stlb_held = false;
+  };
+  // An item's arrival, for the coverage of what it arrived during (answered()).
+  struct Arrival {
+    bool is_ctrl;
+    uint64_t arrival, index;
   };
 
   struct Halt {};  // thrown by mismatch() when holding, caught by the pin callbacks
@@ -216,15 +231,23 @@ class Lockstep {
   template <typename F>
   void unless_halted(F &&body);
   void traffic_drive_checked(uint64_t cycle, RequestPins &p);
+  void traffic_sample_checked(uint64_t cycle, bool req_ready, bool ctrl_ready);
   void response_sample_checked(uint64_t cycle, const ResponsePins &p);
   void memory_sample_checked(uint64_t cycle, const MemOutPins &p, bool req_ready);
   void compare_counters_checked(uint64_t cycle, const RtlCounters &rtl);
   bool hold_ = false;
   std::optional<uint64_t> halted_at_;
-  bool fetch_and_predict(uint64_t cycle);
   bool fetch();
-  bool predict(uint64_t arrival);
-  void compare_response(uint64_t cycle, Expected &e, const ResponsePins &p);
+  bool fetch_and_present(uint64_t cycle);
+  bool free_id(unsigned &id);
+  void open(uint64_t arrival);
+  Item *item(uint64_t index);
+  bool model_control(uint64_t cycle, Item &e);
+  bool model_request(uint64_t cycle, Item &e);
+  bool take_model_responses(uint64_t cycle);
+  void answered(uint64_t index, uint64_t end, MmuCoverage::Service service);
+  void compare_response(uint64_t cycle, Item &e, const ResponsePins &p);
+  void close(uint64_t cycle, const Item &e);
 
   const LockstepOptions &o_;
   struct mmu_config cfg_;
@@ -241,17 +264,16 @@ class Lockstep {
   // Traffic.
   std::optional<StimItem> next_;  // fetched, waiting for the MMU to drain before its OS changes
   bool stim_done_ = false;
-  std::deque<Expected> expected_;    // presented or accepted, not answered yet, oldest first
-  std::optional<size_t> presented_;  // index into expected_ of the item being presented
-  std::optional<size_t> companion_;  // a request presented with it (a control operation)
-  uint64_t arrival_ = 0;             // when it is presented
+  std::deque<Item> open_;            // presented or accepted, not answered by the RTL, oldest first
+  std::vector<uint64_t> presented_;  // the items presented (a control operation first)
+  unsigned next_id_ = 3;             // where free_id() starts looking
   uint64_t last_arrival_ = 0, last_accept_ = 0;
   uint64_t items_ = 0, requests_ = 0, ctrls_ = 0, faults_ = 0, directed_checks_ = 0;
   uint64_t src_count_[4] = {};
   uint64_t last_event_ = 0;
   std::unique_ptr<MmuCoverage> cov_;  // when asked for
-  uint64_t last_end_ = 0;             // the model's answer to the latest item: its cycle
-  MmuCoverage::Service last_service_ = MmuCoverage::IDLE;  // and what its service was
+  std::deque<Arrival> arrivals_;      // arrivals whose previous item has no answer yet
+  std::map<uint64_t, std::pair<uint64_t, MmuCoverage::Service>> ends_;  // answers: cycle, service
 
   // The RTL's memory port.
   uint64_t rtl_count_ = 0;                 // accesses the RTL made

@@ -9,8 +9,10 @@ With --systemc, the bench built is the SystemC one (tb/systemc/, verilator --sc)
 in SYSTEMC_FAULTS: one in each of the paths its modules drive and sample (memory port timing,
 memory writes, memory errors, responses).
 
-BUILD_DIR is the CMake build, which holds libmmusim.a and libmmusim_trace.a. Prints one line per fault and a summary; exits 1
-if any fault goes uncaught (or the harness fails to build).
+BUILD_DIR is the CMake build, which holds libmmusim.a and libmmusim_trace.a. First builds the
+RTL as it is and checks that every run passes on it (a control: a checker that fails
+everything would otherwise catch every fault). Prints one line per fault and a summary; exits 1
+if the control fails or any fault goes uncaught (or the harness fails to build).
 """
 import os
 import shutil
@@ -190,6 +192,31 @@ def caught(binary, work, runs):
     return None, None
 
 
+def control(systemc):
+    """Runs every run of the faults on the RTL as it is (configuration default): all must pass,
+    or a mismatch would say nothing about a fault (a checker that fails everything catches
+    everything). Its build also makes the shared objects."""
+    work = tempfile.mkdtemp(prefix="mmusim-fault-")
+    rtl = os.path.join(work, "rtl")
+    shutil.copytree(os.path.join(TOP, "rtl"), rtl)
+    t0 = time.time()
+    binary = build(rtl, "default", work, systemc)
+    if not binary:
+        print("control (no fault)                   BUILD FAILED")
+        return False
+    for args in RUNS + ERRORS:
+        r = subprocess.run([binary, "--no-auto-wave", "--quiet"] + args, cwd=work,
+                           capture_output=True, text=True, timeout=600)
+        if r.returncode != 0:
+            print("control (no fault)                   FAILED (%s): %s"
+                  % (" ".join(args), r.stderr.strip()[-300:]))
+            return False
+    print("control (no fault)                   passes every run (%.0fs)" % (time.time() - t0))
+    sys.stdout.flush()
+    shutil.rmtree(work)
+    return True
+
+
 def main():
     global BUILD
     if len(sys.argv) < 2:
@@ -200,6 +227,8 @@ def main():
     systemc = "--systemc" in sys.argv
     missed = 0
     ran = 0
+    if not control(systemc):
+        sys.exit(1)
     for name, fname, orig, bad, params, *own_runs in FAULTS:
         if only and name not in only:
             continue
