@@ -515,8 +515,11 @@ bool Lockstep::model_control(uint64_t cycle, Item &e) {
   return true;
 }
 
-// Presents the request of item e to the model in `cycle`: it accepts it or not.
+// Presents the request of item e to the model in `cycle`: it accepts it or not. Before the
+// cycle the model last named as the first it could accept it in, it cannot (nothing else is
+// given to the model meanwhile: the next item waits for this one).
 bool Lockstep::model_request(uint64_t cycle, Item &e) {
+  if (cycle < e.retry) return true;
   struct mmu_request r = e.item.req;
   r.cycle = e.arrival;
   if (cov_) {
@@ -527,8 +530,7 @@ bool Lockstep::model_request(uint64_t cycle, Item &e) {
     e.stlb_held = mmu_tlb_holds(model_, MMU_TLB_STLB, r.vaddr, pcid);
   }
   e.mem_first = mm_.count;
-  uint64_t retry;
-  int rc = mmu_try_issue(model_, &r, cycle, &retry);
+  int rc = mmu_try_issue(model_, &r, cycle, &e.retry);
   if (rc < 0) {
     error_ = "stimulus item " + std::to_string(e.index) + " (" + describe_item(e.item) +
              ") refused by the model: " + mmu_error(model_);
