@@ -214,8 +214,8 @@ class Lockstep {
     uint64_t arrival;  // the cycle it is first presented
     std::optional<uint64_t> model_accept, rtl_accept;  // the cycle each accepted it
     uint64_t retry = 0;  // a request: the first cycle the model may accept it (it said so)
-    std::optional<struct mmu_response> model_resp;     // a request's answer from the model
-    uint64_t ctrl_accept = 0, ctrl_done = 0;           // a control operation's, from the model
+    std::optional<struct mmu_response> model_resp;  // a request's answer from the model
+    uint64_t ctrl_accept = 0, ctrl_done = 0;        // a control operation's, from the model
     uint64_t mem_first = 0;  // the model's memory accesses made before it was accepted
     // For the coverage of a request: the model's statistics and arrays before it.
     struct mmu_stats before;
