@@ -1,9 +1,8 @@
 // The proof harness of an L1 TLB (scripts/formal, task tlb): mmu_l1_tlb with every input free
-// but for reset in the first cycle and its own rule (a fill is tagged with its lookup's PCID,
-// MMU_ASSUME in mmu_l1_tlb). Proven: mmu_tlb's a_unique_entries for both of its arrays, no set
-// ever holding one entry twice, and so a_unique_match, no lookup matching two entries of one
-// kind.
-`include "mmu_assert.svh"
+// but for reset in the first cycle: a lookup, its touch and clear, and on the write side a fill
+// and a clear of another page and PCID, in any combination in one cycle. Proven: mmu_tlb's
+// a_unique_entries for both of its arrays, no set ever holding one entry twice, and so
+// a_unique_match, no lookup matching two entries of one kind.
 
 module l1_tlb_formal #(
   parameter int unsigned PaBits = 46,
@@ -15,15 +14,17 @@ module l1_tlb_formal #(
   input mmu_pkg::pcid_t   lk_pcid_i,
   input logic             cmp_i,
   input logic             touch_i,
+  input logic             clr_i,
+  input logic             clr_keep_global_i,
+  input mmu_pkg::va_t     wr_va_i,
+  input mmu_pkg::pcid_t   wr_pcid_i,
+  input logic             wr_clr_i,
   input logic             fill_i,
   input logic             fill_is2m_i,
-  input mmu_pkg::pcid_t   fill_pcid_i,
   input logic             fill_global_i,
   input logic [PfnW-1:0]  fill_pfn_i,
   input mmu_pkg::rights_t fill_rights_i,
   input logic             fill_dirty_i,
-  input logic             clr_i,
-  input logic             clr_keep_global_i,
   input logic             inv_i,
   input logic             inv_by_pcid_i,
   input mmu_pkg::pcid_t   inv_pcid_i,

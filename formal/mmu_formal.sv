@@ -40,6 +40,7 @@ module mmu_formal #(
   input logic              ctrl_nxe_i,
   input logic              mem_req_ready_i,
   input logic              mem_rsp_valid_i,
+  input logic [0:0]        mem_rsp_tag_i,  // (one walker: mmu_mem_arbiter assumes tag 0)
   input logic              mem_rsp_err_i,  // free: bus errors at any access are proved too
   input logic [63:0]       mem_rsp_rdata_i,
   // mmu_top's outputs, outputs here so that a trace shows them all (the counters are left out)
@@ -55,8 +56,10 @@ module mmu_formal #(
   output logic              ctrl_ready_o,
   output logic              ctrl_done_o,
   output logic              mem_req_valid_o,
+  output logic [0:0]        mem_req_tag_o,
   output logic [PaBits-1:0] mem_req_addr_o,
   output logic              mem_req_we_o,
+  output logic              mem_req_setbits_o,
   output logic [63:0]       mem_req_wdata_o
 );
   // The instance has the name of the co-simulation's top, so that the counterexample's trace has
@@ -68,8 +71,9 @@ module mmu_formal #(
     .resp_source_o, .resp_id_o,
     .ctrl_valid_i, .ctrl_ready_o, .ctrl_op_i, .ctrl_value_i, .ctrl_pcid_i, .ctrl_invpcid_type_i,
     .ctrl_wp_i, .ctrl_nxe_i, .ctrl_done_o,
-    .mem_req_valid_o, .mem_req_ready_i, .mem_req_addr_o, .mem_req_we_o, .mem_req_wdata_o,
-    .mem_rsp_valid_i, .mem_rsp_err_i, .mem_rsp_rdata_i,
+    .mem_req_valid_o, .mem_req_ready_i, .mem_req_tag_o, .mem_req_addr_o, .mem_req_we_o,
+    .mem_req_setbits_o, .mem_req_wdata_o, .mem_rsp_valid_i, .mem_rsp_tag_i, .mem_rsp_err_i,
+    .mem_rsp_rdata_i,
     .cnt_requests_o(), .cnt_itlb_hits_o(), .cnt_dtlb_hits_o(), .cnt_stlb_hits_o(),
     .cnt_walks_o(), .cnt_walk_reads_o(), .cnt_walk_writes_o(), .cnt_psc_pde_hits_o(),
     .cnt_psc_pdpte_hits_o(), .cnt_psc_pml4e_hits_o(), .cnt_faults_o(), .cnt_dirty_rewalks_o(),

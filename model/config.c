@@ -214,6 +214,8 @@ int mmu_config_set_rtl_param(struct mmu_config *cfg, const char *name, uint64_t 
         cfg->stlb_latency = v32;
     } else if (!strcmp(name, "IdBits")) {
         cfg->id_bits = v32;
+    } else if (!strcmp(name, "Walkers")) {
+        cfg->walkers = v32;
     } else if (!strcmp(name, "LfsrSeed")) {
         cfg->lfsr_seed = value > 0xffff ? 0 : (uint16_t)value; /* 0: refused by the check */
     } else if (!strcmp(name, "WpReset") && value <= 1) {

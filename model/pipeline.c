@@ -455,6 +455,7 @@ static int memory_port(struct mmu *m, uint64_t c)
     if (best < 0)
         return 0;
     struct walk_slot *ws = &f->w[best];
+    ws->k.acc.walker = (unsigned)best;
     int rc = walk_present(&m->walker, &ws->k, c);
     if (rc < 0)
         return -1;

@@ -2,6 +2,9 @@
 // entries of walk level Level (4 PML4E, 3 PDPTE, 2 PDE). An entry is keyed by PCID and
 // VA[47:Shift], Shift = 12 + 9 * (Level - 1), and holds the base of the next table and the
 // rights combined down to it. Entries are never global. NumEntries = 0 disables the cache.
+// Within a cycle the lookup reads the state at the cycle's start; at its end come the lookup's
+// touch, then the invalidation, then the fill (docs/ARCHITECTURE.md 16.3), so that a fill sees
+// the valid bits the invalidation leaves and ends as the most recently used entry.
 `include "mmu_assert.svh"
 
 module mmu_psc #(
@@ -74,6 +77,19 @@ module mmu_psc #(
     end
   end
 
+  // The invalidation comes before the fill (16.3): the fill sees the valid bits it leaves.
+  logic [N-1:0] valid_inv;
+  always_comb begin
+    valid_inv = valid_q;
+    if (inv_i) begin
+      for (int unsigned i = 0; i < N; i++) begin
+        if ((!inv_by_pcid_i || pcid_q[i] == inv_pcid_i) &&
+            (!inv_by_addr_i || tag_q[i] == inv_va_i[mmu_pkg::VaBits-1:Shift]))
+          valid_inv[i] = 1'b0;
+      end
+    end
+  end
+
   always_comb begin
     fill_match = '0;
     match_way = '0;
@@ -82,7 +98,7 @@ module mmu_psc #(
     has_invalid = 1'b0;
     if (fill_i) begin
       for (int unsigned i = 0; i < N; i++) begin
-        fill_match[i] = Enabled && valid_q[i] &&
+        fill_match[i] = Enabled && valid_inv[i] &&
                         tag_q[i] == fill_va_i[mmu_pkg::VaBits-1:Shift] && pcid_q[i] == fill_pcid_i;
       end
       for (int i = N - 1; i >= 0; i--) begin
@@ -90,7 +106,7 @@ module mmu_psc #(
           has_match = 1'b1;
           match_way = WayW'(i);
         end
-        if (!valid_q[i]) begin
+        if (!valid_inv[i]) begin
           has_invalid = 1'b1;
           invalid_way = WayW'(i);
         end
@@ -109,9 +125,12 @@ module mmu_psc #(
   mmu_repl #(.NumSets(1), .NumWays(N), .Policy(Repl), .LfsrSeed(LfsrSeed)) u_repl (
     .clk_i,
     .rst_ni,
-    .touch_i    (Enabled && (fill_i || lk_hit_o)),
+    .touch_i    (Enabled && lk_hit_o),
     .touch_set_i(1'b0),
-    .touch_way_i(fill_i ? fill_way : lk_way),
+    .touch_way_i(lk_way),
+    .fill_i     (Enabled && fill_i),
+    .fill_set_i (1'b0),
+    .fill_way_i (fill_way),
     .take_i     (evict),
     .query_set_i(1'b0),
     .victim_o   (victim)
@@ -127,16 +146,8 @@ module mmu_psc #(
   end
 
   always_comb begin
-    valid_d = valid_q;
-    if (fill_i && Enabled) begin
-      valid_d[fill_way] = 1'b1;
-    end else if (inv_i) begin
-      for (int unsigned i = 0; i < N; i++) begin
-        if ((!inv_by_pcid_i || pcid_q[i] == inv_pcid_i) &&
-            (!inv_by_addr_i || tag_q[i] == inv_va_i[mmu_pkg::VaBits-1:Shift]))
-          valid_d[i] = 1'b0;
-      end
-    end
+    valid_d = valid_inv;
+    if (fill_i && Enabled) valid_d[fill_way] = 1'b1;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin

@@ -76,6 +76,7 @@ module mmu_stlb #(
   localparam int unsigned WaitW = 16;
 
   logic [Ways-1:0]  match, glb;
+  logic [Ways-1:0]  wr_match;  // (a fill goes by the probes' matches: the array's is not read)
   logic             hit, dirty;
   logic [WayW-1:0]  way;
   logic [PfnW-1:0]  pfn;
@@ -168,7 +169,8 @@ module mmu_stlb #(
     .touch_i, .touch_vpn_i(ans_is2m ? vpn2m_i : vpn4k_i), .touch_way_i(ans_way),
     .fill_i, .fill_match_i(fill_is2m_i ? p2_match_q : p4_match_q),
     .fill_vpn_i(fill_is2m_i ? vpn2m_i : vpn4k_i), .fill_is2m_i, .fill_pcid_i(pcid_i),
-    .fill_global_i, .fill_pfn_i, .fill_rights_i, .fill_dirty_i,
+    .fill_global_i, .fill_pfn_i, .fill_rights_i, .fill_dirty_i, .wr_cmp_i(1'b0),
+    .wr_match_o(wr_match),
     .clr_i(clr), .clr_vpn_i({vpn2m_i, vpn4k_i}), .clr_mask_i({clr_mask2m, clr_mask4k}),
     .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i, .filled_o, .evicted_o
 `ifdef FORMAL

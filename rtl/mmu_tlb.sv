@@ -10,7 +10,14 @@
 // own lookup matched (fill_match_i) that holds an entry of its kind (global, or not global: of
 // the lookup's PCID), else the lowest invalid way, else the replacement victim.
 // NumClears clear ports each clear the masked ways of one set (the STLB has two: a fault clears
-// what both of its probes matched, in two sets at once).
+// what both of its probes matched, in two sets at once). Within a cycle, a lookup reads the state
+// at the cycle's start; at its end come the lookup's touch, then the clears, then the fill
+// (docs/ARCHITECTURE.md 16.3): a fill sees the valid bits the clears leave. RegRead = 1 reads the
+// row as the cycle's fill leaves it (a write-first read port), so that the compare of the next
+// cycle sees the array as it then is.
+// An array held in flip-flops (RegRead = 0) also compares the fill's own page (wr_match_o): the
+// L1's second tag compare, by which a fill finds its way, and a fault of another request than
+// the lookup's clears its entries (16.3's table).
 `include "mmu_assert.svh"
 
 module mmu_tlb #(
@@ -60,6 +67,10 @@ module mmu_tlb #(
   input  logic [PfnW-1:0]                    fill_pfn_i,
   input  mmu_pkg::rights_t                   fill_rights_i,
   input  logic                               fill_dirty_i,
+  // RegRead = 0: the ways of fill_vpn_i's set that match (fill_vpn_i, fill_is2m_i, fill_pcid_i),
+  // compared when wr_cmp_i (0 otherwise).
+  input  logic                               wr_cmp_i,
+  output logic [Ways-1:0]                    wr_match_o,
   // Clear port c clears the ways of clr_mask_i[c*Ways +: Ways] in the set of
   // clr_vpn_i[c*Vpn4kBits +: Vpn4kBits].
   input  logic [NumClears-1:0]               clr_i,
@@ -129,6 +140,7 @@ module mmu_tlb #(
   // ---- storage: one memory per way, indexed by set, as SRAM macros would be ------------------
   localparam int unsigned RowW = mmu_pkg::Vpn4kBits + 1 + PfnW + 4;  // the bits of a row_t
   logic [Ways*RowW-1:0] rows;  // the set being compared, way w in [w*RowW +: RowW]
+  logic [Ways*RowW-1:0] wr_rows;  // RegRead = 0: fill_vpn_i's set
   row_t                 fill_row;
   assign fill_row = {fill_vpn_i, fill_is2m_i, fill_pfn_i, fill_rights_i, fill_dirty_i};
 
@@ -138,11 +150,16 @@ module mmu_tlb #(
       if (fill_i && Enabled && fill_way == WayW'(w)) mem[fill_set] <= fill_row;
     end
     if (RegRead) begin : g_regread
+      // Write-first: a fill of the row read in the same cycle is what the read gives.
       logic [RowW-1:0] rd_q;
-      always_ff @(posedge clk_i) rd_q <= mem[lk_set];
+      always_ff @(posedge clk_i)
+        rd_q <= (fill_i && Enabled && fill_way == WayW'(w) && fill_set == lk_set) ? fill_row
+                                                                                  : mem[lk_set];
       assign rows[w*RowW +: RowW] = rd_q;
+      assign wr_rows[w*RowW +: RowW] = '0;
     end else begin : g_asyncread
       assign rows[w*RowW +: RowW] = mem[lk_set];
+      assign wr_rows[w*RowW +: RowW] = mem[fill_set];
     end
   end
 
@@ -190,6 +207,17 @@ module mmu_tlb #(
     end
   end
 
+  always_comb begin
+    wr_match_o = '0;
+    if (wr_cmp_i && !RegRead) begin
+      for (int unsigned w = 0; w < Ways; w++) begin
+        wr_match_o[w] = entry_matches(EntryW'(32'(fill_set) * Ways + w),
+                                      wr_rows[w*RowW + RowW - TagW +: TagW], fill_vpn_i,
+                                      fill_is2m_i, fill_pcid_i);
+      end
+    end
+  end
+
   // The lowest matching way is the hit.
   always_comb begin
     lk_hit_o = 1'b0;
@@ -211,6 +239,7 @@ module mmu_tlb #(
 
   // ---- fill way --------------------------------------------------------------------------------
   logic            fill_has_match, fill_has_invalid, fill_evict;
+  logic [Ways-1:0] valid_clr;  // the fill's set after the clears (below)
   logic [WayW-1:0] match_way, invalid_way;
 
   always_comb begin
@@ -220,11 +249,12 @@ module mmu_tlb #(
     invalid_way = '0;
     if (fill_i) begin  // (searched only in a cycle that fills, which a simulator skips)
       for (int w = Ways - 1; w >= 0; w--) begin
-        if (fill_match_i[w] && glb_q[fill_set*Ways + w] == fill_global_i) begin
+        if (fill_match_i[w] && valid_clr[w] &&
+            glb_q[fill_set*Ways + w] == fill_global_i) begin
           fill_has_match = 1'b1;
           match_way = WayW'(w);
         end
-        if (!valid_q[fill_set*Ways + w]) begin
+        if (!valid_clr[w]) begin
           fill_has_invalid = 1'b1;
           invalid_way = WayW'(w);
         end
@@ -239,16 +269,20 @@ module mmu_tlb #(
   mmu_repl #(.NumSets(NumSets), .NumWays(Ways), .Policy(Repl), .LfsrSeed(LfsrSeed)) u_repl (
     .clk_i,
     .rst_ni,
-    .touch_i    ((touch_i || fill_i) && Enabled),
-    .touch_set_i(fill_i ? fill_set : touch_set),
-    .touch_way_i(fill_i ? fill_way : touch_way_i),
+    .touch_i    (touch_i && Enabled),
+    .touch_set_i(touch_set),
+    .touch_way_i(touch_way_i),
+    .fill_i     (fill_i && Enabled),
+    .fill_set_i (fill_set),
+    .fill_way_i (fill_way),
     .take_i     (fill_evict),
     .query_set_i(fill_set),
     .victim_o   (victim)
   );
 
-  // ---- state updates: a fill, else clears, else an invalidation --------------------------------
-  // The valid bits are updated in place, only on these events: a valid_d copy of every bit,
+  // ---- state updates: clears or an invalidation, then a fill ----------------------------------
+  // valid_clr is what the clears leave, computed only in a cycle that fills (the fill's way needs
+  // it); the valid bits are updated in place, only on these events: a valid_d copy of every bit,
   // evaluated every cycle, cost cosim_default 7% more instructions (callgrind) for the
   // 1536-entry STLB.
   // Clear ports on one set clear the union of their masks.
@@ -267,23 +301,37 @@ module mmu_tlb #(
     end
   end
 
+  // The valid bits of the fill's set as the clears leave them.
+  always_comb begin
+    valid_clr = '0;
+    if (fill_i) begin
+      valid_clr = valid_q[32'(fill_set) * Ways +: Ways];
+      for (int unsigned c = 0; c < NumClears; c++) begin
+        if (clr_i[c] && clr_sets[c*SetW +: SetW] == fill_set)
+          valid_clr = valid_clr & ~clr_union[c*Ways +: Ways];
+      end
+    end
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       valid_q <= '0;
-    end else if (fill_i && Enabled) begin
-      valid_q[32'(fill_set) * Ways + 32'(fill_way)] <= 1'b1;
-    end else if (|clr_i) begin
-      for (int unsigned c = 0; c < NumClears; c++) begin
-        if (clr_i[c]) begin
-          valid_q[clr_sets[c*SetW +: SetW]*Ways +: Ways] <=
-              valid_q[clr_sets[c*SetW +: SetW]*Ways +: Ways] & ~clr_union[c*Ways +: Ways];
+    end else begin
+      if (|clr_i) begin
+        for (int unsigned c = 0; c < NumClears; c++) begin
+          if (clr_i[c]) begin
+            valid_q[clr_sets[c*SetW +: SetW]*Ways +: Ways] <=
+                valid_q[clr_sets[c*SetW +: SetW]*Ways +: Ways] & ~clr_union[c*Ways +: Ways];
+          end
+        end
+      end else if (inv_i) begin
+        for (int unsigned i = 0; i < NumSets * Ways; i++) begin
+          if (glb_q[i] ? !inv_keep_global_i : (!inv_by_pcid_i || pcid_q[i] == inv_pcid_i))
+            valid_q[i] <= 1'b0;
         end
       end
-    end else if (inv_i) begin
-      for (int unsigned i = 0; i < NumSets * Ways; i++) begin
-        if (glb_q[i] ? !inv_keep_global_i : (!inv_by_pcid_i || pcid_q[i] == inv_pcid_i))
-          valid_q[i] <= 1'b0;
-      end
+      // (After the clears: the fill's bit is set even if a clear of its set named its way.)
+      if (fill_i && Enabled) valid_q[32'(fill_set) * Ways + 32'(fill_way)] <= 1'b1;
     end
   end
 

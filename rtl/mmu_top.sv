@@ -42,7 +42,9 @@ module mmu_top #(
   parameter bit          WpReset = 1'b1,
   parameter bit          NxeReset = 1'b1,
   parameter int unsigned IdBits = 4,  // a request's ID (docs/ARCHITECTURE.md 16.2)
-  localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k
+  parameter int unsigned Walkers = 1,  // page walkers sharing the memory port (16.5)
+  localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k,
+  localparam int unsigned TagBits = (Walkers > 1) ? $clog2(Walkers) : 1
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -73,15 +75,19 @@ module mmu_top #(
   input  logic              ctrl_wp_i,
   input  logic              ctrl_nxe_i,
   output logic              ctrl_done_o,
-  // The walker's memory port.
-  output logic              mem_req_valid_o,
-  input  logic              mem_req_ready_i,
-  output logic [PaBits-1:0] mem_req_addr_o,
-  output logic              mem_req_we_o,
-  output logic [63:0]       mem_req_wdata_o,
-  input  logic              mem_rsp_valid_i,
-  input  logic              mem_rsp_err_i,    // the response is an error: the walk's bus-error
-  input  logic [63:0]       mem_rsp_rdata_i,
+  // The walkers' memory port (16.5): an access carries its walker's number as its tag, and its
+  // response, in any order, carries it back. A set-bits write ORs its data into the entry.
+  output logic               mem_req_valid_o,
+  input  logic               mem_req_ready_i,
+  output logic [TagBits-1:0] mem_req_tag_o,
+  output logic [PaBits-1:0]  mem_req_addr_o,
+  output logic               mem_req_we_o,
+  output logic               mem_req_setbits_o,
+  output logic [63:0]        mem_req_wdata_o,
+  input  logic               mem_rsp_valid_i,
+  input  logic [TagBits-1:0] mem_rsp_tag_i,
+  input  logic               mem_rsp_err_i,    // the response is an error: the walk's bus-error
+  input  logic [63:0]        mem_rsp_rdata_i,
   // Event counters (mmu_counters), for comparison with the model's statistics.
   output logic [63:0]       cnt_requests_o,
   output logic [63:0]       cnt_itlb_hits_o,
@@ -125,6 +131,9 @@ module mmu_top #(
   end
   if (IdBits < 1 || IdBits > 8) begin : g_bad_id_bits
     $error("mmu_top: IdBits must be 1..8");
+  end
+  if (Walkers < 1 || Walkers > 8) begin : g_bad_walkers
+    $error("mmu_top: Walkers must be 1..8");
   end
   if (LfsrSeed == 16'h0) begin : g_bad_lfsr_seed
     $error("mmu_top: LfsrSeed must not be 0");
@@ -205,9 +214,10 @@ module mmu_top #(
   logic [1:0]        l1_hit, l1_is2m, l1_dirty, l1_filled, l1_evicted;
   logic [2*PfnW-1:0] l1_pfn;
   logic [5:0]        l1_rights;
-  logic             l1_touch, l1_fill, l1_clr, l1_clr_keep_global;
-  // The cycles whose L1 lookup is used: the request's L1 answer, and the clears of a fault or an
-  // INVLPG (the L1 compares for a fill by itself).
+  logic             l1_touch, l1_fill, l1_clr, l1_clr_keep_global, l1_wr_clr;
+  // The cycles whose L1 lookup is used: the request's L1 answer and its fault's clear, and an
+  // INVLPG's clear (a fill, and the clear of a later fault, compare the request's page on the
+  // L1's write side).
   logic             l1_cmp;  // (set below the STLB and the walker, whose answers it needs)
   for (genvar i = 0; i < 2; i++) begin : g_l1
     // The request's own L1 is used and filled; an INVLPG clears both.
@@ -223,10 +233,11 @@ module mmu_top #(
       .cmp_i(l1_cmp && (in_ctrl || mine)),
       .hit_o(l1_hit[i]), .is2m_o(l1_is2m[i]), .pfn_o(l1_pfn[i*PfnW +: PfnW]),
       .rights_o(l1_rights[i*3 +: 3]), .dirty_o(l1_dirty[i]),
-      .touch_i(l1_touch && mine), .fill_i(l1_fill && mine), .fill_is2m_i(fill_is2m),
-      .fill_pcid_i(pcid), .fill_global_i(fill_global), .fill_pfn_i(fill_pfn),
-      .fill_rights_i(fill_rights), .fill_dirty_i(fill_dirty),
+      .touch_i(l1_touch && mine),
       .clr_i(l1_clr && (in_ctrl || mine)), .clr_keep_global_i(l1_clr_keep_global),
+      .wr_va_i(vaddr_q[mmu_pkg::VaBits-1:0]), .wr_pcid_i(pcid), .wr_clr_i(l1_wr_clr && mine),
+      .fill_i(l1_fill && mine), .fill_is2m_i(fill_is2m), .fill_global_i(fill_global),
+      .fill_pfn_i(fill_pfn), .fill_rights_i(fill_rights), .fill_dirty_i(fill_dirty),
       .inv_i(tlb_inv), .inv_by_pcid_i(inv_by_pcid), .inv_pcid_i(inv_pcid),
       .inv_keep_global_i(inv_keep_global), .filled_o(l1_filled[i]), .evicted_o(l1_evicted[i])
     );
@@ -287,7 +298,10 @@ module mmu_top #(
   assign stlb_clean     = stlb_hit && !stlb_fault_any && write && !stlb_dirty;
   assign stlb_use       = stlb_hit && !stlb_fault_any && !stlb_clean;
 
-  // ---- walker -------------------------------------------------------------------------------
+  // ---- walkers ------------------------------------------------------------------------------
+  // Walkers walks at once at most, sharing the paging-structure caches and the memory port. A
+  // walk starts in the lowest free walker (a walker is free from the cycle after its walk's
+  // answer); here one request is in service, so its walk is the only one.
   logic             walk_start, walk_done, walk_is2m, walk_global, walk_dirty, walk_ok;
   mmu_pkg::fault_e  walk_fault;
   mmu_pkg::level_t  walk_level;
@@ -302,11 +316,10 @@ module mmu_top #(
   assign walk_start = (state_q == SStlb2m || state_q == SStlbWait) && stlb_answer && !stlb_use &&
                       !stlb_fault_any;
   assign walk_ok = walk_fault == mmu_pkg::FaultNone;
-  assign l1_cmp = state_q == SL1 || state_q == SCtrl ||
-                  ((state_q == SStlb2m || state_q == SStlbWait) && stlb_answer) ||
-                  (state_q == SWalk && walk_done);
+  assign l1_cmp = state_q == SL1 || state_q == SCtrl;
 
-  // The paging-structure caches: looked up when a walk starts, filled by the walker.
+  // The paging-structure caches: looked up when a walk starts, filled by the walker whose read
+  // the memory accepts (one a cycle).
   logic [2:0]        psc_hit, psc_fill;
   logic [3*PfnW-1:0] psc_table;
   logic [8:0]        psc_rights;
@@ -328,24 +341,99 @@ module mmu_top #(
     .filled_o(walk_psc_fill), .evicted_o(walk_psc_evict)
   );
 
-  mmu_walker #(.PaBits(PaBits)) u_walker (
-    .clk_i, .rst_ni,
-    .start_i(walk_start), .va_i(vaddr_q[mmu_pkg::VaBits-1:0]), .access_i(access_q),
-    .user_i(user_q), .wp_i(wp), .nxe_i(nxe), .pcid_i(pcid), .root_i(cr3_base),
-    .done_o(walk_done), .fault_o(walk_fault), .level_o(walk_level), .pfn_o(walk_pfn),
-    .is2m_o(walk_is2m), .global_o(walk_global), .dirty_o(walk_dirty), .rights_o(walk_rights),
-    .mem_req_valid_o, .mem_req_ready_i, .mem_req_addr_o, .mem_req_we_o, .mem_req_wdata_o,
-    .mem_rsp_valid_i, .mem_rsp_err_i, .mem_rsp_rdata_i,
-    .psc_hit_i(psc_hit), .psc_table_i(psc_table), .psc_rights_i(psc_rights),
-    .psc_fill_o(psc_fill), .psc_fill_va_o(psc_fill_va), .psc_fill_pcid_o(psc_fill_pcid),
-    .psc_fill_table_o(psc_fill_table), .psc_fill_rights_o(psc_fill_rights),
-    .ev_read_o(walk_read), .ev_write_o(walk_write), .ev_psc_hit_o(walk_psc_hit)
+  // Each walker's signals, walker w in bit w (or its field at w's offset).
+  logic [Walkers-1:0]          w_free, w_start, w_done, w_read, w_write;
+  logic [Walkers-1:0]          w_req_valid, w_req_ready, w_req_we, w_req_setbits, w_rsp_valid;
+  logic [Walkers*PaBits-1:0]   w_req_addr;
+  logic [Walkers*64-1:0]       w_req_wdata;
+  logic [Walkers*3-1:0]        w_psc_fill;
+  logic [Walkers*(mmu_pkg::VaBits+mmu_pkg::PcidBits+PfnW+3)-1:0] w_psc_fill_entry;
+  // A walker's result, from the top: fault, level, frame, is2m, global, dirty, rights.
+  localparam int unsigned ResW = 3 + 3 + PfnW + 3 + 3;
+  logic [Walkers*ResW-1:0]     w_result;
+  localparam int unsigned FillW = mmu_pkg::VaBits + mmu_pkg::PcidBits + PfnW + 3;
+  localparam int unsigned WalkerW = (Walkers > 1) ? $clog2(Walkers) : 1;
+  logic [WalkerW-1:0]          w_first_free, w_answer;
+  mmu_pkg::fault_e             w_fault [Walkers];
+  logic [Walkers*3-1:0]        walk_psc_hit_w;
 `ifdef FORMAL
-    , .fv_state_o(fv_walk_state_o)
+  logic [Walkers*3-1:0]        fv_walk_state_w;
 `endif
+
+  for (genvar w = 0; w < Walkers; w++) begin : g_walker
+    mmu_walker #(.PaBits(PaBits), .SetBits(Walkers > 1)) u_walker (
+      .clk_i, .rst_ni,
+      .start_i(w_start[w]), .va_i(vaddr_q[mmu_pkg::VaBits-1:0]), .access_i(access_q),
+      .user_i(user_q), .wp_i(wp), .nxe_i(nxe), .pcid_i(pcid), .root_i(cr3_base),
+      .idle_o(w_free[w]), .done_o(w_done[w]),
+      .fault_o(w_fault[w]), .level_o(w_result[w*ResW + PfnW + 6 +: 3]),
+      .pfn_o(w_result[w*ResW + 6 +: PfnW]), .is2m_o(w_result[w*ResW + 5]),
+      .global_o(w_result[w*ResW + 4]), .dirty_o(w_result[w*ResW + 3]),
+      .rights_o(w_result[w*ResW +: 3]),
+      .mem_req_valid_o(w_req_valid[w]), .mem_req_ready_i(w_req_ready[w]),
+      .mem_req_addr_o(w_req_addr[w*PaBits +: PaBits]), .mem_req_we_o(w_req_we[w]),
+      .mem_req_setbits_o(w_req_setbits[w]), .mem_req_wdata_o(w_req_wdata[w*64 +: 64]),
+      .mem_rsp_valid_i(w_rsp_valid[w]), .mem_rsp_err_i(mem_rsp_err_i && w_rsp_valid[w]),
+      .mem_rsp_rdata_i,
+      .psc_hit_i(psc_hit), .psc_table_i(psc_table), .psc_rights_i(psc_rights),
+      .psc_fill_o(w_psc_fill[w*3 +: 3]),
+      .psc_fill_va_o(w_psc_fill_entry[w*FillW + FillW - mmu_pkg::VaBits +: mmu_pkg::VaBits]),
+      .psc_fill_pcid_o(w_psc_fill_entry[w*FillW + PfnW + 3 +: mmu_pkg::PcidBits]),
+      .psc_fill_table_o(w_psc_fill_entry[w*FillW + 3 +: PfnW]),
+      .psc_fill_rights_o(w_psc_fill_entry[w*FillW +: 3]),
+      .ev_read_o(w_read[w]), .ev_write_o(w_write[w]),
+      .ev_psc_hit_o(walk_psc_hit_w[w*3 +: 3])
+`ifdef FORMAL
+      , .fv_state_o(fv_walk_state_w[w*3 +: 3])
+`endif
+    );
+    assign w_result[w*ResW + PfnW + 9 +: 3] = w_fault[w];
+  end
+
+  // The lowest free walker starts the walk; the walker in service is the one not free.
+  always_comb begin
+    w_first_free = '0;
+    w_answer = '0;
+    for (int w = Walkers - 1; w >= 0; w--) begin
+      if (w_free[w]) w_first_free = WalkerW'(w);
+      if (!w_free[w]) w_answer = WalkerW'(w);
+    end
+    w_start = '0;
+    w_start[w_first_free] = walk_start;
+  end
+  assign walk_done = |w_done;
+  assign walk_fault = w_fault[w_answer];
+  assign {walk_level, walk_pfn, walk_is2m, walk_global, walk_dirty, walk_rights} =
+      w_result[w_answer*ResW +: ResW - 3];
+
+  // One walk starts a cycle, and the memory accepts one access a cycle: the caches see at most
+  // one lookup and one fill, each a walker's.
+  always_comb begin
+    psc_fill = '0;
+    {psc_fill_va, psc_fill_pcid, psc_fill_table, psc_fill_rights} = w_psc_fill_entry[0 +: FillW];
+    walk_psc_hit = '0;
+    walk_read = |w_read;
+    walk_write = |w_write;
+    for (int unsigned w = 0; w < Walkers; w++) begin
+      psc_fill = psc_fill | w_psc_fill[w*3 +: 3];
+      walk_psc_hit = walk_psc_hit | walk_psc_hit_w[w*3 +: 3];
+      if (w_psc_fill[w*3 +: 3] != '0)
+        {psc_fill_va, psc_fill_pcid, psc_fill_table, psc_fill_rights} =
+            w_psc_fill_entry[w*FillW +: FillW];
+    end
+  end
+
+  mmu_mem_arbiter #(.Walkers(Walkers), .PaBits(PaBits)) u_mem_arbiter (
+    .clk_i, .rst_ni,
+    .req_valid_i(w_req_valid), .req_ready_o(w_req_ready), .req_addr_i(w_req_addr),
+    .req_we_i(w_req_we), .req_setbits_i(w_req_setbits), .req_wdata_i(w_req_wdata),
+    .rsp_valid_o(w_rsp_valid),
+    .mem_req_valid_o, .mem_req_ready_i, .mem_req_tag_o, .mem_req_addr_o, .mem_req_we_o,
+    .mem_req_setbits_o, .mem_req_wdata_o, .mem_rsp_valid_i, .mem_rsp_tag_i
   );
 `ifdef FORMAL
   assign fv_state_o      = state_q;
+  assign fv_walk_state_o = fv_walk_state_w[w_answer*3 +: 3];
   assign fv_walk_level_o = walk_level;
 `endif
 
@@ -362,6 +450,7 @@ module mmu_top #(
     l1_fill = 1'b0;
     l1_clr = 1'b0;
     l1_clr_keep_global = 1'b0;
+    l1_wr_clr = 1'b0;
     stlb_touch = 1'b0;
     stlb_fill = 1'b0;
     stlb_clr_probes = 1'b0;
@@ -404,7 +493,7 @@ module mmu_top #(
             resp_source = mmu_pkg::SrcStlb;
             stlb_touch = stlb_use;
             l1_fill = stlb_use;
-            l1_clr = stlb_fault_any;
+            l1_wr_clr = stlb_fault_any;
             stlb_clr_probes = stlb_fault_any;
             state_d = SIdle;
           end else begin
@@ -418,7 +507,7 @@ module mmu_top #(
           resp_source = mmu_pkg::SrcWalk;
           l1_fill = walk_ok;
           stlb_fill = walk_ok;
-          l1_clr = !walk_ok;
+          l1_wr_clr = !walk_ok;
           stlb_clr_probes = !walk_ok;
           psc_inv = !walk_ok;
           psc_inv_by_addr = 1'b1;

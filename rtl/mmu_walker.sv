@@ -6,7 +6,9 @@
 //                    the cycle it is accepted, the entry above it (which the walk went down
 //                    through) fills its paging-structure cache (16.5)
 //   RD_WAIT          when the data arrives, check it: fault, write back A/D, go down, or finish
-//   WR_REQ, WR_WAIT  the A/D write-back of the entry
+//   WR_REQ, WR_WAIT  the A/D write-back of the entry: the whole entry with A (and D) set, or
+//                    with SetBits (more than one walker) a set-bits write, whose data is the bits
+//                    to set and which the memory ORs into the entry as it performs it (16.5)
 //   (a response with mem_rsp_err_i, read or write, ends the walk with the fault bus-error at
 //   this level: docs/ARCHITECTURE.md 16.5)
 //   DONE             the response cycle (done_o), one cycle after the last memory response
@@ -14,6 +16,7 @@
 
 module mmu_walker #(
   parameter int unsigned PaBits = 46,
+  parameter bit          SetBits = 1'b0,
   localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k
 ) (
   input  logic              clk_i,
@@ -28,6 +31,7 @@ module mmu_walker #(
   input  mmu_pkg::pcid_t    pcid_i,
   input  logic [PfnW-1:0]   root_i,
   // Result, in the response cycle.
+  output logic              idle_o,   // no walk: a walk may start
   output logic              done_o,
   output mmu_pkg::fault_e   fault_o,
   output mmu_pkg::level_t   level_o,
@@ -41,6 +45,7 @@ module mmu_walker #(
   input  logic              mem_req_ready_i,
   output logic [PaBits-1:0] mem_req_addr_o,
   output logic              mem_req_we_o,
+  output logic              mem_req_setbits_o,  // the write is a set-bits write (SetBits)
   output logic [63:0]       mem_req_wdata_o,
   input  logic              mem_rsp_valid_i,
   input  logic              mem_rsp_err_i,    // with mem_rsp_valid_i: an error, not data
@@ -224,8 +229,12 @@ module mmu_walker #(
   end
 
   assign mem_req_addr_o  = {table_q, mmu_pkg::pte_index(va_q, level_q), 3'b000};
-  assign mem_req_wdata_o = pte_q;
+  // A set-bits write carries A, and D for a leaf written to; a write of the entry, all of it.
+  assign mem_req_setbits_o = SetBits && mem_req_we_o;
+  assign mem_req_wdata_o = !SetBits ? pte_q
+                         : {57'b0, leaf_q && access_q == mmu_pkg::AccWrite, 6'b100000};
 
+  assign idle_o   = state_q == WIdle;
   assign done_o   = state_q == WDone;
 `ifdef FORMAL
   assign fv_state_o = state_q;

@@ -106,10 +106,11 @@ int mmu_repl_parse(const char *name, enum mmu_repl *repl);
 struct mmu_mem_access {
     uint64_t paddr;
     bool write;
-    bool set_bits; /* write: OR data into the entry as it is when the write is performed (the
+    bool set_bits;   /* write: OR data into the entry as it is when the write is performed (the
                       atomic A/D set of docs/ARCHITECTURE.md 16.5, used with walkers > 1)
                       instead of storing data; a port used with walkers > 1 must honour it */
-    uint64_t data; /* write: the value to store, or the bits to set; read: filled by the memory */
+    uint64_t data;   /* write: the value to store, or the bits to set; read: filled by the memory */
+    unsigned walker; /* the walker that presents it: the memory port's tag (16.5) */
     uint64_t issue;
     uint64_t accept;
     uint64_t done;

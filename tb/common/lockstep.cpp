@@ -212,26 +212,26 @@ int Lockstep::ModelMemory::access(void *ctx, struct mmu_mem_access *a) {
   a->accept = m->timing->accept_cycle(a->issue);
   bool error = m->timing->error(m->count);
   a->done = a->accept + m->timing->latency(m->count++);
+  while (!m->answers.empty() && *m->answers.begin() <= a->accept)
+    m->answers.erase(m->answers.begin());  // answered already
+  while (m->answers.count(a->done)) a->done++;
+  m->answers.insert(a->done);
+  MemAccess x{a->paddr, a->write,  a->set_bits, a->data, a->walker,
+              a->issue, a->accept, a->done,     error};
   if (error) {
     // Answered with an error: the memory performs nothing (a read gets no data).
-    if (!a->write) a->data = 0;
-    m->pending.push_back({a->paddr, a->write, a->data, a->issue, a->accept, a->done, true});
-    m->history.push_back(m->pending.back());
-    return -1;
+    if (!a->write) a->data = x.data = 0;
+  } else if (!a->write) {
+    // The newest value: memory, with the writes the RTL has not made yet, in order.
+    if (phys_mem_read64(m->pm, a->paddr, &a->data)) return -1;
+    for (const MemAccess &w : m->pending)
+      if (w.write && !w.error && w.paddr == a->paddr)
+        a->data = w.set_bits ? a->data | w.data : w.data;
+    x.data = a->data;
   }
-  if (!a->write) {
-    // The newest value: a write the RTL has not made yet, or memory.
-    bool found = false;
-    for (auto it = m->pending.rbegin(); it != m->pending.rend() && !found; ++it)
-      if (it->write && !it->error && it->paddr == a->paddr) {
-        a->data = it->data;
-        found = true;
-      }
-    if (!found && phys_mem_read64(m->pm, a->paddr, &a->data)) return -1;
-  }
-  m->pending.push_back({a->paddr, a->write, a->data, a->issue, a->accept, a->done, false});
-  m->history.push_back(m->pending.back());
-  return 0;
+  m->pending.push_back(x);
+  m->history.push_back(x);
+  return error ? -1 : 0;
 }
 
 // ---- set-up -------------------------------------------------------------------------------------
@@ -698,21 +698,26 @@ void Lockstep::memory_drive(uint64_t cycle, MemInPins &p) const {
   p = MemInPins{};
   if (halted_at_) return;
   p.req_ready = timing_.ready(cycle);
-  p.rsp_valid = rsp_pending_ && rsp_cycle_ == cycle;
-  p.rsp_err = p.rsp_valid && rsp_err_;
-  p.rsp_rdata = p.rsp_valid ? rsp_data_ : 0;
+  auto r = rsps_.find(cycle);
+  if (r != rsps_.end()) {
+    p.rsp_valid = true;
+    p.rsp_tag = r->second.tag;
+    p.rsp_err = r->second.err;
+    p.rsp_rdata = r->second.data;
+  }
 }
 
 // The RTL's memory request of this cycle, if it is accepted: compared with the model's.
 void Lockstep::memory_sample_checked(uint64_t cycle, const MemOutPins &p, bool req_ready) {
-  if (rsp_pending_ && rsp_cycle_ == cycle) rsp_pending_ = false;
+  rsps_.erase(cycle);  // (driven in this cycle)
   if (!mm_.pending.empty() && mm_.pending.front().accept < cycle) {
     const MemAccess &m = mm_.pending.front();
     char b[200];
     snprintf(b, sizeof b,
-             "memory access #%" PRIu64 ": the model's %s of 0x%" PRIx64 " was accepted in %" PRIu64
-             " (issued %" PRIu64 "); the RTL has not made it",
-             rtl_count_, m.write ? "write" : "read", m.paddr, m.accept, m.issue);
+             "memory access #%" PRIu64 ": the model's %s of 0x%" PRIx64
+             " by walker %u was "
+             "accepted in %" PRIu64 " (issued %" PRIu64 "); the RTL has not made it",
+             rtl_count_, m.write ? "write" : "read", m.paddr, m.walker, m.accept, m.issue);
     mismatch(cycle, b);
   }
   if (!p.req_valid) {
@@ -722,30 +727,37 @@ void Lockstep::memory_sample_checked(uint64_t cycle, const MemOutPins &p, bool r
   if (!req_since_) req_since_ = cycle;
   if (!req_ready) return;
   char b[400];
+  auto kind = [](bool write, bool set_bits) {
+    return !write ? "read" : set_bits ? "set-bits write" : "write";
+  };
   if (mm_.pending.empty()) {
     snprintf(b, sizeof b,
-             "RTL memory %s of 0x%" PRIx64 " issued at %" PRIu64
+             "RTL memory %s of 0x%" PRIx64 " by walker %u issued at %" PRIu64
              ", but the model made no more accesses",
-             p.req_we ? "write" : "read", p.req_addr, *req_since_);
+             kind(p.req_we, p.req_setbits), p.req_addr, p.req_tag, *req_since_);
     mismatch(cycle, b);
   }
   MemAccess m = mm_.pending.front();
   mm_.pending.pop_front();
-  if (m.paddr != p.req_addr || m.write != p.req_we || m.issue != *req_since_ || m.accept != cycle ||
+  if (m.paddr != p.req_addr || m.write != p.req_we || (m.write && m.set_bits != p.req_setbits) ||
+      m.walker != p.req_tag || m.issue != *req_since_ || m.accept != cycle ||
       (m.write && m.data != p.req_wdata)) {
     snprintf(b, sizeof b,
-             "memory access #%" PRIu64 ": expected %s 0x%" PRIx64 " data 0x%" PRIx64
-             " issued %" PRIu64 " accepted %" PRIu64 "; got %s 0x%" PRIx64 " data 0x%" PRIx64
-             " issued %" PRIu64 " accepted %" PRIu64,
-             rtl_count_, m.write ? "write" : "read", m.paddr, m.data, m.issue, m.accept,
-             p.req_we ? "write" : "read", p.req_addr, p.req_wdata, *req_since_, cycle);
+             "memory access #%" PRIu64 ": expected walker %u %s 0x%" PRIx64 " data 0x%" PRIx64
+             " issued %" PRIu64 " accepted %" PRIu64 "; got walker %u %s 0x%" PRIx64
+             " data 0x%" PRIx64 " issued %" PRIu64 " accepted %" PRIu64,
+             rtl_count_, m.walker, kind(m.write, m.set_bits), m.paddr, m.data, m.issue, m.accept,
+             p.req_tag, kind(p.req_we, p.req_setbits), p.req_addr, p.req_wdata, *req_since_, cycle);
     mismatch(cycle, b);
   }
   uint64_t data = 0;
   if (m.error) {
     // The memory answers it with an error and performs nothing.
   } else if (m.write) {
-    phys_mem_write64(world_.pm, m.paddr, m.data);
+    uint64_t old = 0;
+    if (m.set_bits && phys_mem_read64(world_.pm, m.paddr, &old))
+      mismatch(cycle, std::string("RTL set-bits write: ") + phys_mem_error(world_.pm));
+    phys_mem_write64(world_.pm, m.paddr, old | m.data);
   } else if (phys_mem_read64(world_.pm, m.paddr, &data)) {
     mismatch(cycle, std::string("RTL read: ") + phys_mem_error(world_.pm));
   } else if (data != m.data) {
@@ -753,14 +765,13 @@ void Lockstep::memory_sample_checked(uint64_t cycle, const MemOutPins &p, bool r
              m.paddr);
     mismatch(cycle, b);
   }
-  rsp_pending_ = true;
-  rsp_cycle_ = cycle + timing_.latency(rtl_count_++);
-  if (cov_) cov_->memory(cycle - *req_since_, rsp_cycle_ - cycle);
-  rsp_data_ = data;
-  rsp_err_ = m.error;
+  if (m.done <= cycle || rsps_.count(m.done))
+    mismatch(cycle, "memory timing diverged (harness bug)");
+  rsps_[m.done] = Rsp{m.walker, m.error, data};
+  rtl_count_++;
+  if (cov_) cov_->memory(cycle - *req_since_, m.done - cycle);
   last_rtl_accept_ = cycle;
   req_since_.reset();
-  if (rsp_cycle_ != m.done) mismatch(cycle, "memory timing diverged (harness bug)");
 }
 
 // ---- the end of a run ---------------------------------------------------------------------------

@@ -30,6 +30,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -105,14 +106,17 @@ struct ResponsePins {  // outputs: the response and control completion
 struct MemInPins {  // inputs: the memory port as the memory drives it
   bool req_ready = false;
   bool rsp_valid = false;
+  unsigned rsp_tag = 0;  // the walker the response is for
   bool rsp_err = false;  // the response is an error (a bus error), not data
   uint64_t rsp_rdata = 0;
 };
 
-struct MemOutPins {  // outputs: the walker's memory request
+struct MemOutPins {  // outputs: the walkers' memory request
   bool req_valid = false;
+  unsigned req_tag = 0;  // the walker that presents it
   uint64_t req_addr = 0;
   bool req_we = false;
+  bool req_setbits = false;  // a write that ORs req_wdata into the entry
   uint64_t req_wdata = 0;
 };
 
@@ -190,8 +194,9 @@ class Lockstep {
  private:
   struct MemAccess {
     uint64_t paddr;
-    bool write;
+    bool write, set_bits;
     uint64_t data;
+    unsigned walker;
     uint64_t issue, accept, done;
     bool error;  // answered with an error, not performed
   };
@@ -201,6 +206,9 @@ class Lockstep {
     const MemTiming *timing = nullptr;
     uint64_t count = 0;             // accesses so far: the index of the next one's latency
     std::deque<MemAccess> pending;  // the model's accesses the RTL has not made yet
+    // The cycles of responses still to come: the port gives one a cycle (16.5), so an access
+    // whose latency would answer in a taken cycle answers in the next free one.
+    std::set<uint64_t> answers;
     // For coverage: the model's accesses from number `history_base` on (those of requests the
     // model has not answered yet, and the latest).
     std::deque<MemAccess> history;
@@ -280,8 +288,12 @@ class Lockstep {
   uint64_t rtl_count_ = 0;                 // accesses the RTL made
   uint64_t last_rtl_accept_ = UINT64_MAX;  // cycle of the latest one
   std::optional<uint64_t> req_since_;      // cycle the current request was first presented
-  bool rsp_pending_ = false, rsp_err_ = false;
-  uint64_t rsp_cycle_ = 0, rsp_data_ = 0;
+  struct Rsp {
+    unsigned tag;
+    bool err;
+    uint64_t data;
+  };
+  std::map<uint64_t, Rsp> rsps_;  // the responses to come, by cycle
 };
 
 #endif

@@ -185,6 +185,7 @@ int run(const LockstepOptions &o, const struct mmu_config &cfg) {
     ls.memory_drive(c, mi);
     t.mem_req_ready_i = mi.req_ready;
     t.mem_rsp_valid_i = mi.rsp_valid;
+    t.mem_rsp_tag_i = mi.rsp_tag;
     t.mem_rsp_err_i = mi.rsp_err;
     t.mem_rsp_rdata_i = mi.rsp_rdata;
     dut.settle();
@@ -203,8 +204,10 @@ int run(const LockstepOptions &o, const struct mmu_config &cfg) {
     ls.traffic_sample(c, t.req_ready_o, t.ctrl_ready_o);
     MemOutPins mo;
     mo.req_valid = t.mem_req_valid_o;
+    mo.req_tag = t.mem_req_tag_o;
     mo.req_addr = t.mem_req_addr_o;
     mo.req_we = t.mem_req_we_o;
+    mo.req_setbits = t.mem_req_setbits_o;
     mo.req_wdata = t.mem_req_wdata_o;
     ls.memory_sample(c, mo, mi.req_ready);
     dut.edge();

@@ -1,4 +1,4 @@
-// The SystemC bench's memory: serves mmu_top's walker port with a configurable latency and
+// The SystemC bench's memory: serves mmu_top's walkers' port (tagged accesses, responses by tag) with a configurable latency and
 // random not-ready cycles and bus errors (a MemTiming profile: fixed, fast, slow, bursty, errors or
 // lat=MIN-MAX,...),
 // from the same simulated physical memory the model walks. Each access it accepts is checked
@@ -14,10 +14,13 @@ SC_MODULE(MemoryModel) {
   sc_core::sc_in<bool> clk;
   sc_core::sc_in<bool> req_valid;
   sc_core::sc_out<bool> req_ready;
+  sc_core::sc_in<PIN_T(mem_req_tag_o)> req_tag;
   sc_core::sc_in<PIN_T(mem_req_addr_o)> req_addr;
   sc_core::sc_in<bool> req_we;
+  sc_core::sc_in<bool> req_setbits;
   sc_core::sc_in<PIN_T(mem_req_wdata_o)> req_wdata;
   sc_core::sc_out<bool> rsp_valid;
+  sc_core::sc_out<PIN_T(mem_rsp_tag_i)> rsp_tag;
   sc_core::sc_out<bool> rsp_err;
   sc_core::sc_out<PIN_T(mem_rsp_rdata_i)> rsp_rdata;
 
@@ -39,6 +42,7 @@ SC_MODULE(MemoryModel) {
     ls_.memory_drive(clock_.cycle(), p);
     req_ready.write(p.req_ready);
     rsp_valid.write(p.rsp_valid);
+    rsp_tag.write(p.rsp_tag);
     rsp_err.write(p.rsp_err);
     rsp_rdata.write(p.rsp_rdata);
   }
@@ -46,8 +50,10 @@ SC_MODULE(MemoryModel) {
     if (!clock_.started()) return;
     MemOutPins p;
     p.req_valid = req_valid.read();
+    p.req_tag = req_tag.read();
     p.req_addr = req_addr.read();
     p.req_we = req_we.read();
+    p.req_setbits = req_setbits.read();
     p.req_wdata = req_wdata.read();
     ls_.memory_sample(clock_.cycle(), p, req_ready.read());
   }

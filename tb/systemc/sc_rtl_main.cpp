@@ -110,8 +110,9 @@ int sc_main(int argc, char **argv) {
   X(resp_paddr_o) X(resp_is2m_o) X(resp_fault_o) X(resp_error_o) X(resp_level_o)              \
   X(resp_source_o) X(ctrl_valid_i) X(ctrl_ready_o) X(ctrl_op_i) X(ctrl_value_i) X(ctrl_pcid_i) \
   X(ctrl_invpcid_type_i) X(ctrl_wp_i) X(ctrl_nxe_i) X(ctrl_done_o) X(mem_req_valid_o)         \
-  X(mem_req_ready_i) X(mem_req_addr_o) X(mem_req_we_o) X(mem_req_wdata_o) X(mem_rsp_valid_i)  \
-  X(mem_rsp_err_i) X(mem_rsp_rdata_i) X(cnt_requests_o) X(cnt_itlb_hits_o) X(cnt_dtlb_hits_o)                  \
+  X(mem_req_ready_i) X(mem_req_tag_o) X(mem_req_addr_o) X(mem_req_we_o) X(mem_req_setbits_o)  \
+  X(mem_req_wdata_o) X(mem_rsp_valid_i) X(mem_rsp_tag_i) X(mem_rsp_err_i) X(mem_rsp_rdata_i)   \
+  X(cnt_requests_o) X(cnt_itlb_hits_o) X(cnt_dtlb_hits_o)                                     \
   X(cnt_stlb_hits_o) X(cnt_walks_o) X(cnt_walk_reads_o) X(cnt_walk_writes_o)                  \
   X(cnt_psc_pde_hits_o) X(cnt_psc_pdpte_hits_o) X(cnt_psc_pml4e_hits_o) X(cnt_faults_o)       \
   X(cnt_dirty_rewalks_o) X(cnt_itlb_fills_o) X(cnt_dtlb_fills_o) X(cnt_stlb_fills_o)          \
@@ -147,10 +148,13 @@ int sc_main(int argc, char **argv) {
   memory.clk(clk);
   memory.req_valid(mem_req_valid_o);
   memory.req_ready(mem_req_ready_i);
+  memory.req_tag(mem_req_tag_o);
   memory.req_addr(mem_req_addr_o);
   memory.req_we(mem_req_we_o);
+  memory.req_setbits(mem_req_setbits_o);
   memory.req_wdata(mem_req_wdata_o);
   memory.rsp_valid(mem_rsp_valid_i);
+  memory.rsp_tag(mem_rsp_tag_i);
   memory.rsp_err(mem_rsp_err_i);
   memory.rsp_rdata(mem_rsp_rdata_i);
 
