@@ -216,6 +216,10 @@ int mmu_config_set_rtl_param(struct mmu_config *cfg, const char *name, uint64_t 
         cfg->id_bits = v32;
     } else if (!strcmp(name, "Walkers")) {
         cfg->walkers = v32;
+    } else if (!strcmp(name, "MissEntries")) {
+        cfg->miss_entries = v32;
+    } else if (!strcmp(name, "HitUnderMiss") && value <= 1) {
+        cfg->hit_under_miss = value;
     } else if (!strcmp(name, "LfsrSeed")) {
         cfg->lfsr_seed = value > 0xffff ? 0 : (uint16_t)value; /* 0: refused by the check */
     } else if (!strcmp(name, "WpReset") && value <= 1) {

@@ -65,12 +65,13 @@ int mmu_control(struct mmu *m, const struct mmu_ctrl *c, uint64_t *done)
 {
     if (check(m, c))
         return -1;
-    /* Section 16.7: accepted once every accepted request has answered. */
+    /* Section 16.7: accepted once every accepted request has answered (here, or by the
+     * caller's mmu_advance before). */
     uint64_t last = 0;
     if (c->cycle >= m->last_arrival && pipeline_drain(m, &last))
         return -1;
-    if (last > m->free_cycle)
-        m->free_cycle = last;
+    if (m->nb.last_resp > m->free_cycle)
+        m->free_cycle = m->nb.last_resp;
     uint64_t t;
     if (mmu_accept_at(m, c->cycle, &t))
         return -1;

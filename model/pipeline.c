@@ -118,6 +118,8 @@ static int emit(struct mmu *m, const struct mmu_request *req, struct mmu_respons
     f->ids[req->id / 64] &= ~(1ull << (req->id % 64));
     f->id_answer[req->id] = r->resp_cycle;
     f->outstanding--;
+    if (r->resp_cycle > f->last_resp)
+        f->last_resp = r->resp_cycle;
     if (!m->cfg.hit_under_miss && r->resp_cycle > m->free_cycle)
         m->free_cycle = r->resp_cycle;
     return 0;

@@ -88,6 +88,7 @@ struct pipeline {
     uint64_t ids[MMU_MAX_IDS / 64];
     uint64_t id_answer[MMU_MAX_IDS];
     unsigned outstanding;
+    uint64_t last_resp; /* the latest response cycle so far */
     /* The start of the last cycle run, for ready (16.2). */
     uint64_t snap_cycle;
     unsigned snap_free, snap_pipe;

@@ -62,6 +62,11 @@ module mmu_l1_tlb #(
   logic [PfnW-1:0]  pfn4k, pfn2m;
   logic             filled4k, filled2m, evicted4k, evicted2m;
   mmu_pkg::rights_t rights4k, rights2m;
+  // (The rows of a set and a fill's way are the STLB's: the L1 reads neither.)
+  logic [W4*(mmu_pkg::Vpn4kBits+1+PfnW+4)-1:0] rows4k;
+  logic [W2*(mmu_pkg::Vpn4kBits+1+PfnW+4)-1:0] rows2m;
+  logic [WayW4-1:0] fill_way4k;
+  logic [WayW2-1:0] fill_way2m;
 
   assign vpn4k = mmu_pkg::vpn_4k(lk_va_i);
   assign vpn2m = mmu_pkg::vpn_2m(lk_va_i);
@@ -73,7 +78,7 @@ module mmu_l1_tlb #(
     .clk_i, .rst_ni,
     .lk_vpn_i(vpn4k), .lk_is2m_i(1'b0), .lk_pcid_i(lk_pcid_i), .cmp_i, .lk_match_o(match4k),
     .lk_global_o(glb4k), .lk_hit_o(hit4k), .lk_way_o(way4k), .lk_pfn_o(pfn4k),
-    .lk_rights_o(rights4k), .lk_dirty_o(dirty4k),
+    .lk_rights_o(rights4k), .lk_dirty_o(dirty4k), .lk_rows_o(rows4k),
     .touch_i(touch_i && hit4k), .touch_vpn_i(vpn4k), .touch_way_i(way4k),
     .fill_i(fill_i && !fill_is2m_i), .fill_match_i(wr_match4k), .fill_vpn_i(wr_vpn4k),
     .fill_is2m_i(1'b0), .fill_pcid_i(wr_pcid_i), .fill_global_i, .fill_pfn_i, .fill_rights_i,
@@ -81,7 +86,7 @@ module mmu_l1_tlb #(
     .clr_i({wr_clr_i, clr_i}), .clr_vpn_i({wr_vpn4k, vpn4k}),
     .clr_mask_i({wr_match4k, match4k & ~(clr_keep_global_i ? glb4k : '0)}),
     .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i,
-    .filled_o(filled4k), .evicted_o(evicted4k)
+    .fill_way_o(fill_way4k), .filled_o(filled4k), .evicted_o(evicted4k)
 `ifdef FORMAL
     , .fv_vpn_i('0), .fv_is2m_i('0), .fv_pcid_i('0), .fv_match_o()  // (the STLB's proof only)
 `endif
@@ -92,7 +97,7 @@ module mmu_l1_tlb #(
     .clk_i, .rst_ni,
     .lk_vpn_i(vpn2m), .lk_is2m_i(1'b1), .lk_pcid_i(lk_pcid_i), .cmp_i, .lk_match_o(match2m),
     .lk_global_o(glb2m), .lk_hit_o(hit2m), .lk_way_o(way2m), .lk_pfn_o(pfn2m),
-    .lk_rights_o(rights2m), .lk_dirty_o(dirty2m),
+    .lk_rights_o(rights2m), .lk_dirty_o(dirty2m), .lk_rows_o(rows2m),
     .touch_i(touch_i && !hit4k && hit2m), .touch_vpn_i(vpn2m), .touch_way_i(way2m),
     .fill_i(fill_i && fill_is2m_i), .fill_match_i(wr_match2m), .fill_vpn_i(wr_vpn2m),
     .fill_is2m_i(1'b1), .fill_pcid_i(wr_pcid_i), .fill_global_i, .fill_pfn_i, .fill_rights_i,
@@ -100,7 +105,7 @@ module mmu_l1_tlb #(
     .clr_i({wr_clr_i, clr_i}), .clr_vpn_i({wr_vpn2m, vpn2m}),
     .clr_mask_i({wr_match2m, match2m & ~(clr_keep_global_i ? glb2m : '0)}),
     .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i,
-    .filled_o(filled2m), .evicted_o(evicted2m)
+    .fill_way_o(fill_way2m), .filled_o(filled2m), .evicted_o(evicted2m)
 `ifdef FORMAL
     , .fv_vpn_i('0), .fv_is2m_i('0), .fv_pcid_i('0), .fv_match_o()  // (the STLB's proof only)
 `endif

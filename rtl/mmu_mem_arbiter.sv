@@ -99,11 +99,11 @@ module mmu_mem_arbiter #(
     end
   end
 
+  // (The order of this cycle's presented accesses, kept: a bit for an access taken now is 0 in
+  // the next cycle's order, as the walker's next access is younger than every waiting one.)
   always_ff @(posedge clk_i) begin
     held_w_q <= pick;
-    for (int unsigned w = 0; w < Walkers; w++) begin
-      if (!waiting_q[w]) older_q[w*Walkers +: Walkers] <= older[w*Walkers +: Walkers];
-    end
+    older_q  <= older;
   end
 
 `ifdef MMU_ASSERTIONS

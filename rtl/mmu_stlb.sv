@@ -1,228 +1,273 @@
-// The unified second-level TLB (docs/ARCHITECTURE.md, sections 4 and 8; model/tlb.c): one
-// registered-read mmu_tlb holding both page sizes, probed twice per lookup because the page size
-// is not known before the entry is found:
-//   probe4k_i      the 4 KiB set is read (mmu_top's L1 cycle, or a control operation's first)
-//   stage4k_i      the 4 KiB probe is compared and kept; the 2 MiB set is read
-//   stage2m_i      the 2 MiB probe is compared; the answer, 4 KiB probe first, is kept
-//   answer_o       Latency cycles after the request was accepted: the kept answer is final
-// An INVLPG probes the same way (inv_addr4k_i, inv_addr2m_i in place of the stage inputs) and
-// clears what each probe matches. mmu_top sequences the cycles; this module keeps what each probe
-// found, counts the latency, and makes the clears.
+// The unified second-level TLB (docs/ARCHITECTURE.md, sections 4, 16.3 and 16.6; model/tlb.c):
+// one mmu_tlb holding both page sizes, a synchronous memory per way with one read port and one
+// write port, and for each miss-queue entry the match vectors of its probe.
+//
+// The read port reads one set a cycle: a probe's 4 KiB set in cycle p, its 2 MiB set in p + 1
+// (mmu_miss_queue schedules them), or an INVLPG's sets. Each set read is compared in the next
+// cycle, against the array as it then is (the read is write-first, the valid bits are
+// flip-flops), and the matching ways are kept in the probe's slot: for each page size, the
+// matching global entry and the matching non-global entry (a set holds at most one of each for
+// one lookup, mmu_tlb), their way and their data. From then until its entry answers, every fill
+// and clear of the array updates the slot: a fill of the slot's own entry (page, size, kind)
+// into way w puts it in the slot, any other change of a kept way drops it. So a slot always
+// holds what a lookup of its page would match now, which is what the model's lookup in the
+// answer cycle finds (16.6). The answer is the slot's 4 KiB match if any, else its 2 MiB match,
+// the lower way of the two kinds. A fill for a slot goes to the way its matches give (mmu_tlb
+// takes the one of the fill's kind); a fault clears what they hold. An entry that becomes a
+// primary without a probe (an heir, 16.4) takes its primary's slot.
 `include "mmu_assert.svh"
 
 module mmu_stlb #(
   parameter int unsigned NumEntries = 1536,
   parameter int unsigned NumWays = 12,
   parameter int unsigned Repl = mmu_pkg::ReplLru,
-  parameter int unsigned Latency = 9,
   parameter int unsigned PaBits = 46,
   parameter logic [15:0] LfsrSeed = 16'hACE1,
+  parameter int unsigned Slots = 1,  // the miss-queue entries: a probe each
   localparam int unsigned Ways = (NumEntries != 0) ? NumWays : 1,
   localparam int unsigned WayW = (Ways > 1) ? $clog2(Ways) : 1,
-  localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k
+  localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k,
+  localparam int unsigned SlotW = (Slots > 1) ? $clog2(Slots) : 1
 ) (
-  input  logic             clk_i,
-  input  logic             rst_ni,
-  // The lookup: its pages of both sizes and its PCID, held from probe4k_i to the answer.
-  input  mmu_pkg::vpn_t    vpn4k_i,
-  input  mmu_pkg::vpn_t    vpn2m_i,
-  input  mmu_pkg::pcid_t   pcid_i,
-  input  logic             probe4k_i,
-  input  logic             stage4k_i,
-  input  logic             stage2m_i,
-  // The answer: valid from stage2m_i on, final when answer_o.
-  output logic             answer_o,
-  output logic             hit_o,
-  output logic             is2m_o,
-  output logic [PfnW-1:0]  pfn_o,
-  output mmu_pkg::rights_t rights_o,
-  output logic             dirty_o,
-  output logic             global_o,
-  // Use the answer's entry (an STLB hit copied to the L1).
-  input  logic             touch_i,
-  // Fill the walk's translation for the lookup's page of its size, tagged with pcid_i.
-  input  logic             fill_i,
-  input  logic             fill_is2m_i,
-  input  logic             fill_global_i,
-  input  logic [PfnW-1:0]  fill_pfn_i,
-  input  mmu_pkg::rights_t fill_rights_i,
-  input  logic             fill_dirty_i,
-  // Clear what both probes matched (a fault: no stale entry survives it), in the answer cycle.
-  input  logic             clr_probes_i,
-  // INVLPG: clear what the 4 KiB probe, then the 2 MiB probe, matches; keep global entries if
-  // inv_addr_keep_global_i.
-  input  logic             inv_addr4k_i,
-  input  logic             inv_addr2m_i,
-  input  logic             inv_addr_keep_global_i,
-  // Sweep by PCID and G bit, as mmu_tlb.
-  input  logic             inv_i,
-  input  logic             inv_by_pcid_i,
-  input  mmu_pkg::pcid_t   inv_pcid_i,
-  input  logic             inv_keep_global_i,
-  output logic             filled_o,           // events for the counters, as mmu_tlb's
-  output logic             evicted_o
-`ifdef FORMAL
-  ,
-  // Formal only (scripts/formal, task unique): each kept probe's matches are what the array
-  // matches now for the lookup's page ([0] the 4 KiB probe, [1] the 2 MiB one). mmu_top states
-  // when they must be: from their compare to the walk's fill, which goes by them.
-  output logic [1:0]       fv_probes_current_o
-`endif
+  input  logic                            clk_i,
+  input  logic                            rst_ni,
+  input  mmu_pkg::pcid_t                  pcid_i,             // every lookup's and fill's
+  // The read port: the set of rd_va_i's page of size rd_is2m_i, for slot rd_slot_i, or for an
+  // INVLPG (rd_inv_i: the compare clears what it matches, but global entries if
+  // rd_keep_global_i).
+  input  logic                            rd_i,
+  input  logic                            rd_is2m_i,
+  input  mmu_pkg::va_t                    rd_va_i,
+  input  logic [SlotW-1:0]                rd_slot_i,
+  input  logic                            rd_inv_i,
+  input  logic                            rd_keep_global_i,
+  // Each slot's page: its entry's address, slot s in [s*VaBits +: VaBits].
+  input  logic [Slots*mmu_pkg::VaBits-1:0] slot_va_i,
+  // The answer of slot ans_slot_i: what its matches hold in this cycle.
+  input  logic [SlotW-1:0]                ans_slot_i,
+  output logic                            ans_hit_o,
+  output logic                            ans_is2m_o,
+  output logic [PfnW-1:0]                 ans_pfn_o,
+  output mmu_pkg::rights_t                ans_rights_o,
+  output logic                            ans_dirty_o,
+  output logic                            ans_global_o,
+  input  logic                            touch_i,            // the answer's entry is used
+  // The miss lane: fill slot wr_slot_i's page, or clear what its slot matches (a fault).
+  input  logic [SlotW-1:0]                wr_slot_i,
+  input  logic                            fill_i,
+  input  logic                            fill_is2m_i,
+  input  logic                            fill_global_i,
+  input  logic [PfnW-1:0]                 fill_pfn_i,
+  input  mmu_pkg::rights_t                fill_rights_i,
+  input  logic                            fill_dirty_i,
+  input  logic                            clr_i,
+  // Slot s takes slot inherit_src_i[s]'s matches, as this cycle leaves them (an heir).
+  input  logic [Slots-1:0]                inherit_i,
+  input  logic [Slots*SlotW-1:0]          inherit_src_i,
+  // Sweep by PCID and G bit, as mmu_tlb (control operations: no probe is kept then).
+  input  logic                            inv_i,
+  input  logic                            inv_by_pcid_i,
+  input  mmu_pkg::pcid_t                  inv_pcid_i,
+  input  logic                            inv_keep_global_i,
+  output logic                            filled_o,           // events for the counters
+  output logic                            evicted_o
 );
-  if (Latency < 3) begin : g_bad_latency
-    $error("mmu_stlb: Latency must be at least 3 (two probes and a compare)");
-  end
+  localparam int unsigned NumSets = (NumEntries != 0) ? NumEntries / NumWays : 1;
+  localparam int unsigned SetW = (NumSets > 1) ? $clog2(NumSets) : 1;
+  localparam int unsigned RowW = mmu_pkg::Vpn4kBits + 1 + PfnW + 4;  // mmu_tlb's row_t
 
-  localparam int unsigned WaitW = 16;
+  // What a slot keeps of one matching entry.
+  typedef struct packed {
+    logic             v;
+    logic [WayW-1:0]  way;
+    logic [PfnW-1:0]  pfn;
+    mmu_pkg::rights_t rights;
+    logic             dirty;
+  } match_t;
+  // A slot: [z*2 + k], z the page size (0 4 KiB, 1 2 MiB), k the kind (0 non-global, 1 global).
+  localparam int unsigned MatchW = 1 + WayW + PfnW + 3 + 1;
+  typedef logic [4*MatchW-1:0] slot_t;
 
+  function automatic logic [SetW-1:0] set_of(mmu_pkg::vpn_t vpn);
+    set_of = (NumSets > 1) ? vpn[SetW-1:0] : '0;
+  endfunction
+  function automatic mmu_pkg::vpn_t vpn_of(mmu_pkg::va_t va, logic is2m);
+    vpn_of = is2m ? mmu_pkg::vpn_2m(va) : mmu_pkg::vpn_4k(va);
+  endfunction
+  function automatic mmu_pkg::va_t va_of(logic [Slots*mmu_pkg::VaBits-1:0] vas,
+                                         logic [SlotW-1:0] s);
+    va_of = vas[s*mmu_pkg::VaBits +: mmu_pkg::VaBits];
+  endfunction
+  // The ways a slot's two matches of one size hold.
+  function automatic logic [Ways-1:0] ways_of(logic g_v, logic [WayW-1:0] g_way, logic n_v,
+                                              logic [WayW-1:0] n_way);
+    ways_of = '0;
+    if (g_v) ways_of[g_way] = 1'b1;
+    if (n_v) ways_of[n_way] = 1'b1;
+  endfunction
+
+  slot_t slot_q [Slots];
+
+  // ---- the compare: the set read in the cycle before -----------------------------------------
+  logic             cmp_q, cmp_is2m_q, cmp_inv_q;
+  logic [SlotW-1:0] cmp_slot_q;
+  mmu_pkg::vpn_t    cmp_vpn_q;
   logic [Ways-1:0]  match, glb;
-  logic [Ways-1:0]  wr_match;  // (a fill goes by the probes' matches: the array's is not read)
-  logic             hit, dirty;
-  logic [WayW-1:0]  way;
-  logic [PfnW-1:0]  pfn;
-  mmu_pkg::rights_t rights;
-  logic             hit_global;
+  logic [Ways*RowW-1:0] rows;
+  logic             lk_hit, lk_dirty;
+  logic [WayW-1:0]  lk_way;
+  logic [PfnW-1:0]  lk_pfn;
+  mmu_pkg::rights_t lk_rights;
+  logic [Ways-1:0]  wr_match;  // (a fill goes by the slots' matches: the array's is not read)
+  // (The answer comes from the slots: the array's own hit, lk_*, is not read.)
 
-  // The 4 KiB probe, kept; the 2 MiB probe's matches, kept for the fill and the clear.
-  logic             p4_hit_q, p4_dirty_q, p4_global_q;
-  logic [WayW-1:0]  p4_way_q;
-  logic [PfnW-1:0]  p4_pfn_q;
-  mmu_pkg::rights_t p4_rights_q;
-  logic [Ways-1:0]  p4_match_q, p2_match_q, p2_match;
-`ifdef FORMAL
-  logic [2*Ways-1:0] fv_match;  // what the array matches now for the 4 KiB and the 2 MiB page
-`endif
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) cmp_q <= 1'b0;
+    else         cmp_q <= rd_i;
+  end
+  always_ff @(posedge clk_i) begin
+    cmp_is2m_q <= rd_is2m_i;
+    cmp_inv_q  <= rd_inv_i;
+    cmp_slot_q <= rd_slot_i;
+    cmp_vpn_q  <= vpn_of(rd_va_i, rd_is2m_i);
+  end
 
-  // The answer: combined from the probes in stage2m_i, then as kept.
-  logic             ans_hit, ans_is2m, ans_dirty, ans_global;
-  logic [WayW-1:0]  ans_way;
-  logic [PfnW-1:0]  ans_pfn;
-  mmu_pkg::rights_t ans_rights;
-  logic             ans_hit_q, ans_is2m_q, ans_dirty_q, ans_global_q;
-  logic [WayW-1:0]  ans_way_q;
-  logic [PfnW-1:0]  ans_pfn_q;
-  mmu_pkg::rights_t ans_rights_q;
-
-  // Cycles left to the answer once both probes are in: Latency - 3 after stage2m_i.
-  logic [WaitW-1:0] wait_q, wait_d;
-  logic             waiting_q, waiting_d;
-
+  // The matches of the compare, as a slot keeps them: the global and the non-global one.
+  match_t cap_g, cap_n;
   always_comb begin
-    if (stage2m_i) begin
-      ans_hit    = p4_hit_q || hit;
-      ans_is2m   = !p4_hit_q;
-      ans_way    = p4_hit_q ? p4_way_q : way;
-      ans_pfn    = p4_hit_q ? p4_pfn_q : pfn;
-      ans_rights = p4_hit_q ? p4_rights_q : rights;
-      ans_dirty  = p4_hit_q ? p4_dirty_q : dirty;
-      ans_global = p4_hit_q ? p4_global_q : hit_global;
-      p2_match   = match;
-    end else begin
-      ans_hit    = ans_hit_q;
-      ans_is2m   = ans_is2m_q;
-      ans_way    = ans_way_q;
-      ans_pfn    = ans_pfn_q;
-      ans_rights = ans_rights_q;
-      ans_dirty  = ans_dirty_q;
-      ans_global = ans_global_q;
-      p2_match   = p2_match_q;
+    cap_g = '0;
+    cap_n = '0;
+    for (int unsigned w = 0; w < Ways; w++) begin
+      if (match[w]) begin
+        if (glb[w]) cap_g = {1'b1, WayW'(w), rows[w*RowW + 4 +: PfnW], rows[w*RowW + 1 +: 3],
+                             rows[w*RowW]};
+        else        cap_n = {1'b1, WayW'(w), rows[w*RowW + 4 +: PfnW], rows[w*RowW + 1 +: 3],
+                             rows[w*RowW]};
+      end
     end
   end
 
-  assign answer_o = (stage2m_i && Latency == 3) || (waiting_q && wait_q == '0);
-  assign hit_o    = ans_hit;
-  assign is2m_o   = ans_is2m;
-  assign pfn_o    = ans_pfn;
-  assign rights_o = ans_rights;
-  assign dirty_o  = ans_dirty;
-  assign global_o = ans_global;
-
+  // ---- each slot as the cycle sees it: a compare of its own replaces its matches of that size -
+  slot_t slot_now [Slots];
   always_comb begin
-    waiting_d = waiting_q;
-    wait_d = wait_q;
-    if (stage2m_i) begin
-      waiting_d = Latency > 3;
-      wait_d = WaitW'(Latency - 4);
-    end else if (waiting_q) begin
-      waiting_d = wait_q != '0;
-      wait_d = wait_q - WaitW'(1);
+    for (int unsigned s = 0; s < Slots; s++) begin
+      slot_now[s] = slot_q[s];
+      if (cmp_q && !cmp_inv_q && cmp_slot_q == SlotW'(s))
+        slot_now[s][cmp_is2m_q*2*MatchW +: 2*MatchW] = {cap_g, cap_n};
     end
   end
 
-  // Clears: a fault clears both probes' matches at once; an INVLPG clears each probe's matches
-  // as it is compared.
-  logic [1:0]      clr;
-  logic [Ways-1:0] clr_mask4k, clr_mask2m, inv_addr_mask;
+  // ---- the answer ----------------------------------------------------------------------------
+  match_t a4g, a4n, a2g, a2n, ans;
+  logic   ans_2m, ans_glb;
+  always_comb begin
+    {a2g, a2n, a4g, a4n} = slot_now[ans_slot_i];
+    ans_2m = !(a4g.v || a4n.v);
+    // The lower way of the two kinds, as mmu_tlb's hit.
+    if (!ans_2m) ans_glb = a4g.v && (!a4n.v || a4g.way < a4n.way);
+    else         ans_glb = a2g.v && (!a2n.v || a2g.way < a2n.way);
+    ans = ans_2m ? (ans_glb ? a2g : a2n) : (ans_glb ? a4g : a4n);
+  end
+  assign ans_hit_o    = ans.v;
+  assign ans_is2m_o   = ans_2m;
+  assign ans_pfn_o    = ans.pfn;
+  assign ans_rights_o = ans.rights;
+  assign ans_dirty_o  = ans.dirty;
+  assign ans_global_o = ans_glb;
 
-  assign inv_addr_mask = match & ~(inv_addr_keep_global_i ? glb : '0);
-  assign clr        = {clr_probes_i || inv_addr2m_i, clr_probes_i || inv_addr4k_i};
-  assign clr_mask4k = clr_probes_i ? p4_match_q : inv_addr_mask;
-  assign clr_mask2m = clr_probes_i ? p2_match : inv_addr_mask;
+  // ---- the miss lane's fill and clear, by its slot's matches ---------------------------------
+  match_t        wr_4g, wr_4n, wr_2g, wr_2n;
+  mmu_pkg::va_t  wr_va;
+  mmu_pkg::vpn_t fill_vpn;
+  logic [Ways-1:0] fill_match;
+  assign {wr_2g, wr_2n, wr_4g, wr_4n} = slot_now[wr_slot_i];
+  assign wr_va      = va_of(slot_va_i, wr_slot_i);
+  assign fill_vpn   = vpn_of(wr_va, fill_is2m_i);
+  assign fill_match = fill_is2m_i ? ways_of(wr_2g.v, wr_2g.way, wr_2n.v, wr_2n.way) : ways_of(wr_4g.v, wr_4g.way, wr_4n.v, wr_4n.way);
+
+  // Clear port 0: a fault's 4 KiB matches, or what an INVLPG's compare matches; port 1: a
+  // fault's 2 MiB matches.
+  logic [1:0]                    clr;
+  logic [2*mmu_pkg::Vpn4kBits-1:0] clr_vpn;
+  logic [2*Ways-1:0]             clr_mask;
+  logic                          inv_addr;
+  assign inv_addr = cmp_q && cmp_inv_q;
+  assign clr      = {clr_i, clr_i || inv_addr};
+  assign clr_vpn  = {mmu_pkg::vpn_2m(wr_va), clr_i ? mmu_pkg::vpn_4k(wr_va) : cmp_vpn_q};
+  assign clr_mask = {ways_of(wr_2g.v, wr_2g.way, wr_2n.v, wr_2n.way),
+                     clr_i ? ways_of(wr_4g.v, wr_4g.way, wr_4n.v, wr_4n.way) : match & ~(rd_keep_global_i ? glb : '0)};
+
+  logic [WayW-1:0] fill_way;
 
   mmu_tlb #(.NumEntries(NumEntries), .NumWays(NumWays), .Repl(Repl), .PaBits(PaBits),
             .RegRead(1'b1), .NumClears(2), .LfsrSeed(LfsrSeed)) u_array (
     .clk_i, .rst_ni,
-    .lk_vpn_i(probe4k_i ? vpn4k_i : vpn2m_i), .lk_is2m_i(!probe4k_i), .lk_pcid_i(pcid_i),
-    .cmp_i(stage4k_i || stage2m_i || inv_addr4k_i || inv_addr2m_i),
-    .lk_match_o(match), .lk_global_o(glb), .lk_hit_o(hit), .lk_way_o(way), .lk_pfn_o(pfn),
-    .lk_rights_o(rights), .lk_dirty_o(dirty),
-    .touch_i, .touch_vpn_i(ans_is2m ? vpn2m_i : vpn4k_i), .touch_way_i(ans_way),
-    .fill_i, .fill_match_i(fill_is2m_i ? p2_match_q : p4_match_q),
-    .fill_vpn_i(fill_is2m_i ? vpn2m_i : vpn4k_i), .fill_is2m_i, .fill_pcid_i(pcid_i),
-    .fill_global_i, .fill_pfn_i, .fill_rights_i, .fill_dirty_i, .wr_cmp_i(1'b0),
-    .wr_match_o(wr_match),
-    .clr_i(clr), .clr_vpn_i({vpn2m_i, vpn4k_i}), .clr_mask_i({clr_mask2m, clr_mask4k}),
-    .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i, .filled_o, .evicted_o
+    .lk_vpn_i(vpn_of(rd_va_i, rd_is2m_i)), .lk_is2m_i(rd_is2m_i), .lk_pcid_i(pcid_i),
+    .cmp_i(cmp_q), .lk_match_o(match), .lk_global_o(glb), .lk_hit_o(lk_hit), .lk_way_o(lk_way),
+    .lk_pfn_o(lk_pfn), .lk_rights_o(lk_rights), .lk_dirty_o(lk_dirty), .lk_rows_o(rows),
+    .touch_i, .touch_vpn_i(vpn_of(va_of(slot_va_i, ans_slot_i), ans_2m)), .touch_way_i(ans.way),
+    .fill_i, .fill_match_i(fill_match), .fill_vpn_i(fill_vpn), .fill_is2m_i,
+    .fill_pcid_i(pcid_i), .fill_global_i, .fill_pfn_i, .fill_rights_i, .fill_dirty_i,
+    .wr_cmp_i(1'b0), .wr_match_o(wr_match),
+    .clr_i(clr), .clr_vpn_i(clr_vpn), .clr_mask_i(clr_mask),
+    .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i, .fill_way_o(fill_way),
+    .filled_o, .evicted_o
 `ifdef FORMAL
-    , .fv_vpn_i({vpn2m_i, vpn4k_i}), .fv_is2m_i(2'b10), .fv_pcid_i({pcid_i, pcid_i}),
-    .fv_match_o(fv_match)
+    , .fv_vpn_i('0), .fv_is2m_i('0), .fv_pcid_i('0), .fv_match_o()
 `endif
   );
-`ifdef FORMAL
-  assign fv_probes_current_o = {p2_match_q == fv_match[Ways +: Ways],
-                                p4_match_q == fv_match[0 +: Ways]};
-`endif
-  assign hit_global = glb[way];
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      waiting_q <= 1'b0;
-      wait_q    <= '0;
-    end else begin
-      waiting_q <= waiting_d;
-      wait_q    <= wait_d;
+  // ---- the slots' updates: the cycle's clears, then its fill ----------------------------------
+  logic [SetW-1:0] fill_set;
+  logic [1:0][SetW-1:0] clr_set;
+  assign fill_set   = set_of(fill_vpn);
+  assign clr_set[0] = set_of(clr_vpn[0 +: mmu_pkg::Vpn4kBits]);
+  assign clr_set[1] = set_of(clr_vpn[mmu_pkg::Vpn4kBits +: mmu_pkg::Vpn4kBits]);
+
+  slot_t slot_upd [Slots];
+  always_comb begin
+    mmu_pkg::vpn_t   vpn;
+    logic [SetW-1:0] set;
+    match_t          m;
+    vpn = '0;
+    set = '0;
+    m = '0;
+    for (int unsigned s = 0; s < Slots; s++) begin
+      slot_upd[s] = slot_now[s];
+      // (Only in a cycle that changes the array: a simulator skips the rest.)
+      if (fill_i || |clr) begin
+        for (int unsigned z = 0; z < 2; z++) begin
+          vpn = vpn_of(va_of(slot_va_i, SlotW'(s)), z == 1);
+          set = set_of(vpn);
+          for (int unsigned k = 0; k < 2; k++) begin
+            m = slot_upd[s][(z*2 + k)*MatchW +: MatchW];
+            for (int unsigned c = 0; c < 2; c++) begin
+              if (clr[c] && clr_set[c] == set && clr_mask[c*Ways + 32'(m.way)]) m.v = 1'b0;
+            end
+            if (fill_i && fill_set == set) begin
+              if (fill_is2m_i == (z == 1) && fill_vpn == vpn && fill_global_i == (k == 1))
+                m = {1'b1, fill_way, fill_pfn_i, fill_rights_i, fill_dirty_i};
+              else if (m.way == fill_way)
+                m.v = 1'b0;
+            end
+            slot_upd[s][(z*2 + k)*MatchW +: MatchW] = m;
+          end
+        end
+      end
     end
   end
 
-  always_ff @(posedge clk_i) begin
-    if (stage4k_i) begin
-      p4_hit_q    <= hit;
-      p4_way_q    <= way;
-      p4_pfn_q    <= pfn;
-      p4_rights_q <= rights;
-      p4_dirty_q  <= dirty;
-      p4_global_q <= hit_global;
-      p4_match_q  <= match;
-    end
-    if (stage2m_i) begin
-      p2_match_q   <= match;
-      ans_hit_q    <= ans_hit;
-      ans_is2m_q   <= ans_is2m;
-      ans_way_q    <= ans_way;
-      ans_pfn_q    <= ans_pfn;
-      ans_rights_q <= ans_rights;
-      ans_dirty_q  <= ans_dirty;
-      ans_global_q <= ans_global;
-    end
+  for (genvar s = 0; s < Slots; s++) begin : g_slot
+    always_ff @(posedge clk_i)
+      slot_q[s] <= inherit_i[s] ? slot_upd[inherit_src_i[s*SlotW +: SlotW]] : slot_upd[s];
   end
 
 `ifdef MMU_ASSERTIONS
 `ifndef MMU_FORMAL_PORTS
   `MMU_ASSERT_SETUP
-  // The probes compare rows read in the cycle before: only then is a match meaningful.
+  // A compare matches at most one entry of each kind (mmu_tlb's uniqueness).
   `MMU_ASSERT(a_unique_match,
-              !(stage4k_i || stage2m_i || inv_addr4k_i || inv_addr2m_i) ||
-              ($onehot0(match & glb) && $onehot0(match & ~glb)),
+              !cmp_q || ($onehot0(match & glb) && $onehot0(match & ~glb)),
               ("mmu_stlb: two entries of one set match one probe (match %b, global %b)", match,
                glb))
 `endif

@@ -53,6 +53,9 @@ module mmu_tlb #(
   output logic [PfnW-1:0]                    lk_pfn_o,
   output mmu_pkg::rights_t                   lk_rights_o,
   output logic                               lk_dirty_o,
+  // Every way's row of the compared set, way w in [w*RowW +: RowW] (row_t below): the STLB keeps
+  // the entries its probes match (mmu_stlb).
+  output logic [Ways*(mmu_pkg::Vpn4kBits+1+PfnW+4)-1:0] lk_rows_o,
   // Touch a used hit.
   input  logic                               touch_i,
   input  mmu_pkg::vpn_t                      touch_vpn_i,
@@ -82,6 +85,8 @@ module mmu_tlb #(
   input  logic                               inv_by_pcid_i,
   input  mmu_pkg::pcid_t                     inv_pcid_i,
   input  logic                               inv_keep_global_i,
+  // The way a fill goes to (meaningful when fill_i).
+  output logic [WayW-1:0]                    fill_way_o,
   // Events for the counters: a fill was made, and it replaced a valid entry.
   output logic                               filled_o,
   output logic                               evicted_o
@@ -230,6 +235,7 @@ module mmu_tlb #(
     end
   end
   assign lk_global_o = glb_q[cmp_set*Ways +: Ways];
+  assign lk_rows_o   = rows;
 
   row_t hit_row;
   assign hit_row     = rows[lk_way_o*RowW +: RowW];
@@ -265,6 +271,7 @@ module mmu_tlb #(
   assign fill_evict = fill_i && Enabled && !fill_has_match && !fill_has_invalid;
   assign filled_o   = fill_i && Enabled;
   assign evicted_o  = fill_evict;
+  assign fill_way_o = fill_way;
 
   mmu_repl #(.NumSets(NumSets), .NumWays(Ways), .Policy(Repl), .LfsrSeed(LfsrSeed)) u_repl (
     .clk_i,

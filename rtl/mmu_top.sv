@@ -1,17 +1,21 @@
-// The MMU: a request goes through the L1 TLB of its type (ITLB for fetches, DTLB otherwise),
-// then the unified STLB, then the page walker, and answers on the response port; control
-// operations go through mmu_ctrl. One request or operation is in service at a time. This module
-// only sequences them; the timing, cycle by cycle, is docs/ARCHITECTURE.md, section 8 (the model
-// side is model/mmu.c):
-//   t        request accepted (req_valid_i && req_ready_o)
-//   t+1      SL1:      L1 lookup; a hit, an L1 fault or a non-canonical address answers here;
-//                      on a miss the STLB's 4 KiB set is read
-//   t+2      SStlb4k:  4 KiB probe compared and kept; the 2 MiB set is read
-//   t+3      SStlb2m:  2 MiB probe compared; outcome known
-//   t+L      (L = StlbLatency) an STLB hit or fault answers; a miss starts the walk
-//   ...      SWalk:    the walker's done_o cycle is the response cycle
-// The next request can be accepted in the response cycle. Fills, touches and invalidations take
-// effect at the end of the cycle that decides them.
+// The MMU (docs/ARCHITECTURE.md, sections 8 and 16; the model side is model/pipeline.c): a
+// request goes through the L1 TLB of its type (ITLB for fetches, DTLB otherwise), then the
+// unified STLB, then a page walker, and answers on one of two response lanes; control
+// operations go through mmu_ctrl once every request has answered. This module wires the
+// pipeline; each stage is the module named after it:
+//   t        the request port: the request is accepted (req_valid_i && req_ready_o)
+//   t+1      the hit lane: the L1 lookup; a hit, an L1 fault or a non-canonical address answers
+//            on resp_*; a miss (or a write to a clean entry) takes a miss-queue entry
+//            (mmu_miss_queue), merging with a primary of its page or probing the STLB
+//            (mmu_stlb) itself, its 4 KiB set read beside the L1 lookup when the port is free
+//   p+L-1    (L = StlbLatency) the probe's answer: a hit or fault is the entry's result, a miss
+//            waits for a walker (mmu_walker, Walkers of them, sharing the paging-structure
+//            caches mmu_pscs and the memory port mmu_mem_arbiter)
+//   ...      the miss lane: the oldest entry whose result is known answers on mresp_*, fills
+//            its L1 (and the STLB, after its own walk), and is freed
+// With Walkers = 1, MissEntries = 1 and HitUnderMiss = 0 (the configuration `blocking`) one
+// request is in flight at a time: section 8's timing. Fills, touches and invalidations take
+// effect at the end of the cycle that decides them, in 16.3's order.
 `include "mmu_assert.svh"
 
 module mmu_top #(
@@ -43,6 +47,8 @@ module mmu_top #(
   parameter bit          NxeReset = 1'b1,
   parameter int unsigned IdBits = 4,  // a request's ID (docs/ARCHITECTURE.md 16.2)
   parameter int unsigned Walkers = 1,  // page walkers sharing the memory port (16.5)
+  parameter int unsigned MissEntries = 1,  // miss-queue entries (16.4)
+  parameter int unsigned HitUnderMiss = 0,  // 1: accept requests while others are outstanding
   localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k,
   localparam int unsigned TagBits = (Walkers > 1) ? $clog2(Walkers) : 1
 ) (
@@ -55,8 +61,9 @@ module mmu_top #(
   input  logic [1:0]        req_type_i,
   input  logic              req_user_i,
   input  logic [IdBits-1:0] req_id_i,   // given back with the request's response
-  // Responses, one cycle each. resp_fault_o is mmu_pkg::fault_e, resp_source_o
-  // mmu_pkg::source_e. The ports are plain vectors, so that waveform filters apply to them.
+  // The hit lane's responses (16.3), one cycle each. resp_fault_o is mmu_pkg::fault_e,
+  // resp_source_o mmu_pkg::source_e. The ports are plain vectors, so that waveform filters apply
+  // to them.
   output logic              resp_valid_o,
   output logic [PaBits-1:0] resp_paddr_o,
   output logic              resp_is2m_o,
@@ -65,6 +72,16 @@ module mmu_top #(
   output logic [2:0]        resp_level_o,
   output logic [1:0]        resp_source_o,
   output logic [IdBits-1:0] resp_id_o,  // the ID of the request answered
+  // The miss lane's responses (16.3): every request that missed its L1, in the fields of the
+  // hit lane's above; both lanes may answer in one cycle.
+  output logic              mresp_valid_o,
+  output logic [PaBits-1:0] mresp_paddr_o,
+  output logic              mresp_is2m_o,
+  output logic [2:0]        mresp_fault_o,
+  output logic [4:0]        mresp_error_o,
+  output logic [2:0]        mresp_level_o,
+  output logic [1:0]        mresp_source_o,
+  output logic [IdBits-1:0] mresp_id_o,
   // Control operations (mmu_pkg::ctrl_op_e); ctrl_done_o marks the completion cycle.
   input  logic              ctrl_valid_i,
   output logic              ctrl_ready_o,
@@ -101,6 +118,7 @@ module mmu_top #(
   output logic [63:0]       cnt_psc_pml4e_hits_o,
   output logic [63:0]       cnt_faults_o,
   output logic [63:0]       cnt_dirty_rewalks_o,
+  output logic [63:0]       cnt_merged_misses_o,
   output logic [63:0]       cnt_itlb_fills_o,
   output logic [63:0]       cnt_dtlb_fills_o,
   output logic [63:0]       cnt_stlb_fills_o,
@@ -116,7 +134,8 @@ module mmu_top #(
 `ifdef FORMAL
   ,
   // Formal only (scripts/formal, task bounded; formal/mmu_formal.sv): where the request in
-  // service is, for the proof's measure of progress: top_state_e, the walker's state and level.
+  // service is, for the proof's measure of progress, in a configuration with one request in
+  // flight: fv_state_e, walker 0's state and level.
   output logic [3:0]        fv_state_o,
   output logic [2:0]        fv_walk_state_o,
   output logic [2:0]        fv_walk_level_o
@@ -135,43 +154,38 @@ module mmu_top #(
   if (Walkers < 1 || Walkers > 8) begin : g_bad_walkers
     $error("mmu_top: Walkers must be 1..8");
   end
+  if (MissEntries < 1 || MissEntries > 32) begin : g_bad_miss_entries
+    $error("mmu_top: MissEntries must be 1..32");
+  end
+  if (HitUnderMiss > 1) begin : g_bad_hit_under_miss
+    $error("mmu_top: HitUnderMiss must be 0 or 1");
+  end
   if (LfsrSeed == 16'h0) begin : g_bad_lfsr_seed
     $error("mmu_top: LfsrSeed must not be 0");
   end
 
-  typedef enum logic [3:0] {
-    SIdle,        // nothing in service
-    SL1,          // a request's L1 lookup; the STLB reads the 4 KiB set
-    SStlb4k,      // the STLB compares the 4 KiB probe and reads the 2 MiB set
-    SStlb2m,      // the STLB compares the 2 MiB probe: its answer is known
-    SStlbWait,    // the STLB's latency runs out; then it answers or the walk starts
-    SWalk,        // the walker works; its done_o is the response cycle
-    SCtrl,        // a control operation executes (CR3, sweeps); an INVLPG probes the STLB's 4 KiB set
-    SCtrlStlb4k,  // INVLPG: clear the STLB's 4 KiB matches; read the 2 MiB set
-    SCtrlStlb2m   // INVLPG: clear the STLB's 2 MiB matches; the operation completes
-  } top_state_e;
+  localparam int unsigned IdxW = (MissEntries > 1) ? $clog2(MissEntries) : 1;
+  localparam int unsigned WalkerW = (Walkers > 1) ? $clog2(Walkers) : 1;
+  localparam int unsigned OpenW = $clog2(MissEntries + 2);
 
-  top_state_e state_q, state_d;
-  logic       ready, accept_req, accept_ctrl, in_ctrl;
+  // ---- control operations: accepted once every request has answered (16.7) ----------------
+  typedef enum logic [1:0] {
+    CIdle,     // none
+    CExec,     // it executes (CR3, sweeps); an INVLPG reads the STLB's 4 KiB set
+    CStlb4k,   // INVLPG: the 4 KiB set's matches are cleared; the 2 MiB set is read
+    CStlb2m    // INVLPG: the 2 MiB set's matches are cleared; the operation completes
+  } ctrl_state_e;
 
-  mmu_wave_state #(.Width(4)) u_state_wave (.state_i(state_q));
+  ctrl_state_e ctrl_q, ctrl_d;
+  logic        accept_req, accept_ctrl, in_ctrl;
+  logic [2:0]  ctrl_op_q;
+  mmu_pkg::vaddr_t ctrl_value_q;
+  mmu_pkg::pcid_t  ctrl_pcid_q;
+  logic [1:0]  ctrl_invpcid_type_q;
+  logic        ctrl_wp_q, ctrl_nxe_q;
 
-  // ---- the accepted request and control operation ---------------------------------------------
-  mmu_pkg::vaddr_t  vaddr_q, vaddr_d;
-  mmu_pkg::access_e access_q, access_d;
-  logic             user_q, user_d;
-  logic [IdBits-1:0] id_q, id_d;
-  logic             fetch, write;
-  logic [2:0]       ctrl_op_q, ctrl_op_d;
-  mmu_pkg::vaddr_t  ctrl_value_q, ctrl_value_d;
-  mmu_pkg::pcid_t   ctrl_pcid_q, ctrl_pcid_d;
-  logic [1:0]       ctrl_invpcid_type_q, ctrl_invpcid_type_d;
-  logic             ctrl_wp_q, ctrl_wp_d, ctrl_nxe_q, ctrl_nxe_d;
+  mmu_wave_state #(.Width(2)) u_ctrl_wave (.state_i(ctrl_q));
 
-  assign fetch = access_q == mmu_pkg::AccFetch;
-  assign write = access_q == mmu_pkg::AccWrite;
-
-  // ---- control state ------------------------------------------------------------------------
   logic [PfnW-1:0] cr3_base;
   mmu_pkg::pcid_t  pcid, inv_pcid, inv_addr_pcid;
   logic            wp, nxe;
@@ -180,7 +194,7 @@ module mmu_top #(
   mmu_pkg::va_t    inv_addr_va;
 
   mmu_ctrl #(.PaBits(PaBits), .WpReset(WpReset), .NxeReset(NxeReset)) u_ctrl (
-    .clk_i, .rst_ni, .exec_i(state_q == SCtrl), .op_i(ctrl_op_q), .value_i(ctrl_value_q),
+    .clk_i, .rst_ni, .exec_i(ctrl_q == CExec), .op_i(ctrl_op_q), .value_i(ctrl_value_q),
     .pcid_i(ctrl_pcid_q), .invpcid_type_i(ctrl_invpcid_type_q), .wp_i(ctrl_wp_q),
     .nxe_i(ctrl_nxe_q), .cr3_base_o(cr3_base), .pcid_o(pcid), .wp_o(wp), .nxe_o(nxe),
     .inv_o(inv), .inv_by_pcid_o(inv_by_pcid), .inv_pcid_o(inv_pcid),
@@ -188,138 +202,188 @@ module mmu_top #(
     .addr_pcid_o(inv_addr_pcid), .addr_keep_global_o(inv_addr_keep_global),
     .addr_noop_o(inv_addr_noop)
   );
+  assign in_ctrl = ctrl_q != CIdle;
 
-  // What the TLBs look up: the request, or an INVLPG's address.
-  mmu_pkg::va_t   lookup_va;
-  mmu_pkg::pcid_t lookup_pcid;
-  mmu_pkg::vpn_t  vpn4k, vpn2m;
-  assign in_ctrl     = state_q == SCtrl || state_q == SCtrlStlb4k || state_q == SCtrlStlb2m;
-  assign lookup_va   = in_ctrl ? inv_addr_va : vaddr_q[mmu_pkg::VaBits-1:0];
-  assign lookup_pcid = in_ctrl ? inv_addr_pcid : pcid;
-  assign vpn4k = mmu_pkg::vpn_4k(lookup_va);
-  assign vpn2m = mmu_pkg::vpn_2m(lookup_va);
+  // ---- the hit lane: the request accepted in the cycle before ---------------------------------
+  logic              l1_valid_q;
+  mmu_pkg::vaddr_t   l1_vaddr_q;
+  mmu_pkg::access_e  l1_access_q;
+  logic              l1_user_q;
+  logic [IdBits-1:0] l1_id_q;
+  logic              fetch, write, canonical;
+  assign fetch     = l1_access_q == mmu_pkg::AccFetch;
+  assign write     = l1_access_q == mmu_pkg::AccWrite;
+  assign canonical = l1_vaddr_q[63:47] == '0 || l1_vaddr_q[63:47] == '1;
 
-  // What a fill writes: the walk's translation into the STLB and the L1, or an STLB hit's entry
-  // into the L1.
-  logic             fill_is2m, fill_global, fill_dirty;
-  logic [PfnW-1:0]  fill_pfn;
-  mmu_pkg::rights_t fill_rights;
-
-  // Sweeps of every TLB (control operations).
-  logic tlb_inv;
+  // The miss lane's answer (mmu_miss_queue, below): its entry's request and result.
+  logic              ml, ml_walked, ml_clean, ml_is2m, ml_global, ml_dirty, ml_ok;
+  logic [IdxW-1:0]   ml_idx;
+  logic [IdBits-1:0] ml_id;
+  mmu_pkg::va_t      ml_va;
+  mmu_pkg::access_e  ml_access;
+  logic              ml_user;
+  mmu_pkg::source_e  ml_source;
+  mmu_pkg::fault_e   ml_fault;
+  mmu_pkg::level_t   ml_level;
+  logic [PfnW-1:0]   ml_pfn;
+  mmu_pkg::rights_t  ml_rights;
+  assign ml_ok = ml_fault == mmu_pkg::FaultNone;
 
   // ---- L1 TLBs: [0] the DTLB, [1] the ITLB ----------------------------------------------------
+  // The lookup: the hit lane's request in its own L1, or an INVLPG's address in both. The write
+  // side: the miss lane's answer, filling its L1, or clearing it on a fault.
   // Flat vectors, L1 i in bits [i] (its frame in [i*PfnW +: PfnW], its rights in [i*3 +: 3]):
   // Yosys 0.23 reads arrays of packed structs wrongly.
   logic [1:0]        l1_hit, l1_is2m, l1_dirty, l1_filled, l1_evicted;
   logic [2*PfnW-1:0] l1_pfn;
   logic [5:0]        l1_rights;
-  logic             l1_touch, l1_fill, l1_clr, l1_clr_keep_global, l1_wr_clr;
-  // The cycles whose L1 lookup is used: the request's L1 answer and its fault's clear, and an
-  // INVLPG's clear (a fill, and the clear of a later fault, compare the request's page on the
-  // L1's write side).
-  logic             l1_cmp;  // (set below the STLB and the walker, whose answers it needs)
+  logic              l1_touch, l1_clr, tlb_inv;
+  mmu_pkg::va_t      l1_lookup_va;
+  mmu_pkg::pcid_t    l1_lookup_pcid;
+  assign l1_lookup_va   = in_ctrl ? inv_addr_va : l1_vaddr_q[mmu_pkg::VaBits-1:0];
+  assign l1_lookup_pcid = in_ctrl ? inv_addr_pcid : pcid;
+
   for (genvar i = 0; i < 2; i++) begin : g_l1
-    // The request's own L1 is used and filled; an INVLPG clears both.
     localparam bit Itlb = i == 1;
-    logic mine;
-    assign mine = fetch == Itlb;
+    logic mine, ml_mine;
+    assign mine    = fetch == Itlb;
+    assign ml_mine = (ml_access == mmu_pkg::AccFetch) == Itlb;
     mmu_l1_tlb #(.Entries4k(Itlb ? Itlb4kEntries : Dtlb4kEntries),
                  .Ways4k(Itlb ? Itlb4kWays : Dtlb4kWays), .Repl4k(Itlb ? Itlb4kRepl : Dtlb4kRepl),
                  .Entries2m(Itlb ? Itlb2mEntries : Dtlb2mEntries),
                  .Ways2m(Itlb ? Itlb2mWays : Dtlb2mWays), .Repl2m(Itlb ? Itlb2mRepl : Dtlb2mRepl),
                  .PaBits(PaBits), .LfsrSeed(LfsrSeed)) u_l1 (
-      .clk_i, .rst_ni, .lk_va_i(lookup_va), .lk_pcid_i(lookup_pcid),
-      .cmp_i(l1_cmp && (in_ctrl || mine)),
+      .clk_i, .rst_ni, .lk_va_i(l1_lookup_va), .lk_pcid_i(l1_lookup_pcid),
+      .cmp_i((l1_valid_q && mine) || (ctrl_q == CExec && inv_addr)),
       .hit_o(l1_hit[i]), .is2m_o(l1_is2m[i]), .pfn_o(l1_pfn[i*PfnW +: PfnW]),
       .rights_o(l1_rights[i*3 +: 3]), .dirty_o(l1_dirty[i]),
       .touch_i(l1_touch && mine),
-      .clr_i(l1_clr && (in_ctrl || mine)), .clr_keep_global_i(l1_clr_keep_global),
-      .wr_va_i(vaddr_q[mmu_pkg::VaBits-1:0]), .wr_pcid_i(pcid), .wr_clr_i(l1_wr_clr && mine),
-      .fill_i(l1_fill && mine), .fill_is2m_i(fill_is2m), .fill_global_i(fill_global),
-      .fill_pfn_i(fill_pfn), .fill_rights_i(fill_rights), .fill_dirty_i(fill_dirty),
+      .clr_i(l1_clr && (in_ctrl || mine)),
+      .clr_keep_global_i(in_ctrl && inv_addr_keep_global),
+      .wr_va_i(ml_va), .wr_pcid_i(pcid), .wr_clr_i(ml && !ml_ok && ml_mine),
+      .fill_i(ml && ml_ok && ml_mine), .fill_is2m_i(ml_is2m), .fill_global_i(ml_global),
+      .fill_pfn_i(ml_pfn), .fill_rights_i(ml_rights), .fill_dirty_i(ml_dirty),
       .inv_i(tlb_inv), .inv_by_pcid_i(inv_by_pcid), .inv_pcid_i(inv_pcid),
       .inv_keep_global_i(inv_keep_global), .filled_o(l1_filled[i]), .evicted_o(l1_evicted[i])
     );
   end
 
-  // The L1 answer for the request in service.
-  logic             l1_found, l1_fault_any, l1_clean, l1_use, canonical;
+  // The hit lane's answer: a non-canonical address, an L1 fault, or an L1 hit used; else the
+  // request takes a miss-queue entry (a miss, or a write that found a clean entry).
+  logic             l1_found, l1_fault_any, l1_clean, l1_use, hl, hl_miss;
   mmu_pkg::fault_e  l1_fault;
-  assign l1_found  = l1_hit[fetch];
-  assign canonical = vaddr_q[63:47] == '0 || vaddr_q[63:47] == '1;
-
+  assign l1_found = l1_hit[fetch];
   mmu_perm_check u_l1_perm (
-    .rights_i(l1_rights[fetch*3 +: 3]), .access_i(access_q), .user_i(user_q), .wp_i(wp), .nxe_i(nxe),
-    .fault_o(l1_fault)
+    .rights_i(l1_rights[fetch*3 +: 3]), .access_i(l1_access_q), .user_i(l1_user_q), .wp_i(wp),
+    .nxe_i(nxe), .fault_o(l1_fault)
   );
   assign l1_fault_any = l1_found && l1_fault != mmu_pkg::FaultNone;
   assign l1_clean     = l1_found && !l1_fault_any && write && !l1_dirty[fetch];
   assign l1_use       = l1_found && !l1_fault_any && !l1_clean;
+  assign hl           = l1_valid_q && (!canonical || l1_fault_any || l1_use);
+  assign hl_miss      = l1_valid_q && canonical && !(l1_fault_any || l1_use);
+  assign l1_touch     = l1_valid_q && canonical && l1_use;
 
-  // ---- STLB ---------------------------------------------------------------------------------
-  logic             stlb_answer, stlb_hit, stlb_is2m, stlb_dirty, stlb_global;
-  logic [PfnW-1:0]  stlb_pfn;
-  mmu_pkg::rights_t stlb_rights;
-  logic             stlb_touch, stlb_fill, stlb_clr_probes, stlb_filled, stlb_evicted;
-  logic             stlb_fault_any, stlb_clean, stlb_use;
-  mmu_pkg::fault_e  stlb_fault;
-`ifdef FORMAL
-  logic [1:0]       fv_stlb_probes_current;  // (scripts/formal, task unique)
-`endif
+  // ---- the miss queue --------------------------------------------------------------------------
+  logic [MissEntries-1:0]                free_entries, inherit;
+  logic [MissEntries*IdxW-1:0]           inherit_src;
+  logic [MissEntries*mmu_pkg::VaBits-1:0] entry_va;
+  logic                                  new_merged;
+  logic                                  q_rd, q_rd_is2m;
+  mmu_pkg::va_t                          q_rd_va;
+  logic [IdxW-1:0]                       q_rd_slot;
+  logic                                  ans, ans_use, ans_clean, ans_fault_any;
+  logic [IdxW-1:0]                       ans_idx;
+  mmu_pkg::access_e                      ans_access;
+  logic                                  ans_user;
+  mmu_pkg::fault_e                       ans_perm, ans_fault;
+  logic                                  stlb_hit, stlb_is2m, stlb_dirty, stlb_global;
+  logic [PfnW-1:0]                       stlb_pfn;
+  mmu_pkg::rights_t                      stlb_rights;
+  logic                                  stlb_filled, stlb_evicted;
+  logic [Walkers-1:0]                    w_free, w_start, w_done, w_read, w_write;
+  logic                                  start;
+  logic [WalkerW-1:0]                    start_walker, done_walker;
+  mmu_pkg::va_t                          start_va;
+  mmu_pkg::access_e                      start_access;
+  logic                                  start_user;
+  mmu_pkg::fault_e                       walk_fault;
+  mmu_pkg::level_t                       walk_level;
+  logic [PfnW-1:0]                       walk_pfn;
+  logic                                  walk_is2m, walk_global, walk_dirty;
+  mmu_pkg::rights_t                      walk_rights;
 
-  mmu_stlb #(.NumEntries(StlbEntries), .NumWays(StlbWays), .Repl(StlbRepl),
-             .Latency(StlbLatency), .PaBits(PaBits), .LfsrSeed(LfsrSeed)) u_stlb (
-    .clk_i, .rst_ni,
-    .vpn4k_i(vpn4k), .vpn2m_i(vpn2m), .pcid_i(lookup_pcid),
-    .probe4k_i(state_q == SL1 || state_q == SCtrl), .stage4k_i(state_q == SStlb4k),
-    .stage2m_i(state_q == SStlb2m),
-    .answer_o(stlb_answer), .hit_o(stlb_hit), .is2m_o(stlb_is2m), .pfn_o(stlb_pfn),
-    .rights_o(stlb_rights), .dirty_o(stlb_dirty), .global_o(stlb_global),
-    .touch_i(stlb_touch),
-    .fill_i(stlb_fill), .fill_is2m_i(fill_is2m), .fill_global_i(fill_global),
-    .fill_pfn_i(fill_pfn), .fill_rights_i(fill_rights), .fill_dirty_i(fill_dirty),
-    .clr_probes_i(stlb_clr_probes),
-    .inv_addr4k_i(state_q == SCtrlStlb4k && !inv_addr_noop),
-    .inv_addr2m_i(state_q == SCtrlStlb2m && !inv_addr_noop),
-    .inv_addr_keep_global_i(inv_addr_keep_global),
+  mmu_miss_queue #(.Entries(MissEntries), .Walkers(Walkers), .IdBits(IdBits), .PaBits(PaBits),
+                   .StlbLatency(StlbLatency)) u_miss_queue (
+    .clk_i, .rst_ni, .wp_i(wp), .nxe_i(nxe),
+    .new_i(hl_miss), .new_va_i(l1_vaddr_q[mmu_pkg::VaBits-1:0]), .new_access_i(l1_access_q),
+    .new_user_i(l1_user_q), .new_id_i(l1_id_q), .new_clean_i(l1_clean),
+    .new_merged_o(new_merged), .free_o(free_entries),
+    .rd_o(q_rd), .rd_is2m_o(q_rd_is2m), .rd_va_o(q_rd_va), .rd_slot_o(q_rd_slot),
+    .entry_va_o(entry_va), .inherit_o(inherit), .inherit_src_o(inherit_src),
+    .ans_o(ans), .ans_idx_o(ans_idx), .ans_access_o(ans_access), .ans_user_o(ans_user),
+    .ans_hit_i(ans_use), .ans_fault_i(ans_fault), .ans_clean_i(ans_clean),
+    .ans_is2m_i(stlb_is2m), .ans_pfn_i(stlb_pfn), .ans_rights_i(stlb_rights),
+    .ans_dirty_i(stlb_dirty), .ans_global_i(stlb_global),
+    .w_free_i(w_free), .start_o(start), .start_walker_o(start_walker), .start_va_o(start_va),
+    .start_access_o(start_access), .start_user_o(start_user),
+    .done_i(|w_done), .done_walker_i(done_walker), .done_fault_i(walk_fault),
+    .done_level_i(walk_level), .done_pfn_i(walk_pfn), .done_is2m_i(walk_is2m),
+    .done_global_i(walk_global), .done_dirty_i(walk_dirty), .done_rights_i(walk_rights),
+    .ml_o(ml), .ml_idx_o(ml_idx), .ml_id_o(ml_id), .ml_va_o(ml_va), .ml_access_o(ml_access),
+    .ml_user_o(ml_user), .ml_source_o(ml_source), .ml_walked_o(ml_walked), .ml_clean_o(ml_clean),
+    .ml_fault_o(ml_fault), .ml_level_o(ml_level), .ml_pfn_o(ml_pfn), .ml_is2m_o(ml_is2m),
+    .ml_global_o(ml_global), .ml_dirty_o(ml_dirty), .ml_rights_o(ml_rights)
+  );
+
+  // ---- STLB: one read port, shared by the probes and an INVLPG ---------------------------------
+  logic           stlb_rd, stlb_rd_is2m;
+  mmu_pkg::va_t   stlb_rd_va;
+  assign stlb_rd      = in_ctrl ? (ctrl_q == CExec && inv_addr || ctrl_q == CStlb4k) &&
+                                  !inv_addr_noop
+                                : q_rd;
+  assign stlb_rd_is2m = in_ctrl ? ctrl_q == CStlb4k : q_rd_is2m;
+  assign stlb_rd_va   = in_ctrl ? inv_addr_va : q_rd_va;
+
+  mmu_stlb #(.NumEntries(StlbEntries), .NumWays(StlbWays), .Repl(StlbRepl), .PaBits(PaBits),
+             .LfsrSeed(LfsrSeed), .Slots(MissEntries)) u_stlb (
+    .clk_i, .rst_ni, .pcid_i(in_ctrl ? inv_addr_pcid : pcid),
+    .rd_i(stlb_rd), .rd_is2m_i(stlb_rd_is2m), .rd_va_i(stlb_rd_va), .rd_slot_i(q_rd_slot),
+    .rd_inv_i(in_ctrl), .rd_keep_global_i(inv_addr_keep_global),
+    .slot_va_i(entry_va),
+    .ans_slot_i(ans_idx), .ans_hit_o(stlb_hit), .ans_is2m_o(stlb_is2m), .ans_pfn_o(stlb_pfn),
+    .ans_rights_o(stlb_rights), .ans_dirty_o(stlb_dirty), .ans_global_o(stlb_global),
+    .touch_i(ans && ans_use),
+    .wr_slot_i(ml_idx), .fill_i(ml && ml_walked && ml_ok), .fill_is2m_i(ml_is2m),
+    .fill_global_i(ml_global), .fill_pfn_i(ml_pfn), .fill_rights_i(ml_rights),
+    .fill_dirty_i(ml_dirty), .clr_i(ml && !ml_ok),
+    .inherit_i(inherit), .inherit_src_i(inherit_src),
     .inv_i(tlb_inv), .inv_by_pcid_i(inv_by_pcid), .inv_pcid_i(inv_pcid),
     .inv_keep_global_i(inv_keep_global), .filled_o(stlb_filled), .evicted_o(stlb_evicted)
-`ifdef FORMAL
-    , .fv_probes_current_o(fv_stlb_probes_current)
-`endif
   );
 
+  // The probe's answer for its entry's request: a hit used, a fault, or a clean entry.
   mmu_perm_check u_stlb_perm (
-    .rights_i(stlb_rights), .access_i(access_q), .user_i(user_q), .wp_i(wp), .nxe_i(nxe),
-    .fault_o(stlb_fault)
+    .rights_i(stlb_rights), .access_i(ans_access), .user_i(ans_user), .wp_i(wp), .nxe_i(nxe),
+    .fault_o(ans_perm)
   );
-  assign stlb_fault_any = stlb_hit && stlb_fault != mmu_pkg::FaultNone;
-  assign stlb_clean     = stlb_hit && !stlb_fault_any && write && !stlb_dirty;
-  assign stlb_use       = stlb_hit && !stlb_fault_any && !stlb_clean;
+  assign ans_fault_any = stlb_hit && ans_perm != mmu_pkg::FaultNone;
+  assign ans_fault     = ans_fault_any ? ans_perm : mmu_pkg::FaultNone;
+  assign ans_clean     = stlb_hit && !ans_fault_any && ans_access == mmu_pkg::AccWrite &&
+                         !stlb_dirty;
+  assign ans_use       = stlb_hit && !ans_fault_any && !ans_clean;
 
   // ---- walkers ------------------------------------------------------------------------------
   // Walkers walks at once at most, sharing the paging-structure caches and the memory port. A
-  // walk starts in the lowest free walker (a walker is free from the cycle after its walk's
-  // answer); here one request is in service, so its walk is the only one.
-  logic             walk_start, walk_done, walk_is2m, walk_global, walk_dirty, walk_ok;
-  mmu_pkg::fault_e  walk_fault;
-  mmu_pkg::level_t  walk_level;
-  logic [PfnW-1:0]  walk_pfn;
-  mmu_pkg::rights_t walk_rights;
-  logic             walk_read, walk_write;
-  logic [2:0]       walk_psc_hit, walk_psc_fill, walk_psc_evict;
-  logic             psc_inv, psc_inv_by_pcid, psc_inv_by_addr;
-  mmu_pkg::pcid_t   psc_inv_pcid;
-  logic             clean_q, clean_d;  // the L1 hit was a clean entry: a dirty re-walk
-
-  assign walk_start = (state_q == SStlb2m || state_q == SStlbWait) && stlb_answer && !stlb_use &&
-                      !stlb_fault_any;
-  assign walk_ok = walk_fault == mmu_pkg::FaultNone;
-  assign l1_cmp = state_q == SL1 || state_q == SCtrl;
+  // walk starts in the lowest free walker (free from the cycle after its walk's answer).
+  logic [2:0]        walk_psc_hit, walk_psc_fill, walk_psc_evict;
+  logic              walk_read, walk_write;
+  logic              psc_inv, psc_inv_by_pcid, psc_inv_by_addr;
+  mmu_pkg::pcid_t    psc_inv_pcid;
+  mmu_pkg::va_t      psc_inv_va;
 
   // The paging-structure caches: looked up when a walk starts, filled by the walker whose read
-  // the memory accepts (one a cycle).
+  // the memory accepts (one a cycle); invalidated by a control operation or a walk's fault.
   logic [2:0]        psc_hit, psc_fill;
   logic [3*PfnW-1:0] psc_table;
   logic [8:0]        psc_rights;
@@ -332,41 +396,37 @@ module mmu_top #(
              .PscPdpteRepl(PscPdpteRepl), .PscPml4eRepl(PscPml4eRepl), .LfsrSeed(LfsrSeed))
   u_pscs (
     .clk_i, .rst_ni,
-    .lk_i(walk_start), .lk_va_i(vaddr_q[mmu_pkg::VaBits-1:0]), .lk_pcid_i(pcid),
+    .lk_i(start), .lk_va_i(start_va), .lk_pcid_i(pcid),
     .lk_hit_o(psc_hit), .lk_table_o(psc_table), .lk_rights_o(psc_rights),
     .fill_i(psc_fill), .fill_va_i(psc_fill_va), .fill_pcid_i(psc_fill_pcid),
     .fill_table_i(psc_fill_table), .fill_rights_i(psc_fill_rights),
     .inv_i(psc_inv), .inv_by_pcid_i(psc_inv_by_pcid), .inv_pcid_i(psc_inv_pcid),
-    .inv_by_addr_i(psc_inv_by_addr), .inv_va_i(vaddr_q[mmu_pkg::VaBits-1:0]),
+    .inv_by_addr_i(psc_inv_by_addr), .inv_va_i(psc_inv_va),
     .filled_o(walk_psc_fill), .evicted_o(walk_psc_evict)
   );
 
   // Each walker's signals, walker w in bit w (or its field at w's offset).
-  logic [Walkers-1:0]          w_free, w_start, w_done, w_read, w_write;
-  logic [Walkers-1:0]          w_req_valid, w_req_ready, w_req_we, w_req_setbits, w_rsp_valid;
-  logic [Walkers*PaBits-1:0]   w_req_addr;
-  logic [Walkers*64-1:0]       w_req_wdata;
-  logic [Walkers*3-1:0]        w_psc_fill;
-  logic [Walkers*(mmu_pkg::VaBits+mmu_pkg::PcidBits+PfnW+3)-1:0] w_psc_fill_entry;
-  // A walker's result, from the top: fault, level, frame, is2m, global, dirty, rights.
-  localparam int unsigned ResW = 3 + 3 + PfnW + 3 + 3;
-  logic [Walkers*ResW-1:0]     w_result;
+  localparam int unsigned ResW = 3 + 3 + PfnW + 3 + 3;  // fault, level, pfn, is2m, global, dirty, rights
   localparam int unsigned FillW = mmu_pkg::VaBits + mmu_pkg::PcidBits + PfnW + 3;
-  localparam int unsigned WalkerW = (Walkers > 1) ? $clog2(Walkers) : 1;
-  logic [WalkerW-1:0]          w_first_free, w_answer;
-  mmu_pkg::fault_e             w_fault [Walkers];
-  logic [Walkers*3-1:0]        walk_psc_hit_w;
+  logic [Walkers-1:0]        w_req_valid, w_req_ready, w_req_we, w_req_setbits, w_rsp_valid;
+  logic [Walkers*PaBits-1:0] w_req_addr;
+  logic [Walkers*64-1:0]     w_req_wdata;
+  logic [Walkers*3-1:0]      w_psc_fill, w_psc_hit;
+  logic [Walkers*FillW-1:0]  w_psc_fill_entry;
+  logic [Walkers*ResW-1:0]   w_result;
 `ifdef FORMAL
-  logic [Walkers*3-1:0]        fv_walk_state_w;
+  logic [Walkers*3-1:0]      fv_walk_state_w;
 `endif
 
   for (genvar w = 0; w < Walkers; w++) begin : g_walker
+    mmu_pkg::fault_e fault;
+    assign w_start[w] = start && start_walker == WalkerW'(w);
     mmu_walker #(.PaBits(PaBits), .SetBits(Walkers > 1)) u_walker (
       .clk_i, .rst_ni,
-      .start_i(w_start[w]), .va_i(vaddr_q[mmu_pkg::VaBits-1:0]), .access_i(access_q),
-      .user_i(user_q), .wp_i(wp), .nxe_i(nxe), .pcid_i(pcid), .root_i(cr3_base),
+      .start_i(w_start[w]), .va_i(start_va), .access_i(start_access), .user_i(start_user),
+      .wp_i(wp), .nxe_i(nxe), .pcid_i(pcid), .root_i(cr3_base),
       .idle_o(w_free[w]), .done_o(w_done[w]),
-      .fault_o(w_fault[w]), .level_o(w_result[w*ResW + PfnW + 6 +: 3]),
+      .fault_o(fault), .level_o(w_result[w*ResW + PfnW + 6 +: 3]),
       .pfn_o(w_result[w*ResW + 6 +: PfnW]), .is2m_o(w_result[w*ResW + 5]),
       .global_o(w_result[w*ResW + 4]), .dirty_o(w_result[w*ResW + 3]),
       .rights_o(w_result[w*ResW +: 3]),
@@ -381,30 +441,24 @@ module mmu_top #(
       .psc_fill_pcid_o(w_psc_fill_entry[w*FillW + PfnW + 3 +: mmu_pkg::PcidBits]),
       .psc_fill_table_o(w_psc_fill_entry[w*FillW + 3 +: PfnW]),
       .psc_fill_rights_o(w_psc_fill_entry[w*FillW +: 3]),
-      .ev_read_o(w_read[w]), .ev_write_o(w_write[w]),
-      .ev_psc_hit_o(walk_psc_hit_w[w*3 +: 3])
+      .ev_read_o(w_read[w]), .ev_write_o(w_write[w]), .ev_psc_hit_o(w_psc_hit[w*3 +: 3])
 `ifdef FORMAL
       , .fv_state_o(fv_walk_state_w[w*3 +: 3])
 `endif
     );
-    assign w_result[w*ResW + PfnW + 9 +: 3] = w_fault[w];
+    assign w_result[w*ResW + PfnW + 9 +: 3] = 3'(fault);
   end
 
-  // The lowest free walker starts the walk; the walker in service is the one not free.
+  // The walker whose walk completes (one a cycle: one memory response a cycle), and its result.
   always_comb begin
-    w_first_free = '0;
-    w_answer = '0;
-    for (int w = Walkers - 1; w >= 0; w--) begin
-      if (w_free[w]) w_first_free = WalkerW'(w);
-      if (!w_free[w]) w_answer = WalkerW'(w);
+    done_walker = '0;
+    for (int unsigned w = 0; w < Walkers; w++) begin
+      if (w_done[w]) done_walker = WalkerW'(w);
     end
-    w_start = '0;
-    w_start[w_first_free] = walk_start;
   end
-  assign walk_done = |w_done;
-  assign walk_fault = w_fault[w_answer];
+  assign walk_fault = mmu_pkg::fault_of(w_result[done_walker*ResW + PfnW + 9 +: 3]);
   assign {walk_level, walk_pfn, walk_is2m, walk_global, walk_dirty, walk_rights} =
-      w_result[w_answer*ResW +: ResW - 3];
+      w_result[done_walker*ResW +: ResW - 3];
 
   // One walk starts a cycle, and the memory accepts one access a cycle: the caches see at most
   // one lookup and one fill, each a walker's.
@@ -412,16 +466,16 @@ module mmu_top #(
     psc_fill = '0;
     {psc_fill_va, psc_fill_pcid, psc_fill_table, psc_fill_rights} = w_psc_fill_entry[0 +: FillW];
     walk_psc_hit = '0;
-    walk_read = |w_read;
-    walk_write = |w_write;
     for (int unsigned w = 0; w < Walkers; w++) begin
       psc_fill = psc_fill | w_psc_fill[w*3 +: 3];
-      walk_psc_hit = walk_psc_hit | walk_psc_hit_w[w*3 +: 3];
+      walk_psc_hit = walk_psc_hit | w_psc_hit[w*3 +: 3];
       if (w_psc_fill[w*3 +: 3] != '0)
         {psc_fill_va, psc_fill_pcid, psc_fill_table, psc_fill_rights} =
             w_psc_fill_entry[w*FillW +: FillW];
     end
   end
+  assign walk_read  = |w_read;
+  assign walk_write = |w_write;
 
   mmu_mem_arbiter #(.Walkers(Walkers), .PaBits(PaBits)) u_mem_arbiter (
     .clk_i, .rst_ni,
@@ -431,90 +485,26 @@ module mmu_top #(
     .mem_req_valid_o, .mem_req_ready_i, .mem_req_tag_o, .mem_req_addr_o, .mem_req_we_o,
     .mem_req_setbits_o, .mem_req_wdata_o, .mem_rsp_valid_i, .mem_rsp_tag_i
   );
-`ifdef FORMAL
-  assign fv_state_o      = state_q;
-  assign fv_walk_state_o = fv_walk_state_w[w_answer*3 +: 3];
-  assign fv_walk_level_o = walk_level;
-`endif
 
-  // ---- what each cycle decides ---------------------------------------------------------------
-  // resp_source: where the response of this cycle comes from (SrcNone: a non-canonical address).
-  mmu_pkg::source_e resp_source;
-
+  // ---- control operations and invalidations ---------------------------------------------------
   always_comb begin
-    state_d = state_q;
-    resp_valid_o = 1'b0;
-    resp_source = mmu_pkg::SrcNone;
+    ctrl_d = ctrl_q;
     ctrl_done_o = 1'b0;
-    l1_touch = 1'b0;
-    l1_fill = 1'b0;
-    l1_clr = 1'b0;
-    l1_clr_keep_global = 1'b0;
-    l1_wr_clr = 1'b0;
-    stlb_touch = 1'b0;
-    stlb_fill = 1'b0;
-    stlb_clr_probes = 1'b0;
     tlb_inv = 1'b0;
+    l1_clr = l1_valid_q && canonical && l1_fault_any;  // the hit lane's fault
     psc_inv = 1'b0;
     psc_inv_by_pcid = 1'b1;
     psc_inv_pcid = pcid;
     psc_inv_by_addr = 1'b0;
-    // Fills carry the walk's result, or the STLB entry copied into the L1.
-    if (state_q == SWalk) begin
-      {fill_is2m, fill_pfn, fill_global, fill_rights, fill_dirty} =
-          {walk_is2m, walk_pfn, walk_global, walk_rights, walk_dirty};
-    end else begin
-      {fill_is2m, fill_pfn, fill_global, fill_rights, fill_dirty} =
-          {stlb_is2m, stlb_pfn, stlb_global, stlb_rights, stlb_dirty};
+    psc_inv_va = ml_va;
+    // A walk's fault: the caches' entries of its address (16.5).
+    if (ml && !ml_ok && ml_walked) begin
+      psc_inv = 1'b1;
+      psc_inv_by_addr = 1'b1;
     end
-
-    unique case (state_q)
-      SIdle: ;
-      SL1: begin
-        if (!canonical) begin
-          resp_valid_o = 1'b1;
-          state_d = SIdle;
-        end else if (l1_fault_any || l1_use) begin
-          resp_valid_o = 1'b1;
-          resp_source = mmu_pkg::SrcL1;
-          l1_touch = l1_use;
-          l1_clr = l1_fault_any;
-          state_d = SIdle;
-        end else begin
-          state_d = SStlb4k;
-        end
-      end
-      SStlb4k: state_d = SStlb2m;
-      SStlb2m, SStlbWait: begin
-        state_d = SStlbWait;
-        if (stlb_answer) begin
-          if (stlb_use || stlb_fault_any) begin
-            resp_valid_o = 1'b1;
-            resp_source = mmu_pkg::SrcStlb;
-            stlb_touch = stlb_use;
-            l1_fill = stlb_use;
-            l1_wr_clr = stlb_fault_any;
-            stlb_clr_probes = stlb_fault_any;
-            state_d = SIdle;
-          end else begin
-            state_d = SWalk;
-          end
-        end
-      end
-      SWalk: begin
-        if (walk_done) begin
-          resp_valid_o = 1'b1;
-          resp_source = mmu_pkg::SrcWalk;
-          l1_fill = walk_ok;
-          stlb_fill = walk_ok;
-          l1_wr_clr = !walk_ok;
-          stlb_clr_probes = !walk_ok;
-          psc_inv = !walk_ok;
-          psc_inv_by_addr = 1'b1;
-          state_d = SIdle;
-        end
-      end
-      SCtrl: begin
+    unique case (ctrl_q)
+      CIdle: ;
+      CExec: begin
         if (inv) begin
           tlb_inv = 1'b1;
           psc_inv = 1'b1;
@@ -522,146 +512,142 @@ module mmu_top #(
           psc_inv_pcid = inv_pcid;
         end
         if (inv_addr) begin
+          // (Every paging-structure-cache entry of the PCID: section 6.)
           l1_clr = !inv_addr_noop;
-          l1_clr_keep_global = inv_addr_keep_global;
           psc_inv = !inv_addr_noop;
           psc_inv_pcid = inv_addr_pcid;
-          state_d = SCtrlStlb4k;
+          ctrl_d = CStlb4k;
         end else begin
           ctrl_done_o = 1'b1;
-          state_d = SIdle;
+          ctrl_d = CIdle;
         end
       end
-      SCtrlStlb4k: state_d = SCtrlStlb2m;
-      SCtrlStlb2m: begin
+      CStlb4k: ctrl_d = CStlb2m;
+      CStlb2m: begin
         ctrl_done_o = 1'b1;
-        state_d = SIdle;
+        ctrl_d = CIdle;
       end
-      default: state_d = SIdle;
+      default: ctrl_d = CIdle;
     endcase
-
-    ready = state_q == SIdle || resp_valid_o || ctrl_done_o;
-    if (accept_ctrl) state_d = SCtrl;
-    else if (accept_req) state_d = SL1;
+    if (accept_ctrl) ctrl_d = CExec;
   end
 
-  assign ctrl_ready_o = ready;
-  assign req_ready_o  = ready && !ctrl_valid_i;  // a control operation goes first
+  // ---- the request port: ready (16.2) ---------------------------------------------------------
+  // open_q: requests accepted and not answered. Every one answers by this cycle when the answers
+  // of this cycle are all that is open.
+  logic [OpenW-1:0] open_q, open_d;
+  logic [OpenW-1:0] free_count;
+  logic             drained, ctrl_free, req_room;
+  always_comb begin
+    free_count = '0;
+    for (int unsigned i = 0; i < MissEntries; i++) free_count = free_count + OpenW'(free_entries[i]);
+  end
+  assign drained   = open_q == OpenW'(hl) + OpenW'(ml);
+  assign ctrl_free = !in_ctrl || ctrl_done_o;
+  // With hit under miss: an entry for the request accepted now, if it misses, beside the one
+  // the miss of this cycle takes.
+  assign req_room  = HitUnderMiss != 0 ? free_count > OpenW'(hl_miss) : drained;
+  assign ctrl_ready_o = drained && ctrl_free;
+  assign req_ready_o  = req_room && ctrl_free && !ctrl_valid_i;
   assign accept_ctrl  = ctrl_valid_i && ctrl_ready_o;
   assign accept_req   = req_valid_i && req_ready_o;
+  assign open_d = open_q + OpenW'(accept_req) - OpenW'(hl) - OpenW'(ml);
 
-  // ---- the response: built here, from the source the cycle chose --------------------------------
-  mmu_pkg::fault_e resp_fault;
-  logic [PfnW-1:0] resp_pfn;
-  mmu_pkg::pf_error_t resp_error;
+  // ---- the responses: the hit lane's and the miss lane's ----------------------------------------
+  // The #PF error code (section 2): none for a non-canonical address, which is #GP on x86, nor
+  // for a bus error, which is no page fault.
+  function automatic mmu_pkg::pf_error_t error_code(mmu_pkg::fault_e f, mmu_pkg::access_e a,
+                                                    logic user, logic nx_enabled);
+    error_code = '0;
+    if (f != mmu_pkg::FaultNone && f != mmu_pkg::FaultNonCanonical &&
+        f != mmu_pkg::FaultBusError)
+      error_code = {a == mmu_pkg::AccFetch && nx_enabled, f == mmu_pkg::FaultReserved, user,
+                    a == mmu_pkg::AccWrite, f != mmu_pkg::FaultNotPresent};
+  endfunction
 
-  always_comb begin
-    unique case (resp_source)
-      mmu_pkg::SrcL1: begin
-        resp_fault   = l1_fault_any ? l1_fault : mmu_pkg::FaultNone;
-        resp_level_o = l1_is2m[fetch] ? mmu_pkg::LevelPd : mmu_pkg::LevelPt;
-        resp_is2m_o  = l1_is2m[fetch] && !l1_fault_any;
-        resp_pfn     = l1_pfn[fetch*PfnW +: PfnW];
-      end
-      mmu_pkg::SrcStlb: begin
-        resp_fault   = stlb_fault_any ? stlb_fault : mmu_pkg::FaultNone;
-        resp_level_o = stlb_is2m ? mmu_pkg::LevelPd : mmu_pkg::LevelPt;
-        resp_is2m_o  = stlb_is2m && !stlb_fault_any;
-        resp_pfn     = stlb_pfn;
-      end
-      mmu_pkg::SrcWalk: begin
-        resp_fault   = walk_fault;
-        resp_level_o = walk_level;
-        resp_is2m_o  = walk_is2m && walk_ok;
-        resp_pfn     = walk_pfn;
-      end
-      default: begin  // SrcNone: a non-canonical address (when resp_valid_o)
-        resp_fault   = resp_valid_o ? mmu_pkg::FaultNonCanonical : mmu_pkg::FaultNone;
-        resp_level_o = mmu_pkg::LevelNone;
-        resp_is2m_o  = 1'b0;
-        resp_pfn     = '0;
-      end
-    endcase
-    // #PF error code (section 2): none for a non-canonical address, which is #GP on x86, nor
-    // for a bus error, which is no page fault.
-    resp_error = '0;
-    if (resp_fault != mmu_pkg::FaultNone && resp_fault != mmu_pkg::FaultNonCanonical &&
-        resp_fault != mmu_pkg::FaultBusError) begin
-      resp_error = {fetch && nxe, resp_fault == mmu_pkg::FaultReserved, user_q, write,
-                    resp_fault != mmu_pkg::FaultNotPresent};
-    end
-  end
+  mmu_pkg::fault_e hl_fault;
+  logic            hl_is2m;
+  logic [PfnW-1:0] hl_pfn;
+  assign hl_fault = !canonical ? mmu_pkg::FaultNonCanonical
+                  : l1_fault_any ? l1_fault : mmu_pkg::FaultNone;
+  assign hl_is2m  = canonical && l1_is2m[fetch] && !l1_fault_any;
+  assign hl_pfn   = l1_pfn[fetch*PfnW +: PfnW];
+  assign resp_valid_o  = hl;
+  assign resp_fault_o  = hl_fault;
+  assign resp_source_o = canonical ? mmu_pkg::SrcL1 : mmu_pkg::SrcNone;
+  assign resp_level_o  = !canonical ? mmu_pkg::LevelNone
+                       : l1_is2m[fetch] ? mmu_pkg::LevelPd : mmu_pkg::LevelPt;
+  assign resp_is2m_o   = hl_is2m;
+  assign resp_error_o  = error_code(hl_fault, l1_access_q, l1_user_q, nxe);
+  assign resp_id_o     = l1_id_q;
+  assign resp_paddr_o  = hl_fault != mmu_pkg::FaultNone ? '0
+                       : hl_is2m ? {hl_pfn[PfnW-1:9], l1_vaddr_q[20:0]}
+                                 : {hl_pfn, l1_vaddr_q[11:0]};
 
-  assign resp_fault_o  = resp_fault;
-  assign resp_source_o = resp_source;
-  assign resp_error_o  = resp_error;
-  assign resp_id_o     = id_q;
-  assign resp_paddr_o  = resp_fault != mmu_pkg::FaultNone ? '0
-                       : resp_is2m_o ? {resp_pfn[PfnW-1:9], vaddr_q[20:0]}
-                                     : {resp_pfn, vaddr_q[11:0]};
+  assign mresp_valid_o  = ml;
+  assign mresp_fault_o  = ml_fault;
+  assign mresp_source_o = ml_source;
+  assign mresp_level_o  = ml_level;
+  assign mresp_is2m_o   = ml_is2m && ml_ok;
+  assign mresp_error_o  = error_code(ml_fault, ml_access, ml_user, nxe);
+  assign mresp_id_o     = ml_id;
+  assign mresp_paddr_o  = !ml_ok ? '0
+                        : ml_is2m ? {ml_pfn[PfnW-1:9], ml_va[20:0]} : {ml_pfn, ml_va[11:0]};
 
   // ---- registers ------------------------------------------------------------------------------
-  always_comb begin
-    {vaddr_d, access_d, user_d} = {vaddr_q, access_q, user_q};
-    {ctrl_op_d, ctrl_value_d, ctrl_pcid_d, ctrl_invpcid_type_d, ctrl_wp_d, ctrl_nxe_d} =
-        {ctrl_op_q, ctrl_value_q, ctrl_pcid_q, ctrl_invpcid_type_q, ctrl_wp_q, ctrl_nxe_q};
-    clean_d = clean_q;
-    id_d = accept_req ? req_id_i : id_q;
-    if (accept_req) begin
-      vaddr_d = req_vaddr_i;
-      unique case (req_type_i)
-        2'd1:    access_d = mmu_pkg::AccWrite;
-        2'd2:    access_d = mmu_pkg::AccFetch;
-        default: access_d = mmu_pkg::AccRead;
-      endcase
-      user_d = req_user_i;
-    end
-    if (accept_ctrl) begin
-      {ctrl_op_d, ctrl_value_d, ctrl_pcid_d, ctrl_invpcid_type_d, ctrl_wp_d, ctrl_nxe_d} =
-          {ctrl_op_i, ctrl_value_i, ctrl_pcid_i, ctrl_invpcid_type_i, ctrl_wp_i, ctrl_nxe_i};
-    end
-    if (state_q == SL1) clean_d = l1_clean;
-  end
-
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) state_q <= SIdle;
-    else         state_q <= state_d;
+    if (!rst_ni) begin
+      ctrl_q     <= CIdle;
+      l1_valid_q <= 1'b0;
+      open_q     <= '0;
+    end else begin
+      ctrl_q     <= ctrl_d;
+      l1_valid_q <= accept_req;
+      open_q     <= open_d;
+    end
   end
 
   always_ff @(posedge clk_i) begin
-    {vaddr_q, access_q, user_q} <= {vaddr_d, access_d, user_d};
-    {ctrl_op_q, ctrl_value_q, ctrl_pcid_q, ctrl_invpcid_type_q, ctrl_wp_q, ctrl_nxe_q} <=
-        {ctrl_op_d, ctrl_value_d, ctrl_pcid_d, ctrl_invpcid_type_d, ctrl_wp_d, ctrl_nxe_d};
-    clean_q <= clean_d;
-    id_q    <= id_d;
+    if (accept_req) begin
+      l1_vaddr_q  <= req_vaddr_i;
+      l1_access_q <= mmu_pkg::access_of(req_type_i);
+      l1_user_q   <= req_user_i;
+      l1_id_q     <= req_id_i;
+    end
+    if (accept_ctrl) begin
+      {ctrl_op_q, ctrl_value_q, ctrl_pcid_q, ctrl_invpcid_type_q, ctrl_wp_q, ctrl_nxe_q} <=
+          {ctrl_op_i, ctrl_value_i, ctrl_pcid_i, ctrl_invpcid_type_i, ctrl_wp_i, ctrl_nxe_i};
+    end
   end
 
   // ---- event counters -------------------------------------------------------------------------
-  logic [mmu_pkg::NumCounters-1:0]       events;
-  logic [mmu_pkg::NumCounters*64-1:0]   counts;
-  logic                                  l1_answered;
-  assign l1_answered = state_q == SL1 && canonical && (l1_fault_any || l1_use);
+  logic [mmu_pkg::NumCounters-1:0]     events;
+  logic [mmu_pkg::NumCounters*64-1:0] counts;
+  logic                                l1_answered;
+  assign l1_answered = l1_valid_q && canonical && (l1_fault_any || l1_use);
 
   always_comb begin
     events = '0;
-    events[mmu_pkg::CntRequests]     = accept_req;
-    events[mmu_pkg::CntItlbHits]     = l1_answered && fetch;
-    events[mmu_pkg::CntDtlbHits]     = l1_answered && !fetch;
-    events[mmu_pkg::CntStlbHits]     = resp_valid_o && resp_source == mmu_pkg::SrcStlb;
-    events[mmu_pkg::CntWalks]        = walk_start;
-    events[mmu_pkg::CntWalkReads]    = walk_read;
-    events[mmu_pkg::CntWalkWrites]   = walk_write;
-    events[mmu_pkg::CntPscPdeHits]   = walk_psc_hit[0];
-    events[mmu_pkg::CntPscPdpteHits] = walk_psc_hit[1];
-    events[mmu_pkg::CntPscPml4eHits] = walk_psc_hit[2];
-    events[mmu_pkg::CntFaults]       = resp_valid_o && resp_fault != mmu_pkg::FaultNone;
-    events[mmu_pkg::CntDirtyRewalks] = walk_start && (clean_q || stlb_clean);
-    events[mmu_pkg::CntItlbFills]     = l1_filled[1];
-    events[mmu_pkg::CntDtlbFills]     = l1_filled[0];
-    events[mmu_pkg::CntStlbFills]     = stlb_filled;
-    events[mmu_pkg::CntItlbEvictions] = l1_evicted[1];
-    events[mmu_pkg::CntDtlbEvictions] = l1_evicted[0];
-    events[mmu_pkg::CntStlbEvictions] = stlb_evicted;
+    events[mmu_pkg::CntRequests]       = accept_req;
+    events[mmu_pkg::CntItlbHits]       = l1_answered && fetch;
+    events[mmu_pkg::CntDtlbHits]       = l1_answered && !fetch;
+    events[mmu_pkg::CntStlbHits]       = ans && (ans_use || ans_fault_any);
+    events[mmu_pkg::CntWalks]          = start;
+    events[mmu_pkg::CntWalkReads]      = walk_read;
+    events[mmu_pkg::CntWalkWrites]     = walk_write;
+    events[mmu_pkg::CntPscPdeHits]     = walk_psc_hit[0];
+    events[mmu_pkg::CntPscPdpteHits]   = walk_psc_hit[1];
+    events[mmu_pkg::CntPscPml4eHits]   = walk_psc_hit[2];
+    events[mmu_pkg::CntFaults]         = hl && hl_fault != mmu_pkg::FaultNone;
+    events[mmu_pkg::CntFaultsMissLane] = ml && !ml_ok;
+    events[mmu_pkg::CntDirtyRewalks]   = ml && ml_walked && ml_clean;
+    events[mmu_pkg::CntMergedMisses]   = new_merged;
+    events[mmu_pkg::CntItlbFills]      = l1_filled[1];
+    events[mmu_pkg::CntDtlbFills]      = l1_filled[0];
+    events[mmu_pkg::CntStlbFills]      = stlb_filled;
+    events[mmu_pkg::CntItlbEvictions]  = l1_evicted[1];
+    events[mmu_pkg::CntDtlbEvictions]  = l1_evicted[0];
+    events[mmu_pkg::CntStlbEvictions]  = stlb_evicted;
     for (int unsigned c = 0; c < 3; c++) begin
       events[mmu_pkg::CntPscPdeFills + c]     = walk_psc_fill[c];
       events[mmu_pkg::CntPscPdeEvictions + c] = walk_psc_evict[c];
@@ -682,8 +668,11 @@ module mmu_top #(
   assign cnt_psc_pde_hits_o   = counts[mmu_pkg::CntPscPdeHits*64 +: 64];
   assign cnt_psc_pdpte_hits_o = counts[mmu_pkg::CntPscPdpteHits*64 +: 64];
   assign cnt_psc_pml4e_hits_o = counts[mmu_pkg::CntPscPml4eHits*64 +: 64];
-  assign cnt_faults_o         = counts[mmu_pkg::CntFaults*64 +: 64];
+  // (Both lanes may answer with a fault in one cycle: a counter each.)
+  assign cnt_faults_o         = counts[mmu_pkg::CntFaults*64 +: 64] +
+                                counts[mmu_pkg::CntFaultsMissLane*64 +: 64];
   assign cnt_dirty_rewalks_o  = counts[mmu_pkg::CntDirtyRewalks*64 +: 64];
+  assign cnt_merged_misses_o  = counts[mmu_pkg::CntMergedMisses*64 +: 64];
   assign cnt_itlb_fills_o          = counts[mmu_pkg::CntItlbFills*64 +: 64];
   assign cnt_dtlb_fills_o          = counts[mmu_pkg::CntDtlbFills*64 +: 64];
   assign cnt_stlb_fills_o          = counts[mmu_pkg::CntStlbFills*64 +: 64];
@@ -697,63 +686,84 @@ module mmu_top #(
   assign cnt_psc_pdpte_evictions_o = counts[mmu_pkg::CntPscPdpteEvictions*64 +: 64];
   assign cnt_psc_pml4e_evictions_o = counts[mmu_pkg::CntPscPml4eEvictions*64 +: 64];
 
+
+`ifdef FORMAL
+  // Where the one request in flight is (formal/mmu_formal.sv's measure; meaningful in a
+  // configuration with one request in flight, as the proofs' `tiny`): section 8's stages.
+  localparam logic [3:0] FvIdle = 4'd0, FvL1 = 4'd1, FvStlb4k = 4'd2, FvStlb2m = 4'd3,
+                         FvStlbWait = 4'd4, FvWalk = 4'd5, FvCtrl = 4'd6;
+  always_comb begin
+    fv_state_o = FvIdle;
+    if (l1_valid_q) fv_state_o = FvL1;
+    else if (in_ctrl) fv_state_o = FvCtrl;
+    else if (u_miss_queue.st_q[0] == 3'd2)  // QProbing
+      fv_state_o = u_miss_queue.count_q[0] == 10'(StlbLatency - 2) ? FvStlb4k
+                 : u_miss_queue.count_q[0] == 10'(StlbLatency - 3) ? FvStlb2m : FvStlbWait;
+    else if (u_miss_queue.st_q[0] != 3'd0) fv_state_o = FvWalk;
+  end
+  assign fv_walk_state_o = fv_walk_state_w[2:0];
+  assign fv_walk_level_o = w_result[PfnW + 6 +: 3];
+`endif
+
 `ifdef MMU_ASSERTIONS
-  // ---- the port contracts (docs/ARCHITECTURE.md, section 13) -----------------------------------
+  // ---- the port contracts (docs/ARCHITECTURE.md, sections 13 and 16) ---------------------------
   `MMU_ASSERT_SETUP
-  // A request or operation accepted and not yet answered.
-  logic req_open_q, ctrl_open_q;
+  // Each ID accepted and not answered (16.2): a response's ID is one of them, and a request is
+  // never accepted with one of them (the environment's rule).
+  logic [(1 << IdBits)-1:0] ids_q;
+  logic                     ctrl_open_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      req_open_q  <= 1'b0;
+      ids_q       <= '0;
       ctrl_open_q <= 1'b0;
     end else begin
-      req_open_q  <= accept_req || (req_open_q && !resp_valid_o);
+      for (int unsigned k = 0; k < (1 << IdBits); k++) begin
+        if ((hl && resp_id_o == IdBits'(k)) || (ml && mresp_id_o == IdBits'(k))) ids_q[k] <= 1'b0;
+        if (accept_req && req_id_i == IdBits'(k)) ids_q[k] <= 1'b1;
+      end
       ctrl_open_q <= accept_ctrl || (ctrl_open_q && !ctrl_done_o);
     end
   end
-  `MMU_ASSERT(a_resp_requested, !resp_valid_o || req_open_q,
-              ("mmu_top: a response with no request accepted and unanswered"))
+  `MMU_ASSERT(a_resp_id_open, (!hl || ids_q[resp_id_o]) && (!ml || ids_q[mresp_id_o]) &&
+              !(hl && ml && resp_id_o == mresp_id_o),
+              ("mmu_top: a response with ID %0d/%0d, which no request holds", resp_id_o,
+               mresp_id_o))
+  `MMU_ASSUME(a_req_id_free, !accept_req || !ids_q[req_id_i] ||
+              (hl && resp_id_o == req_id_i) || (ml && mresp_id_o == req_id_i),
+              ("mmu_top: a request with ID %0d, which an unanswered request holds", req_id_i))
   `MMU_ASSERT(a_done_requested, !ctrl_done_o || ctrl_open_q,
               ("mmu_top: a control completion with no operation accepted and unfinished"))
-  `MMU_ASSERT(a_one_in_service, !(req_open_q && ctrl_open_q),
-              ("mmu_top: a request and a control operation in service at once"))
-  // Ready exactly when the contract says: idle, or in the cycle of an answer; a request only
-  // when no control operation is presented.
+  `MMU_ASSERT(a_ctrl_alone, !(ctrl_open_q && open_q != '0),
+              ("mmu_top: a control operation in service with requests open"))
+  // Ready exactly when the contract says (16.2, 16.7).
   `MMU_ASSERT(a_ready_when_free,
-              ctrl_ready_o == (!(req_open_q || ctrl_open_q) || resp_valid_o || ctrl_done_o) &&
-              req_ready_o == (ctrl_ready_o && !ctrl_valid_i),
-              ("mmu_top: ready %b/%b with a request open %b, an operation open %b",
-               req_ready_o, ctrl_ready_o, req_open_q, ctrl_open_q))
-  // What is open is what the state machine serves (with the above, makes them inductive).
-  `MMU_ASSERT(a_open_is_state,
-              req_open_q == (state_q == SL1 || state_q == SStlb4k || state_q == SStlb2m ||
-                             state_q == SStlbWait || state_q == SWalk) &&
-              ctrl_open_q == (state_q == SCtrl || state_q == SCtrlStlb4k ||
-                              state_q == SCtrlStlb2m),
-              ("mmu_top: state %0d with a request open %b, an operation open %b", state_q,
-               req_open_q, ctrl_open_q))
-  `MMU_ASSERT(a_state_legal, state_q <= SCtrlStlb2m, ("mmu_top: illegal state %0d", state_q))
-`ifdef MMU_FORMAL_TLB
-  // The STLB's kept probes stay what its array matches for the request's page from their compare
-  // to the end of the walk, whose fill goes by them (to the way of its own kind, mmu_tlb): nothing
-  // changes the STLB, the page or the PCID in between. With mmu_tlb's uniqueness of every set,
-  // this is what makes the STLB's uniqueness inductive (scripts/formal, task unique).
-  `MMU_ASSERT(a_stlb_probes_current,
-              (!(state_q == SStlb2m || state_q == SStlbWait || state_q == SWalk) ||
-               fv_stlb_probes_current[0]) &&
-              (!(state_q == SStlbWait || state_q == SWalk) || fv_stlb_probes_current[1]),
-              ("mmu_top: the STLB's kept probes are stale"))
-`endif
+              ctrl_ready_o == (open_q == OpenW'(hl) + OpenW'(ml) &&
+                               (!ctrl_open_q || ctrl_done_o)) &&
+              req_ready_o == ((HitUnderMiss != 0 ? free_count > OpenW'(hl_miss)
+                                            : open_q == OpenW'(hl) + OpenW'(ml)) &&
+                              (!ctrl_open_q || ctrl_done_o) && !ctrl_valid_i),
+              ("mmu_top: ready %b/%b with %0d open, an operation open %b", req_ready_o,
+               ctrl_ready_o, open_q, ctrl_open_q))
+  `MMU_ASSERT(a_ctrl_open_is_state, ctrl_open_q == in_ctrl,
+              ("mmu_top: control state %0d with an operation open %b", ctrl_q, ctrl_open_q))
+  // Every TLB array takes at most one fill a cycle: only the miss lane fills (16.5).
+  `MMU_ASSERT(a_one_l1_fill, !(l1_filled[0] && l1_filled[1]),
+              ("mmu_top: both L1 TLBs filled in one cycle"))
   // The control port's codes (the environment's rule).
   `MMU_ASSUME(a_ctrl_op_legal, !ctrl_valid_i || ctrl_op_i <= 3'(mmu_pkg::OpSetMode),
               ("mmu_top: control operation code %0d is not a mmu_pkg::ctrl_op_e", ctrl_op_i))
 `ifndef FORMAL
   // (X has no meaning in a proof's two-valued model.)
   a_outputs_known: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      !$isunknown({req_ready_o, ctrl_ready_o, resp_valid_o, ctrl_done_o, mem_req_valid_o}) &&
+      !$isunknown({req_ready_o, ctrl_ready_o, resp_valid_o, mresp_valid_o, ctrl_done_o,
+                   mem_req_valid_o}) &&
       (!resp_valid_o || !$isunknown({resp_paddr_o, resp_is2m_o, resp_fault_o, resp_error_o,
                                      resp_level_o, resp_source_o, resp_id_o})) &&
-      (!mem_req_valid_o || !$isunknown({mem_req_addr_o, mem_req_we_o, mem_req_wdata_o})))
+      (!mresp_valid_o || !$isunknown({mresp_paddr_o, mresp_is2m_o, mresp_fault_o,
+                                      mresp_error_o, mresp_level_o, mresp_source_o,
+                                      mresp_id_o})) &&
+      (!mem_req_valid_o || !$isunknown({mem_req_tag_o, mem_req_addr_o, mem_req_we_o,
+                                        mem_req_setbits_o, mem_req_wdata_o})))
     else $error("mmu_top: an output is X after reset");
 `endif
 `endif

@@ -609,26 +609,30 @@ void Lockstep::traffic_sample_checked(uint64_t cycle, bool req_ready, bool ctrl_
 
 // ---- the checker ------------------------------------------------------------------------------
 
-void Lockstep::compare_response(uint64_t cycle, Item &e, const ResponsePins &p) {
+void Lockstep::compare_response(uint64_t cycle, Item &e, unsigned lane, const ResponseLane &p) {
   struct mmu_response got {};
-  got.paddr = p.resp_paddr;
+  got.paddr = p.paddr;
   // A fault has no page: the model's page_shift is 0, and the RTL must not claim 2 MiB.
-  got.page_shift = p.resp_is2m ? PAGE_SHIFT_2M : p.resp_fault ? 0 : PAGE_SHIFT_4K;
-  got.fault = mmu_fault(p.resp_fault);
-  got.error_code = p.resp_error;
-  got.level = p.resp_level;
-  got.source = mmu_source(p.resp_source);
+  got.page_shift = p.is2m ? PAGE_SHIFT_2M : p.fault ? 0 : PAGE_SHIFT_4K;
+  got.fault = mmu_fault(p.fault);
+  got.error_code = p.error;
+  got.level = p.level;
+  got.source = mmu_source(p.source);
   got.accept_cycle = *e.rtl_accept;
   got.resp_cycle = cycle;
-  got.id = p.resp_id;
+  got.id = p.id;
   const struct mmu_response &x = *e.model_resp;
+  // The lane: the hit lane answers from the L1 or the address check, the miss lane the rest.
+  unsigned want_lane = x.source == MMU_SRC_L1 || x.source == MMU_SRC_NONE ? 0 : 1;
   bool same = x.fault == got.fault && x.error_code == got.error_code && x.level == got.level &&
               x.source == got.source && x.accept_cycle == got.accept_cycle &&
               x.resp_cycle == got.resp_cycle && x.paddr == got.paddr &&
-              x.page_shift == got.page_shift && x.id == got.id;
+              x.page_shift == got.page_shift && x.id == got.id && lane == want_lane;
   if (!same)
     mismatch(cycle, "request #" + std::to_string(e.index) + " " + describe_item(e.item) +
-                        ": expected " + describe_resp(x) + " got " + describe_resp(got));
+                        ": expected " + describe_resp(x) + " on the " +
+                        (want_lane ? "miss" : "hit") + " lane, got " + describe_resp(got) +
+                        " on the " + (lane ? "miss" : "hit") + " lane");
   requests_++;
   faults_ += x.fault != MMU_FAULT_NONE;
   src_count_[x.source]++;
@@ -640,29 +644,38 @@ void Lockstep::response_sample_checked(uint64_t cycle, const ResponsePins &p) {
     uint64_t due = e.item.is_ctrl ? e.ctrl_done : e.model_resp ? e.model_resp->resp_cycle : 0;
     if (!e.rtl_accept || !e.model_accept || (!e.item.is_ctrl && !e.model_resp) || due > cycle)
       continue;
-    bool rtl = e.item.is_ctrl ? p.ctrl_done : p.resp_valid && p.resp_id == e.item.req.id;
-    if (due < cycle || !rtl)
+    bool rtl = e.item.is_ctrl ? p.ctrl_done
+                              : (p.lane[0].valid && p.lane[0].id == e.item.req.id) ||
+                                    (p.lane[1].valid && p.lane[1].id == e.item.req.id);
+    if (due < cycle || !rtl) {
+      std::string said;
+      for (unsigned l = 0; l < 2; l++)
+        if (p.lane[l].valid)
+          said += std::string(said.empty() ? "" : " and") + " answers ID " +
+                  std::to_string(p.lane[l].id) + (l ? " (miss lane)" : " (hit lane)");
       mismatch(cycle, (e.item.is_ctrl ? "control #" : "request #") + std::to_string(e.index) + " " +
                           describe_item(e.item) + ": the model " +
                           (e.item.is_ctrl ? "completes it" : "answers it") + " in cycle " +
-                          std::to_string(due) + ", the RTL " +
-                          (p.resp_valid ? "answers ID " + std::to_string(p.resp_id)
-                                        : std::string("gives no response")) +
+                          std::to_string(due) + ", the RTL" +
+                          (said.empty() ? std::string(" gives no response") : said) +
                           (p.ctrl_done ? " and completes an operation" : ""));
+    }
   }
-  if (p.resp_valid) {
+  for (unsigned l = 0; l < 2; l++) {
+    const ResponseLane &r = p.lane[l];
+    if (!r.valid) continue;
     Item *e = nullptr;
     for (Item &x : open_)
-      if (!e && !x.item.is_ctrl && x.rtl_accept && x.item.req.id == p.resp_id) e = &x;
+      if (!e && !x.item.is_ctrl && x.rtl_accept && x.item.req.id == r.id) e = &x;
     if (!e)
-      mismatch(cycle, "RTL answered ID " + std::to_string(p.resp_id) +
-                          ", which no accepted request holds");
+      mismatch(cycle, "RTL answered ID " + std::to_string(r.id) + " on the " +
+                          (l ? "miss" : "hit") + " lane, which no accepted request holds");
     if (!e->model_resp || e->model_resp->resp_cycle != cycle)
       mismatch(cycle, "request #" + std::to_string(e->index) + " " + describe_item(e->item) +
-                          " (ID " + std::to_string(p.resp_id) + "): RTL answered it, the model " +
+                          " (ID " + std::to_string(r.id) + "): RTL answered it, the model " +
                           (e->model_resp ? "in cycle " + std::to_string(e->model_resp->resp_cycle)
                                          : std::string("not yet")));
-    compare_response(cycle, *e, p);
+    compare_response(cycle, *e, l, r);
     close(cycle, *e);
   }
   if (p.ctrl_done) {
@@ -802,6 +815,7 @@ void Lockstep::compare_counters_checked(uint64_t cycle, const RtlCounters &rtl) 
       {"psc pml4e hits", s->psc_hits[MMU_PSC_PML4E], rtl.psc_pml4e_hits},
       {"faults", model_faults, rtl.faults},
       {"dirty re-walks", s->dirty_rewalks, rtl.dirty_rewalks},
+      {"merged misses", s->merged_misses, rtl.merged_misses},
   };
   for (auto &x : c)
     if (x.model != x.rtl)

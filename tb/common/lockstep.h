@@ -95,13 +95,34 @@ struct RequestPins {  // inputs: the translation request and control ports
   bool ctrl_wp = false, ctrl_nxe = false;
 };
 
-struct ResponsePins {  // outputs: the response and control completion
-  bool resp_valid = false;
-  uint64_t resp_paddr = 0;
-  bool resp_is2m = false;
-  unsigned resp_fault = 0, resp_error = 0, resp_level = 0, resp_source = 0, resp_id = 0;
+struct ResponseLane {  // outputs: one response lane (docs/ARCHITECTURE.md 16.3)
+  bool valid = false;
+  uint64_t paddr = 0;
+  bool is2m = false;
+  unsigned fault = 0, error = 0, level = 0, source = 0, id = 0;
+};
+
+struct ResponsePins {  // outputs: the responses and the control completion
+  ResponseLane lane[2];  // [0] the hit lane (resp_*), [1] the miss lane (mresp_*)
   bool ctrl_done = false;
 };
+
+// Copies a Verilated mmu_top's response outputs; works for the C++ and the SystemC model (whose
+// ports are read with .read()).
+template <class Top, class Read>
+ResponsePins read_response_pins(Top &t, Read rd) {
+  ResponsePins p;
+  p.lane[0] = {bool(rd(t.resp_valid_o)), uint64_t(rd(t.resp_paddr_o)), bool(rd(t.resp_is2m_o)),
+               unsigned(rd(t.resp_fault_o)), unsigned(rd(t.resp_error_o)),
+               unsigned(rd(t.resp_level_o)), unsigned(rd(t.resp_source_o)),
+               unsigned(rd(t.resp_id_o))};
+  p.lane[1] = {bool(rd(t.mresp_valid_o)), uint64_t(rd(t.mresp_paddr_o)), bool(rd(t.mresp_is2m_o)),
+               unsigned(rd(t.mresp_fault_o)), unsigned(rd(t.mresp_error_o)),
+               unsigned(rd(t.mresp_level_o)), unsigned(rd(t.mresp_source_o)),
+               unsigned(rd(t.mresp_id_o))};
+  p.ctrl_done = rd(t.ctrl_done_o);
+  return p;
+}
 
 struct MemInPins {  // inputs: the memory port as the memory drives it
   bool req_ready = false;
@@ -122,7 +143,7 @@ struct MemOutPins {  // outputs: the walkers' memory request
 
 struct RtlCounters {  // outputs: the counters mmu_top keeps
   uint64_t requests, itlb_hits, dtlb_hits, stlb_hits, walks, walk_reads, walk_writes, psc_pde_hits,
-      psc_pdpte_hits, psc_pml4e_hits, faults, dirty_rewalks;
+      psc_pdpte_hits, psc_pml4e_hits, faults, dirty_rewalks, merged_misses;
   uint64_t tlb_fills[MMU_TLB_COUNT], tlb_evictions[MMU_TLB_COUNT];  // ITLB, DTLB, STLB
   uint64_t psc_fills[MMU_PSC_COUNT], psc_evictions[MMU_PSC_COUNT];  // PDE, PDPTE, PML4E
 };
@@ -143,6 +164,7 @@ RtlCounters read_rtl_counters(Top &t, Read rd) {
           rd(t.cnt_psc_pml4e_hits_o),
           rd(t.cnt_faults_o),
           rd(t.cnt_dirty_rewalks_o),
+          rd(t.cnt_merged_misses_o),
           {rd(t.cnt_itlb_fills_o), rd(t.cnt_dtlb_fills_o), rd(t.cnt_stlb_fills_o)},
           {rd(t.cnt_itlb_evictions_o), rd(t.cnt_dtlb_evictions_o), rd(t.cnt_stlb_evictions_o)},
           {rd(t.cnt_psc_pde_fills_o), rd(t.cnt_psc_pdpte_fills_o), rd(t.cnt_psc_pml4e_fills_o)},
@@ -255,7 +277,7 @@ class Lockstep {
   bool model_request(uint64_t cycle, Item &e);
   bool take_model_responses(uint64_t cycle);
   void answered(uint64_t index, uint64_t end, MmuCoverage::Service service);
-  void compare_response(uint64_t cycle, Item &e, const ResponsePins &p);
+  void compare_response(uint64_t cycle, Item &e, unsigned lane, const ResponseLane &p);
   void close(uint64_t cycle, const Item &e);
 
   const LockstepOptions &o_;

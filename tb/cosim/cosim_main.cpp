@@ -190,16 +190,7 @@ int run(const LockstepOptions &o, const struct mmu_config &cfg) {
     t.mem_rsp_rdata_i = mi.rsp_rdata;
     dut.settle();
 
-    ResponsePins rs;
-    rs.resp_valid = t.resp_valid_o;
-    rs.resp_paddr = t.resp_paddr_o;
-    rs.resp_is2m = t.resp_is2m_o;
-    rs.resp_fault = t.resp_fault_o;
-    rs.resp_error = t.resp_error_o;
-    rs.resp_level = t.resp_level_o;
-    rs.resp_source = t.resp_source_o;
-    rs.resp_id = t.resp_id_o;
-    rs.ctrl_done = t.ctrl_done_o;
+    ResponsePins rs = read_response_pins(t, [](uint64_t v) { return v; });
     ls.response_sample(c, rs);
     ls.traffic_sample(c, t.req_ready_o, t.ctrl_ready_o);
     MemOutPins mo;

@@ -1,5 +1,5 @@
-// The SystemC bench's response monitor: samples mmu_top's response and control-completion ports
-// every cycle and hands them to the lockstep checker, which compares them with the model's
+// The SystemC bench's response monitor: samples mmu_top's response lanes and control-completion
+// port every cycle (through the model's ports) and hands them to the lockstep checker, which compares them with the model's
 // answers (tb/common/lockstep.h). Once every item is answered it compares the RTL's counters
 // with the model's and stops the simulation.
 #ifndef TB_SYSTEMC_RESPONSE_MONITOR_H
@@ -11,15 +11,6 @@
 
 SC_MODULE(ResponseMonitor) {
   sc_core::sc_in<bool> clk;
-  sc_core::sc_in<bool> resp_valid;
-  sc_core::sc_in<PIN_T(resp_paddr_o)> resp_paddr;
-  sc_core::sc_in<bool> resp_is2m;
-  sc_core::sc_in<PIN_T(resp_fault_o)> resp_fault;
-  sc_core::sc_in<PIN_T(resp_error_o)> resp_error;
-  sc_core::sc_in<PIN_T(resp_level_o)> resp_level;
-  sc_core::sc_in<PIN_T(resp_source_o)> resp_source;
-  sc_core::sc_in<PIN_T(resp_id_o)> resp_id;
-  sc_core::sc_in<bool> ctrl_done;
 
   SC_HAS_PROCESS(ResponseMonitor);
   ResponseMonitor(sc_core::sc_module_name name, Lockstep & ls, const BenchClock &clock,
@@ -52,16 +43,7 @@ SC_MODULE(ResponseMonitor) {
       sc_core::sc_stop();
       return;
     }
-    ResponsePins p;
-    p.resp_valid = resp_valid.read();
-    p.resp_paddr = resp_paddr.read();
-    p.resp_is2m = resp_is2m.read();
-    p.resp_fault = resp_fault.read();
-    p.resp_error = resp_error.read();
-    p.resp_level = resp_level.read();
-    p.resp_source = resp_source.read();
-    p.resp_id = resp_id.read();
-    p.ctrl_done = ctrl_done.read();
+    ResponsePins p = read_response_pins(dut_, [](auto &port) { return uint64_t(port.read()); });
     ls_.response_sample(c, p);
     finished_ = ls_.finished();
   }

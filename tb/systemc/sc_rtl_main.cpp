@@ -106,7 +106,8 @@ int sc_main(int argc, char **argv) {
   // clang-format off
 #define MMU_TOP_PORTS(X)                                                                        \
   X(req_valid_i) X(req_ready_o) X(req_vaddr_i) X(req_type_i) X(req_user_i) X(req_id_i)        \
-  X(resp_valid_o) X(resp_id_o)                                                                \
+  X(resp_valid_o) X(resp_id_o) X(mresp_valid_o) X(mresp_id_o) X(mresp_paddr_o) X(mresp_is2m_o) \
+  X(mresp_fault_o) X(mresp_error_o) X(mresp_level_o) X(mresp_source_o)                        \
   X(resp_paddr_o) X(resp_is2m_o) X(resp_fault_o) X(resp_error_o) X(resp_level_o)              \
   X(resp_source_o) X(ctrl_valid_i) X(ctrl_ready_o) X(ctrl_op_i) X(ctrl_value_i) X(ctrl_pcid_i) \
   X(ctrl_invpcid_type_i) X(ctrl_wp_i) X(ctrl_nxe_i) X(ctrl_done_o) X(mem_req_valid_o)         \
@@ -115,7 +116,7 @@ int sc_main(int argc, char **argv) {
   X(cnt_requests_o) X(cnt_itlb_hits_o) X(cnt_dtlb_hits_o)                                     \
   X(cnt_stlb_hits_o) X(cnt_walks_o) X(cnt_walk_reads_o) X(cnt_walk_writes_o)                  \
   X(cnt_psc_pde_hits_o) X(cnt_psc_pdpte_hits_o) X(cnt_psc_pml4e_hits_o) X(cnt_faults_o)       \
-  X(cnt_dirty_rewalks_o) X(cnt_itlb_fills_o) X(cnt_dtlb_fills_o) X(cnt_stlb_fills_o)          \
+  X(cnt_dirty_rewalks_o) X(cnt_merged_misses_o) X(cnt_itlb_fills_o) X(cnt_dtlb_fills_o) X(cnt_stlb_fills_o)          \
   X(cnt_itlb_evictions_o) X(cnt_dtlb_evictions_o) X(cnt_stlb_evictions_o)                    \
   X(cnt_psc_pde_fills_o) X(cnt_psc_pdpte_fills_o) X(cnt_psc_pml4e_fills_o)                   \
   X(cnt_psc_pde_evictions_o) X(cnt_psc_pdpte_evictions_o) X(cnt_psc_pml4e_evictions_o)
@@ -159,15 +160,6 @@ int sc_main(int argc, char **argv) {
   memory.rsp_rdata(mem_rsp_rdata_i);
 
   monitor.clk(clk);
-  monitor.resp_valid(resp_valid_o);
-  monitor.resp_paddr(resp_paddr_o);
-  monitor.resp_is2m(resp_is2m_o);
-  monitor.resp_fault(resp_fault_o);
-  monitor.resp_error(resp_error_o);
-  monitor.resp_level(resp_level_o);
-  monitor.resp_source(resp_source_o);
-  monitor.resp_id(resp_id_o);
-  monitor.ctrl_done(ctrl_done_o);
 
   // Reset: rst_ni low for the rising edge at 0 (and the one at one period), released at the
   // falling edge that starts cycle 0.

@@ -416,6 +416,23 @@ static void control_drains(void **state)
     fixture_free(f);
 }
 
+/* 16.7 when the caller has already run the model past the answers (mmu_advance, as the
+ * lockstep checker does): the operation is still accepted only once every answer is out. */
+static void control_after_advance(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(2, 8);
+    struct fixture *f = four_pages(&c);
+    issue(f, 1, X, MMU_ACC_READ, 100);
+    assert_int_equal(mmu_advance(f->m, 300), 0);
+    assert_int_equal(mmu_outstanding(f->m), 0);
+    uint64_t done;
+    struct mmu_ctrl op = {.op = MMU_CTRL_INVLPG, .value = X, .cycle = 105};
+    assert_int_equal(mmu_control(f->m, &op, &done), 0);
+    assert_int_equal(done, 194 + 3);
+    fixture_free(f);
+}
+
 /* 16.5: two walkers update one entry.  A write (W) and a read (R) to two 4 KiB pages of one
  * 2 MiB page do not merge; both walks read the PDE leaf with A = D = 0.  W's write-back (A|D)
  * is accepted first, R's (A) next: as atomic sets of bits the entry ends with A and D.  (Whole
@@ -1165,6 +1182,7 @@ int main(void)
         cmocka_unit_test(one_entry),
         cmocka_unit_test(one_answer_a_cycle),
         cmocka_unit_test(control_drains),
+        cmocka_unit_test(control_after_advance),
         cmocka_unit_test(two_walkers_one_entry),
         cmocka_unit_test(bus_error),
         cmocka_unit_test(bad_requests),

@@ -1,0 +1,431 @@
+// The miss queue (docs/ARCHITECTURE.md 16.3 to 16.5; model/pipeline.c): every request that
+// missed its L1 TLB, from its L1 lookup until the miss lane answers it, and the decisions each
+// cycle makes for them, in the contract's order:
+//   the STLB's read port   the 2 MiB read of the probe begun in the cycle before; else the oldest
+//                          entry waiting for the port begins its probe (its 4 KiB read); else
+//                          the new miss, if it is a primary
+//   the new miss           the hit lane's miss takes the lowest free entry; it merges with the
+//                          primary of its 4 KiB page (registered state), or is a primary
+//   the STLB's answer      the probe begun stlb_latency - 1 cycles before: a hit or fault makes
+//                          its entry's result known, a miss (or a clean entry) makes it wait for
+//                          a walker
+//   a walk's completion    its entry's result is known
+//   the secondaries        of a primary whose result is known: each that the result serves is
+//                          ready from the next cycle; of the others, the oldest becomes a
+//                          primary waiting for a walker, and the rest its secondaries
+//   the miss lane          the oldest entry whose result is known answers, and is freed
+//   a walk's start         the lowest free walker takes the oldest entry waiting for one
+// Entries are ordered by age (the cycle each was taken, one a cycle): an age matrix.
+`include "mmu_assert.svh"
+
+module mmu_miss_queue #(
+  parameter int unsigned Entries = 1,
+  parameter int unsigned Walkers = 1,
+  parameter int unsigned IdBits = 4,
+  parameter int unsigned PaBits = 46,
+  parameter int unsigned StlbLatency = 9,
+  localparam int unsigned IdxW = (Entries > 1) ? $clog2(Entries) : 1,
+  localparam int unsigned WalkerW = (Walkers > 1) ? $clog2(Walkers) : 1,
+  localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k,
+  localparam int unsigned CountW = 10
+) (
+  input  logic                              clk_i,
+  input  logic                              rst_ni,
+  input  logic                              wp_i,
+  input  logic                              nxe_i,
+  // The hit lane's miss (the request accepted in the cycle before; a canonical address).
+  input  logic                              new_i,
+  input  mmu_pkg::va_t                      new_va_i,
+  input  mmu_pkg::access_e                  new_access_i,
+  input  logic                              new_user_i,
+  input  logic [IdBits-1:0]                 new_id_i,
+  input  logic                              new_clean_i,     // its L1 entry was clean
+  output logic                              new_merged_o,    // (an event for the counters)
+  output logic [Entries-1:0]                free_o,          // entries free at the cycle's start
+  // The STLB's read port, and the probes' slots (mmu_stlb: slot i is entry i).
+  output logic                              rd_o,
+  output logic                              rd_is2m_o,
+  output mmu_pkg::va_t                      rd_va_o,
+  output logic [IdxW-1:0]                   rd_slot_o,
+  output logic [Entries*mmu_pkg::VaBits-1:0] entry_va_o,
+  output logic [Entries-1:0]                inherit_o,
+  output logic [Entries*IdxW-1:0]           inherit_src_o,
+  // The STLB's answer: entry ans_idx_o's probe answers (ans_o); its access, and what the STLB
+  // holds for it: a hit (used), a fault, or a clean entry (a write's, D = 0).
+  output logic                              ans_o,
+  output logic [IdxW-1:0]                   ans_idx_o,
+  output mmu_pkg::access_e                  ans_access_o,
+  output logic                              ans_user_o,
+  input  logic                              ans_hit_i,
+  input  mmu_pkg::fault_e                   ans_fault_i,     // FaultNone when not a fault
+  input  logic                              ans_clean_i,
+  input  logic                              ans_is2m_i,
+  input  logic [PfnW-1:0]                   ans_pfn_i,
+  input  mmu_pkg::rights_t                  ans_rights_i,
+  input  logic                              ans_dirty_i,
+  input  logic                              ans_global_i,
+  // The walkers: which is free, which starts (start_o: walker start_walker_o, entry
+  // start_idx_o's request), and the one whose walk completes in this cycle with its result.
+  input  logic [Walkers-1:0]                w_free_i,
+  output logic                              start_o,
+  output logic [WalkerW-1:0]                start_walker_o,
+  output mmu_pkg::va_t                      start_va_o,
+  output mmu_pkg::access_e                  start_access_o,
+  output logic                              start_user_o,
+  input  logic                              done_i,
+  input  logic [WalkerW-1:0]                done_walker_i,
+  input  mmu_pkg::fault_e                   done_fault_i,
+  input  mmu_pkg::level_t                   done_level_i,
+  input  logic [PfnW-1:0]                   done_pfn_i,
+  input  logic                              done_is2m_i,
+  input  logic                              done_global_i,
+  input  logic                              done_dirty_i,
+  input  mmu_pkg::rights_t                  done_rights_i,
+  // The miss lane: entry ml_idx_o answers, with its request and result; ml_walked_o: a primary
+  // answered from its own walk (it fills the STLB, and its fault clears the caches too).
+  output logic                              ml_o,
+  output logic [IdxW-1:0]                   ml_idx_o,
+  output logic [IdBits-1:0]                 ml_id_o,
+  output mmu_pkg::va_t                      ml_va_o,
+  output mmu_pkg::access_e                  ml_access_o,
+  output logic                              ml_user_o,
+  output mmu_pkg::source_e                  ml_source_o,
+  output logic                              ml_walked_o,
+  output logic                              ml_clean_o,
+  output mmu_pkg::fault_e                   ml_fault_o,
+  output mmu_pkg::level_t                   ml_level_o,
+  output logic [PfnW-1:0]                   ml_pfn_o,
+  output logic                              ml_is2m_o,
+  output logic                              ml_global_o,
+  output logic                              ml_dirty_o,
+  output mmu_pkg::rights_t                  ml_rights_o
+);
+  if (Entries < 1 || Entries > 32) begin : g_bad_entries
+    $error("mmu_miss_queue: Entries must be 1..32");
+  end
+
+  typedef enum logic [2:0] {
+    QFree,
+    QProbeWait,  // a primary waiting for the STLB's read port
+    QProbing,    // a primary whose probe is under way: it answers when count_q is 0
+    QMerged,     // a secondary waiting for its primary's result
+    QWaiting,    // a primary waiting for a walker
+    QWalking,    // a primary being walked
+    QReady       // its result is known: the miss lane may answer it
+  } state_e;
+
+  // A result: a translation or a fault (fault_e), from the STLB or a walk.
+  typedef struct packed {
+    logic [2:0]       fault;
+    logic [2:0]       level;
+    logic [PfnW-1:0]  pfn;
+    logic             is2m;
+    logic             global;
+    logic             dirty;
+    mmu_pkg::rights_t rights;
+  } result_t;
+
+  // ---- the entries ---------------------------------------------------------------------------
+  state_e            st_q [Entries];
+  state_e            st_d [Entries];
+  mmu_pkg::va_t      va_q [Entries];
+  logic [1:0]        access_q [Entries];
+  logic [Entries-1:0] user_q, clean_q, sec_q, src_walk_q;
+  logic [IdBits-1:0] id_q [Entries];
+  logic [IdxW-1:0]   prim_q [Entries];
+  logic [CountW-1:0] count_q [Entries];
+  result_t           res_q [Entries];
+  // older_q[i][j]: entry j is older than entry i.
+  logic [Entries-1:0] older_q [Entries];
+  // The walker of each walk: the entry it walks for.
+  logic [IdxW-1:0]   walk_entry_q [Walkers];
+  // The STLB's read port: a probe began in the cycle before (its 2 MiB read is this cycle's).
+  logic              probed_q;
+  logic [IdxW-1:0]   probed_idx_q;
+
+  for (genvar i = 0; i < Entries; i++) begin : g_va
+    assign entry_va_o[i*mmu_pkg::VaBits +: mmu_pkg::VaBits] = va_q[i];
+  end
+
+  // The oldest of a set of entries.
+  function automatic logic [IdxW-1:0] oldest(logic [Entries-1:0] set,
+                                             logic [Entries-1:0] older [Entries]);
+    oldest = '0;
+    for (int unsigned i = 0; i < Entries; i++) begin
+      if (set[i] && (older[i] & set) == '0) oldest = IdxW'(i);
+    end
+  endfunction
+
+  function automatic logic is_primary(state_e s);
+    is_primary = s == QProbeWait || s == QProbing || s == QWaiting || s == QWalking;
+  endfunction
+
+  // Whether a result serves a request as a hit would: no fault, the access allowed, and D set
+  // for a write (16.4's check).
+  function automatic logic serves(logic [2:0] fault, mmu_pkg::rights_t rights, logic dirty,
+                                  logic [1:0] access, logic user, logic wp, logic nxe);
+    serves = fault == 3'(mmu_pkg::FaultNone) &&
+             mmu_pkg::perm_fault(rights, mmu_pkg::access_of(access), user, wp, nxe) ==
+                 mmu_pkg::FaultNone &&
+             (access != 2'(mmu_pkg::AccWrite) || dirty);
+  endfunction
+
+  // ---- the new miss: its entry, and the primary it merges with -------------------------------
+  logic [Entries-1:0] free, prim_match;
+  logic [IdxW-1:0]    new_idx, new_prim;
+  always_comb begin
+    new_idx = '0;
+    new_prim = '0;
+    for (int i = Entries - 1; i >= 0; i--) begin
+      free[i] = st_q[i] == QFree;
+      if (free[i]) new_idx = IdxW'(i);
+      prim_match[i] = is_primary(st_q[i]) &&
+                      va_q[i][mmu_pkg::VaBits-1:mmu_pkg::PageShift4k] ==
+                      new_va_i[mmu_pkg::VaBits-1:mmu_pkg::PageShift4k];
+      if (prim_match[i]) new_prim = IdxW'(i);
+    end
+  end
+  assign free_o       = free;
+  assign new_merged_o = new_i && |prim_match;
+
+  // ---- the STLB's read port --------------------------------------------------------------------
+  logic [Entries-1:0] probe_wait;
+  logic               probe_begin;
+  logic [IdxW-1:0]    probe_idx;
+  always_comb begin
+    for (int unsigned i = 0; i < Entries; i++) probe_wait[i] = st_q[i] == QProbeWait;
+    probe_begin = 1'b0;
+    probe_idx = oldest(probe_wait, older_q);
+    rd_o = 1'b0;
+    rd_is2m_o = 1'b0;
+    rd_slot_o = probed_idx_q;
+    rd_va_o = va_q[probed_idx_q];
+    if (probed_q) begin
+      rd_o = 1'b1;
+      rd_is2m_o = 1'b1;
+    end else if (probe_wait != '0) begin
+      probe_begin = 1'b1;
+    end else if (new_i && !new_merged_o) begin
+      probe_begin = 1'b1;
+      probe_idx = new_idx;
+    end
+    if (probe_begin) begin
+      rd_o = 1'b1;
+      rd_slot_o = probe_idx;
+      rd_va_o = probe_idx == new_idx && new_i ? new_va_i : va_q[probe_idx];
+    end
+  end
+
+  // ---- the STLB's answer -----------------------------------------------------------------------
+  logic [Entries-1:0] answering;
+  always_comb begin
+    for (int unsigned i = 0; i < Entries; i++)
+      answering[i] = st_q[i] == QProbing && count_q[i] == '0;
+  end
+  assign ans_o        = answering != '0;
+  assign ans_idx_o    = oldest(answering, older_q);  // (one: probes begin two cycles apart)
+  assign ans_access_o = mmu_pkg::access_of(access_q[ans_idx_o]);
+  assign ans_user_o   = user_q[ans_idx_o];
+
+  logic    ans_known, ans_walk;  // the probe's result is known; it waits for a walker
+  result_t ans_res;
+  assign ans_known = ans_o && (ans_hit_i || ans_fault_i != mmu_pkg::FaultNone) && !ans_clean_i;
+  assign ans_walk  = ans_o && !ans_known;
+  assign ans_res   = {ans_fault_i, ans_is2m_i ? mmu_pkg::LevelPd : mmu_pkg::LevelPt, ans_pfn_i,
+                       ans_is2m_i, ans_global_i, ans_dirty_i, ans_rights_i};
+
+  // ---- a walk's completion ---------------------------------------------------------------------
+  logic [IdxW-1:0] done_idx;
+  result_t         done_res;
+  assign done_idx = walk_entry_q[done_walker_i];
+  assign done_res = {done_fault_i, done_level_i, done_pfn_i, done_is2m_i, done_global_i,
+                     done_dirty_i, done_rights_i};
+
+  // ---- the secondaries of the primaries whose result is known in this cycle ------------------
+  // Known primary q (0: the STLB's answer, 1: the walk's), its secondaries: the entries merged
+  // into it at the cycle's start, and the new miss if it merged into it.
+  logic [1:0]         known;
+  logic [IdxW-1:0]    known_idx [2];
+  result_t            known_res [2];
+  logic [Entries-1:0] sec_of [2], pass [2], fail [2];
+  logic [IdxW-1:0]    heir [2];
+  logic [Entries-1:0] fail_old;
+  always_comb begin
+    fail_old = '0;
+    known = {done_i, ans_known};
+    known_idx[0] = ans_idx_o;
+    known_idx[1] = done_idx;
+    known_res[0] = ans_res;
+    known_res[1] = done_res;
+    for (int unsigned q = 0; q < 2; q++) begin
+      for (int unsigned i = 0; i < Entries; i++) begin
+        sec_of[q][i] = known[q] &&
+                       ((st_q[i] == QMerged && prim_q[i] == known_idx[q]) ||
+                        (new_merged_o && IdxW'(i) == new_idx && new_prim == known_idx[q]));
+        // (The new miss's request is new_*, the others' their entry's.)
+        if (new_merged_o && IdxW'(i) == new_idx)
+          pass[q][i] = sec_of[q][i] && serves(known_res[q].fault, known_res[q].rights, known_res[q].dirty,
+                                             2'(new_access_i), new_user_i, wp_i, nxe_i);
+        else
+          pass[q][i] = sec_of[q][i] && serves(known_res[q].fault, known_res[q].rights, known_res[q].dirty,
+                                             access_q[i], user_q[i], wp_i, nxe_i);
+        fail[q][i] = sec_of[q][i] && !pass[q][i];
+      end
+      // (The new miss is the youngest: its row and column of the age matrix are set at the
+      // cycle's end, so it is the heir only when it fails alone.)
+      fail_old = fail[q];
+      if (new_merged_o) fail_old[new_idx] = 1'b0;
+      heir[q] = fail_old != '0 ? oldest(fail_old, older_q) : new_idx;
+    end
+  end
+
+  // ---- the miss lane ---------------------------------------------------------------------------
+  logic [Entries-1:0] ready;
+  logic               ml_from_ans, ml_from_done;
+  result_t            ml_res;
+  always_comb begin
+    for (int unsigned i = 0; i < Entries; i++) begin
+      ready[i] = st_q[i] == QReady || (ans_known && IdxW'(i) == ans_idx_o) ||
+                 (done_i && IdxW'(i) == done_idx);
+    end
+    ml_o = ready != '0;
+    ml_idx_o = oldest(ready, older_q);
+    ml_from_ans = ans_known && ml_idx_o == ans_idx_o;
+    ml_from_done = done_i && ml_idx_o == done_idx;
+    ml_res = ml_from_ans ? ans_res : ml_from_done ? done_res : res_q[ml_idx_o];
+  end
+  assign ml_id_o     = id_q[ml_idx_o];
+  assign ml_va_o     = va_q[ml_idx_o];
+  assign ml_access_o = mmu_pkg::access_of(access_q[ml_idx_o]);
+  assign ml_user_o   = user_q[ml_idx_o];
+  assign ml_walked_o = ml_from_done || (!ml_from_ans && src_walk_q[ml_idx_o] && !sec_q[ml_idx_o]);
+  assign ml_source_o = (ml_from_done || (!ml_from_ans && src_walk_q[ml_idx_o])) ? mmu_pkg::SrcWalk
+                                                                                 : mmu_pkg::SrcStlb;
+  assign ml_clean_o  = clean_q[ml_idx_o];
+  assign ml_fault_o  = mmu_pkg::fault_of(ml_res.fault);
+  assign ml_level_o  = ml_res.level;
+  assign ml_pfn_o    = ml_res.pfn;
+  assign ml_is2m_o   = ml_res.is2m;
+  assign ml_global_o = ml_res.global;
+  assign ml_dirty_o  = ml_res.dirty;
+  assign ml_rights_o = ml_res.rights;
+
+  // ---- a walk's start --------------------------------------------------------------------------
+  logic [Entries-1:0] waiting;
+  logic [IdxW-1:0]    start_idx;
+  always_comb begin
+    for (int unsigned i = 0; i < Entries; i++)
+      waiting[i] = st_q[i] == QWaiting || (ans_walk && IdxW'(i) == ans_idx_o);
+    start_walker_o = '0;
+    for (int w = Walkers - 1; w >= 0; w--) begin
+      if (w_free_i[w]) start_walker_o = WalkerW'(w);
+    end
+    start_o = waiting != '0 && w_free_i != '0;
+    start_idx = oldest(waiting, older_q);
+  end
+  assign start_va_o     = va_q[start_idx];
+  assign start_access_o = mmu_pkg::access_of(access_q[start_idx]);
+  assign start_user_o   = user_q[start_idx];
+
+  // ---- the next state --------------------------------------------------------------------------
+  always_comb begin
+    inherit_o = '0;
+    inherit_src_o = '0;
+    for (int unsigned i = 0; i < Entries; i++) begin
+      logic [IdxW-1:0] ii;
+      ii = IdxW'(i);
+      st_d[i] = st_q[i];
+      if (new_i && ii == new_idx) st_d[i] = new_merged_o ? QMerged : QProbeWait;
+      if (probe_begin && ii == probe_idx) st_d[i] = QProbing;
+      if (ans_o && ii == ans_idx_o) st_d[i] = ans_known ? QReady : QWaiting;
+      if (done_i && ii == done_idx) st_d[i] = QReady;
+      for (int unsigned q = 0; q < 2; q++) begin
+        if (pass[q][i]) st_d[i] = QReady;
+        if (fail[q][i] && ii == heir[q]) begin
+          st_d[i] = QWaiting;
+          inherit_o[i] = 1'b1;
+          inherit_src_o[i*IdxW +: IdxW] = known_idx[q];
+        end
+      end
+      if (start_o && ii == start_idx) st_d[i] = QWalking;
+      if (ml_o && ii == ml_idx_o) st_d[i] = QFree;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) probed_q <= 1'b0;
+    else         probed_q <= probe_begin;
+  end
+  always_ff @(posedge clk_i) begin
+    probed_idx_q <= probe_idx;
+    if (start_o) walk_entry_q[start_walker_o] <= start_idx;
+  end
+
+  for (genvar i = 0; i < Entries; i++) begin : g_entry
+    localparam logic [IdxW-1:0] Me = IdxW'(i);
+    logic taken;  // the new miss takes this entry
+    assign taken = new_i && new_idx == Me;
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) st_q[i] <= QFree;
+      else         st_q[i] <= st_d[i];
+    end
+
+    always_ff @(posedge clk_i) begin
+      if (taken) begin
+        va_q[i]     <= new_va_i;
+        access_q[i] <= 2'(new_access_i);
+        user_q[i]   <= new_user_i;
+        id_q[i]     <= new_id_i;
+        clean_q[i]  <= new_clean_i;
+        prim_q[i]   <= new_prim;
+      end
+      // Every other entry is older than a new one; it is older than none.
+      for (int unsigned j = 0; j < Entries; j++) begin
+        if (taken) older_q[i][j] <= j != i;
+        else if (new_i && new_idx == IdxW'(j)) older_q[i][j] <= 1'b0;
+      end
+      if (probe_begin && probe_idx == Me) count_q[i] <= CountW'(StlbLatency - 2);
+      else if (st_q[i] == QProbing) count_q[i] <= count_q[i] - 1'b1;
+      if (ans_o && ans_idx_o == Me) begin
+        clean_q[i]    <= clean_q[i] || ans_clean_i;
+        res_q[i]      <= ans_res;
+        src_walk_q[i] <= 1'b0;
+        sec_q[i]      <= 1'b0;
+      end
+      if (done_i && done_idx == Me) begin
+        res_q[i]      <= done_res;
+        src_walk_q[i] <= 1'b1;
+        sec_q[i]      <= 1'b0;
+      end
+      for (int unsigned q = 0; q < 2; q++) begin
+        if (pass[q][i]) begin
+          res_q[i]      <= known_res[q];
+          src_walk_q[i] <= q == 1;
+          sec_q[i]      <= 1'b1;
+        end
+        if (fail[q][i] && heir[q] != Me) prim_q[i] <= heir[q];
+      end
+    end
+  end
+
+`ifdef MMU_ASSERTIONS
+  `MMU_ASSERT_SETUP
+  // At most one primary per page (16.4): a new miss matches at most one.
+  `MMU_ASSERT(a_one_primary_per_page, !new_i || $onehot0(prim_match),
+              ("mmu_miss_queue: entries %b are all primaries of page 0x%h", prim_match,
+               new_va_i[mmu_pkg::VaBits-1:mmu_pkg::PageShift4k]))
+  // A new miss finds a free entry (ready's rule, 16.2).
+  `MMU_ASSERT(a_entry_free, !new_i || free != '0,
+              ("mmu_miss_queue: a miss with no free entry"))
+  // One probe answers a cycle (probes begin two cycles apart).
+  `MMU_ASSERT(a_one_answer, $onehot0(answering),
+              ("mmu_miss_queue: probes of entries %b answer at once", answering))
+  // A walk completes for an entry being walked.
+  state_e done_state;
+  assign done_state = st_q[done_idx];
+  `MMU_ASSERT(a_done_walking, !done_i || done_state == QWalking,
+              ("mmu_miss_queue: walker %0d completes for entry %0d, in state %0d", done_walker_i,
+               done_idx, done_state))
+`endif
+endmodule
