@@ -53,6 +53,14 @@ module mmu_formal #(
   output logic [2:0]        resp_level_o,
   output logic [1:0]        resp_source_o,
   output logic [3:0]        resp_id_o,
+  output logic              mresp_valid_o,
+  output logic [PaBits-1:0] mresp_paddr_o,
+  output logic              mresp_is2m_o,
+  output logic [2:0]        mresp_fault_o,
+  output logic [4:0]        mresp_error_o,
+  output logic [2:0]        mresp_level_o,
+  output logic [1:0]        mresp_source_o,
+  output logic [3:0]        mresp_id_o,
   output logic              ctrl_ready_o,
   output logic              ctrl_done_o,
   output logic              mem_req_valid_o,
@@ -69,6 +77,8 @@ module mmu_formal #(
     .req_valid_i, .req_ready_o, .req_vaddr_i, .req_type_i, .req_user_i, .req_id_i,
     .resp_valid_o, .resp_paddr_o, .resp_is2m_o, .resp_fault_o, .resp_error_o, .resp_level_o,
     .resp_source_o, .resp_id_o,
+    .mresp_valid_o, .mresp_paddr_o, .mresp_is2m_o, .mresp_fault_o, .mresp_error_o, .mresp_level_o,
+    .mresp_source_o, .mresp_id_o,
     .ctrl_valid_i, .ctrl_ready_o, .ctrl_op_i, .ctrl_value_i, .ctrl_pcid_i, .ctrl_invpcid_type_i,
     .ctrl_wp_i, .ctrl_nxe_i, .ctrl_done_o,
     .mem_req_valid_o, .mem_req_ready_i, .mem_req_tag_o, .mem_req_addr_o, .mem_req_we_o,
@@ -77,6 +87,7 @@ module mmu_formal #(
     .cnt_requests_o(), .cnt_itlb_hits_o(), .cnt_dtlb_hits_o(), .cnt_stlb_hits_o(),
     .cnt_walks_o(), .cnt_walk_reads_o(), .cnt_walk_writes_o(), .cnt_psc_pde_hits_o(),
     .cnt_psc_pdpte_hits_o(), .cnt_psc_pml4e_hits_o(), .cnt_faults_o(), .cnt_dirty_rewalks_o(),
+    .cnt_merged_misses_o(),
     .cnt_itlb_fills_o(), .cnt_dtlb_fills_o(), .cnt_stlb_fills_o(), .cnt_itlb_evictions_o(),
     .cnt_dtlb_evictions_o(), .cnt_stlb_evictions_o(), .cnt_psc_pde_fills_o(),
     .cnt_psc_pdpte_fills_o(), .cnt_psc_pml4e_fills_o(), .cnt_psc_pde_evictions_o(),
@@ -104,7 +115,7 @@ module mmu_formal #(
       else if (f_mem_open) f_wait <= f_wait + 8'd1;
       // The request in service: its age, from 1 in the cycle after acceptance.
       if (req_valid_i && req_ready_o) {f_req_open, f_age} <= {1'b1, 8'd1};
-      else if (resp_valid_o) f_req_open <= 1'b0;
+      else if (resp_valid_o || mresp_valid_o) f_req_open <= 1'b0;
       else if (f_req_open) f_age <= f_age + 8'd1;
     end
   end
@@ -112,7 +123,8 @@ module mmu_formal #(
               ("memory stalled over MaxStall"))
   `MMU_ASSUME(a_mem_answers, !(f_mem_open && f_wait >= 8'(MaxLatency)) || mem_rsp_valid_i,
               ("memory answered after MaxLatency"))
-  `MMU_ASSERT(a_bounded_response, !(f_req_open && f_age >= 8'(Bound)) || resp_valid_o,
+  `MMU_ASSERT(a_bounded_response,
+              !(f_req_open && f_age >= 8'(Bound)) || resp_valid_o || mresp_valid_o,
               ("no response within Bound cycles"))
   // Helpers for the induction: the counters stay within their bounds.
   `MMU_ASSERT(a_age_bounded, !f_req_open || f_age <= 8'(Bound), ("request age over Bound"))
@@ -170,6 +182,6 @@ module mmu_formal #(
 
 `ifdef MMU_FORMAL_BROKEN
   // Wrong on purpose: the MMU answers.
-  `MMU_ASSERT(a_broken_never_answers, !resp_valid_o, ("a response"))
+  `MMU_ASSERT(a_broken_never_answers, !resp_valid_o && !mresp_valid_o, ("a response"))
 `endif
 endmodule

@@ -14,6 +14,7 @@ rtl/mmu_pscs.sv
 rtl/mmu_perm_check.sv
 rtl/mmu_walker.sv
 rtl/mmu_mem_arbiter.sv
+rtl/mmu_miss_queue.sv
 rtl/mmu_ctrl.sv
 rtl/mmu_counters.sv
 rtl/mmu_wave_state.sv

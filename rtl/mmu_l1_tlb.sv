@@ -88,7 +88,8 @@ module mmu_l1_tlb #(
     .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i,
     .fill_way_o(fill_way4k), .filled_o(filled4k), .evicted_o(evicted4k)
 `ifdef FORMAL
-    , .fv_vpn_i('0), .fv_is2m_i('0), .fv_pcid_i('0), .fv_match_o()  // (the STLB's proof only)
+    , .fv_vpn_i('0), .fv_is2m_i('0), .fv_pcid_i('0), .fv_match_o(),
+    .fv_rows_current_o(), .fv_cmp_vpn_o(), .fv_cmp_is2m_o(), .fv_cmp_pcid_o()  // (the STLB's)
 `endif
   );
 
@@ -107,7 +108,8 @@ module mmu_l1_tlb #(
     .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i,
     .fill_way_o(fill_way2m), .filled_o(filled2m), .evicted_o(evicted2m)
 `ifdef FORMAL
-    , .fv_vpn_i('0), .fv_is2m_i('0), .fv_pcid_i('0), .fv_match_o()  // (the STLB's proof only)
+    , .fv_vpn_i('0), .fv_is2m_i('0), .fv_pcid_i('0), .fv_match_o(),
+    .fv_rows_current_o(), .fv_cmp_vpn_o(), .fv_cmp_is2m_o(), .fv_cmp_pcid_o()  // (the STLB's)
 `endif
   );
 

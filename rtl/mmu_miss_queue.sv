@@ -57,7 +57,7 @@ module mmu_miss_queue #(
   output mmu_pkg::access_e                  ans_access_o,
   output logic                              ans_user_o,
   input  logic                              ans_hit_i,
-  input  mmu_pkg::fault_e                   ans_fault_i,     // FaultNone when not a fault
+  input  logic [2:0]                        ans_fault_i,     // FaultNone when not a fault
   input  logic                              ans_clean_i,
   input  logic                              ans_is2m_i,
   input  logic [PfnW-1:0]                   ans_pfn_i,
@@ -74,7 +74,7 @@ module mmu_miss_queue #(
   output logic                              start_user_o,
   input  logic                              done_i,
   input  logic [WalkerW-1:0]                done_walker_i,
-  input  mmu_pkg::fault_e                   done_fault_i,
+  input  logic [2:0]                        done_fault_i,    // mmu_pkg::fault_e
   input  mmu_pkg::level_t                   done_level_i,
   input  logic [PfnW-1:0]                   done_pfn_i,
   input  logic                              done_is2m_i,
@@ -92,13 +92,25 @@ module mmu_miss_queue #(
   output mmu_pkg::source_e                  ml_source_o,
   output logic                              ml_walked_o,
   output logic                              ml_clean_o,
-  output mmu_pkg::fault_e                   ml_fault_o,
+  output logic [2:0]                        ml_fault_o,      // mmu_pkg::fault_e
   output mmu_pkg::level_t                   ml_level_o,
   output logic [PfnW-1:0]                   ml_pfn_o,
   output logic                              ml_is2m_o,
   output logic                              ml_global_o,
   output logic                              ml_dirty_o,
   output mmu_pkg::rights_t                  ml_rights_o
+`ifdef MMU_ASSERTIONS
+  ,
+  // For mmu_top's assertions only: the IDs the entries hold, a bit each.
+  output logic [(1 << IdBits)-1:0]          fv_ids_o
+`endif
+`ifdef FORMAL
+  ,
+  // Formal only (mmu_top's measure of progress, and when the STLB's kept matches are current):
+  // entry 0's state and probe count.
+  output logic [2:0]                        fv_state0_o,
+  output logic [9:0]                        fv_count0_o
+`endif
 );
   if (Entries < 1 || Entries > 32) begin : g_bad_entries
     $error("mmu_miss_queue: Entries must be 1..32");
@@ -122,19 +134,20 @@ module mmu_miss_queue #(
     logic             is2m;
     logic             global;
     logic             dirty;
-    mmu_pkg::rights_t rights;
+    logic [2:0]       rights;  // mmu_pkg::rights_t (Yosys 0.23 takes no package type here)
   } result_t;
 
   // ---- the entries ---------------------------------------------------------------------------
-  state_e            st_q [Entries];
-  state_e            st_d [Entries];
+  logic [2:0]        st_q [Entries];  // state_e (Yosys 0.23 keeps no arrays of enums)
+  logic [2:0]        st_d [Entries];
   mmu_pkg::va_t      va_q [Entries];
   logic [1:0]        access_q [Entries];
   logic [Entries-1:0] user_q, clean_q, sec_q, src_walk_q;
   logic [IdBits-1:0] id_q [Entries];
   logic [IdxW-1:0]   prim_q [Entries];
   logic [CountW-1:0] count_q [Entries];
-  result_t           res_q [Entries];
+  localparam int unsigned ResW = 3 + 3 + PfnW + 3 + 3;  // the bits of a result_t
+  logic [ResW-1:0]   res_q [Entries];  // result_t (nor arrays of packed structs)
   // older_q[i][j]: entry j is older than entry i.
   logic [Entries-1:0] older_q [Entries];
   // The walker of each walk: the entry it walks for.
@@ -147,27 +160,26 @@ module mmu_miss_queue #(
     assign entry_va_o[i*mmu_pkg::VaBits +: mmu_pkg::VaBits] = va_q[i];
   end
 
-  // The oldest of a set of entries.
-  function automatic logic [IdxW-1:0] oldest(logic [Entries-1:0] set,
-                                             logic [Entries-1:0] older [Entries]);
+  // The oldest of a set of entries (by older_q, as it stands at the cycle's start).
+  function automatic logic [IdxW-1:0] oldest(logic [Entries-1:0] set);
     oldest = '0;
     for (int unsigned i = 0; i < Entries; i++) begin
-      if (set[i] && (older[i] & set) == '0) oldest = IdxW'(i);
+      if (set[i] && (older_q[i] & set) == '0) oldest = IdxW'(i);
     end
   endfunction
 
-  function automatic logic is_primary(state_e s);
+  function automatic logic is_primary(logic [2:0] s);
     is_primary = s == QProbeWait || s == QProbing || s == QWaiting || s == QWalking;
   endfunction
 
-  // Whether a result serves a request as a hit would: no fault, the access allowed, and D set
-  // for a write (16.4's check).
-  function automatic logic serves(logic [2:0] fault, mmu_pkg::rights_t rights, logic dirty,
-                                  logic [1:0] access, logic user, logic wp, logic nxe);
-    serves = fault == 3'(mmu_pkg::FaultNone) &&
-             mmu_pkg::perm_fault(rights, mmu_pkg::access_of(access), user, wp, nxe) ==
-                 mmu_pkg::FaultNone &&
-             (access != 2'(mmu_pkg::AccWrite) || dirty);
+  // An access type from its code in the entries (a plain vector: Yosys 0.23 keeps no arrays of
+  // enums).
+  function automatic mmu_pkg::access_e access_of(logic [1:0] code);
+    unique case (code)
+      2'd1:    access_of = mmu_pkg::AccWrite;
+      2'd2:    access_of = mmu_pkg::AccFetch;
+      default: access_of = mmu_pkg::AccRead;
+    endcase
   endfunction
 
   // ---- the new miss: its entry, and the primary it merges with -------------------------------
@@ -195,7 +207,7 @@ module mmu_miss_queue #(
   always_comb begin
     for (int unsigned i = 0; i < Entries; i++) probe_wait[i] = st_q[i] == QProbeWait;
     probe_begin = 1'b0;
-    probe_idx = oldest(probe_wait, older_q);
+    probe_idx = oldest(probe_wait);
     rd_o = 1'b0;
     rd_is2m_o = 1'b0;
     rd_slot_o = probed_idx_q;
@@ -223,8 +235,8 @@ module mmu_miss_queue #(
       answering[i] = st_q[i] == QProbing && count_q[i] == '0;
   end
   assign ans_o        = answering != '0;
-  assign ans_idx_o    = oldest(answering, older_q);  // (one: probes begin two cycles apart)
-  assign ans_access_o = mmu_pkg::access_of(access_q[ans_idx_o]);
+  assign ans_idx_o    = oldest(answering);  // (one: probes begin two cycles apart)
+  assign ans_access_o = access_of(access_q[ans_idx_o]);
   assign ans_user_o   = user_q[ans_idx_o];
 
   logic    ans_known, ans_walk;  // the probe's result is known; it waits for a walker
@@ -242,11 +254,33 @@ module mmu_miss_queue #(
                      done_dirty_i, done_rights_i};
 
   // ---- the secondaries of the primaries whose result is known in this cycle ------------------
+  // Whether known result q serves entry i's request (the new miss's for its entry) as a hit
+  // would: no fault, the access allowed, and D set for a write (16.4's check).
+  logic [Entries-1:0] serves [2];
+  for (genvar q = 0; q < 2; q++) begin : g_known
+    logic [2:0]       r_fault;
+    mmu_pkg::rights_t r_rights;
+    logic             r_dirty;
+    assign {r_fault, r_rights, r_dirty} = q == 0 ? {ans_res.fault, ans_res.rights, ans_res.dirty}
+                                                 : {done_res.fault, done_res.rights, done_res.dirty};
+    for (genvar i = 0; i < Entries; i++) begin : g_check
+      logic            new_here, user, write;
+      mmu_pkg::fault_e fault;
+      assign new_here = new_merged_o && new_idx == IdxW'(i);
+      assign user  = new_here ? new_user_i : user_q[i];
+      assign write = (new_here ? 2'(new_access_i) : access_q[i]) == 2'(mmu_pkg::AccWrite);
+      mmu_perm_check u_perm (
+        .rights_i(r_rights), .access_i(new_here ? new_access_i : access_of(access_q[i])),
+        .user_i(user), .wp_i, .nxe_i, .fault_o(fault)
+      );
+      assign serves[q][i] = r_fault == 3'(mmu_pkg::FaultNone) &&
+                            fault == mmu_pkg::FaultNone && (!write || r_dirty);
+    end
+  end
   // Known primary q (0: the STLB's answer, 1: the walk's), its secondaries: the entries merged
   // into it at the cycle's start, and the new miss if it merged into it.
   logic [1:0]         known;
   logic [IdxW-1:0]    known_idx [2];
-  result_t            known_res [2];
   logic [Entries-1:0] sec_of [2], pass [2], fail [2];
   logic [IdxW-1:0]    heir [2];
   logic [Entries-1:0] fail_old;
@@ -255,27 +289,20 @@ module mmu_miss_queue #(
     known = {done_i, ans_known};
     known_idx[0] = ans_idx_o;
     known_idx[1] = done_idx;
-    known_res[0] = ans_res;
-    known_res[1] = done_res;
     for (int unsigned q = 0; q < 2; q++) begin
       for (int unsigned i = 0; i < Entries; i++) begin
         sec_of[q][i] = known[q] &&
                        ((st_q[i] == QMerged && prim_q[i] == known_idx[q]) ||
                         (new_merged_o && IdxW'(i) == new_idx && new_prim == known_idx[q]));
         // (The new miss's request is new_*, the others' their entry's.)
-        if (new_merged_o && IdxW'(i) == new_idx)
-          pass[q][i] = sec_of[q][i] && serves(known_res[q].fault, known_res[q].rights, known_res[q].dirty,
-                                             2'(new_access_i), new_user_i, wp_i, nxe_i);
-        else
-          pass[q][i] = sec_of[q][i] && serves(known_res[q].fault, known_res[q].rights, known_res[q].dirty,
-                                             access_q[i], user_q[i], wp_i, nxe_i);
+        pass[q][i] = sec_of[q][i] && serves[q][i];
         fail[q][i] = sec_of[q][i] && !pass[q][i];
       end
       // (The new miss is the youngest: its row and column of the age matrix are set at the
       // cycle's end, so it is the heir only when it fails alone.)
       fail_old = fail[q];
       if (new_merged_o) fail_old[new_idx] = 1'b0;
-      heir[q] = fail_old != '0 ? oldest(fail_old, older_q) : new_idx;
+      heir[q] = fail_old != '0 ? oldest(fail_old) : new_idx;
     end
   end
 
@@ -289,20 +316,20 @@ module mmu_miss_queue #(
                  (done_i && IdxW'(i) == done_idx);
     end
     ml_o = ready != '0;
-    ml_idx_o = oldest(ready, older_q);
+    ml_idx_o = oldest(ready);
     ml_from_ans = ans_known && ml_idx_o == ans_idx_o;
     ml_from_done = done_i && ml_idx_o == done_idx;
     ml_res = ml_from_ans ? ans_res : ml_from_done ? done_res : res_q[ml_idx_o];
   end
   assign ml_id_o     = id_q[ml_idx_o];
   assign ml_va_o     = va_q[ml_idx_o];
-  assign ml_access_o = mmu_pkg::access_of(access_q[ml_idx_o]);
+  assign ml_access_o = access_of(access_q[ml_idx_o]);
   assign ml_user_o   = user_q[ml_idx_o];
   assign ml_walked_o = ml_from_done || (!ml_from_ans && src_walk_q[ml_idx_o] && !sec_q[ml_idx_o]);
   assign ml_source_o = (ml_from_done || (!ml_from_ans && src_walk_q[ml_idx_o])) ? mmu_pkg::SrcWalk
                                                                                  : mmu_pkg::SrcStlb;
   assign ml_clean_o  = clean_q[ml_idx_o];
-  assign ml_fault_o  = mmu_pkg::fault_of(ml_res.fault);
+  assign ml_fault_o  = ml_res.fault;
   assign ml_level_o  = ml_res.level;
   assign ml_pfn_o    = ml_res.pfn;
   assign ml_is2m_o   = ml_res.is2m;
@@ -321,10 +348,10 @@ module mmu_miss_queue #(
       if (w_free_i[w]) start_walker_o = WalkerW'(w);
     end
     start_o = waiting != '0 && w_free_i != '0;
-    start_idx = oldest(waiting, older_q);
+    start_idx = oldest(waiting);
   end
   assign start_va_o     = va_q[start_idx];
-  assign start_access_o = mmu_pkg::access_of(access_q[start_idx]);
+  assign start_access_o = access_of(access_q[start_idx]);
   assign start_user_o   = user_q[start_idx];
 
   // ---- the next state --------------------------------------------------------------------------
@@ -365,6 +392,7 @@ module mmu_miss_queue #(
     localparam logic [IdxW-1:0] Me = IdxW'(i);
     logic taken;  // the new miss takes this entry
     assign taken = new_i && new_idx == Me;
+    mmu_wave_state #(.Width(3)) u_state_wave (.state_i(st_q[i]));
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) st_q[i] <= QFree;
@@ -400,7 +428,7 @@ module mmu_miss_queue #(
       end
       for (int unsigned q = 0; q < 2; q++) begin
         if (pass[q][i]) begin
-          res_q[i]      <= known_res[q];
+          res_q[i]      <= q == 0 ? ans_res : done_res;
           src_walk_q[i] <= q == 1;
           sec_q[i]      <= 1'b1;
         end
@@ -408,6 +436,11 @@ module mmu_miss_queue #(
       end
     end
   end
+
+`ifdef FORMAL
+  assign fv_state0_o = st_q[0];
+  assign fv_count0_o = count_q[0];
+`endif
 
 `ifdef MMU_ASSERTIONS
   `MMU_ASSERT_SETUP
@@ -421,8 +454,59 @@ module mmu_miss_queue #(
   // One probe answers a cycle (probes begin two cycles apart).
   `MMU_ASSERT(a_one_answer, $onehot0(answering),
               ("mmu_miss_queue: probes of entries %b answer at once", answering))
+  // The IDs the entries hold, each once (with mmu_top's a_ids_open, the ID contract).
+  always_comb begin
+    fv_ids_o = '0;
+    for (int unsigned i = 0; i < Entries; i++)
+      if (st_q[i] != QFree) fv_ids_o[id_q[i]] = 1'b1;
+  end
+  logic [5:0] fv_used, fv_ids_count;
+  always_comb begin
+    fv_used = '0;
+    fv_ids_count = '0;
+    for (int unsigned i = 0; i < Entries; i++) if (st_q[i] != QFree) fv_used = fv_used + 6'd1;
+    for (int unsigned k = 0; k < (1 << IdBits); k++) if (fv_ids_o[k]) fv_ids_count = fv_ids_count + 6'd1;
+  end
+  `MMU_ASSERT(a_entry_ids_unique, fv_used == fv_ids_count,
+              ("mmu_miss_queue: %0d entries in use hold %0d IDs", fv_used, fv_ids_count))
+  // Each busy walker walks for an entry in state walking, and each such entry has its walker.
+  for (genvar w = 0; w < Walkers; w++) begin : g_assert_walker
+    logic [2:0]      walked_state;
+    logic [IdxW-1:0] walked_entry;
+    assign walked_entry = walk_entry_q[w];
+    assign walked_state = st_q[walked_entry];
+    `MMU_ASSERT(a_walker_entry, w_free_i[w] || walked_state == QWalking,
+                ("mmu_miss_queue: walker %0d busy for entry %0d in state %0d", w, walked_entry,
+                 walked_state))
+  end
+  for (genvar i = 0; i < Entries; i++) begin : g_assert_entry
+    logic              walked;
+    logic [2:0]        state;
+    logic [CountW-1:0] count;
+    logic [IdxW-1:0]   prim;
+    assign state = st_q[i];
+    assign count = count_q[i];
+    assign prim  = prim_q[i];
+    always_comb begin
+      walked = 1'b0;
+      for (int unsigned w = 0; w < Walkers; w++)
+        if (!w_free_i[w] && walk_entry_q[w] == IdxW'(i)) walked = 1'b1;
+    end
+    `MMU_ASSERT(a_entry_walker, (state == QWalking) == walked,
+                ("mmu_miss_queue: entry %0d in state %0d, walked %b", i, state, walked))
+    // A secondary's primary is a primary (with a_one_primary_per_page, no entry is orphaned).
+    logic [2:0] prim_state;
+    assign prim_state = st_q[prim];
+    `MMU_ASSERT(a_primary_live, state != QMerged || is_primary(prim_state),
+                ("mmu_miss_queue: entry %0d merged into entry %0d in state %0d", i, prim,
+                 prim_state))
+    `MMU_ASSERT(a_state_legal, state <= QReady,
+                ("mmu_miss_queue: entry %0d in illegal state %0d", i, state))
+    `MMU_ASSERT(a_probe_count, state != QProbing || count <= CountW'(StlbLatency - 2),
+                ("mmu_miss_queue: entry %0d probing with count %0d", i, count))
+  end
   // A walk completes for an entry being walked.
-  state_e done_state;
+  logic [2:0] done_state;
   assign done_state = st_q[done_idx];
   `MMU_ASSERT(a_done_walking, !done_i || done_state == QWalking,
               ("mmu_miss_queue: walker %0d completes for entry %0d, in state %0d", done_walker_i,

@@ -174,39 +174,4 @@ package mmu_pkg;
     logic p;
   } pf_error_t;
 
-  // The access check at a leaf (section 2; model/pte.c, pte_check_access), on rights combined
-  // over the levels: U/S first, then R/W (honouring CR0.WP for supervisor writes), then NX (with
-  // EFER.NXE).
-  function automatic fault_e perm_fault(rights_t rights, access_e access, logic user, logic wp,
-                                        logic nxe);
-    if (user && !rights.us)                                     perm_fault = FaultUser;
-    else if (access == AccWrite && !rights.rw && (user || wp)) perm_fault = FaultWrite;
-    else if (access == AccFetch && nxe && rights.nx)           perm_fault = FaultNx;
-    else                                                        perm_fault = FaultNone;
-  endfunction
-
-  // An enum from its code, where a code is kept in a plain vector (a register file of entries):
-  // neither tool takes both a cast to an enum (Yosys 0.23 does not parse it) and an implicit
-  // conversion (Verilator refuses it).
-  function automatic fault_e fault_of(logic [2:0] code);
-    unique case (code)
-      3'd0:    fault_of = FaultNone;
-      3'd1:    fault_of = FaultNotPresent;
-      3'd2:    fault_of = FaultReserved;
-      3'd3:    fault_of = FaultWrite;
-      3'd4:    fault_of = FaultUser;
-      3'd5:    fault_of = FaultNx;
-      3'd6:    fault_of = FaultNonCanonical;
-      default: fault_of = FaultBusError;
-    endcase
-  endfunction
-
-  function automatic access_e access_of(logic [1:0] code);
-    unique case (code)
-      2'd1:    access_of = AccWrite;
-      2'd2:    access_of = AccFetch;
-      default: access_of = AccRead;
-    endcase
-  endfunction
-
 endpackage

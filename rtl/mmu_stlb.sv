@@ -71,6 +71,21 @@ module mmu_stlb #(
   input  logic                            inv_keep_global_i,
   output logic                            filled_o,           // events for the counters
   output logic                            evicted_o
+`ifdef FORMAL
+  ,
+  // Formal only (scripts/formal, task unique): slot 0's kept matches are what the array matches
+  // now for its page, [0] of 4 KiB, [1] of 2 MiB. mmu_top states when they must be (from each
+  // compare until its entry is freed); the proofs' configuration has one entry.
+  output logic [1:0]                      fv_slot_current_o,
+  // The compare of this cycle: whether there is one, for an INVLPG, of 2 MiB, for which slot and
+  // page; and that it compares the array's rows and page as they now are.
+  output logic                            fv_cmp_o,
+  output logic                            fv_cmp_inv_o,
+  output logic                            fv_cmp_is2m_o,
+  output logic [SlotW-1:0]                fv_cmp_slot_o,
+  output mmu_pkg::vpn_t                   fv_cmp_vpn_o,
+  output logic                            fv_cmp_current_o
+`endif
 );
   localparam int unsigned NumSets = (NumEntries != 0) ? NumEntries / NumWays : 1;
   localparam int unsigned SetW = (NumSets > 1) ? $clog2(NumSets) : 1;
@@ -81,7 +96,7 @@ module mmu_stlb #(
     logic             v;
     logic [WayW-1:0]  way;
     logic [PfnW-1:0]  pfn;
-    mmu_pkg::rights_t rights;
+    logic [2:0]       rights;  // mmu_pkg::rights_t (Yosys 0.23 takes no package type here)
     logic             dirty;
   } match_t;
   // A slot: [z*2 + k], z the page size (0 4 KiB, 1 2 MiB), k the kind (0 non-global, 1 global).
@@ -213,25 +228,49 @@ module mmu_stlb #(
     .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i, .fill_way_o(fill_way),
     .filled_o, .evicted_o
 `ifdef FORMAL
-    , .fv_vpn_i('0), .fv_is2m_i('0), .fv_pcid_i('0), .fv_match_o()
+    , .fv_vpn_i({mmu_pkg::vpn_2m(va_of(slot_va_i, '0)), mmu_pkg::vpn_4k(va_of(slot_va_i, '0))}),
+    .fv_is2m_i(2'b10), .fv_pcid_i({pcid_i, pcid_i}), .fv_match_o(fv_match),
+    .fv_rows_current_o(fv_rows_current), .fv_cmp_vpn_o(fv_arr_vpn), .fv_cmp_is2m_o(fv_arr_is2m),
+    .fv_cmp_pcid_o(fv_arr_pcid)
 `endif
   );
+`ifdef FORMAL
+  logic              fv_rows_current;
+  assign {fv_cmp_o, fv_cmp_inv_o, fv_cmp_is2m_o, fv_cmp_slot_o, fv_cmp_vpn_o} =
+      {cmp_q, cmp_inv_q, cmp_is2m_q, cmp_slot_q, cmp_vpn_q};
+  mmu_pkg::vpn_t     fv_arr_vpn;
+  logic              fv_arr_is2m;
+  mmu_pkg::pcid_t    fv_arr_pcid;
+  assign fv_cmp_current_o = fv_rows_current && fv_arr_vpn == cmp_vpn_q &&
+                            fv_arr_is2m == cmp_is2m_q && fv_arr_pcid == pcid_i;
+  logic [2*Ways-1:0] fv_match;
+  match_t fv_4g, fv_4n, fv_2g, fv_2n;
+  assign {fv_2g, fv_2n, fv_4g, fv_4n} = slot_q[0];
+  assign fv_slot_current_o = {ways_of(fv_2g.v, fv_2g.way, fv_2n.v, fv_2n.way) ==
+                                  fv_match[Ways +: Ways],
+                              ways_of(fv_4g.v, fv_4g.way, fv_4n.v, fv_4n.way) ==
+                                  fv_match[0 +: Ways]};
+`endif
 
   // ---- the slots' updates: the cycle's clears, then its fill ----------------------------------
   logic [SetW-1:0] fill_set;
-  logic [1:0][SetW-1:0] clr_set;
-  assign fill_set   = set_of(fill_vpn);
-  assign clr_set[0] = set_of(clr_vpn[0 +: mmu_pkg::Vpn4kBits]);
-  assign clr_set[1] = set_of(clr_vpn[mmu_pkg::Vpn4kBits +: mmu_pkg::Vpn4kBits]);
+  logic [2*SetW-1:0] clr_set;  // port c's in [c*SetW +: SetW]
+  assign fill_set = set_of(fill_vpn);
+  assign clr_set  = {set_of(clr_vpn[mmu_pkg::Vpn4kBits +: mmu_pkg::Vpn4kBits]),
+                     set_of(clr_vpn[0 +: mmu_pkg::Vpn4kBits])};
 
+  // (A match's fields by offset: Yosys 0.23 takes no struct variables in a procedure.)
+  localparam int unsigned MatchV = MatchW - 1, MatchWay = MatchW - 1 - WayW;
   slot_t slot_upd [Slots];
   always_comb begin
     mmu_pkg::vpn_t   vpn;
     logic [SetW-1:0] set;
-    match_t          m;
+    logic [WayW-1:0] way;
+    int unsigned     base;
     vpn = '0;
     set = '0;
-    m = '0;
+    way = '0;
+    base = 0;
     for (int unsigned s = 0; s < Slots; s++) begin
       slot_upd[s] = slot_now[s];
       // (Only in a cycle that changes the array: a simulator skips the rest.)
@@ -240,17 +279,19 @@ module mmu_stlb #(
           vpn = vpn_of(va_of(slot_va_i, SlotW'(s)), z == 1);
           set = set_of(vpn);
           for (int unsigned k = 0; k < 2; k++) begin
-            m = slot_upd[s][(z*2 + k)*MatchW +: MatchW];
+            base = (z*2 + k)*MatchW;
+            way = slot_upd[s][base + MatchWay +: WayW];
             for (int unsigned c = 0; c < 2; c++) begin
-              if (clr[c] && clr_set[c] == set && clr_mask[c*Ways + 32'(m.way)]) m.v = 1'b0;
+              if (clr[c] && clr_set[c*SetW +: SetW] == set && clr_mask[c*Ways + 32'(way)])
+                slot_upd[s][base + MatchV] = 1'b0;
             end
             if (fill_i && fill_set == set) begin
               if (fill_is2m_i == (z == 1) && fill_vpn == vpn && fill_global_i == (k == 1))
-                m = {1'b1, fill_way, fill_pfn_i, fill_rights_i, fill_dirty_i};
-              else if (m.way == fill_way)
-                m.v = 1'b0;
+                slot_upd[s][base +: MatchW] = {1'b1, fill_way, fill_pfn_i, fill_rights_i,
+                                               fill_dirty_i};
+              else if (way == fill_way)
+                slot_upd[s][base + MatchV] = 1'b0;
             end
-            slot_upd[s][(z*2 + k)*MatchW +: MatchW] = m;
           end
         end
       end

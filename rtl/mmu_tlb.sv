@@ -98,7 +98,13 @@ module mmu_tlb #(
   input  logic [2*mmu_pkg::Vpn4kBits-1:0]    fv_vpn_i,
   input  logic [1:0]                         fv_is2m_i,
   input  logic [2*mmu_pkg::PcidBits-1:0]     fv_pcid_i,
-  output logic [2*Ways-1:0]                  fv_match_o
+  output logic [2*Ways-1:0]                  fv_match_o,
+  // RegRead = 1: the rows read in the cycle before are the array's rows of the compared set now
+  // (the write-first read), for the STLB's proofs.
+  output logic                               fv_rows_current_o,
+  output mmu_pkg::vpn_t                      fv_cmp_vpn_o,   // the key compared this cycle
+  output logic                               fv_cmp_is2m_o,
+  output mmu_pkg::pcid_t                     fv_cmp_pcid_o
 `endif
 );
   if (Enabled && (NumWays == 0 || NumEntries % NumWays != 0 ||
@@ -365,6 +371,16 @@ module mmu_tlb #(
   end
 `endif
 `ifdef FORMAL
+  assign {fv_cmp_vpn_o, fv_cmp_is2m_o, fv_cmp_pcid_o} = {cmp_vpn, cmp_is2m, cmp_pcid};
+  if (RegRead) begin : g_fv_rows
+    logic [Ways-1:0] same;
+    for (genvar w = 0; w < Ways; w++) begin : g_w
+      assign same[w] = g_way[w].g_regread.rd_q == g_way[w].mem[cmp_set];
+    end
+    assign fv_rows_current_o = &same;
+  end else begin : g_fv_no_rows
+    assign fv_rows_current_o = 1'b1;
+  end
   for (genvar q = 0; q < 2; q++) begin : g_fv_query
     mmu_pkg::vpn_t   vpn;
     logic [SetW-1:0] set;

@@ -223,7 +223,7 @@ module mmu_top #(
   mmu_pkg::access_e  ml_access;
   logic              ml_user;
   mmu_pkg::source_e  ml_source;
-  mmu_pkg::fault_e   ml_fault;
+  logic [2:0]        ml_fault;  // mmu_pkg::fault_e
   mmu_pkg::level_t   ml_level;
   logic [PfnW-1:0]   ml_pfn;
   mmu_pkg::rights_t  ml_rights;
@@ -307,7 +307,7 @@ module mmu_top #(
   mmu_pkg::va_t                          start_va;
   mmu_pkg::access_e                      start_access;
   logic                                  start_user;
-  mmu_pkg::fault_e                       walk_fault;
+  logic [2:0]                            walk_fault;  // mmu_pkg::fault_e
   mmu_pkg::level_t                       walk_level;
   logic [PfnW-1:0]                       walk_pfn;
   logic                                  walk_is2m, walk_global, walk_dirty;
@@ -334,7 +334,20 @@ module mmu_top #(
     .ml_user_o(ml_user), .ml_source_o(ml_source), .ml_walked_o(ml_walked), .ml_clean_o(ml_clean),
     .ml_fault_o(ml_fault), .ml_level_o(ml_level), .ml_pfn_o(ml_pfn), .ml_is2m_o(ml_is2m),
     .ml_global_o(ml_global), .ml_dirty_o(ml_dirty), .ml_rights_o(ml_rights)
+`ifdef MMU_ASSERTIONS
+    , .fv_ids_o(fv_q_ids)
+`endif
+`ifdef FORMAL
+    , .fv_state0_o(fv_q_state0), .fv_count0_o(fv_q_count0)
+`endif
   );
+`ifdef MMU_ASSERTIONS
+  logic [(1 << IdBits)-1:0] fv_q_ids;
+`endif
+`ifdef FORMAL
+  logic [2:0] fv_q_state0;
+  logic [9:0] fv_q_count0;
+`endif
 
   // ---- STLB: one read port, shared by the probes and an INVLPG ---------------------------------
   logic           stlb_rd, stlb_rd_is2m;
@@ -360,7 +373,19 @@ module mmu_top #(
     .inherit_i(inherit), .inherit_src_i(inherit_src),
     .inv_i(tlb_inv), .inv_by_pcid_i(inv_by_pcid), .inv_pcid_i(inv_pcid),
     .inv_keep_global_i(inv_keep_global), .filled_o(stlb_filled), .evicted_o(stlb_evicted)
+`ifdef FORMAL
+    , .fv_slot_current_o(fv_slot_current), .fv_cmp_o(fv_cmp), .fv_cmp_inv_o(fv_cmp_inv),
+    .fv_cmp_is2m_o(fv_cmp_is2m), .fv_cmp_slot_o(fv_cmp_slot), .fv_cmp_vpn_o(fv_cmp_vpn),
+    .fv_cmp_current_o(fv_cmp_current)
+`endif
   );
+`ifdef FORMAL
+  // (scripts/formal, task unique)
+  logic [1:0]      fv_slot_current;
+  logic            fv_cmp, fv_cmp_inv, fv_cmp_is2m, fv_cmp_current;
+  logic [IdxW-1:0] fv_cmp_slot;
+  mmu_pkg::vpn_t   fv_cmp_vpn;
+`endif
 
   // The probe's answer for its entry's request: a hit used, a fault, or a clean entry.
   mmu_perm_check u_stlb_perm (
@@ -456,7 +481,7 @@ module mmu_top #(
       if (w_done[w]) done_walker = WalkerW'(w);
     end
   end
-  assign walk_fault = mmu_pkg::fault_of(w_result[done_walker*ResW + PfnW + 9 +: 3]);
+  assign walk_fault = w_result[done_walker*ResW + PfnW + 9 +: 3];
   assign {walk_level, walk_pfn, walk_is2m, walk_global, walk_dirty, walk_rights} =
       w_result[done_walker*ResW +: ResW - 3];
 
@@ -556,7 +581,7 @@ module mmu_top #(
   // ---- the responses: the hit lane's and the miss lane's ----------------------------------------
   // The #PF error code (section 2): none for a non-canonical address, which is #GP on x86, nor
   // for a bus error, which is no page fault.
-  function automatic mmu_pkg::pf_error_t error_code(mmu_pkg::fault_e f, mmu_pkg::access_e a,
+  function automatic mmu_pkg::pf_error_t error_code(logic [2:0] f, mmu_pkg::access_e a,
                                                     logic user, logic nx_enabled);
     error_code = '0;
     if (f != mmu_pkg::FaultNone && f != mmu_pkg::FaultNonCanonical &&
@@ -610,7 +635,11 @@ module mmu_top #(
   always_ff @(posedge clk_i) begin
     if (accept_req) begin
       l1_vaddr_q  <= req_vaddr_i;
-      l1_access_q <= mmu_pkg::access_of(req_type_i);
+      unique case (req_type_i)
+        2'd1:    l1_access_q <= mmu_pkg::AccWrite;
+        2'd2:    l1_access_q <= mmu_pkg::AccFetch;
+        default: l1_access_q <= mmu_pkg::AccRead;
+      endcase
       l1_user_q   <= req_user_i;
       l1_id_q     <= req_id_i;
     end
@@ -696,10 +725,10 @@ module mmu_top #(
     fv_state_o = FvIdle;
     if (l1_valid_q) fv_state_o = FvL1;
     else if (in_ctrl) fv_state_o = FvCtrl;
-    else if (u_miss_queue.st_q[0] == 3'd2)  // QProbing
-      fv_state_o = u_miss_queue.count_q[0] == 10'(StlbLatency - 2) ? FvStlb4k
-                 : u_miss_queue.count_q[0] == 10'(StlbLatency - 3) ? FvStlb2m : FvStlbWait;
-    else if (u_miss_queue.st_q[0] != 3'd0) fv_state_o = FvWalk;
+    else if (fv_q_state0 == 3'd2)  // probing
+      fv_state_o = fv_q_count0 == 10'(StlbLatency - 2) ? FvStlb4k
+                 : fv_q_count0 == 10'(StlbLatency - 3) ? FvStlb2m : FvStlbWait;
+    else if (fv_q_state0 != 3'd0) fv_state_o = FvWalk;
   end
   assign fv_walk_state_o = fv_walk_state_w[2:0];
   assign fv_walk_level_o = w_result[PfnW + 6 +: 3];
@@ -731,6 +760,18 @@ module mmu_top #(
   `MMU_ASSUME(a_req_id_free, !accept_req || !ids_q[req_id_i] ||
               (hl && resp_id_o == req_id_i) || (ml && mresp_id_o == req_id_i),
               ("mmu_top: a request with ID %0d, which an unanswered request holds", req_id_i))
+  // The IDs open are the hit lane's request's and the miss queue's, each once; and what is open
+  // is what the hit lane and the queue hold.
+  logic [OpenW-1:0] fv_used;
+  always_comb begin
+    fv_used = OpenW'(l1_valid_q);
+    for (int unsigned i = 0; i < MissEntries; i++) if (!free_entries[i]) fv_used = fv_used + 1'b1;
+  end
+  `MMU_ASSERT(a_ids_open,
+              ids_q == (fv_q_ids | (l1_valid_q ? (1 << IdBits)'(1) << l1_id_q : '0)) &&
+              !(l1_valid_q && fv_q_ids[l1_id_q]) && open_q == fv_used,
+              ("mmu_top: IDs open %b, held %b and %0d (hit lane %b); %0d open, %0d held", ids_q,
+               fv_q_ids, l1_id_q, l1_valid_q, open_q, fv_used))
   `MMU_ASSERT(a_done_requested, !ctrl_done_o || ctrl_open_q,
               ("mmu_top: a control completion with no operation accepted and unfinished"))
   `MMU_ASSERT(a_ctrl_alone, !(ctrl_open_q && open_q != '0),
@@ -749,6 +790,32 @@ module mmu_top #(
   // Every TLB array takes at most one fill a cycle: only the miss lane fills (16.5).
   `MMU_ASSERT(a_one_l1_fill, !(l1_filled[0] && l1_filled[1]),
               ("mmu_top: both L1 TLBs filled in one cycle"))
+`ifdef MMU_FORMAL_TLB
+  // The STLB's kept matches of entry 0 stay what its array matches for the entry's page, from
+  // each compare until the entry is freed (its fill and its fault's clears go by them): with
+  // mmu_tlb's uniqueness of every set, this makes the STLB's uniqueness inductive (scripts/formal,
+  // task unique; one entry, as in its configuration).
+  `MMU_ASSERT(a_stlb_slot_current,
+              (!(fv_state_o == FvStlb2m || fv_state_o == FvStlbWait || fv_state_o == FvWalk) ||
+               fv_slot_current[0]) &&
+              (!(fv_state_o == FvWalk ||
+                 (fv_state_o == FvStlbWait &&
+                  fv_q_count0 <= 10'(StlbLatency - 4))) || fv_slot_current[1]),
+              ("mmu_top: the STLB's kept matches of entry 0 are stale"))
+  // What the STLB compares is what was read for it: entry 0's probe (its 4 KiB set in the
+  // cycle after the probe began, its 2 MiB set in the next), or an INVLPG's; and it compares
+  // the array's rows and the page as they are now.
+  `MMU_ASSERT(a_stlb_compare_current,
+              (fv_cmp == ((fv_state_o == FvStlb4k || fv_state_o == FvStlb2m) ||
+                          (ctrl_q != CIdle && ctrl_q != CExec && !inv_addr_noop))) &&
+              (!fv_cmp || fv_cmp_current) &&
+              (!fv_cmp || fv_cmp_inv == in_ctrl) &&
+              (!(fv_cmp && !fv_cmp_inv) ||
+               (fv_cmp_slot == '0 && fv_cmp_is2m == (fv_state_o == FvStlb2m) &&
+                fv_cmp_vpn == (fv_cmp_is2m ? mmu_pkg::vpn_2m(entry_va[mmu_pkg::VaBits-1:0])
+                                           : mmu_pkg::vpn_4k(entry_va[mmu_pkg::VaBits-1:0])))),
+              ("mmu_top: the STLB compares another set than was read"))
+`endif
   // The control port's codes (the environment's rule).
   `MMU_ASSUME(a_ctrl_op_legal, !ctrl_valid_i || ctrl_op_i <= 3'(mmu_pkg::OpSetMode),
               ("mmu_top: control operation code %0d is not a mmu_pkg::ctrl_op_e", ctrl_op_i))

@@ -189,7 +189,11 @@ bool fault_legal(const V &v) {
 
 }  // namespace
 
-MmuCoverage::MmuCoverage(const struct mmu_config &cfg) : cfg_(cfg), wp_(cfg.wp), nxe_(cfg.nxe) {
+MmuCoverage::MmuCoverage(const struct mmu_config &cfg)
+    : cfg_(cfg),
+      wp_(cfg.wp),
+      nxe_(cfg.nxe),
+      concurrent_(cfg.walkers > 1 || cfg.miss_entries > 1 || cfg.hit_under_miss) {
   const unsigned pa_bits = cfg.pa_bits;
   auto present = [&](unsigned a) { return array_config(cfg, a).entries > 0; };
   auto tlb_present = [&](unsigned t) {  // kInvalArrays' TLBs: itlb, dtlb, stlb
@@ -242,17 +246,23 @@ MmuCoverage::MmuCoverage(const struct mmu_config &cfg) : cfg_(cfg), wp_(cfg.wp),
 MmuCoverage::Service MmuCoverage::request(
     const struct mmu_request &req, const struct mmu_response &resp, const std::vector<Access> &acc,
     const struct mmu_stats &before, const struct mmu_stats &after, bool l1_held, bool stlb_held) {
-  unsigned reads = 0;
-  for (const Access &a : acc) reads += !a.write;
-  if (reads != after.walk_reads - before.walk_reads)
-    throw std::logic_error("coverage: " + std::to_string(reads) + " reads seen, the model made " +
-                           std::to_string(after.walk_reads - before.walk_reads));
-  walk_entries(resp, acc, reads);
-  if (resp.fault == MMU_FAULT_BUS_ERROR) {
-    if (acc.empty() || !acc.back().error || resp.level < 1 || resp.level > PT_LEVELS)
-      throw std::logic_error("coverage: a bus error at level " + std::to_string(resp.level) +
-                             " whose last access was answered with data");
-    cov_.hit(bus_error_, {resp.level - 1, acc.back().write});
+  Service service = resp.source == MMU_SRC_WALK   ? WALK
+                    : resp.source == MMU_SRC_STLB ? STLB
+                    : resp.source == MMU_SRC_L1   ? HIT
+                                                  : IDLE;  // non-canonical: answered in its cycle
+  if (!concurrent_) {
+    unsigned reads = 0;
+    for (const Access &a : acc) reads += !a.write;
+    if (reads != after.walk_reads - before.walk_reads)
+      throw std::logic_error("coverage: " + std::to_string(reads) + " reads seen, the model made " +
+                             std::to_string(after.walk_reads - before.walk_reads));
+    walk_entries(resp, acc, reads);
+    if (resp.fault == MMU_FAULT_BUS_ERROR) {
+      if (acc.empty() || !acc.back().error || resp.level < 1 || resp.level > PT_LEVELS)
+        throw std::logic_error("coverage: a bus error at level " + std::to_string(resp.level) +
+                               " whose last access was answered with data");
+      cov_.hit(bus_error_, {resp.level - 1, acc.back().write});
+    }
   }
   if (resp.fault != MMU_FAULT_NONE && resp.fault != MMU_FAULT_BUS_ERROR)
     cov_.hit(fault_,
@@ -260,6 +270,7 @@ MmuCoverage::Service MmuCoverage::request(
   if (resp.fault == MMU_FAULT_NONE)
     cov_.hit(source_,
              {resp.page_shift == PAGE_SHIFT_2M, unsigned(resp.source), unsigned(req.type)});
+  if (concurrent_) return service;
   evictions(before, after);
   for (unsigned c = 0; c < MMU_PSC_COUNT; c++)
     if (after.psc_hits[c] != before.psc_hits[c]) cov_.hit(psc_hit_, {c});
@@ -268,12 +279,9 @@ MmuCoverage::Service MmuCoverage::request(
     if (!l1_held && !stlb_held)
       throw std::logic_error("coverage: a dirty re-walk with no entry held");
     cov_.hit(dirty_, {!l1_held});
+    return DIRTY_REWALK;
   }
-  if (dirty) return DIRTY_REWALK;
-  return resp.source == MMU_SRC_WALK   ? WALK
-         : resp.source == MMU_SRC_STLB ? STLB
-         : resp.source == MMU_SRC_L1   ? HIT
-                                       : IDLE;  // non-canonical: answered in its cycle
+  return service;
 }
 
 // The walk's reads, in order, are the entries from its first level down to resp.level, where

@@ -25,6 +25,8 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 
 # Configurations of rtl/configs.txt: small, with 4-way STLB sets, one per replacement policy.
 TINY, PLRU, FIFO = "faults_lru", "faults_plru", "faults_fifo"
+# Configurations with requests in flight.
+NB_TINY, WALKERS4 = "nb_tiny", "walkers4"
 
 # The faults the SystemC bench is tried on.
 SYSTEMC_FAULTS = ["stlb-latency-off-by-one", "accessed-bit-not-written", "2m-offset-mask",
@@ -48,26 +50,27 @@ FAULTS = [
     ("fifo-pointer-stuck", "mmu_repl_fifo.sv",
      "(ptr == WayW'(NumWays - 1)) ? '0 : ptr + 1'b1;",
      "(ptr == WayW'(NumWays - 1)) ? ptr : ptr + 1'b1;", FIFO),
-    ("stlb-latency-off-by-one", "mmu_stlb.sv",
-     "wait_d = WaitW'(Latency - 4);", "wait_d = WaitW'(Latency - 3);", "default"),
+    ("stlb-latency-off-by-one", "mmu_miss_queue.sv",
+     "count_q[i] <= CountW'(StlbLatency - 2);", "count_q[i] <= CountW'(StlbLatency - 1);",
+     "default"),
     ("global-bit-ignored", "mmu_tlb.sv",
      "(glb_q[i] || pcid_q[i] == pcid)", "(pcid_q[i] == pcid)", "default"),
     ("accessed-bit-not-written", "mmu_walker.sv",
      "assign need_wb = !e.a ||", "assign need_wb = 1'b0 ||", "default"),
     ("2m-offset-mask", "mmu_top.sv",
-     "resp_is2m_o ? {resp_pfn[PfnW-1:9], vaddr_q[20:0]}",
-     "resp_is2m_o ? {resp_pfn[PfnW-1:9], 9'b0, vaddr_q[11:0]}", "default"),
+     "hl_is2m ? {hl_pfn[PfnW-1:9], l1_vaddr_q[20:0]}",
+     "hl_is2m ? {hl_pfn[PfnW-1:9], 9'b0, l1_vaddr_q[11:0]}", "default"),
     ("invlpg-keeps-stlb-2m", "mmu_top.sv",
-     ".inv_addr2m_i(state_q == SCtrlStlb2m && !inv_addr_noop),", ".inv_addr2m_i(1'b0),",
+     "(ctrl_q == CExec && inv_addr || ctrl_q == CStlb4k) &&", "(ctrl_q == CExec && inv_addr) &&",
      "default"),
     ("nx-not-reserved-without-nxe", "mmu_pkg.sv",
      "if (!nxe) rsvd[PteBitNx] = 1'b1;", "if (1'b0) rsvd[PteBitNx] = 1'b1;", "default"),
     ("psc-shallowest-hit", "mmu_walker.sv",
      "for (int i = 2; i >= 0; i--) begin", "for (int i = 0; i <= 2; i++) begin", "default"),
-    ("wp-ignored", "mmu_perm_check.sv",
-     "(user_i || wp_i)", "(user_i)", "default"),
-    ("page-size-on-stlb-fault", "mmu_top.sv",
-     "resp_is2m_o  = stlb_is2m && !stlb_fault_any;", "resp_is2m_o  = stlb_is2m;", "default"),
+    ("wp-ignored", "mmu_pkg.sv",
+     "(user || wp)) perm_fault = FaultWrite;", "(user)) perm_fault = FaultWrite;", "default"),
+    ("page-size-on-miss-fault", "mmu_top.sv",
+     "assign mresp_is2m_o   = ml_is2m && ml_ok;", "assign mresp_is2m_o   = ml_is2m;", "default"),
     # Caught only by the counters compared at the end of a run.
     ("eviction-counted-as-fill", "mmu_tlb.sv",
      "assign evicted_o  = fill_evict;", "assign evicted_o  = fill_i && Enabled;", TINY),
@@ -93,8 +96,8 @@ FAULTS = [
     ("reset-cr3-not-zero", "mmu_ctrl.sv", "cr3_base_q <= '0;", "cr3_base_q <= '1;", TINY),
     # The request's ID: taken from a request presented but not accepted (the harness presents
     # the next request while the MMU is busy).
-    ("id-taken-unaccepted", "mmu_top.sv", "id_d = accept_req ? req_id_i : id_q;",
-     "id_d = req_valid_i ? req_id_i : id_q;", "default"),
+    ("id-taken-unaccepted", "mmu_top.sv", "      l1_id_q     <= req_id_i;\n    end",
+     "    end\n    if (req_valid_i) l1_id_q <= req_id_i;", "default"),
     # Bus errors (docs/ARCHITECTURE.md 16.5): seen only with a memory that answers with errors,
     # so these run on the "errors" profile first.
     ("bus-error-ignored-on-read", "mmu_walker.sv",
@@ -103,10 +106,58 @@ FAULTS = [
     ("bus-error-ignored-on-write", "mmu_walker.sv",
      "WWrWait: begin\n        if (mem_rsp_valid_i && mem_rsp_err_i) begin",
      "WWrWait: begin\n        if (1'b0) begin", TINY, ERRORS),
-    ("bus-error-has-pf-code", "mmu_top.sv", "resp_fault != mmu_pkg::FaultBusError) begin",
-     "1'b1) begin", "default", ERRORS),
-    ("bus-error-keeps-psc", "mmu_top.sv", "psc_inv = !walk_ok;",
-     "psc_inv = !walk_ok && walk_fault != mmu_pkg::FaultBusError;", TINY, ERRORS),
+    ("bus-error-has-pf-code", "mmu_top.sv", "        f != mmu_pkg::FaultBusError)\n",
+     "        1'b1)\n", "default", ERRORS),
+    ("bus-error-keeps-psc", "mmu_top.sv", "if (ml && !ml_ok && ml_walked) begin",
+     "if (ml && !ml_ok && ml_walked && ml_fault != mmu_pkg::FaultBusError) begin", TINY, ERRORS),
+    # Requests in flight (docs/ARCHITECTURE.md 16): merging, the secondaries' check, the
+    # selections of the oldest entry, the STLB's read port and kept matches, the memory port's
+    # arbiter and tags, back-pressure, the control operation's drain, IDs, set-bits writes. Tried
+    # on nb_tiny (2 walkers, 2 entries, tiny arrays) or walkers4 (4 walkers, 16 entries).
+    ("merge-ignores-page-bit", "mmu_miss_queue.sv",
+     "va_q[i][mmu_pkg::VaBits-1:mmu_pkg::PageShift4k] ==\n"
+     "                      new_va_i[mmu_pkg::VaBits-1:mmu_pkg::PageShift4k];",
+     "va_q[i][mmu_pkg::VaBits-1:mmu_pkg::PageShift4k+1] ==\n"
+     "                      new_va_i[mmu_pkg::VaBits-1:mmu_pkg::PageShift4k+1];", NB_TINY),
+    ("merge-into-ready", "mmu_miss_queue.sv",
+     "s == QProbeWait || s == QProbing || s == QWaiting || s == QWalking;",
+     "s == QProbeWait || s == QProbing || s == QWaiting || s == QWalking || s == QReady;",
+     NB_TINY),
+    ("secondary-write-ignores-dirty", "mmu_miss_queue.sv",
+     "(access != 2'(mmu_pkg::AccWrite) || dirty);", "1'b1;", WALKERS4),
+    ("heir-takes-no-matches", "mmu_miss_queue.sv", "inherit_o[i] = 1'b1;",
+     "inherit_o[i] = 1'b0;", WALKERS4),
+    ("oldest-is-highest-entry", "mmu_miss_queue.sv",
+     "if (set[i] && (older_q[i] & set) == '0) oldest = IdxW'(i);",
+     "if (set[i]) oldest = IdxW'(i);", WALKERS4),
+    ("miss-lane-a-cycle-late", "mmu_miss_queue.sv",
+     "ready[i] = st_q[i] == QReady || (ans_known && IdxW'(i) == ans_idx_o) ||",
+     "ready[i] = st_q[i] == QReady || 1'b0 ||", NB_TINY),
+    ("probe-over-2m-read", "mmu_miss_queue.sv", "    if (probed_q) begin\n      rd_o = 1'b1;",
+     "    if (1'b0) begin\n      rd_o = 1'b1;", NB_TINY),
+    ("slot-misses-own-fill", "mmu_stlb.sv",
+     "if (fill_is2m_i == (z == 1) && fill_vpn == vpn && fill_global_i == (k == 1))",
+     "if (1'b0)", WALKERS4),
+    ("slot-misses-clear", "mmu_stlb.sv",
+     "if (clr[c] && clr_set[c*SetW +: SetW] == set && clr_mask[c*Ways + 32'(way)])",
+     "if (1'b0)", NB_TINY),
+    ("arbiter-lower-walker-first", "mmu_mem_arbiter.sv",
+     "older[w*Walkers + v] = waiting_q[w] ? waiting_q[v] && older_q[w*Walkers + v]",
+     "older[w*Walkers + v] = 1'b1 ? v < w", WALKERS4),
+    ("response-to-walker-0", "mmu_mem_arbiter.sv", "rsp_valid_o[mem_rsp_tag_i] = mem_rsp_valid_i;",
+     "rsp_valid_o[0] = mem_rsp_valid_i;", NB_TINY),
+    ("ready-ignores-new-miss", "mmu_top.sv",
+     "assign req_room  = HitUnderMiss != 0 ? free_count > OpenW'(hl_miss) : drained;",
+     "assign req_room  = HitUnderMiss != 0 ? free_count > 0 : drained;", NB_TINY),
+    ("control-without-drain", "mmu_top.sv", "assign ctrl_ready_o = drained && ctrl_free;",
+     "assign ctrl_ready_o = ctrl_free;", NB_TINY),
+    ("miss-lane-wrong-id", "mmu_miss_queue.sv", "assign ml_id_o     = id_q[ml_idx_o];",
+     "assign ml_id_o     = id_q[ans_idx_o];", NB_TINY),
+    ("set-bits-without-dirty", "mmu_walker.sv",
+     "{57'b0, leaf_q && access_q == mmu_pkg::AccWrite, 6'b100000};", "{57'b0, 1'b0, 6'b100000};",
+     NB_TINY),
+    ("fill-touch-forgets-lookup", "mmu_repl_lru.sv",
+     "touched((touch_i && touch_set_i == fill_set_i)", "touched((1'b0", WALKERS4),
 ]
 
 
