@@ -316,6 +316,11 @@ void Lockstep::compare_counters(uint64_t cycle, const RtlCounters &rtl) {
   unless_halted([&] { compare_counters_checked(cycle, rtl); });
 }
 
+void Lockstep::rtl_assertion_failed(uint64_t cycle) {
+  fflush(stdout);  // (Verilator prints the assertion's %Error line there)
+  unless_halted([&] { mismatch(cycle, "an RTL assertion failed (its %Error line is above)"); });
+}
+
 // ---- traffic: present the stimulus, the model running cycle by cycle beside the RTL -----------
 //
 // In each cycle c, traffic_drive runs the model through c (mmu_advance) and takes its

@@ -200,6 +200,10 @@ class Lockstep {
   // Every item presented and answered: the run is over.
   bool finished() const { return stim_done_ && open_.empty(); }
   void compare_counters(uint64_t cycle, const RtlCounters &rtl);
+  // An assertion of the RTL failed by the end of `cycle` (the bench runs Verilator with
+  // fatalOnError off and asks Verilated::gotError()): a mismatch like any other, with its
+  // waveform, the assertion's own %Error line printed above it.
+  void rtl_assertion_failed(uint64_t cycle);
   // The PASS line, with speed over `seconds` of wall-clock time and `cycles` simulated cycles.
   void report_pass(uint64_t cycles, double seconds) const;
   void print_stats() const;

@@ -202,6 +202,7 @@ int run(const LockstepOptions &o, const struct mmu_config &cfg) {
     mo.req_wdata = t.mem_req_wdata_o;
     ls.memory_sample(c, mo, mi.req_ready);
     dut.edge();
+    if (Verilated::gotError()) ls.rtl_assertion_failed(c);
   }
   ls.compare_counters(dut.cycle(), read_rtl_counters(t, [](uint64_t v) { return v; }));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -218,6 +219,8 @@ int run(const LockstepOptions &o, const struct mmu_config &cfg) {
 
 int main(int argc, char **argv) {
   Verilated::commandArgs(argc, argv);
+  // An assertion's failure is reported by the checker, with its waveform (rtl_assertion_failed).
+  Verilated::fatalOnError(false);
   LockstepOptions o = LockstepOptions::parse("cosim_" COSIM_NAME, argc, argv);
   struct mmu_config cfg;
   std::string err;

@@ -67,8 +67,8 @@ FAULTS = [
      "if (!nxe) rsvd[PteBitNx] = 1'b1;", "if (1'b0) rsvd[PteBitNx] = 1'b1;", "default"),
     ("psc-shallowest-hit", "mmu_walker.sv",
      "for (int i = 2; i >= 0; i--) begin", "for (int i = 0; i <= 2; i++) begin", "default"),
-    ("wp-ignored", "mmu_pkg.sv",
-     "(user || wp)) perm_fault = FaultWrite;", "(user)) perm_fault = FaultWrite;", "default"),
+    ("wp-ignored", "mmu_perm_check.sv",
+     "(user_i || wp_i)", "(user_i)", "default"),
     ("page-size-on-miss-fault", "mmu_top.sv",
      "assign mresp_is2m_o   = ml_is2m && ml_ok;", "assign mresp_is2m_o   = ml_is2m;", "default"),
     # Caught only by the counters compared at the end of a run.

@@ -34,6 +34,10 @@ SC_MODULE(ResponseMonitor) {
       if (c >= *h + kWaveCyclesAfter) sc_core::sc_stop();
       return;
     }
+    if (Verilated::gotError()) {
+      ls_.rtl_assertion_failed(c);
+      return;
+    }
     if (finished_) {
       // The counters as the last answer's rising edge left them.
       ls_.compare_counters(

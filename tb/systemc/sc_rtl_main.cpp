@@ -67,6 +67,8 @@ SC_MODULE(WaveWindow) {
 
 int sc_main(int argc, char **argv) {
   Verilated::commandArgs(argc, argv);
+  // An assertion's failure is reported by the checker, with its waveform (rtl_assertion_failed).
+  Verilated::fatalOnError(false);
   LockstepOptions o = LockstepOptions::parse("sc_rtl_" SC_RTL_NAME, argc, argv);
   struct mmu_config cfg;
   std::string err;
