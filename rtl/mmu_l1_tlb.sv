@@ -76,7 +76,8 @@ module mmu_l1_tlb #(
   mmu_tlb #(.NumEntries(Entries4k), .NumWays(Ways4k), .Repl(Repl4k), .PaBits(PaBits),
             .RegRead(1'b0), .NumClears(2), .LfsrSeed(LfsrSeed)) u_4k (
     .clk_i, .rst_ni,
-    .lk_vpn_i(vpn4k), .lk_is2m_i(1'b0), .lk_pcid_i(lk_pcid_i), .cmp_i, .lk_match_o(match4k),
+    .lk_vpn_i(vpn4k), .lk_is2m_i(1'b0), .lk_pcid_i(lk_pcid_i), .lk_rd_i(1'b0), .cmp_i,
+    .lk_match_o(match4k),
     .lk_global_o(glb4k), .lk_hit_o(hit4k), .lk_way_o(way4k), .lk_pfn_o(pfn4k),
     .lk_rights_o(rights4k), .lk_dirty_o(dirty4k), .lk_rows_o(rows4k),
     .touch_i(touch_i && hit4k), .touch_vpn_i(vpn4k), .touch_way_i(way4k),
@@ -96,7 +97,8 @@ module mmu_l1_tlb #(
   mmu_tlb #(.NumEntries(Entries2m), .NumWays(Ways2m), .Repl(Repl2m), .PaBits(PaBits),
             .RegRead(1'b0), .NumClears(2), .LfsrSeed(LfsrSeed)) u_2m (
     .clk_i, .rst_ni,
-    .lk_vpn_i(vpn2m), .lk_is2m_i(1'b1), .lk_pcid_i(lk_pcid_i), .cmp_i, .lk_match_o(match2m),
+    .lk_vpn_i(vpn2m), .lk_is2m_i(1'b1), .lk_pcid_i(lk_pcid_i), .lk_rd_i(1'b0), .cmp_i,
+    .lk_match_o(match2m),
     .lk_global_o(glb2m), .lk_hit_o(hit2m), .lk_way_o(way2m), .lk_pfn_o(pfn2m),
     .lk_rights_o(rights2m), .lk_dirty_o(dirty2m), .lk_rows_o(rows2m),
     .touch_i(touch_i && !hit4k && hit2m), .touch_vpn_i(vpn2m), .touch_way_i(way2m),

@@ -261,8 +261,9 @@ module mmu_miss_queue #(
     logic [2:0]       r_fault;
     mmu_pkg::rights_t r_rights;
     logic             r_dirty;
-    assign {r_fault, r_rights, r_dirty} = q == 0 ? {ans_res.fault, ans_res.rights, ans_res.dirty}
-                                                 : {done_res.fault, done_res.rights, done_res.dirty};
+    assign {r_fault, r_rights, r_dirty} =
+        q == 0 ? {ans_res.fault, ans_res.rights, ans_res.dirty}
+               : {done_res.fault, done_res.rights, done_res.dirty};
     for (genvar i = 0; i < Entries; i++) begin : g_check
       logic            new_here, user, write;
       mmu_pkg::fault_e fault;
@@ -465,7 +466,8 @@ module mmu_miss_queue #(
     fv_used = '0;
     fv_ids_count = '0;
     for (int unsigned i = 0; i < Entries; i++) if (st_q[i] != QFree) fv_used = fv_used + 6'd1;
-    for (int unsigned k = 0; k < (1 << IdBits); k++) if (fv_ids_o[k]) fv_ids_count = fv_ids_count + 6'd1;
+    for (int unsigned k = 0; k < (1 << IdBits); k++)
+      if (fv_ids_o[k]) fv_ids_count = fv_ids_count + 6'd1;
   end
   `MMU_ASSERT(a_entry_ids_unique, fv_used == fv_ids_count,
               ("mmu_miss_queue: %0d entries in use hold %0d IDs", fv_used, fv_ids_count))

@@ -198,7 +198,8 @@ module mmu_stlb #(
   assign {wr_2g, wr_2n, wr_4g, wr_4n} = slot_now[wr_slot_i];
   assign wr_va      = va_of(slot_va_i, wr_slot_i);
   assign fill_vpn   = vpn_of(wr_va, fill_is2m_i);
-  assign fill_match = fill_is2m_i ? ways_of(wr_2g.v, wr_2g.way, wr_2n.v, wr_2n.way) : ways_of(wr_4g.v, wr_4g.way, wr_4n.v, wr_4n.way);
+  assign fill_match = fill_is2m_i ? ways_of(wr_2g.v, wr_2g.way, wr_2n.v, wr_2n.way)
+                                  : ways_of(wr_4g.v, wr_4g.way, wr_4n.v, wr_4n.way);
 
   // Clear port 0: a fault's 4 KiB matches, or what an INVLPG's compare matches; port 1: a
   // fault's 2 MiB matches.
@@ -210,7 +211,8 @@ module mmu_stlb #(
   assign clr      = {clr_i, clr_i || inv_addr};
   assign clr_vpn  = {mmu_pkg::vpn_2m(wr_va), clr_i ? mmu_pkg::vpn_4k(wr_va) : cmp_vpn_q};
   assign clr_mask = {ways_of(wr_2g.v, wr_2g.way, wr_2n.v, wr_2n.way),
-                     clr_i ? ways_of(wr_4g.v, wr_4g.way, wr_4n.v, wr_4n.way) : match & ~(rd_keep_global_i ? glb : '0)};
+                     clr_i ? ways_of(wr_4g.v, wr_4g.way, wr_4n.v, wr_4n.way)
+                           : match & ~(rd_keep_global_i ? glb : '0)};
 
   logic [WayW-1:0] fill_way;
 
@@ -218,6 +220,7 @@ module mmu_stlb #(
             .RegRead(1'b1), .NumClears(2), .LfsrSeed(LfsrSeed)) u_array (
     .clk_i, .rst_ni,
     .lk_vpn_i(vpn_of(rd_va_i, rd_is2m_i)), .lk_is2m_i(rd_is2m_i), .lk_pcid_i(pcid_i),
+    .lk_rd_i(rd_i),
     .cmp_i(cmp_q), .lk_match_o(match), .lk_global_o(glb), .lk_hit_o(lk_hit), .lk_way_o(lk_way),
     .lk_pfn_o(lk_pfn), .lk_rights_o(lk_rights), .lk_dirty_o(lk_dirty), .lk_rows_o(rows),
     .touch_i, .touch_vpn_i(vpn_of(va_of(slot_va_i, ans_slot_i), ans_2m)), .touch_way_i(ans.way),

@@ -42,6 +42,7 @@ module mmu_tlb #(
   input  mmu_pkg::vpn_t                      lk_vpn_i,
   input  logic                               lk_is2m_i,
   input  mmu_pkg::pcid_t                     lk_pcid_i,
+  input  logic                               lk_rd_i,  // RegRead = 1: the read enable
   // The lookup's result is used this cycle (RegRead = 1: the cycle after it was presented); the
   // matches, hence the hit, are compared only then, and are 0 in other cycles (a simulator skips
   // the compares; the hardware is the same).
@@ -164,8 +165,9 @@ module mmu_tlb #(
       // Write-first: a fill of the row read in the same cycle is what the read gives.
       logic [RowW-1:0] rd_q;
       always_ff @(posedge clk_i)
-        rd_q <= (fill_i && Enabled && fill_way == WayW'(w) && fill_set == lk_set) ? fill_row
-                                                                                  : mem[lk_set];
+        if (lk_rd_i)
+          rd_q <= (fill_i && Enabled && fill_way == WayW'(w) && fill_set == lk_set) ? fill_row
+                                                                                    : mem[lk_set];
       assign rows[w*RowW +: RowW] = rd_q;
       assign wr_rows[w*RowW +: RowW] = '0;
     end else begin : g_asyncread

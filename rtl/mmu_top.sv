@@ -431,7 +431,8 @@ module mmu_top #(
   );
 
   // Each walker's signals, walker w in bit w (or its field at w's offset).
-  localparam int unsigned ResW = 3 + 3 + PfnW + 3 + 3;  // fault, level, pfn, is2m, global, dirty, rights
+  // fault, level, pfn, is2m, global, dirty, rights
+  localparam int unsigned ResW = 3 + 3 + PfnW + 3 + 3;
   localparam int unsigned FillW = mmu_pkg::VaBits + mmu_pkg::PcidBits + PfnW + 3;
   logic [Walkers-1:0]        w_req_valid, w_req_ready, w_req_we, w_req_setbits, w_rsp_valid;
   logic [Walkers*PaBits-1:0] w_req_addr;
@@ -565,7 +566,8 @@ module mmu_top #(
   logic             drained, ctrl_free, req_room;
   always_comb begin
     free_count = '0;
-    for (int unsigned i = 0; i < MissEntries; i++) free_count = free_count + OpenW'(free_entries[i]);
+    for (int unsigned i = 0; i < MissEntries; i++)
+      free_count = free_count + OpenW'(free_entries[i]);
   end
   assign drained   = open_q == OpenW'(hl) + OpenW'(ml);
   assign ctrl_free = !in_ctrl || ctrl_done_o;
