@@ -94,10 +94,11 @@ FAULTS = [
      "default"),
     ("reset-pcid-not-zero", "mmu_ctrl.sv", "pcid_q     <= '0;", "pcid_q     <= 12'd1;", TINY),
     ("reset-cr3-not-zero", "mmu_ctrl.sv", "cr3_base_q <= '0;", "cr3_base_q <= '1;", TINY),
-    # The request's ID: taken from a request presented but not accepted (the harness presents
-    # the next request while the MMU is busy).
-    ("id-taken-unaccepted", "mmu_top.sv", "      l1_id_q     <= req_id_i;\n    end",
-     "    end\n    if (req_valid_i) l1_id_q <= req_id_i;", "default"),
+    # The request's ID: the hit lane's answer given the ID on the request port (the harness
+    # changes the ID pins while no request is presented, and presents the next request while
+    # the MMU is busy).
+    ("resp-id-from-port", "mmu_top.sv", "assign resp_id_o     = l1_id_q;",
+     "assign resp_id_o     = req_id_i;", "default"),
     # Bus errors (docs/ARCHITECTURE.md 16.5): seen only with a memory that answers with errors,
     # so these run on the "errors" profile first.
     ("bus-error-ignored-on-read", "mmu_walker.sv",
@@ -119,12 +120,9 @@ FAULTS = [
      "                      new_va_i[mmu_pkg::VaBits-1:mmu_pkg::PageShift4k];",
      "va_q[i][mmu_pkg::VaBits-1:mmu_pkg::PageShift4k+1] ==\n"
      "                      new_va_i[mmu_pkg::VaBits-1:mmu_pkg::PageShift4k+1];", NB_TINY),
-    ("merge-into-ready", "mmu_miss_queue.sv",
-     "s == QProbeWait || s == QProbing || s == QWaiting || s == QWalking;",
-     "s == QProbeWait || s == QProbing || s == QWaiting || s == QWalking || s == QReady;",
-     NB_TINY),
     ("secondary-write-ignores-dirty", "mmu_miss_queue.sv",
-     "(access != 2'(mmu_pkg::AccWrite) || dirty);", "1'b1;", WALKERS4),
+     "fault == mmu_pkg::FaultNone && (!write || r_dirty);", "fault == mmu_pkg::FaultNone;",
+     WALKERS4),
     ("heir-takes-no-matches", "mmu_miss_queue.sv", "inherit_o[i] = 1'b1;",
      "inherit_o[i] = 1'b0;", WALKERS4),
     ("oldest-is-highest-entry", "mmu_miss_queue.sv",
@@ -140,7 +138,7 @@ FAULTS = [
      "if (1'b0)", WALKERS4),
     ("slot-misses-clear", "mmu_stlb.sv",
      "if (clr[c] && clr_set[c*SetW +: SetW] == set && clr_mask[c*Ways + 32'(way)])",
-     "if (1'b0)", NB_TINY),
+     "if (1'b0)", WALKERS4),
     ("arbiter-lower-walker-first", "mmu_mem_arbiter.sv",
      "older[w*Walkers + v] = waiting_q[w] ? waiting_q[v] && older_q[w*Walkers + v]",
      "older[w*Walkers + v] = 1'b1 ? v < w", WALKERS4),
