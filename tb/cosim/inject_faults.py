@@ -155,7 +155,7 @@ FAULTS = [
      "{57'b0, leaf_q && access_q == mmu_pkg::AccWrite, 6'b100000};", "{57'b0, 1'b0, 6'b100000};",
      NB_TINY),
     ("fill-touch-forgets-lookup", "mmu_repl_lru.sv",
-     "touched((touch_i && touch_set_i == fill_set_i)", "touched((1'b0", WALKERS4),
+     "touched((touch_i && touch_set_i == fill_set_i)", "touched((1'b0)", WALKERS4),
 ]
 
 
