@@ -26,14 +26,24 @@ void mmu_config_default(struct mmu_config *cfg)
                 [MMU_PSC_PDPTE] = {4, 4, MMU_REPL_LRU},
                 [MMU_PSC_PML4E] = {2, 2, MMU_REPL_LRU}},
         .stlb_latency = 9,
-        .walkers = 1,
-        .miss_entries = 1,
-        .hit_under_miss = false,
-        .id_bits = 4,
+        /* two page walkers, as Intel cores have had since Broadwell, and hit under miss */
+        .walkers = 2,
+        .miss_entries = 8,
+        .hit_under_miss = true,
+        .id_bits = 8,
         .lfsr_seed = 0xACE1,
         .wp = true,
         .nxe = true,
     };
+}
+
+void mmu_config_blocking(struct mmu_config *cfg)
+{
+    mmu_config_default(cfg);
+    cfg->walkers = 1;
+    cfg->miss_entries = 1;
+    cfg->hit_under_miss = false;
+    cfg->id_bits = 4;
 }
 
 const char *mmu_repl_name(enum mmu_repl repl)

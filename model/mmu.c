@@ -78,7 +78,7 @@ const char *mmu_error(const struct mmu *m)
 
 uint64_t mmu_next_free_cycle(const struct mmu *m)
 {
-    return m->free_cycle;
+    return pipeline_first_accept(m, m->free_cycle);
 }
 
 uint16_t mmu_current_pcid(const struct mmu *m)

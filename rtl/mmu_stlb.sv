@@ -87,7 +87,8 @@ module mmu_stlb #(
   output logic                            fv_cmp_current_o
 `endif
 );
-  localparam int unsigned NumSets = (NumEntries != 0) ? NumEntries / NumWays : 1;
+  localparam bit          Enabled = NumEntries != 0;
+  localparam int unsigned NumSets = Enabled ? NumEntries / NumWays : 1;
   localparam int unsigned SetW = (NumSets > 1) ? $clog2(NumSets) : 1;
   localparam int unsigned RowW = mmu_pkg::Vpn4kBits + 1 + PfnW + 4;  // mmu_tlb's row_t
 
@@ -301,9 +302,11 @@ module mmu_stlb #(
     end
   end
 
+  // (Without an array a slot holds nothing: every probe misses, whatever the miss lane fills.)
   for (genvar s = 0; s < Slots; s++) begin : g_slot
     always_ff @(posedge clk_i)
-      slot_q[s] <= inherit_i[s] ? slot_upd[inherit_src_i[s*SlotW +: SlotW]] : slot_upd[s];
+      slot_q[s] <= !Enabled  ? '0
+                 : inherit_i[s] ? slot_upd[inherit_src_i[s*SlotW +: SlotW]] : slot_upd[s];
   end
 
 `ifdef MMU_ASSERTIONS

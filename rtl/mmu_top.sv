@@ -45,10 +45,10 @@ module mmu_top #(
   parameter logic [15:0] LfsrSeed = 16'hACE1,
   parameter bit          WpReset = 1'b1,
   parameter bit          NxeReset = 1'b1,
-  parameter int unsigned IdBits = 4,  // a request's ID (docs/ARCHITECTURE.md 16.2)
-  parameter int unsigned Walkers = 1,  // page walkers sharing the memory port (16.5)
-  parameter int unsigned MissEntries = 1,  // miss-queue entries (16.4)
-  parameter int unsigned HitUnderMiss = 0,  // 1: accept requests while others are outstanding
+  parameter int unsigned IdBits = 8,  // a request's ID (docs/ARCHITECTURE.md 16.2)
+  parameter int unsigned Walkers = 2,  // page walkers sharing the memory port (16.5)
+  parameter int unsigned MissEntries = 8,  // miss-queue entries (16.4)
+  parameter int unsigned HitUnderMiss = 1,  // 1: accept requests while others are outstanding
   localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k,
   localparam int unsigned TagBits = (Walkers > 1) ? $clog2(Walkers) : 1
 ) (

@@ -104,11 +104,9 @@ int study_preset(struct study_options *o, const char *name, char *err, size_t er
 {
     struct mmu_config *c = &o->cfg;
     if (strcmp(name, "skylake") == 0) {
-        /* Two page-miss handlers, as Intel cores have had since Broadwell, and hit under miss. */
+        /* The model's (and mmu_top's) default: Skylake's TLB sizes, two page-miss handlers,
+         * as Intel cores have had since Broadwell, and hit under miss. */
         mmu_config_default(c);
-        c->walkers = 2;
-        c->miss_entries = 8;
-        c->hit_under_miss = true;
     } else if (strcmp(name, "champsim") == 0) {
         /* ChampSim's default TLBs: ITLB and DTLB 16 sets x 4 ways, STLB 128 x 12, 4 KiB pages;
          * its page-table walker's MSHRs (5) bound the walks in flight, the STLB's (16) the
@@ -124,8 +122,9 @@ int study_preset(struct study_options *o, const char *name, char *err, size_t er
         c->stlb = (struct mmu_array_config){1536, 12, MMU_REPL_LRU};
         o->pages = PAGES_4K;
     } else if (strcmp(name, "embedded") == 0) {
-        /* A small in-order core: tiny L1s, a small STLB, small walk caches. */
-        mmu_config_default(c);
+        /* A small in-order core, one request at a time: tiny L1s, a small STLB, small walk
+         * caches. */
+        mmu_config_blocking(c);
         c->itlb_4k = (struct mmu_array_config){16, 4, MMU_REPL_PLRU};
         c->itlb_2m = (struct mmu_array_config){4, 4, MMU_REPL_PLRU};
         c->dtlb_4k = (struct mmu_array_config){16, 4, MMU_REPL_PLRU};
@@ -135,7 +134,6 @@ int study_preset(struct study_options *o, const char *name, char *err, size_t er
         c->psc[MMU_PSC_PDPTE] = (struct mmu_array_config){2, 2, MMU_REPL_LRU};
         c->psc[MMU_PSC_PML4E] = (struct mmu_array_config){1, 1, MMU_REPL_LRU};
         c->stlb_latency = 6;
-        /* one request at a time: blocking (mmu_config_default's) */
     } else {
         snprintf(err, errlen, "preset '%s' is unknown (skylake, champsim, embedded)", name);
         return -1;

@@ -289,12 +289,8 @@ int sc_main(int argc, char *argv[]) {
   if (!trace) trace = MMUSIM_DEFAULT_TRACE;
 
   struct mmu_config cfg;
-  mmu_config_default(&cfg);
-  if (!blocking) {  // as the studies' default preset, skylake
-    cfg.walkers = 2;
-    cfg.miss_entries = 8;
-    cfg.hit_under_miss = true;
-  }
+  if (blocking) mmu_config_blocking(&cfg);
+  else mmu_config_default(&cfg);  // as the studies' default preset, skylake
   std::unique_ptr<mmusim::MmuTlm> mmu;
   try {
     mmu = std::make_unique<mmusim::MmuTlm>("mmu", cfg, period, mem_latency);

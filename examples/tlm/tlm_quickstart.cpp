@@ -33,9 +33,13 @@ struct Cpu : sc_core::sc_module {
     p.set_data_ptr(data);
     p.set_data_length(8);
     p.set_streaming_width(8);
-    socket->b_transport(p, delay);  // delay += the model's cycles x the clock period
-    if (p.is_response_ok())         // the data holds ext->paddr too, little-endian
-      printf("0x%llx after %s\n", (unsigned long long)ext->paddr, delay.to_string().c_str());
+    // The response lands at sc_time_stamp() + delay: one request at a time (blocking), the
+    // model's cycles x the clock period are added to delay; with requests in flight (the
+    // default), b_transport waits for the response's cycle.
+    socket->b_transport(p, delay);
+    sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
+    if (p.is_response_ok())  // the data holds ext->paddr too, little-endian
+      printf("0x%llx after %s\n", (unsigned long long)ext->paddr, at.to_string().c_str());
     else if (p.get_response_status() == tlm::TLM_ADDRESS_ERROR_RESPONSE)
       printf("#PF %s, error code 0x%x\n", mmu_fault_name(ext->fault), ext->error_code);
     mmu.print_stats(stdout);

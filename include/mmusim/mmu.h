@@ -52,13 +52,14 @@ struct mmu_config {
     struct mmu_array_config psc[3];  /* [0] PDE, [1] PDPTE, [2] PML4E cache:
                                            32, 4, 2 entries, fully associative, LRU */
     unsigned stlb_latency;           /* accept to STLB-hit response, >= 3; default 9 */
-    /* Several requests in flight (docs/ARCHITECTURE.md section 16).  The default is the
-     * configuration `blocking`, section 8: walkers 1, miss_entries 1, hit_under_miss off. */
+    /* Several requests in flight (docs/ARCHITECTURE.md section 16).  The default has 2 walkers,
+     * 8 entries and hit under miss; mmu_config_blocking() gives section 8's MMU: walkers 1,
+     * miss_entries 1, hit_under_miss off. */
     unsigned walkers;      /* page walkers, 1..MMU_MAX_WALKERS */
     unsigned miss_entries; /* miss-queue entries, 1..MMU_MAX_MISS_ENTRIES */
     bool hit_under_miss;   /* accept requests while others are outstanding; needs
                                         miss_entries >= 2 */
-    unsigned id_bits;      /* width of a request's ID, 1..8; default 4 */
+    unsigned id_bits;      /* width of a request's ID, 1..8; default 8 */
     uint16_t lfsr_seed;    /* reset value of every LFSR, non-zero; 0xACE1 */
     bool wp;               /* CR0.WP at reset; default 1 */
     bool nxe;              /* EFER.NXE at reset; default 1 */
@@ -71,7 +72,11 @@ struct mmu_config {
  * the cache of entries at walk level L is psc[L - 2]. */
 enum mmu_psc_id { MMU_PSC_PDE = 0, MMU_PSC_PDPTE = 1, MMU_PSC_PML4E = 2, MMU_PSC_COUNT = 3 };
 
+/* The default configuration: the sizes of docs/ARCHITECTURE.md section 12, 2 walkers, 8
+ * miss-queue entries, hit under miss (mmu_top's parameter defaults, the studies' skylake). */
 void mmu_config_default(struct mmu_config *cfg);
+/* The same arrays serving one request at a time (section 8; rtl/configs.txt's `blocking`). */
+void mmu_config_blocking(struct mmu_config *cfg);
 
 /* Returns 0 if cfg is valid; otherwise -1 and a message naming the
  * parameter and the reason, e.g. "dtlb_4k.ways: 0 ways". */
@@ -303,7 +308,9 @@ int mmu_invpcid(struct mmu *m, uint64_t cycle, unsigned type, uint16_t pcid, uin
 int mmu_flush_all(struct mmu *m, uint64_t cycle);
 int mmu_set_mode(struct mmu *m, uint64_t cycle, bool wp, bool nxe);
 
-/* The first cycle in which the MMU can accept a request. */
+/* The first cycle in which the MMU can accept a request: after the last request accepted (one a
+ * cycle), its response in `blocking`, and any control operation.  With requests in flight a full
+ * miss queue may still hold a request back from then on (section 16.2). */
 uint64_t mmu_next_free_cycle(const struct mmu *m);
 uint16_t mmu_current_pcid(const struct mmu *m);
 

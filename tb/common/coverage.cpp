@@ -270,10 +270,11 @@ MmuCoverage::Service MmuCoverage::request(
   if (resp.fault == MMU_FAULT_NONE)
     cov_.hit(source_,
              {resp.page_shift == PAGE_SHIFT_2M, unsigned(resp.source), unsigned(req.type)});
-  if (concurrent_) return service;
-  evictions(before, after);
+  evictions(seen_, after);
   for (unsigned c = 0; c < MMU_PSC_COUNT; c++)
-    if (after.psc_hits[c] != before.psc_hits[c]) cov_.hit(psc_hit_, {c});
+    if (after.psc_hits[c] != seen_.psc_hits[c]) cov_.hit(psc_hit_, {c});
+  seen_ = after;
+  if (concurrent_) return service;
   bool dirty = after.dirty_rewalks != before.dirty_rewalks;
   if (dirty) {
     if (!l1_held && !stlb_held)

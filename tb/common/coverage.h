@@ -101,9 +101,12 @@ class MmuCoverage {
   bool wp_, nxe_;
   // Requests in flight (more than one walker or entry, or hit under miss): the model's accesses
   // and statistics between a request's issue and its answer are not all its own, so a request
-  // gives only the bins of its response (fault, source); the walk, bus-error, eviction,
-  // paging-structure-cache and dirty bins come from the configurations with one in flight.
+  // gives only the bins of its response (fault, source); the walk, bus-error and dirty bins come
+  // from the configurations with one in flight.
   bool concurrent_;
+  // The statistics at the previous response: the evictions and paging-structure-cache hits since
+  // then are sampled at each response, whoever made them (every configuration).
+  struct mmu_stats seen_ {};
   Coverage cov_;
   unsigned pte_, fault_, bus_error_, source_, inval_, evict_, psc_hit_, dirty_, mem_, arrive_,
       same_cycle_;

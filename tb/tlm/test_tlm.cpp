@@ -508,7 +508,7 @@ class WaitBench : public sc_core::sc_module {
 
   static struct mmu_config default_config() {
     struct mmu_config cfg;
-    mmu_config_default(&cfg);
+    mmu_config_blocking(&cfg);
     return cfg;
   }
   static uint64_t va_4k(unsigned i) {  // two PML4 regions
@@ -755,12 +755,12 @@ int sc_main(int argc, char *argv[]) {
 
   tlm::tlm_global_quantum::instance().set(sc_time(500, SC_NS));
 
-  // The spec's default hierarchy, 1 ns clock, memory 20 + 3 cycles.
-  BenchConfig def{"default", {}, sc_time(1, SC_NS), sc_time(3, SC_NS), 20, g_seed, items};
-  mmu_config_default(&def.cfg);
+  // The default hierarchy serving one request at a time, 1 ns clock, memory 20 + 3 cycles.
+  BenchConfig def{"blocking", {}, sc_time(1, SC_NS), sc_time(3, SC_NS), 20, g_seed, items};
+  mmu_config_blocking(&def.cfg);
   // A tiny hierarchy (many evictions), other policies, 2 ns clock, memory 20 + ceil(5 / 2).
   BenchConfig tiny{"tiny", {}, sc_time(2, SC_NS), sc_time(5, SC_NS), 20, g_seed + 1, items};
-  mmu_config_default(&tiny.cfg);
+  mmu_config_blocking(&tiny.cfg);
   tiny.cfg.itlb_4k = {4, 2, MMU_REPL_PLRU};
   tiny.cfg.itlb_2m = {2, 1, MMU_REPL_LRU};
   tiny.cfg.dtlb_4k = {4, 1, MMU_REPL_LRU};

@@ -374,7 +374,7 @@ class Tester : public sc_core::sc_module {
   // access, says when that is. The translation after it works, with the same statistics.
   void memory_error() {
     struct mmu_config cfg;
-    mmu_config_default(&cfg);
+    mmu_config_blocking(&cfg);
     RefPort ref_port;
     ref_port.pm = pm_;
     struct mmu_mem_port port = {&RefPort::access, &ref_port};
@@ -554,7 +554,7 @@ int sc_main(int, char *[]) {
   aspace_map(as, 0x6000, 0x206000, PAGE_SHIFT_4K, PTE_RW | PTE_NX);  // no execute
 
   struct mmu_config cfg;
-  mmu_config_default(&cfg);
+  mmu_config_blocking(&cfg);
 
   // A bad configuration or clock throws before anything is built.
   struct mmu_config bad = cfg;

@@ -13,7 +13,7 @@
 static struct mmu_config nonblocking(unsigned walkers, unsigned entries)
 {
     struct mmu_config c;
-    mmu_config_default(&c);
+    mmu_config_blocking(&c); /* the default's arrays, IDs of 4 bits */
     c.walkers = walkers;
     c.miss_entries = entries;
     c.hit_under_miss = true;
@@ -517,7 +517,7 @@ static void bus_error(void **state)
     (void)state;
     bus_error_in(nonblocking(2, 8));
     struct mmu_config c;
-    mmu_config_default(&c);
+    mmu_config_blocking(&c);
     bus_error_in(c);
 }
 
@@ -920,7 +920,7 @@ static void blocking_is_section_8(void **state)
     uint64_t seed = test_seed("blocking_is_section_8");
     for (unsigned repl = 0; repl < MMU_REPL_COUNT; repl++) {
         struct mmu_config c;
-        mmu_config_default(&c);
+        mmu_config_blocking(&c);
         c.dtlb_4k = (struct mmu_array_config){8, 2, (enum mmu_repl)repl};
         c.dtlb_2m = (struct mmu_array_config){4, 2, (enum mmu_repl)repl};
         c.stlb = (struct mmu_array_config){32, 4, (enum mmu_repl)repl};

@@ -99,7 +99,7 @@ static void stlb_latency_parameter(void **state)
 {
     (void)state;
     struct mmu_config c;
-    mmu_config_default(&c);
+    mmu_config_blocking(&c);
     c.stlb_latency = 4;
     struct fixture *f = with_page(&c, PTE_RW);
     assert_int_equal(latency(xlate(f, 0x1000, MMU_ACC_READ, false)), 4 + 1 + 4 * 21);
@@ -236,11 +236,8 @@ static void bad_memory_port(void **state)
  * non-canonical address, and now and then a canonical one, as a word that is not a packed
  * request), the counters and the next free cycle agree after every run.  Small L1s (LRU,
  * PLRU with 4 ways, FIFO) make misses, evictions and memos dropped. */
-static void hits_match_translate(void **state)
+static void hits_match_translate_in(struct mmu_config cfg)
 {
-    (void)state;
-    struct mmu_config cfg;
-    mmu_config_default(&cfg);
     cfg.dtlb_4k = (struct mmu_array_config){4, 2, MMU_REPL_LRU};
     cfg.itlb_4k = (struct mmu_array_config){8, 4, MMU_REPL_PLRU};
     cfg.dtlb_2m = (struct mmu_array_config){2, 2, MMU_REPL_FIFO};
@@ -364,6 +361,17 @@ static void hits_match_translate(void **state)
     assert_int_equal(resp.resp_cycle, c + 6);
     for (unsigned k = 0; k < N; k++)
         fixture_free(f[k]);
+}
+
+/* In `blocking` and in the default, with requests in flight. */
+static void hits_match_translate(void **state)
+{
+    (void)state;
+    struct mmu_config cfg;
+    mmu_config_blocking(&cfg);
+    hits_match_translate_in(cfg);
+    mmu_config_default(&cfg);
+    hits_match_translate_in(cfg);
 }
 
 int main(void)

@@ -59,8 +59,9 @@ static int fixture_access(void *ctx, struct mmu_mem_access *acc)
     return rc;
 }
 
-/* Builds the fixture with cfg (NULL: the defaults), CR3 = the address
- * space with PCID 1. */
+/* Builds the fixture with cfg (NULL: the default sizes, blocking: the tests of one request at a
+ * time check section 8's walks and cycles; test_inflight.c checks the default's requests in
+ * flight), CR3 = the address space with PCID 1. */
 static inline struct fixture *fixture_new(const struct mmu_config *cfg)
 {
     struct fixture *f = calloc(1, sizeof(*f));
@@ -69,7 +70,7 @@ static inline struct fixture *fixture_new(const struct mmu_config *cfg)
     if (cfg)
         f->cfg = *cfg;
     else
-        mmu_config_default(&f->cfg);
+        mmu_config_blocking(&f->cfg);
     f->latency = 20;
     f->pm = phys_mem_create(f->cfg.pa_bits, err, sizeof(err));
     assert_non_null(f->pm);
