@@ -241,6 +241,16 @@ MmuCoverage::MmuCoverage(const struct mmu_config &cfg)
   arrive_ = cov_.cross("arrive", {{"item", {"request", "control"}}, kServices},
                        [](const V &v) { return v[1] != HIT; });
   same_cycle_ = cov_.bin("same_cycle.control_and_request");
+  // Requests meeting in the MMU: only with requests in flight; those of two walkers with two.
+  const bool concurrent = concurrent_;
+  const unsigned walkers = cfg.walkers;
+  in_flight_ = cov_.cross(
+      "in_flight",
+      {{"",
+        {"merged", "queue_full", "all_walkers_busy", "mem_out_of_order", "two_walkers_one_entry"}}},
+      [=](const V &v) { return concurrent && (v[0] < ALL_WALKERS_BUSY || walkers > 1); });
+  ctrl_in_flight_ = cov_.cross("control_in_flight",
+                               {{"op", {"cr3", "invlpg", "invpcid", "flush_all", "set_mode"}}});
 }
 
 MmuCoverage::Service MmuCoverage::request(
@@ -270,6 +280,12 @@ MmuCoverage::Service MmuCoverage::request(
   if (resp.fault == MMU_FAULT_NONE)
     cov_.hit(source_,
              {resp.page_shift == PAGE_SHIFT_2M, unsigned(resp.source), unsigned(req.type)});
+  if (concurrent_) {
+    if (after.merged_misses != seen_.merged_misses) in_flight(MERGED);
+    if (after.miss_queue_full_cycles != seen_.miss_queue_full_cycles) in_flight(QUEUE_FULL);
+    if (after.walks_peak >= cfg_.walkers && seen_.walks_peak < cfg_.walkers)
+      in_flight(ALL_WALKERS_BUSY);
+  }
   evictions(seen_, after);
   for (unsigned c = 0; c < MMU_PSC_COUNT; c++)
     if (after.psc_hits[c] != seen_.psc_hits[c]) cov_.hit(psc_hit_, {c});

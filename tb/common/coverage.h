@@ -87,6 +87,20 @@ class MmuCoverage {
   // A walker access accepted `stall` cycles after it was presented and answered `latency`
   // cycles after it was accepted.
   void memory(uint64_t stall, uint64_t latency);
+  // Requests meeting in the MMU (docs/ARCHITECTURE.md section 16), in the configurations with
+  // requests in flight. The first three are read from the model's counters at each response.
+  enum InFlight {
+    MERGED,             // a miss merged into another's lookup or walk
+    QUEUE_FULL,         // ready low because the miss queue is full
+    ALL_WALKERS_BUSY,   // every walker walking in one cycle
+    MEM_OUT_OF_ORDER,   // a memory response before that of an access accepted earlier
+    TWO_WALKERS_ENTRY,  // set-bits writes of two walkers into one entry within 100 cycles
+    IN_FLIGHT_KINDS
+  };
+  void in_flight(InFlight what) { cov_.hit(in_flight_, {unsigned(what)}); }
+  // A control operation presented while requests are outstanding (it waits for them, 16.7; in
+  // every configuration).
+  void control_in_flight(enum mmu_ctrl_op op) { cov_.hit(ctrl_in_flight_, {unsigned(op)}); }
 
   bool write(const std::string &path, const std::string &run, std::string &err) const {
     return cov_.write(path, run, err);
@@ -109,7 +123,7 @@ class MmuCoverage {
   struct mmu_stats seen_ {};
   Coverage cov_;
   unsigned pte_, fault_, bus_error_, source_, inval_, evict_, psc_hit_, dirty_, mem_, arrive_,
-      same_cycle_;
+      same_cycle_, in_flight_, ctrl_in_flight_;
   std::vector<int> evict_bin_;  // per array (kArrays), its eviction bin or -1
 };
 

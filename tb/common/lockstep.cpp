@@ -410,6 +410,12 @@ bool Lockstep::fetch_and_present(uint64_t cycle) {
   if (items_ == 0) arrival = it.gap;
   arrival = std::max(arrival, last_arrival_);
   last_arrival_ = arrival;
+  if (cov_ && is_ctrl)
+    for (const Item &x : open_)
+      if (!x.item.is_ctrl && (!x.model_resp || x.model_resp->resp_cycle > arrival)) {
+        cov_->control_in_flight(it.ctrl.op);
+        break;
+      }
   open(arrival);
   // A request presented in the same cycle as this control operation (which goes first).
   if (is_ctrl && fetch() && next_->with_previous && !next_->is_ctrl && next_->os.empty() &&
@@ -785,6 +791,16 @@ void Lockstep::memory_sample_checked(uint64_t cycle, const MemOutPins &p, bool r
   }
   if (m.done <= cycle || rsps_.count(m.done))
     mismatch(cycle, "memory timing diverged (harness bug)");
+  if (cov_) {
+    // An access accepted before this one still waits for its later response.
+    if (rsps_.upper_bound(m.done) != rsps_.end()) cov_->in_flight(MmuCoverage::MEM_OUT_OF_ORDER);
+    if (m.write && m.set_bits) {
+      for (const SetBits &x : set_bits_)
+        if (x.paddr == m.paddr && x.walker != m.walker && cycle - x.cycle <= 100)
+          cov_->in_flight(MmuCoverage::TWO_WALKERS_ENTRY);
+      set_bits_[set_bits_next_++ % set_bits_.size()] = SetBits{m.paddr, m.walker, cycle};
+    }
+  }
   rsps_[m.done] = Rsp{m.walker, m.error, data};
   rtl_count_++;
   if (cov_) cov_->memory(cycle - *req_since_, m.done - cycle);

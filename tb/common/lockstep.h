@@ -24,6 +24,7 @@
 #ifndef TB_COMMON_LOCKSTEP_H
 #define TB_COMMON_LOCKSTEP_H
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -320,6 +321,14 @@ class Lockstep {
     uint64_t data;
   };
   std::map<uint64_t, Rsp> rsps_;  // the responses to come, by cycle
+  // For coverage: the last set-bits writes (two walkers into one entry).
+  struct SetBits {
+    uint64_t paddr = ~0ull;
+    unsigned walker = 0;
+    uint64_t cycle = 0;
+  };
+  std::array<SetBits, 8> set_bits_{};
+  unsigned set_bits_next_ = 0;
 };
 
 #endif

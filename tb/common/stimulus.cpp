@@ -1,6 +1,7 @@
 // Stimulus sources; see stimulus.h.
 #include "stimulus.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <deque>
@@ -141,6 +142,11 @@ class RandomStim : public Stimulus {
       it = os_change();
     } else if (p < 20) {
       it = control_op();
+    } else if (p < 32) {
+      episode();  // requests in flight: queued items, presented back to back
+      it = std::move(queue_.front());
+      queue_.pop_front();
+      return true;
     } else {
       it = access();
     }
@@ -347,6 +353,122 @@ class RandomStim : public Stimulus {
     }
     with_request(25);
     return control(c);
+  }
+
+  // An episode that makes requests meet in the MMU (docs/ARCHITECTURE.md section 16): a burst
+  // of requests presented back to back to one page (they merge into one lookup, and secondaries
+  // that fail their primary's check walk again), to neighbouring pages of one page table (the
+  // walks share paging-structure-cache entries and set A in one directory entry), to pages of
+  // one STLB set (strides of 16 to 128 pages), or to many pages (the miss queue held full);
+  // a page whose G bit differs between two walks of it; and often a control operation right
+  // behind, presented while the burst's walks are outstanding. With one request in flight the
+  // same items are served one at a time.
+  void episode() {
+    unsigned kind = rng_.below(100);
+    if (kind < 12) {
+      global_flip();
+      return;
+    }
+    unsigned region = rng_.percent(70) ? hot_region_[cur_] : rng_.below(kNumRegions);
+    const Region &g = kRegions[region];
+    unsigned page = rng_.below(g.pages);
+    auto burst_access = [&](uint64_t va) {
+      enum mmu_access type = g.code             ? (rng_.percent(80) ? MMU_ACC_FETCH : MMU_ACC_READ)
+                             : rng_.percent(55) ? MMU_ACC_READ
+                             : rng_.percent(90) ? MMU_ACC_WRITE
+                                                : MMU_ACC_FETCH;
+      bool user = g.kernel ? rng_.percent(10) : rng_.percent(95);
+      queue_.push_back(request(va + (rng_.next() & ((1ull << g.shift) - 1)), type, user));
+    };
+    if (kind < 40) {  // one page; first its A and D cleared now and then (page aging)
+      unsigned n = 2 + rng_.below(10);
+      uint64_t va = page_va(region, page);
+      if (rng_.percent(30)) age(cur_, va, g.shift == PAGE_SHIFT_4K ? 1 : 2);
+      for (unsigned k = 0; k < n; k++) burst_access(va);
+    } else if (kind < 65) {  // neighbouring pages: one table, and A cleared in its directory
+      unsigned n = std::min(2 + rng_.below(8), g.pages);
+      if (page + n > g.pages) page = g.pages - n;
+      if (rng_.percent(40)) age(cur_, page_va(region, page), g.shift == PAGE_SHIFT_4K ? 2 : 3);
+      for (unsigned k = 0; k < n; k++) burst_access(page_va(region, page + k));
+    } else if (kind < 80) {  // one set of every STLB of up to 128 sets
+      unsigned stride = 16u << rng_.below(4), n = 2 + rng_.below(6);
+      for (unsigned k = 0; k < n; k++) burst_access(page_va(region, (page + k * stride) % g.pages));
+    } else {  // many pages: the miss queue full for a while
+      unsigned n = 16 + rng_.below(33);
+      for (unsigned k = 0; k < n; k++) {
+        StimItem it = access();
+        it.gap = 0;
+        queue_.push_back(std::move(it));
+      }
+    }
+    if (rng_.percent(30)) queue_.push_back(control_behind(page_va(region, page)));
+  }
+
+  // A control operation of any kind, for the address space in use (va for those by address).
+  StimItem control_behind(uint64_t va) {
+    struct mmu_ctrl c {};
+    unsigned k = rng_.below(6);
+    if (k == 0) return load_cr3(w_.as[cur_], pcid_of(cur_), rng_.percent(85));
+    if (k == 5) {
+      bool wp = rng_.percent(80);
+      return set_mode(wp, rng_.percent(90));
+    }
+    c.op = k == 1 ? MMU_CTRL_INVLPG : k == 4 ? MMU_CTRL_FLUSH_ALL : MMU_CTRL_INVPCID;
+    c.invpcid_type = k == 2 ? 0 : 1 + rng_.below(3);
+    c.pcid = pcid_of(cur_);
+    c.value = va;
+    return control(c);
+  }
+
+  // Clears A (and D) in the entry at `level` of va in address space a, if it is present, as an
+  // OS's page aging does: the next walks set them again, with two walkers into one entry.
+  void age(unsigned a, uint64_t va, unsigned level) {
+    struct aspace *as = w_.as[a];
+    struct phys_mem *pm = w_.pm;
+    StimItem it = access();
+    it.os.push_back([as, pm, va, level] {
+      uint64_t epa, e;
+      if (aspace_entry_paddr(as, va, level, &epa) == 0 && phys_mem_read64(pm, epa, &e) == 0 &&
+          (e & PTE_P))
+        phys_mem_write64(pm, epa, e & ~(PTE_A | PTE_D));
+    });
+    queue_.push_back(std::move(it));
+    struct mmu_ctrl c {};
+    c.op = MMU_CTRL_FLUSH_ALL;  // the cached directory entries too
+    queue_.push_back(control(c));
+  }
+
+  // A kernel page non-global in the current address space and global in another: walked in
+  // one, then (CR3 loads keeping the entries) in the other, its STLB set holds a non-global
+  // entry of one PCID and a global entry of the same page, and back in the first address space
+  // a lookup matches both (mmu_tlb answers the lower way; a fill must keep to its own kind).
+  void global_flip() {
+    unsigned a = cur_, b = (cur_ + 1 + rng_.below(kNumAs - 1)) % kNumAs;
+    unsigned region = rng_.percent(70) ? 5 : 4;  // kernel data (4 KiB) or text (2 MiB)
+    const Region &g = kRegions[region];
+    uint64_t va = page_va(region, rng_.below(g.pages));
+    unsigned level = g.shift == PAGE_SHIFT_4K ? 1 : 2;
+    struct phys_mem *pm = w_.pm;
+    auto g_bit = [pm, va, level](struct aspace *as, bool on) {
+      return [=] {
+        uint64_t epa, e;
+        if (aspace_entry_paddr(as, va, level, &epa) == 0 && phys_mem_read64(pm, epa, &e) == 0 &&
+            (e & PTE_P))
+          phys_mem_write64(pm, epa, on ? e | PTE_G : e & ~PTE_G);
+      };
+    };
+    StimItem first = request(va + (rng_.next() & 0xff8), MMU_ACC_READ, false);
+    first.os.push_back(g_bit(w_.as[a], false));
+    first.os.push_back(g_bit(w_.as[b], true));
+    struct mmu_ctrl flush {};
+    flush.op = MMU_CTRL_FLUSH_ALL;  // no entry of the page is left, in any PCID
+    queue_.push_back(control(flush));
+    queue_.push_back(std::move(first));
+    queue_.push_back(load_cr3(w_.as[b], pcid_of(b), true));
+    queue_.push_back(request(va + (rng_.next() & 0xff8), MMU_ACC_READ, false));
+    queue_.push_back(load_cr3(w_.as[a], pcid_of(a), true));
+    for (unsigned k = 0; k < 2; k++)
+      queue_.push_back(request(va + (rng_.next() & 0xff8), MMU_ACC_READ, false));
   }
 
   // Sometimes a request presented in the same cycle as the control operation before it.
