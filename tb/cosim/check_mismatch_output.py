@@ -119,6 +119,7 @@ def main():
               "view %s marks %d; FST runs to %d" % (cycle, gtkw, at(cycle), last))
     finally:
         shutil.rmtree(work)
+        inject_faults.remove_caches()
         for f in ("fst", "gtkw"):
             p = os.path.join(TOP, "waves", "mismatch-%s-seed1.%s" % (program, f))
             if os.path.exists(p):
