@@ -356,7 +356,7 @@ struct mmu_stats {
     uint64_t total_wait;      /* sum of accept_cycle - request cycle */
     uint64_t last_cycle;      /* latest response or control completion */
     /* Several requests in flight (docs/ARCHITECTURE.md 16.8); also counted when blocking. */
-    uint64_t merged_misses;                       /* STLB misses that joined another's walk */
+    uint64_t merged_misses;                       /* L1 misses merged into another (16.4) */
     uint64_t miss_queue_full_cycles;              /* ready low: free entries <= pipe */
     uint64_t walker_busy_cycles[MMU_MAX_WALKERS]; /* walk start to completion, inclusive */
     uint64_t walks_peak;                          /* most walks in progress in one cycle */
