@@ -18,6 +18,11 @@ module mmu_formal #(
   parameter int unsigned StlbLatency = 9,
   parameter int unsigned MaxStall = 0,
   parameter int unsigned MaxLatency = 1,
+  // mmu_top's request ID width and walker count (scripts/formal sets them with the rest of the
+  // configuration): the widths of the ID and memory-tag ports.
+  parameter int unsigned IdBits = 8,
+  parameter int unsigned Walkers = 2,
+  localparam int unsigned TagW = (Walkers > 1) ? $clog2(Walkers) : 1,
   // docs/ARCHITECTURE.md section 6: the STLB answers StlbLatency cycles after acceptance; a
   // walk then makes at most 8 accesses (4 reads, 4 A/D write-backs), each presented the cycle
   // after the previous one's response and answered within 1 + MaxStall + MaxLatency cycles of
@@ -30,7 +35,7 @@ module mmu_formal #(
   input logic [63:0]       req_vaddr_i,
   input logic [1:0]        req_type_i,
   input logic              req_user_i,
-  input logic [3:0]        req_id_i,
+  input logic [IdBits-1:0] req_id_i,
   input logic              ctrl_valid_i,
   input logic [2:0]        ctrl_op_i,
   input logic [63:0]       ctrl_value_i,
@@ -40,7 +45,7 @@ module mmu_formal #(
   input logic              ctrl_nxe_i,
   input logic              mem_req_ready_i,
   input logic              mem_rsp_valid_i,
-  input logic [0:0]        mem_rsp_tag_i,  // (one walker: mmu_mem_arbiter assumes tag 0)
+  input logic [TagW-1:0]   mem_rsp_tag_i,  // (mmu_mem_arbiter assumes a tag outstanding)
   input logic              mem_rsp_err_i,  // free: bus errors at any access are proved too
   input logic [63:0]       mem_rsp_rdata_i,
   // mmu_top's outputs, outputs here so that a trace shows them all (the counters are left out)
@@ -52,7 +57,7 @@ module mmu_formal #(
   output logic [4:0]        resp_error_o,
   output logic [2:0]        resp_level_o,
   output logic [1:0]        resp_source_o,
-  output logic [3:0]        resp_id_o,
+  output logic [IdBits-1:0] resp_id_o,
   output logic              mresp_valid_o,
   output logic [PaBits-1:0] mresp_paddr_o,
   output logic              mresp_is2m_o,
@@ -60,11 +65,11 @@ module mmu_formal #(
   output logic [4:0]        mresp_error_o,
   output logic [2:0]        mresp_level_o,
   output logic [1:0]        mresp_source_o,
-  output logic [3:0]        mresp_id_o,
+  output logic [IdBits-1:0] mresp_id_o,
   output logic              ctrl_ready_o,
   output logic              ctrl_done_o,
   output logic              mem_req_valid_o,
-  output logic [0:0]        mem_req_tag_o,
+  output logic [TagW-1:0]   mem_req_tag_o,
   output logic [PaBits-1:0] mem_req_addr_o,
   output logic              mem_req_we_o,
   output logic              mem_req_setbits_o,
@@ -87,7 +92,8 @@ module mmu_formal #(
     .cnt_requests_o(), .cnt_itlb_hits_o(), .cnt_dtlb_hits_o(), .cnt_stlb_hits_o(),
     .cnt_walks_o(), .cnt_walk_reads_o(), .cnt_walk_writes_o(), .cnt_psc_pde_hits_o(),
     .cnt_psc_pdpte_hits_o(), .cnt_psc_pml4e_hits_o(), .cnt_faults_o(), .cnt_dirty_rewalks_o(),
-    .cnt_merged_misses_o(),
+    .cnt_merged_misses_o(), .cnt_miss_queue_full_o(), .cnt_walks_peak_o(), .cnt_walker_busy_o(),
+    .cnt_latency_o(),
     .cnt_itlb_fills_o(), .cnt_dtlb_fills_o(), .cnt_stlb_fills_o(), .cnt_itlb_evictions_o(),
     .cnt_dtlb_evictions_o(), .cnt_stlb_evictions_o(), .cnt_psc_pde_fills_o(),
     .cnt_psc_pdpte_fills_o(), .cnt_psc_pml4e_fills_o(), .cnt_psc_pde_evictions_o(),

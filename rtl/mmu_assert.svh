@@ -12,6 +12,10 @@
 //                                           MMU_FORMAL_UNIT); an assertion in simulation and in
 //                                           the proofs of mmu_top, which so prove it is kept
 //
+//   `MMU_ASSERT_EACH(label, cond, (message...)) `MMU_ASSERT inside a generate loop: Yosys gives
+//                                           a label one name in every iteration, so a proof
+//                                           names it by its file and line instead
+//
 // cond is a plain expression of the cycle ($past and $stable for the one before). In simulation
 // it is a concurrent assertion with `disable iff (!rst_ni)` that prints the message when it
 // fails; in a proof, an immediate assertion clocked by clk_i from the second cycle on, out of
@@ -31,6 +35,8 @@
     always @(posedge clk_i) if (f_past_valid && rst_ni) label: assert (cond);
   `define MMU_ASSUME(label, cond, message) \
     always @(posedge clk_i) if (f_past_valid && rst_ni) label: assume (cond);
+  `define MMU_ASSERT_EACH(label, cond, message) \
+    always @(posedge clk_i) if (f_past_valid && rst_ni) assert (cond);
 `ifdef MMU_FORMAL_UNIT
   `define MMU_REQUIRE(label, cond, message) `MMU_ASSUME(label, cond, message)
 `else
@@ -44,6 +50,7 @@
     label: assert property (@(posedge clk_i) disable iff (!rst_ni) cond) else $error message;
   `define MMU_ASSUME(label, cond, message) `MMU_ASSERT(label, cond, message)
   `define MMU_REQUIRE(label, cond, message) `MMU_ASSERT(label, cond, message)
+  `define MMU_ASSERT_EACH(label, cond, message) `MMU_ASSERT(label, cond, message)
 `endif
 
 `endif

@@ -40,6 +40,7 @@ module mmu_miss_queue #(
   input  logic                              new_user_i,
   input  logic [IdBits-1:0]                 new_id_i,
   input  logic                              new_clean_i,     // its L1 entry was clean
+  input  logic [63:0]                       new_accept_i,    // the cycle it was accepted
   output logic                              new_merged_o,    // (an event for the counters)
   output logic [Entries-1:0]                free_o,          // entries free at the cycle's start
   // The STLB's read port, and the probes' slots (mmu_stlb: slot i is entry i).
@@ -98,7 +99,8 @@ module mmu_miss_queue #(
   output logic                              ml_is2m_o,
   output logic                              ml_global_o,
   output logic                              ml_dirty_o,
-  output mmu_pkg::rights_t                  ml_rights_o
+  output mmu_pkg::rights_t                  ml_rights_o,
+  output logic [63:0]                       ml_accept_o      // (for the latency histogram)
 `ifdef MMU_ASSERTIONS
   ,
   // For mmu_top's assertions only: the IDs the entries hold, a bit each.
@@ -144,6 +146,7 @@ module mmu_miss_queue #(
   logic [1:0]        access_q [Entries];
   logic [Entries-1:0] user_q, clean_q, sec_q, src_walk_q;
   logic [IdBits-1:0] id_q [Entries];
+  logic [63:0]       accept_q [Entries];  // the cycle each request was accepted
   logic [IdxW-1:0]   prim_q [Entries];
   logic [CountW-1:0] count_q [Entries];
   localparam int unsigned ResW = 3 + 3 + PfnW + 3 + 3;  // the bits of a result_t
@@ -337,6 +340,7 @@ module mmu_miss_queue #(
   assign ml_global_o = ml_res.global;
   assign ml_dirty_o  = ml_res.dirty;
   assign ml_rights_o = ml_res.rights;
+  assign ml_accept_o = accept_q[ml_idx_o];
 
   // ---- a walk's start --------------------------------------------------------------------------
   logic [Entries-1:0] waiting;
@@ -406,14 +410,13 @@ module mmu_miss_queue #(
         access_q[i] <= 2'(new_access_i);
         user_q[i]   <= new_user_i;
         id_q[i]     <= new_id_i;
+        accept_q[i] <= new_accept_i;
         clean_q[i]  <= new_clean_i;
         prim_q[i]   <= new_prim;
       end
       // Every other entry is older than a new one; it is older than none.
-      for (int unsigned j = 0; j < Entries; j++) begin
-        if (taken) older_q[i][j] <= j != i;
-        else if (new_i && new_idx == IdxW'(j)) older_q[i][j] <= 1'b0;
-      end
+      if (taken)      older_q[i] <= ~(Entries'(1) << i);
+      else if (new_i) older_q[i] <= older_q[i] & ~(Entries'(1) << new_idx);
       if (probe_begin && probe_idx == Me) count_q[i] <= CountW'(StlbLatency - 2);
       else if (st_q[i] == QProbing) count_q[i] <= count_q[i] - 1'b1;
       if (ans_o && ans_idx_o == Me) begin
@@ -466,8 +469,7 @@ module mmu_miss_queue #(
     fv_used = '0;
     fv_ids_count = '0;
     for (int unsigned i = 0; i < Entries; i++) if (st_q[i] != QFree) fv_used = fv_used + 6'd1;
-    for (int unsigned k = 0; k < (1 << IdBits); k++)
-      if (fv_ids_o[k]) fv_ids_count = fv_ids_count + 6'd1;
+    fv_ids_count = 6'($countones(fv_ids_o));
   end
   `MMU_ASSERT(a_entry_ids_unique, fv_used == fv_ids_count,
               ("mmu_miss_queue: %0d entries in use hold %0d IDs", fv_used, fv_ids_count))
@@ -477,9 +479,20 @@ module mmu_miss_queue #(
     logic [IdxW-1:0] walked_entry;
     assign walked_entry = walk_entry_q[w];
     assign walked_state = st_q[walked_entry];
-    `MMU_ASSERT(a_walker_entry, w_free_i[w] || walked_state == QWalking,
+    `MMU_ASSERT_EACH(a_walker_entry, w_free_i[w] || walked_state == QWalking,
                 ("mmu_miss_queue: walker %0d busy for entry %0d in state %0d", w, walked_entry,
                  walked_state))
+  end
+  // Two busy walkers walk for two entries.
+  for (genvar a = 0; a < Walkers; a++) begin : g_assert_walker_a
+    for (genvar b = a + 1; b < Walkers; b++) begin : g_b
+      logic [IdxW-1:0] entry_a, entry_b;
+      assign entry_a = walk_entry_q[a];
+      assign entry_b = walk_entry_q[b];
+      `MMU_ASSERT_EACH(a_walkers_apart, w_free_i[a] || w_free_i[b] || entry_a != entry_b,
+                       ("mmu_miss_queue: walkers %0d and %0d both walk for entry %0d", a, b,
+                        entry_a))
+    end
   end
   for (genvar i = 0; i < Entries; i++) begin : g_assert_entry
     logic              walked;
@@ -494,17 +507,32 @@ module mmu_miss_queue #(
       for (int unsigned w = 0; w < Walkers; w++)
         if (!w_free_i[w] && walk_entry_q[w] == IdxW'(i)) walked = 1'b1;
     end
-    `MMU_ASSERT(a_entry_walker, (state == QWalking) == walked,
+    // The age matrix orders the entries in use, the only ones oldest() is asked about: none
+    // older than itself, and of two exactly one the older (which the proofs' induction needs).
+    logic self_older;
+    assign self_older = older_q[i][i];
+    `MMU_ASSERT_EACH(a_age_irreflexive, state == QFree || !self_older,
+                     ("mmu_miss_queue: entry %0d older than itself", i))
+    for (genvar j = i + 1; j < Entries; j++) begin : g_pair
+      logic       j_older, i_older;  // entry j is older than entry i; i than j
+      logic [2:0] state_j;
+      assign j_older = older_q[i][j];
+      assign i_older = older_q[j][i];
+      assign state_j = st_q[j];
+      `MMU_ASSERT_EACH(a_ages_ordered, state == QFree || state_j == QFree || j_older != i_older,
+                       ("mmu_miss_queue: entries %0d and %0d both older, or neither", i, j))
+    end
+    `MMU_ASSERT_EACH(a_entry_walker, (state == QWalking) == walked,
                 ("mmu_miss_queue: entry %0d in state %0d, walked %b", i, state, walked))
     // A secondary's primary is a primary (with a_one_primary_per_page, no entry is orphaned).
     logic [2:0] prim_state;
     assign prim_state = st_q[prim];
-    `MMU_ASSERT(a_primary_live, state != QMerged || is_primary(prim_state),
+    `MMU_ASSERT_EACH(a_primary_live, state != QMerged || is_primary(prim_state),
                 ("mmu_miss_queue: entry %0d merged into entry %0d in state %0d", i, prim,
                  prim_state))
-    `MMU_ASSERT(a_state_legal, state <= QReady,
+    `MMU_ASSERT_EACH(a_state_legal, state <= QReady,
                 ("mmu_miss_queue: entry %0d in illegal state %0d", i, state))
-    `MMU_ASSERT(a_probe_count, state != QProbing || count <= CountW'(StlbLatency - 2),
+    `MMU_ASSERT_EACH(a_probe_count, state != QProbing || count <= CountW'(StlbLatency - 2),
                 ("mmu_miss_queue: entry %0d probing with count %0d", i, count))
   end
   // A walk completes for an entry being walked.

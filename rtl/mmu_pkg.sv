@@ -164,6 +164,10 @@ package mmu_pkg;
                           // lane's faults count here, added to CntFaults' at the port.
                           CntFaultsMissLane = 24, CntMergedMisses = 25;
   localparam int unsigned NumCounters = 26;
+  // The latency histogram's buckets (docs/ARCHITECTURE.md section 11): bucket k counts the
+  // responses whose latency (response cycle minus acceptance cycle) is in [2^k, 2^(k+1)); the
+  // last also counts every longer one.
+  localparam int unsigned LatencyBuckets = 16;
 
   // #PF error-code bits (section 2): I/D, RSVD, U/S, W/R, P.
   typedef struct packed {

@@ -130,7 +130,15 @@ module mmu_top #(
   output logic [63:0]       cnt_psc_pml4e_fills_o,
   output logic [63:0]       cnt_psc_pde_evictions_o,
   output logic [63:0]       cnt_psc_pdpte_evictions_o,
-  output logic [63:0]       cnt_psc_pml4e_evictions_o
+  output logic [63:0]       cnt_psc_pml4e_evictions_o,
+  // The counters of requests in flight (section 16.7): cycles with the miss queue full (ready
+  // low for want of an entry, with hit under miss), the most walks in progress in one cycle,
+  // each walker's busy cycles (walker w in [w*64 +: 64]: from a walk's start to its completion,
+  // inclusive), and the latency histogram (bucket k in [k*64 +: 64]).
+  output logic [63:0]       cnt_miss_queue_full_o,
+  output logic [63:0]       cnt_walks_peak_o,
+  output logic [Walkers*64-1:0] cnt_walker_busy_o,
+  output logic [mmu_pkg::LatencyBuckets*64-1:0] cnt_latency_o
 `ifdef FORMAL
   ,
   // Formal only (scripts/formal, task bounded; formal/mmu_formal.sv): where the request in
@@ -318,6 +326,7 @@ module mmu_top #(
     .clk_i, .rst_ni, .wp_i(wp), .nxe_i(nxe),
     .new_i(hl_miss), .new_va_i(l1_vaddr_q[mmu_pkg::VaBits-1:0]), .new_access_i(l1_access_q),
     .new_user_i(l1_user_q), .new_id_i(l1_id_q), .new_clean_i(l1_clean),
+    .new_accept_i(cycle_q - 64'd1),
     .new_merged_o(new_merged), .free_o(free_entries),
     .rd_o(q_rd), .rd_is2m_o(q_rd_is2m), .rd_va_o(q_rd_va), .rd_slot_o(q_rd_slot),
     .entry_va_o(entry_va), .inherit_o(inherit), .inherit_src_o(inherit_src),
@@ -333,7 +342,8 @@ module mmu_top #(
     .ml_o(ml), .ml_idx_o(ml_idx), .ml_id_o(ml_id), .ml_va_o(ml_va), .ml_access_o(ml_access),
     .ml_user_o(ml_user), .ml_source_o(ml_source), .ml_walked_o(ml_walked), .ml_clean_o(ml_clean),
     .ml_fault_o(ml_fault), .ml_level_o(ml_level), .ml_pfn_o(ml_pfn), .ml_is2m_o(ml_is2m),
-    .ml_global_o(ml_global), .ml_dirty_o(ml_dirty), .ml_rights_o(ml_rights)
+    .ml_global_o(ml_global), .ml_dirty_o(ml_dirty), .ml_rights_o(ml_rights),
+    .ml_accept_o(ml_accept)
 `ifdef MMU_ASSERTIONS
     , .fv_ids_o(fv_q_ids)
 `endif
@@ -717,6 +727,58 @@ module mmu_top #(
   assign cnt_psc_pdpte_evictions_o = counts[mmu_pkg::CntPscPdpteEvictions*64 +: 64];
   assign cnt_psc_pml4e_evictions_o = counts[mmu_pkg::CntPscPml4eEvictions*64 +: 64];
 
+  // ---- the counters of requests in flight (16.7) ----------------------------------------------
+  // The cycle: requests' acceptance cycles, kept by the miss queue for the latency histogram.
+  logic [63:0] cycle_q, ml_accept;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) cycle_q <= '0;
+    else         cycle_q <= cycle_q + 64'd1;
+  end
+
+  // A response's latency bucket: floor(log2(latency)), at most LatencyBuckets - 1. The hit
+  // lane's latency is 1 (bucket 0); the miss lane's is at least StlbLatency.
+  localparam int unsigned BucketW = $clog2(mmu_pkg::LatencyBuckets);
+  logic [63:0]        ml_latency;
+  logic [BucketW-1:0] ml_bucket;
+  assign ml_latency = cycle_q - ml_accept;
+  always_comb begin
+    ml_bucket = '0;
+    for (int unsigned k = 1; k < mmu_pkg::LatencyBuckets; k++)
+      if (ml_latency >= (64'd1 << k)) ml_bucket = BucketW'(k);
+  end
+
+  // Walks in progress after this cycle's completion and start (at most one of each a cycle).
+  localparam int unsigned WalksW = $clog2(Walkers + 1);
+  logic [WalksW-1:0] walks_now, walks_peak_q;
+  always_comb begin
+    walks_now = '0;
+    for (int unsigned w = 0; w < Walkers; w++)
+      walks_now = walks_now + WalksW'(!w_free[w] && !w_done[w] || w_start[w]);
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)                       walks_peak_q <= '0;
+    else if (walks_now > walks_peak_q) walks_peak_q <= walks_now;
+  end
+  assign cnt_walks_peak_o = 64'(walks_peak_q);
+
+  localparam int unsigned NumFlight = 1 + Walkers + mmu_pkg::LatencyBuckets;
+  logic [NumFlight-1:0]    flight_events;
+  logic [NumFlight*64-1:0] flight_counts;
+  always_comb begin
+    flight_events = '0;
+    flight_events[0] = HitUnderMiss != 0 && !req_room;
+    for (int unsigned w = 0; w < Walkers; w++)
+      flight_events[1 + w] = w_start[w] || !w_free[w];
+    for (int unsigned k = 0; k < mmu_pkg::LatencyBuckets; k++)
+      flight_events[1 + Walkers + k] = (hl && k == 0) || (ml && 32'(ml_bucket) == k);
+  end
+  mmu_counters #(.NumEvents(NumFlight), .Width(64)) u_flight_counters (
+    .clk_i, .rst_ni, .event_i(flight_events), .count_o(flight_counts)
+  );
+  assign cnt_miss_queue_full_o = flight_counts[0 +: 64];
+  assign cnt_walker_busy_o     = flight_counts[64 +: Walkers*64];
+  assign cnt_latency_o         = flight_counts[(1 + Walkers)*64 +: mmu_pkg::LatencyBuckets*64];
+
 
 `ifdef FORMAL
   // Where the one request in flight is (formal/mmu_formal.sv's measure; meaningful in a
@@ -748,10 +810,10 @@ module mmu_top #(
       ids_q       <= '0;
       ctrl_open_q <= 1'b0;
     end else begin
-      for (int unsigned k = 0; k < (1 << IdBits); k++) begin
-        if ((hl && resp_id_o == IdBits'(k)) || (ml && mresp_id_o == IdBits'(k))) ids_q[k] <= 1'b0;
-        if (accept_req && req_id_i == IdBits'(k)) ids_q[k] <= 1'b1;
-      end
+      // (An accepted ID is set after the answered ones are cleared.)
+      if (hl)         ids_q[resp_id_o]  <= 1'b0;
+      if (ml)         ids_q[mresp_id_o] <= 1'b0;
+      if (accept_req) ids_q[req_id_i]   <= 1'b1;
       ctrl_open_q <= accept_ctrl || (ctrl_open_q && !ctrl_done_o);
     end
   end
@@ -789,6 +851,13 @@ module mmu_top #(
                ctrl_ready_o, open_q, ctrl_open_q))
   `MMU_ASSERT(a_ctrl_open_is_state, ctrl_open_q == in_ctrl,
               ("mmu_top: control state %0d with an operation open %b", ctrl_q, ctrl_open_q))
+`ifndef FORMAL
+  // A miss lane's response is at least 2 cycles after its acceptance: the latency histogram
+  // counts it in another bucket than the hit lane's of the same cycle. (Checked in simulation
+  // only: a proof by induction would start from cycle counts that wrap.)
+  `MMU_ASSERT(a_miss_latency, !ml || ml_latency >= 64'd2,
+              ("mmu_top: a miss answered %0d cycles after its acceptance", ml_latency))
+`endif
   // Every TLB array takes at most one fill a cycle: only the miss lane fills (16.5).
   `MMU_ASSERT(a_one_l1_fill, !(l1_filled[0] && l1_filled[1]),
               ("mmu_top: both L1 TLBs filled in one cycle"))

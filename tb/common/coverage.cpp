@@ -214,6 +214,12 @@ MmuCoverage::MmuCoverage(const struct mmu_config &cfg)
   // clear, which the random stimulus makes too.
   bus_error_ =
       cov_.cross("bus_error", {{"level", {"l1", "l2", "l3", "l4"}}, {"access", {"read", "write"}}});
+  // The same with requests in flight (the configurations with several walkers or entries, or
+  // hit under miss), where the accesses between a request's issue and its answer are not all its
+  // walk's: sampled when exactly one of them was answered with an error, which is then its own.
+  bus_error_in_flight_ = cov_.cross(
+      "bus_error_in_flight", {{"level", {"l1", "l2", "l3", "l4"}}, {"access", {"read", "write"}}},
+      [c = concurrent_](const V &) { return c; });
   // Every translation: page size x where it came from x access.
   source_ =
       cov_.cross("source", {{"size", {"4k", "2m"}}, {"from", {"l1", "stlb", "walk"}}, kAccess},
@@ -273,6 +279,19 @@ MmuCoverage::Service MmuCoverage::request(
                                " whose last access was answered with data");
       cov_.hit(bus_error_, {resp.level - 1, acc.back().write});
     }
+  }
+  if (concurrent_ && resp.fault == MMU_FAULT_BUS_ERROR) {
+    const Access *failed = nullptr;
+    unsigned errors = 0;
+    for (const Access &a : acc)
+      if (a.error) {
+        errors++;
+        failed = &a;
+      }
+    if (errors == 0 || resp.level < 1 || resp.level > PT_LEVELS)
+      throw std::logic_error("coverage: a bus error at level " + std::to_string(resp.level) +
+                             " with no access answered with an error since its issue");
+    if (errors == 1) cov_.hit(bus_error_in_flight_, {resp.level - 1, failed->write});
   }
   if (resp.fault != MMU_FAULT_NONE && resp.fault != MMU_FAULT_BUS_ERROR)
     cov_.hit(fault_,

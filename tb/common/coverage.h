@@ -122,8 +122,8 @@ class MmuCoverage {
   // then are sampled at each response, whoever made them (every configuration).
   struct mmu_stats seen_ {};
   Coverage cov_;
-  unsigned pte_, fault_, bus_error_, source_, inval_, evict_, psc_hit_, dirty_, mem_, arrive_,
-      same_cycle_, in_flight_, ctrl_in_flight_;
+  unsigned pte_, fault_, bus_error_, bus_error_in_flight_, source_, inval_, evict_, psc_hit_,
+      dirty_, mem_, arrive_, same_cycle_, in_flight_, ctrl_in_flight_;
   std::vector<int> evict_bin_;  // per array (kArrays), its eviction bin or -1
 };
 

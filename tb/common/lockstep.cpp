@@ -837,11 +837,25 @@ void Lockstep::compare_counters_checked(uint64_t cycle, const RtlCounters &rtl) 
       {"faults", model_faults, rtl.faults},
       {"dirty re-walks", s->dirty_rewalks, rtl.dirty_rewalks},
       {"merged misses", s->merged_misses, rtl.merged_misses},
+      {"miss-queue-full cycles", s->miss_queue_full_cycles, rtl.miss_queue_full},
+      {"walks peak", s->walks_peak, rtl.walks_peak},
   };
   for (auto &x : c)
     if (x.model != x.rtl)
       mismatch(cycle, std::string("counter '") + x.name + "': model " + std::to_string(x.model) +
                           ", RTL " + std::to_string(x.rtl));
+  for (unsigned w = 0; w < MMU_MAX_WALKERS; w++)
+    if (s->walker_busy_cycles[w] != rtl.walker_busy[w])
+      mismatch(cycle, "counter 'walker " + std::to_string(w) + " busy cycles': model " +
+                          std::to_string(s->walker_busy_cycles[w]) + ", RTL " +
+                          std::to_string(rtl.walker_busy[w]));
+  for (unsigned k = 0; k < MMU_LATENCY_BUCKETS; k++)
+    if (s->latency_hist[k] != rtl.latency[k])
+      mismatch(cycle, "counter 'latency [" + std::to_string(1ull << k) +
+                          (k + 1 < MMU_LATENCY_BUCKETS ? ", " + std::to_string(2ull << k) + ")"
+                                                       : " and over") +
+                          "': model " + std::to_string(s->latency_hist[k]) + ", RTL " +
+                          std::to_string(rtl.latency[k]));
   // Fills and evictions, of both page sizes in a TLB.
   static const char *tlbs[] = {"itlb", "dtlb", "stlb"},
                     *pscs[] = {"psc pde", "psc pdpte", "psc pml4e"};

@@ -147,30 +147,43 @@ struct RtlCounters {  // outputs: the counters mmu_top keeps
       psc_pdpte_hits, psc_pml4e_hits, faults, dirty_rewalks, merged_misses;
   uint64_t tlb_fills[MMU_TLB_COUNT], tlb_evictions[MMU_TLB_COUNT];  // ITLB, DTLB, STLB
   uint64_t psc_fills[MMU_PSC_COUNT], psc_evictions[MMU_PSC_COUNT];  // PDE, PDPTE, PML4E
+  // Requests in flight (16.7): cycles with the miss queue full, the most walks at once, each
+  // walker's busy cycles (0 past the configuration's walkers), the latency histogram.
+  uint64_t miss_queue_full, walks_peak;
+  uint64_t walker_busy[MMU_MAX_WALKERS], latency[MMU_LATENCY_BUCKETS];
 };
 
-// Copies a Verilated mmu_top's counter outputs; works for the C++ and the SystemC model (whose
-// ports are read with .read()).
-template <class Top, class Read>
-RtlCounters read_rtl_counters(Top &t, Read rd) {
-  return {rd(t.cnt_requests_o),
-          rd(t.cnt_itlb_hits_o),
-          rd(t.cnt_dtlb_hits_o),
-          rd(t.cnt_stlb_hits_o),
-          rd(t.cnt_walks_o),
-          rd(t.cnt_walk_reads_o),
-          rd(t.cnt_walk_writes_o),
-          rd(t.cnt_psc_pde_hits_o),
-          rd(t.cnt_psc_pdpte_hits_o),
-          rd(t.cnt_psc_pml4e_hits_o),
-          rd(t.cnt_faults_o),
-          rd(t.cnt_dirty_rewalks_o),
-          rd(t.cnt_merged_misses_o),
-          {rd(t.cnt_itlb_fills_o), rd(t.cnt_dtlb_fills_o), rd(t.cnt_stlb_fills_o)},
-          {rd(t.cnt_itlb_evictions_o), rd(t.cnt_dtlb_evictions_o), rd(t.cnt_stlb_evictions_o)},
-          {rd(t.cnt_psc_pde_fills_o), rd(t.cnt_psc_pdpte_fills_o), rd(t.cnt_psc_pml4e_fills_o)},
-          {rd(t.cnt_psc_pde_evictions_o), rd(t.cnt_psc_pdpte_evictions_o),
-           rd(t.cnt_psc_pml4e_evictions_o)}};
+// Copies a Verilated mmu_top's counter outputs; works for the C++ and the SystemC model. rd(port)
+// reads a 64-bit port; word(port, k) reads bits [64k +: 64] of a port of any width (0 past its
+// width), for the packed ports of several counters.
+template <class Top, class Read, class Word>
+RtlCounters read_rtl_counters(Top &t, Read rd, Word word) {
+  RtlCounters c = {
+      rd(t.cnt_requests_o),
+      rd(t.cnt_itlb_hits_o),
+      rd(t.cnt_dtlb_hits_o),
+      rd(t.cnt_stlb_hits_o),
+      rd(t.cnt_walks_o),
+      rd(t.cnt_walk_reads_o),
+      rd(t.cnt_walk_writes_o),
+      rd(t.cnt_psc_pde_hits_o),
+      rd(t.cnt_psc_pdpte_hits_o),
+      rd(t.cnt_psc_pml4e_hits_o),
+      rd(t.cnt_faults_o),
+      rd(t.cnt_dirty_rewalks_o),
+      rd(t.cnt_merged_misses_o),
+      {rd(t.cnt_itlb_fills_o), rd(t.cnt_dtlb_fills_o), rd(t.cnt_stlb_fills_o)},
+      {rd(t.cnt_itlb_evictions_o), rd(t.cnt_dtlb_evictions_o), rd(t.cnt_stlb_evictions_o)},
+      {rd(t.cnt_psc_pde_fills_o), rd(t.cnt_psc_pdpte_fills_o), rd(t.cnt_psc_pml4e_fills_o)},
+      {rd(t.cnt_psc_pde_evictions_o), rd(t.cnt_psc_pdpte_evictions_o),
+       rd(t.cnt_psc_pml4e_evictions_o)},
+      rd(t.cnt_miss_queue_full_o),
+      rd(t.cnt_walks_peak_o),
+      {},
+      {}};
+  for (unsigned w = 0; w < MMU_MAX_WALKERS; w++) c.walker_busy[w] = word(t.cnt_walker_busy_o, w);
+  for (unsigned k = 0; k < MMU_LATENCY_BUCKETS; k++) c.latency[k] = word(t.cnt_latency_o, k);
+  return c;
 }
 
 class Lockstep {

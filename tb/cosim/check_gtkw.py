@@ -82,7 +82,9 @@ def dump_signals(fst):
         elif w[0] == "$var":
             name = ".".join(scope + [w[4]])
             rng = w[5] if len(w) > 6 and w[5].startswith("[") else ""
-            names.add(name + rng)
+            # GTKWave names a one-bit vector [N:N] name[N]
+            one = re.fullmatch(r"\[(\d+):\1\]", rng)
+            names.add(name + ("[%s]" % one.group(1) if one else rng))
         elif w[0] == "$enddefinitions":
             break
     return names, int(stamps[-1]) if stamps else 0

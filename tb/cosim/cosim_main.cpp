@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <unistd.h>
@@ -204,7 +205,21 @@ int run(const LockstepOptions &o, const struct mmu_config &cfg) {
     dut.edge();
     if (Verilated::gotError()) ls.rtl_assertion_failed(c);
   }
-  ls.compare_counters(dut.cycle(), read_rtl_counters(t, [](uint64_t v) { return v; }));
+  ls.compare_counters(dut.cycle(), read_rtl_counters(
+                                       t, [](uint64_t v) { return v; },
+                                       [](const auto &v, unsigned k) -> uint64_t {
+                                         // Bits [64k +: 64]: a QData up to 64 bits, a
+                                         // VlWide above.
+                                         using V = std::decay_t<decltype(v)>;
+                                         if constexpr (std::is_integral_v<V>) {
+                                           return k == 0 ? uint64_t(v) : 0;
+                                         } else {
+                                           constexpr unsigned n = sizeof(V) / sizeof(v[0]);
+                                           return 2 * k + 1 < n ? uint64_t(v[2 * k]) |
+                                                                      uint64_t(v[2 * k + 1]) << 32
+                                                                : 0;
+                                         }
+                                       }));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ls.report_pass(dut.cycle(), secs);
   if (!ls.write_coverage(err)) {

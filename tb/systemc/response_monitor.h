@@ -5,6 +5,8 @@
 #ifndef TB_SYSTEMC_RESPONSE_MONITOR_H
 #define TB_SYSTEMC_RESPONSE_MONITOR_H
 
+#include <type_traits>
+
 #include "bench_clock.h"
 #include "lockstep.h"
 #include "mmu_pins.h"
@@ -41,7 +43,17 @@ SC_MODULE(ResponseMonitor) {
     if (finished_) {
       // The counters as the last answer's rising edge left them.
       ls_.compare_counters(
-          c, read_rtl_counters(dut_, [](auto &port) { return uint64_t(port.read()); }));
+          c, read_rtl_counters(
+                 dut_, [](auto &port) { return uint64_t(port.read()); },
+                 [](auto &port, unsigned k) -> uint64_t {
+                   // Bits [64k +: 64]: a uint64_t port up to 64 bits, an sc_bv above.
+                   auto v = port.read();
+                   if constexpr (std::is_integral_v<decltype(v)>) {
+                     return k == 0 ? uint64_t(v) : 0;
+                   } else {
+                     return int(64 * k) < v.length() ? v.range(64 * k + 63, 64 * k).to_uint64() : 0;
+                   }
+                 }));
       passed = true;
       cycles = c;
       sc_core::sc_stop();

@@ -121,7 +121,8 @@ int sc_main(int argc, char **argv) {
   X(cnt_dirty_rewalks_o) X(cnt_merged_misses_o) X(cnt_itlb_fills_o) X(cnt_dtlb_fills_o) X(cnt_stlb_fills_o)          \
   X(cnt_itlb_evictions_o) X(cnt_dtlb_evictions_o) X(cnt_stlb_evictions_o)                    \
   X(cnt_psc_pde_fills_o) X(cnt_psc_pdpte_fills_o) X(cnt_psc_pml4e_fills_o)                   \
-  X(cnt_psc_pde_evictions_o) X(cnt_psc_pdpte_evictions_o) X(cnt_psc_pml4e_evictions_o)
+  X(cnt_psc_pde_evictions_o) X(cnt_psc_pdpte_evictions_o) X(cnt_psc_pml4e_evictions_o)      \
+  X(cnt_miss_queue_full_o) X(cnt_walks_peak_o) X(cnt_walker_busy_o) X(cnt_latency_o)
   // clang-format on
 #define SIGNAL(port) sc_core::sc_signal<PIN_T(port)> port{#port};
 #define BIND(port)   dut.port(port);
