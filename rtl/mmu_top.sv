@@ -131,7 +131,7 @@ module mmu_top #(
   output logic [63:0]       cnt_psc_pde_evictions_o,
   output logic [63:0]       cnt_psc_pdpte_evictions_o,
   output logic [63:0]       cnt_psc_pml4e_evictions_o,
-  // The counters of requests in flight (section 16.7): cycles with the miss queue full (ready
+  // The counters of requests in flight (section 16.8): cycles with the miss queue full (ready
   // low for want of an entry, with hit under miss), the most walks in progress in one cycle,
   // each walker's busy cycles (walker w in [w*64 +: 64]: from a walk's start to its completion,
   // inclusive), and the latency histogram (bucket k in [k*64 +: 64]).
@@ -727,7 +727,7 @@ module mmu_top #(
   assign cnt_psc_pdpte_evictions_o = counts[mmu_pkg::CntPscPdpteEvictions*64 +: 64];
   assign cnt_psc_pml4e_evictions_o = counts[mmu_pkg::CntPscPml4eEvictions*64 +: 64];
 
-  // ---- the counters of requests in flight (16.7) ----------------------------------------------
+  // ---- the counters of requests in flight (16.8) ----------------------------------------------
   // The cycle: requests' acceptance cycles, kept by the miss queue for the latency histogram.
   logic [63:0] cycle_q, ml_accept;
   always_ff @(posedge clk_i or negedge rst_ni) begin

@@ -147,7 +147,7 @@ struct RtlCounters {  // outputs: the counters mmu_top keeps
       psc_pdpte_hits, psc_pml4e_hits, faults, dirty_rewalks, merged_misses;
   uint64_t tlb_fills[MMU_TLB_COUNT], tlb_evictions[MMU_TLB_COUNT];  // ITLB, DTLB, STLB
   uint64_t psc_fills[MMU_PSC_COUNT], psc_evictions[MMU_PSC_COUNT];  // PDE, PDPTE, PML4E
-  // Requests in flight (16.7): cycles with the miss queue full, the most walks at once, each
+  // Requests in flight (16.8): cycles with the miss queue full, the most walks at once, each
   // walker's busy cycles (0 past the configuration's walkers), the latency histogram.
   uint64_t miss_queue_full, walks_peak;
   uint64_t walker_busy[MMU_MAX_WALKERS], latency[MMU_LATENCY_BUCKETS];
