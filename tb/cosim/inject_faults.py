@@ -1,19 +1,28 @@
 #!/usr/bin/env python3
-"""Proves that the co-simulation catches RTL bugs: applies deliberate one-line faults, each to
-a fresh copy of rtl/, builds the lockstep harness on the copy, and runs a short regression that
+"""Proves that the co-simulation catches RTL bugs: applies deliberate one-line faults to copies
+of rtl/, builds the lockstep harness on them, and runs a short regression for each fault that
 must fail with a mismatch.
 
     inject_faults.py BUILD_DIR [--only NAME[,NAME...]] [--keep] [--systemc]
+
+The faults of one configuration share one build: each is written into the copy as a choice
+made at run time, `(mmu_fault_pkg::sel == K) ? (faulty) : (original)`, around the smallest
+expression that holds the change (a bracketed group, or an assignment's right-hand side), and
+the environment variable MMUSIM_FAULT selects fault K in a run (0: none). Each build is first
+run with no fault selected, every run of every fault, and must pass: a control (a checker that
+fails everything would otherwise catch every fault, and a choice written wrongly would change
+the RTL). A fault whose change sits where no run-time choice can go (a loop's bounds, a
+constant) gets a build of its own with the line simply replaced.
 
 With --systemc, the bench built is the SystemC one (tb/systemc/, verilator --sc), on the faults
 in SYSTEMC_FAULTS: one in each of the paths its modules drive and sample (memory port timing,
 memory writes, memory errors, responses).
 
-BUILD_DIR is the CMake build, which holds libmmusim.a and libmmusim_trace.a. First builds the
-RTL as it is and checks that every run passes on it (a control: a checker that fails
-everything would otherwise catch every fault). Prints one line per fault and a summary; exits 1
-if the control fails or any fault goes uncaught (or the harness fails to build).
+BUILD_DIR is the CMake build, which holds libmmusim.a and libmmusim_trace.a. Prints one line
+per build and per fault and a summary; exits 1 if a control fails or any fault goes uncaught
+(or a harness fails to build).
 """
+import re
 import os
 import shutil
 import subprocess
@@ -175,6 +184,181 @@ FAULTS = [
 ]
 
 
+# The run-time choice of fault: a package variable that mmu_top's initial block reads from
+# MMUSIM_FAULT through DPI (written into each shared build's copy of rtl/).
+SELECTOR_PKG = """// Written by tb/cosim/inject_faults.py: the fault a run selects (0: none).
+package mmu_fault_pkg;
+  import "DPI-C" function int mmu_fault_selected();
+  int sel;
+endpackage
+"""
+SELECTOR_INIT = "  initial mmu_fault_pkg::sel = mmu_fault_pkg::mmu_fault_selected();\n"
+SELECTOR_CPP = """// Written by tb/cosim/inject_faults.py: the fault a run selects, from MMUSIM_FAULT.
+#include <cstdlib>
+extern "C" int mmu_fault_selected() {
+  const char* s = std::getenv("MMUSIM_FAULT");
+  return s ? std::atoi(s) : 0;
+}
+"""
+OPEN, CLOSE = "([{", ")]}"
+
+
+def code_mask(src):
+    """Per character of `src`: True where it is code, False in comments and strings."""
+    mask = [True] * len(src)
+    i = 0
+    while i < len(src):
+        if src.startswith("//", i) or src.startswith("/*", i):
+            end = src.find("\n" if src[i + 1] == "/" else "*/", i + 2)
+            end = len(src) if end < 0 else end + (0 if src[i + 1] == "/" else 2)
+        elif src[i] == '"':
+            end = i + 1
+            while end < len(src) and src[end] != '"':
+                end += 2 if src[end] == "\\" else 1
+            end += 1
+        else:
+            i += 1
+            continue
+        mask[i:end] = [False] * (end - i)
+        i = end
+    return mask
+
+
+def flat(text):
+    """`text` with comments and strings blanked and every bracketed group's inside blanked (its
+    brackets kept): what is left is `text`'s top level. None if its brackets do not balance."""
+    mask = code_mask(text)
+    out, depth = [], 0
+    for ch, code in zip(text, mask):
+        if not code:
+            out.append(" ")
+            continue
+        if ch in CLOSE:
+            depth -= 1
+            if depth < 0:
+                return None
+        out.append(ch if depth == 0 else " ")
+        if ch in OPEN:
+            depth += 1
+    return "".join(out) if depth == 0 else None
+
+
+def is_expression(text):
+    """Whether `text` reads as one expression: balanced, and no statement, list or range at its
+    top level (no ';', ',', a ':' without its '?', keyword of a statement or event)."""
+    top = flat(text)
+    top = top.replace("::", "  ") if top is not None else None  # package scopes
+    return (top is not None and text.strip() != "" and not re.search(r"[;,]", top) and
+            top.count("?") == top.count(":") and not re.search(
+                r"\b(begin|end|if|else|case|for|posedge|negedge|assign)\b", top))
+
+
+def assignment_rhs(src, mask, pairs, lo, hi):
+    """The right-hand side [start, end) of the assignment whose right-hand side holds [lo, hi)
+    of `src` at its top level, or None."""
+    back = {c: o for o, c in pairs.items()}
+    i, seg = lo - 1, []  # seg: the statement's top level before lo, from lo backwards
+    while i >= 0:
+        if not mask[i]:
+            seg.append(" ")
+        elif src[i] in CLOSE:
+            if i not in back:
+                return None
+            seg.append(" " * (i - back[i] + 1))
+            i = back[i]
+        elif src[i] == ";":
+            break
+        elif src[i] in OPEN:
+            if pairs.get(i, len(src)) >= hi:
+                return None  # [lo, hi) is inside a group: not an assignment's top level
+            seg.append(src[i])  # a group that [lo, hi) leaves
+        else:
+            seg.append(src[i])
+        i -= 1
+    start = i + 1
+    seg = "".join(seg)[::-1]
+    kw = [m.end() for m in re.finditer(r"\b(begin|end|else|endcase|assign)\b", seg)]
+    first = kw[-1] if kw else 0
+    # Only the top level counts: seg still holds the inside of the groups that [lo, hi) leaves.
+    depth, top = 0, []
+    for ch in seg:
+        depth -= ch in CLOSE
+        top.append(ch if depth == 0 else " ")
+        depth += ch in OPEN
+    seg = "".join(top)
+    questions = 0  # a ':' with no '?' before it in the statement ends a case label
+    for j in range(first, len(seg)):
+        if seg[j] == "?":
+            questions += 1
+        elif seg[j] == ":" and seg[j + 1:j + 2] != ":" and seg[j - 1:j] != ":":
+            if questions:
+                questions -= 1
+            else:
+                first = j + 1
+    for j in range(first, len(seg)):
+        nxt, prev = seg[j + 1:j + 2], seg[j - 1:j] if j else ""
+        if seg[j] == "<" and nxt == "=" and seg[j + 2:j + 3] != "=" and prev != "<":
+            op_end = j + 2
+        elif seg[j] == "=" and nxt != "=" and prev not in "=!<>+-*/&|^%~:":
+            op_end = j + 1
+        else:
+            continue
+        end = hi
+        while end < len(src) and not (mask[end] and src[end] == ";"):
+            if mask[end] and src[end] in OPEN:
+                if end not in pairs:
+                    return None
+                end = pairs[end]
+            elif mask[end] and src[end] in CLOSE and back.get(end, -1) < start:
+                return None  # the end of a group around the assignment
+            end += 1
+        return (start + op_end, end) if end < len(src) else None
+    return None
+
+
+def selectable(src, orig, bad, k):
+    """`src` with the change from `orig` to `bad` (found once in it) written as a run-time
+    choice, taken when mmu_fault_pkg::sel is k; None where no expression holds the change."""
+    at = src.find(orig)
+    p = 0
+    while p < min(len(orig), len(bad)) and orig[p] == bad[p]:
+        p += 1
+    s = 0
+    while s < min(len(orig), len(bad)) - p and orig[-1 - s] == bad[-1 - s]:
+        s += 1
+    lo, hi, mid = at + p, at + len(orig) - s, bad[p:len(bad) - s]
+    mask = code_mask(src)
+    pairs, stack = {}, []
+    for i, ch in enumerate(src):
+        if mask[i] and ch in OPEN:
+            stack.append(i)
+        elif mask[i] and ch in CLOSE and stack:
+            pairs[stack.pop()] = i
+    choice = "(mmu_fault_pkg::sel == %d) ? " % k
+    # The innermost bracketed group around the change that is one expression...
+    for o in sorted((o for o, c in pairs.items() if o < lo and c >= hi), reverse=True):
+        c = pairs[o]
+        inner, faulty = src[o + 1:c], src[o + 1:lo] + mid + src[hi:c]
+        before = src[:o].rstrip()[-1:]
+        if src[o] == "{":
+            after = src[c + 1:].lstrip()
+            if (before.isalnum() or before in "_'}" or re.match(r"(<=|=(?!=))", after) or
+                    flat("{" + faulty + "}") is None):
+                continue
+            return src[:o] + "(%s{%s} : {%s})" % (choice, faulty, inner) + src[c + 1:]
+        if before in "#@" or not (is_expression(inner) and is_expression(faulty)):
+            continue
+        return src[:o + 1] + "%s(%s) : (%s)" % (choice, faulty, inner) + src[c:]
+    # ... or the right-hand side of the assignment that holds it.
+    rhs = assignment_rhs(src, mask, pairs, lo, hi)
+    if rhs:
+        a, b = rhs
+        inner, faulty = src[a:b], src[a:lo] + mid + src[hi:b]
+        if is_expression(inner) and is_expression(faulty):
+            return src[:a] + " %s(%s) : (%s)" % (choice, faulty.strip(), inner.strip()) + src[b:]
+    return None
+
+
 def config_params(name):
     """The parameters of configuration `name` of rtl/configs.txt, as "Name=Value,..."."""
     for line in open(os.path.join(TOP, "rtl", "configs.txt")):
@@ -184,11 +368,12 @@ def config_params(name):
     sys.exit("inject_faults.py: no configuration '%s' in rtl/configs.txt" % name)
 
 
-def rtl_files(rtl):
+def rtl_files(rtl, selector=False):
     """rtl/mmu.f's files (sources and lint waivers), in the copy of rtl/ at `rtl` (whose
-    include path the build gives with -I)."""
-    return [os.path.join(rtl, os.path.relpath(f.strip(), "rtl"))
-            for f in open(os.path.join(TOP, "rtl", "mmu.f")) if f.strip() and f[0] != "+"]
+    include path the build gives with -I); with selector, the fault selector's package first."""
+    files = [os.path.join(rtl, os.path.relpath(f.strip(), "rtl"))
+             for f in open(os.path.join(TOP, "rtl", "mmu.f")) if f.strip() and f[0] != "+"]
+    return ([os.path.join(rtl, "mmu_fault_pkg.sv")] if selector else []) + files
 
 
 # The objects that do not depend on the RTL (the bench's common code and Verilator's runtime),
@@ -240,7 +425,7 @@ def shared_objs(obj, systemc, keep):
             shutil.copy(os.path.join(cache, f), obj)  # a new time: newer than its source
 
 
-def build(rtl, config, work, systemc):
+def build(rtl, config, work, systemc, selector=False):
     params = config_params(config)
     libs = " ".join(os.path.join(BUILD, l) for l in ("libmmusim_trace.a", "libmmusim.a"))
     name = "sc_rtl_inject" if systemc else "cosim_inject"
@@ -259,9 +444,10 @@ def build(rtl, config, work, systemc):
             "--x-assign", "fast", "--x-initial", "fast", "--assert", "-Wno-fatal", "--trace-fst",
             "--top-module", "mmu_top", "--prefix", "Vmmu_top", "-Mdir", os.path.join(work, "obj"),
             "-I" + rtl, "-CFLAGS", cflags, "-LDFLAGS", ldlibs, "-o", name] + gargs +
-           rtl_files(rtl) + [os.path.join(TOP, main),
+           rtl_files(rtl, selector) + [os.path.join(TOP, main),
             os.path.join(TOP, "tb/common/stimulus.cpp"), os.path.join(TOP, "tb/common/lockstep.cpp"),
-            os.path.join(TOP, "tb/common/coverage.cpp")])
+            os.path.join(TOP, "tb/common/coverage.cpp")] +
+           ([os.path.join(rtl, "mmu_fault_selector.cpp")] if selector else []))
     obj = os.path.join(work, "obj")
     shared_objs(obj, systemc, keep=False)
     r = subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=ccache_env())
@@ -272,10 +458,13 @@ def build(rtl, config, work, systemc):
     return os.path.join(obj, name)
 
 
-def caught(binary, work, runs):
+def caught(binary, work, runs, fault=0):
+    """Runs `runs` in order on `binary` with fault `fault` selected, until one fails: (its first
+    MISMATCH line, the run) if the checker caught it, else (None, why or None)."""
+    env = dict(os.environ, MMUSIM_FAULT=str(fault))
     for args in runs:
         r = subprocess.run([binary, "--no-auto-wave", "--quiet"] + args, cwd=work,
-                           capture_output=True, text=True, timeout=600)
+                           capture_output=True, text=True, timeout=600, env=env)
         if r.returncode != 0:
             # Caught only if the checker said so: a crash or a refused run is not a catch.
             first = [l for l in r.stderr.splitlines() if "MISMATCH" in l]
@@ -286,29 +475,113 @@ def caught(binary, work, runs):
     return None, None
 
 
-def control(systemc):
-    """Runs every run of the faults on the RTL as it is (configuration default): all must pass,
-    or a mismatch would say nothing about a fault (a checker that fails everything catches
-    everything). Its build also makes the shared objects."""
+def fresh_copy():
+    """A work folder holding a copy of rtl/: (folder, its rtl/)."""
     work = tempfile.mkdtemp(prefix="mmusim-fault-")
     rtl = os.path.join(work, "rtl")
     shutil.copytree(os.path.join(TOP, "rtl"), rtl)
-    t0 = time.time()
-    binary = build(rtl, "default", work, systemc)
-    if not binary:
-        print("control (no fault)                   BUILD FAILED")
-        return False
-    for args in RUNS + ERRORS:
-        r = subprocess.run([binary, "--no-auto-wave", "--quiet"] + args, cwd=work,
-                           capture_output=True, text=True, timeout=600)
-        if r.returncode != 0:
-            print("control (no fault)                   FAILED (%s): %s"
-                  % (" ".join(args), r.stderr.strip()[-300:]))
-            return False
-    print("control (no fault)                   passes every run (%.0fs)" % (time.time() - t0))
+    return work, rtl
+
+
+def runs_of(fault):
+    return fault[5] if len(fault) > 5 else RUNS
+
+
+def try_fault(name, binary, work, runs, t0, fault=0):
+    """Runs a fault's runs and prints its line; True if it was caught."""
+    line, how = caught(binary, work, runs, fault)
+    if line:
+        print("fault %-30s caught (%s, %.0fs): %s" % (name, how, time.time() - t0, line[:230]))
+    else:
+        print("fault %-30s MISSED: %s" % (name, how or "every run passed"))
     sys.stdout.flush()
-    shutil.rmtree(work)
-    return True
+    return bool(line)
+
+
+def shared_build(config, pending, systemc, keep):
+    """Builds configuration `config` with as many of the `pending` faults as can share it, each
+    a run-time choice, checks that it passes every run with none selected, then tries each.
+    Returns (faults caught, faults tried, faults left for another shared build, faults that
+    need a build of their own); a failed control counts every chosen fault as missed."""
+    work, rtl = fresh_copy()
+    sources, chosen, later, alone, tried = {}, [], [], [], 0
+    for fault in pending:
+        name, fname, orig, bad = fault[:4]
+        path = os.path.join(rtl, fname)
+        text = sources.get(fname) or open(path).read()
+        if text.count(orig) != 1:
+            if open(path).read().count(orig) != 1:
+                print("fault %-30s NOT APPLIED: the original line is not in %s exactly once"
+                      % (name, fname))
+                tried += 1
+            else:
+                later.append(fault)  # it overlaps a fault already chosen
+            continue
+        new = selectable(text, orig, bad, len(chosen) + 1)
+        if new is None:
+            alone.append(fault)
+            continue
+        sources[fname] = new
+        chosen.append(fault)
+    if not chosen:
+        shutil.rmtree(work)
+        return 0, tried, later, alone
+    for fname, text in sources.items():
+        open(os.path.join(rtl, fname), "w").write(text)
+    top = os.path.join(rtl, "mmu_top.sv")
+    text = open(top).read()
+    at = text.rindex("endmodule")
+    open(top, "w").write(text[:at] + SELECTOR_INIT + text[at:])
+    open(os.path.join(rtl, "mmu_fault_pkg.sv"), "w").write(SELECTOR_PKG)
+    open(os.path.join(rtl, "mmu_fault_selector.cpp"), "w").write(SELECTOR_CPP)
+    t0 = time.time()
+    binary = build(rtl, config, work, systemc, selector=True)
+    names = ", ".join(f[0] for f in chosen)
+    if not binary:
+        print("build %-30s FAILED with %s: building each of them on its own" % (config, names))
+        shutil.rmtree(work)
+        return 0, tried, later, alone + chosen
+    control_runs = []
+    for runs in [RUNS, ERRORS] + [runs_of(f) for f in chosen]:
+        control_runs += [r for r in runs if r not in control_runs]
+    for args in control_runs:
+        r = subprocess.run([binary, "--no-auto-wave", "--quiet"] + args, cwd=work,
+                           capture_output=True, text=True, timeout=600,
+                           env=dict(os.environ, MMUSIM_FAULT="0"))
+        if r.returncode != 0:
+            print("build %-30s CONTROL FAILED (no fault selected, %s): %s"
+                  % (config, " ".join(args), r.stderr.strip()[-300:]))
+            if not keep:
+                shutil.rmtree(work)
+            return 0, tried + len(chosen), later, alone
+    print("build %-30s %d faults, passes every run with none selected (%.0fs)"
+          % (config, len(chosen), time.time() - t0))
+    sys.stdout.flush()
+    caught_count = 0
+    for k, fault in enumerate(chosen, 1):
+        caught_count += try_fault(fault[0], binary, work, runs_of(fault), time.time(), k)
+    if not keep:
+        shutil.rmtree(work)
+    return caught_count, tried + len(chosen), later, alone
+
+
+def own_build(fault, systemc, keep):
+    """Builds the fault's configuration with the fault's line replaced, and tries it."""
+    name, fname, orig, bad, config = fault[:5]
+    work, rtl = fresh_copy()
+    path = os.path.join(rtl, fname)
+    text = open(path).read().replace(orig, bad)
+    open(path, "w").write(text)
+    t0 = time.time()
+    binary = build(rtl, config, work, systemc)
+    if not binary:
+        print("fault %-30s BUILD FAILED" % name)
+        ok = False
+    else:
+        ok = try_fault(name, binary, work, runs_of(fault), t0)
+    if not keep:
+        shutil.rmtree(work)
+    return ok
 
 
 def main():
@@ -319,47 +592,25 @@ def main():
     only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
     keep = "--keep" in sys.argv
     systemc = "--systemc" in sys.argv
-    missed = 0
-    ran = 0
-    if not control(systemc):
-        sys.exit(1)
-    for name, fname, orig, bad, params, *own_runs in FAULTS:
-        if only and name not in only:
-            continue
-        if systemc and name not in SYSTEMC_FAULTS:
-            continue
-        ran += 1
-        work = tempfile.mkdtemp(prefix="mmusim-fault-")
-        rtl = os.path.join(work, "rtl")
-        shutil.copytree(os.path.join(TOP, "rtl"), rtl)
-        path = os.path.join(rtl, fname)
-        src = open(path).read()
-        if src.count(orig) != 1:
-            print("fault %-30s NOT APPLIED: the original line is not in %s exactly once"
-                  % (name, fname))
-            missed += 1
-            continue
-        open(path, "w").write(src.replace(orig, bad))
-        t0 = time.time()
-        binary = build(rtl, params, work, systemc)
-        if not binary:
-            print("fault %-30s BUILD FAILED" % name)
-            missed += 1
-            if not keep:
-                shutil.rmtree(work)
-            continue
-        line, how = caught(binary, work, own_runs[0] if own_runs else RUNS)
-        if line:
-            print("fault %-30s caught (%s, %.0fs): %s" % (name, how, time.time() - t0, line[:230]))
-        else:
-            print("fault %-30s MISSED: %s" % (name, how or "every run passed"))
-            missed += 1
-        sys.stdout.flush()
-        if not keep:
-            shutil.rmtree(work)
+    faults = [f for f in FAULTS if (not only or f[0] in only) and
+              (not systemc or f[0] in SYSTEMC_FAULTS)]
+    configs = []
+    for f in faults:
+        if f[4] not in configs:
+            configs.append(f[4])
+    caught_count = tried = 0
+    for config in configs:
+        pending = [f for f in faults if f[4] == config]
+        while pending:
+            got, n, pending, alone = shared_build(config, pending, systemc, keep)
+            caught_count += got
+            tried += n
+            for fault in alone:
+                caught_count += own_build(fault, systemc, keep)
+                tried += 1
     print("fault injection (%s): %d of %d faults caught"
-          % ("SystemC bench" if systemc else "Verilator harness", ran - missed, ran))
-    sys.exit(1 if missed else 0)
+          % ("SystemC bench" if systemc else "Verilator harness", caught_count, tried))
+    sys.exit(0 if caught_count == tried and tried == len(faults) else 1)
 
 
 if __name__ == "__main__":
