@@ -160,6 +160,21 @@ static bool is_primary(const struct mq_entry *x)
            x->state == MQ_WALKING;
 }
 
+/* The statistics' kind of a merge into a primary in state `st`. */
+static enum mmu_merge_into merge_kind(enum mq_state st)
+{
+    switch (st) {
+    case MQ_PROBE_WAIT:
+        return MMU_MERGE_PROBE_WAIT;
+    case MQ_PROBING:
+        return MMU_MERGE_PROBING;
+    case MQ_WAITING:
+        return MMU_MERGE_WAITING;
+    default:
+        return MMU_MERGE_WALKING;
+    }
+}
+
 /* The oldest entry in state st that may go on in cycle c (from <= c; an entry waiting for the
  * STLB's port has from 0), or -1: the one selection the STLB's port, the walkers and the miss
  * lane make. */
@@ -203,8 +218,10 @@ static void resolve(struct mmu *m, unsigned p, uint64_t c)
             x->src = pe->src;
             x->res = pe->res;
             x->from = c + 1;
-        } else if (heir < 0 || x->age < f->mq[heir].age) {
-            heir = (int)i;
+        } else {
+            m->stats.secondaries_failed++;
+            if (heir < 0 || x->age < f->mq[heir].age)
+                heir = (int)i;
         }
     }
     if (heir < 0)
@@ -361,6 +378,7 @@ static int hit_lane(struct mmu *m, uint64_t c, struct cycle_end *end)
     f->mq_used++;
     if (primary >= 0) {
         m->stats.merged_misses++;
+        m->stats.merged_into[merge_kind(f->mq[primary].state)]++;
         e->state = MQ_MERGED;
         e->primary = (unsigned)primary;
     } else if (port_free_in(f, c) && !(f->probed && f->probe_start == c)) {

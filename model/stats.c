@@ -161,6 +161,13 @@ void mmu_stats_print(const struct mmu_stats *s, FILE *out)
             last = w;
     for (unsigned w = 0; w <= last; w++)
         fprintf(out, "%s%" PRIu64, w ? "/" : " ", s->walker_busy_cycles[w]);
+    fprintf(out,
+            "\nmerged into a primary probe-waiting %" PRIu64 ", probing %" PRIu64
+            ", waiting for a walker %" PRIu64 ", walking %" PRIu64
+            "; secondaries not served by their primary's result %" PRIu64,
+            s->merged_into[MMU_MERGE_PROBE_WAIT], s->merged_into[MMU_MERGE_PROBING],
+            s->merged_into[MMU_MERGE_WAITING], s->merged_into[MMU_MERGE_WALKING],
+            s->secondaries_failed);
     fputc('\n', out);
 }
 

@@ -335,6 +335,15 @@ struct mmu_tlb_stats {
 
 #define MMU_LATENCY_BUCKETS 16 /* the last also counts every longer latency */
 
+/* A merged miss's primary, by its state in the cycle the miss merged (16.4). */
+enum mmu_merge_into {
+    MMU_MERGE_PROBE_WAIT, /* waiting for the STLB's read port */
+    MMU_MERGE_PROBING,    /* its STLB probe under way */
+    MMU_MERGE_WAITING,    /* waiting for a walker */
+    MMU_MERGE_WALKING,
+    MMU_MERGE_COUNT
+};
+
 struct mmu_stats {
     uint64_t requests[MMU_ACC_COUNT];
     struct mmu_tlb_stats tlb[MMU_TLB_COUNT];
@@ -362,6 +371,8 @@ struct mmu_stats {
     uint64_t walks_peak;                          /* most walks in progress in one cycle */
     uint64_t first_accept;                        /* of the first request counted */
     uint64_t latency_hist[MMU_LATENCY_BUCKETS];   /* [k]: latency in [2^k, 2^(k+1)) */
+    uint64_t merged_into[MMU_MERGE_COUNT];        /* merged_misses by their primary's state */
+    uint64_t secondaries_failed; /* secondaries their primary's result did not serve (16.4) */
 };
 
 /* The average of walks in progress per cycle, from the first acceptance to the last response. */

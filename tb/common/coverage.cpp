@@ -253,11 +253,16 @@ MmuCoverage::MmuCoverage(const struct mmu_config &cfg)
   in_flight_ = cov_.cross(
       "in_flight",
       {{"",
-        {"merged", "queue_full", "all_walkers_busy", "mem_out_of_order", "two_walkers_one_entry"}}},
+        {"merged_into_probe_wait", "merged_into_probing", "merged_into_waiting",
+         "merged_into_walking", "secondary_failed", "queue_full", "all_walkers_busy",
+         "mem_out_of_order", "two_walkers_one_entry"}}},
       [=](const V &v) { return concurrent && (v[0] < ALL_WALKERS_BUSY || walkers > 1); });
   ctrl_in_flight_ = cov_.cross("control_in_flight",
                                {{"op", {"cr3", "invlpg", "invpcid", "flush_all", "set_mode"}}});
 }
+
+static_assert(MmuCoverage::MERGED_WALKING - MmuCoverage::MERGED_PROBE_WAIT == MMU_MERGE_WALKING,
+              "the in_flight merge bins follow enum mmu_merge_into");
 
 MmuCoverage::Service MmuCoverage::request(
     const struct mmu_request &req, const struct mmu_response &resp, const std::vector<Access> &acc,
@@ -300,7 +305,9 @@ MmuCoverage::Service MmuCoverage::request(
     cov_.hit(source_,
              {resp.page_shift == PAGE_SHIFT_2M, unsigned(resp.source), unsigned(req.type)});
   if (concurrent_) {
-    if (after.merged_misses != seen_.merged_misses) in_flight(MERGED);
+    for (unsigned k = 0; k < MMU_MERGE_COUNT; k++)
+      if (after.merged_into[k] != seen_.merged_into[k]) in_flight(InFlight(MERGED_PROBE_WAIT + k));
+    if (after.secondaries_failed != seen_.secondaries_failed) in_flight(SECONDARY_FAILED);
     if (after.miss_queue_full_cycles != seen_.miss_queue_full_cycles) in_flight(QUEUE_FULL);
     if (after.walks_peak >= cfg_.walkers && seen_.walks_peak < cfg_.walkers)
       in_flight(ALL_WALKERS_BUSY);

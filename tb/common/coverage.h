@@ -88,9 +88,13 @@ class MmuCoverage {
   // cycles after it was accepted.
   void memory(uint64_t stall, uint64_t latency);
   // Requests meeting in the MMU (docs/ARCHITECTURE.md section 16), in the configurations with
-  // requests in flight. The first three are read from the model's counters at each response.
+  // requests in flight. The first seven are read from the model's counters at each response.
   enum InFlight {
-    MERGED,             // a miss merged into another's lookup or walk
+    MERGED_PROBE_WAIT,  // a miss merged into a primary waiting for the STLB's read port
+    MERGED_PROBING,     // ... into a primary whose STLB probe is under way
+    MERGED_WAITING,     // ... into a primary waiting for a walker
+    MERGED_WALKING,     // ... into a primary being walked
+    SECONDARY_FAILED,   // a secondary its primary's result did not serve (it walks again)
     QUEUE_FULL,         // ready low because the miss queue is full
     ALL_WALKERS_BUSY,   // every walker walking in one cycle
     MEM_OUT_OF_ORDER,   // a memory response before that of an access accepted earlier

@@ -171,8 +171,9 @@ static void stlb_one_read_port(void **state)
     assert_int_equal(hits, 2); /* two probes: the secondary made none */
     assert_int_equal(misses, 0);
     assert_int_equal(s->merged_misses, 1);
-    assert_int_equal(s->latency_hist[3], 2); /* 9 and 10 in [8, 16) */
-    assert_int_equal(s->latency_hist[2], 1); /* 7 in [4, 8) */
+    assert_int_equal(s->merged_into[MMU_MERGE_PROBING], 1); /* W's probe under way at 104 */
+    assert_int_equal(s->latency_hist[3], 2);                /* 9 and 10 in [8, 16) */
+    assert_int_equal(s->latency_hist[2], 1);                /* 7 in [4, 8) */
     fixture_free(f);
 }
 
@@ -232,6 +233,8 @@ static void merged_miss(void **state)
     const struct mmu_stats *s = mmu_stats(f->m);
     assert_int_equal(s->walks, 1);
     assert_int_equal(s->merged_misses, 1);
+    assert_int_equal(s->merged_into[MMU_MERGE_PROBING], 1);
+    assert_int_equal(s->secondaries_failed, 0);
     assert_int_equal(s->walk_reads, 4);
     assert_int_equal(s->walk_cycles, 194 - 109);
     uint64_t hits, misses;
@@ -266,6 +269,36 @@ static void merged_write_walks_again(void **state)
     const struct mmu_stats *s = mmu_stats(f->m);
     assert_int_equal(s->merged_misses, 1);
     assert_int_equal(s->walks, 2);
+    assert_int_equal(s->secondaries_failed, 1);
+    fixture_free(f);
+}
+
+/* The state of the primary a miss merges into (16.4), counted by kind.  With one walker: X
+ * walks from 109; Y (accepted 101) misses the STLB and waits for the walker; Z and W (accepted
+ * 102 and 103) wait for the STLB's read port behind X's and Y's probes.  A miss to each page
+ * then merges: to W in probe wait (L1 miss 105), to X walking, to Y waiting.  Every primary's
+ * result serves its secondary: none failed. */
+static void merges_by_primary_state(void **state)
+{
+    (void)state;
+    struct mmu_config c = nonblocking(1, 8);
+    struct fixture *f = four_pages(&c);
+    issue(f, 1, X, MMU_ACC_READ, 100);
+    issue(f, 2, Y, MMU_ACC_READ, 101);
+    issue(f, 3, Z, MMU_ACC_READ, 102);
+    issue(f, 4, W, MMU_ACC_READ, 103);
+    issue(f, 5, W + 8, MMU_ACC_READ, 104);
+    issue(f, 6, X + 8, MMU_ACC_READ, 150);
+    issue(f, 7, Y + 8, MMU_ACC_READ, 151);
+    struct mmu_response r[8];
+    assert_int_equal(drain(f, 2000, r, 8), 7);
+    const struct mmu_stats *s = mmu_stats(f->m);
+    assert_int_equal(s->merged_misses, 3);
+    assert_int_equal(s->merged_into[MMU_MERGE_PROBE_WAIT], 1);
+    assert_int_equal(s->merged_into[MMU_MERGE_PROBING], 0);
+    assert_int_equal(s->merged_into[MMU_MERGE_WAITING], 1);
+    assert_int_equal(s->merged_into[MMU_MERGE_WALKING], 1);
+    assert_int_equal(s->secondaries_failed, 0);
     fixture_free(f);
 }
 
@@ -1176,6 +1209,7 @@ int main(void)
         cmocka_unit_test(one_walker_serialises),
         cmocka_unit_test(merged_miss),
         cmocka_unit_test(merged_write_walks_again),
+        cmocka_unit_test(merges_by_primary_state),
         cmocka_unit_test(hit_under_miss),
         cmocka_unit_test(back_pressure),
         cmocka_unit_test(try_issue_back_pressure),
