@@ -1,20 +1,28 @@
 #!/bin/sh
 # Synthesizes mmu_top with Yosys (generic cells), checks that there are no latches, and prints the
 # cell and flip-flop counts:
-#   scripts/synth.sh [--sram] [NAME | PARAM=VALUE ...]
+#   scripts/synth.sh [--sram] [--noshare] [NAME | PARAM=VALUE ...]
 # NAME is a configuration of rtl/configs.txt (default: the default one); PARAM=VALUE pairs set
 # mmu_top's parameters directly. The sources are rtl/mmu.f's.
 # --sram keeps the STLB's way memories (one synchronous read port, one write port each: what an
 # SRAM macro replaces) as Yosys $mem_v2 cells instead of mapping them to flip-flops, and prints
 # their number and bits; every other array is mapped as without it. Without --sram, a default
 # configuration's synthesis takes about 15 GB (docs/PERFORMANCE.md).
+# --noshare leaves out synth's SAT-based resource sharing (Yosys's share pass), which alone
+# needs over 20 GB on the default configuration with requests in flight: more cells, the same
+# flip-flops and memories.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 sram=0
-if [ "${1:-}" = --sram ]; then
-    sram=1
+share=""
+while :; do
+    case "${1:-}" in
+    --sram) sram=1 ;;
+    --noshare) share=" -noshare" ;;
+    *) break ;;
+    esac
     shift
-fi
+done
 "$top/scripts/setup.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -32,8 +40,8 @@ hierarchy -check -top mmu_top
 YS
 if [ $sram = 1 ]; then
     # synth's own steps, with the STLB way memories left out of memory_map.
+    echo "synth -flatten$share -run :fine" >> "$work/synth.ys"
     cat >> "$work/synth.ys" <<'YS'
-synth -flatten -run :fine
 memory_map t:$mem_v2 n:u_stlb.u_array.g_way* %d
 opt -fast -full
 opt -full
@@ -43,7 +51,7 @@ abc -fast
 opt -fast
 YS
 else
-    echo "synth -flatten" >> "$work/synth.ys"
+    echo "synth -flatten$share" >> "$work/synth.ys"
 fi
 cat >> "$work/synth.ys" <<YS
 select -assert-none t:\$dlatch t:\$_DLATCH_*
@@ -62,4 +70,4 @@ if [ $sram = 1 ]; then
                 m && /^ *end$/{b += w * z; m = 0} END {print b + 0}' "$work/out.il")
     mems=", $n SRAM memories of $bits bits"
 fi
-echo "synth: mmu_top ${*:-default}: $cells cells, $ffs flip-flops$mems, no latches"
+echo "synth: mmu_top ${*:-default}${share:+ (no resource sharing)}: $cells cells, $ffs flip-flops$mems, no latches"
