@@ -544,16 +544,12 @@ def shared_build(config, pending, systemc, keep):
     control_runs = []
     for runs in [RUNS, ERRORS] + [runs_of(f) for f in chosen]:
         control_runs += [r for r in runs if r not in control_runs]
-    for args in control_runs:
-        r = subprocess.run([binary, "--no-auto-wave", "--quiet"] + args, cwd=work,
-                           capture_output=True, text=True, timeout=600,
-                           env=dict(os.environ, MMUSIM_FAULT="0"))
-        if r.returncode != 0:
-            print("build %-30s CONTROL FAILED (no fault selected, %s): %s"
-                  % (config, " ".join(args), r.stderr.strip()[-300:]))
-            if not keep:
-                shutil.rmtree(work)
-            return 0, tried + len(chosen), later, alone
+    line, how = caught(binary, work, control_runs)
+    if line or how:
+        print("build %-30s CONTROL FAILED (no fault selected): %s" % (config, line or how))
+        if not keep:
+            shutil.rmtree(work)
+        return 0, tried + len(chosen), later, alone
     print("build %-30s %d faults, passes every run with none selected (%.0fs)"
           % (config, len(chosen), time.time() - t0))
     sys.stdout.flush()
