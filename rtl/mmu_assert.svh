@@ -15,6 +15,13 @@
 //   `MMU_ASSERT_EACH(label, cond, (message...)) `MMU_ASSERT inside a generate loop: Yosys gives
 //                                           a label one name in every iteration, so a proof
 //                                           names it by its file and line instead
+//   `MMU_ASSERT_STATE(label, changed, cond, (message...)) `MMU_ASSERT_EACH of a condition on
+//                                           registered state that can change only at an edge
+//                                           after which the register `changed` is set:
+//                                           simulation checks it only in those cycles (an
+//                                           immediate assertion, which a simulator skips in the
+//                                           others: the miss queue's entries, at most cycles);
+//                                           a proof checks it in every cycle
 //
 // cond is a plain expression of the cycle ($past and $stable for the one before). In simulation
 // it is a concurrent assertion with `disable iff (!rst_ni)` that prints the message when it
@@ -37,6 +44,8 @@
     always @(posedge clk_i) if (f_past_valid && rst_ni) label: assume (cond);
   `define MMU_ASSERT_EACH(label, cond, message) \
     always @(posedge clk_i) if (f_past_valid && rst_ni) assert (cond);
+  `define MMU_ASSERT_STATE(label, changed, cond, message) \
+    always @(posedge clk_i) if (f_past_valid && rst_ni) assert (cond);
 `ifdef MMU_FORMAL_UNIT
   `define MMU_REQUIRE(label, cond, message) `MMU_ASSUME(label, cond, message)
 `else
@@ -51,6 +60,8 @@
   `define MMU_ASSUME(label, cond, message) `MMU_ASSERT(label, cond, message)
   `define MMU_REQUIRE(label, cond, message) `MMU_ASSERT(label, cond, message)
   `define MMU_ASSERT_EACH(label, cond, message) `MMU_ASSERT(label, cond, message)
+  `define MMU_ASSERT_STATE(label, changed, cond, message) \
+    always @(posedge clk_i) if (rst_ni && (changed)) label: assert (cond) else $error message;
 `endif
 
 `endif

@@ -188,16 +188,23 @@ module mmu_miss_queue #(
   // ---- the new miss: its entry, and the primary it merges with -------------------------------
   logic [Entries-1:0] free, prim_match;
   logic [IdxW-1:0]    new_idx, new_prim;
+  // (Each decision below is computed only in the cycles that use it, under an if: a simulator
+  // then skips it in the others. The hardware is the same.)
   always_comb begin
     new_idx = '0;
     new_prim = '0;
+    prim_match = '0;
     for (int i = Entries - 1; i >= 0; i--) begin
       free[i] = st_q[i] == QFree;
       if (free[i]) new_idx = IdxW'(i);
-      prim_match[i] = is_primary(st_q[i]) &&
-                      va_q[i][mmu_pkg::VaBits-1:mmu_pkg::PageShift4k] ==
-                      new_va_i[mmu_pkg::VaBits-1:mmu_pkg::PageShift4k];
-      if (prim_match[i]) new_prim = IdxW'(i);
+    end
+    if (new_i) begin
+      for (int i = Entries - 1; i >= 0; i--) begin
+        prim_match[i] = is_primary(st_q[i]) &&
+                        va_q[i][mmu_pkg::VaBits-1:mmu_pkg::PageShift4k] ==
+                        new_va_i[mmu_pkg::VaBits-1:mmu_pkg::PageShift4k];
+        if (prim_match[i]) new_prim = IdxW'(i);
+      end
     end
   end
   assign free_o       = free;
@@ -210,7 +217,7 @@ module mmu_miss_queue #(
   always_comb begin
     for (int unsigned i = 0; i < Entries; i++) probe_wait[i] = st_q[i] == QProbeWait;
     probe_begin = 1'b0;
-    probe_idx = oldest(probe_wait);
+    probe_idx = probe_wait != '0 ? oldest(probe_wait) : '0;
     rd_o = 1'b0;
     rd_is2m_o = 1'b0;
     rd_slot_o = probed_idx_q;
@@ -238,7 +245,7 @@ module mmu_miss_queue #(
       answering[i] = st_q[i] == QProbing && count_q[i] == '0;
   end
   assign ans_o        = answering != '0;
-  assign ans_idx_o    = oldest(answering);  // (one: probes begin two cycles apart)
+  assign ans_idx_o    = ans_o ? oldest(answering) : '0;  // (one: probes begin two cycles apart)
   assign ans_access_o = access_of(access_q[ans_idx_o]);
   assign ans_user_o   = user_q[ans_idx_o];
 
@@ -257,56 +264,52 @@ module mmu_miss_queue #(
                      done_dirty_i, done_rights_i};
 
   // ---- the secondaries of the primaries whose result is known in this cycle ------------------
-  // Whether known result q serves entry i's request (the new miss's for its entry) as a hit
-  // would: no fault, the access allowed, and D set for a write (16.4's check).
-  logic [Entries-1:0] serves [2];
-  for (genvar q = 0; q < 2; q++) begin : g_known
-    logic [2:0]       r_fault;
-    mmu_pkg::rights_t r_rights;
-    logic             r_dirty;
-    assign {r_fault, r_rights, r_dirty} =
-        q == 0 ? {ans_res.fault, ans_res.rights, ans_res.dirty}
-               : {done_res.fault, done_res.rights, done_res.dirty};
-    for (genvar i = 0; i < Entries; i++) begin : g_check
-      logic            new_here, user, write;
-      mmu_pkg::fault_e fault;
-      assign new_here = new_merged_o && new_idx == IdxW'(i);
-      assign user  = new_here ? new_user_i : user_q[i];
-      assign write = (new_here ? 2'(new_access_i) : access_q[i]) == 2'(mmu_pkg::AccWrite);
-      mmu_perm_check u_perm (
-        .rights_i(r_rights), .access_i(new_here ? new_access_i : access_of(access_q[i])),
-        .user_i(user), .wp_i, .nxe_i, .fault_o(fault)
-      );
-      assign serves[q][i] = r_fault == 3'(mmu_pkg::FaultNone) &&
-                            fault == mmu_pkg::FaultNone && (!write || r_dirty);
-    end
-  end
   // Known primary q (0: the STLB's answer, 1: the walk's), its secondaries: the entries merged
-  // into it at the cycle's start, and the new miss if it merged into it.
+  // into it at the cycle's start, and the new miss if it merged into it. Each passes if the
+  // result serves its request (the new miss's for its entry) as a hit would: no fault, the
+  // access allowed, and D set for a write (16.4's check); of those that fail, the oldest is the
+  // heir, a primary waiting for a walker.
   logic [1:0]         known;
   logic [IdxW-1:0]    known_idx [2];
   logic [Entries-1:0] sec_of [2], pass [2], fail [2];
   logic [IdxW-1:0]    heir [2];
-  logic [Entries-1:0] fail_old;
   always_comb begin
-    fail_old = '0;
+    logic [2:0]         r_fault, r_rights;
+    logic               r_dirty, new_here, user, serves;
+    logic [1:0]         access;
+    logic [Entries-1:0] fail_old;
+    {r_fault, r_rights, r_dirty, new_here, user, serves, access, fail_old} = '0;
     known = {done_i, ans_known};
     known_idx[0] = ans_idx_o;
     known_idx[1] = done_idx;
     for (int unsigned q = 0; q < 2; q++) begin
-      for (int unsigned i = 0; i < Entries; i++) begin
-        sec_of[q][i] = known[q] &&
-                       ((st_q[i] == QMerged && prim_q[i] == known_idx[q]) ||
-                        (new_merged_o && IdxW'(i) == new_idx && new_prim == known_idx[q]));
-        // (The new miss's request is new_*, the others' their entry's.)
-        pass[q][i] = sec_of[q][i] && serves[q][i];
-        fail[q][i] = sec_of[q][i] && !pass[q][i];
+      sec_of[q] = '0;
+      pass[q] = '0;
+      fail[q] = '0;
+      heir[q] = '0;
+      if (known[q]) begin
+        {r_fault, r_rights, r_dirty} = q == 0
+            ? {ans_res.fault, ans_res.rights, ans_res.dirty}
+            : {done_res.fault, done_res.rights, done_res.dirty};
+        for (int unsigned i = 0; i < Entries; i++) begin
+          new_here = new_merged_o && IdxW'(i) == new_idx;
+          sec_of[q][i] = (st_q[i] == QMerged && prim_q[i] == known_idx[q]) ||
+                         (new_here && new_prim == known_idx[q]);
+          access = new_here ? 2'(new_access_i) : access_q[i];
+          user   = new_here ? new_user_i : user_q[i];
+          serves = r_fault == 3'(mmu_pkg::FaultNone) &&
+                   mmu_pkg::perm_fault(r_rights, access, user, wp_i, nxe_i) ==
+                       mmu_pkg::FaultNone &&
+                   (access != 2'(mmu_pkg::AccWrite) || r_dirty);
+          pass[q][i] = sec_of[q][i] && serves;
+          fail[q][i] = sec_of[q][i] && !serves;
+        end
+        // (The new miss is the youngest: its row and column of the age matrix are set at the
+        // cycle's end, so it is the heir only when it fails alone.)
+        fail_old = fail[q];
+        if (new_merged_o) fail_old[new_idx] = 1'b0;
+        heir[q] = fail_old != '0 ? oldest(fail_old) : new_idx;
       end
-      // (The new miss is the youngest: its row and column of the age matrix are set at the
-      // cycle's end, so it is the heir only when it fails alone.)
-      fail_old = fail[q];
-      if (new_merged_o) fail_old[new_idx] = 1'b0;
-      heir[q] = fail_old != '0 ? oldest(fail_old) : new_idx;
     end
   end
 
@@ -320,7 +323,7 @@ module mmu_miss_queue #(
                  (done_i && IdxW'(i) == done_idx);
     end
     ml_o = ready != '0;
-    ml_idx_o = oldest(ready);
+    ml_idx_o = ml_o ? oldest(ready) : '0;
     ml_from_ans = ans_known && ml_idx_o == ans_idx_o;
     ml_from_done = done_i && ml_idx_o == done_idx;
     ml_res = ml_from_ans ? ans_res : ml_from_done ? done_res : res_q[ml_idx_o];
@@ -353,7 +356,7 @@ module mmu_miss_queue #(
       if (w_free_i[w]) start_walker_o = WalkerW'(w);
     end
     start_o = waiting != '0 && w_free_i != '0;
-    start_idx = oldest(waiting);
+    start_idx = waiting != '0 ? oldest(waiting) : '0;
   end
   assign start_va_o     = va_q[start_idx];
   assign start_access_o = access_of(access_q[start_idx]);
@@ -361,26 +364,29 @@ module mmu_miss_queue #(
 
   // ---- the next state --------------------------------------------------------------------------
   always_comb begin
+    logic [IdxW-1:0] ii;
+    ii = '0;
     inherit_o = '0;
     inherit_src_o = '0;
-    for (int unsigned i = 0; i < Entries; i++) begin
-      logic [IdxW-1:0] ii;
-      ii = IdxW'(i);
-      st_d[i] = st_q[i];
-      if (new_i && ii == new_idx) st_d[i] = new_merged_o ? QMerged : QProbeWait;
-      if (probe_begin && ii == probe_idx) st_d[i] = QProbing;
-      if (ans_o && ii == ans_idx_o) st_d[i] = ans_known ? QReady : QWaiting;
-      if (done_i && ii == done_idx) st_d[i] = QReady;
-      for (int unsigned q = 0; q < 2; q++) begin
-        if (pass[q][i]) st_d[i] = QReady;
-        if (fail[q][i] && ii == heir[q]) begin
-          st_d[i] = QWaiting;
-          inherit_o[i] = 1'b1;
-          inherit_src_o[i*IdxW +: IdxW] = known_idx[q];
+    for (int unsigned i = 0; i < Entries; i++) st_d[i] = st_q[i];
+    if (new_i || probe_begin || ans_o || done_i || start_o || ml_o) begin
+      for (int unsigned i = 0; i < Entries; i++) begin
+        ii = IdxW'(i);
+        if (new_i && ii == new_idx) st_d[i] = new_merged_o ? QMerged : QProbeWait;
+        if (probe_begin && ii == probe_idx) st_d[i] = QProbing;
+        if (ans_o && ii == ans_idx_o) st_d[i] = ans_known ? QReady : QWaiting;
+        if (done_i && ii == done_idx) st_d[i] = QReady;
+        for (int unsigned q = 0; q < 2; q++) begin
+          if (pass[q][i]) st_d[i] = QReady;
+          if (fail[q][i] && ii == heir[q]) begin
+            st_d[i] = QWaiting;
+            inherit_o[i] = 1'b1;
+            inherit_src_o[i*IdxW +: IdxW] = known_idx[q];
+          end
         end
+        if (start_o && ii == start_idx) st_d[i] = QWalking;
+        if (ml_o && ii == ml_idx_o) st_d[i] = QFree;
       end
-      if (start_o && ii == start_idx) st_d[i] = QWalking;
-      if (ml_o && ii == ml_idx_o) st_d[i] = QFree;
     end
   end
 
@@ -458,6 +464,19 @@ module mmu_miss_queue #(
   // One probe answers a cycle (probes begin two cycles apart).
   `MMU_ASSERT(a_one_answer, $onehot0(answering),
               ("mmu_miss_queue: probes of entries %b answer at once", answering))
+  // The entries' invariants below are of their registers alone (and the walkers' busy bits,
+  // which change with them): simulation checks them in the cycles after an edge that changed
+  // them (chg_q), a proof in every cycle.
+  logic [Entries-1:0] probing;
+  always_comb begin
+    for (int unsigned i = 0; i < Entries; i++) probing[i] = st_q[i] == QProbing;
+  end
+  logic chg_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) chg_q <= 1'b1;
+    else         chg_q <= new_i || probe_begin || ans_o || done_i || start_o || ml_o ||
+                          probing != '0;
+  end
   // The IDs the entries hold, each once (with mmu_top's a_ids_open, the ID contract).
   always_comb begin
     fv_ids_o = '0;
@@ -471,7 +490,7 @@ module mmu_miss_queue #(
     for (int unsigned i = 0; i < Entries; i++) if (st_q[i] != QFree) fv_used = fv_used + 6'd1;
     fv_ids_count = 6'($countones(fv_ids_o));
   end
-  `MMU_ASSERT(a_entry_ids_unique, fv_used == fv_ids_count,
+  `MMU_ASSERT_STATE(a_entry_ids_unique, chg_q, fv_used == fv_ids_count,
               ("mmu_miss_queue: %0d entries in use hold %0d IDs", fv_used, fv_ids_count))
   // Each busy walker walks for an entry in state walking, and each such entry has its walker.
   for (genvar w = 0; w < Walkers; w++) begin : g_assert_walker
@@ -479,7 +498,7 @@ module mmu_miss_queue #(
     logic [IdxW-1:0] walked_entry;
     assign walked_entry = walk_entry_q[w];
     assign walked_state = st_q[walked_entry];
-    `MMU_ASSERT_EACH(a_walker_entry, w_free_i[w] || walked_state == QWalking,
+    `MMU_ASSERT_STATE(a_walker_entry, chg_q, w_free_i[w] || walked_state == QWalking,
                 ("mmu_miss_queue: walker %0d busy for entry %0d in state %0d", w, walked_entry,
                  walked_state))
   end
@@ -489,7 +508,8 @@ module mmu_miss_queue #(
       logic [IdxW-1:0] entry_a, entry_b;
       assign entry_a = walk_entry_q[a];
       assign entry_b = walk_entry_q[b];
-      `MMU_ASSERT_EACH(a_walkers_apart, w_free_i[a] || w_free_i[b] || entry_a != entry_b,
+      `MMU_ASSERT_STATE(a_walkers_apart, chg_q,
+                        w_free_i[a] || w_free_i[b] || entry_a != entry_b,
                        ("mmu_miss_queue: walkers %0d and %0d both walk for entry %0d", a, b,
                         entry_a))
     end
@@ -511,7 +531,7 @@ module mmu_miss_queue #(
     // older than itself, and of two exactly one the older (which the proofs' induction needs).
     logic self_older;
     assign self_older = older_q[i][i];
-    `MMU_ASSERT_EACH(a_age_irreflexive, state == QFree || !self_older,
+    `MMU_ASSERT_STATE(a_age_irreflexive, chg_q, state == QFree || !self_older,
                      ("mmu_miss_queue: entry %0d older than itself", i))
     for (genvar j = i + 1; j < Entries; j++) begin : g_pair
       logic       j_older, i_older;  // entry j is older than entry i; i than j
@@ -519,20 +539,22 @@ module mmu_miss_queue #(
       assign j_older = older_q[i][j];
       assign i_older = older_q[j][i];
       assign state_j = st_q[j];
-      `MMU_ASSERT_EACH(a_ages_ordered, state == QFree || state_j == QFree || j_older != i_older,
+      `MMU_ASSERT_STATE(a_ages_ordered, chg_q,
+                        state == QFree || state_j == QFree || j_older != i_older,
                        ("mmu_miss_queue: entries %0d and %0d both older, or neither", i, j))
     end
-    `MMU_ASSERT_EACH(a_entry_walker, (state == QWalking) == walked,
+    `MMU_ASSERT_STATE(a_entry_walker, chg_q, (state == QWalking) == walked,
                 ("mmu_miss_queue: entry %0d in state %0d, walked %b", i, state, walked))
     // A secondary's primary is a primary (with a_one_primary_per_page, no entry is orphaned).
     logic [2:0] prim_state;
     assign prim_state = st_q[prim];
-    `MMU_ASSERT_EACH(a_primary_live, state != QMerged || is_primary(prim_state),
+    `MMU_ASSERT_STATE(a_primary_live, chg_q, state != QMerged || is_primary(prim_state),
                 ("mmu_miss_queue: entry %0d merged into entry %0d in state %0d", i, prim,
                  prim_state))
-    `MMU_ASSERT_EACH(a_state_legal, state <= QReady,
+    `MMU_ASSERT_STATE(a_state_legal, chg_q, state <= QReady,
                 ("mmu_miss_queue: entry %0d in illegal state %0d", i, state))
-    `MMU_ASSERT_EACH(a_probe_count, state != QProbing || count <= CountW'(StlbLatency - 2),
+    `MMU_ASSERT_STATE(a_probe_count, chg_q,
+                      state != QProbing || count <= CountW'(StlbLatency - 2),
                 ("mmu_miss_queue: entry %0d probing with count %0d", i, count))
   end
   // A walk completes for an entry being walked.

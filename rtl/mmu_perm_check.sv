@@ -1,6 +1,7 @@
 // The access check at a leaf (docs/ARCHITECTURE.md, section 2; model/pte.c, pte_check_access), on
 // rights combined over the levels: U/S first, then R/W (honouring CR0.WP for supervisor writes),
-// then NX (with EFER.NXE). Used for TLB hits by mmu_top and for leaves by mmu_walker.
+// then NX (with EFER.NXE). The function mmu_pkg::perm_fault as a module, for TLB hits in
+// mmu_top (the walker and the miss queue call the function where they use its result).
 module mmu_perm_check (
   input  mmu_pkg::rights_t rights_i,
   input  mmu_pkg::access_e access_i,
@@ -9,15 +10,5 @@ module mmu_perm_check (
   input  logic             nxe_i,
   output mmu_pkg::fault_e  fault_o
 );
-  always_comb begin
-    if (user_i && !rights_i.us) begin
-      fault_o = mmu_pkg::FaultUser;
-    end else if (access_i == mmu_pkg::AccWrite && !rights_i.rw && (user_i || wp_i)) begin
-      fault_o = mmu_pkg::FaultWrite;
-    end else if (access_i == mmu_pkg::AccFetch && nxe_i && rights_i.nx) begin
-      fault_o = mmu_pkg::FaultNx;
-    end else begin
-      fault_o = mmu_pkg::FaultNone;
-    end
-  end
+  assign fault_o = mmu_pkg::perm_fault(rights_i, access_i, user_i, wp_i, nxe_i);
 endmodule

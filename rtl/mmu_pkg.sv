@@ -169,6 +169,25 @@ package mmu_pkg;
   // last also counts every longer one.
   localparam int unsigned LatencyBuckets = 16;
 
+  // The access check at a leaf (section 2; model/pte.c, pte_check_access), on rights combined
+  // over the levels (a rights_t's bits: Yosys 0.23 reads no struct-typed argument here) and an
+  // access_e's code: U/S first, then R/W (honouring CR0.WP for supervisor writes), then NX (with
+  // EFER.NXE). mmu_perm_check is this as a module.
+  function automatic fault_e perm_fault(logic [2:0] rights, logic [1:0] access, logic user,
+                                        logic wp, logic nxe);
+    // rights: {rw, us, nx}. (The constants by their scoped names: Yosys 0.23 finds a package's
+    // enum values in its functions by no other.)
+    if (user && !rights[1]) begin
+      perm_fault = mmu_pkg::FaultUser;
+    end else if (access == 2'(mmu_pkg::AccWrite) && !rights[2] && (user || wp)) begin
+      perm_fault = mmu_pkg::FaultWrite;
+    end else if (access == 2'(mmu_pkg::AccFetch) && nxe && rights[0]) begin
+      perm_fault = mmu_pkg::FaultNx;
+    end else begin
+      perm_fault = mmu_pkg::FaultNone;
+    end
+  endfunction
+
   // #PF error-code bits (section 2): I/D, RSVD, U/S, W/R, P.
   typedef struct packed {
     logic id;

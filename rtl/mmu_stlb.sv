@@ -303,10 +303,13 @@ module mmu_stlb #(
   end
 
   // (Without an array a slot holds nothing: every probe misses, whatever the miss lane fills.)
+  // (Written only in a cycle that can change a slot: a compare, a fill, a clear or an heir's
+  // inheritance. In the others slot_upd is slot_q, and a simulator skips the copy.)
   for (genvar s = 0; s < Slots; s++) begin : g_slot
     always_ff @(posedge clk_i)
-      slot_q[s] <= !Enabled  ? '0
-                 : inherit_i[s] ? slot_upd[inherit_src_i[s*SlotW +: SlotW]] : slot_upd[s];
+      if (!Enabled || cmp_q || fill_i || |clr || inherit_i[s])
+        slot_q[s] <= !Enabled  ? '0
+                   : inherit_i[s] ? slot_upd[inherit_src_i[s*SlotW +: SlotW]] : slot_upd[s];
   end
 
 `ifdef MMU_ASSERTIONS

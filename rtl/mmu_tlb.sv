@@ -171,8 +171,18 @@ module mmu_tlb #(
       assign rows[w*RowW +: RowW] = rd_q;
       assign wr_rows[w*RowW +: RowW] = '0;
     end else begin : g_asyncread
-      assign rows[w*RowW +: RowW] = mem[lk_set];
-      assign wr_rows[w*RowW +: RowW] = mem[fill_set];
+      // Each read only in the cycles that compare it (0 in others, which a simulator skips).
+      logic [RowW-1:0] rd, wr_rd;
+      always_comb begin
+        rd = '0;
+        if (cmp_i) rd = mem[lk_set];
+      end
+      always_comb begin
+        wr_rd = '0;
+        if (wr_cmp_i) wr_rd = mem[fill_set];
+      end
+      assign rows[w*RowW +: RowW] = rd;
+      assign wr_rows[w*RowW +: RowW] = wr_rd;
     end
   end
 

@@ -743,8 +743,10 @@ module mmu_top #(
   assign ml_latency = cycle_q - ml_accept;
   always_comb begin
     ml_bucket = '0;
-    for (int unsigned k = 1; k < mmu_pkg::LatencyBuckets; k++)
-      if (ml_latency >= (64'd1 << k)) ml_bucket = BucketW'(k);
+    if (ml) begin  // (only in a cycle the miss lane answers: a simulator skips the others)
+      for (int unsigned k = 1; k < mmu_pkg::LatencyBuckets; k++)
+        if (ml_latency >= (64'd1 << k)) ml_bucket = BucketW'(k);
+    end
   end
 
   // Walks in progress after this cycle's completion and start (at most one of each a cycle).

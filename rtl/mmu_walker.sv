@@ -100,7 +100,8 @@ module mmu_walker #(
   assign psc_fill_table_o  = table_q;
   assign psc_fill_rights_o = rights_q;
 
-  // ---- the entry being checked: the read data in RD_WAIT ------------------------------------
+  // ---- the entry being checked: the read data in RD_WAIT, decoded only in the cycle it comes
+  // (0 in others, which a simulator skips; the hardware is the same) --------------------------
   mmu_pkg::pte_t    e;
   logic [63:0]      rsvd;
   logic             e_leaf, need_wb;
@@ -110,15 +111,20 @@ module mmu_walker #(
 
   assign e = mem_rsp_rdata_i;
   assign psc_idx = 2'(level_q - mmu_pkg::LevelPt);
-  assign rsvd = mmu_pkg::pte_reserved_mask(mem_rsp_rdata_i, level_q, PaBits, nxe_q);
-  assign e_leaf = mmu_pkg::pte_is_leaf(mem_rsp_rdata_i, level_q);
-  assign e_rights = {rights_q.rw && e.rw, rights_q.us && e.us, rights_q.nx || e.nx};
-  assign need_wb = !e.a || (e_leaf && access_q == mmu_pkg::AccWrite && !e.d);
-
-  mmu_perm_check u_perm (
-    .rights_i(e_rights), .access_i(access_q), .user_i(user_q), .wp_i(wp_q), .nxe_i(nxe_q),
-    .fault_o(leaf_fault)
-  );
+  always_comb begin
+    rsvd = '0;
+    e_leaf = 1'b0;
+    e_rights = '0;
+    need_wb = 1'b0;
+    leaf_fault = mmu_pkg::FaultNone;
+    if (state_q == WRdWait && mem_rsp_valid_i) begin
+      rsvd = mmu_pkg::pte_reserved_mask(mem_rsp_rdata_i, level_q, PaBits, nxe_q);
+      e_leaf = mmu_pkg::pte_is_leaf(mem_rsp_rdata_i, level_q);
+      e_rights = {rights_q.rw && e.rw, rights_q.us && e.us, rights_q.nx || e.nx};
+      need_wb = !e.a || (e_leaf && access_q == mmu_pkg::AccWrite && !e.d);
+      leaf_fault = mmu_pkg::perm_fault(e_rights, access_q, user_q, wp_q, nxe_q);
+    end
+  end
 
   // ---- the walk ------------------------------------------------------------------------------
   always_comb begin

@@ -60,6 +60,12 @@ YS
 [ $sram = 1 ] && printf '%s\n' "tee -o $work/mem.txt select -list t:\$mem_v2" \
     "write_rtlil $work/out.il" >> "$work/synth.ys"
 yosys -q -l "$work/synth.log" "$work/synth.ys"
+# A name Yosys does not resolve becomes an undriven wire, and the netlist is wrong without an
+# error (Yosys 0.23 resolves a package's enum values in its functions only by scoped names).
+if grep -E "is implicitly declared|is used but has no driver" "$work/synth.log" >&2; then
+    echo "synth: Yosys read an undeclared or undriven name (above)" >&2
+    exit 1
+fi
 cells=$(grep -m1 "Number of cells:" "$work/stat.txt" | awk '{print $4}')
 ffs=$(grep -E '^ +[$]_[A-Z]*DFF[A-Z0-9_]* +[0-9]+' "$work/stat.txt" | awk '{s += $2} END {print s + 0}')
 mems=""
