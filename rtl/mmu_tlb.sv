@@ -54,8 +54,8 @@ module mmu_tlb #(
   output logic [PfnW-1:0]                    lk_pfn_o,
   output mmu_pkg::rights_t                   lk_rights_o,
   output logic                               lk_dirty_o,
-  // Every way's row of the compared set, way w in [w*RowW +: RowW] (row_t below): the STLB keeps
-  // the entries its probes match (mmu_stlb).
+  // RegRead = 1: every way's row of the compared set, way w in [w*RowW +: RowW] (row_t below):
+  // the STLB keeps the entries its probes match (mmu_stlb). 0 in the L1 arrays, which read none.
   output logic [Ways*(mmu_pkg::Vpn4kBits+1+PfnW+4)-1:0] lk_rows_o,
   // Touch a used hit.
   input  logic                               touch_i,
@@ -151,8 +151,10 @@ module mmu_tlb #(
 
   // ---- storage: one memory per way, indexed by set, as SRAM macros would be ------------------
   localparam int unsigned RowW = mmu_pkg::Vpn4kBits + 1 + PfnW + 4;  // the bits of a row_t
-  logic [Ways*RowW-1:0] rows;  // the set being compared, way w in [w*RowW +: RowW]
-  logic [Ways*RowW-1:0] wr_rows;  // RegRead = 0: fill_vpn_i's set
+  // (Rows a way each, not one packed vector: a simulator copies a row, where it would insert
+  // each into the vector in every cycle.)
+  logic [RowW-1:0] rows [Ways];  // the set being compared
+  logic [RowW-1:0] wr_rows [Ways];  // RegRead = 0: fill_vpn_i's set
   row_t                 fill_row;
   assign fill_row = {fill_vpn_i, fill_is2m_i, fill_pfn_i, fill_rights_i, fill_dirty_i};
 
@@ -168,8 +170,9 @@ module mmu_tlb #(
         if (lk_rd_i)
           rd_q <= (fill_i && Enabled && fill_way == WayW'(w) && fill_set == lk_set) ? fill_row
                                                                                     : mem[lk_set];
-      assign rows[w*RowW +: RowW] = rd_q;
-      assign wr_rows[w*RowW +: RowW] = '0;
+      assign rows[w] = rd_q;
+      assign wr_rows[w] = '0;
+      assign lk_rows_o[w*RowW +: RowW] = rd_q;
     end else begin : g_asyncread
       // Each read only in the cycles that compare it (0 in others, which a simulator skips).
       logic [RowW-1:0] rd, wr_rd;
@@ -181,8 +184,9 @@ module mmu_tlb #(
         wr_rd = '0;
         if (wr_cmp_i) wr_rd = mem[fill_set];
       end
-      assign rows[w*RowW +: RowW] = rd;
-      assign wr_rows[w*RowW +: RowW] = wr_rd;
+      assign rows[w] = rd;
+      assign wr_rows[w] = wr_rd;
+      assign lk_rows_o[w*RowW +: RowW] = '0;  // (read by the STLB only)
     end
   end
 
@@ -224,7 +228,7 @@ module mmu_tlb #(
     if (cmp_i) begin
       for (int unsigned w = 0; w < Ways; w++) begin
         lk_match_o[w] = entry_matches(EntryW'(32'(cmp_set) * Ways + w),
-                                      rows[w*RowW + RowW - TagW +: TagW], cmp_vpn, cmp_is2m,
+                                      rows[w][RowW-1 -: TagW], cmp_vpn, cmp_is2m,
                                       cmp_pcid);
       end
     end
@@ -235,7 +239,7 @@ module mmu_tlb #(
     if (wr_cmp_i && !RegRead) begin
       for (int unsigned w = 0; w < Ways; w++) begin
         wr_match_o[w] = entry_matches(EntryW'(32'(fill_set) * Ways + w),
-                                      wr_rows[w*RowW + RowW - TagW +: TagW], fill_vpn_i,
+                                      wr_rows[w][RowW-1 -: TagW], fill_vpn_i,
                                       fill_is2m_i, fill_pcid_i);
       end
     end
@@ -253,10 +257,9 @@ module mmu_tlb #(
     end
   end
   assign lk_global_o = glb_q[cmp_set*Ways +: Ways];
-  assign lk_rows_o   = rows;
 
   row_t hit_row;
-  assign hit_row     = rows[lk_way_o*RowW +: RowW];
+  assign hit_row     = rows[lk_way_o];
   assign lk_pfn_o    = hit_row.pfn;
   assign lk_rights_o = {hit_row.rw, hit_row.us, hit_row.nx};
   assign lk_dirty_o  = hit_row.dirty;

@@ -449,23 +449,22 @@ module mmu_top #(
   logic [Walkers*64-1:0]     w_req_wdata;
   logic [Walkers*3-1:0]      w_psc_fill, w_psc_hit;
   logic [Walkers*FillW-1:0]  w_psc_fill_entry;
-  logic [Walkers*ResW-1:0]   w_result;
+  logic [ResW-1:0]           w_result [Walkers];  // (rows, not one vector: copied, not inserted)
 `ifdef FORMAL
   logic [Walkers*3-1:0]      fv_walk_state_w;
 `endif
 
   for (genvar w = 0; w < Walkers; w++) begin : g_walker
     mmu_pkg::fault_e fault;
+    logic [ResW-4:0] result;  // the result_t's fields after the fault
     assign w_start[w] = start && start_walker == WalkerW'(w);
     mmu_walker #(.PaBits(PaBits), .SetBits(Walkers > 1)) u_walker (
       .clk_i, .rst_ni,
       .start_i(w_start[w]), .va_i(start_va), .access_i(start_access), .user_i(start_user),
       .wp_i(wp), .nxe_i(nxe), .pcid_i(pcid), .root_i(cr3_base),
       .idle_o(w_free[w]), .done_o(w_done[w]),
-      .fault_o(fault), .level_o(w_result[w*ResW + PfnW + 6 +: 3]),
-      .pfn_o(w_result[w*ResW + 6 +: PfnW]), .is2m_o(w_result[w*ResW + 5]),
-      .global_o(w_result[w*ResW + 4]), .dirty_o(w_result[w*ResW + 3]),
-      .rights_o(w_result[w*ResW +: 3]),
+      .fault_o(fault), .level_o(result[PfnW + 6 +: 3]), .pfn_o(result[6 +: PfnW]),
+      .is2m_o(result[5]), .global_o(result[4]), .dirty_o(result[3]), .rights_o(result[2:0]),
       .mem_req_valid_o(w_req_valid[w]), .mem_req_ready_i(w_req_ready[w]),
       .mem_req_addr_o(w_req_addr[w*PaBits +: PaBits]), .mem_req_we_o(w_req_we[w]),
       .mem_req_setbits_o(w_req_setbits[w]), .mem_req_wdata_o(w_req_wdata[w*64 +: 64]),
@@ -482,7 +481,7 @@ module mmu_top #(
       , .fv_state_o(fv_walk_state_w[w*3 +: 3])
 `endif
     );
-    assign w_result[w*ResW + PfnW + 9 +: 3] = 3'(fault);
+    assign w_result[w] = {3'(fault), result};
   end
 
   // The walker whose walk completes (one a cycle: one memory response a cycle), and its result.
@@ -492,9 +491,8 @@ module mmu_top #(
       if (w_done[w]) done_walker = WalkerW'(w);
     end
   end
-  assign walk_fault = w_result[done_walker*ResW + PfnW + 9 +: 3];
-  assign {walk_level, walk_pfn, walk_is2m, walk_global, walk_dirty, walk_rights} =
-      w_result[done_walker*ResW +: ResW - 3];
+  assign {walk_fault, walk_level, walk_pfn, walk_is2m, walk_global, walk_dirty, walk_rights} =
+      w_result[done_walker];
 
   // One walk starts a cycle, and the memory accepts one access a cycle: the caches see at most
   // one lookup and one fill, each a walker's.
@@ -797,7 +795,7 @@ module mmu_top #(
     else if (fv_q_state0 != 3'd0) fv_state_o = FvWalk;
   end
   assign fv_walk_state_o = fv_walk_state_w[2:0];
-  assign fv_walk_level_o = w_result[PfnW + 6 +: 3];
+  assign fv_walk_level_o = w_result[0][PfnW + 6 +: 3];
 `endif
 
 `ifdef MMU_ASSERTIONS
@@ -833,11 +831,18 @@ module mmu_top #(
     fv_used = OpenW'(l1_valid_q);
     for (int unsigned i = 0; i < MissEntries; i++) if (!free_entries[i]) fv_used = fv_used + 1'b1;
   end
-  `MMU_ASSERT(a_ids_open,
-              ids_q == (fv_q_ids | (l1_valid_q ? (1 << IdBits)'(1) << l1_id_q : '0)) &&
-              !(l1_valid_q && fv_q_ids[l1_id_q]) && open_q == fv_used,
-              ("mmu_top: IDs open %b, held %b and %0d (hit lane %b); %0d open, %0d held", ids_q,
-               fv_q_ids, l1_id_q, l1_valid_q, open_q, fv_used))
+  // (All of it registered state, which changes only at an edge that accepts a request, answers
+  // one, or moves the hit lane's on: simulation checks it after those.)
+  logic open_chg_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) open_chg_q <= 1'b1;
+    else         open_chg_q <= accept_req || l1_valid_q || ml;
+  end
+  `MMU_ASSERT_STATE(a_ids_open, open_chg_q,
+                    ids_q == (fv_q_ids | (l1_valid_q ? (1 << IdBits)'(1) << l1_id_q : '0)) &&
+                    !(l1_valid_q && fv_q_ids[l1_id_q]) && open_q == fv_used,
+                    ("mmu_top: IDs open %b, held %b and %0d (hit lane %b); %0d open, %0d held",
+                     ids_q, fv_q_ids, l1_id_q, l1_valid_q, open_q, fv_used))
   `MMU_ASSERT(a_done_requested, !ctrl_done_o || ctrl_open_q,
               ("mmu_top: a control completion with no operation accepted and unfinished"))
   `MMU_ASSERT(a_ctrl_alone, !(ctrl_open_q && open_q != '0),
