@@ -29,8 +29,8 @@
 // every value it reads at each evaluation, 4% of cosim_default's instructions), which prints
 // the message when it fails; in a proof, an immediate assertion clocked by clk_i from the
 // second cycle on, out of reset. Yosys's own front end reads neither SVA's implication nor
-// `disable iff`, hence the macros. Synthesis (SYNTHESIS without FORMAL) sees none of it: MMU_ASSERTIONS guards each
-// module's block of assertions.
+// `disable iff`, hence the macros. Synthesis (SYNTHESIS without FORMAL) sees none of it:
+// MMU_ASSERTIONS guards each module's block of assertions.
 `ifndef MMU_ASSERT_SVH
 `define MMU_ASSERT_SVH
 

@@ -189,7 +189,7 @@ module mmu_miss_queue #(
   logic [Entries-1:0] free, prim_match;
   logic [IdxW-1:0]    new_idx, new_prim;
   // (Each decision below is computed only in the cycles that use it, under an if: a simulator
-  // then skips it in the others. The hardware is the same.)
+  // then skips it in the others. The hardware does the same.)
   always_comb begin
     new_idx = '0;
     new_prim = '0;

@@ -101,7 +101,7 @@ module mmu_walker #(
   assign psc_fill_rights_o = rights_q;
 
   // ---- the entry being checked: the read data in RD_WAIT, decoded only in the cycle it comes
-  // (0 in others, which a simulator skips; the hardware is the same) --------------------------
+  // (0 in others, which a simulator skips; the hardware does the same) ----------------------
   mmu_pkg::pte_t    e;
   logic [63:0]      rsvd;
   logic             e_leaf, need_wb;
