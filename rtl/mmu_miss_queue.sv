@@ -140,8 +140,11 @@ module mmu_miss_queue #(
   } result_t;
 
   // ---- the entries ---------------------------------------------------------------------------
-  logic [2:0]        st_q [Entries];  // state_e (Yosys 0.23 keeps no arrays of enums)
-  logic [2:0]        st_d [Entries];
+  // Each entry's state, one-hot: entry i is in exactly one state, bit i of that state's vector.
+  // Every decision below reads a state's entries at once.
+  logic [Entries-1:0] free_q, probe_wait_q, probing_q, merged_q, waiting_q, walking_q, ready_q;
+  logic [Entries-1:0] primary;  // waiting for the port, probing, waiting for a walker, or walked
+  assign primary = probe_wait_q | probing_q | waiting_q | walking_q;
   mmu_pkg::va_t      va_q [Entries];
   logic [1:0]        access_q [Entries];
   logic [Entries-1:0] user_q, clean_q, sec_q, src_walk_q;
@@ -171,8 +174,9 @@ module mmu_miss_queue #(
     end
   endfunction
 
-  function automatic logic is_primary(logic [2:0] s);
-    is_primary = s == QProbeWait || s == QProbing || s == QWaiting || s == QWalking;
+  // Entry i, as a vector.
+  function automatic logic [Entries-1:0] bit_of(logic [IdxW-1:0] i);
+    bit_of = Entries'(1) << i;
   endfunction
 
   // An access type from its code in the entries (a plain vector: Yosys 0.23 keeps no arrays of
@@ -186,7 +190,7 @@ module mmu_miss_queue #(
   endfunction
 
   // ---- the new miss: its entry, and the primary it merges with -------------------------------
-  logic [Entries-1:0] free, prim_match;
+  logic [Entries-1:0] prim_match;
   logic [IdxW-1:0]    new_idx, new_prim;
   // (Each decision below is computed only in the cycles that use it, under an if: a simulator
   // then skips it in the others. The hardware does the same.)
@@ -195,29 +199,26 @@ module mmu_miss_queue #(
     new_prim = '0;
     prim_match = '0;
     for (int i = Entries - 1; i >= 0; i--) begin
-      free[i] = st_q[i] == QFree;
-      if (free[i]) new_idx = IdxW'(i);
+      if (free_q[i]) new_idx = IdxW'(i);
     end
     if (new_i) begin
       for (int i = Entries - 1; i >= 0; i--) begin
-        prim_match[i] = is_primary(st_q[i]) &&
+        prim_match[i] = primary[i] &&
                         va_q[i][mmu_pkg::VaBits-1:mmu_pkg::PageShift4k] ==
                         new_va_i[mmu_pkg::VaBits-1:mmu_pkg::PageShift4k];
         if (prim_match[i]) new_prim = IdxW'(i);
       end
     end
   end
-  assign free_o       = free;
+  assign free_o       = free_q;
   assign new_merged_o = new_i && |prim_match;
 
   // ---- the STLB's read port --------------------------------------------------------------------
-  logic [Entries-1:0] probe_wait;
   logic               probe_begin;
   logic [IdxW-1:0]    probe_idx;
   always_comb begin
-    for (int unsigned i = 0; i < Entries; i++) probe_wait[i] = st_q[i] == QProbeWait;
     probe_begin = 1'b0;
-    probe_idx = probe_wait != '0 ? oldest(probe_wait) : '0;
+    probe_idx = probe_wait_q != '0 ? oldest(probe_wait_q) : '0;
     rd_o = 1'b0;
     rd_is2m_o = 1'b0;
     rd_slot_o = probed_idx_q;
@@ -225,7 +226,7 @@ module mmu_miss_queue #(
     if (probed_q) begin
       rd_o = 1'b1;
       rd_is2m_o = 1'b1;
-    end else if (probe_wait != '0) begin
+    end else if (probe_wait_q != '0) begin
       probe_begin = 1'b1;
     end else if (new_i && !new_merged_o) begin
       probe_begin = 1'b1;
@@ -242,7 +243,7 @@ module mmu_miss_queue #(
   logic [Entries-1:0] answering;
   always_comb begin
     for (int unsigned i = 0; i < Entries; i++)
-      answering[i] = st_q[i] == QProbing && count_q[i] == '0;
+      answering[i] = probing_q[i] && count_q[i] == '0;
   end
   assign ans_o        = answering != '0;
   assign ans_idx_o    = ans_o ? oldest(answering) : '0;  // (one: probes begin two cycles apart)
@@ -293,7 +294,7 @@ module mmu_miss_queue #(
             : {done_res.fault, done_res.rights, done_res.dirty};
         for (int unsigned i = 0; i < Entries; i++) begin
           new_here = new_merged_o && IdxW'(i) == new_idx;
-          sec_of[q][i] = (st_q[i] == QMerged && prim_q[i] == known_idx[q]) ||
+          sec_of[q][i] = (merged_q[i] && prim_q[i] == known_idx[q]) ||
                          (new_here && new_prim == known_idx[q]);
           access = new_here ? 2'(new_access_i) : access_q[i];
           user   = new_here ? new_user_i : user_q[i];
@@ -318,10 +319,7 @@ module mmu_miss_queue #(
   logic               ml_from_ans, ml_from_done;
   result_t            ml_res;
   always_comb begin
-    for (int unsigned i = 0; i < Entries; i++) begin
-      ready[i] = st_q[i] == QReady || (ans_known && IdxW'(i) == ans_idx_o) ||
-                 (done_i && IdxW'(i) == done_idx);
-    end
+    ready = ready_q | (ans_known ? bit_of(ans_idx_o) : '0) | (done_i ? bit_of(done_idx) : '0);
     ml_o = ready != '0;
     ml_idx_o = ml_o ? oldest(ready) : '0;
     ml_from_ans = ans_known && ml_idx_o == ans_idx_o;
@@ -349,8 +347,7 @@ module mmu_miss_queue #(
   logic [Entries-1:0] waiting;
   logic [IdxW-1:0]    start_idx;
   always_comb begin
-    for (int unsigned i = 0; i < Entries; i++)
-      waiting[i] = st_q[i] == QWaiting || (ans_walk && IdxW'(i) == ans_idx_o);
+    waiting = waiting_q | (ans_walk ? bit_of(ans_idx_o) : '0);
     start_walker_o = '0;
     for (int w = Walkers - 1; w >= 0; w--) begin
       if (w_free_i[w]) start_walker_o = WalkerW'(w);
@@ -363,32 +360,91 @@ module mmu_miss_queue #(
   assign start_user_o   = user_q[start_idx];
 
   // ---- the next state --------------------------------------------------------------------------
+  // Each event moves entries to a state; where two move one entry in a cycle, the later in this
+  // list wins: the new miss, a probe's begin, the STLB's answer, a walk's completion, the
+  // secondaries (of the STLB's answer, then of the walk's), a walk's start, the miss lane.
+  // Taken in reverse, each moves the entries that no later one has moved.
+  logic [Entries-1:0] to_free, to_probe_wait, to_probing, to_merged, to_waiting, to_walking,
+                      to_ready, moved;
   always_comb begin
-    logic [IdxW-1:0] ii;
-    ii = '0;
+    logic [Entries-1:0] m;
+    logic [Entries-1:0] heir_of [2];  // the heir of known primary q, if a secondary fails
+    {to_free, to_probe_wait, to_probing, to_merged, to_waiting, to_walking, to_ready, moved} = '0;
+    m = '0;
     inherit_o = '0;
     inherit_src_o = '0;
-    for (int unsigned i = 0; i < Entries; i++) st_d[i] = st_q[i];
+    for (int unsigned q = 0; q < 2; q++) heir_of[q] = fail[q] & bit_of(heir[q]);
     if (new_i || probe_begin || ans_o || done_i || start_o || ml_o) begin
-      for (int unsigned i = 0; i < Entries; i++) begin
-        ii = IdxW'(i);
-        if (new_i && ii == new_idx) st_d[i] = new_merged_o ? QMerged : QProbeWait;
-        if (probe_begin && ii == probe_idx) st_d[i] = QProbing;
-        if (ans_o && ii == ans_idx_o) st_d[i] = ans_known ? QReady : QWaiting;
-        if (done_i && ii == done_idx) st_d[i] = QReady;
-        for (int unsigned q = 0; q < 2; q++) begin
-          if (pass[q][i]) st_d[i] = QReady;
-          if (fail[q][i] && ii == heir[q]) begin
-            st_d[i] = QWaiting;
-            inherit_o[i] = 1'b1;
-            inherit_src_o[i*IdxW +: IdxW] = known_idx[q];
-          end
+      if (ml_o) begin
+        to_free = bit_of(ml_idx_o);
+        moved = to_free;
+      end
+      if (start_o) begin
+        to_walking = bit_of(start_idx) & ~moved;
+        moved = moved | to_walking;
+      end
+      for (int q = 1; q >= 0; q--) begin
+        m = heir_of[q] & ~moved;
+        to_waiting = to_waiting | m;
+        moved = moved | m;
+        m = pass[q] & ~moved;
+        to_ready = to_ready | m;
+        moved = moved | m;
+      end
+      if (done_i) begin
+        m = bit_of(done_idx) & ~moved;
+        to_ready = to_ready | m;
+        moved = moved | m;
+      end
+      if (ans_o) begin
+        m = bit_of(ans_idx_o) & ~moved;
+        if (ans_known) to_ready = to_ready | m;
+        else           to_waiting = to_waiting | m;
+        moved = moved | m;
+      end
+      if (probe_begin) begin
+        to_probing = bit_of(probe_idx) & ~moved;
+        moved = moved | to_probing;
+      end
+      if (new_i) begin
+        m = bit_of(new_idx) & ~moved;
+        if (new_merged_o) to_merged = m;
+        else              to_probe_wait = m;
+        moved = moved | m;
+      end
+      // A failed secondary that becomes a primary takes its old primary's matches.
+      inherit_o = heir_of[0] | heir_of[1];
+      if (inherit_o != '0) begin
+        for (int unsigned i = 0; i < Entries; i++) begin
+          if (inherit_o[i])
+            inherit_src_o[i*IdxW +: IdxW] = heir_of[1][i] ? known_idx[1] : known_idx[0];
         end
-        if (start_o && ii == start_idx) st_d[i] = QWalking;
-        if (ml_o && ii == ml_idx_o) st_d[i] = QFree;
       end
     end
   end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      free_q <= '1;
+      {probe_wait_q, probing_q, merged_q, waiting_q, walking_q, ready_q} <= '0;
+    end else if (moved != '0) begin
+      free_q       <= (free_q & ~moved) | to_free;
+      probe_wait_q <= (probe_wait_q & ~moved) | to_probe_wait;
+      probing_q    <= (probing_q & ~moved) | to_probing;
+      merged_q     <= (merged_q & ~moved) | to_merged;
+      waiting_q    <= (waiting_q & ~moved) | to_waiting;
+      walking_q    <= (walking_q & ~moved) | to_walking;
+      ready_q      <= (ready_q & ~moved) | to_ready;
+    end
+  end
+
+  // Each entry's state as a state_e, for waveforms and proofs (bit k of the code: the states
+  // whose value has bit k).
+  logic [Entries-1:0] code0, code1, code2;
+  logic [2:0]         code [Entries];
+  assign code0 = probe_wait_q | merged_q | walking_q;
+  assign code1 = probing_q | merged_q | ready_q;
+  assign code2 = waiting_q | walking_q | ready_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) probed_q <= 1'b0;
@@ -403,12 +459,8 @@ module mmu_miss_queue #(
     localparam logic [IdxW-1:0] Me = IdxW'(i);
     logic taken;  // the new miss takes this entry
     assign taken = new_i && new_idx == Me;
-    mmu_wave_state #(.Width(3)) u_state_wave (.state_i(st_q[i]));
-
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) st_q[i] <= QFree;
-      else         st_q[i] <= st_d[i];
-    end
+    assign code[i] = {code2[i], code1[i], code0[i]};
+    mmu_wave_state #(.Width(3)) u_state_wave (.state_i(code[i]));
 
     always_ff @(posedge clk_i) begin
       if (taken) begin
@@ -424,7 +476,7 @@ module mmu_miss_queue #(
       if (taken)      older_q[i] <= ~(Entries'(1) << i);
       else if (new_i) older_q[i] <= older_q[i] & ~(Entries'(1) << new_idx);
       if (probe_begin && probe_idx == Me) count_q[i] <= CountW'(StlbLatency - 2);
-      else if (st_q[i] == QProbing) count_q[i] <= count_q[i] - 1'b1;
+      else if (probing_q[i]) count_q[i] <= count_q[i] - 1'b1;
       if (ans_o && ans_idx_o == Me) begin
         clean_q[i]    <= clean_q[i] || ans_clean_i;
         res_q[i]      <= ans_res;
@@ -448,7 +500,7 @@ module mmu_miss_queue #(
   end
 
 `ifdef FORMAL
-  assign fv_state0_o = st_q[0];
+  assign fv_state0_o = code[0];
   assign fv_count0_o = count_q[0];
 `endif
 
@@ -459,7 +511,7 @@ module mmu_miss_queue #(
               ("mmu_miss_queue: entries %b are all primaries of page 0x%h", prim_match,
                new_va_i[mmu_pkg::VaBits-1:mmu_pkg::PageShift4k]))
   // A new miss finds a free entry (ready's rule, 16.2).
-  `MMU_ASSERT(a_entry_free, !new_i || free != '0,
+  `MMU_ASSERT(a_entry_free, !new_i || free_q != '0,
               ("mmu_miss_queue: a miss with no free entry"))
   // One probe answers a cycle (probes begin two cycles apart).
   `MMU_ASSERT(a_one_answer, $onehot0(answering),
@@ -467,27 +519,21 @@ module mmu_miss_queue #(
   // The entries' invariants below are of their registers alone (and the walkers' busy bits,
   // which change with them): simulation checks them in the cycles after an edge that changed
   // them (chg_q), a proof in every cycle.
-  logic [Entries-1:0] probing;
-  always_comb begin
-    for (int unsigned i = 0; i < Entries; i++) probing[i] = st_q[i] == QProbing;
-  end
   logic chg_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) chg_q <= 1'b1;
     else         chg_q <= new_i || probe_begin || ans_o || done_i || start_o || ml_o ||
-                          probing != '0;
+                          probing_q != '0;
   end
   // The IDs the entries hold, each once (with mmu_top's a_ids_open, the ID contract).
   always_comb begin
     fv_ids_o = '0;
     for (int unsigned i = 0; i < Entries; i++)
-      if (st_q[i] != QFree) fv_ids_o[id_q[i]] = 1'b1;
+      if (!free_q[i]) fv_ids_o[id_q[i]] = 1'b1;
   end
   logic [5:0] fv_used, fv_ids_count;
   always_comb begin
-    fv_used = '0;
-    fv_ids_count = '0;
-    for (int unsigned i = 0; i < Entries; i++) if (st_q[i] != QFree) fv_used = fv_used + 6'd1;
+    fv_used = 6'($countones(~free_q));
     fv_ids_count = 6'($countones(fv_ids_o));
   end
   `MMU_ASSERT_STATE(a_entry_ids_unique, chg_q, fv_used == fv_ids_count,
@@ -497,8 +543,8 @@ module mmu_miss_queue #(
     logic [2:0]      walked_state;
     logic [IdxW-1:0] walked_entry;
     assign walked_entry = walk_entry_q[w];
-    assign walked_state = st_q[walked_entry];
-    `MMU_ASSERT_STATE(a_walker_entry, chg_q, w_free_i[w] || walked_state == QWalking,
+    assign walked_state = code[walked_entry];
+    `MMU_ASSERT_STATE(a_walker_entry, chg_q, w_free_i[w] || walking_q[walked_entry],
                 ("mmu_miss_queue: walker %0d busy for entry %0d in state %0d", w, walked_entry,
                  walked_state))
   end
@@ -519,7 +565,7 @@ module mmu_miss_queue #(
     logic [2:0]        state;
     logic [CountW-1:0] count;
     logic [IdxW-1:0]   prim;
-    assign state = st_q[i];
+    assign state = code[i];
     assign count = count_q[i];
     assign prim  = prim_q[i];
     always_comb begin
@@ -531,36 +577,36 @@ module mmu_miss_queue #(
     // older than itself, and of two exactly one the older (which the proofs' induction needs).
     logic self_older;
     assign self_older = older_q[i][i];
-    `MMU_ASSERT_STATE(a_age_irreflexive, chg_q, state == QFree || !self_older,
+    `MMU_ASSERT_STATE(a_age_irreflexive, chg_q, free_q[i] || !self_older,
                      ("mmu_miss_queue: entry %0d older than itself", i))
     for (genvar j = i + 1; j < Entries; j++) begin : g_pair
       logic       j_older, i_older;  // entry j is older than entry i; i than j
-      logic [2:0] state_j;
       assign j_older = older_q[i][j];
       assign i_older = older_q[j][i];
-      assign state_j = st_q[j];
       `MMU_ASSERT_STATE(a_ages_ordered, chg_q,
-                        state == QFree || state_j == QFree || j_older != i_older,
+                        free_q[i] || free_q[j] || j_older != i_older,
                        ("mmu_miss_queue: entries %0d and %0d both older, or neither", i, j))
     end
-    `MMU_ASSERT_STATE(a_entry_walker, chg_q, (state == QWalking) == walked,
+    `MMU_ASSERT_STATE(a_entry_walker, chg_q, walking_q[i] == walked,
                 ("mmu_miss_queue: entry %0d in state %0d, walked %b", i, state, walked))
     // A secondary's primary is a primary (with a_one_primary_per_page, no entry is orphaned).
     logic [2:0] prim_state;
-    assign prim_state = st_q[prim];
-    `MMU_ASSERT_STATE(a_primary_live, chg_q, state != QMerged || is_primary(prim_state),
+    assign prim_state = code[prim];
+    `MMU_ASSERT_STATE(a_primary_live, chg_q, !merged_q[i] || primary[prim],
                 ("mmu_miss_queue: entry %0d merged into entry %0d in state %0d", i, prim,
                  prim_state))
-    `MMU_ASSERT_STATE(a_state_legal, chg_q, state <= QReady,
-                ("mmu_miss_queue: entry %0d in illegal state %0d", i, state))
+    `MMU_ASSERT_STATE(a_state_legal, chg_q,
+                      $onehot({free_q[i], probe_wait_q[i], probing_q[i], merged_q[i], waiting_q[i],
+                               walking_q[i], ready_q[i]}),
+                ("mmu_miss_queue: entry %0d in no state or in two (state code %0d)", i, state))
     `MMU_ASSERT_STATE(a_probe_count, chg_q,
-                      state != QProbing || count <= CountW'(StlbLatency - 2),
+                      !probing_q[i] || count <= CountW'(StlbLatency - 2),
                 ("mmu_miss_queue: entry %0d probing with count %0d", i, count))
   end
   // A walk completes for an entry being walked.
   logic [2:0] done_state;
-  assign done_state = st_q[done_idx];
-  `MMU_ASSERT(a_done_walking, !done_i || done_state == QWalking,
+  assign done_state = code[done_idx];
+  `MMU_ASSERT(a_done_walking, !done_i || walking_q[done_idx],
               ("mmu_miss_queue: walker %0d completes for entry %0d, in state %0d", done_walker_i,
                done_idx, done_state))
 `endif

@@ -1,9 +1,9 @@
 // One TLB array: NumSets x NumWays entries of one or both page sizes (docs/ARCHITECTURE.md,
-// section 4; model/tlb_array.c). Tags, frames and rights live in one memory per way, indexed by
-// set; the valid, PCID and global bits of every entry are flip-flops, so that a PCID or global
-// invalidation clears them in one cycle. RegRead = 0 reads the row combinationally (the L1
-// arrays); RegRead = 1 reads it one cycle after the lookup is presented (the STLB, an SRAM with a
-// registered read).
+// section 4; model/tlb_array.c). Tags, frames and rights live in memory: one per way, indexed by
+// set, in the STLB; one of every entry in an L1 array (below, storage). The valid, PCID and global
+// bits of every entry are flip-flops, so that a PCID or global invalidation clears them in one
+// cycle. RegRead = 0 reads the row combinationally (the L1 arrays); RegRead = 1 reads it one cycle
+// after the lookup is presented (the STLB, an SRAM with a registered read).
 //
 // An entry matches a lookup of (vpn, is2m, pcid) when it is valid, has that vpn and size, and is
 // global or has that PCID; the lowest matching way is the hit. A fill goes to the lowest way its
@@ -149,7 +149,7 @@ module mmu_tlb #(
 
   logic [WayW-1:0] victim, fill_way;
 
-  // ---- storage: one memory per way, indexed by set, as SRAM macros would be ------------------
+  // ---- storage -------------------------------------------------------------------------------
   localparam int unsigned RowW = mmu_pkg::Vpn4kBits + 1 + PfnW + 4;  // the bits of a row_t
   // (Rows a way each, not one packed vector: a simulator copies a row, where it would insert
   // each into the vector in every cycle.)
@@ -157,13 +157,18 @@ module mmu_tlb #(
   logic [RowW-1:0] wr_rows [Ways];  // RegRead = 0: fill_vpn_i's set
   row_t                 fill_row;
   assign fill_row = {fill_vpn_i, fill_is2m_i, fill_pfn_i, fill_rights_i, fill_dirty_i};
+`ifdef FORMAL
+  logic [RowW-1:0] fv_row [NumSets*Ways];  // entry i's row, for the proofs
+`endif
 
-  for (genvar w = 0; w < Ways; w++) begin : g_way
-    logic [RowW-1:0] mem [NumSets];
-    always_ff @(posedge clk_i) begin
-      if (fill_i && Enabled && fill_way == WayW'(w)) mem[fill_set] <= fill_row;
-    end
-    if (RegRead) begin : g_regread
+  if (RegRead) begin : g_sram
+    // One memory per way, indexed by set, as SRAM macros would be: one write port (the fill) and
+    // one registered read port each.
+    for (genvar w = 0; w < Ways; w++) begin : g_way
+      logic [RowW-1:0] mem [NumSets];
+      always_ff @(posedge clk_i) begin
+        if (fill_i && Enabled && fill_way == WayW'(w)) mem[fill_set] <= fill_row;
+      end
       // Write-first: a fill of the row read in the same cycle is what the read gives.
       logic [RowW-1:0] rd_q;
       always_ff @(posedge clk_i)
@@ -173,21 +178,36 @@ module mmu_tlb #(
       assign rows[w] = rd_q;
       assign wr_rows[w] = '0;
       assign lk_rows_o[w*RowW +: RowW] = rd_q;
-    end else begin : g_asyncread
-      // Each read only in the cycles that compare it (0 in others, which a simulator skips).
-      logic [RowW-1:0] rd, wr_rd;
-      always_comb begin
-        rd = '0;
-        if (cmp_i) rd = mem[lk_set];
+`ifdef FORMAL
+      for (genvar s = 0; s < NumSets; s++) begin : g_fv_row
+        assign fv_row[s*Ways + w] = mem[s];
       end
-      always_comb begin
-        wr_rd = '0;
-        if (wr_cmp_i) wr_rd = mem[fill_set];
-      end
-      assign rows[w] = rd;
-      assign wr_rows[w] = wr_rd;
-      assign lk_rows_o[w*RowW +: RowW] = '0;  // (read by the STLB only)
+`endif
     end
+  end else begin : g_flops
+    // Flip-flops: one memory of every entry (set s, way w: entry s*Ways + w) with one write port
+    // (the fill), read combinationally a way at a time (one write site, where a memory per way
+    // would give a simulator one per way to prepare in every cycle). Each read happens only in
+    // the cycles that compare it (0 in others, which a simulator skips).
+    logic [RowW-1:0] mem [NumSets*Ways];
+    always_ff @(posedge clk_i) begin
+      if (fill_i && Enabled) mem[32'(fill_set) * Ways + 32'(fill_way)] <= fill_row;
+    end
+    always_comb begin
+      for (int unsigned w = 0; w < Ways; w++) begin
+        rows[w] = '0;
+        wr_rows[w] = '0;
+      end
+      if (cmp_i) for (int unsigned w = 0; w < Ways; w++) rows[w] = mem[32'(lk_set) * Ways + w];
+      if (wr_cmp_i)
+        for (int unsigned w = 0; w < Ways; w++) wr_rows[w] = mem[32'(fill_set) * Ways + w];
+    end
+    assign lk_rows_o = '0;  // (read by the STLB only)
+`ifdef FORMAL
+    for (genvar i = 0; i < NumSets * Ways; i++) begin : g_fv_row
+      assign fv_row[i] = mem[i];
+    end
+`endif
   end
 
   // ---- lookup --------------------------------------------------------------------------------
@@ -390,7 +410,7 @@ module mmu_tlb #(
   if (RegRead) begin : g_fv_rows
     logic [Ways-1:0] same;
     for (genvar w = 0; w < Ways; w++) begin : g_w
-      assign same[w] = g_way[w].g_regread.rd_q == g_way[w].mem[cmp_set];
+      assign same[w] = g_sram.g_way[w].rd_q == fv_row[32'(cmp_set) * Ways + w];
     end
     assign fv_rows_current_o = &same;
   end else begin : g_fv_no_rows
@@ -403,7 +423,7 @@ module mmu_tlb #(
     assign set = set_of(vpn);
     for (genvar w = 0; w < Ways; w++) begin : g_w
       assign fv_match_o[q*Ways + w] =
-          entry_matches(EntryW'(32'(set) * Ways + w), g_way[w].mem[set][RowW-1 -: TagW], vpn,
+          entry_matches(EntryW'(32'(set) * Ways + w), fv_row[32'(set) * Ways + w][RowW-1 -: TagW], vpn,
                         fv_is2m_i[q], fv_pcid_i[q*mmu_pkg::PcidBits +: mmu_pkg::PcidBits]);
     end
   end
@@ -418,7 +438,7 @@ module mmu_tlb #(
         always @(posedge clk_i)
           if (f_past_valid && rst_ni)
             assert (!(valid_q[s*Ways + a] && valid_q[s*Ways + b] &&
-                      g_way[a].mem[s][RowW-1 -: TagW] == g_way[b].mem[s][RowW-1 -: TagW] &&
+                      fv_row[s*Ways + a][RowW-1 -: TagW] == fv_row[s*Ways + b][RowW-1 -: TagW] &&
                       (glb_q[s*Ways + a] ? glb_q[s*Ways + b]
                                          : !glb_q[s*Ways + b] &&
                                            pcid_q[s*Ways + a] == pcid_q[s*Ways + b])));

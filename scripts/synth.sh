@@ -42,7 +42,7 @@ if [ $sram = 1 ]; then
     # synth's own steps, with the STLB way memories left out of memory_map.
     echo "synth -flatten$share -run :fine" >> "$work/synth.ys"
     cat >> "$work/synth.ys" <<'YS'
-memory_map t:$mem_v2 n:u_stlb.u_array.g_way* %d
+memory_map t:$mem_v2 n:u_stlb.u_array.g_sram.g_way* %d
 opt -fast -full
 opt -full
 techmap
