@@ -462,6 +462,29 @@ module mmu_miss_queue #(
     assign code[i] = {code2[i], code1[i], code0[i]};
     mmu_wave_state #(.Width(3)) u_state_wave (.state_i(code[i]));
 
+    // Each array's element is written at one place, its value chosen before (a simulator
+    // prepares every place an array is written at, in every cycle).
+    logic probe_me, ans_me, done_me, res_we, prim_we;
+    logic [IdxW-1:0] prim_d;
+    result_t         res_d;
+    assign probe_me = probe_begin && probe_idx == Me;
+    assign ans_me   = ans_o && ans_idx_o == Me;
+    assign done_me  = done_i && done_idx == Me;
+    // Its result: the STLB's answer or a walk's, for itself or its primary (a secondary passes).
+    assign res_we = ans_me || done_me || pass[0][i] || pass[1][i];
+    assign res_d  = pass[1][i] ? done_res : pass[0][i] ? ans_res : done_me ? done_res : ans_res;
+    // Its primary: the new miss's, or the heir when it fails with it.
+    always_comb begin
+      prim_we = taken;
+      prim_d = new_prim;
+      for (int unsigned q = 0; q < 2; q++) begin
+        if (fail[q][i] && heir[q] != Me) begin
+          prim_we = 1'b1;
+          prim_d = heir[q];
+        end
+      end
+    end
+
     always_ff @(posedge clk_i) begin
       if (taken) begin
         va_q[i]     <= new_va_i;
@@ -470,31 +493,27 @@ module mmu_miss_queue #(
         id_q[i]     <= new_id_i;
         accept_q[i] <= new_accept_i;
         clean_q[i]  <= new_clean_i;
-        prim_q[i]   <= new_prim;
       end
+      if (prim_we) prim_q[i] <= prim_d;
       // Every other entry is older than a new one; it is older than none.
-      if (taken)      older_q[i] <= ~(Entries'(1) << i);
-      else if (new_i) older_q[i] <= older_q[i] & ~(Entries'(1) << new_idx);
-      if (probe_begin && probe_idx == Me) count_q[i] <= CountW'(StlbLatency - 2);
-      else if (probing_q[i]) count_q[i] <= count_q[i] - 1'b1;
-      if (ans_o && ans_idx_o == Me) begin
+      if (new_i) older_q[i] <= taken ? ~(Entries'(1) << i) : older_q[i] & ~(Entries'(1) << new_idx);
+      if (probe_me || probing_q[i])
+        count_q[i] <= probe_me ? CountW'(StlbLatency - 2) : count_q[i] - 1'b1;
+      if (res_we) res_q[i] <= res_d;
+      if (ans_me) begin
         clean_q[i]    <= clean_q[i] || ans_clean_i;
-        res_q[i]      <= ans_res;
         src_walk_q[i] <= 1'b0;
         sec_q[i]      <= 1'b0;
       end
-      if (done_i && done_idx == Me) begin
-        res_q[i]      <= done_res;
+      if (done_me) begin
         src_walk_q[i] <= 1'b1;
         sec_q[i]      <= 1'b0;
       end
       for (int unsigned q = 0; q < 2; q++) begin
         if (pass[q][i]) begin
-          res_q[i]      <= q == 0 ? ans_res : done_res;
           src_walk_q[i] <= q == 1;
           sec_q[i]      <= 1'b1;
         end
-        if (fail[q][i] && heir[q] != Me) prim_q[i] <= heir[q];
       end
     end
   end

@@ -60,7 +60,7 @@ FAULTS = [
      "(ptr == WayW'(NumWays - 1)) ? '0 : ptr + 1'b1;",
      "(ptr == WayW'(NumWays - 1)) ? ptr : ptr + 1'b1;", FIFO),
     ("stlb-latency-off-by-one", "mmu_miss_queue.sv",
-     "count_q[i] <= CountW'(StlbLatency - 2);", "count_q[i] <= CountW'(StlbLatency - 1);",
+     "probe_me ? CountW'(StlbLatency - 2) :", "probe_me ? CountW'(StlbLatency - 1) :",
      "default"),
     ("global-bit-ignored", "mmu_tlb.sv",
      "(glb_q[i] || pcid_q[i] == pcid)", "(pcid_q[i] == pcid)", "default"),
