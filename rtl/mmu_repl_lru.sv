@@ -21,12 +21,18 @@ module mmu_repl_lru #(
 );
   localparam int unsigned RowW = NumWays * WayW;
 
-  // Ages of a set, way w in bits [w*WayW +: WayW]: SRAM-like, indexed by set.
-  logic [NumSets*RowW-1:0] age_q;  // set s in bits [s*RowW +: RowW]
-  logic [RowW-1:0] query_row;
+  // Ages of a set, way w in bits [w*WayW +: WayW]: a row of a memory indexed by set. A set not
+  // touched since reset (fresh_q) has the reset order, way w age w, whatever its row holds: the
+  // rows need no reset, which would make a simulator copy all of them at every update.
+  logic [RowW-1:0]    age_q [NumSets];
+  logic [NumSets-1:0] fresh_q;
+  logic [RowW-1:0]    query_row, touch_row, fill_row;
 
-  // The ages of a set after a touch of way w. (Evaluated in the register update, under touch_i:
-  // a simulator then skips it in the cycles without a touch, most of them.)
+  function automatic logic [RowW-1:0] reset_row();
+    for (int unsigned w = 0; w < NumWays; w++) reset_row[w*WayW +: WayW] = WayW'(w);
+  endfunction
+  localparam logic [RowW-1:0] ResetRow = reset_row();
+
   function automatic logic [RowW-1:0] touched(logic [RowW-1:0] row, logic [WayW-1:0] w);
     logic [WayW-1:0] old_age;
     old_age = row[w*WayW +: WayW];
@@ -37,12 +43,12 @@ module mmu_repl_lru #(
     touched[w*WayW +: WayW] = '0;
   endfunction
 
-  // The victim is searched in the set as the lookup's touch leaves it.
+  // (Each row read only in the cycles that use it.)
   always_comb begin
     victim_o = '0;
     query_row = '0;
     if (take_i) begin
-      query_row = age_q[query_set_i*RowW +: RowW];
+      query_row = fresh_q[query_set_i] ? ResetRow : age_q[query_set_i];
       if (touch_i && touch_set_i == query_set_i) query_row = touched(query_row, touch_way_i);
       for (int unsigned w = 0; w < NumWays; w++) begin
         if (query_row[w*WayW +: WayW] == WayW'(NumWays - 1)) victim_o = WayW'(w);
@@ -50,20 +56,28 @@ module mmu_repl_lru #(
     end
   end
 
+  // The rows written: the touched set's, then the filled set's (after the touch, if the same).
+  always_comb begin
+    touch_row = '0;
+    fill_row = '0;
+    if (touch_i)
+      touch_row = touched(fresh_q[touch_set_i] ? ResetRow : age_q[touch_set_i], touch_way_i);
+    if (fill_i)
+      fill_row = touched((touch_i && touch_set_i == fill_set_i) ? touch_row
+                         : fresh_q[fill_set_i] ? ResetRow : age_q[fill_set_i], fill_way_i);
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (touch_i) age_q[touch_set_i] <= touch_row;
+    if (fill_i)  age_q[fill_set_i]  <= fill_row;
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      for (int unsigned s = 0; s < NumSets; s++) begin
-        for (int unsigned w = 0; w < NumWays; w++) age_q[s*RowW + w*WayW +: WayW] <= WayW'(w);
-      end
+      fresh_q <= '1;
     end else begin
-      // The lookup's touch, then the fill's (whose set may be the same: it sees the first).
-      if (touch_i)
-        age_q[touch_set_i*RowW +: RowW] <= touched(age_q[touch_set_i*RowW +: RowW], touch_way_i);
-      if (fill_i)
-        age_q[fill_set_i*RowW +: RowW] <=
-            touched((touch_i && touch_set_i == fill_set_i)
-                        ? touched(age_q[fill_set_i*RowW +: RowW], touch_way_i)
-                        : age_q[fill_set_i*RowW +: RowW], fill_way_i);
+      if (touch_i) fresh_q[touch_set_i] <= 1'b0;
+      if (fill_i)  fresh_q[fill_set_i]  <= 1'b0;
     end
   end
 endmodule
