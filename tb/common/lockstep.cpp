@@ -9,6 +9,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
@@ -350,9 +351,10 @@ bool Lockstep::fetch() {
   return true;
 }
 
+// (From the newest: the items looked for are mostly those presented and not yet accepted.)
 Lockstep::Item *Lockstep::item(uint64_t index) {
-  for (Item &e : open_)
-    if (e.index == index) return &e;
+  for (auto it = open_.rbegin(); it != open_.rend(); ++it)
+    if (it->index == index) return &*it;
   return nullptr;
 }
 
@@ -448,12 +450,15 @@ void Lockstep::answered(uint64_t index, uint64_t end, MmuCoverage::Service servi
 // Takes the model's responses: each is the expected answer of the open request with its ID.
 bool Lockstep::take_model_responses(uint64_t cycle) {
   struct mmu_response r;
+  bool answered_any = false;
   while (mmu_poll(model_, &r)) {
+    answered_any = true;
     Item *e = nullptr;
     for (Item &x : open_)
       if (!e && !x.item.is_ctrl && x.model_accept && !x.model_resp && x.item.req.id == r.id) e = &x;
     if (!e) mismatch(cycle, "the model answered ID " + std::to_string(r.id) + " (harness bug)");
     e->model_resp = r;
+    earliest_due_ = std::min(earliest_due_, r.resp_cycle);
     MmuCoverage::Service service = MmuCoverage::IDLE;
     if (cov_) {
       std::vector<MmuCoverage::Access> acc;
@@ -489,7 +494,9 @@ bool Lockstep::take_model_responses(uint64_t cycle) {
       }
     }
   }
-  // The accesses coverage may still ask for: from those of the oldest request not answered.
+  // The accesses coverage may still ask for: from those of the oldest request not answered
+  // (looked for once a request is answered: until then, the oldest stays).
+  if (!answered_any || mm_.history.empty()) return true;
   uint64_t keep = mm_.count;
   for (const Item &x : open_)
     if (!x.item.is_ctrl && !x.model_resp) keep = std::min(keep, x.mem_first);
@@ -521,6 +528,7 @@ bool Lockstep::model_control(uint64_t cycle, Item &e) {
              ") refused by the model: " + mmu_error(model_);
     return false;
   }
+  earliest_due_ = std::min(earliest_due_, e.ctrl_done);
   e.model_accept = e.ctrl_accept;
   answered(e.index, e.ctrl_done, MmuCoverage::CONTROL);
   return true;
@@ -650,26 +658,32 @@ void Lockstep::compare_response(uint64_t cycle, Item &e, unsigned lane, const Re
 }
 
 void Lockstep::response_sample_checked(uint64_t cycle, const ResponsePins &p) {
-  // What the model answers in this cycle, or should have answered before.
-  for (const Item &e : open_) {
-    uint64_t due = e.item.is_ctrl ? e.ctrl_done : e.model_resp ? e.model_resp->resp_cycle : 0;
-    if (!e.rtl_accept || !e.model_accept || (!e.item.is_ctrl && !e.model_resp) || due > cycle)
-      continue;
-    bool rtl = e.item.is_ctrl ? p.ctrl_done
-                              : (p.lane[0].valid && p.lane[0].id == e.item.req.id) ||
-                                    (p.lane[1].valid && p.lane[1].id == e.item.req.id);
-    if (due < cycle || !rtl) {
-      std::string said;
-      for (unsigned l = 0; l < 2; l++)
-        if (p.lane[l].valid)
-          said += std::string(said.empty() ? "" : " and") + " answers ID " +
-                  std::to_string(p.lane[l].id) + (l ? " (miss lane)" : " (hit lane)");
-      mismatch(cycle, (e.item.is_ctrl ? "control #" : "request #") + std::to_string(e.index) + " " +
-                          describe_item(e.item) + ": the model " +
-                          (e.item.is_ctrl ? "completes it" : "answers it") + " in cycle " +
-                          std::to_string(due) + ", the RTL" +
-                          (said.empty() ? std::string(" gives no response") : said) +
-                          (p.ctrl_done ? " and completes an operation" : ""));
+  // What the model answers in this cycle, or should have answered before: looked for from the
+  // earliest cycle an open item is due in (none is due before).
+  if (cycle >= earliest_due_) {
+    earliest_due_ = UINT64_MAX;
+    for (const Item &e : open_) {
+      uint64_t due = e.item.is_ctrl ? e.ctrl_done : e.model_resp ? e.model_resp->resp_cycle : 0;
+      if (e.model_accept && (e.item.is_ctrl || e.model_resp))
+        earliest_due_ = std::min(earliest_due_, due);
+      if (!e.rtl_accept || !e.model_accept || (!e.item.is_ctrl && !e.model_resp) || due > cycle)
+        continue;
+      bool rtl = e.item.is_ctrl ? p.ctrl_done
+                                : (p.lane[0].valid && p.lane[0].id == e.item.req.id) ||
+                                      (p.lane[1].valid && p.lane[1].id == e.item.req.id);
+      if (due < cycle || !rtl) {
+        std::string said;
+        for (unsigned l = 0; l < 2; l++)
+          if (p.lane[l].valid)
+            said += std::string(said.empty() ? "" : " and") + " answers ID " +
+                    std::to_string(p.lane[l].id) + (l ? " (miss lane)" : " (hit lane)");
+        mismatch(cycle, (e.item.is_ctrl ? "control #" : "request #") + std::to_string(e.index) +
+                            " " + describe_item(e.item) + ": the model " +
+                            (e.item.is_ctrl ? "completes it" : "answers it") + " in cycle " +
+                            std::to_string(due) + ", the RTL" +
+                            (said.empty() ? std::string(" gives no response") : said) +
+                            (p.ctrl_done ? " and completes an operation" : ""));
+      }
     }
   }
   for (unsigned l = 0; l < 2; l++) {

@@ -320,8 +320,9 @@ class Lockstep {
   uint64_t items_ = 0, requests_ = 0, ctrls_ = 0, faults_ = 0, directed_checks_ = 0;
   uint64_t src_count_[4] = {};
   uint64_t last_event_ = 0;
-  std::unique_ptr<MmuCoverage> cov_;  // when asked for
-  std::deque<Arrival> arrivals_;      // arrivals whose previous item has no answer yet
+  uint64_t earliest_due_ = UINT64_MAX;  // no open item is due before (response_sample)
+  std::unique_ptr<MmuCoverage> cov_;    // when asked for
+  std::deque<Arrival> arrivals_;        // arrivals whose previous item has no answer yet
   std::map<uint64_t, std::pair<uint64_t, MmuCoverage::Service>> ends_;  // answers: cycle, service
 
   // The RTL's memory port.
