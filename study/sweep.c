@@ -655,8 +655,9 @@ static int plot(const struct sweep *s, char *err, size_t errlen)
     double xv[MAX_VALUES];
     bool numeric = numeric_axis(&ax[0], xv), logx = numeric && multiplicative(xv, ax[0].n);
     unsigned n1 = s->naxes > 1 ? ax[1].n : 1;
-    double mpki_min = 0, mpki_max = 0;
-    bool mpki_zero = false, have[NPLOTS] = {false};
+    /* each plot's smallest and largest value, and whether one is 0 or less (no log scale) */
+    double ymin[NPLOTS] = {0}, ymax[NPLOTS] = {0};
+    bool yzero[NPLOTS] = {false}, have[NPLOTS] = {false};
     fprintf(g, "# mmusim sweep's plots: gnuplot plot.gp, in this folder.\n"
                "# One data block a line: a trace (and a value of the second varied key);\n"
                "# columns: x, DTLB hit rate (%%), STLB hit rate (%%), STLB MPKI, average\n"
@@ -675,15 +676,20 @@ static int plot(const struct sweep *s, char *err, size_t errlen)
                 double lat = atof(field(row, COL_AVG_LAT, d, sizeof(d)));
                 double stall = atof(field(row, COL_STALL_PKI, e, sizeof(e)));
                 /* nan: no lookups or no instructions, a gap in the line */
-                if (!isnan(mpki)) {
-                    mpki_zero = mpki_zero || mpki <= 0;
-                    mpki_min = !have[PLOT_MPKI] || mpki < mpki_min ? mpki : mpki_min;
-                    mpki_max = mpki > mpki_max ? mpki : mpki_max;
-                }
-                have[PLOT_HIT_RATE] |= !isnan(dtlb) || !isnan(stlb);
-                have[PLOT_MPKI] |= !isnan(mpki);
-                have[PLOT_LATENCY] |= !isnan(lat);
-                have[PLOT_STALL] |= !isnan(stall);
+                const double y[NPLOTS][2] = {[PLOT_HIT_RATE] = {dtlb, stlb},
+                                             [PLOT_MPKI] = {mpki, NAN},
+                                             [PLOT_LATENCY] = {lat, NAN},
+                                             [PLOT_STALL] = {stall, NAN}};
+                for (int p = 0; p < NPLOTS; p++)
+                    for (int k = 0; k < 2; k++) {
+                        double v = y[p][k];
+                        if (isnan(v))
+                            continue;
+                        yzero[p] = yzero[p] || v <= 0;
+                        ymin[p] = !have[p] || v < ymin[p] ? v : ymin[p];
+                        ymax[p] = !have[p] || v > ymax[p] ? v : ymax[p];
+                        have[p] = true;
+                    }
                 fprintf(g, "%.17g %.6f %.6f %s %s %s\n", numeric ? xv[i] : (double)i, 100 * dtlb,
                         100 * stlb, c, d, e);
             }
@@ -729,9 +735,10 @@ static int plot(const struct sweep *s, char *err, size_t errlen)
             gp_string(g, pt[p].xlabel);
             fprintf(g, "\nset ylabel ");
             gp_string(g, pt[p].ylabel);
-            /* y: a log scale for MPKI when the lines span a decade or more */
+            /* y: a log scale when the lines span a decade or more (none has a value of 0 or
+             * less, which a log scale cannot show); hit rates are percentages, always linear */
             fprintf(g, "\n%s\n",
-                    p == PLOT_MPKI && have[p] && !mpki_zero && mpki_max >= 10 * mpki_min
+                    p != PLOT_HIT_RATE && have[p] && !yzero[p] && ymax[p] >= 10 * ymin[p]
                         ? "set logscale y 10"
                         : "unset logscale y");
             /* no point has the figure (no lookups, no instructions): an empty frame that says so,

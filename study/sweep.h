@@ -49,7 +49,7 @@ struct sweep_args {
 
 /* Runs every point of the varied keys on every trace (base with --set applied, its
  * configuration checked point by point after the varied keys), writes dir/report.md,
- * dir/sweep.csv, dir/plot.gp and its plots (hit_rate, mpki, latency; PNG and SVG) and the
+ * dir/sweep.csv, dir/plot.gp and its plots (hit_rate, mpki, latency, stall; PNG and SVG) and the
  * figures on out.  The files are written to a folder in dir and replace an earlier sweep's
  * only when everything succeeded.  Returns the exit status: 0, 1 (a run or a file failed) or
  * 2 (a bad point or option), with the reason in err.  That is SWEEP_LOCAL; the other modes
