@@ -1,0 +1,116 @@
+#!/bin/sh
+# mmusim next to Dinero IV, the trace-driven cache simulator TLB studies have long used as the
+# quick tool, on the same traces and the same single-level geometry: ITLB 128 entries 8-way and
+# DTLB 64 entries 4-way, LRU, 4 KiB pages (a TLB as a cache of 4 KiB blocks). For each lackey
+# trace, the time of each tool (CPU seconds: perf stat's task-clock, else user + system from
+# time(1); medians of ROUNDS runs, the tools alternated) and both tools' ITLB and DTLB misses:
+#   dinero      dineroIV reading the trace converted to its din format
+#   text        mmusim run reading the lackey text
+#   binary      mmusim run reading the trace in mmusim's binary format (mmusim convert)
+# each for mmusim's `blocking` keys (walkers=1 miss_entries=1 hit_under_miss=off) and for the
+# default preset's requests in flight, with the arrays above. Every input is decompressed
+# first, so that neither tool pays for xz or gzip. A ratio is Dinero's time over mmusim's:
+# above 1, mmusim is the faster. mmusim's DTLB misses include its dirty re-walks (a store to an
+# entry whose D bit is clear walks again: column dirty), which a cache simulator has no notion
+# of; with the blocking keys, the DTLB misses less the re-walks are Dinero's. With requests in
+# flight they also include the merged misses (a second miss to a page whose walk is pending).
+#
+# Dinero IV is not part of mmusim (its licence allows non-commercial use only): build it
+# yourself, outside this tree, and give its binary. Without one this prints why and exits 0.
+#   tb/bench/bench_vs_dinero.sh DINERO_BINARY TRACE...      (env ROUNDS, default 5; MMUSIM)
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+mmusim=${MMUSIM:-$top/build/mmusim}
+rounds=${ROUNDS:-5}
+if [ $# -lt 1 ] || [ ! -x "$1" ]; then
+    echo "bench_vs_dinero: skipped: give the path of a dineroIV binary (built outside the tree)," \
+         "then the lackey traces" >&2
+    exit 0
+fi
+dinero=$1
+shift
+[ $# -ge 1 ] || { echo "bench_vs_dinero: give at least one lackey trace" >&2; exit 2; }
+[ -x "$mmusim" ] || { echo "bench_vs_dinero: $mmusim not built" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+arrays="--set itlb_4k.entries=128 --set itlb_4k.ways=8 --set itlb_4k.repl=lru
+        --set dtlb_4k.entries=64 --set dtlb_4k.ways=4 --set dtlb_4k.repl=lru
+        --set stlb.entries=0 --set pages=4k"
+blocking="--set walkers=1 --set miss_entries=1 --set hit_under_miss=off"
+# A TLB as Dinero's cache: 4 KiB blocks, entries x 4 KiB, the ways as associativity, LRU; a
+# store allocates as a load does.
+dargs="-informat d -l1-isize 512k -l1-ibsize 4k -l1-iassoc 8 -l1-irepl l
+       -l1-dsize 256k -l1-dbsize 4k -l1-dassoc 4 -l1-drepl l -l1-dwalloc a -l1-dwback a"
+
+# CPU seconds of a command, its output in $work/out
+if perf stat -x, -e task-clock true > /dev/null 2>&1; then perf=1; else perf=0; fi
+timed() {
+    if [ $perf = 1 ]; then
+        perf stat -x, -e task-clock -o "$work/time" "$@" > "$work/out" 2> "$work/err" ||
+            { cat "$work/err" >&2; exit 1; }
+        awk -F, '$3 == "task-clock" {printf "%.3f", $1 / 1000}' "$work/time"
+    else
+        /usr/bin/time -f '%U %S' -o "$work/time" "$@" > "$work/out" 2> "$work/err" ||
+            { cat "$work/err" >&2; exit 1; }
+        awk '{printf "%.2f", $1 + $2}' "$work/time"
+    fi
+}
+median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+ratio() { awk -v d="$1" -v t="$2" 'BEGIN {if (d > 0 && t > 0) printf "%.1f", d / t; else printf "-"}'; }
+misses() {  # TLB (itlb or dtlb) of mmusim --json in $work/out
+    sed -n "s/.*\"$1\": {\"lookups\": [0-9]*, \"hits\": [0-9]*, \"misses\": \([0-9]*\).*/\1/p" \
+        "$work/out"
+}
+dmisses() {  # l1-icache or l1-dcache demand misses of Dinero in $work/out
+    awk -v c="$1" '$1 == c {on = 1} on && $1 == "Demand" && $2 == "Misses" {print $3; exit}' \
+        "$work/out"
+}
+
+printf '%-16s %-8s %8s %8s %8s %6s %6s %-6s %6s %7s %6s\n' trace keys dinero_s text_s \
+       binary_s x_text x_bin tool itlb dtlb dirty
+for trace in "$@"; do
+    name=$(basename "$trace")
+    case $trace in
+    *.xz) xz -dc "$trace" > "$work/t.lackey" ;;
+    *.gz) gzip -dc "$trace" > "$work/t.lackey" ;;
+    *) cp "$trace" "$work/t.lackey" ;;
+    esac
+    # lackey: "I  addr,size" a fetch, " L" a load, " S" a store, " M" a load and a store.
+    # din: "2 addr" a fetch, "0 addr" a read, "1 addr" a write.
+    awk '$1 == "I" || $1 == "L" || $1 == "S" || $1 == "M" {
+             split($2, a, ",")
+             if ($1 == "I") print "2", a[1]
+             else if ($1 == "S") print "1", a[1]
+             else { print "0", a[1]; if ($1 == "M") print "1", a[1] }
+         }' "$work/t.lackey" > "$work/t.din"
+    "$mmusim" convert "$work/t.lackey" "$work/t.bin" > /dev/null 2>&1
+    for keys in blocking default; do
+        if [ $keys = blocking ]; then extra=$blocking; else extra=""; fi
+        td="" tt="" tb=""
+        r=0
+        while [ $r -lt "$rounds" ]; do
+            # shellcheck disable=SC2086 # word splitting of the option lists is intended
+            td="$td $(timed "$dinero" $dargs < "$work/t.din")"
+            di=$(dmisses l1-icache)
+            dd=$(dmisses l1-dcache)
+            # shellcheck disable=SC2086
+            tt="$tt $(timed "$mmusim" run $arrays $extra --json "$work/t.lackey")"
+            # shellcheck disable=SC2086
+            tb="$tb $(timed "$mmusim" run $arrays $extra --json "$work/t.bin")"
+            mi=$(misses itlb)
+            md=$(misses dtlb)
+            mr=$(sed -n 's/.*"dirty_rewalks": \([0-9]*\).*/\1/p' "$work/out")
+            r=$((r + 1))
+        done
+        d=$(echo "$td" | median)
+        t=$(echo "$tt" | median)
+        b=$(echo "$tb" | median)
+        xt=$(ratio "$d" "$t")
+        xb=$(ratio "$d" "$b")
+        printf '%-16s %-8s %8s %8s %8s %6s %6s %-6s %6s %7s %6s\n' "$name" $keys "$d" "$t" \
+               "$b" "$xt" "$xb" mmusim "$mi" "$md" "$mr"
+        printf '%-16s %-8s %8s %8s %8s %6s %6s %-6s %6s %7s %6s\n' "" "" "" "" "" "" "" dinero \
+               "$di" "$dd" ""
+    done
+done
