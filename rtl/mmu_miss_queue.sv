@@ -438,8 +438,8 @@ module mmu_miss_queue #(
     end
   end
 
-  // Each entry's state as a state_e, for waveforms and proofs (bit k of the code: the states
-  // whose value has bit k).
+  // Each entry's state as its state_e value (0 to 6 in the enum's order above), for waveforms and
+  // proofs: bit k of the code is set in the states whose value has bit k.
   logic [Entries-1:0] code0, code1, code2;
   logic [2:0]         code [Entries];
   assign code0 = probe_wait_q | merged_q | walking_q;

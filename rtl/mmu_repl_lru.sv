@@ -33,6 +33,7 @@ module mmu_repl_lru #(
   endfunction
   localparam logic [RowW-1:0] ResetRow = reset_row();
 
+  // The ages of a set after a touch of way w.
   function automatic logic [RowW-1:0] touched(logic [RowW-1:0] row, logic [WayW-1:0] w);
     logic [WayW-1:0] old_age;
     old_age = row[w*WayW +: WayW];
@@ -43,7 +44,8 @@ module mmu_repl_lru #(
     touched[w*WayW +: WayW] = '0;
   endfunction
 
-  // (Each row read only in the cycles that use it.)
+  // The victim is searched in the set as the lookup's touch leaves it. (Each row is read only in
+  // the cycles that use it: a simulator skips the others.)
   always_comb begin
     victim_o = '0;
     query_row = '0;

@@ -423,8 +423,8 @@ module mmu_tlb #(
     assign set = set_of(vpn);
     for (genvar w = 0; w < Ways; w++) begin : g_w
       assign fv_match_o[q*Ways + w] =
-          entry_matches(EntryW'(32'(set) * Ways + w), fv_row[32'(set) * Ways + w][RowW-1 -: TagW], vpn,
-                        fv_is2m_i[q], fv_pcid_i[q*mmu_pkg::PcidBits +: mmu_pkg::PcidBits]);
+          entry_matches(EntryW'(32'(set) * Ways + w), fv_row[32'(set) * Ways + w][RowW-1 -: TagW],
+                        vpn, fv_is2m_i[q], fv_pcid_i[q*mmu_pkg::PcidBits +: mmu_pkg::PcidBits]);
     end
   end
 `endif

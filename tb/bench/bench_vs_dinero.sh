@@ -57,7 +57,9 @@ timed() {
     fi
 }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-ratio() { awk -v d="$1" -v t="$2" 'BEGIN {if (d > 0 && t > 0) printf "%.1f", d / t; else printf "-"}'; }
+ratio() {  # Dinero's time over mmusim's, or - when either is below the timer's resolution
+    awk -v d="$1" -v t="$2" 'BEGIN {if (d > 0 && t > 0) printf "%.1f", d / t; else printf "-"}'
+}
 misses() {  # TLB (itlb or dtlb) of mmusim --json in $work/out
     sed -n "s/.*\"$1\": {\"lookups\": [0-9]*, \"hits\": [0-9]*, \"misses\": \([0-9]*\).*/\1/p" \
         "$work/out"
