@@ -378,6 +378,7 @@ static int hit_lane(struct mmu *m, uint64_t c, struct cycle_end *end)
     f->mq_used++;
     if (primary >= 0) {
         m->stats.merged_misses++;
+        m->stats.tlb[l1_of(&s->req)].merged++;
         m->stats.merged_into[merge_kind(f->mq[primary].state)]++;
         e->state = MQ_MERGED;
         e->primary = (unsigned)primary;
@@ -521,6 +522,8 @@ static int miss_lane(struct mmu *m, uint64_t c, struct cycle_end *end)
     if (walked) {
         m->stats.dirty_rewalks += e->clean;
         mmu_count_miss(m, MMU_TLB_STLB, e->req.type, &r);
+    } else if (e->secondary && e->src == MMU_SRC_WALK) {
+        m->stats.tlb[MMU_TLB_STLB].merged++; /* it waited for its primary's walk */
     } /* an STLB hit or fault was counted by its lookup; a secondary made none */
     end->answered = best;
     return emit(m, &e->req, &r);

@@ -89,8 +89,11 @@ void mmu_stats_print(const struct mmu_stats *s, FILE *out)
         uint64_t hits, misses;
         mmu_tlb_totals(s, t, &hits, &misses);
         uint64_t lookups = hits + misses;
-        fprintf(out, "%s: %" PRIu64 " lookups, %" PRIu64 " hits (%.2f%%), %" PRIu64 " misses\n",
-                tlb_names[t], lookups, hits, lookups ? 100.0 * hits / lookups : 0.0, misses);
+        fprintf(out,
+                "%s: %" PRIu64 " lookups, %" PRIu64 " hits (%.2f%%), %" PRIu64 " misses, %" PRIu64
+                " merged\n",
+                tlb_names[t], lookups, hits, lookups ? 100.0 * hits / lookups : 0.0, misses,
+                ts->merged);
         for (unsigned a = 0; a < MMU_ACC_COUNT; a++)
             for (unsigned z = 0; z < MMU_SIZE_COUNT; z++)
                 if (ts->hits[a][z] || ts->misses[a][z])

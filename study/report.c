@@ -13,7 +13,11 @@ static const char *const tlb_label[MMU_TLB_COUNT] = {"ITLB", "DTLB", "STLB"};
 static const char *const psc_label[MMU_PSC_COUNT] = {"PDE", "PDPTE", "PML4E"};
 
 struct figures {
+    /* misses: an L1's every miss, merged ones included (as hardware counts them); the STLB's
+     * those that started a walk (hardware's "misses causing a walk"), and its MPKI from them.
+     * merged: see struct mmu_tlb_stats. */
     uint64_t lookups[MMU_TLB_COUNT], hits[MMU_TLB_COUNT], misses[MMU_TLB_COUNT];
+    uint64_t merged[MMU_TLB_COUNT];
     uint64_t hits_size[MMU_TLB_COUNT][MMU_SIZE_COUNT];
     double hit_rate[MMU_TLB_COUNT], mpki[MMU_TLB_COUNT];
     uint64_t walks, walk_refs, faults, flushes;
@@ -57,6 +61,7 @@ static void derive(const struct study_result *r, struct figures *f)
             for (unsigned z = 0; z < MMU_SIZE_COUNT; z++)
                 f->hits_size[t][z] += s->tlb[t].hits[a][z];
         f->lookups[t] = f->hits[t] + f->misses[t];
+        f->merged[t] = s->tlb[t].merged;
         f->hit_rate[t] = ratio(f->hits[t], f->lookups[t]);
         f->mpki[t] = ratio(1000.0 * f->misses[t], r->instructions);
     }
@@ -109,17 +114,20 @@ void study_report_table(const struct study_options *o, const struct study_result
     if (r->bad_records)
         fprintf(out, "bad records skipped: %" PRIu64 " (first: %s)\n", r->bad_records,
                 r->first_bad);
-    fprintf(out, "\n%-6s %12s %12s %12s %8s %9s %12s %12s\n", "TLB", "lookups", "hits", "misses",
-            "hit %", "MPKI", "hits 4K", "hits 2M");
+    fprintf(out, "\n%-6s %12s %12s %12s %10s %8s %9s %12s %12s\n", "TLB", "lookups", "hits",
+            "misses", "merged", "hit %", "MPKI", "hits 4K", "hits 2M");
     for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
-        fprintf(out, "%-6s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " ", tlb_label[t], f.lookups[t],
-                f.hits[t], f.misses[t]);
+        fprintf(out, "%-6s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %10" PRIu64 " ", tlb_label[t],
+                f.lookups[t], f.hits[t], f.misses[t], f.merged[t]);
         put_table(out, 8, 2, f.hit_rate[t], 100.0);
         fputc(' ', out);
         put_table(out, 9, 3, f.mpki[t], 1.0);
         fprintf(out, " %12" PRIu64 " %12" PRIu64 "\n", f.hits_size[t][MMU_SIZE_4K],
                 f.hits_size[t][MMU_SIZE_2M]);
     }
+    fprintf(out, "(L1 misses include the merged, which took the result of a miss in flight; the "
+                 "STLB's misses\nand MPKI are those that started a walk, its merged those that "
+                 "waited for another's walk)\n");
     fprintf(out, "\nwalks %" PRIu64 " (", f.walks);
     put_table(out, 0, 3, f.walk_mpki, 1.0);
     fprintf(out, " per kilo-instruction), memory references per walk ");
@@ -163,8 +171,8 @@ void study_report_json(const struct study_options *o, const struct study_result 
     for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
         fprintf(out,
                 "  \"%s\": {\"lookups\": %" PRIu64 ", \"hits\": %" PRIu64 ", \"misses\": %" PRIu64
-                ", \"hit_rate\": ",
-                mmu_tlb_name(t), f.lookups[t], f.hits[t], f.misses[t]);
+                ", \"merged\": %" PRIu64 ", \"hit_rate\": ",
+                mmu_tlb_name(t), f.lookups[t], f.hits[t], f.misses[t], f.merged[t]);
         put_json(out, f.hit_rate[t]);
         fprintf(out, ", \"mpki\": ");
         put_json(out, f.mpki[t]);
@@ -218,8 +226,9 @@ void study_report_csv(const struct study_options *o, const struct study_result *
     if (header) {
         fprintf(out, "references,instructions,context_switches,pages");
         for (unsigned t = 0; t < MMU_TLB_COUNT; t++)
-            fprintf(out, ",%s_lookups,%s_hits,%s_misses,%s_hit_rate,%s_mpki", mmu_tlb_name(t),
-                    mmu_tlb_name(t), mmu_tlb_name(t), mmu_tlb_name(t), mmu_tlb_name(t));
+            fprintf(out, ",%s_lookups,%s_hits,%s_misses,%s_merged,%s_hit_rate,%s_mpki",
+                    mmu_tlb_name(t), mmu_tlb_name(t), mmu_tlb_name(t), mmu_tlb_name(t),
+                    mmu_tlb_name(t), mmu_tlb_name(t));
         fprintf(out, ",walks,memory_references_per_walk,psc_pml4e_hit_rate,psc_pdpte_hit_rate,"
                      "psc_pde_hit_rate,faults,flushes,average_latency,total_cycles,"
                      "stall_cycles_per_kilo_instruction,walks_average,walker_utilization,"
@@ -228,8 +237,8 @@ void study_report_csv(const struct study_options *o, const struct study_result *
     fprintf(out, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s", r->references, r->instructions,
             r->switches, page_policy_name(o->pages));
     for (unsigned t = 0; t < MMU_TLB_COUNT; t++)
-        fprintf(out, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6f,%.6f", f.lookups[t], f.hits[t],
-                f.misses[t], f.hit_rate[t], f.mpki[t]);
+        fprintf(out, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6f,%.6f", f.lookups[t],
+                f.hits[t], f.misses[t], f.merged[t], f.hit_rate[t], f.mpki[t]);
     fprintf(out,
             ",%" PRIu64 ",%.6f,%.6f,%.6f,%.6f,%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64
             ",%.6f,%.6f,%.6f,%" PRIu64 ",%" PRIu64 "\n",

@@ -144,13 +144,14 @@ static const char *field(const char *row, unsigned col, char *buf, size_t len)
     return buf;
 }
 
-/* Column numbers of study_report_csv's row (see report.c). */
-enum {
-    COL_DTLB_HIT_RATE = 12,
-    COL_STLB_HIT_RATE = 17,
-    COL_STLB_MPKI = 18,
-    COL_AVG_LAT = 26,
-    COL_STALL_PKI = 28
+/* The columns of study_report_csv's row that the table and plots show, found by name. */
+enum { COL_DTLB_HIT_RATE, COL_STLB_HIT_RATE, COL_STLB_MPKI, COL_AVG_LAT, COL_STALL_PKI, NCOLS };
+static const char *const col_name[NCOLS] = {
+    [COL_DTLB_HIT_RATE] = "dtlb_hit_rate",
+    [COL_STLB_HIT_RATE] = "stlb_hit_rate",
+    [COL_STLB_MPKI] = "stlb_mpki",
+    [COL_AVG_LAT] = "average_latency",
+    [COL_STALL_PKI] = "stall_cycles_per_kilo_instruction",
 };
 
 #define LABEL_LEN 256
@@ -163,6 +164,7 @@ struct sweep {
     char (*label)[LABEL_LEN]; /* each trace's shortest distinguishing path */
     char header[2048];        /* study_report_csv's header, without its newline */
     int skip;                 /* the study's column named as a varied key (-1: none) */
+    unsigned col[NCOLS];      /* where col_name's columns are */
     struct job *jobs;
     size_t njobs;
     char tmp[600];         /* the folder inside args->dir the results are written to first */
@@ -293,11 +295,24 @@ static int sweep_parse(struct sweep *s, const struct study_options *base, char *
     fclose(tmp);
     s->header[strcspn(s->header, "\n")] = '\0';
     s->skip = -1;
+    bool found[NCOLS] = {false};
     char name[64];
-    for (unsigned c = 0; *field(s->header, c, name, sizeof(name)); c++)
+    for (unsigned c = 0; *field(s->header, c, name, sizeof(name)); c++) {
         for (unsigned a = 0; a < s->naxes; a++)
             if (!strcmp(name, ax[a].key))
                 s->skip = (int)c;
+        for (unsigned k = 0; k < NCOLS; k++)
+            if (!strcmp(name, col_name[k])) {
+                s->col[k] = c;
+                found[k] = true;
+            }
+    }
+    for (unsigned k = 0; k < NCOLS; k++)
+        if (!found[k]) {
+            snprintf(err, errlen, "the study's CSV has no column %s (a bug in mmusim)",
+                     col_name[k]);
+            return -1;
+        }
     return 0;
 }
 
@@ -670,11 +685,11 @@ static int plot(const struct sweep *s, char *err, size_t errlen)
             for (unsigned i = 0; i < ax[0].n; i++) {
                 const char *row = s->jobs[(t * ax[0].n + i) * n1 + j].out + 3;
                 char a[32], b[32], c[32], d[32], e[32];
-                double mpki = atof(field(row, COL_STLB_MPKI, c, sizeof(c)));
-                double dtlb = atof(field(row, COL_DTLB_HIT_RATE, a, sizeof(a)));
-                double stlb = atof(field(row, COL_STLB_HIT_RATE, b, sizeof(b)));
-                double lat = atof(field(row, COL_AVG_LAT, d, sizeof(d)));
-                double stall = atof(field(row, COL_STALL_PKI, e, sizeof(e)));
+                double mpki = atof(field(row, s->col[COL_STLB_MPKI], c, sizeof(c)));
+                double dtlb = atof(field(row, s->col[COL_DTLB_HIT_RATE], a, sizeof(a)));
+                double stlb = atof(field(row, s->col[COL_STLB_HIT_RATE], b, sizeof(b)));
+                double lat = atof(field(row, s->col[COL_AVG_LAT], d, sizeof(d)));
+                double stall = atof(field(row, s->col[COL_STALL_PKI], e, sizeof(e)));
                 /* nan: no lookups or no instructions, a gap in the line */
                 const double y[NPLOTS][2] = {[PLOT_HIT_RATE] = {dtlb, stlb},
                                              [PLOT_MPKI] = {mpki, NAN},
@@ -965,10 +980,10 @@ static void write_table(const struct sweep *s, FILE *f)
         char a[32], b[32], c[32], d[32];
         fprintf(f, "%-*s  %-*s%s%-*s", wt, s->label[jb->trace], w[0], s->ax[0].value[jb->i],
                 s->naxes > 1 ? "  " : "", w[1], s->naxes > 1 ? s->ax[1].value[jb->j] : "");
-        put_figure(f, 11, 2, atof(field(row, COL_DTLB_HIT_RATE, a, sizeof(a))), 100);
-        put_figure(f, 10, 2, atof(field(row, COL_STLB_HIT_RATE, b, sizeof(b))), 100);
-        put_figure(f, 11, 3, atof(field(row, COL_STLB_MPKI, c, sizeof(c))), 1);
-        put_figure(f, 11, 3, atof(field(row, COL_AVG_LAT, d, sizeof(d))), 1);
+        put_figure(f, 11, 2, atof(field(row, s->col[COL_DTLB_HIT_RATE], a, sizeof(a))), 100);
+        put_figure(f, 10, 2, atof(field(row, s->col[COL_STLB_HIT_RATE], b, sizeof(b))), 100);
+        put_figure(f, 11, 3, atof(field(row, s->col[COL_STLB_MPKI], c, sizeof(c))), 1);
+        put_figure(f, 11, 3, atof(field(row, s->col[COL_AVG_LAT], d, sizeof(d))), 1);
         fputc('\n', f);
     }
 }

@@ -329,6 +329,13 @@ struct mmu_tlb_stats {
     uint64_t hits[MMU_ACC_COUNT][MMU_SIZE_COUNT];
     uint64_t misses[MMU_ACC_COUNT][MMU_SIZE_COUNT];
     uint64_t misses_faulted[MMU_ACC_COUNT];
+    /* Misses that took the result of another miss to the same page already in flight
+     * (docs/ARCHITECTURE.md 16.4).  ITLB, DTLB: the L1 misses that merged; each is also one
+     * of the misses above (as hardware counts L1 misses) and made no STLB lookup.  Most would
+     * have hit the L1 one request at a time, after the first miss's fill.  STLB: the merged
+     * misses whose primary walked, which waited for that walk instead of starting one; they
+     * are not among the STLB's misses above, which are those that started a walk. */
+    uint64_t merged;
     uint64_t fills[MMU_SIZE_COUNT];
     uint64_t evictions[MMU_SIZE_COUNT]; /* fills that replaced a valid entry */
 };

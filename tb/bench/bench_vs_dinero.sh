@@ -13,7 +13,8 @@
 # above 1, mmusim is the faster. mmusim's DTLB misses include its dirty re-walks (a store to an
 # entry whose D bit is clear walks again: column dirty), which a cache simulator has no notion
 # of; with the blocking keys, the DTLB misses less the re-walks are Dinero's. With requests in
-# flight they also include the merged misses (a second miss to a page whose walk is pending).
+# flight they also include the merged misses (column merged: a second miss to a page whose
+# STLB probe or walk is pending), as hardware counts L1 misses.
 #
 # Dinero IV is not part of mmusim (its licence allows non-commercial use only): build it
 # yourself, outside this tree, and give its binary. Without one this prints why and exits 0.
@@ -64,13 +65,16 @@ misses() {  # TLB (itlb or dtlb) of mmusim --json in $work/out
     sed -n "s/.*\"$1\": {\"lookups\": [0-9]*, \"hits\": [0-9]*, \"misses\": \([0-9]*\).*/\1/p" \
         "$work/out"
 }
+merged() {  # the DTLB's merged misses of mmusim --json in $work/out
+    sed -n 's/.*"dtlb": {.*"merged": \([0-9]*\).*/\1/p' "$work/out"
+}
 dmisses() {  # l1-icache or l1-dcache demand misses of Dinero in $work/out
     awk -v c="$1" '$1 == c {on = 1} on && $1 == "Demand" && $2 == "Misses" {print $3; exit}' \
         "$work/out"
 }
 
-printf '%-16s %-8s %8s %8s %8s %6s %6s %-6s %6s %7s %6s\n' trace keys dinero_s text_s \
-       binary_s x_text x_bin tool itlb dtlb dirty
+printf '%-16s %-8s %8s %8s %8s %6s %6s %-6s %6s %7s %6s %6s\n' trace keys dinero_s text_s \
+       binary_s x_text x_bin tool itlb dtlb dirty merged
 for trace in "$@"; do
     name=$(basename "$trace")
     case $trace in
@@ -103,6 +107,7 @@ for trace in "$@"; do
             mi=$(misses itlb)
             md=$(misses dtlb)
             mr=$(sed -n 's/.*"dirty_rewalks": \([0-9]*\).*/\1/p' "$work/out")
+            mm=$(merged)
             r=$((r + 1))
         done
         d=$(echo "$td" | median)
@@ -110,9 +115,9 @@ for trace in "$@"; do
         b=$(echo "$tb" | median)
         xt=$(ratio "$d" "$t")
         xb=$(ratio "$d" "$b")
-        printf '%-16s %-8s %8s %8s %8s %6s %6s %-6s %6s %7s %6s\n' "$name" $keys "$d" "$t" \
-               "$b" "$xt" "$xb" mmusim "$mi" "$md" "$mr"
-        printf '%-16s %-8s %8s %8s %8s %6s %6s %-6s %6s %7s %6s\n' "" "" "" "" "" "" "" dinero \
-               "$di" "$dd" ""
+        printf '%-16s %-8s %8s %8s %8s %6s %6s %-6s %6s %7s %6s %6s\n' "$name" $keys "$d" \
+               "$t" "$b" "$xt" "$xb" mmusim "$mi" "$md" "$mr" "$mm"
+        printf '%-16s %-8s %8s %8s %8s %6s %6s %-6s %6s %7s %6s %6s\n' "" "" "" "" "" "" "" \
+               dinero "$di" "$dd" "" ""
     done
 done

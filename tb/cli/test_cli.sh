@@ -238,12 +238,12 @@ expect 2 'demo: takes no arguments'      demo extra
 # A ratio of nothing is "-" (table) or null (JSON), never 0: no data references, no instructions.
 printf 'X 1000\nX 2000\n' > "$tmp/fetch.txt"
 printf 'R 1000\nW 2000\n' > "$tmp/data.txt"
-expect 0 'DTLB +0 +0 +0 +- +0\.000 '      run "$tmp/fetch.txt"
-expect 0 'ITLB +0 +0 +0 +- +- '           run "$tmp/data.txt"
+expect 0 'DTLB +0 +0 +0 +0 +- +0\.000 '   run "$tmp/fetch.txt"
+expect 0 'ITLB +0 +0 +0 +0 +- +- '        run "$tmp/data.txt"
 expect 0 'walks 2 \(- per kilo-instruction\)' run "$tmp/data.txt"
-expect 0 '"itlb": \{"lookups": 0, "hits": 0, "misses": 0, "hit_rate": null, "mpki": null' run --json "$tmp/data.txt"
+expect 0 '"itlb": \{"lookups": 0, "hits": 0, "misses": 0, "merged": 0, "hit_rate": null, "mpki": null' run --json "$tmp/data.txt"
 expect 0 '"walks_per_kilo_instruction": null' run --json "$tmp/data.txt"
-expect 0 '"dtlb": \{"lookups": 0, "hits": 0, "misses": 0, "hit_rate": null, "mpki": 0\.0' run --json "$tmp/fetch.txt"
+expect 0 '"dtlb": \{"lookups": 0, "hits": 0, "misses": 0, "merged": 0, "hit_rate": null, "mpki": 0\.0' run --json "$tmp/fetch.txt"
 # Whole numbers are decimal, leading zeros or not (never octal), or 0x hexadecimal.
 expect 0 '"quantum": 100,'               config --set quantum=0100 --dump
 expect 0 '"stlb.entries": 768,'          config --set stlb.entries=00768 --dump

@@ -279,6 +279,65 @@ static void real_trace_against_independent_lru(void **state)
     free(pages);
 }
 
+/* The single-level geometry TLB studies compare with Dinero IV (ITLB 128 entries 8-way, DTLB
+ * 64 entries 4-way, LRU, no STLB), one request at a time, on the whole chase trace: the ITLB's
+ * misses are an independent LRU's over the fetches, the DTLB's over the loads and stores plus
+ * the dirty re-walks (a store to an entry with D clear walks again and refills the same way, as
+ * a hit would touch it).  With requests in flight, the DTLB's misses less its merged ones stay
+ * near that count, while its misses alone exceed it. */
+static void single_level(struct study_options *o)
+{
+    static const char *const keys[] = {"itlb_4k.entries=128", "itlb_4k.ways=8", "itlb_4k.repl=lru",
+                                       "dtlb_4k.entries=64",  "dtlb_4k.ways=4", "dtlb_4k.repl=lru",
+                                       "stlb.entries=0",      "pages=4k"};
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        set(o, keys[i]);
+}
+
+static void l1s_against_independent_lru(void **state)
+{
+    (void)state;
+    char path[512];
+    struct trace_reader *tr = open_bundled("chase.lackey.gz", path, sizeof(path));
+    size_t cap = 200000, ni = 0, nd = 0;
+    uint64_t *ipages = malloc(cap * sizeof(*ipages)), *dpages = malloc(cap * sizeof(*dpages));
+    struct trace_record r;
+    while (trace_next(tr, &r) == 1) {
+        assert_true(ni + 2 <= cap && nd + 2 <= cap);
+        uint64_t *pages = r.type == MMU_ACC_FETCH ? ipages : dpages;
+        size_t *n = r.type == MMU_ACC_FETCH ? &ni : &nd;
+        pages[(*n)++] = r.vaddr >> 12;
+        if ((r.vaddr & 0xfff) + r.size > 0x1000) /* a page crossing: both pages, in order */
+            pages[(*n)++] = (r.vaddr >> 12) + 1;
+    }
+    trace_close(tr);
+
+    struct study_options o;
+    blocking_defaults(&o);
+    single_level(&o);
+    const char *t = path;
+    struct study_result res = run(&o, &t, 1);
+    uint64_t imiss = lru_misses(ipages, ni, 16, 8), dmiss = lru_misses(dpages, nd, 16, 4);
+    const struct mmu_stats *s = &res.stats;
+    assert_int_equal(sum_misses(&s->tlb[MMU_TLB_ITLB]), imiss);
+    assert_int_equal(sum_misses(&s->tlb[MMU_TLB_DTLB]) - s->dirty_rewalks, dmiss);
+    assert_int_equal(s->tlb[MMU_TLB_DTLB].merged, 0);
+    assert_true(dmiss > 10000 && s->dirty_rewalks > 0);
+
+    study_defaults(&o); /* requests in flight, the same arrays */
+    single_level(&o);
+    res = run(&o, &t, 1);
+    uint64_t misses = sum_misses(&s->tlb[MMU_TLB_DTLB]), merged = s->tlb[MMU_TLB_DTLB].merged;
+    print_message("in flight: DTLB misses %llu, merged %llu, LRU %llu\n",
+                  (unsigned long long)misses, (unsigned long long)merged,
+                  (unsigned long long)dmiss);
+    assert_true(merged > 0 && misses > dmiss);
+    assert_true(misses - merged - s->dirty_rewalks <= dmiss + dmiss / 100);
+    assert_true(misses - merged - s->dirty_rewalks >= dmiss - dmiss / 100);
+    free(ipages);
+    free(dpages);
+}
+
 /* The same references as lackey, as text and as binary give identical statistics.  Text has no
  * size: a lackey access that crosses a page is written as a second line for the next page, which
  * must give the very translations the study makes for the crossing (so the statistics agree). */
@@ -450,6 +509,13 @@ static void requests_in_flight(void **state)
     assert_int_equal(r.stats.merged_misses, 1);
     assert_int_equal(r.stats.walks, 1);
     assert_int_equal(sum_hits(&r.stats.tlb[MMU_TLB_DTLB]), 0);
+    /* Both are DTLB misses, one of them merged; the STLB counts one miss, the walk-causing
+     * one, and one merged miss that waited for that walk. */
+    assert_int_equal(sum_misses(&r.stats.tlb[MMU_TLB_DTLB]), 2);
+    assert_int_equal(r.stats.tlb[MMU_TLB_DTLB].merged, 1);
+    assert_int_equal(sum_misses(&r.stats.tlb[MMU_TLB_STLB]), 1);
+    assert_int_equal(r.stats.tlb[MMU_TLB_STLB].merged, 1);
+    assert_int_equal(r.stats.tlb[MMU_TLB_ITLB].merged, 0);
     set(&o, "window=1");
     r = run(&o, &same, 1);
     assert_int_equal(r.stats.merged_misses, 0);
@@ -481,6 +547,19 @@ static void requests_in_flight(void **state)
              (unsigned long long)(ro.stats.last_cycle - 3));
     assert_non_null(strstr(json, want));
     assert_non_null(strstr(json, "\"walks_peak\": 2"));
+    free(json);
+    /* The STLB's MPKI is the walk-causing misses': the fetch's and the first read's, 1000 in
+     * two instructions, not 1500 with the merged read. */
+    const char *two = test_write_text("two.txt", "X 400000\nR 1000\nX 400004\nR 1008\n");
+    r = run(&o, &two, 1);
+    f = open_memstream(&json, &len);
+    assert_non_null(f);
+    study_report_json(&o, &r, f);
+    fclose(f);
+    assert_non_null(strstr(json, "\"dtlb\": {\"lookups\": 2, \"hits\": 0, \"misses\": 2, "
+                                 "\"merged\": 1, \"hit_rate\": 0.000000, \"mpki\": 1000.000000"));
+    assert_non_null(strstr(json, "\"stlb\": {\"lookups\": 2, \"hits\": 0, \"misses\": 2, "
+                                 "\"merged\": 1, \"hit_rate\": 0.000000, \"mpki\": 1000.000000"));
     free(json);
 }
 
@@ -536,6 +615,7 @@ int main(void)
         cmocka_unit_test(instructions_and_processes),
         cmocka_unit_test(page_policies),
         cmocka_unit_test(real_trace_against_independent_lru),
+        cmocka_unit_test(l1s_against_independent_lru),
         cmocka_unit_test(lackey_and_text_agree),
         cmocka_unit_test(bad_records),
         cmocka_unit_test(page_crossing),
