@@ -1,6 +1,6 @@
 /*
  * A sweep on a Slurm cluster: the files it keeps (slurm.h), its batch script and sbatch.  What
- * a task runs and how the results are gathered is the sweep's (sweep.c); this file knows
+ * a task runs and how the results are gathered is the sweep's (sweep_slurm.c); this file knows
  * Slurm and the file system.
  */
 #define _DEFAULT_SOURCE /* realpath */
@@ -17,6 +17,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "subprocess.h"
 
 #define COMMAND_MAX (1u << 20)
 
@@ -209,40 +211,14 @@ int slurm_submit(const char *dir, const char *array, bool wait, char *jobid, siz
         argv[n++] = arr;
     argv[n++] = script;
     argv[n] = NULL;
-    int p[2];
-    if (pipe(p)) {
-        snprintf(err, errlen, "pipe: %s", strerror(errno));
-        return -1;
-    }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        snprintf(err, errlen, "fork: %s", strerror(errno));
-        close(p[0]);
-        close(p[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        close(p[0]);
-        dup2(p[1], STDOUT_FILENO);
-        close(p[1]);
-        execvp("sbatch", (char *const *)argv);
-        fprintf(stderr,
-                "mmusim sweep: cannot run sbatch: %s (Slurm's client commands, Debian "
-                "package slurm-client, on a host of the cluster)\n",
-                strerror(errno));
-        _exit(127);
-    }
-    close(p[1]);
+    struct subprocess_command sbatch = {
+        .argv = argv,
+        .missing = "Slurm's client commands, Debian package slurm-client, on a host of the "
+                   "cluster"};
     char out[256];
-    size_t got = 0;
-    ssize_t k;
-    while (got + 1 < sizeof(out) && (k = read(p[0], out + got, sizeof(out) - 1 - got)) > 0)
-        got += (size_t)k;
-    out[got] = '\0';
-    close(p[0]);
     int status;
-    waitpid(pid, &status, 0);
+    if (subprocess_run(&sbatch, out, sizeof(out), &status, err, errlen))
+        return -1;
     /* --parsable: "JOBID" or "JOBID;CLUSTER" */
     size_t idn = strspn(out, "0123456789");
     if (idn == 0) {
