@@ -182,10 +182,17 @@ static inline __attribute__((always_inline)) size_t translate_hits(struct mmu *m
                                                                    size_t n, uint64_t *cycle)
 {
     uint64_t first = *cycle;
-    if (n == 0 || first < m->last_arrival || !pipeline_idle(m))
+    if (n == 0 || first < m->last_arrival)
         return 0;
-    /* The first one's accept cycle; with nothing in flight every configuration is ready. */
+    /* The first one's accept cycle; with nothing in flight every configuration is ready, and
+     * with requests in flight the hits go until the model's next event. */
     uint64_t t0 = pipeline_first_accept(m, first > m->free_cycle ? first : m->free_cycle);
+    if (!pipeline_idle(m)) {
+        uint64_t room = pipeline_hit_room(m, t0);
+        if (room == 0)
+            return 0;
+        n = room < n ? (size_t)room : n;
+    }
     /* Counted here and added at the end: no store to m in the loop, so that the compiler
      * keeps the PCID and mode in registers. */
     uint64_t hits[4][MMU_SIZE_COUNT] = {{0}}; /* by type (3 is never a hit) and size */
@@ -230,7 +237,9 @@ static inline __attribute__((always_inline)) size_t translate_hits(struct mmu *m
     m->stats.total_latency += i;
     m->stats.total_wait += t0 - first;
     m->last_arrival = i == 1 ? first : t0 + i - 1;
-    m->free_cycle = m->stats.last_cycle = t0 + i;
+    m->free_cycle = t0 + i;
+    if (t0 + i > m->stats.last_cycle)
+        m->stats.last_cycle = t0 + i;
     pipeline_accepted(m, t0 + i - 1);
     *cycle = t0 + i;
     return i;

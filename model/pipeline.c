@@ -662,10 +662,9 @@ static int run_until(struct mmu *m, uint64_t until)
     return 0;
 }
 
-uint64_t mmu_next_event(const struct mmu *m)
+uint64_t mmu_next_event(struct mmu *m)
 {
-    uint64_t e = next_event_search(m);
-    return e == UINT64_MAX ? e : at_least(e, m->nb.now);
+    return next_event(m);
 }
 
 int mmu_advance(struct mmu *m, uint64_t cycle)
@@ -748,6 +747,23 @@ static uint64_t next_try(struct mmu *m, uint64_t c)
     if (e > c && !ready(m, c))
         c = e != UINT64_MAX ? e : c; /* nothing outstanding: ready from c on */
     return c;
+}
+
+uint64_t pipeline_hit_room(struct mmu *m, uint64_t t)
+{
+    struct pipeline *f = &m->nb;
+    if (f->slow_hits || f->l1.valid)
+        return 0;
+    /* Request j, accepted in t + j, looks up in t + j + 1 what cycle t + j left: so cycles up
+     * to t + j must have run or have nothing to run (next_event is the first that has), and the
+     * lookup is the first to touch the arrays in t + j + 1, even if that cycle has more to do. */
+    uint64_t e = next_event(m);
+    if (e <= t || !ready(m, t))
+        return 0;
+    /* And ready stays high until e: ready in t may be that of t's start (t having run), but
+     * the entries free after t are at least those free at its start less those the requests
+     * then in the pipe took, and nothing changes them before e. */
+    return e - t;
 }
 
 /* Takes req, presented in cycle `arrival`, in cycle c, which has run and in which the MMU is

@@ -106,6 +106,11 @@ bool pipeline_idle(const struct mmu *m);
 /* With nothing in flight: the cycle a request presented in `cycle` is accepted (not before the
  * last cycle run, nor in the cycle of the last acceptance). */
 uint64_t pipeline_first_accept(const struct mmu *m, uint64_t cycle);
+/* With requests in flight: how many requests, one a cycle from cycle t on (t not before
+ * pipeline_first_accept's), the MMU can accept and answer at acceptance as L1 hits that a memo
+ * answers, with nothing else happening in the model meanwhile: up to the next event, while
+ * ready is high (0: none). */
+uint64_t pipeline_hit_room(struct mmu *m, uint64_t t);
 /* Requests accepted and answered without the cycle model (L1 hits, mmu_translate_hits), the
  * last accepted in `last`: the model goes on after them. */
 void pipeline_accepted(struct mmu *m, uint64_t last);

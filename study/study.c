@@ -379,14 +379,59 @@ static int translate_run(struct study *s, int space, const struct mmu_request *r
     return 0;
 }
 
+/* How many of the next n requests (reqs, or packed words) a run of hits may take
+ * (mmu_translate_hits*, which answers each in the cycle after it): with nothing in flight, all;
+ * with requests in flight, none while the window is full, and while the last fetch has not
+ * answered, those before the next fetch (which waits for it). */
+static size_t hits_may_take(const struct study *s, const struct mmu_request *reqs,
+                            const uint64_t *words, size_t n)
+{
+    if (s->outstanding >= s->o->window && s->outstanding)
+        return 0;
+    if (s->fetch_id < 0 && s->fetch_done <= s->cycle)
+        return n;
+    size_t i = 0;
+    if (reqs)
+        while (i < n && reqs[i].type != MMU_ACC_FETCH)
+            i++;
+    else
+        while (i < n && words[i] >> 61 != MMU_ACC_FETCH)
+            i++;
+    return i;
+}
+
+/* Translates the longest run of hits from reqs, or from packed words (mmu_translate_hits*),
+ * from the current cycle.  With requests in flight it goes on past each cycle in which they
+ * have something to do: that cycle is run, its responses taken, and the run goes on.  Returns
+ * the requests translated, or -1. */
+static long hits_run(struct study *s, const struct mmu_request *reqs, const uint64_t *words,
+                     size_t n)
+{
+    for (size_t k = 0;;) {
+        size_t may = hits_may_take(s, reqs ? reqs + k : NULL, reqs ? NULL : words + k, n - k);
+        k += reqs ? mmu_translate_hits(s->m, reqs + k, may, &s->cycle)
+                  : mmu_translate_hits_packed(s->m, words + k, may, true, &s->cycle);
+        if (k == n || !s->window || mmu_next_event(s->m) != s->cycle)
+            return (long)k;
+        if (mmu_advance(s->m, s->cycle)) {
+            snprintf(s->err, s->errlen, "%s", mmu_error(s->m));
+            return -1;
+        }
+        take_responses(s);
+    }
+}
+
 /* The core of a study with several requests in flight (docs/ARCHITECTURE.md 16): requests
  * presented in trace order, at most one a cycle; at most `window` outstanding; a fetch not
- * before the previous fetch has answered (instructions in order).  Runs of L1 hits with nothing
- * in flight go without a call each, as in translate_run. */
+ * before the previous fetch has answered (instructions in order).  Runs of L1 hits go without
+ * a call each, as in translate_run, between the events of the requests in flight. */
 static int translate_window(struct study *s, int space, const struct mmu_request *reqs, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
-        k += mmu_translate_hits(s->m, reqs + k, n - k, &s->cycle);
+        long h = hits_run(s, reqs + k, NULL, n - k);
+        if (h < 0)
+            return -1;
+        k += (size_t)h;
         if (k == n)
             break;
         const struct mmu_request *q = &reqs[k];
@@ -584,7 +629,10 @@ long study_feed_packed(struct study *s, unsigned proc, const uint64_t *words, si
             return -1;
         /* Each word of a run is one request, and in this format a fetch is an instruction. */
         uint64_t fetches = mmu_stats(s->m)->requests[MMU_ACC_FETCH];
-        size_t k = mmu_translate_hits_packed(s->m, words + i, n - i, true, &s->cycle);
+        long h = hits_run(s, NULL, words + i, n - i);
+        if (h < 0)
+            return -1;
+        size_t k = (size_t)h;
         s->res->references += k;
         s->res->instructions += mmu_stats(s->m)->requests[MMU_ACC_FETCH] - fetches;
         i += k;

@@ -215,12 +215,16 @@ int mmu_translate(struct mmu *m, const struct mmu_request *req, struct mmu_respo
 
 /* Translates requests back to back for as long as each is an L1 TLB hit that the MMU answers
  * without a search (it remembers its recent hits): reqs[0] is presented in cycle *cycle, each
- * next one in the cycle the previous one answers (their own cycle fields are ignored).
+ * next one in the cycle the previous one answers (their own cycle and ID fields are ignored).
  * Returns how many were translated, with *cycle set to the cycle the last one answered; the
- * counters and every state are those that mmu_translate of each would leave.  The caller
- * gives the next request, if any, to mmu_translate: a miss, a fault, a write to a clean
- * entry, a bad request, or a hit not remembered.  For trace-driven studies, which need no
- * responses: it is several times faster than mmu_translate on a run of hits. */
+ * counters and every state are those that mmu_translate of each would leave, or, with
+ * requests in flight, mmu_issue of each with a free ID.  With requests in flight it goes
+ * only as far as nothing else happens in the MMU (a walk's step, a response) and the MMU is
+ * ready; their responses are not among mmu_poll's.  The caller gives the next request, if
+ * any, to mmu_translate or mmu_issue: a miss, a fault, a write to a clean entry, a bad
+ * request, a hit not remembered, or one that would come after another event.  For
+ * trace-driven studies, which need no responses: it is several times faster than
+ * mmu_translate on a run of hits. */
 size_t mmu_translate_hits(struct mmu *m, const struct mmu_request *reqs, size_t n, uint64_t *cycle);
 
 /* A request packed in one 64-bit word, for trace-driven runs: bits 47:0 the virtual address
@@ -266,7 +270,7 @@ int mmu_advance(struct mmu *m, uint64_t cycle);
 /* The first cycle, from the next one to run, in which something can happen (a response, a
  * walker step, a memory access): a caller waiting for responses may jump to it.  UINT64_MAX
  * when nothing is outstanding. */
-uint64_t mmu_next_event(const struct mmu *m);
+uint64_t mmu_next_event(struct mmu *m); /* not const: it keeps its answer until a change */
 
 /* Takes the oldest response not yet taken (in the order they left: by cycle, then the hit lane
  * before the miss lane).  Returns true with *resp, or false if there is none. */

@@ -1183,6 +1183,174 @@ static void twins(const char *name, enum twin twin)
     }
 }
 
+/* Runs of hits with requests in flight (mmu_translate_hits, as a study gives them): two MMUs
+ * on the same tables and random-timing memory get the same random runs of requests, each
+ * presented in the cycle after the previous one's acceptance.  The first issues every request
+ * with mmu_issue; the second gives each run to mmu_translate_hits first, and where the run
+ * stops, runs the cycle if an event is due in it (mmu_advance) and tries again, else issues the
+ * request.  Every request must be accepted in the same cycle by both, every response the
+ * second polls must be the first's for that request, the hits it answered must be the first's
+ * L1 hits answered in the next cycle, and the counters must be equal. */
+static void hit_runs_are_issue(void **state)
+{
+    (void)state;
+    uint64_t seed = test_seed("hit_runs_are_issue");
+    struct mmu_config c = nonblocking(2, 4);
+    c.dtlb_4k = (struct mmu_array_config){16, 4, MMU_REPL_LRU};
+    struct fixture *f[2];
+    struct mmu *mm[2];
+    struct mmu_random_mem rm[2];
+    char err[200];
+    for (unsigned k = 0; k < 2; k++) {
+        f[k] = fixture_new(&c);
+        for (unsigned i = 0; i < 40; i++)
+            map(f[k], 0x10000ull * (i % 5) + 0x1000ull * i, 0x100000 + 0x1000ull * i, PAGE_SHIFT_4K,
+                PTE_RW | PTE_US | (i % 3 ? PTE_A : 0) | (i % 4 ? PTE_D : 0));
+        rm[k] = (struct mmu_random_mem){.pm = f[k]->pm,
+                                        .min_latency = 1,
+                                        .max_latency = 12,
+                                        .stall_percent = 20,
+                                        .max_stall = 3,
+                                        .seed = seed | 1};
+        struct mmu_mem_port port = mmu_random_mem_port(&rm[k]);
+        mm[k] = mmu_create(&c, &port, err, sizeof err);
+        assert_non_null(mm[k]);
+        assert_int_equal(mmu_load_cr3(mm[k], 0, aspace_pml4(f[k]->as), 1, false), 0);
+    }
+    enum { RUNS = 6000, RUN = 12, MAX = RUNS * RUN };
+    /* Per request, numbered over the test: each MMU's acceptance and response; whether the
+     * second answered it in a run of hits. */
+    uint64_t(*accept)[2] = calloc(MAX, sizeof(*accept));
+    struct mmu_response(*resp)[2] = calloc(MAX, sizeof(*resp));
+    bool(*got)[2] = calloc(MAX, sizeof(*got)), *fast = calloc(MAX, sizeof(*fast));
+    assert_true(accept && resp && got && fast);
+    unsigned used[2] = {0, 0}, number[2][16]; /* IDs outstanding; each one's request */
+    uint64_t r = seed * 0x9e3779b97f4a7c15ull | 1, cycle = 10, g = 0;
+    uint64_t hits = 0, hits_in_flight = 0, resumed = 0;
+    unsigned hot[4] = {0, 1, 2, 3};
+#define TAKE(k)                                \
+    do {                                       \
+        struct mmu_response x_;                \
+        while (mmu_poll(mm[k], &x_)) {         \
+            assert_true(used[k] >> x_.id & 1); \
+            used[k] &= ~(1u << x_.id);         \
+            resp[number[k][x_.id]][k] = x_;    \
+            got[number[k][x_.id]][k] = true;   \
+        }                                      \
+    } while (0)
+    for (unsigned run = 0; run < RUNS; run++) {
+        struct mmu_request reqs[RUN];
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        unsigned n = 1 + (unsigned)(r % RUN);
+        cycle += (r >> 8) % 8 == 0 ? (r >> 11) % 40 : 0;
+        for (unsigned j = 0; j < n; j++) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            if ((r >> 40) % 16 == 0) /* another page among the hot ones, now and then */
+                hot[(r >> 44) % 4] = (unsigned)((r >> 46) % 44); /* 40 .. 43 unmapped */
+            unsigned i = hot[(r >> 50) % 4];
+            reqs[j] = (struct mmu_request){.vaddr = 0x10000ull * (i % 5) + 0x1000ull * i +
+                                                    ((r >> 20) & 0xff8),
+                                           .type = (enum mmu_access)((r >> 32) % 3),
+                                           .user = (r >> 36) % 8 != 0};
+        }
+        uint64_t next[2] = {cycle, cycle};
+        for (unsigned k = 0; k < 2; k++) {
+            for (unsigned j = 0; j < n;) {
+                if (k == 1) { /* a run of hits first, past the events due */
+                    bool in_flight = mmu_outstanding(mm[1]) > 0;
+                    size_t h = mmu_translate_hits(mm[1], reqs + j, n - j, &next[1]);
+                    for (size_t q = 0; q < h; q++) {
+                        accept[g + j + q][1] = next[1] - h + q;
+                        fast[g + j + q] = true;
+                    }
+                    hits += h;
+                    hits_in_flight += in_flight ? h : 0;
+                    j += (unsigned)h;
+                    if (j == n)
+                        break;
+                    if (mmu_next_event(mm[1]) == next[1]) {
+                        assert_int_equal(mmu_advance(mm[1], next[1]), 0);
+                        TAKE(1);
+                        resumed++;
+                        continue;
+                    }
+                }
+                struct mmu_request q = reqs[j];
+                q.cycle = next[k];
+                assert_true(used[k] != 0xffff);
+                q.id = (unsigned)__builtin_ctz(~used[k]);
+                used[k] |= 1u << q.id;
+                number[k][q.id] = (unsigned)(g + j);
+                if (mmu_issue(mm[k], &q, &accept[g + j][k]))
+                    fail_msg("seed %llu: mmu_issue: %s", (unsigned long long)seed,
+                             mmu_error(mm[k]));
+                TAKE(k);
+                next[k] = accept[g + j][k] + 1;
+                j++;
+            }
+        }
+        for (unsigned j = 0; j < n; j++)
+            if (accept[g + j][0] != accept[g + j][1])
+                fail_msg("seed %llu run %u request %u (0x%llx): accepted at %llu by mmu_issue, "
+                         "at %llu with runs of hits",
+                         (unsigned long long)seed, run, j, (unsigned long long)reqs[j].vaddr,
+                         (unsigned long long)accept[g + j][0],
+                         (unsigned long long)accept[g + j][1]);
+        assert_int_equal(next[0], next[1]);
+        cycle = next[0];
+        g += n;
+    }
+#undef TAKE
+    for (unsigned k = 0; k < 2; k++) {
+        assert_int_equal(mmu_flush_all(mm[k], cycle), 0); /* waits for every response */
+        struct mmu_response x;
+        while (mmu_poll(mm[k], &x)) {
+            used[k] &= ~(1u << x.id);
+            resp[number[k][x.id]][k] = x;
+            got[number[k][x.id]][k] = true;
+        }
+        assert_int_equal(used[k], 0);
+    }
+    for (uint64_t q = 0; q < g; q++) {
+        const struct mmu_response *a = &resp[q][0], *b = &resp[q][1];
+        assert_true(got[q][0]);
+        if (fast[q]) { /* the first MMU's hit, answered in the next cycle */
+            assert_false(got[q][1]);
+            if (a->source != MMU_SRC_L1 || a->fault != MMU_FAULT_NONE ||
+                a->resp_cycle != a->accept_cycle + 1)
+                fail_msg("seed %llu request %llu: answered in a run of hits, but mmu_issue's "
+                         "response: source %d, fault %d, accepted %llu, answered %llu",
+                         (unsigned long long)seed, (unsigned long long)q, (int)a->source,
+                         (int)a->fault, (unsigned long long)a->accept_cycle,
+                         (unsigned long long)a->resp_cycle);
+            continue;
+        }
+        assert_true(got[q][1]);
+        struct mmu_response bb = *b;
+        bb.id = a->id;
+        if (memcmp(a, &bb, sizeof bb))
+            fail_msg("seed %llu request %llu: answered at %llu from %d by mmu_issue, at %llu "
+                     "from %d beside runs of hits",
+                     (unsigned long long)seed, (unsigned long long)q,
+                     (unsigned long long)a->resp_cycle, (int)a->source,
+                     (unsigned long long)b->resp_cycle, (int)b->source);
+    }
+    assert_memory_equal(mmu_stats(mm[0]), mmu_stats(mm[1]), sizeof(struct mmu_stats));
+    printf("hit_runs_are_issue: %llu requests, %llu answered in runs of hits, %llu of them with "
+           "requests in flight, %llu runs resumed after an event\n",
+           (unsigned long long)g, (unsigned long long)hits, (unsigned long long)hits_in_flight,
+           (unsigned long long)resumed);
+    assert_true(hits_in_flight > 1000 && resumed > 100);
+    free(accept);
+    free(resp);
+    free(got);
+    free(fast);
+    for (unsigned k = 0; k < 2; k++) {
+        mmu_destroy(mm[k]);
+        fixture_free(f[k]);
+    }
+}
+
 /* An L1 hit answered at acceptance (mmu_issue's fast path) against the same hit through the
  * hit lane. */
 static void fast_hits_are_the_hit_lane(void **state)
@@ -1228,6 +1396,7 @@ int main(void)
         cmocka_unit_test(id_free_in_its_answer_cycle),
         cmocka_unit_test(blocking_is_section_8),
         cmocka_unit_test(fast_hits_are_the_hit_lane),
+        cmocka_unit_test(hit_runs_are_issue),
         cmocka_unit_test(try_issue_is_issue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
