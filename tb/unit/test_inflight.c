@@ -1062,6 +1062,30 @@ static void blocking_is_section_8(void **state)
     }
 }
 
+/* Two MMUs of configuration c on the same tables (48 pages of 4 KiB, some with A or D clear)
+ * in two memories of the same random timing (1 to max_latency cycles, stalls of up to 3). */
+static void twin_mmus(const struct mmu_config *c, uint64_t seed, unsigned max_latency,
+                      struct fixture *f[2], struct mmu *mm[2], struct mmu_random_mem rm[2])
+{
+    char err[200];
+    for (unsigned k = 0; k < 2; k++) {
+        f[k] = fixture_new(c);
+        for (unsigned i = 0; i < 48; i++)
+            map(f[k], 0x10000ull * (i % 6) + 0x1000ull * i, 0x100000 + 0x1000ull * i, PAGE_SHIFT_4K,
+                PTE_RW | PTE_US | (i % 3 ? PTE_A : 0) | (i % 5 ? PTE_D : 0));
+        rm[k] = (struct mmu_random_mem){.pm = f[k]->pm,
+                                        .min_latency = 1,
+                                        .max_latency = max_latency,
+                                        .stall_percent = 20,
+                                        .max_stall = 3,
+                                        .seed = seed | 1};
+        struct mmu_mem_port port = mmu_random_mem_port(&rm[k]);
+        mm[k] = mmu_create(c, &port, err, sizeof err);
+        assert_non_null(mm[k]);
+        assert_int_equal(mmu_load_cr3(mm[k], 0, aspace_pml4(f[k]->as), 1, false), 0);
+    }
+}
+
 /* How the second of two MMUs fed one random stream differs from the first. */
 enum twin { TWIN_SLOW_HITS, TWIN_TRY_ISSUE };
 
@@ -1093,23 +1117,7 @@ static void twins(const char *name, enum twin twin)
     struct fixture *f[2];
     struct mmu *mm[2];
     struct mmu_random_mem rm[2];
-    char err[200];
-    for (unsigned k = 0; k < 2; k++) { /* the same tables in two memories */
-        f[k] = fixture_new(&c);
-        for (unsigned i = 0; i < 48; i++)
-            map(f[k], 0x10000ull * (i % 6) + 0x1000ull * i, 0x100000 + 0x1000ull * i, PAGE_SHIFT_4K,
-                PTE_RW | PTE_US | (i % 3 ? PTE_A : 0) | (i % 5 ? PTE_D : 0));
-        rm[k] = (struct mmu_random_mem){.pm = f[k]->pm,
-                                        .min_latency = 1,
-                                        .max_latency = 30,
-                                        .stall_percent = 20,
-                                        .max_stall = 3,
-                                        .seed = seed | 1};
-        struct mmu_mem_port port = mmu_random_mem_port(&rm[k]);
-        mm[k] = mmu_create(&c, &port, err, sizeof err);
-        assert_non_null(mm[k]);
-        assert_int_equal(mmu_load_cr3(mm[k], 0, aspace_pml4(f[k]->as), 1, false), 0);
-    }
+    twin_mmus(&c, seed, 30, f, mm, rm);
     mm[1]->nb.slow_hits = twin == TWIN_SLOW_HITS;
     /* The random memory accepts within max_stall; a response moved past another's cycle comes
      * at most 16 cycles after max_latency. */
@@ -1200,23 +1208,7 @@ static void hit_runs_are_issue(void **state)
     struct fixture *f[2];
     struct mmu *mm[2];
     struct mmu_random_mem rm[2];
-    char err[200];
-    for (unsigned k = 0; k < 2; k++) {
-        f[k] = fixture_new(&c);
-        for (unsigned i = 0; i < 40; i++)
-            map(f[k], 0x10000ull * (i % 5) + 0x1000ull * i, 0x100000 + 0x1000ull * i, PAGE_SHIFT_4K,
-                PTE_RW | PTE_US | (i % 3 ? PTE_A : 0) | (i % 4 ? PTE_D : 0));
-        rm[k] = (struct mmu_random_mem){.pm = f[k]->pm,
-                                        .min_latency = 1,
-                                        .max_latency = 12,
-                                        .stall_percent = 20,
-                                        .max_stall = 3,
-                                        .seed = seed | 1};
-        struct mmu_mem_port port = mmu_random_mem_port(&rm[k]);
-        mm[k] = mmu_create(&c, &port, err, sizeof err);
-        assert_non_null(mm[k]);
-        assert_int_equal(mmu_load_cr3(mm[k], 0, aspace_pml4(f[k]->as), 1, false), 0);
-    }
+    twin_mmus(&c, seed, 12, f, mm, rm);
     enum { RUNS = 6000, RUN = 12, MAX = RUNS * RUN };
     /* Per request, numbered over the test: each MMU's acceptance and response; whether the
      * second answered it in a run of hits. */
@@ -1246,7 +1238,7 @@ static void hit_runs_are_issue(void **state)
         for (unsigned j = 0; j < n; j++) {
             r ^= r << 13, r ^= r >> 7, r ^= r << 17;
             if ((r >> 40) % 16 == 0) /* another page among the hot ones, now and then */
-                hot[(r >> 44) % 4] = (unsigned)((r >> 46) % 44); /* 40 .. 43 unmapped */
+                hot[(r >> 44) % 4] = (unsigned)((r >> 46) % 52); /* 48 .. 51 unmapped */
             unsigned i = hot[(r >> 50) % 4];
             reqs[j] = (struct mmu_request){.vaddr = 0x10000ull * (i % 5) + 0x1000ull * i +
                                                     ((r >> 20) & 0xff8),
