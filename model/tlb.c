@@ -11,11 +11,43 @@ static void drop_memos(struct tlb *t)
     t->memo_valid = 0;
 }
 
+/* What decides a memo's allows: an entry's rights and D bit, as 4 bits. */
+static unsigned allows_index(struct pte_perm perm, bool dirty)
+{
+    return (unsigned)perm.rw | (unsigned)perm.us << 1 | (unsigned)perm.nx << 2 |
+           (unsigned)dirty << 3;
+}
+
+static uint32_t allows_of(struct pte_perm perm, bool dirty)
+{
+    uint32_t allows = 0;
+    for (unsigned mode = 0; mode < 4; mode++)
+        for (unsigned type = 0; type < MMU_ACC_COUNT; type++)
+            for (unsigned user = 0; user < 2; user++) {
+                bool wp = mode & 2, nxe = mode & 1;
+                if (pte_check_access(perm, type, user, wp, nxe) == MMU_FAULT_NONE &&
+                    (type != MMU_ACC_WRITE || dirty))
+                    allows |= 1u << tlb_memo_bit(tlb_memo_mode(wp, nxe), type, user);
+            }
+    return allows;
+}
+
+/* Each memo made works its allows out from t->allows, made here once for the 16 kinds of entry
+ * (24 rights checks each, where a memo is made on every hit that is not one). */
+static void make_allows(struct tlb *t)
+{
+    for (unsigned k = 0; k < 16; k++) {
+        struct pte_perm perm = {.rw = k & 1, .us = k >> 1 & 1, .nx = k >> 2 & 1};
+        t->allows[k] = allows_of(perm, k >> 3 & 1);
+    }
+}
+
 int tlb_init_split(struct tlb *t, const struct mmu_array_config *c4k,
                    const struct mmu_array_config *c2m, uint16_t seed)
 {
     *t = (struct tlb){.array_of = {0, 1}, .narrays = 2};
     drop_memos(t);
+    make_allows(t);
     if (tlb_array_init(&t->arr[0], c4k, seed) || tlb_array_init(&t->arr[1], c2m, seed)) {
         tlb_free(t);
         return -1;
@@ -27,6 +59,7 @@ int tlb_init_unified(struct tlb *t, const struct mmu_array_config *c, uint16_t s
 {
     *t = (struct tlb){.array_of = {0, 0}, .narrays = 1};
     drop_memos(t);
+    make_allows(t);
     return tlb_array_init(&t->arr[0], c, seed);
 }
 
@@ -59,20 +92,6 @@ bool tlb_lookup(const struct tlb *t, uint64_t va, uint16_t pcid, struct tlb_hit 
 
 /* The accesses an entry allows as a hit, as tlb_memo's allows: for every mode, type and
  * privilege, no fault (pte_check_access) and, for a write, D set. */
-static uint32_t allows_of(const struct tlb_entry *e)
-{
-    uint32_t allows = 0;
-    for (unsigned mode = 0; mode < 4; mode++)
-        for (unsigned type = 0; type < MMU_ACC_COUNT; type++)
-            for (unsigned user = 0; user < 2; user++) {
-                bool wp = mode & 2, nxe = mode & 1;
-                if (pte_check_access(e->perm, type, user, wp, nxe) == MMU_FAULT_NONE &&
-                    (type != MMU_ACC_WRITE || e->dirty))
-                    allows |= 1u << tlb_memo_bit(tlb_memo_mode(wp, nxe), type, user);
-            }
-    return allows;
-}
-
 void tlb_touch(struct tlb *t, const struct tlb_hit *h)
 {
     struct repl *r = &t->arr[h->array].repl;
@@ -84,7 +103,7 @@ void tlb_touch(struct tlb *t, const struct tlb_hit *h)
     if (memo->allows && memo->key == key && old->e == h->e)
         return; /* remembered already (entries change only with every memo dropped) */
     *memo = (struct tlb_memo){.key = key,
-                              .allows = allows_of(h->e),
+                              .allows = t->allows[allows_index(h->e->perm, h->e->dirty)],
                               .size = h->size,
                               .use = repl_use_of(r, h->set, h->way)};
     *old = *h;

@@ -56,6 +56,7 @@ struct tlb {
     struct tlb_memo memo[TLB_MEMOS];    /* memo[page % TLB_MEMOS] */
     uint64_t memo_valid;                /* bit i: memo[i] may be valid (those to drop) */
     struct tlb_hit memo_hit[TLB_MEMOS]; /* the hit of memo[i] */
+    uint32_t allows[16]; /* a memo's allows by its entry's rights (allows_index in tlb.c) */
 };
 
 /* A memo's key: an address's page (VA[47:12], in place) and a PCID in one word. */
