@@ -1,9 +1,14 @@
 #!/bin/sh
 # mmusim next to Dinero IV, the trace-driven cache simulator TLB studies have long used as the
-# quick tool, on the same traces and the same single-level geometry: ITLB 128 entries 8-way and
-# DTLB 64 entries 4-way, LRU, 4 KiB pages (a TLB as a cache of 4 KiB blocks). For each lackey
-# trace, the time of each tool (CPU seconds: perf stat's task-clock, else user + system from
-# time(1); medians of ROUNDS runs, the tools alternated) and both tools' ITLB and DTLB misses:
+# quick tool, on the same traces, with a TLB as Dinero's cache of 4 KiB blocks (entries x 4 KiB,
+# the ways as associativity, LRU, 4 KiB pages), in two geometries:
+#   single   ITLB 128 entries 8-way and DTLB 64 entries 4-way, no STLB
+#   two      the default hierarchy's L1s and a unified STLB of 2048 entries 16-way as Dinero's
+#            L2 (Dinero needs a power-of-two size: the default's 1536 x 12 has the same 128 sets;
+#            mmusim runs with that STLB too, so that the counts compare)
+# For each lackey trace and geometry, the time of each tool (CPU seconds: perf stat's
+# task-clock, else user + system from time(1); medians of ROUNDS runs, the tools alternated)
+# and both tools' ITLB, DTLB and STLB misses:
 #   dinero      dineroIV reading the trace converted to its din format
 #   text        mmusim run reading the lackey text
 #   binary      mmusim run reading the trace in mmusim's binary format (mmusim convert)
@@ -14,7 +19,9 @@
 # entry whose D bit is clear walks again: column dirty), which a cache simulator has no notion
 # of; with the blocking keys, the DTLB misses less the re-walks are Dinero's. With requests in
 # flight they also include the merged misses (column merged: a second miss to a page whose
-# STLB probe or walk is pending), as hardware counts L1 misses.
+# STLB probe or walk is pending), as hardware counts L1 misses. mmusim's STLB misses are those
+# that started a walk (the re-walks among them). Dinero's two-level runs read stores as loads,
+# so that its L1s write nothing back into the L2 (a TLB writes nothing back).
 #
 # Dinero IV is not part of mmusim (its licence allows non-commercial use only): build it
 # yourself, outside this tree, and give its binary. Without one this prints why and exits 0.
@@ -35,14 +42,16 @@ shift
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-arrays="--set itlb_4k.entries=128 --set itlb_4k.ways=8 --set itlb_4k.repl=lru
+single="--set itlb_4k.entries=128 --set itlb_4k.ways=8 --set itlb_4k.repl=lru
         --set dtlb_4k.entries=64 --set dtlb_4k.ways=4 --set dtlb_4k.repl=lru
         --set stlb.entries=0 --set pages=4k"
+two="--set stlb.entries=2048 --set stlb.ways=16 --set pages=4k"
 blocking="--set walkers=1 --set miss_entries=1 --set hit_under_miss=off"
 # A TLB as Dinero's cache: 4 KiB blocks, entries x 4 KiB, the ways as associativity, LRU; a
 # store allocates as a load does.
-dargs="-informat d -l1-isize 512k -l1-ibsize 4k -l1-iassoc 8 -l1-irepl l
-       -l1-dsize 256k -l1-dbsize 4k -l1-dassoc 4 -l1-drepl l -l1-dwalloc a -l1-dwback a"
+dsingle="-informat d -l1-isize 512k -l1-ibsize 4k -l1-iassoc 8 -l1-irepl l
+         -l1-dsize 256k -l1-dbsize 4k -l1-dassoc 4 -l1-drepl l -l1-dwalloc a -l1-dwback a"
+dtwo="$dsingle -l2-usize 8M -l2-ubsize 4k -l2-uassoc 16 -l2-urepl l"
 
 # CPU seconds of a command, its output in $work/out
 if perf stat -x, -e task-clock true > /dev/null 2>&1; then perf=1; else perf=0; fi
@@ -61,20 +70,22 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {print v[int((
 ratio() {  # Dinero's time over mmusim's, or - when either is below the timer's resolution
     awk -v d="$1" -v t="$2" 'BEGIN {if (d > 0 && t > 0) printf "%.1f", d / t; else printf "-"}'
 }
-misses() {  # TLB (itlb or dtlb) of mmusim --json in $work/out
+misses() {  # TLB (itlb, dtlb or stlb) of mmusim --json in $work/out
     sed -n "s/.*\"$1\": {\"lookups\": [0-9]*, \"hits\": [0-9]*, \"misses\": \([0-9]*\).*/\1/p" \
         "$work/out"
 }
 merged() {  # the DTLB's merged misses of mmusim --json in $work/out
     sed -n 's/.*"dtlb": {.*"merged": \([0-9]*\).*/\1/p' "$work/out"
 }
-dmisses() {  # l1-icache or l1-dcache demand misses of Dinero in $work/out
+dmisses() {  # l1-icache, l1-dcache or l2-ucache demand misses of Dinero in $work/out
     awk -v c="$1" '$1 == c {on = 1} on && $1 == "Demand" && $2 == "Misses" {print $3; exit}' \
         "$work/out"
 }
 
-printf '%-16s %-8s %8s %8s %8s %6s %6s %-6s %6s %7s %6s %6s\n' trace keys dinero_s text_s \
-       binary_s x_text x_bin tool itlb dtlb dirty merged
+row='%-16s %-6s %-8s %8s %8s %8s %6s %6s %-6s %6s %7s %7s %6s %6s\n'
+# shellcheck disable=SC2059 # the format is row's
+printf "$row" trace geom keys dinero_s text_s binary_s x_text x_bin tool itlb dtlb stlb dirty \
+       merged
 for trace in "$@"; do
     name=$(basename "$trace")
     case $trace in
@@ -89,35 +100,40 @@ for trace in "$@"; do
              if ($1 == "I") print "2", a[1]
              else if ($1 == "S") print "1", a[1]
              else { print "0", a[1]; if ($1 == "M") print "1", a[1] }
-         }' "$work/t.lackey" > "$work/t.din"
+         }' "$work/t.lackey" > "$work/single.din"
+    sed 's/^1 /0 /' "$work/single.din" > "$work/two.din"
     "$mmusim" convert "$work/t.lackey" "$work/t.bin" > /dev/null 2>&1
-    for keys in blocking default; do
-        if [ $keys = blocking ]; then extra=$blocking; else extra=""; fi
-        td="" tt="" tb=""
-        r=0
-        while [ $r -lt "$rounds" ]; do
-            # shellcheck disable=SC2086 # word splitting of the option lists is intended
-            td="$td $(timed "$dinero" $dargs < "$work/t.din")"
-            di=$(dmisses l1-icache)
-            dd=$(dmisses l1-dcache)
-            # shellcheck disable=SC2086
-            tt="$tt $(timed "$mmusim" run $arrays $extra --json "$work/t.lackey")"
-            # shellcheck disable=SC2086
-            tb="$tb $(timed "$mmusim" run $arrays $extra --json "$work/t.bin")"
-            mi=$(misses itlb)
-            md=$(misses dtlb)
-            mr=$(sed -n 's/.*"dirty_rewalks": \([0-9]*\).*/\1/p' "$work/out")
-            mm=$(merged)
-            r=$((r + 1))
+    for geom in single two; do
+        if [ $geom = single ]; then arrays=$single dargs=$dsingle; else arrays=$two dargs=$dtwo; fi
+        for keys in blocking default; do
+            if [ $keys = blocking ]; then extra=$blocking; else extra=""; fi
+            td="" tt="" tb=""
+            r=0
+            while [ $r -lt "$rounds" ]; do
+                # shellcheck disable=SC2086 # word splitting of the option lists is intended
+                td="$td $(timed "$dinero" $dargs < "$work/$geom.din")"
+                di=$(dmisses l1-icache)
+                dd=$(dmisses l1-dcache)
+                ds=$(if [ $geom = two ]; then dmisses l2-ucache; else echo -; fi)
+                # shellcheck disable=SC2086
+                tt="$tt $(timed "$mmusim" run $arrays $extra --json "$work/t.lackey")"
+                # shellcheck disable=SC2086
+                tb="$tb $(timed "$mmusim" run $arrays $extra --json "$work/t.bin")"
+                mi=$(misses itlb)
+                md=$(misses dtlb)
+                ms=$(if [ $geom = two ]; then misses stlb; else echo -; fi)
+                mr=$(sed -n 's/.*"dirty_rewalks": \([0-9]*\).*/\1/p' "$work/out")
+                mm=$(merged)
+                r=$((r + 1))
+            done
+            d=$(echo "$td" | median)
+            t=$(echo "$tt" | median)
+            b=$(echo "$tb" | median)
+            # shellcheck disable=SC2059
+            printf "$row" "$name" $geom $keys "$d" "$t" "$b" "$(ratio "$d" "$t")" \
+                   "$(ratio "$d" "$b")" mmusim "$mi" "$md" "$ms" "$mr" "$mm"
+            # shellcheck disable=SC2059
+            printf "$row" "" "" "" "" "" "" "" "" dinero "$di" "$dd" "$ds" "" ""
         done
-        d=$(echo "$td" | median)
-        t=$(echo "$tt" | median)
-        b=$(echo "$tb" | median)
-        xt=$(ratio "$d" "$t")
-        xb=$(ratio "$d" "$b")
-        printf '%-16s %-8s %8s %8s %8s %6s %6s %-6s %6s %7s %6s %6s\n' "$name" $keys "$d" \
-               "$t" "$b" "$xt" "$xb" mmusim "$mi" "$md" "$mr" "$mm"
-        printf '%-16s %-8s %8s %8s %8s %6s %6s %-6s %6s %7s %6s %6s\n' "" "" "" "" "" "" "" \
-               dinero "$di" "$dd" "" ""
     done
 done
