@@ -571,19 +571,35 @@ out:
 
 static int cmd_convert(int argc, char **argv)
 {
-    enum trace_format fmt = TRACE_AUTO;
+    enum trace_format fmt = TRACE_AUTO, to = TRACE_BINARY;
     const char *in = NULL, *out = NULL;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: mmusim convert [--format FORMAT] IN OUT\n"
+            printf("usage: mmusim convert [--format FORMAT] [--to binary|champsim] IN OUT\n"
                    "Writes trace IN (lackey, champsim, text, binary; plain, .gz, .xz; - for\n"
-                   "standard input) to OUT in mmusim's binary format, xz- or gzip-compressed if\n"
-                   "OUT ends in .xz or .gz, to standard output if OUT is -.  OUT is written\n"
-                   "under a temporary name and replaced only when all of it was written.\n");
+                   "standard input) to OUT in mmusim's binary format, or with --to champsim in\n"
+                   "ChampSim's instruction format, xz- or gzip-compressed if OUT ends in .xz or\n"
+                   ".gz, to standard output if OUT is -.  OUT is written under a temporary name\n"
+                   "and replaced only when all of it was written.\n"
+                   "ChampSim's records are one instruction each, a fetch and up to 4 loads and 2\n"
+                   "stores with no sizes: what does not fit is left out and counted (loads and\n"
+                   "stores beyond those, accesses before the first fetch or at address 0, PCIDs),\n"
+                   "a page-crossing access keeps its first page, and an instruction's loads read\n"
+                   "back before its stores.\n");
             return 0;
         } else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
             if (trace_format_parse(argv[++i], &fmt)) {
                 fprintf(stderr, "mmusim convert: --format %s is not a format\n", argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "--to") && i + 1 < argc) {
+            i++;
+            if (!strcmp(argv[i], "binary"))
+                to = TRACE_BINARY;
+            else if (!strcmp(argv[i], "champsim"))
+                to = TRACE_CHAMPSIM;
+            else {
+                fprintf(stderr, "mmusim convert: --to %s: write binary or champsim\n", argv[i]);
                 return 2;
             }
         } else if (argv[i][0] == '-' && strcmp(argv[i], "-") != 0) {
@@ -599,7 +615,7 @@ static int cmd_convert(int argc, char **argv)
         }
     }
     if (!in || !out) {
-        fprintf(stderr, "usage: mmusim convert [--format FORMAT] IN OUT\n");
+        fprintf(stderr, "usage: mmusim convert [--format FORMAT] [--to binary|champsim] IN OUT\n");
         return 2;
     }
     if (strcmp(out, "-") == 0 && isatty(STDOUT_FILENO)) {
@@ -624,7 +640,7 @@ static int cmd_convert(int argc, char **argv)
         fprintf(stderr, "mmusim: %s\n", err);
         return 1;
     }
-    struct trace_writer *w = trace_writer_open(out, err, sizeof(err));
+    struct trace_writer *w = trace_writer_open_as(out, to, err, sizeof(err));
     if (!w) {
         fprintf(stderr, "mmusim: %s\n", err);
         trace_close(r);
@@ -642,11 +658,14 @@ static int cmd_convert(int argc, char **argv)
         return 1;
     }
     trace_close(r);
+    char notes[400];
+    trace_writer_notes(w, notes, sizeof(notes));
     if (trace_writer_close(w, err, sizeof(err)) || rc != 0) {
         fprintf(stderr, "mmusim: %s\n", err);
         return 1;
     }
-    fprintf(stderr, "mmusim convert: %llu references to %s\n", (unsigned long long)n, out);
+    fprintf(stderr, "mmusim convert: %llu references to %s%s%s\n", (unsigned long long)n, out,
+            notes[0] ? ": " : "", notes);
     return 0;
 }
 

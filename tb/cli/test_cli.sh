@@ -83,6 +83,11 @@ if [ "$(cat "$tmp/old.bin")" = keep ] && [ -z "$(ls "$tmp" | grep tmp-)" ]; then
     echo "ok: failed convert left the old output and no temporary file"; else
     echo "FAIL: failed convert changed the output or left a temporary file"; failures=$((failures + 1)); fi
 expect 0 '70039 references to'           convert "$trace" "$tmp/c.bin.xz"
+# ChampSim's instruction records: what the format cannot hold is said, and the trace runs
+expect 0 '55790 instructions; left out: 0 loads beyond 4 and 0 stores beyond 2 in an instruction, 1 accesses before the first fetch, 0 at address 0, 0 PCIDs; 2 page-crossing accesses keep their first page only' \
+    convert --to champsim "$trace" "$tmp/c.champsim.xz"
+expect 0 '"references": 70038,'          run --json "$tmp/c.champsim.xz"
+expect 2 'write binary or champsim'      convert --to lackey "$trace" "$tmp/c.lackey"
 if xz -t "$tmp/c.bin.xz" 2>/dev/null; then echo "ok: .xz output is xz"; else
     echo "FAIL: .xz output is not xz"; failures=$((failures + 1)); fi
 expect 0 'ITLB +55792 +55776'            run "$tmp/c.bin.xz"

@@ -737,6 +737,69 @@ static void binary_format(void **state)
     assert_non_null(strstr(error_of("h.bin", TRACE_BINARY), "no MMUTRC01 header"));
 }
 
+/* Writing ChampSim records: a store before the first fetch, an instruction with 6 loads and 3
+ * stores (in an order that interleaves them), one with a load at address 0, a PCID and a
+ * page-crossing access.  The bytes are ChampSim's layout, and reading them back gives each
+ * instruction's fetch, its first 4 loads and first 2 stores; the notes count what was lost. */
+static void champsim_writer(void **state)
+{
+    (void)state;
+    char err[512];
+    const char *path = test_path("w.champsim");
+    struct trace_writer *w = trace_writer_open_as(path, TRACE_CHAMPSIM, err, sizeof(err));
+    assert_non_null(w);
+    const struct trace_record in[] = {
+        {.vaddr = 0x9000, .type = MMU_ACC_WRITE}, /* before any fetch: lost */
+        {.vaddr = 0x401000, .type = MMU_ACC_FETCH, .instructions = 1},
+        {.vaddr = 0x5000, .type = MMU_ACC_WRITE},
+        {.vaddr = 0x6000, .type = MMU_ACC_READ},
+        {.vaddr = 0x6008, .type = MMU_ACC_READ},
+        {.vaddr = 0x5008, .type = MMU_ACC_WRITE},
+        {.vaddr = 0x6010, .type = MMU_ACC_READ},
+        {.vaddr = 0x6018, .type = MMU_ACC_READ},
+        {.vaddr = 0x6020, .type = MMU_ACC_READ},  /* a fifth load: lost */
+        {.vaddr = 0x5010, .type = MMU_ACC_WRITE}, /* a third store: lost */
+        {.vaddr = 0x6028, .type = MMU_ACC_READ},  /* a sixth load: lost */
+        {.vaddr = 0x401004, .type = MMU_ACC_FETCH, .instructions = 1, .has_pcid = true, .pcid = 7},
+        {.vaddr = 0, .type = MMU_ACC_READ},                 /* address 0: lost */
+        {.vaddr = 0x7ffc, .type = MMU_ACC_READ, .size = 8}, /* crosses into 0x8000 */
+    };
+    for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+        assert_int_equal(trace_write(w, &in[i]), 0);
+    char notes[400];
+    trace_writer_notes(w, notes, sizeof(notes));
+    assert_string_equal(notes, "2 instructions; left out: 2 loads beyond 4 and 1 stores beyond 2 "
+                               "in an instruction, 1 accesses before the first fetch, 1 at "
+                               "address 0, 1 PCIDs; 1 page-crossing accesses keep their first "
+                               "page only");
+    assert_int_equal(trace_writer_close(w, err, sizeof(err)), 0);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    unsigned char rec[129];
+    assert_int_equal(fread(rec, 1, sizeof(rec), f), 128); /* two records */
+    fclose(f);
+    unsigned char want[128] = {0};
+    put64(want + 0, 0x401000);
+    put64(want + 16, 0x5000); /* destination_memory */
+    put64(want + 24, 0x5008);
+    put64(want + 32, 0x6000); /* source_memory */
+    put64(want + 40, 0x6008);
+    put64(want + 48, 0x6010);
+    put64(want + 56, 0x6018);
+    put64(want + 64, 0x401004);
+    put64(want + 96, 0x7ffc);
+    assert_memory_equal(rec, want, sizeof(want));
+    struct trace_record r[12];
+    assert_int_equal(read_all("w.champsim", TRACE_CHAMPSIM, r, 12, NULL), 9);
+    static const uint64_t order[] = {0x401000, 0x6000, 0x6008,   0x6010, 0x6018,
+                                     0x5000,   0x5008, 0x401004, 0x7ffc};
+    for (int i = 0; i < 9; i++)
+        assert_int_equal(r[i].vaddr, order[i]);
+    /* Only the binary and ChampSim formats are written. */
+    assert_null(trace_writer_open_as(path, TRACE_LACKEY, err, sizeof(err)));
+    assert_non_null(strstr(err, "binary or the champsim format, not lackey"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -748,6 +811,7 @@ int main(void)
         cmocka_unit_test(long_stream),
         cmocka_unit_test(bundled_traces),
         cmocka_unit_test(binary_format),
+        cmocka_unit_test(champsim_writer),
         cmocka_unit_test(many_blocks),
         cmocka_unit_test(mapped_file_shrinks),
         cmocka_unit_test(mapped_file_memory_flat),

@@ -120,8 +120,16 @@ uint64_t trace_bytes_read(const struct trace_reader *t);
  * to standard output for "-".  A file is written under a temporary name in the same folder. */
 struct trace_writer;
 struct trace_writer *trace_writer_open(const char *path, char *err, size_t errlen);
-/* Returns 0, or -1 (a non-canonical address, which the format cannot hold, or a write error). */
+/* The same in a format: TRACE_BINARY, or TRACE_CHAMPSIM (one 64-byte record an instruction: a
+ * fetch starts it, the loads and stores after it fill its 4 source and 2 destination
+ * addresses; what the format cannot hold is left out and counted, see trace_writer_notes). */
+struct trace_writer *trace_writer_open_as(const char *path, enum trace_format format, char *err,
+                                          size_t errlen);
+/* Returns 0, or -1 (a non-canonical address, which the binary format cannot hold, or a write
+ * error). */
 int trace_write(struct trace_writer *w, const struct trace_record *rec);
+/* What the output format could not hold, as a sentence ("" for the binary format). */
+void trace_writer_notes(const struct trace_writer *w, char *buf, size_t len);
 /* Flushes, closes and renames the temporary file into place; returns -1 if anything failed
  * (nothing is then left at path).  err says what. */
 int trace_writer_close(struct trace_writer *w, char *err, size_t errlen);

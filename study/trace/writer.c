@@ -1,10 +1,17 @@
 /*
- * Writing mmusim's binary format (see parse_binary.c for the layout): compressed by the output's
- * name (".xz" through liblzma, ".gz" through zlib, otherwise plain), or to standard output for
- * "-".  A file is written to a temporary file in the same folder, renamed into place only when
- * everything was written, so a failure never leaves a half-written trace nor removes anything.
- * An address the format cannot hold (not canonical) or a write error stops the writer with the
- * reason.
+ * Writing traces: mmusim's binary format (see parse_binary.c for the layout), or ChampSim's
+ * instruction records (parse_champsim.c), compressed by the output's name (".xz" through
+ * liblzma, ".gz" through zlib, otherwise plain), or to standard output for "-".  A file is
+ * written to a temporary file in the same folder, renamed into place only when everything was
+ * written, so a failure never leaves a half-written trace nor removes anything.  An address the
+ * format cannot hold or a write error stops the writer with the reason.
+ *
+ * A ChampSim record is one instruction: a fetch starts it, and the loads and stores that follow
+ * fill its 4 source and 2 destination addresses.  What the format cannot say is counted and left
+ * out (trace_writer_notes): loads beyond 4 and stores beyond 2 in an instruction, accesses before
+ * the first fetch, an access at address 0 (ChampSim's "none"), a PCID; access sizes are not
+ * recorded, so a page-crossing access loses its second page; and an instruction's loads are
+ * read back before its stores, whatever their order.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -18,11 +25,22 @@
 
 #include "reader.h"
 
-#define OUT_BUF (64 * 1024)
+#define OUT_BUF         (64 * 1024)
+#define CHAMPSIM_RECORD 64
 
 enum out_codec { OUT_PLAIN, OUT_GZIP, OUT_XZ };
 
+/* The instruction a ChampSim writer is filling, and what it left out. */
+struct champsim_out {
+    bool open; /* rec holds an instruction not yet written */
+    unsigned char rec[CHAMPSIM_RECORD];
+    unsigned loads, stores;
+    uint64_t instructions, extra_loads, extra_stores, orphans, zero, pcids, crossings;
+};
+
 struct trace_writer {
+    enum trace_format format; /* TRACE_BINARY or TRACE_CHAMPSIM */
+    struct champsim_out cs;
     FILE *f;
     bool to_stdout;
     enum out_codec codec;
@@ -107,11 +125,23 @@ static void writer_discard(struct trace_writer *w)
 
 struct trace_writer *trace_writer_open(const char *path, char *err, size_t errlen)
 {
+    return trace_writer_open_as(path, TRACE_BINARY, err, errlen);
+}
+
+struct trace_writer *trace_writer_open_as(const char *path, enum trace_format format, char *err,
+                                          size_t errlen)
+{
+    if (format != TRACE_BINARY && format != TRACE_CHAMPSIM) {
+        snprintf(err, errlen, "%s: traces are written in the binary or the champsim format, not %s",
+                 path, trace_format_name(format));
+        return NULL;
+    }
     struct trace_writer *w = calloc(1, sizeof(*w));
     if (!w) {
         snprintf(err, errlen, "%s: out of host memory", path);
         return NULL;
     }
+    w->format = format;
     w->to_stdout = strcmp(path, "-") == 0;
     snprintf(w->name, sizeof(w->name), "%s", w->to_stdout ? "<stdout>" : path);
     if (strlen(path) >= sizeof(w->name)) {
@@ -152,7 +182,8 @@ struct trace_writer *trace_writer_open(const char *path, char *err, size_t errle
             return NULL;
         }
     }
-    if (writer_put(w, trace_binary_magic, sizeof(trace_binary_magic), false)) {
+    if (format == TRACE_BINARY &&
+        writer_put(w, trace_binary_magic, sizeof(trace_binary_magic), false)) {
         snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
         writer_discard(w);
         return NULL;
@@ -160,8 +191,60 @@ struct trace_writer *trace_writer_open(const char *path, char *err, size_t errle
     return w;
 }
 
+static void put_le64(unsigned char *b, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Writes the instruction the ChampSim writer is filling, if any. */
+static int champsim_flush(struct trace_writer *w)
+{
+    struct champsim_out *c = &w->cs;
+    if (!c->open)
+        return 0;
+    c->open = false;
+    if (writer_put(w, c->rec, sizeof(c->rec), false))
+        return -1;
+    c->instructions++;
+    w->records++;
+    return 0;
+}
+
+/* Adds r to the instruction being filled: a fetch starts the next one. */
+static int champsim_add(struct trace_writer *w, const struct trace_record *r)
+{
+    struct champsim_out *c = &w->cs;
+    c->pcids += r->has_pcid;
+    c->crossings += trace_record_crosses_page(r);
+    if (r->type == MMU_ACC_FETCH) {
+        if (champsim_flush(w))
+            return -1;
+        memset(c->rec, 0, sizeof(c->rec));
+        put_le64(c->rec, r->vaddr); /* ip; no branch, no registers */
+        c->open = true;
+        c->loads = c->stores = 0;
+        return 0;
+    }
+    if (!c->open)
+        c->orphans++;
+    else if (r->vaddr == 0)
+        c->zero++;
+    else if (r->type == MMU_ACC_READ && c->loads < 4)
+        put_le64(c->rec + 32 + 8 * c->loads++, r->vaddr); /* source_memory */
+    else if (r->type == MMU_ACC_WRITE && c->stores < 2)
+        put_le64(c->rec + 16 + 8 * c->stores++, r->vaddr); /* destination_memory */
+    else if (r->type == MMU_ACC_READ)
+        c->extra_loads++;
+    else
+        c->extra_stores++;
+    return 0;
+}
+
 int trace_write(struct trace_writer *w, const struct trace_record *r)
 {
+    if (w->format == TRACE_CHAMPSIM)
+        return champsim_add(w, r);
     uint64_t top = r->vaddr >> 47;
     if (top != 0 && top != (UINT64_MAX >> 47)) {
         snprintf(w->err, sizeof(w->err),
@@ -176,17 +259,35 @@ int trace_write(struct trace_writer *w, const struct trace_record *r)
     if (trace_record_crosses_page(r))
         word |= 1ull << 63;
     unsigned char b[8];
-    for (int i = 0; i < 8; i++)
-        b[i] = (unsigned char)(word >> (8 * i));
+    put_le64(b, word);
     if (writer_put(w, b, sizeof(b), false))
         return -1;
     w->records++;
     return 0;
 }
 
+void trace_writer_notes(const struct trace_writer *w, char *buf, size_t len)
+{
+    const struct champsim_out *c = &w->cs;
+    if (w->format != TRACE_CHAMPSIM) {
+        snprintf(buf, len, "%s", "");
+        return;
+    }
+    snprintf(buf, len,
+             "%llu instructions; left out: %llu loads beyond 4 and %llu stores beyond 2 in an "
+             "instruction, %llu accesses before the first fetch, %llu at address 0, %llu PCIDs; "
+             "%llu page-crossing accesses keep their first page only",
+             (unsigned long long)(c->instructions + c->open), (unsigned long long)c->extra_loads,
+             (unsigned long long)c->extra_stores, (unsigned long long)c->orphans,
+             (unsigned long long)c->zero, (unsigned long long)c->pcids,
+             (unsigned long long)c->crossings);
+}
+
 int trace_writer_close(struct trace_writer *w, char *err, size_t errlen)
 {
     int rc = w->err[0] ? -1 : 0;
+    if (!rc && w->format == TRACE_CHAMPSIM && champsim_flush(w))
+        rc = write_fail(w, "write error");
     if (!rc && (writer_put(w, NULL, 0, true) || fflush(w->f) != 0 || ferror(w->f)))
         rc = write_fail(w, "write error");
     if (!rc && !w->to_stdout) {
