@@ -73,5 +73,5 @@ for trace in "$@"; do
             printf "$row" "" "mmusim-dirty" "" "" $(($(misses stlb) - dirty)) ""
         fi
     done
-    printf '%s\n' "  ($(sed 's/^mmusim convert: //' "$work/convert"))"
+    printf '%s\n' "  ($(sed -e 's/^mmusim convert: //' -e "s#$work/##" "$work/convert"))"
 done
