@@ -182,10 +182,11 @@ static int oldest_in(const struct mmu *m, enum mq_state st, uint64_t c)
 {
     const struct pipeline *f = &m->nb;
     int oldest = -1;
-    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
+    for (uint32_t busy = f->mq_busy; busy; busy &= busy - 1) {
+        int i = __builtin_ctz(busy);
         const struct mq_entry *x = &f->mq[i];
         if (x->state == st && x->from <= c && (oldest < 0 || x->age < f->mq[oldest].age))
-            oldest = (int)i;
+            oldest = i;
     }
     return oldest;
 }
@@ -278,7 +279,8 @@ static void stlb_port(struct mmu *m, uint64_t c)
 static void stlb_answer(struct mmu *m, uint64_t c)
 {
     struct pipeline *f = &m->nb;
-    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
+    for (uint32_t busy = f->mq_busy; busy; busy &= busy - 1) {
+        unsigned i = (unsigned)__builtin_ctz(busy);
         struct mq_entry *e = &f->mq[i];
         if (e->state != MQ_PROBING || e->from + m->cfg.stlb_latency - 1 != c)
             continue;
@@ -376,6 +378,7 @@ static int hit_lane(struct mmu *m, uint64_t c, struct cycle_end *end)
                            .accept = s->accept,
                            .clean = o == LOOKUP_CLEAN};
     f->mq_used++;
+    f->mq_busy |= 1u << idx;
     if (primary >= 0) {
         m->stats.merged_misses++;
         m->stats.tlb[l1_of(&s->req)].merged++;
@@ -580,6 +583,7 @@ static int run_cycle(struct mmu *m, uint64_t c)
     if (end.answered >= 0) {
         f->mq[end.answered] = (struct mq_entry){.state = MQ_FREE};
         f->mq_used--;
+        f->mq_busy &= ~(1u << end.answered);
     }
     return 0;
 }
@@ -603,8 +607,8 @@ static uint64_t next_event_search(const struct mmu *m)
         else if (ws->port == PORT_SENT)
             SOONER(ws->accepted ? ws->act : ws->accept);
     }
-    for (unsigned i = 0; i < m->cfg.miss_entries; i++) {
-        const struct mq_entry *e = &f->mq[i];
+    for (uint32_t busy = f->mq_busy; busy; busy &= busy - 1) {
+        const struct mq_entry *e = &f->mq[__builtin_ctz(busy)];
         if (e->state == MQ_READY)
             SOONER(e->from);
         else if (e->state == MQ_PROBING)
