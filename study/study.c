@@ -386,7 +386,7 @@ static int translate_run(struct study *s, int space, const struct mmu_request *r
 static size_t hits_may_take(const struct study *s, const struct mmu_request *reqs,
                             const uint64_t *words, size_t n)
 {
-    if (s->outstanding >= s->o->window && s->outstanding)
+    if (s->outstanding && s->outstanding >= s->o->window)
         return 0;
     if (s->fetch_id < 0 && s->fetch_done <= s->cycle)
         return n;

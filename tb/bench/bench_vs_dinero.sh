@@ -30,15 +30,10 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 mmusim=${MMUSIM:-$top/build/mmusim}
 rounds=${ROUNDS:-5}
-if [ $# -lt 1 ] || [ ! -x "$1" ]; then
-    echo "bench_vs_dinero: skipped: give the path of a dineroIV binary (built outside the tree)," \
-         "then the lackey traces" >&2
-    exit 0
-fi
+. "$top/tb/bench/beside.sh"
+beside_check bench_vs_dinero "a dineroIV binary" "$@"
 dinero=$1
 shift
-[ $# -ge 1 ] || { echo "bench_vs_dinero: give at least one lackey trace" >&2; exit 2; }
-[ -x "$mmusim" ] || { echo "bench_vs_dinero: $mmusim not built" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -70,10 +65,7 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {print v[int((
 ratio() {  # Dinero's time over mmusim's, or - when either is below the timer's resolution
     awk -v d="$1" -v t="$2" 'BEGIN {if (d > 0 && t > 0) printf "%.1f", d / t; else printf "-"}'
 }
-misses() {  # TLB (itlb, dtlb or stlb) of mmusim --json in $work/out
-    sed -n "s/.*\"$1\": {\"lookups\": [0-9]*, \"hits\": [0-9]*, \"misses\": \([0-9]*\).*/\1/p" \
-        "$work/out"
-}
+misses() { mmusim_misses "$1" "$work/out"; }
 merged() {  # the DTLB's merged misses of mmusim --json in $work/out
     sed -n 's/.*"dtlb": {.*"merged": \([0-9]*\).*/\1/p' "$work/out"
 }
@@ -122,7 +114,7 @@ for trace in "$@"; do
                 mi=$(misses itlb)
                 md=$(misses dtlb)
                 ms=$(if [ $geom = two ]; then misses stlb; else echo -; fi)
-                mr=$(sed -n 's/.*"dirty_rewalks": \([0-9]*\).*/\1/p' "$work/out")
+                mr=$(mmusim_dirty "$work/out")
                 mm=$(merged)
                 r=$((r + 1))
             done

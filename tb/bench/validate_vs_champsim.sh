@@ -22,24 +22,16 @@
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 mmusim=${MMUSIM:-$top/build/mmusim}
-if [ $# -lt 1 ] || [ ! -x "$1" ]; then
-    echo "validate_vs_champsim: skipped: give the path of a ChampSim binary (built outside the" \
-         "tree), then the traces" >&2
-    exit 0
-fi
+. "$top/tb/bench/beside.sh"
+beside_check validate_vs_champsim "a ChampSim binary" "$@"
 champsim=$1
 shift
-[ $# -ge 1 ] || { echo "validate_vs_champsim: give at least one trace" >&2; exit 2; }
-[ -x "$mmusim" ] || { echo "validate_vs_champsim: $mmusim not built" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 keys="--preset champsim --set pages=4k"
 blocking="--set walkers=1 --set miss_entries=1 --set hit_under_miss=off"
 
-misses() {  # TLB (itlb, dtlb or stlb) of mmusim --json in $work/out
-    sed -n "s/.*\"$1\": {\"lookups\": [0-9]*, \"hits\": [0-9]*, \"misses\": \([0-9]*\).*/\1/p" \
-        "$work/out"
-}
+misses() { mmusim_misses "$1" "$work/out"; }
 cs() {  # TLB (ITLB, DTLB or STLB) of ChampSim's report: misses and MSHR merges
     awk -v t="cpu0->cpu0_$1" '$1 == t && $2 == "TOTAL" {print $8, $10; exit}' "$work/champsim"
 }
@@ -64,7 +56,7 @@ for trace in "$@"; do
         if [ $run = blocking ]; then extra=$blocking; else extra=""; fi
         # shellcheck disable=SC2086 # word splitting of the option lists is intended
         "$mmusim" run $keys $extra --json "$work/t.champsim.xz" > "$work/out"
-        dirty=$(sed -n 's/.*"dirty_rewalks": \([0-9]*\).*/\1/p' "$work/out")
+        dirty=$(mmusim_dirty "$work/out")
         # shellcheck disable=SC2059
         printf "$row" "" "mmusim $run" "$(misses itlb)" "$(misses dtlb)" "$(misses stlb)" \
                "$dirty"
