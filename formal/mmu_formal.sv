@@ -9,6 +9,9 @@
 //   MMU_FORMAL_PORTS    the port contracts of mmu_top and the walker (`MMU_ASSERT in the RTL)
 //   MMU_FORMAL_BOUNDED  with a memory that accepts within MaxStall cycles and answers within
 //                       MaxLatency, every accepted request is answered within Bound cycles
+//                       (one request in flight: the configuration tiny)
+//   MMU_FORMAL_BOUNDED_NB  the same with requests in flight (nb_tiny): every accepted request is
+//                       answered within BoundNb cycles, docs/ARCHITECTURE.md 16.9's bound
 //   MMU_FORMAL_BROKEN   a property that does not hold (the test that a failure is reported
 //                       with its counterexample)
 `include "mmu_assert.svh"
@@ -22,7 +25,9 @@ module mmu_formal #(
   // configuration): the widths of the ID and memory-tag ports.
   parameter int unsigned IdBits = 8,
   parameter int unsigned Walkers = 2,
+  parameter int unsigned MissEntries = 2,
   localparam int unsigned TagW = (Walkers > 1) ? $clog2(Walkers) : 1,
+  localparam int unsigned IdxW = (MissEntries > 1) ? $clog2(MissEntries) : 1,
   // docs/ARCHITECTURE.md section 6: the STLB answers StlbLatency cycles after acceptance; a
   // walk then makes at most 8 accesses (4 reads, 4 A/D write-backs), each presented the cycle
   // after the previous one's response and answered within 1 + MaxStall + MaxLatency cycles of
@@ -98,10 +103,23 @@ module mmu_formal #(
     .cnt_dtlb_evictions_o(), .cnt_stlb_evictions_o(), .cnt_psc_pde_fills_o(),
     .cnt_psc_pdpte_fills_o(), .cnt_psc_pml4e_fills_o(), .cnt_psc_pde_evictions_o(),
     .cnt_psc_pdpte_evictions_o(), .cnt_psc_pml4e_evictions_o(),
-    .fv_state_o(fv_state), .fv_walk_state_o(fv_walk_state), .fv_walk_level_o(fv_walk_level)
+    .fv_state_o(fv_state), .fv_walk_state_o(fv_walk_state), .fv_walk_level_o(fv_walk_level),
+    .fv_q_code_o(fv_q_code), .fv_q_count_o(fv_q_count), .fv_q_prim_o(fv_q_prim),
+    .fv_q_age_o(fv_q_age), .fv_walk_states_o(fv_walk_states), .fv_walk_levels_o(fv_walk_levels),
+    .fv_walk_entry_o(fv_walk_entry), .fv_probed_o(fv_probed),
+    .fv_port_waiting_o(fv_port_waiting), .fv_q_older_o(fv_q_older)
   );
   logic [3:0] fv_state;
   logic [2:0] fv_walk_state, fv_walk_level;
+  logic [MissEntries*3-1:0]    fv_q_code;
+  logic [MissEntries*10-1:0]   fv_q_count;
+  logic [MissEntries*IdxW-1:0] fv_q_prim;
+  logic [MissEntries*64-1:0]   fv_q_age;
+  logic [Walkers*3-1:0]        fv_walk_states, fv_walk_levels;
+  logic [Walkers*IdxW-1:0]     fv_walk_entry;
+  logic                        fv_probed;
+  logic [Walkers-1:0]          fv_port_waiting;
+  logic [MissEntries*MissEntries-1:0] fv_q_older;
 
   initial assume (!rst_ni);
   `MMU_ASSERT_SETUP
@@ -184,6 +202,193 @@ module mmu_formal #(
               ("stall %0d in walker state %0d", f_stall, f_ws))
   `MMU_ASSERT(a_progress, f_state != SWalk || 16'(f_age) + f_left <= 16'(Bound),
               ("age %0d with %0d cycles left over Bound", f_age, f_left))
+`endif
+
+`ifdef MMU_FORMAL_BOUNDED_NB
+  // docs/ARCHITECTURE.md 16.9, with requests in flight. The memory accepts an access within
+  // MaxStall cycles of its presentation to the memory and answers it within MaxLatency cycles of
+  // accepting it, in any order (a tag's answer within MaxLatency of that tag's acceptance).
+  //   A      = W (MaxStall + 1) + MaxLatency: one access of a walk, from its presentation by the
+  //            walker to the next one's (the port takes it behind at most one access of each
+  //            other walker, each at most MaxStall + 1 port cycles)
+  //   Tw     = 1 + 8 A: a walk, from its start to its completion (WDone)
+  //   X      = (StlbLatency - 1) + Tw: the oldest entry, from any state to its answer (the
+  //            configuration has no more entries than walkers: no entry waits for a walker)
+  //   BoundNb = 1 + M X: mmu_latency_bound (model/config.c) for this configuration
+  localparam int unsigned W = Walkers, M = MissEntries;
+  localparam int unsigned PortW = W * (MaxStall + 1);
+  localparam int unsigned An = PortW + MaxLatency;
+  localparam int unsigned Tw = 1 + 8 * An;
+  localparam int unsigned X = StlbLatency - 1 + Tw;
+  localparam int unsigned BoundNb = 1 + M * X;
+  if (M > W || M < 2) begin : g_bad_config
+    $error("mmu_formal: bounded_nb's measure needs 2 <= MissEntries <= Walkers");
+  end
+  localparam logic [2:0] QFree = 3'd0, QProbeWait = 3'd1, QProbing = 3'd2, QMerged = 3'd3,
+                         QWaiting = 3'd4, QWalking = 3'd5, QReady = 3'd6;
+  localparam logic [2:0] WIdle = 3'd0, WRdReq = 3'd1, WRdWait = 3'd2, WWrReq = 3'd3,
+                         WWrWait = 3'd4, WDone = 3'd5;
+
+  // The harness's counters stop at their maximum: a proof's induction may begin in any state,
+  // and a counter that wrapped to 0 would hide a wait it should count.
+  function automatic logic [7:0] inc(logic [7:0] n);
+    inc = n == 8'hff ? n : n + 8'd1;
+  endfunction
+
+  // The memory port: f_stall, the cycles the access on the port has not been accepted.
+  logic [7:0] f_stall;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) f_stall <= '0;
+    else         f_stall <= (mem_req_valid_o && !mem_req_ready_i) ? inc(f_stall) : 8'd0;
+  end
+  `MMU_ASSUME(a_mem_accepts, !(mem_req_valid_o && f_stall >= 8'(MaxStall)) || mem_req_ready_i,
+              ("memory stalled over MaxStall"))
+  `MMU_ASSERT(a_stall_bounded, f_stall <= 8'(MaxStall), ("stall over MaxStall"))
+
+  // Each walker: the cycles its access has been presented and not accepted (f_wstall), the
+  // cycles since the memory accepted it (f_wait, while f_open), and the most cycles from this
+  // one to its walk's completion (f_left: from a read at level L, a read and a write-back at
+  // each level left, each An cycles from its presentation to the next's).
+  logic [W-1:0]    f_open;
+  logic [W*8-1:0]  f_wstall, f_wait;
+  logic [W*16-1:0] f_left;
+  for (genvar w = 0; w < W; w++) begin : g_walker
+    logic [2:0] ws, lv;
+    logic       pres, acc, rsp;
+    logic [7:0] wstall, wait_n;
+    logic [15:0] left;
+    assign ws = fv_walk_states[w*3 +: 3];
+    assign lv = fv_walk_levels[w*3 +: 3];
+    assign pres = ws == WRdReq || ws == WWrReq;
+    assign acc = mem_req_valid_o && mem_req_ready_i && mem_req_tag_o == TagW'(w);
+    assign rsp = mem_rsp_valid_i && mem_rsp_tag_i == TagW'(w);
+    assign wstall = f_wstall[w*8 +: 8];
+    assign wait_n = f_wait[w*8 +: 8];
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) begin
+        {f_open[w], f_wstall[w*8 +: 8], f_wait[w*8 +: 8]} <= '0;
+      end else begin
+        f_wstall[w*8 +: 8] <= pres && !acc ? inc(wstall) : 8'd0;
+        if (acc) {f_open[w], f_wait[w*8 +: 8]} <= {1'b1, 8'd1};
+        else if (rsp) f_open[w] <= 1'b0;
+        else if (f_open[w]) f_wait[w*8 +: 8] <= inc(wait_n);
+      end
+    end
+    `MMU_ASSUME_EACH(a_mem_answers, !(f_open[w] && wait_n >= 8'(MaxLatency)) || rsp,
+                ("memory answered walker %0d after MaxLatency", w))
+    always_comb begin
+      unique case (ws)
+        WRdReq:  left = 16'(2 * An) * 16'(lv) - 16'(wstall);
+        WRdWait: left = 16'(MaxLatency + 1) - 16'(wait_n) + 16'(An) * (16'(2) * 16'(lv) - 16'(1));
+        WWrReq:  left = 16'(An) - 16'(wstall) + 16'(2 * An) * (16'(lv) - 16'(1));
+        WWrWait: left = 16'(MaxLatency + 1) - 16'(wait_n) + 16'(2 * An) * (16'(lv) - 16'(1));
+        default: left = '0;
+      endcase
+    end
+    assign f_left[w*16 +: 16] = left;
+    `MMU_ASSERT_EACH(a_wstall_bounded, wstall <= 8'(PortW - 1) && (pres || wstall == 8'd0) &&
+                     (wstall != 8'd0) == fv_port_waiting[w],
+                ("walker %0d waited %0d cycles for the port in state %0d", w, wstall, ws))
+    `MMU_ASSERT_EACH(a_wait_bounded, f_open[w] == (ws == WRdWait || ws == WWrWait) &&
+                (!f_open[w] || wait_n <= 8'(MaxLatency)),
+                ("walker %0d: memory open %b, waited %0d, in state %0d", w, f_open[w], wait_n,
+                 ws))
+    `MMU_ASSERT_EACH(a_walk_within_tw, ws == WIdle || ws == WDone || left <= 16'(Tw - 1),
+                ("walker %0d has %0d cycles left", w, left))
+  end
+
+  // Each entry: the most cycles from this one to the cycle its result is known (f_known), and
+  // its age. A request accepted in cycle t takes its entry in t + 1 (age 2 in t + 2).
+  //   probe wait  it begins its probe when the STLB's read port is free of the 2 MiB read of the
+  //               probe begun in the cycle before and of the older entries waiting for the port
+  //               (two cycles each, the oldest first); the probe answers StlbLatency - 1 cycles
+  //               after it begins, and a miss starts its walk in that cycle
+  //   probing     it answers when its count is 0; then as above
+  //   waiting     its walk starts behind those of the older entries waiting for a walker or
+  //               whose probe answers (one walk starts a cycle; a walker is free: no more
+  //               entries than walkers)
+  //   walking     its walker's f_left
+  //   merged      its primary's, and if the result does not serve it, its own walk from the
+  //               next cycle
+  //   ready       0
+  // Once its result is known, it answers behind at most M - 1 older entries, one a cycle.
+  logic [M*16-1:0] f_known;
+  logic [M-1:0]    f_probe_wait, f_ready;  // the entries in each of these states
+  for (genvar i = 0; i < M; i++) begin : g_state_bits
+    assign f_probe_wait[i] = fv_q_code[i*3 +: 3] == QProbeWait;
+    assign f_ready[i]      = fv_q_code[i*3 +: 3] == QReady;
+  end
+  for (genvar i = 0; i < M; i++) begin : g_known
+    logic [2:0]  state;
+    logic [9:0]  count;
+    logic [15:0] known, ahead;  // ahead: the port's cycles taken before its probe begins
+    assign state = fv_q_code[i*3 +: 3];
+    assign count = fv_q_count[i*10 +: 10];
+    logic [15:0] starts;  // the walks that start before its own
+    always_comb begin
+      ahead = 16'(fv_probed);
+      starts = '0;
+      for (int unsigned j = 0; j < M; j++) begin  // (the older entry has the greater age)
+        if (j != i && fv_q_age[j*64 +: 64] > fv_q_age[i*64 +: 64]) begin
+          if (f_probe_wait[j]) ahead = ahead + 16'd2;
+          if (fv_q_code[j*3 +: 3] == QWaiting ||
+              (fv_q_code[j*3 +: 3] == QProbing && fv_q_count[j*10 +: 10] == '0))
+            starts = starts + 16'd1;
+        end
+      end
+    end
+    always_comb begin
+      known = '0;
+      unique case (state)
+        QProbeWait: known = ahead + 16'(StlbLatency - 1 + Tw);
+        QProbing:   known = 16'(count) + 16'(Tw);
+        QWaiting:   known = starts + 16'(Tw);
+        QWalking:
+          for (int unsigned w = 0; w < W; w++)
+            if (fv_walk_states[w*3 +: 3] != WIdle && fv_walk_entry[w*IdxW +: IdxW] == IdxW'(i))
+              known = f_left[w*16 +: 16];
+        default: known = '0;
+      endcase
+    end
+    assign f_known[i*16 +: 16] = known;
+  end
+
+  for (genvar i = 0; i < M; i++) begin : g_entry
+    logic [2:0]  state;
+    logic [63:0] age, prim_known, others_ready;
+    logic [IdxW-1:0] prim;
+    assign state = fv_q_code[i*3 +: 3];
+    assign age = fv_q_age[i*64 +: 64];
+    assign prim = fv_q_prim[i*IdxW +: IdxW];
+    assign prim_known = 64'(f_known[prim*16 +: 16]);
+    assign others_ready = 64'($countones(f_ready & ~(M'(1) << i)));
+    // What the proof shows: no request is in the queue for more than BoundNb cycles, so each is
+    // answered (an entry is freed only by its answer) at most BoundNb cycles after acceptance.
+    `MMU_ASSERT_EACH(a_nb_bounded, state == QFree || age <= 64'(BoundNb),
+                ("entry %0d in state %0d at age %0d, over %0d", i, state, age, BoundNb))
+    // The measure of progress that makes it inductive.
+    `MMU_ASSERT_EACH(a_nb_progress,
+                state == QFree ||
+                (state == QReady ? age + others_ready <= 64'(BoundNb)
+                 : state == QMerged ? age + prim_known + 64'(Tw + M) <= 64'(BoundNb)
+                 : age + 64'(f_known[i*16 +: 16]) + 64'(M - 1) <= 64'(BoundNb)),
+                ("entry %0d in state %0d at age %0d: known in %0d (primary's %0d)", i, state,
+                 age, f_known[i*16 +: 16], prim_known))
+    `MMU_ASSERT_EACH(a_nb_age_in_entry, state == QFree || age >= 64'd2,
+                ("entry %0d in state %0d at age %0d", i, state, age))
+    // The miss queue's age matrix agrees with the ages (one request is accepted a cycle), which
+    // the measure orders the entries by.
+    for (genvar j = 0; j < M; j++) begin : g_pair
+      if (j != i) begin : g_other
+        logic [63:0] age_j;
+        assign age_j = fv_q_age[j*64 +: 64];
+        `MMU_ASSERT_EACH(a_nb_ages_ordered,
+                         state == QFree || fv_q_code[j*3 +: 3] == QFree ||
+                         (age_j != age && fv_q_older[i*M + j] == (age_j > age)),
+                         ("entries %0d and %0d at ages %0d and %0d", i, j, age, age_j))
+      end
+    end
+  end
 `endif
 
 `ifdef MMU_FORMAL_BROKEN

@@ -15,6 +15,7 @@
 //   `MMU_ASSERT_EACH(label, cond, (message...)) `MMU_ASSERT inside a generate loop: Yosys gives
 //                                           a label one name in every iteration, so a proof
 //                                           names it by its file and line instead
+//   `MMU_ASSUME_EACH(label, cond, (message...)) `MMU_ASSUME inside a generate loop, the same way
 //   `MMU_ASSERT_STATE(label, changed, cond, (message...)) `MMU_ASSERT_EACH of a condition on
 //                                           registered state that can change only at an edge
 //                                           after which the register `changed` is set:
@@ -46,6 +47,8 @@
     always @(posedge clk_i) if (f_past_valid && rst_ni) label: assume (cond);
   `define MMU_ASSERT_EACH(label, cond, message) \
     always @(posedge clk_i) if (f_past_valid && rst_ni) assert (cond);
+  `define MMU_ASSUME_EACH(label, cond, message) \
+    always @(posedge clk_i) if (f_past_valid && rst_ni) assume (cond);
   `define MMU_ASSERT_STATE(label, changed, cond, message) \
     always @(posedge clk_i) if (f_past_valid && rst_ni) assert (cond);
 `ifdef MMU_FORMAL_UNIT
@@ -62,6 +65,7 @@
   `define MMU_ASSUME(label, cond, message) `MMU_ASSERT(label, cond, message)
   `define MMU_REQUIRE(label, cond, message) `MMU_ASSERT(label, cond, message)
   `define MMU_ASSERT_EACH(label, cond, message) `MMU_ASSERT(label, cond, message)
+  `define MMU_ASSUME_EACH(label, cond, message) `MMU_ASSERT(label, cond, message)
   `define MMU_ASSERT_STATE(label, changed, cond, message) \
     always @(posedge clk_i) if (rst_ni && (changed)) label: assert (cond) else $error message;
 `endif

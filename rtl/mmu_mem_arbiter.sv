@@ -32,6 +32,11 @@ module mmu_mem_arbiter #(
   output logic [63:0]               mem_req_wdata_o,
   input  logic                      mem_rsp_valid_i,
   input  logic [TagBits-1:0]        mem_rsp_tag_i
+`ifdef FORMAL
+  ,
+  // Formal only (formal/mmu_formal.sv, task bounded_nb): the walkers whose access waits.
+  output logic [Walkers-1:0]        fv_waiting_o
+`endif
 );
   if (Walkers < 1 || Walkers > 8) begin : g_bad_walkers
     $error("mmu_mem_arbiter: Walkers must be 1..8");
@@ -114,5 +119,22 @@ module mmu_mem_arbiter #(
   // The access the port holds is its walker's, still presented.
   `MMU_ASSERT(a_held_presented, !held_q || req_valid_i[held_w_q],
               ("mmu_mem_arbiter: walker %0d dropped the access the port holds", held_w_q))
+  // A waiting access is still presented, and of two waiting accesses exactly one is the older
+  // (else the port would take neither).
+  `MMU_ASSERT(a_waiting_presented, (waiting_q & ~req_valid_i) == '0,
+              ("mmu_mem_arbiter: walkers %b dropped a waiting access", waiting_q & ~req_valid_i))
+  for (genvar w = 0; w < Walkers; w++) begin : g_assert_order
+    for (genvar v = w + 1; v < Walkers; v++) begin : g_v
+      logic v_older, w_older;
+      assign v_older = older_q[w*Walkers + v];
+      assign w_older = older_q[v*Walkers + w];
+      `MMU_ASSERT_EACH(a_waiting_ordered, !(waiting_q[w] && waiting_q[v]) || v_older != w_older,
+                       ("mmu_mem_arbiter: walkers %0d and %0d wait, both older or neither", w,
+                        v))
+    end
+  end
+`endif
+`ifdef FORMAL
+  assign fv_waiting_o = waiting_q;
 `endif
 endmodule

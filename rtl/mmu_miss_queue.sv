@@ -108,10 +108,16 @@ module mmu_miss_queue #(
 `endif
 `ifdef FORMAL
   ,
-  // Formal only (mmu_top's measure of progress, and when the STLB's kept matches are current):
-  // entry 0's state and probe count.
-  output logic [2:0]                        fv_state0_o,
-  output logic [9:0]                        fv_count0_o
+  // Formal only (formal/mmu_formal.sv's measures of progress): each entry's state (state_e),
+  // probe count, primary and acceptance cycle, each walker's entry, whether the STLB's read port
+  // holds a probe's 2 MiB read, and the age matrix (row i: older_q[i]).
+  output logic [Entries*3-1:0]              fv_code_o,
+  output logic [Entries*CountW-1:0]         fv_count_o,
+  output logic [Entries*IdxW-1:0]           fv_prim_o,
+  output logic [Entries*64-1:0]             fv_accept_o,
+  output logic [Walkers*IdxW-1:0]           fv_walk_entry_o,
+  output logic                              fv_probed_o,
+  output logic [Entries*Entries-1:0]        fv_older_o
 `endif
 );
   if (Entries < 1 || Entries > 32) begin : g_bad_entries
@@ -519,8 +525,17 @@ module mmu_miss_queue #(
   end
 
 `ifdef FORMAL
-  assign fv_state0_o = code[0];
-  assign fv_count0_o = count_q[0];
+  for (genvar i = 0; i < Entries; i++) begin : g_fv_entry
+    assign fv_code_o[i*3 +: 3]           = code[i];
+    assign fv_count_o[i*CountW +: CountW] = count_q[i];
+    assign fv_prim_o[i*IdxW +: IdxW]      = prim_q[i];
+    assign fv_accept_o[i*64 +: 64]        = accept_q[i];
+    assign fv_older_o[i*Entries +: Entries] = older_q[i];
+  end
+  for (genvar w = 0; w < Walkers; w++) begin : g_fv_walker
+    assign fv_walk_entry_o[w*IdxW +: IdxW] = walk_entry_q[w];
+  end
+  assign fv_probed_o = probed_q;
 `endif
 
 `ifdef MMU_ASSERTIONS
@@ -605,6 +620,15 @@ module mmu_miss_queue #(
       `MMU_ASSERT_STATE(a_ages_ordered, chg_q,
                         free_q[i] || free_q[j] || j_older != i_older,
                        ("mmu_miss_queue: entries %0d and %0d both older, or neither", i, j))
+      // Two probes under way began at least two cycles apart (each reads the port twice).
+      logic [CountW-1:0] i_count, j_count;
+      assign i_count = count_q[i];
+      assign j_count = count_q[j];
+      `MMU_ASSERT_STATE(a_probes_apart, chg_q,
+                        !(probing_q[i] && probing_q[j]) ||
+                        (i_count > j_count ? i_count - j_count : j_count - i_count) >= CountW'(2),
+                       ("mmu_miss_queue: entries %0d and %0d probe with counts %0d and %0d", i,
+                        j, i_count, j_count))
     end
     `MMU_ASSERT_STATE(a_entry_walker, chg_q, walking_q[i] == walked,
                 ("mmu_miss_queue: entry %0d in state %0d, walked %b", i, state, walked))
@@ -621,7 +645,24 @@ module mmu_miss_queue #(
     `MMU_ASSERT_STATE(a_probe_count, chg_q,
                       !probing_q[i] || count <= CountW'(StlbLatency - 2),
                 ("mmu_miss_queue: entry %0d probing with count %0d", i, count))
+    `MMU_ASSERT_STATE(a_probe_begun, chg_q,
+                      !(probing_q[i] && count == CountW'(StlbLatency - 2)) ||
+                      (probed_q && probed_idx_q == IdxW'(i)),
+                ("mmu_miss_queue: entry %0d began its probe; the port reads for entry %0d (%b)",
+                 i, probed_idx_q, probed_q))
   end
+  // The STLB's read port holds the 2 MiB read of a probe begun in the cycle before: its entry
+  // is probing, with its count as the probe's begin set it (and such an entry's probe is the
+  // one the port holds).
+  logic [2:0]        probed_state;
+  logic [CountW-1:0] probed_count;
+  assign probed_state = code[probed_idx_q];
+  assign probed_count = count_q[probed_idx_q];
+  `MMU_ASSERT_STATE(a_probed_probing, chg_q,
+                    !probed_q || (probing_q[probed_idx_q] &&
+                                  probed_count == CountW'(StlbLatency - 2)),
+                    ("mmu_miss_queue: the port reads for entry %0d, in state %0d with count %0d",
+                     probed_idx_q, probed_state, probed_count))
   // A walk completes for an entry being walked.
   logic [2:0] done_state;
   assign done_state = code[done_idx];

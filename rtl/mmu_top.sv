@@ -141,12 +141,26 @@ module mmu_top #(
   output logic [mmu_pkg::LatencyBuckets*64-1:0] cnt_latency_o
 `ifdef FORMAL
   ,
-  // Formal only (scripts/formal, task bounded; formal/mmu_formal.sv): where the request in
-  // service is, for the proof's measure of progress, in a configuration with one request in
-  // flight: fv_state_e, walker 0's state and level.
+  // Formal only (scripts/formal, tasks bounded and bounded_nb; formal/mmu_formal.sv): where the
+  // requests in flight are, for the proofs' measures of progress. With one request in flight
+  // (bounded): fv_state_e, walker 0's state and level. With requests in flight (bounded_nb):
+  // each miss-queue entry's state (mmu_miss_queue's state_e), probe count, primary and age (the
+  // cycles since its request was accepted), each walker's state, level and entry, and whether
+  // the STLB's read port holds a probe's 2 MiB read, which walkers' accesses wait for the
+  // memory port, and the miss queue's age matrix.
   output logic [3:0]        fv_state_o,
   output logic [2:0]        fv_walk_state_o,
-  output logic [2:0]        fv_walk_level_o
+  output logic [2:0]        fv_walk_level_o,
+  output logic [MissEntries*3-1:0]  fv_q_code_o,
+  output logic [MissEntries*10-1:0] fv_q_count_o,
+  output logic [MissEntries*((MissEntries > 1) ? $clog2(MissEntries) : 1)-1:0] fv_q_prim_o,
+  output logic [MissEntries*64-1:0] fv_q_age_o,
+  output logic [Walkers*3-1:0]      fv_walk_states_o,
+  output logic [Walkers*3-1:0]      fv_walk_levels_o,
+  output logic [Walkers*((MissEntries > 1) ? $clog2(MissEntries) : 1)-1:0] fv_walk_entry_o,
+  output logic                      fv_probed_o,
+  output logic [Walkers-1:0]        fv_port_waiting_o,
+  output logic [MissEntries*MissEntries-1:0] fv_q_older_o
 `endif
 );
   // The configuration checks of the model (mmu_config_check), at elaboration.
@@ -348,7 +362,8 @@ module mmu_top #(
     , .fv_ids_o(fv_q_ids)
 `endif
 `ifdef FORMAL
-    , .fv_state0_o(fv_q_state0), .fv_count0_o(fv_q_count0)
+    , .fv_code_o(fv_q_code_o), .fv_count_o(fv_q_count_o), .fv_prim_o(fv_q_prim_o),
+    .fv_accept_o(fv_q_accept), .fv_walk_entry_o, .fv_probed_o, .fv_older_o(fv_q_older_o)
 `endif
   );
 `ifdef MMU_ASSERTIONS
@@ -357,6 +372,9 @@ module mmu_top #(
 `ifdef FORMAL
   logic [2:0] fv_q_state0;
   logic [9:0] fv_q_count0;
+  logic [MissEntries*64-1:0] fv_q_accept;
+  assign fv_q_state0 = fv_q_code_o[2:0];
+  assign fv_q_count0 = fv_q_count_o[9:0];
 `endif
 
   // ---- STLB: one read port, shared by the probes and an INVLPG ---------------------------------
@@ -518,6 +536,9 @@ module mmu_top #(
     .rsp_valid_o(w_rsp_valid),
     .mem_req_valid_o, .mem_req_ready_i, .mem_req_tag_o, .mem_req_addr_o, .mem_req_we_o,
     .mem_req_setbits_o, .mem_req_wdata_o, .mem_rsp_valid_i, .mem_rsp_tag_i
+`ifdef FORMAL
+    , .fv_waiting_o(fv_port_waiting_o)
+`endif
   );
 
   // ---- control operations and invalidations ---------------------------------------------------
@@ -796,6 +817,13 @@ module mmu_top #(
   end
   assign fv_walk_state_o = fv_walk_state_w[2:0];
   assign fv_walk_level_o = w_result[0][PfnW + 6 +: 3];
+  assign fv_walk_states_o = fv_walk_state_w;
+  for (genvar w = 0; w < Walkers; w++) begin : g_fv_walker
+    assign fv_walk_levels_o[w*3 +: 3] = w_result[w][PfnW + 6 +: 3];
+  end
+  for (genvar i = 0; i < MissEntries; i++) begin : g_fv_age
+    assign fv_q_age_o[i*64 +: 64] = cycle_q - fv_q_accept[i*64 +: 64];
+  end
 `endif
 
 `ifdef MMU_ASSERTIONS
