@@ -24,14 +24,15 @@
 //                                           others: the miss queue's entries, at most cycles);
 //                                           a proof checks it in every cycle
 //
-// cond is a plain expression of the cycle ($past and $stable for the one before). In simulation
-// it is an immediate assertion at every rising edge of clk_i out of reset (the values before
-// the edge, as a concurrent assertion samples them; a concurrent one also made Verilator copy
-// every value it reads at each evaluation, 4% of cosim_default's instructions), which prints
-// the message when it fails; in a proof, an immediate assertion clocked by clk_i from the
-// second cycle on, out of reset. Yosys's own front end reads neither SVA's implication nor
-// `disable iff`, hence the macros. Synthesis (SYNTHESIS without FORMAL) sees none of it:
-// MMU_ASSERTIONS guards each module's block of assertions.
+// cond is a plain expression of the cycle (registers of the check for the one before, not $past:
+// mmu_walker.sv says why). In simulation it is an immediate assertion at every rising edge of
+// clk_i out of reset (the values before the edge, as a concurrent assertion samples them; a
+// concurrent one also made Verilator copy every value it reads at each evaluation, 4% of
+// cosim_default's instructions), which prints the message when it fails; in a proof, an
+// immediate assertion clocked by clk_i from the second cycle on, out of reset. Yosys's own
+// front end reads neither SVA's implication nor `disable iff`, hence the macros. Synthesis
+// (SYNTHESIS without FORMAL) sees none of it: MMU_ASSERTIONS guards each module's block of
+// assertions.
 `ifndef MMU_ASSERT_SVH
 `define MMU_ASSERT_SVH
 

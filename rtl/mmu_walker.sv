@@ -276,11 +276,27 @@ module mmu_walker #(
 
 `ifdef MMU_ASSERTIONS
   `MMU_ASSERT_SETUP
-  // The memory port's contract (section 13): a request is held, unchanged, until accepted.
+  // The memory port's contract (section 13): a request is held, unchanged, until accepted. The
+  // request of the cycle before is kept in registers of the check, not read with $past: the
+  // Verilated model samples a $past operand when an evaluation begins, before the inputs
+  // settle, so mem_req_ready_i (from the memory's ready, an input) would be the cycle before's
+  // in a bench that evaluates once a cycle (tb/cosim/cosim_main.cpp's COSIM_ONE_EVAL).
+  logic              waited_q;  // a request presented and not accepted in the cycle before
+  logic [PaBits-1:0] waited_addr_q;
+  logic              waited_we_q;
+  logic [63:0]       waited_wdata_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) waited_q <= 1'b0;
+    else         waited_q <= mem_req_valid_o && !mem_req_ready_i;
+  end
+  always_ff @(posedge clk_i) begin
+    waited_addr_q  <= mem_req_addr_o;
+    waited_we_q    <= mem_req_we_o;
+    waited_wdata_q <= mem_req_wdata_o;
+  end
   `MMU_ASSERT(a_mem_req_held,
-              !$past(mem_req_valid_o && !mem_req_ready_i) ||
-              (mem_req_valid_o && $stable(mem_req_addr_o) && $stable(mem_req_we_o) &&
-               $stable(mem_req_wdata_o)),
+              !waited_q || (mem_req_valid_o && mem_req_addr_o == waited_addr_q &&
+                            mem_req_we_o == waited_we_q && mem_req_wdata_o == waited_wdata_q),
               ("mmu_walker: memory request dropped or changed before it was accepted"))
   // A memory response only while the walker waits for one (the memory's side of the contract).
   `MMU_ASSUME(a_mem_rsp_expected, !mem_rsp_valid_i || state_q == WRdWait || state_q == WWrWait,

@@ -322,6 +322,10 @@ void Lockstep::rtl_assertion_failed(uint64_t cycle) {
   unless_halted([&] { mismatch(cycle, "an RTL assertion failed (its %Error line is above)"); });
 }
 
+void Lockstep::rtl_port_rule_broken(uint64_t cycle, const std::string &what) {
+  unless_halted([&] { mismatch(cycle, what); });
+}
+
 // ---- traffic: present the stimulus, the model running cycle by cycle beside the RTL -----------
 //
 // In each cycle c, traffic_drive runs the model through c (mmu_advance) and takes its

@@ -218,6 +218,9 @@ class Lockstep {
   // fatalOnError off and asks Verilated::gotError()): a mismatch like any other, with its
   // waveform, the assertion's own %Error line printed above it.
   void rtl_assertion_failed(uint64_t cycle);
+  // The RTL broke a rule of its ports that the bench checks itself (`what` says which and
+  // how): a mismatch like any other.
+  void rtl_port_rule_broken(uint64_t cycle, const std::string &what);
   // The PASS line, with speed over `seconds` of wall-clock time and `cycles` simulated cycles.
   void report_pass(uint64_t cycles, double seconds) const;
   void print_stats() const;

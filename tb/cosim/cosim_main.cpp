@@ -29,12 +29,33 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "Vmmu_top.h"
+#include "Vmmu_top___024root.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
 #pragma GCC diagnostic pop
 
 #ifndef COSIM_PARAMS
 #define COSIM_PARAMS ""
+#endif
+
+// One evaluation of the Verilated model a cycle instead of two (docs/PERFORMANCE.md, "One
+// evaluation a cycle"). Verilator finds a clock edge by comparing the clock with its value at the
+// last evaluation, so a harness that sets its inputs, evaluates (the falling edge, and the
+// outputs that depend on the inputs) and then raises the clock and evaluates again makes two
+// evaluations a cycle, each running all of the logic that depends on the inputs. Only one path
+// of mmu_top runs from an input to an output in the same cycle (docs/ARCHITECTURE.md 16.2,
+// 16.10: req_ready_o is low while ctrl_valid_i is high); every other output the checker samples
+// is settled by the edge that began the cycle, and the edge's own evaluation settles the new
+// inputs before the registers take them. So the harness evaluates before the edge only when
+// ctrl_valid_i has changed, in every cycle of a waveform, and in every kSettleAudit-th cycle,
+// where it checks that rule: an output that changes as the cycle's inputs settle, ctrl_valid_i
+// the same, fails the run. Writing the clock's last-seen value depends on the model Verilator
+// 5.006 generates (its edge detector's variable); with another version the harness makes both
+// evaluations in every cycle.
+#if defined(VERILATOR_VERSION_INTEGER) && VERILATOR_VERSION_INTEGER == 5006000
+#define COSIM_ONE_EVAL 1
+#else
+#define COSIM_ONE_EVAL 0
 #endif
 #ifndef COSIM_NAME
 #define COSIM_NAME "default"
@@ -84,14 +105,20 @@ class Dut {
 
   // Inputs of the current cycle are set; evaluate its combinational outputs.
   void settle() { top_->eval(); }
+  bool waving() const { return tfp_ != nullptr; }
 
-  // The rising edge that ends the current cycle.
+  // The rising edge that ends the current cycle. The falling edge after it is not evaluated:
+  // mmu_top has no logic on it, and Verilator is told that it saw the clock low (see
+  // COSIM_ONE_EVAL), so that the next cycle's edge is an edge without an evaluation between.
   void edge() {
     dump(kPsPerCycle * cycle_);
     top_->clk_i = 1;
     top_->eval();
     dump(kPsPerCycle * cycle_ + kPsPerCycle / 2);
     top_->clk_i = 0;
+#if COSIM_ONE_EVAL
+    top_->rootp->__Vtrigrprev__TOP__clk_i = 0;
+#endif
     cycle_++;
   }
 
@@ -119,6 +146,51 @@ class Dut {
 };
 
 // ---- the harness: drives the pins from the lockstep checker, one cycle at a time -------------
+
+// What the checker samples in a cycle: every output of mmu_top but the counters.
+struct SampledPins {
+  ResponsePins rs;
+  bool req_ready = false, ctrl_ready = false;
+  MemOutPins mo;
+};
+
+SampledPins read_sampled_pins(Vmmu_top &t) {
+  SampledPins p;
+  p.rs = read_response_pins(t, [](uint64_t v) { return v; });
+  p.req_ready = t.req_ready_o;
+  p.ctrl_ready = t.ctrl_ready_o;
+  p.mo.req_valid = t.mem_req_valid_o;
+  p.mo.req_tag = t.mem_req_tag_o;
+  p.mo.req_addr = t.mem_req_addr_o;
+  p.mo.req_we = t.mem_req_we_o;
+  p.mo.req_setbits = t.mem_req_setbits_o;
+  p.mo.req_wdata = t.mem_req_wdata_o;
+  return p;
+}
+
+// The outputs that differ between a and b, named, or empty.
+std::string differing_pins(const SampledPins &a, const SampledPins &b) {
+  std::string d;
+  auto diff = [&](bool differs, const char *name) {
+    if (differs) d += std::string(d.empty() ? "" : ", ") + name;
+  };
+  for (int l = 0; l < 2; l++) {
+    const ResponseLane &x = a.rs.lane[l], &y = b.rs.lane[l];
+    diff(x.valid != y.valid || x.paddr != y.paddr || x.is2m != y.is2m || x.fault != y.fault ||
+             x.error != y.error || x.level != y.level || x.source != y.source || x.id != y.id,
+         l == 0 ? "resp_*_o" : "mresp_*_o");
+  }
+  diff(a.rs.ctrl_done != b.rs.ctrl_done, "ctrl_done_o");
+  diff(a.req_ready != b.req_ready, "req_ready_o");
+  diff(a.ctrl_ready != b.ctrl_ready, "ctrl_ready_o");
+  diff(a.mo.req_valid != b.mo.req_valid || a.mo.req_tag != b.mo.req_tag ||
+           a.mo.req_addr != b.mo.req_addr || a.mo.req_we != b.mo.req_we ||
+           a.mo.req_setbits != b.mo.req_setbits || a.mo.req_wdata != b.mo.req_wdata,
+       "mem_req_*_o");
+  return d;
+}
+
+constexpr uint64_t kSettleAudit = 8;  // (see COSIM_ONE_EVAL)
 
 // On the first mismatch: with --wave, close the waveform; otherwise run again with the same
 // options to write the cycles before it to waves/.
@@ -162,6 +234,7 @@ int run(const LockstepOptions &o, const struct mmu_config &cfg) {
   }
   auto t0 = std::chrono::steady_clock::now();
   Vmmu_top &t = dut.top();
+  bool ctrl_valid_settled = false;  // ctrl_valid_i at the last evaluation (reset leaves it low)
   while (!ls.finished()) {
     uint64_t c = dut.cycle();
     RequestPins rq;
@@ -189,19 +262,22 @@ int run(const LockstepOptions &o, const struct mmu_config &cfg) {
     t.mem_rsp_tag_i = mi.rsp_tag;
     t.mem_rsp_err_i = mi.rsp_err;
     t.mem_rsp_rdata_i = mi.rsp_rdata;
-    dut.settle();
-
-    ResponsePins rs = read_response_pins(t, [](uint64_t v) { return v; });
-    ls.response_sample(c, rs);
-    ls.traffic_sample(c, t.req_ready_o, t.ctrl_ready_o);
-    MemOutPins mo;
-    mo.req_valid = t.mem_req_valid_o;
-    mo.req_tag = t.mem_req_tag_o;
-    mo.req_addr = t.mem_req_addr_o;
-    mo.req_we = t.mem_req_we_o;
-    mo.req_setbits = t.mem_req_setbits_o;
-    mo.req_wdata = t.mem_req_wdata_o;
-    ls.memory_sample(c, mo, mi.req_ready);
+    bool ctrl_changed = rq.ctrl_valid != ctrl_valid_settled;
+    bool audit = COSIM_ONE_EVAL && !ctrl_changed && c % kSettleAudit == 0;
+    SampledPins before;
+    if (audit) before = read_sampled_pins(t);
+    if (!COSIM_ONE_EVAL || ctrl_changed || audit || dut.waving()) dut.settle();
+    ctrl_valid_settled = rq.ctrl_valid;  // (the edge evaluates it too)
+    SampledPins pins = read_sampled_pins(t);
+    if (audit) {
+      std::string d = differing_pins(before, pins);
+      if (!d.empty())
+        ls.rtl_port_rule_broken(c, d + " changed as the cycle's inputs settled, ctrl_valid_i "
+                                       "the same: docs/ARCHITECTURE.md 16.10 has no such path");
+    }
+    ls.response_sample(c, pins.rs);
+    ls.traffic_sample(c, pins.req_ready, pins.ctrl_ready);
+    ls.memory_sample(c, pins.mo, mi.req_ready);
     dut.edge();
     if (Verilated::gotError()) ls.rtl_assertion_failed(c);
   }
