@@ -61,8 +61,7 @@ int mmu_repl_parse(const char *name, enum mmu_repl *repl)
     return -1;
 }
 
-static int array_check(const char *name, const struct mmu_array_config *a, bool fully_assoc,
-                       char *err, size_t errlen)
+static int array_check(const char *name, const struct mmu_array_config *a, char *err, size_t errlen)
 {
     if (a->entries == 0)
         return 0; /* disabled */
@@ -89,13 +88,6 @@ static int array_check(const char *name, const struct mmu_array_config *a, bool 
     if (sets & (sets - 1)) {
         snprintf(err, errlen, "%s: %u entries / %u ways = %u sets, not a power of two", name,
                  a->entries, a->ways, sets);
-        return -1;
-    }
-    if (fully_assoc && sets != 1) {
-        snprintf(err, errlen,
-                 "%s: paging-structure caches are fully associative, so ways "
-                 "must equal entries (%u ways, %u entries)",
-                 name, a->ways, a->entries);
         return -1;
     }
     if (a->repl == MMU_REPL_PLRU && ((a->ways & (a->ways - 1)) || a->ways > REPL_PLRU_MAX_WAYS)) {
@@ -151,27 +143,27 @@ int mmu_config_check(const struct mmu_config *cfg, char *err, size_t errlen)
     const struct {
         const char *name;
         const struct mmu_array_config *a;
-        bool fully_assoc;
     } arrays[] = {
-        {"itlb_4k", &cfg->itlb_4k, false},
-        {"itlb_2m", &cfg->itlb_2m, false},
-        {"dtlb_4k", &cfg->dtlb_4k, false},
-        {"dtlb_2m", &cfg->dtlb_2m, false},
-        {"stlb", &cfg->stlb, false},
-        {"psc_pde", &cfg->psc[MMU_PSC_PDE], true},
-        {"psc_pdpte", &cfg->psc[MMU_PSC_PDPTE], true},
-        {"psc_pml4e", &cfg->psc[MMU_PSC_PML4E], true},
+        {"itlb_4k", &cfg->itlb_4k},
+        {"itlb_2m", &cfg->itlb_2m},
+        {"dtlb_4k", &cfg->dtlb_4k},
+        {"dtlb_2m", &cfg->dtlb_2m},
+        {"stlb", &cfg->stlb},
+        {"psc_pde", &cfg->psc[MMU_PSC_PDE]},
+        {"psc_pdpte", &cfg->psc[MMU_PSC_PDPTE]},
+        {"psc_pml4e", &cfg->psc[MMU_PSC_PML4E]},
     };
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++)
-        if (array_check(arrays[i].name, arrays[i].a, arrays[i].fully_assoc, err, errlen))
+        if (array_check(arrays[i].name, arrays[i].a, err, errlen))
             return -1;
     return 0;
 }
 
 /* ---- the RTL's parameters (docs/ARCHITECTURE.md section 13) ------------------------------ */
 
-/* Which field each mmu_top parameter sets.  Arrays take NAME{Entries,Ways,Repl}; a
- * paging-structure cache is fully associative, so its Entries sets its ways too. */
+/* Which field each mmu_top parameter sets.  Arrays take NAME{Entries,Ways,Repl}; mmu_top's
+ * paging-structure caches are fully associative (mmu_psc), so their Entries sets their ways
+ * too (the model's may have sets: section 7). */
 static struct mmu_array_config *rtl_array(struct mmu_config *cfg, const char *name, size_t *len,
                                           bool *fully_assoc)
 {

@@ -23,14 +23,14 @@ struct key {
     enum key_kind kind;
     size_t off;
     uint64_t min, max;
-    bool fully_assoc; /* a paging-structure cache's entries: its ways follow */
+    bool follow; /* an array's entries: a fully associative array's ways follow them */
     const char *help;
 };
 
 #define OPT(f) offsetof(struct study_options, f)
-#define ARRAY_KEYS(name, field, fa, what)                                          \
+#define ARRAY_KEYS(name, field, fol, what)                                         \
     {name ".entries", K_UINT, OPT(cfg.field.entries),         0,                   \
-     1u << 20,        fa,     what " entries (0 disables it)"},                    \
+     1u << 20,        fol,    what " entries (0 disables it)"},                    \
         {name ".ways", K_UINT, OPT(cfg.field.ways), 1, 1024, false, what " ways"}, \
     {                                                                              \
         name ".repl", K_REPL, OPT(cfg.field.repl), 0, 0, false,                    \
@@ -43,9 +43,10 @@ static const struct key keys[] = {
     ARRAY_KEYS("dtlb_4k", dtlb_4k, false, "L1 DTLB, 4 KiB array:"),
     ARRAY_KEYS("dtlb_2m", dtlb_2m, false, "L1 DTLB, 2 MiB array:"),
     ARRAY_KEYS("stlb", stlb, false, "L2 STLB (both sizes):"),
-    ARRAY_KEYS("psc_pde", psc[MMU_PSC_PDE], true, "PDE cache:"),
-    ARRAY_KEYS("psc_pdpte", psc[MMU_PSC_PDPTE], true, "PDPTE cache:"),
-    ARRAY_KEYS("psc_pml4e", psc[MMU_PSC_PML4E], true, "PML4E cache:"),
+    ARRAY_KEYS("psc_pde", psc[MMU_PSC_PDE], true,
+               "PDE cache (fully associative unless given ways):"),
+    ARRAY_KEYS("psc_pdpte", psc[MMU_PSC_PDPTE], true, "PDPTE cache (the same):"),
+    ARRAY_KEYS("psc_pml4e", psc[MMU_PSC_PML4E], true, "PML4E cache (the same):"),
     {"pa_bits", K_UINT, OPT(cfg.pa_bits), 32, 52, false, "physical-address width"},
     {"stlb_latency", K_UINT, OPT(cfg.stlb_latency), 3, 1000, false,
      "cycles from request to STLB-hit response"},
@@ -108,9 +109,12 @@ int study_preset(struct study_options *o, const char *name, char *err, size_t er
          * as Intel cores have had since Broadwell, and hit under miss. */
         mmu_config_default(c);
     } else if (strcmp(name, "champsim") == 0) {
-        /* ChampSim's default TLBs: ITLB and DTLB 16 sets x 4 ways, STLB 128 x 12, 4 KiB pages;
-         * its page-table walker's MSHRs (5) bound the walks in flight, the STLB's (16) the
-         * misses (champsim_config.json and the PTW's defaults). */
+        /* ChampSim's default (champsim_config.json of its release 2024-12): ITLB and DTLB 16
+         * sets x 4 ways, STLB 128 x 12, 4 KiB pages; its page-walk caches PSCL4 1 x 4, PSCL3
+         * 2 x 4 and PSCL2 4 x 8, LRU, each indexed by the VA bits above its level as mmusim's
+         * paging-structure caches are; the page-table walker's 5 MSHRs of its configuration
+         * as the walkers, the STLB's 16 as the miss queue (docs/VERIFICATION.md lists what
+         * still differs: its fifth level and PSCL5, and a walker count it does not enforce). */
         mmu_config_default(c);
         c->walkers = 5;
         c->miss_entries = 16;
@@ -120,6 +124,9 @@ int study_preset(struct study_options *o, const char *name, char *err, size_t er
         c->itlb_2m.entries = 0;
         c->dtlb_2m.entries = 0;
         c->stlb = (struct mmu_array_config){1536, 12, MMU_REPL_LRU};
+        c->psc[MMU_PSC_PML4E] = (struct mmu_array_config){4, 4, MMU_REPL_LRU};
+        c->psc[MMU_PSC_PDPTE] = (struct mmu_array_config){8, 4, MMU_REPL_LRU};
+        c->psc[MMU_PSC_PDE] = (struct mmu_array_config){32, 8, MMU_REPL_LRU};
         o->pages = PAGES_4K;
     } else if (strcmp(name, "embedded") == 0) {
         /* A small in-order core, one request at a time: tiny L1s, a small STLB, small walk
@@ -192,14 +199,20 @@ int study_set(struct study_options *o, const char *name, const char *v, char *er
                      name, v, k->min, k->max);
             return -1;
         }
-        if (k->kind == K_U64)
+        if (k->kind == K_U64) {
             *(uint64_t *)p = x;
-        else if (k->off == OPT(cfg.lfsr_seed))
+        } else if (k->off == OPT(cfg.lfsr_seed)) {
             *(uint16_t *)p = (uint16_t)x;
-        else
+        } else if (k->follow) {
+            /* A fully associative paging-structure cache stays one as its size changes; one
+             * given ways of its own (before its entries or after) keeps them. */
+            struct mmu_array_config *a = p;
+            if (a->ways == a->entries)
+                a->ways = (unsigned)x;
+            a->entries = (unsigned)x;
+        } else {
             *(unsigned *)p = (unsigned)x;
-        if (k->fully_assoc) /* the ways of a fully associative cache follow its entries */
-            ((struct mmu_array_config *)p)->ways = (unsigned)x;
+        }
         return 0;
     }
     case K_BOOL:

@@ -49,8 +49,8 @@ struct mmu_config {
     struct mmu_array_config dtlb_4k; /* 64 entries, 4-way, LRU */
     struct mmu_array_config dtlb_2m; /* 32 entries, 4-way, LRU */
     struct mmu_array_config stlb;    /* 1536 entries, 12-way, LRU; both sizes */
-    struct mmu_array_config psc[3];  /* [0] PDE, [1] PDPTE, [2] PML4E cache:
-                                           32, 4, 2 entries, fully associative, LRU */
+    struct mmu_array_config psc[3];  /* [0] PDE, [1] PDPTE, [2] PML4E cache: 32, 4, 2 entries,
+                                           fully associative (ways < entries: sets), LRU */
     unsigned stlb_latency;           /* accept to STLB-hit response, >= 3; default 9 */
     /* Several requests in flight (docs/ARCHITECTURE.md section 16).  The default has 2 walkers,
      * 8 entries and hit under miss; mmu_config_blocking() gives section 8's MMU: walkers 1,

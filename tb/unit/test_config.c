@@ -56,8 +56,10 @@ static void refused(void **state)
     CHECK_BAD(c.pa_bits = 53, "pa_bits: 53");
     CHECK_BAD(c.stlb_latency = 2, "stlb_latency: 2 cycles; an STLB hit takes at least 3");
     CHECK_BAD(c.lfsr_seed = 0, "lfsr_seed");
-    CHECK_BAD(c.psc[MMU_PSC_PDE].ways = 8,
-              "psc_pde: paging-structure caches are fully associative");
+    CHECK_BAD(c.psc[MMU_PSC_PDE].ways = 10,
+              "psc_pde.entries: 32 entries is not a multiple of 10 ways");
+    CHECK_BAD(c.psc[MMU_PSC_PDPTE] = ((struct mmu_array_config){12, 4, MMU_REPL_LRU}),
+              "psc_pdpte: 12 entries / 4 ways = 3 sets, not a power of two");
     CHECK_BAD(c.itlb_2m.ways = 2000, "itlb_2m.ways: 2000 ways");
 }
 
@@ -70,6 +72,7 @@ static void accepted_edges(void **state)
     c.psc[MMU_PSC_PML4E].entries = 0;
     c.stlb.repl = MMU_REPL_RANDOM; /* 12 ways: fine for all but PLRU */
     c.itlb_4k = (struct mmu_array_config){1, 1, MMU_REPL_FIFO};
+    c.psc[MMU_PSC_PDE] = (struct mmu_array_config){32, 8, MMU_REPL_LRU}; /* 4 sets */
     c.pa_bits = 52;
     assert_int_equal(mmu_config_check(&c, NULL, 0), 0);
     enum mmu_repl r;

@@ -841,8 +841,8 @@ static void test_crosscheck_tiny(void **state)
     cfg.dtlb_4k = (struct mmu_array_config){4, 2, MMU_REPL_RANDOM};
     cfg.dtlb_2m = (struct mmu_array_config){2, 2, MMU_REPL_PLRU};
     cfg.stlb = (struct mmu_array_config){16, 4, MMU_REPL_FIFO};
-    /* paging-structure caches are fully associative: ways == entries */
-    cfg.psc[MMU_PSC_PDE] = (struct mmu_array_config){4, 4, MMU_REPL_RANDOM};
+    /* a set-associative PDE cache (2 sets: INVLPG and fills find entries by VA[21]) */
+    cfg.psc[MMU_PSC_PDE] = (struct mmu_array_config){4, 2, MMU_REPL_RANDOM};
     cfg.psc[MMU_PSC_PDPTE] = (struct mmu_array_config){2, 2, MMU_REPL_FIFO};
     cfg.psc[MMU_PSC_PML4E] = (struct mmu_array_config){1, 1, MMU_REPL_PLRU};
     cfg.stlb_latency = 4;

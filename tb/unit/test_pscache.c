@@ -146,12 +146,46 @@ static void disabled(void **state)
     fixture_free(f);
 }
 
+/* A set-associative PDE cache (4 entries, 2 ways: 2 sets) is indexed by VA[21] (the low bit
+ * of VA[47:21]): three page tables of even 2 MiB regions share set 0, so the third evicts the
+ * least recently used of the first two, while a region of set 1 evicts nothing; fully
+ * associative, the same 4 entries keep all four. */
+static void set_associative(void **state)
+{
+    (void)state;
+    const uint64_t region[4] = {0x000000, 0x400000, 0x800000, 0x200000}; /* sets 0, 0, 0, 1 */
+    for (unsigned ways = 2; ways <= 4; ways += 2) {
+        struct mmu_config c;
+        mmu_config_default(&c);
+        c.psc[MMU_PSC_PDE] = (struct mmu_array_config){4, ways, MMU_REPL_LRU};
+        struct fixture *f = fixture_new(&c);
+        for (unsigned i = 0; i < 4; i++) {
+            map(f, region[i] + 0x1000, 0x100000, PAGE_SHIFT_4K, PTE_RW);
+            map(f, region[i] + 0x2000, 0x101000, PAGE_SHIFT_4K, PTE_RW);
+        }
+        for (unsigned i = 0; i < 4; i++)
+            walk_reads_of(f, region[i] + 0x1000);
+        bool fully = ways == 4;
+        assert_int_equal(mmu_psc_holds(f->m, MMU_PSC_PDE, region[0], 1), fully);
+        for (unsigned i = 1; i < 4; i++)
+            assert_true(mmu_psc_holds(f->m, MMU_PSC_PDE, region[i], 1));
+        /* Region 0's page table is read again from its PDPTE (PDPTE-cache hit) or not at all. */
+        assert_int_equal(walk_reads_of(f, region[0] + 0x2000), fully ? 1 : 2);
+        /* INVLPG empties the paging-structure caches of the PCID, every set (SDM 4.10.4.1). */
+        assert_int_equal(mmu_invlpg(f->m, f->cycle, region[3] + 0x5000), 0);
+        f->cycle = mmu_next_free_cycle(f->m);
+        for (unsigned i = 0; i < 4; i++)
+            assert_false(mmu_psc_holds(f->m, MMU_PSC_PDE, region[i], 1));
+        fixture_free(f);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(skips_levels), cmocka_unit_test(tagged_by_pcid),
         cmocka_unit_test(replacement),  cmocka_unit_test(carries_rights),
-        cmocka_unit_test(disabled),
+        cmocka_unit_test(disabled),     cmocka_unit_test(set_associative),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -578,6 +578,23 @@ static void keys_and_json(void **state)
     assert_int_equal(o.cfg.stlb.repl, MMU_REPL_PLRU);
     assert_int_equal(study_set_kv(&o, "psc_pde.entries=8", err, sizeof(err)), 0);
     assert_int_equal(o.cfg.psc[MMU_PSC_PDE].ways, 8); /* fully associative: ways follow */
+    /* Ways of its own, given after the entries or before, make it set-associative and stay. */
+    assert_int_equal(study_set_kv(&o, "psc_pde.ways=4", err, sizeof(err)), 0);
+    assert_int_equal(o.cfg.psc[MMU_PSC_PDE].entries, 8);
+    assert_int_equal(study_set_kv(&o, "psc_pde.entries=16", err, sizeof(err)), 0);
+    assert_int_equal(o.cfg.psc[MMU_PSC_PDE].ways, 4);
+    assert_int_equal(study_set_kv(&o, "psc_pdpte.ways=2", err, sizeof(err)), 0);
+    assert_int_equal(study_set_kv(&o, "psc_pdpte.entries=8", err, sizeof(err)), 0);
+    assert_int_equal(o.cfg.psc[MMU_PSC_PDPTE].ways, 2);
+    /* The champsim preset's page-walk caches: ChampSim 2024-12's PSCL4 1 x 4, PSCL3 2 x 4,
+     * PSCL2 4 x 8. */
+    assert_int_equal(study_preset(&o, "champsim", err, sizeof(err)), 0);
+    assert_int_equal(o.cfg.psc[MMU_PSC_PML4E].entries, 4);
+    assert_int_equal(o.cfg.psc[MMU_PSC_PML4E].ways, 4);
+    assert_int_equal(o.cfg.psc[MMU_PSC_PDPTE].entries / o.cfg.psc[MMU_PSC_PDPTE].ways, 2);
+    assert_int_equal(o.cfg.psc[MMU_PSC_PDPTE].ways, 4);
+    assert_int_equal(o.cfg.psc[MMU_PSC_PDE].entries / o.cfg.psc[MMU_PSC_PDE].ways, 4);
+    assert_int_equal(o.cfg.psc[MMU_PSC_PDE].ways, 8);
 
     const char *good =
         test_write_text("c.json", "{\"preset\": \"champsim\", \"stlb\": "
