@@ -1,6 +1,7 @@
-// The proof harness of a paging-structure cache (scripts/formal, task psc): mmu_psc (the PDE
-// cache, 4 entries) with every input free but for reset in the first cycle. Proven: no two valid
-// entries of one tag and PCID, so no lookup matches two.
+// The proof harness of a paging-structure cache (scripts/formal, tasks psc and psc_sets): mmu_psc
+// (the PDE cache, 4 entries; fully associative, or with MMU_FORMAL_PSC_SETS 2 sets of 2 ways)
+// with every input free but for reset in the first cycle. Proven: no two valid entries of one
+// tag and PCID, so no lookup matches two; with sets, every valid entry in its key's set.
 `include "mmu_assert.svh"
 
 module psc_formal #(
@@ -27,7 +28,12 @@ module psc_formal #(
   logic [PfnW-1:0]  lk_table_o;
   mmu_pkg::rights_t lk_rights_o;
 
-  mmu_psc #(.Level(2), .NumEntries(4), .PaBits(PaBits)) u_psc (.*);
+`ifdef MMU_FORMAL_PSC_SETS
+  localparam int unsigned Ways = 2;
+`else
+  localparam int unsigned Ways = 0;
+`endif
+  mmu_psc #(.Level(2), .NumEntries(4), .NumWays(Ways), .PaBits(PaBits)) u_psc (.*);
 
   initial assume (!rst_ni);
 endmodule

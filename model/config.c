@@ -161,9 +161,9 @@ int mmu_config_check(const struct mmu_config *cfg, char *err, size_t errlen)
 
 /* ---- the RTL's parameters (docs/ARCHITECTURE.md section 13) ------------------------------ */
 
-/* Which field each mmu_top parameter sets.  Arrays take NAME{Entries,Ways,Repl}; mmu_top's
- * paging-structure caches are fully associative (mmu_psc), so their Entries sets their ways
- * too (the model's may have sets: section 7). */
+/* Which field each mmu_top parameter sets.  Arrays take NAME{Entries,Ways,Repl}; a
+ * paging-structure cache's Ways of 0 (mmu_top's default) or of its entries or more makes it fully
+ * associative (mmu_psc), so that its ways follow its Entries. */
 static struct mmu_array_config *rtl_array(struct mmu_config *cfg, const char *name, size_t *len,
                                           bool *fully_assoc)
 {
@@ -202,11 +202,11 @@ int mmu_config_set_rtl_param(struct mmu_config *cfg, const char *name, uint64_t 
     uint32_t v32 = value > UINT32_MAX ? UINT32_MAX : (uint32_t)value;
     if (a) {
         if (!strcmp(name + n, "Entries")) {
-            a->entries = v32;
-            if (fully_assoc)
+            if (fully_assoc && a->ways >= a->entries)
                 a->ways = v32;
+            a->entries = v32;
         } else if (!strcmp(name + n, "Ways")) {
-            a->ways = v32;
+            a->ways = fully_assoc && (v32 == 0 || v32 >= a->entries) ? a->entries : v32;
         } else {
             a->repl = value < MMU_REPL_COUNT ? (enum mmu_repl)value : MMU_REPL_COUNT;
         }
@@ -262,6 +262,11 @@ static int rtl_value(const char *s, size_t len, uint64_t *v)
 int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char *err, size_t errlen)
 {
     mmu_config_default(cfg);
+    /* A paging-structure cache's Ways, applied again once its Entries are known (either may come
+     * first); 0, mmu_top's default, is fully associative. */
+    static const char *const psc_ways[MMU_PSC_COUNT] = {"PscPdeWays", "PscPdpteWays",
+                                                        "PscPml4eWays"};
+    uint64_t ways_given[MMU_PSC_COUNT] = {0};
     const char *p = params;
     for (;;) {
         p += strspn(p, ", \t\n");
@@ -278,6 +283,9 @@ int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char 
         }
         memcpy(name, p, nlen);
         name[nlen] = '\0';
+        for (unsigned c = 0; c < MMU_PSC_COUNT; c++)
+            if (!strcmp(name, psc_ways[c]))
+                ways_given[c] = v;
         if (mmu_config_set_rtl_param(cfg, name, v)) {
             snprintf(err, errlen, "RTL parameters: '%.*s': no such parameter of mmu_top", (int)len,
                      p);
@@ -285,6 +293,8 @@ int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char 
         }
         p += len;
     }
+    for (unsigned c = 0; c < MMU_PSC_COUNT; c++)
+        mmu_config_set_rtl_param(cfg, psc_ways[c], ways_given[c]);
     char why[200];
     if (mmu_config_check(cfg, why, sizeof why)) {
         snprintf(err, errlen, "RTL parameters: %s", why);

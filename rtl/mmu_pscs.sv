@@ -9,6 +9,9 @@ module mmu_pscs #(
   parameter int unsigned PscPdeEntries = 32,
   parameter int unsigned PscPdpteEntries = 4,
   parameter int unsigned PscPml4eEntries = 2,
+  parameter int unsigned PscPdeWays = 0,  // 0: fully associative
+  parameter int unsigned PscPdpteWays = 0,
+  parameter int unsigned PscPml4eWays = 0,
   parameter int unsigned PscPdeRepl = mmu_pkg::ReplLru,
   parameter int unsigned PscPdpteRepl = mmu_pkg::ReplLru,
   parameter int unsigned PscPml4eRepl = mmu_pkg::ReplLru,
@@ -44,8 +47,9 @@ module mmu_pscs #(
   for (genvar i = 0; i < 3; i++) begin : g_psc
     localparam int unsigned Entries = (i == 0) ? PscPdeEntries :
                                       (i == 1) ? PscPdpteEntries : PscPml4eEntries;
+    localparam int unsigned Ways = (i == 0) ? PscPdeWays : (i == 1) ? PscPdpteWays : PscPml4eWays;
     localparam int unsigned Repl = (i == 0) ? PscPdeRepl : (i == 1) ? PscPdpteRepl : PscPml4eRepl;
-    mmu_psc #(.Level(i + 2), .NumEntries(Entries), .Repl(Repl), .PaBits(PaBits),
+    mmu_psc #(.Level(i + 2), .NumEntries(Entries), .NumWays(Ways), .Repl(Repl), .PaBits(PaBits),
               .LfsrSeed(LfsrSeed)) u_psc (
       .clk_i, .rst_ni, .lk_va_i, .lk_pcid_i, .lk_hit_o(lk_hit_o[i]),
       .lk_table_o(lk_table_o[i*PfnW +: PfnW]), .lk_rights_o(lk_rights_o[i*3 +: 3]),

@@ -41,6 +41,10 @@ module mmu_top #(
   parameter int unsigned PscPdpteRepl = mmu_pkg::ReplLru,
   parameter int unsigned PscPml4eEntries = 2,
   parameter int unsigned PscPml4eRepl = mmu_pkg::ReplLru,
+  // The paging-structure caches' ways: 0 (or their entries) fully associative, fewer: sets.
+  parameter int unsigned PscPdeWays = 0,
+  parameter int unsigned PscPdpteWays = 0,
+  parameter int unsigned PscPml4eWays = 0,
   parameter int unsigned StlbLatency = 9,
   parameter logic [15:0] LfsrSeed = 16'hACE1,
   parameter bit          WpReset = 1'b1,
@@ -445,7 +449,8 @@ module mmu_top #(
   logic [PfnW-1:0]   psc_fill_table;
   mmu_pkg::rights_t  psc_fill_rights;
   mmu_pscs #(.PaBits(PaBits), .PscPdeEntries(PscPdeEntries), .PscPdpteEntries(PscPdpteEntries),
-             .PscPml4eEntries(PscPml4eEntries), .PscPdeRepl(PscPdeRepl),
+             .PscPml4eEntries(PscPml4eEntries), .PscPdeWays(PscPdeWays),
+             .PscPdpteWays(PscPdpteWays), .PscPml4eWays(PscPml4eWays), .PscPdeRepl(PscPdeRepl),
              .PscPdpteRepl(PscPdpteRepl), .PscPml4eRepl(PscPml4eRepl), .LfsrSeed(LfsrSeed))
   u_pscs (
     .clk_i, .rst_ni,

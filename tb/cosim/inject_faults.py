@@ -36,6 +36,8 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 TINY, PLRU, FIFO = "faults_lru", "faults_plru", "faults_fifo"
 # Configurations with requests in flight.
 NB_TINY, WALKERS4 = "nb_tiny", "walkers4"
+# The studies' champsim preset: set-associative paging-structure caches.
+CHAMPSIM = "champsim"
 
 # The faults the SystemC bench is tried on.
 SYSTEMC_FAULTS = ["stlb-latency-off-by-one", "accessed-bit-not-written", "2m-offset-mask",
@@ -180,6 +182,9 @@ FAULTS = [
      NB_TINY),
     ("fill-touch-forgets-lookup", "mmu_repl_lru.sv",
      "touched((touch_i && touch_set_i == fill_set_i)", "touched((1'b0)", WALKERS4),
+    # A set-associative page-walk cache filling the set of the wrong VA bits.
+    ("psc-fill-wrong-set", "mmu_psc.sv", "assign fill_set = fill_va_i[Shift +: SetW];",
+     "assign fill_set = fill_va_i[Shift + 1 +: SetW];", CHAMPSIM),
     # A memory request valid only while the memory is ready: an input's path to an output the
     # contract does not have (the Verilator harness's check of its one evaluation a cycle).
     ("valid-waits-for-ready", "mmu_mem_arbiter.sv", "assign mem_req_valid_o   = any;",

@@ -113,11 +113,41 @@ static void rtl_params_tiny(void **state)
     assert_int_equal(c.dtlb_2m.entries, 32); /* default */
     assert_int_equal(c.psc[MMU_PSC_PDPTE].entries, 1);
     assert_int_equal(c.psc[MMU_PSC_PDPTE].ways, 1);
+    assert_int_equal(c.psc[MMU_PSC_PDE].ways, 32); /* PscPdeWays 0: fully associative */
     assert_int_equal(c.stlb_latency, 3);
     assert_int_equal(c.lfsr_seed, 0x1234);
     assert_false(c.nxe);
     assert_true(c.wp);
     assert_int_equal(c.pa_bits, 48);
+}
+
+/* A paging-structure cache's Ways, before or after its Entries, as mmu_psc takes it: fewer
+ * than its entries make sets, 0 or its entries or more make it fully associative. */
+static void rtl_params_psc_ways(void **state)
+{
+    (void)state;
+    const struct {
+        const char *params;
+        unsigned entries, ways;
+    } cases[] = {
+        {"PscPdeWays=8", 32, 8},
+        {"PscPdeWays=8 PscPdeEntries=16", 16, 8},
+        {"PscPdeEntries=16 PscPdeWays=8", 16, 8},
+        {"PscPdeWays=32 PscPdeEntries=64", 64, 32},
+        {"PscPdeWays=64 PscPdeEntries=16", 16, 16},
+        {"PscPdeEntries=8 PscPdeWays=0", 8, 8},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct mmu_config c;
+        char err[200] = "";
+        if (mmu_config_from_rtl_params(&c, cases[i].params, err, sizeof err))
+            fail_msg("%s: %s", cases[i].params, err);
+        if (c.psc[MMU_PSC_PDE].entries != cases[i].entries ||
+            c.psc[MMU_PSC_PDE].ways != cases[i].ways)
+            fail_msg("%s: %u entries, %u ways; want %u, %u", cases[i].params,
+                     c.psc[MMU_PSC_PDE].entries, c.psc[MMU_PSC_PDE].ways, cases[i].entries,
+                     cases[i].ways);
+    }
 }
 
 /* Bad items name themselves: unknown parameter, no value, a bad literal, a
@@ -137,6 +167,7 @@ static void rtl_params_refused(void **state)
         {"WpReset=2", "'WpReset=2': no such parameter"},
         {"StlbWays=5", "stlb"},
         {"LfsrSeed=0", "lfsr_seed"},
+        {"PscPdeWays=12", "psc_pde"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct mmu_config c;
@@ -173,9 +204,13 @@ static void rtl_configs_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(defaults),         cmocka_unit_test(refused),
-        cmocka_unit_test(accepted_edges),   cmocka_unit_test(no_port),
-        cmocka_unit_test(rtl_params_tiny),  cmocka_unit_test(rtl_params_refused),
+        cmocka_unit_test(defaults),
+        cmocka_unit_test(refused),
+        cmocka_unit_test(accepted_edges),
+        cmocka_unit_test(no_port),
+        cmocka_unit_test(rtl_params_tiny),
+        cmocka_unit_test(rtl_params_refused),
+        cmocka_unit_test(rtl_params_psc_ways),
         cmocka_unit_test(rtl_configs_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -563,6 +563,51 @@ static void requests_in_flight(void **state)
     free(json);
 }
 
+/* The champsim preset has hardware behind it: rtl/configs.txt's champsim entry (the co-simulated
+ * configuration cosim_champsim) is the preset's MMU, array by array. */
+static void champsim_preset_is_an_rtl_config(void **state)
+{
+    (void)state;
+    char err[300];
+    struct study_options o;
+    study_defaults(&o);
+    assert_int_equal(study_preset(&o, "champsim", err, sizeof(err)), 0);
+    FILE *f = fopen(MMUSIM_SOURCE_DIR "/rtl/configs.txt", "r");
+    assert_non_null(f);
+    char line[2048];
+    bool found = false;
+    while (!found && fgets(line, sizeof line, f)) {
+        char name[64], uses[64];
+        int n = 0;
+        if (line[0] == '#' || sscanf(line, "%63s %63s %n", name, uses, &n) < 2 ||
+            strcmp(name, "champsim") != 0)
+            continue;
+        struct mmu_config rtl;
+        if (mmu_config_from_rtl_params(&rtl, line + n, err, sizeof err))
+            fail_msg("rtl/configs.txt: champsim: %s", err);
+        const struct mmu_array_config *a[] = {&rtl.itlb_4k, &rtl.itlb_2m, &rtl.dtlb_4k,
+                                              &rtl.dtlb_2m, &rtl.stlb,    &rtl.psc[0],
+                                              &rtl.psc[1],  &rtl.psc[2]};
+        const struct mmu_array_config *b[] = {&o.cfg.itlb_4k, &o.cfg.itlb_2m, &o.cfg.dtlb_4k,
+                                              &o.cfg.dtlb_2m, &o.cfg.stlb,    &o.cfg.psc[0],
+                                              &o.cfg.psc[1],  &o.cfg.psc[2]};
+        for (size_t i = 0; i < sizeof a / sizeof a[0]; i++) {
+            assert_int_equal(a[i]->entries, b[i]->entries);
+            if (a[i]->entries) {
+                assert_int_equal(a[i]->ways, b[i]->ways);
+                assert_int_equal(a[i]->repl, b[i]->repl);
+            }
+        }
+        assert_int_equal(rtl.walkers, o.cfg.walkers);
+        assert_int_equal(rtl.miss_entries, o.cfg.miss_entries);
+        assert_int_equal(rtl.hit_under_miss, o.cfg.hit_under_miss);
+        assert_int_equal(rtl.stlb_latency, o.cfg.stlb_latency);
+        found = true;
+    }
+    fclose(f);
+    assert_true(found);
+}
+
 static void keys_and_json(void **state)
 {
     (void)state;
@@ -640,6 +685,7 @@ int main(void)
         cmocka_unit_test(page_maps),
         cmocka_unit_test(requests_in_flight),
         cmocka_unit_test(keys_and_json),
+        cmocka_unit_test(champsim_preset_is_an_rtl_config),
     };
     return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
 }
