@@ -23,6 +23,11 @@
 //                                           immediate assertion, which a simulator skips in the
 //                                           others: the miss queue's entries, at most cycles);
 //                                           a proof checks it in every cycle
+//   `MMU_ASSERT_WHEN(label, when, cond, (message...)) `MMU_ASSERT_EACH of (!when || cond):
+//                                           cond in the cycles `when` holds, which is all
+//                                           simulation evaluates of it (a compare's result in
+//                                           the cycles with a compare)
+//   `MMU_ASSUME_WHEN(label, when, cond, (message...)) the same, an `MMU_ASSUME
 //
 // cond is a plain expression of the cycle (registers of the check for the one before, not $past:
 // mmu_walker.sv says why). In simulation it is an immediate assertion at every rising edge of
@@ -52,6 +57,10 @@
     always @(posedge clk_i) if (f_past_valid && rst_ni) assume (cond);
   `define MMU_ASSERT_STATE(label, changed, cond, message) \
     always @(posedge clk_i) if (f_past_valid && rst_ni) assert (cond);
+  `define MMU_ASSERT_WHEN(label, when, cond, message) \
+    always @(posedge clk_i) if (f_past_valid && rst_ni && (when)) assert (cond);
+  `define MMU_ASSUME_WHEN(label, when, cond, message) \
+    always @(posedge clk_i) if (f_past_valid && rst_ni && (when)) assume (cond);
 `ifdef MMU_FORMAL_UNIT
   `define MMU_REQUIRE(label, cond, message) `MMU_ASSUME(label, cond, message)
 `else
@@ -69,6 +78,9 @@
   `define MMU_ASSUME_EACH(label, cond, message) `MMU_ASSERT(label, cond, message)
   `define MMU_ASSERT_STATE(label, changed, cond, message) \
     always @(posedge clk_i) if (rst_ni && (changed)) label: assert (cond) else $error message;
+  `define MMU_ASSERT_WHEN(label, when, cond, message) \
+    always @(posedge clk_i) if (rst_ni && (when)) label: assert (cond) else $error message;
+  `define MMU_ASSUME_WHEN(label, when, cond, message) `MMU_ASSERT_WHEN(label, when, cond, message)
 `endif
 
 `endif

@@ -559,6 +559,11 @@ module mmu_miss_queue #(
     else         chg_q <= new_i || probe_begin || ans_o || done_i || start_o || ml_o ||
                           probing_q != '0;
   end
+  logic ages_chg_q;  // (the age matrix's: a new miss)
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) ages_chg_q <= 1'b1;
+    else         ages_chg_q <= new_i;
+  end
   // The IDs the entries hold, each once (with mmu_top's a_ids_open, the ID contract).
   always_comb begin
     fv_ids_o = '0;
@@ -609,26 +614,19 @@ module mmu_miss_queue #(
     end
     // The age matrix orders the entries in use, the only ones oldest() is asked about: none
     // older than itself, and of two exactly one the older (which the proofs' induction needs).
+    // Only a new miss writes the matrix or takes a free entry, and freeing one keeps the order
+    // of the others: these are checked after the edges of new misses (ages_chg_q).
     logic self_older;
     assign self_older = older_q[i][i];
-    `MMU_ASSERT_STATE(a_age_irreflexive, chg_q, free_q[i] || !self_older,
+    `MMU_ASSERT_STATE(a_age_irreflexive, ages_chg_q, free_q[i] || !self_older,
                      ("mmu_miss_queue: entry %0d older than itself", i))
     for (genvar j = i + 1; j < Entries; j++) begin : g_pair
       logic       j_older, i_older;  // entry j is older than entry i; i than j
       assign j_older = older_q[i][j];
       assign i_older = older_q[j][i];
-      `MMU_ASSERT_STATE(a_ages_ordered, chg_q,
+      `MMU_ASSERT_STATE(a_ages_ordered, ages_chg_q,
                         free_q[i] || free_q[j] || j_older != i_older,
                        ("mmu_miss_queue: entries %0d and %0d both older, or neither", i, j))
-      // Two probes under way began at least two cycles apart (each reads the port twice).
-      logic [CountW-1:0] i_count, j_count;
-      assign i_count = count_q[i];
-      assign j_count = count_q[j];
-      `MMU_ASSERT_STATE(a_probes_apart, chg_q,
-                        !(probing_q[i] && probing_q[j]) ||
-                        (i_count > j_count ? i_count - j_count : j_count - i_count) >= CountW'(2),
-                       ("mmu_miss_queue: entries %0d and %0d probe with counts %0d and %0d", i,
-                        j, i_count, j_count))
     end
     `MMU_ASSERT_STATE(a_entry_walker, chg_q, walking_q[i] == walked,
                 ("mmu_miss_queue: entry %0d in state %0d, walked %b", i, state, walked))
@@ -638,10 +636,6 @@ module mmu_miss_queue #(
     `MMU_ASSERT_STATE(a_primary_live, chg_q, !merged_q[i] || primary[prim],
                 ("mmu_miss_queue: entry %0d merged into entry %0d in state %0d", i, prim,
                  prim_state))
-    `MMU_ASSERT_STATE(a_state_legal, chg_q,
-                      $onehot({free_q[i], probe_wait_q[i], probing_q[i], merged_q[i], waiting_q[i],
-                               walking_q[i], ready_q[i]}),
-                ("mmu_miss_queue: entry %0d in no state or in two (state code %0d)", i, state))
     `MMU_ASSERT_STATE(a_probe_count, chg_q,
                       !probing_q[i] || count <= CountW'(StlbLatency - 2),
                 ("mmu_miss_queue: entry %0d probing with count %0d", i, count))
@@ -651,6 +645,59 @@ module mmu_miss_queue #(
                 ("mmu_miss_queue: entry %0d began its probe; the port reads for entry %0d (%b)",
                  i, probed_idx_q, probed_q))
   end
+  // Each entry is in exactly one state: of the state vectors, every entry is in one (in_one)
+  // and none in two (in_two).
+  logic [Entries-1:0] in_one, in_two;
+  always_comb begin
+    in_one = '0;
+    in_two = '0;
+    for (int unsigned k = 0; k < 7; k++) begin
+      logic [Entries-1:0] v;
+      unique case (k)
+        0:       v = free_q;
+        1:       v = probe_wait_q;
+        2:       v = probing_q;
+        3:       v = merged_q;
+        4:       v = waiting_q;
+        5:       v = walking_q;
+        default: v = ready_q;
+      endcase
+      in_two = in_two | (in_one & v);
+      in_one = in_one | v;
+    end
+  end
+  `MMU_ASSERT_STATE(a_state_legal, chg_q, in_one == '1 && in_two == '0,
+                    ("mmu_miss_queue: entries %b in no state, entries %b in two", ~in_one,
+                     in_two))
+  // Two probes under way began at least two cycles apart (each reads the port twice): no two
+  // probing entries have equal or adjacent counts. near has the bit of each count seen (a count
+  // a_probe_count rejects sets the top one).
+  logic [StlbLatency-1:0] near;
+  logic [IdxW-1:0]        too_near;  // an entry whose count is at most 1 from another's
+  logic                   probes_apart;
+  always_comb begin
+    logic [StlbLatency-1:0] at;
+    at = '0;
+    near = '0;
+    too_near = '0;
+    probes_apart = 1'b1;
+    for (int unsigned i = 0; i < Entries; i++) begin
+      if (probing_q[i]) begin
+        at = count_q[i] <= CountW'(StlbLatency - 2) ? StlbLatency'(1) << count_q[i]
+                                                     : StlbLatency'(1) << (StlbLatency - 1);
+        if ((near & (at | at << 1 | at >> 1)) != '0) begin
+          probes_apart = 1'b0;
+          too_near = IdxW'(i);
+        end
+        near = near | at;
+      end
+    end
+  end
+  logic [CountW-1:0] too_near_count;
+  assign too_near_count = count_q[too_near];
+  `MMU_ASSERT_STATE(a_probes_apart, chg_q, probes_apart,
+                    ("mmu_miss_queue: entry %0d probes with count %0d, near another (counts %b)",
+                     too_near, too_near_count, near))
   // The STLB's read port holds the 2 MiB read of a probe begun in the cycle before: its entry
   // is probing, with its count as the probe's begin set it (and such an entry's probe is the
   // one the port holds).

@@ -399,7 +399,7 @@ module mmu_tlb #(
   // RegRead arrays compare a row read a cycle earlier: their user says when it is meaningful.
 `ifndef MMU_FORMAL_PORTS
   if (!RegRead) begin : g_assert_unique
-    `MMU_ASSERT(a_unique_match,
+    `MMU_ASSERT_WHEN(a_unique_match, cmp_i,
                 $onehot0(lk_match_o & lk_global_o) && $onehot0(lk_match_o & ~lk_global_o),
                 ("mmu_tlb: two entries of set %0d match one lookup (match %b, global %b)",
                  cmp_set, lk_match_o, lk_global_o))

@@ -850,12 +850,14 @@ module mmu_top #(
       ctrl_open_q <= accept_ctrl || (ctrl_open_q && !ctrl_done_o);
     end
   end
-  `MMU_ASSERT(a_resp_id_open, (!hl || ids_q[resp_id_o]) && (!ml || ids_q[mresp_id_o]) &&
-              !(hl && ml && resp_id_o == mresp_id_o),
+  `MMU_ASSERT_WHEN(a_resp_id_open, hl || ml,
+                   (!hl || ids_q[resp_id_o]) && (!ml || ids_q[mresp_id_o]) &&
+                   !(hl && ml && resp_id_o == mresp_id_o),
               ("mmu_top: a response with ID %0d/%0d, which no request holds", resp_id_o,
                mresp_id_o))
-  `MMU_ASSUME(a_req_id_free, !accept_req || !ids_q[req_id_i] ||
-              (hl && resp_id_o == req_id_i) || (ml && mresp_id_o == req_id_i),
+  `MMU_ASSUME_WHEN(a_req_id_free, accept_req,
+                   !ids_q[req_id_i] || (hl && resp_id_o == req_id_i) ||
+                   (ml && mresp_id_o == req_id_i),
               ("mmu_top: a request with ID %0d, which an unanswered request holds", req_id_i))
   // The IDs open are the hit lane's request's and the miss queue's, each once; and what is open
   // is what the hit lane and the queue hold.
@@ -895,7 +897,7 @@ module mmu_top #(
   // A miss lane's response is at least 2 cycles after its acceptance: the latency histogram
   // counts it in another bucket than the hit lane's of the same cycle. (Checked in simulation
   // only: a proof by induction would start from cycle counts that wrap.)
-  `MMU_ASSERT(a_miss_latency, !ml || ml_latency >= 64'd2,
+  `MMU_ASSERT_WHEN(a_miss_latency, ml, ml_latency >= 64'd2,
               ("mmu_top: a miss answered %0d cycles after its acceptance", ml_latency))
 `endif
   // Every TLB array takes at most one fill a cycle: only the miss lane fills (16.5).

@@ -294,14 +294,14 @@ module mmu_walker #(
     waited_we_q    <= mem_req_we_o;
     waited_wdata_q <= mem_req_wdata_o;
   end
-  `MMU_ASSERT(a_mem_req_held,
-              !waited_q || (mem_req_valid_o && mem_req_addr_o == waited_addr_q &&
-                            mem_req_we_o == waited_we_q && mem_req_wdata_o == waited_wdata_q),
+  `MMU_ASSERT_WHEN(a_mem_req_held, waited_q,
+                   mem_req_valid_o && mem_req_addr_o == waited_addr_q &&
+                   mem_req_we_o == waited_we_q && mem_req_wdata_o == waited_wdata_q,
               ("mmu_walker: memory request dropped or changed before it was accepted"))
   // A memory response only while the walker waits for one (the memory's side of the contract).
-  `MMU_ASSUME(a_mem_rsp_expected, !mem_rsp_valid_i || state_q == WRdWait || state_q == WWrWait,
+  `MMU_ASSUME_WHEN(a_mem_rsp_expected, mem_rsp_valid_i, state_q == WRdWait || state_q == WWrWait,
               ("mmu_walker: memory response with no access outstanding"))
-  `MMU_ASSUME(a_mem_err_with_rsp, !mem_rsp_err_i || mem_rsp_valid_i,
+  `MMU_ASSUME_WHEN(a_mem_err_with_rsp, mem_rsp_err_i, mem_rsp_valid_i,
               ("mmu_walker: memory error with no response"))
   `MMU_ASSERT(a_state_legal, state_q <= WDone, ("mmu_walker: illegal state %0d", state_q))
   // A walk reads levels 4 to 1 and ends at a leaf: a PTE is always one, so no write-back at
