@@ -73,7 +73,8 @@ struct pipeline {
     struct l1_slot l1;
     struct mq_entry mq[MMU_MAX_MISS_ENTRIES];
     unsigned mq_used;
-    uint32_t mq_busy;     /* bit i: mq[i] is not free */
+    uint32_t mq_busy;                /* bit i: mq[i] is not free */
+    uint32_t in_state[MQ_READY + 1]; /* [st] bit i: mq[i] is in state st (not kept for FREE) */
     uint64_t probe_start; /* the cycle the last STLB probe began (its 2 MiB read is the next) */
     bool probed;          /* probe_start is set */
     struct walk_slot w[MMU_MAX_WALKERS];
