@@ -38,8 +38,8 @@ module mmu_mem_arbiter #(
   output logic [Walkers-1:0]        fv_waiting_o
 `endif
 );
-  if (Walkers < 1 || Walkers > 8) begin : g_bad_walkers
-    $error("mmu_mem_arbiter: Walkers must be 1..8");
+  if (Walkers < 1 || Walkers > 16) begin : g_bad_walkers
+    $error("mmu_mem_arbiter: Walkers must be 1..16");
   end
 
   // waiting_q[w]: walker w's access was presented in an earlier cycle and is not accepted yet.

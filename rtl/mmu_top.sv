@@ -177,8 +177,8 @@ module mmu_top #(
   if (IdBits < 1 || IdBits > 8) begin : g_bad_id_bits
     $error("mmu_top: IdBits must be 1..8");
   end
-  if (Walkers < 1 || Walkers > 8) begin : g_bad_walkers
-    $error("mmu_top: Walkers must be 1..8");
+  if (Walkers < 1 || Walkers > 16) begin : g_bad_walkers
+    $error("mmu_top: Walkers must be 1..16");
   end
   if (MissEntries < 1 || MissEntries > 32) begin : g_bad_miss_entries
     $error("mmu_top: MissEntries must be 1..32");

@@ -112,11 +112,12 @@ int study_preset(struct study_options *o, const char *name, char *err, size_t er
         /* ChampSim's default (champsim_config.json of its release 2024-12): ITLB and DTLB 16
          * sets x 4 ways, STLB 128 x 12, 4 KiB pages; its page-walk caches PSCL4 1 x 4, PSCL3
          * 2 x 4 and PSCL2 4 x 8, LRU, each indexed by the VA bits above its level as mmusim's
-         * paging-structure caches are; the page-table walker's 5 MSHRs of its configuration
-         * as the walkers, the STLB's 16 as the miss queue (docs/VERIFICATION.md lists what
-         * still differs: its fifth level and PSCL5, and a walker count it does not enforce). */
+         * paging-structure caches are; the STLB's 16 MSHRs as the miss queue, and as many
+         * walkers: its page-table walker reads its `mshr_size` of 5 but does not check it
+         * (src/ptw.cc), so the STLB's MSHRs bound its walks (docs/VERIFICATION.md lists what
+         * still differs: its fifth level and PSCL5). */
         mmu_config_default(c);
-        c->walkers = 5;
+        c->walkers = 16;
         c->miss_entries = 16;
         c->hit_under_miss = true;
         c->itlb_4k = (struct mmu_array_config){64, 4, MMU_REPL_LRU};

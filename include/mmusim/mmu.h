@@ -65,7 +65,8 @@ struct mmu_config {
     bool nxe;              /* EFER.NXE at reset; default 1 */
 };
 
-#define MMU_MAX_WALKERS      8
+/* 16: ChampSim's walks are bounded by its STLB's 16 miss registers (the `champsim` preset). */
+#define MMU_MAX_WALKERS      16
 #define MMU_MAX_MISS_ENTRIES 32
 
 /* Index of each paging-structure cache in mmu_config.psc and the stats:

@@ -7,6 +7,8 @@
 # ROUNDS=N in the environment, each run is made N times, the binaries taken in turn within a round
 # (so that a noisy machine slows them alike), and the medians printed: Mcycles/s from the
 # harness's wall time and from the user time (user_Mc/s), the user time itself (user_s).
+# Functional coverage is collected in every run (--fcov, into a temporary folder), as in the
+# regressions: issue 23's target is the speed with coverage on.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$top/build}
@@ -35,7 +37,7 @@ while [ "$r" -lt "$rounds" ]; do
     for stim in $stims; do
         for bin in $bins; do
             res=$( { /usr/bin/time -f 'user %U' "$bin" --stim "$stim" --requests "$n" --seed 11 \
-                     --mem fixed; } 2>&1 )
+                     --mem fixed --fcov "$out/run.fcov"; } 2>&1 )
             line=$(echo "$res" | grep ' PASS seed=') || { echo "$res" >&2; exit 1; }
             cycles=$(echo "$line" | sed -E 's/.* ([0-9]+) cycles.*/\1/')
             mcps=$(echo "$line" | sed -E 's/.*; ([0-9.]+) Mcycles\/s.*/\1/')

@@ -87,6 +87,10 @@ expect 0 '70039 references to'           convert "$trace" "$tmp/c.bin.xz"
 expect 0 '55790 instructions; left out: 0 loads beyond 4 and 0 stores beyond 2 in an instruction, 1 accesses before the first fetch, 0 at address 0, 0 PCIDs; 2 page-crossing accesses keep their first page only' \
     convert --to champsim "$trace" "$tmp/c.champsim.xz"
 expect 0 '"references": 70038,'          run --json "$tmp/c.champsim.xz"
+# The champsim preset's walks are bounded by its 16 miss-queue entries, as ChampSim's by its
+# STLB's 16 MSHRs: the chase's misses keep 16 walks in flight at once.
+expect 0 '"walks_peak": 16,'             run --preset champsim --json "$tmp/c.champsim.xz"
+expect 2 "walkers: '17' is not a whole number from 1 to 16" run --set walkers=17 "$trace"
 expect 2 'write binary or champsim'      convert --to lackey "$trace" "$tmp/c.lackey"
 if xz -t "$tmp/c.bin.xz" 2>/dev/null; then echo "ok: .xz output is xz"; else
     echo "FAIL: .xz output is not xz"; failures=$((failures + 1)); fi

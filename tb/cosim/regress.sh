@@ -30,6 +30,9 @@ cosim)
     run --stim random --mem bursty --seed $((base + 13)) --requests $(n 80000)
     run --stim random --mem fast --seed $((base + 14)) --requests $(n 80000)
     run --stim random --mem errors --seed $((base + 16)) --requests $(n 40000)
+    # A memory slow enough that every walker of the largest configurations (champsim: 16) is
+    # busy at once.
+    run --stim random --mem lat=100-300 --seed $((base + 17)) --requests $(n 20000)
     run --stim "trace:$trace" --mem fixed --seed $((base + 15)) --requests $(n 100000)
     ;;
 systemc)

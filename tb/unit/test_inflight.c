@@ -581,10 +581,12 @@ static void bad_requests(void **state)
     req.cycle = 100;
     assert_int_equal(mmu_issue(f->m, &req, &accept), 0);
     assert_int_equal(accept, 101);
-    c.walkers = 9;
+    c.walkers = 17;
     char err[200];
     assert_int_equal(mmu_config_check(&c, err, sizeof err), -1);
-    assert_non_null(strstr(err, "walkers: 9 is outside 1..8"));
+    assert_non_null(strstr(err, "walkers: 17 is outside 1..16"));
+    c.walkers = 16;
+    assert_int_equal(mmu_config_check(&c, err, sizeof err), 0);
     fixture_free(f);
 }
 
