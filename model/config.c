@@ -24,7 +24,8 @@ void mmu_config_default(struct mmu_config *cfg)
         .stlb = {1536, 12, MMU_REPL_LRU},
         .psc = {[MMU_PSC_PDE] = {32, 32, MMU_REPL_LRU},
                 [MMU_PSC_PDPTE] = {4, 4, MMU_REPL_LRU},
-                [MMU_PSC_PML4E] = {2, 2, MMU_REPL_LRU}},
+                [MMU_PSC_PML4E] = {2, 2, MMU_REPL_LRU},
+                [MMU_PSC_PML5E] = {2, 2, MMU_REPL_LRU}},
         .stlb_latency = 9,
         /* two page walkers, as Intel cores have had since Broadwell, and hit under miss */
         .walkers = 2,
@@ -152,6 +153,7 @@ int mmu_config_check(const struct mmu_config *cfg, char *err, size_t errlen)
         {"psc_pde", &cfg->psc[MMU_PSC_PDE]},
         {"psc_pdpte", &cfg->psc[MMU_PSC_PDPTE]},
         {"psc_pml4e", &cfg->psc[MMU_PSC_PML4E]},
+        {"psc_pml5e", &cfg->psc[MMU_PSC_PML5E]},
     };
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++)
         if (array_check(arrays[i].name, arrays[i].a, err, errlen))
@@ -264,9 +266,9 @@ int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char 
     mmu_config_default(cfg);
     /* A paging-structure cache's Ways, applied again once its Entries are known (either may come
      * first); 0, mmu_top's default, is fully associative. */
-    static const char *const psc_ways[MMU_PSC_COUNT] = {"PscPdeWays", "PscPdpteWays",
+    static const char *const psc_ways[MMU_PSC_PML5E] = {"PscPdeWays", "PscPdpteWays",
                                                         "PscPml4eWays"};
-    uint64_t ways_given[MMU_PSC_COUNT] = {0};
+    uint64_t ways_given[MMU_PSC_PML5E] = {0};
     const char *p = params;
     for (;;) {
         p += strspn(p, ", \t\n");
@@ -283,7 +285,7 @@ int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char 
         }
         memcpy(name, p, nlen);
         name[nlen] = '\0';
-        for (unsigned c = 0; c < MMU_PSC_COUNT; c++)
+        for (unsigned c = 0; c < MMU_PSC_PML5E; c++) /* mmu_top has no PML5E cache */
             if (!strcmp(name, psc_ways[c]))
                 ways_given[c] = v;
         if (mmu_config_set_rtl_param(cfg, name, v)) {
@@ -293,7 +295,7 @@ int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char 
         }
         p += len;
     }
-    for (unsigned c = 0; c < MMU_PSC_COUNT; c++)
+    for (unsigned c = 0; c < MMU_PSC_PML5E; c++)
         mmu_config_set_rtl_param(cfg, psc_ways[c], ways_given[c]);
     char why[200];
     if (mmu_config_check(cfg, why, sizeof why)) {
@@ -305,11 +307,12 @@ int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char 
 
 uint64_t mmu_latency_bound(const struct mmu_config *cfg, unsigned max_stall, unsigned max_latency)
 {
-    /* A walk: the caches' lookup, then at most four reads and four A/D write-backs, each
-     * presented the cycle after the previous response and waiting on the port behind at most
-     * one access of each other walker. */
+    /* A walk: the caches' lookup, then at most a read and an A/D write-back of each level (four,
+     * or five with la57), each presented the cycle after the previous response and waiting on
+     * the port behind at most one access of each other walker. */
     uint64_t w = cfg->walkers, entries = cfg->miss_entries;
-    uint64_t walk = 1 + 8 * (w * (max_stall + 1ull) + max_latency);
+    uint64_t accesses = 2 * (cfg->la57 ? PT_LEVELS_MAX : PT_LEVELS);
+    uint64_t walk = 1 + accesses * (w * (max_stall + 1ull) + max_latency);
     /* The oldest entry of the queue: its probe, a walker freed by a younger walk (only when
      * the younger entries can fill every walker), its walk; it then answers at once. */
     uint64_t oldest = cfg->stlb_latency - 1 + walk + (entries > w ? walk + 1 : 0);

@@ -45,7 +45,7 @@ static int check(struct mmu *m, const struct mmu_ctrl *c)
             mmu_set_error(m, "INVPCID: PCID 0x%x is wider than 12 bits", c->pcid);
             return -1;
         }
-        if (c->invpcid_type == 0 && !va_is_canonical(c->value)) {
+        if (c->invpcid_type == 0 && !va_is_canonical_bits(c->value, va_bits(m->cfg.la57))) {
             mmu_set_error(m, "INVPCID type 0: address 0x%llx is not canonical",
                           (unsigned long long)c->value);
             return -1;
@@ -96,7 +96,7 @@ int mmu_control(struct mmu *m, const struct mmu_ctrl *c, uint64_t *done)
          * every PSC entry of the current PCID.  A non-canonical address
          * is a no-op, as on x86. */
         cycles = CTRL_CYCLES_BY_ADDR;
-        if (va_is_canonical(c->value)) {
+        if (va_is_canonical_bits(c->value, va_bits(m->cfg.la57))) {
             struct tlb_inval inv = {
                 .by_addr = true, .va = c->value, .by_pcid = true, .pcid = m->pcid};
             struct tlb_inval psc = {.by_pcid = true, .pcid = m->pcid};

@@ -52,6 +52,7 @@ struct mmu *mmu_create(const struct mmu_config *cfg, const struct mmu_mem_port *
     }
     m->walker = (struct walker){.port = *port,
                                 .pa_bits = cfg->pa_bits,
+                                .levels = cfg->la57 ? PT_LEVELS_MAX : PT_LEVELS,
                                 .set_bits = cfg->walkers > 1,
                                 .psc = &m->psc,
                                 .stats = &m->stats,
@@ -199,13 +200,14 @@ static inline __attribute__((always_inline)) size_t translate_hits(struct mmu *m
     const struct tlb *itlb = &m->tlb[MMU_TLB_ITLB], *dtlb = &m->tlb[MMU_TLB_DTLB];
     const uint16_t pcid = m->pcid;
     const unsigned mode = tlb_memo_mode(m->wp, m->nxe), mode_user = tlb_memo_bit(mode, 0, user);
+    const unsigned bits = va_bits(m->cfg.la57);
     size_t i;
     for (i = 0; i < n; i++) {
         const struct tlb_memo *memo;
         unsigned type;
         if (reqs) {
             type = reqs[i].type;
-            memo = memo_hit(type == MMU_ACC_FETCH ? itlb : dtlb, pcid, mode, &reqs[i]);
+            memo = memo_hit(type == MMU_ACC_FETCH ? itlb : dtlb, pcid, mode, bits, &reqs[i]);
         } else {
             /* A packed request's address is canonical by its layout, and type 3 has no bit
              * set in any memo's allows. */

@@ -84,11 +84,12 @@ static inline const struct tlb_memo *memo_answers(const struct tlb *l1, uint64_t
     return memo->key == tlb_memo_key(va, pcid) && (memo->allows >> bit & 1) ? memo : NULL;
 }
 
-/* memo_answers for a request: also NULL for a bad type or a non-canonical address. */
+/* memo_answers for a request: also NULL for a bad type or an address not canonical for
+ * virtual addresses of va_bits bits. */
 static inline const struct tlb_memo *memo_hit(const struct tlb *l1, uint16_t pcid, unsigned mode,
-                                              const struct mmu_request *req)
+                                              unsigned va_bits, const struct mmu_request *req)
 {
-    if ((unsigned)req->type >= MMU_ACC_COUNT || !va_is_canonical(req->vaddr))
+    if ((unsigned)req->type >= MMU_ACC_COUNT || !va_is_canonical_bits(req->vaddr, va_bits))
         return NULL;
     return memo_answers(l1, req->vaddr, pcid, tlb_memo_bit(mode, req->type, req->user));
 }
@@ -98,7 +99,8 @@ static inline const struct tlb_memo *memo_hit(const struct tlb *l1, uint16_t pci
 static inline bool mmu_memo_hit(struct mmu *m, const struct mmu_request *req, enum mmu_tlb_id l1,
                                 struct mmu_response *resp)
 {
-    const struct tlb_memo *memo = memo_hit(&m->tlb[l1], m->pcid, tlb_memo_mode(m->wp, m->nxe), req);
+    const struct tlb_memo *memo =
+        memo_hit(&m->tlb[l1], m->pcid, tlb_memo_mode(m->wp, m->nxe), va_bits(m->cfg.la57), req);
     if (!memo)
         return false;
     const struct tlb_entry *e = m->tlb[l1].memo_hit[memo - m->tlb[l1].memo].e;

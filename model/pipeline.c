@@ -52,7 +52,7 @@ static enum mmu_tlb_id l1_of(const struct mmu_request *req)
 
 static bool same_page(uint64_t a, uint64_t b)
 {
-    return ((a ^ b) & 0xfffffffff000ull) == 0; /* VA[47:12] */
+    return ((a ^ b) & 0x1fffffffffff000ull) == 0; /* VA[56:12] */
 }
 
 static uint64_t at_least(uint64_t a, uint64_t b)
@@ -329,7 +329,7 @@ static int l1_answer(struct mmu *m, const struct mmu_request *req, uint64_t acce
     struct mmu_response r = {
         .accept_cycle = accept, .resp_cycle = accept + 1, .source = MMU_SRC_NONE};
     enum mmu_tlb_id l1 = l1_of(req);
-    if (!va_is_canonical(req->vaddr)) {
+    if (!va_is_canonical_bits(req->vaddr, va_bits(m->cfg.la57))) {
         r.fault = MMU_FAULT_NON_CANONICAL;
         return emit(m, req, &r) ? -1 : 1;
     }

@@ -20,11 +20,12 @@ void psc_free(struct pscache *p)
         tlb_array_free(&p->c[i]);
 }
 
-void psc_lookup(struct pscache *p, uint64_t va, uint16_t pcid, uint64_t root, struct psc_result *r)
+void psc_lookup(struct pscache *p, unsigned levels, uint64_t va, uint16_t pcid, uint64_t root,
+                struct psc_result *r)
 {
-    *r = (struct psc_result){.start_level = PT_LEVELS, .table = root, .perm = pte_perm_all()};
-    /* From the PML4E cache down, so the deepest hit is the last one kept. */
-    for (unsigned level = PT_LEVELS; level >= 2; level--) {
+    *r = (struct psc_result){.start_level = levels, .table = root, .perm = pte_perm_all()};
+    /* From the top level's cache down, so the deepest hit is the last one kept. */
+    for (unsigned level = levels; level >= 2; level--) {
         struct tlb_array *a = &p->c[psc_of_level(level)];
         unsigned shift = pt_level_shift(level);
         int way = tlb_array_find(a, va, shift, pcid);

@@ -1,13 +1,15 @@
 /*
- * Paging-structure caches (SDM vol. 3, 4.10.3): the PML4E, PDPTE and PDE
- * caches.  An entry of the cache for level L (4, 3, 2) is keyed by the
- * PCID and VA[47:shift(L)], where shift(L) = 12 + 9 * (L - 1), and holds
- * the physical base of the table at level L - 1 together with the rights
- * combined from the PML4E down to the cached entry.
+ * Paging-structure caches (SDM vol. 3, 4.10.3): the PML5E (5-level paging
+ * only), PML4E, PDPTE and PDE caches.  An entry of the cache for level L
+ * (5, 4, 3, 2) is keyed by the PCID and VA[56:shift(L)], where shift(L) =
+ * 12 + 9 * (L - 1), and holds the physical base of the table at level
+ * L - 1 together with the rights combined from the root down to the cached
+ * entry.
  *
- * All three caches are looked up at the start of a walk, every hit is
- * touched, and the walk starts below the deepest hit.  A non-leaf entry is
- * cached when the walk uses it.  Entries are never global.
+ * The caches of the mode's levels are looked up at the start of a walk,
+ * every hit is touched, and the walk starts below the deepest hit.  A
+ * non-leaf entry is cached when the walk uses it.  Entries are never
+ * global.
  */
 #ifndef MODEL_PSCACHE_H
 #define MODEL_PSCACHE_H
@@ -22,7 +24,7 @@ struct pscache {
 };
 
 struct psc_result {
-    unsigned start_level; /* level of the walk's first read: 4 with no hit */
+    unsigned start_level; /* level of the walk's first read: the top level with no hit */
     uint64_t table;       /* base of the table at start_level */
     struct pte_perm perm; /* rights combined above start_level */
     bool hit[MMU_PSC_COUNT];
@@ -36,10 +38,12 @@ static inline enum mmu_psc_id psc_of_level(unsigned level)
 int psc_init(struct pscache *p, const struct mmu_array_config cfg[MMU_PSC_COUNT], uint16_t seed);
 void psc_free(struct pscache *p);
 
-/* Looks up all caches for va; root is the PML4 base used with no hit. */
-void psc_lookup(struct pscache *p, uint64_t va, uint16_t pcid, uint64_t root, struct psc_result *r);
+/* Looks up the caches of levels 2 to `levels` (4, or 5 with la57) for va; root is the base of
+ * the table at `levels` (CR3's), used with no hit. */
+void psc_lookup(struct pscache *p, unsigned levels, uint64_t va, uint16_t pcid, uint64_t root,
+                struct psc_result *r);
 
-/* Caches the non-leaf entry at level (4, 3 or 2) that points to table,
+/* Caches the non-leaf entry at level (5, 4, 3 or 2) that points to table,
  * with the rights combined down to and including it. */
 /* Returns false if the level's cache is disabled; else fills it and says in *evicted whether a
  * valid entry was replaced. */

@@ -1,6 +1,6 @@
 /*
  * Reserved bits, permission checks and #PF error codes of x86-64 4-level
- * paging with CR4.PCIDE = 1, CR4.PGE = 1, and SMEP, SMAP and protection
+ * and 5-level paging with CR4.PCIDE = 1, CR4.PGE = 1, and SMEP, SMAP and protection
  * keys off (SDM vol. 3, 4.5 to 4.7).
  */
 #include "pte.h"
@@ -12,6 +12,7 @@ uint64_t pte_reserved_mask(uint64_t e, unsigned level, unsigned pa_bits, bool nx
     if (!nxe)
         rsvd |= PTE_NX;
     switch (level) {
+    case PT_LEVEL_PML5:
     case PT_LEVEL_PML4:
         rsvd |= PTE_PS;
         break;

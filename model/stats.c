@@ -15,7 +15,7 @@ static const char *const tlb_names[MMU_TLB_COUNT] = {"itlb", "dtlb", "stlb"};
 static const char *const ctrl_names[MMU_CTRL_COUNT] = {"load-cr3", "invlpg", "invpcid", "flush-all",
                                                        "set-mode"};
 static const char *const size_names[MMU_SIZE_COUNT] = {"4k", "2m"};
-static const char *const psc_names[MMU_PSC_COUNT] = {"pde", "pdpte", "pml4e"};
+static const char *const psc_names[MMU_PSC_COUNT] = {"pde", "pdpte", "pml4e", "pml5e"};
 
 #define NAME(table, i) ((unsigned)(i) < sizeof(table) / sizeof(table[0]) ? table[i] : "?")
 
@@ -113,11 +113,17 @@ void mmu_stats_print(const struct mmu_stats *s, FILE *out)
             "walks: %" PRIu64 ", entry reads %" PRIu64 ", A/D writes %" PRIu64
             ", dirty re-walks %" PRIu64 ", walk cycles %" PRIu64 "\n",
             s->walks, s->walk_reads, s->walk_writes, s->dirty_rewalks, s->walk_cycles);
-    fprintf(out,
-            "walks starting at level 4/3/2/1: %" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "\n",
-            s->walk_start_level[4], s->walk_start_level[3], s->walk_start_level[2],
-            s->walk_start_level[1]);
-    for (unsigned c = MMU_PSC_COUNT; c-- > 0;)
+    /* 5-level paging's line and cache are shown when its walks looked the PML5E cache up. */
+    bool la57 = s->psc_hits[MMU_PSC_PML5E] + s->psc_misses[MMU_PSC_PML5E] > 0;
+    fprintf(out, "walks starting at level ");
+    if (la57)
+        fprintf(out, "5/");
+    fprintf(out, "4/3/2/1: ");
+    if (la57)
+        fprintf(out, "%" PRIu64 "/", s->walk_start_level[5]);
+    fprintf(out, "%" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "\n", s->walk_start_level[4],
+            s->walk_start_level[3], s->walk_start_level[2], s->walk_start_level[1]);
+    for (unsigned c = mmu_psc_count(la57); c-- > 0;)
         fprintf(out,
                 "psc %-5s: %" PRIu64 " hits, %" PRIu64 " misses; fills %" PRIu64
                 ", evictions %" PRIu64 "\n",

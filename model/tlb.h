@@ -59,10 +59,10 @@ struct tlb {
     uint32_t allows[16]; /* a memo's allows by its entry's rights (allows_index in tlb.c) */
 };
 
-/* A memo's key: an address's page (VA[47:12], in place) and a PCID in one word. */
+/* A memo's key: an address's page (VA[56:12], in place) and a PCID in one word. */
 static inline uint64_t tlb_memo_key(uint64_t va, uint16_t pcid)
 {
-    return (va & 0xfffffffff000ull) | pcid;
+    return (va & 0x1fffffffffff000ull) | pcid;
 }
 
 /* The bit of a memo's allows for an access in a mode: 32 bits cover WP, NXE, the four values of

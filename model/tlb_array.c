@@ -117,11 +117,11 @@ unsigned tlb_array_invalidate(struct tlb_array *a, const struct tlb_inval *inv)
         return n;
     }
     /* An entry of shift s covering va can only sit in the set of
-     * VA[47:s]: visit those sets, each once. */
-    static const unsigned shifts[] = {12, 21, 30, 39};
-    unsigned done[4];
+     * VA[56:s]: visit those sets, each once. */
+    static const unsigned shifts[] = {12, 21, 30, 39, 48};
+    unsigned done[5];
     unsigned ndone = 0;
-    for (unsigned i = 0; i < 4 && a->sets; i++) {
+    for (unsigned i = 0; i < 5 && a->sets; i++) {
         unsigned set = tlb_set_of(a, tlb_vpn(inv->va, shifts[i]));
         bool seen = false;
         for (unsigned j = 0; j < ndone; j++)

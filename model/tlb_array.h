@@ -5,7 +5,8 @@
  * An entry maps the naturally aligned region of 2^shift bytes holding a
  * virtual address: a page (shift 12 or 21) in a TLB, or the region one
  * paging-structure entry covers (21, 30, 39) in a paging-structure cache.
- * Its tag is the region number, vpn = VA[47:shift]; its set is the low bits
+ * Its tag is the region number, vpn = VA[56:shift] (in 4-level paging bits
+ * 56:48 of a canonical address copy bit 47); its set is the low bits
  * of vpn.  An array may hold entries of more than one shift (the STLB):
  * each lookup then names the shift it probes.
  *
@@ -24,7 +25,7 @@
 #include "replacement.h"
 
 struct tlb_entry {
-    uint64_t vpn;  /* VA[47:shift] */
+    uint64_t vpn;  /* VA[56:shift] */
     uint64_t base; /* physical page base, or the next table's base */
     uint16_t pcid;
     uint8_t shift;
@@ -43,7 +44,7 @@ struct tlb_array {
     struct repl repl;
 };
 
-#define TLB_TAG_INVALID UINT64_MAX /* no valid entry has it: vpn < 2^48 */
+#define TLB_TAG_INVALID UINT64_MAX /* no valid entry has it: vpn < 2^45 */
 
 static inline uint64_t tlb_tag(uint64_t vpn, unsigned shift)
 {
@@ -66,7 +67,7 @@ void tlb_array_free(struct tlb_array *a);
 
 static inline uint64_t tlb_vpn(uint64_t va, unsigned shift)
 {
-    return (va & ((1ull << VA_BITS) - 1)) >> shift;
+    return (va & ((1ull << VA_BITS_LA57) - 1)) >> shift;
 }
 
 static inline unsigned tlb_set_of(const struct tlb_array *a, uint64_t vpn)

@@ -18,8 +18,8 @@ static void present_read(struct walk *k)
 void walk_begin(struct walker *w, const struct walk_req *req, struct walk *k)
 {
     struct psc_result psc;
-    psc_lookup(w->psc, req->va, req->pcid, req->root, &psc);
-    for (unsigned i = 0; i < MMU_PSC_COUNT; i++) {
+    psc_lookup(w->psc, w->levels, req->va, req->pcid, req->root, &psc);
+    for (unsigned i = 0; i < w->levels - 1; i++) { /* the caches of levels 2 to levels */
         w->stats->psc_hits[i] += psc.hit[i];
         w->stats->psc_misses[i] += !psc.hit[i];
     }

@@ -1,6 +1,6 @@
 /*
- * The hardware page walker: 4-level x86-64 page tables, read an entry at a
- * time through the memory port, each entry checked, A and D written back,
+ * The hardware page walker: 4-level or 5-level x86-64 page tables, read an
+ * entry at a time through the memory port, each entry checked, A and D written back,
  * the paging-structure caches filled.
  *
  * A walk is a state machine (struct walk) that says which memory access
@@ -11,7 +11,7 @@
  * one walker, as in `blocking`, that is section 8's walk.
  *
  * The timing of every step is in docs/ARCHITECTURE.md, "Walk timing".
- * Not modelled: 1 GiB pages, 5-level paging, PAT/PWT/PCD memory types.
+ * Not modelled: 1 GiB pages, PAT/PWT/PCD memory types.
  */
 #ifndef MODEL_WALKER_H
 #define MODEL_WALKER_H
@@ -26,7 +26,8 @@
 struct walker {
     struct mmu_mem_port port;
     unsigned pa_bits;
-    bool set_bits; /* A/D written as an atomic set of bits (section 16.5), not the whole entry */
+    unsigned levels; /* 4, or 5 with la57: the level of the table CR3 points to */
+    bool set_bits;   /* A/D written as an atomic set of bits (section 16.5), not the whole entry */
     struct pscache *psc;
     struct mmu_stats *stats;
     char *err; /* where a memory-port failure is described */
@@ -39,7 +40,7 @@ struct walk_req {
     bool user;
     bool wp, nxe;
     uint16_t pcid;
-    uint64_t root;  /* PML4 base from CR3 */
+    uint64_t root;  /* PML4 (la57: PML5) base from CR3 */
     uint64_t start; /* the cycle of the paging-structure-cache lookup */
 };
 

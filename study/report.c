@@ -10,7 +10,7 @@
 #include "mmusim/study.h"
 
 static const char *const tlb_label[MMU_TLB_COUNT] = {"ITLB", "DTLB", "STLB"};
-static const char *const psc_label[MMU_PSC_COUNT] = {"PDE", "PDPTE", "PML4E"};
+static const char *const psc_label[MMU_PSC_COUNT] = {"PDE", "PDPTE", "PML4E", "PML5E"};
 
 struct figures {
     /* misses: an L1's every miss, merged ones included (as hardware counts them); the STLB's
@@ -134,7 +134,7 @@ void study_report_table(const struct study_options *o, const struct study_result
     put_table(out, 0, 3, f.refs_per_walk, 1.0);
     fprintf(out, ", dirty re-walks %" PRIu64 "\n", r->stats.dirty_rewalks);
     fprintf(out, "paging-structure caches: hit rate");
-    for (unsigned c = MMU_PSC_COUNT; c-- > 0;) {
+    for (unsigned c = mmu_psc_count(o->cfg.la57); c-- > 0;) {
         fprintf(out, " %s ", psc_label[c]);
         put_table(out, 0, 2, f.psc_rate[c], 100.0);
         fprintf(out, "%s", isnan(f.psc_rate[c]) ? "" : "%");
@@ -185,8 +185,14 @@ void study_report_json(const struct study_options *o, const struct study_result 
             ",\n  \"walk_memory_references\": %" PRIu64 ",\n  \"memory_references_per_walk\": ",
             f.walk_refs);
     put_json(out, f.refs_per_walk);
-    fprintf(out, ",\n  \"dirty_rewalks\": %" PRIu64 ",\n  \"psc_hit_rate\": {\"pml4e\": ",
+    fprintf(out, ",\n  \"dirty_rewalks\": %" PRIu64 ",\n  \"psc_hit_rate\": {",
             r->stats.dirty_rewalks);
+    if (o->cfg.la57) { /* 5-level paging's cache, only where it is looked up */
+        fprintf(out, "\"pml5e\": ");
+        put_json(out, f.psc_rate[MMU_PSC_PML5E]);
+        fprintf(out, ", ");
+    }
+    fprintf(out, "\"pml4e\": ");
     put_json(out, f.psc_rate[MMU_PSC_PML4E]);
     fprintf(out, ", \"pdpte\": ");
     put_json(out, f.psc_rate[MMU_PSC_PDPTE]);
@@ -232,7 +238,7 @@ void study_report_csv(const struct study_options *o, const struct study_result *
         fprintf(out, ",walks,memory_references_per_walk,psc_pml4e_hit_rate,psc_pdpte_hit_rate,"
                      "psc_pde_hit_rate,faults,flushes,average_latency,total_cycles,"
                      "stall_cycles_per_kilo_instruction,walks_average,walker_utilization,"
-                     "merged_misses,miss_queue_full_cycles\n");
+                     "merged_misses,miss_queue_full_cycles,psc_pml5e_hit_rate\n");
     }
     fprintf(out, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%s", r->references, r->instructions,
             r->switches, page_policy_name(o->pages));
@@ -241,9 +247,9 @@ void study_report_csv(const struct study_options *o, const struct study_result *
                 f.hits[t], f.misses[t], f.merged[t], f.hit_rate[t], f.mpki[t]);
     fprintf(out,
             ",%" PRIu64 ",%.6f,%.6f,%.6f,%.6f,%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64
-            ",%.6f,%.6f,%.6f,%" PRIu64 ",%" PRIu64 "\n",
+            ",%.6f,%.6f,%.6f,%" PRIu64 ",%" PRIu64 ",%.6f\n",
             f.walks, f.refs_per_walk, f.psc_rate[MMU_PSC_PML4E], f.psc_rate[MMU_PSC_PDPTE],
             f.psc_rate[MMU_PSC_PDE], f.faults, f.flushes, f.avg_latency, r->stats.last_cycle,
             f.stall_pki, f.walks_average, f.walker_utilization, r->stats.merged_misses,
-            r->stats.miss_queue_full_cycles);
+            r->stats.miss_queue_full_cycles, f.psc_rate[MMU_PSC_PML5E]);
 }

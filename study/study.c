@@ -121,7 +121,8 @@ static int new_space(struct study *s, uint16_t pcid)
     }
     struct space *sp = &s->spaces[s->nspaces];
     *sp = (struct space){.pcid = pcid};
-    sp->as = aspace_create(s->pm, s->err, s->errlen);
+    sp->as =
+        aspace_create_levels(s->pm, s->o->cfg.la57 ? PT_LEVELS_MAX : PT_LEVELS, s->err, s->errlen);
     if (!sp->as)
         return -1;
     return (int)s->nspaces++;
@@ -314,7 +315,8 @@ static int load_map(struct study *s, const char *path)
 /* Maps the page holding va in space sp, if it is not mapped yet. */
 static int demand_map(struct study *s, struct space *sp, uint64_t va)
 {
-    uint64_t page = (va & ((1ull << VA_BITS) - 1)) >> PAGE_SHIFT_4K;
+    const unsigned bits = va_bits(s->o->cfg.la57);
+    uint64_t page = (va & ((1ull << bits) - 1)) >> PAGE_SHIFT_4K;
     uint64_t *recent = &sp->recent[page % 64];
     if (*recent == page + 1)
         return 0;
@@ -323,7 +325,7 @@ static int demand_map(struct study *s, struct space *sp, uint64_t va)
         *recent = page + 1;
         return 0;
     }
-    if (!va_is_canonical(va))
+    if (!va_is_canonical_bits(va, bits))
         return 0; /* the MMU reports it */
     bool big = false;
     if (!set_has(&sp->pages, 4 * region + 2)) {
@@ -705,6 +707,7 @@ int study_run(const struct study_options *o, const char *const *traces, unsigned
         tr[i] = trace_open(traces[i], o->format, err, errlen);
         if (!tr[i])
             goto out;
+        trace_set_va_bits(tr[i], o->cfg.la57);
     }
 
     uint64_t total_bytes = 0;

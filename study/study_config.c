@@ -47,6 +47,7 @@ static const struct key keys[] = {
                "PDE cache (fully associative unless given ways):"),
     ARRAY_KEYS("psc_pdpte", psc[MMU_PSC_PDPTE], true, "PDPTE cache (the same):"),
     ARRAY_KEYS("psc_pml4e", psc[MMU_PSC_PML4E], true, "PML4E cache (the same):"),
+    ARRAY_KEYS("psc_pml5e", psc[MMU_PSC_PML5E], true, "PML5E cache (the same; la57 only):"),
     {"pa_bits", K_UINT, OPT(cfg.pa_bits), 32, 52, false, "physical-address width"},
     {"stlb_latency", K_UINT, OPT(cfg.stlb_latency), 3, 1000, false,
      "cycles from request to STLB-hit response"},
@@ -61,6 +62,8 @@ static const struct key keys[] = {
     {"lfsr_seed", K_UINT, OPT(cfg.lfsr_seed), 1, 0xffff, false, "LFSR reset value (random policy)"},
     {"wp", K_BOOL, OPT(cfg.wp), 0, 1, false, "CR0.WP"},
     {"nxe", K_BOOL, OPT(cfg.nxe), 0, 1, false, "EFER.NXE"},
+    {"la57", K_BOOL, OPT(cfg.la57), 0, 1, false,
+     "CR4.LA57: 5-level paging (a PML5 above the PML4, 57-bit addresses)"},
     {"pages", K_PAGES, OPT(pages), 0, 0, false, "page-size policy: 4k, 2m, mixed, map"},
     {"page_map", K_PATH, OPT(page_map), 0, 0, false,
      "map: file of \"START-END 4k|2m\" lines (hex); other pages 4k"},
@@ -110,12 +113,12 @@ int study_preset(struct study_options *o, const char *name, char *err, size_t er
         mmu_config_default(c);
     } else if (strcmp(name, "champsim") == 0) {
         /* ChampSim's default (champsim_config.json of its release 2024-12): ITLB and DTLB 16
-         * sets x 4 ways, STLB 128 x 12, 4 KiB pages; its page-walk caches PSCL4 1 x 4, PSCL3
-         * 2 x 4 and PSCL2 4 x 8, LRU, each indexed by the VA bits above its level as mmusim's
-         * paging-structure caches are; the STLB's 16 MSHRs as the miss queue, and as many
-         * walkers: its page-table walker reads its `mshr_size` of 5 but does not check it
-         * (src/ptw.cc), so the STLB's MSHRs bound its walks (docs/VERIFICATION.md lists what
-         * still differs: its fifth level and PSCL5). */
+         * sets x 4 ways, STLB 128 x 12, 4 KiB pages; 5-level paging ("num_levels": 5) and its
+         * page-walk caches PSCL5 1 x 2, PSCL4 1 x 4, PSCL3 2 x 4 and PSCL2 4 x 8, LRU, each
+         * indexed by the VA bits above its level as mmusim's paging-structure caches are; the
+         * STLB's 16 MSHRs as the miss queue, and as many walkers: its page-table walker reads
+         * its `mshr_size` of 5 but does not check it (src/ptw.cc), so the STLB's MSHRs bound
+         * its walks (docs/VERIFICATION.md lists what still differs). */
         mmu_config_default(c);
         c->walkers = 16;
         c->miss_entries = 16;
@@ -125,6 +128,8 @@ int study_preset(struct study_options *o, const char *name, char *err, size_t er
         c->itlb_2m.entries = 0;
         c->dtlb_2m.entries = 0;
         c->stlb = (struct mmu_array_config){1536, 12, MMU_REPL_LRU};
+        c->la57 = true;
+        c->psc[MMU_PSC_PML5E] = (struct mmu_array_config){2, 2, MMU_REPL_LRU};
         c->psc[MMU_PSC_PML4E] = (struct mmu_array_config){4, 4, MMU_REPL_LRU};
         c->psc[MMU_PSC_PDPTE] = (struct mmu_array_config){8, 4, MMU_REPL_LRU};
         c->psc[MMU_PSC_PDE] = (struct mmu_array_config){32, 8, MMU_REPL_LRU};

@@ -272,6 +272,13 @@ int sweep_decode(const char *trace, struct decode_point *pt, unsigned n, unsigne
         rc = 0;
         goto out;
     }
+    /* 57-bit addresses when any point walks five levels: a point of 4-level paging then meets
+     * an address beyond 48 bits as its MMU does, a non-canonical fault, where its own run
+     * would refuse the record. */
+    bool la57 = false;
+    for (unsigned i = 0; i < n; i++)
+        la57 = la57 || pt[i].o->cfg.la57;
+    trace_set_va_bits(tr, la57);
     struct stat st;
     uint64_t size = stat(trace, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
     pthread_mutex_init(&d.lock, NULL);

@@ -1,6 +1,6 @@
 /*
- * Address-space builder: creates x86-64 4-level page tables in a simulated
- * physical memory, as an operating system would.
+ * Address-space builder: creates x86-64 4-level or 5-level page tables in a
+ * simulated physical memory, as an operating system would.
  *
  * Tables are allocated from the memory's frame allocator.  Intermediate
  * entries it creates are P|RW|US with A clear, so the leaf's flags decide
@@ -24,11 +24,15 @@ extern "C" {
 
 struct aspace;
 
-/* Creates an empty address space: one zeroed PML4 frame. */
+/* Creates an empty address space of 4-level paging: one zeroed PML4 frame. */
 struct aspace *aspace_create(struct phys_mem *pm, char *err, size_t errlen);
+/* The same, of `levels`-level paging: 4, or 5 (a PML5 frame, for an MMU with la57), whose
+ * canonical addresses are 57 bits wide. */
+struct aspace *aspace_create_levels(struct phys_mem *pm, unsigned levels, char *err, size_t errlen);
 void aspace_destroy(struct aspace *as);
 
-/* Physical address of the PML4: the base to load into CR3. */
+/* Physical address of the top table (the PML4, or the PML5 of 5-level paging): the base to load
+ * into CR3. */
 uint64_t aspace_pml4(const struct aspace *as);
 
 /* Maps the page of 2^page_shift bytes (PAGE_SHIFT_4K or PAGE_SHIFT_2M) at
@@ -45,7 +49,7 @@ int aspace_unmap(struct aspace *as, uint64_t va, unsigned page_shift);
 /* Replaces the flags of an existing leaf, keeping its physical address. */
 int aspace_protect(struct aspace *as, uint64_t va, unsigned page_shift, uint64_t flags);
 
-/* Physical address of the entry at level (4 = PML4 ... 1 = PT) that the
+/* Physical address of the entry at level (5 = PML5, 4 = PML4 ... 1 = PT) that the
  * walk for va reads.  Fails if a table above it is absent or is a leaf. */
 int aspace_entry_paddr(struct aspace *as, uint64_t va, unsigned level, uint64_t *pa);
 

@@ -49,8 +49,9 @@ struct mmu_config {
     struct mmu_array_config dtlb_4k; /* 64 entries, 4-way, LRU */
     struct mmu_array_config dtlb_2m; /* 32 entries, 4-way, LRU */
     struct mmu_array_config stlb;    /* 1536 entries, 12-way, LRU; both sizes */
-    struct mmu_array_config psc[3];  /* [0] PDE, [1] PDPTE, [2] PML4E cache: 32, 4, 2 entries,
-                                           fully associative (ways < entries: sets), LRU */
+    struct mmu_array_config psc[4];  /* [0] PDE, [1] PDPTE, [2] PML4E, [3] PML5E cache: 32, 4,
+                                           2, 2 entries, fully associative (ways < entries:
+                                           sets), LRU; the PML5E cache serves la57 only */
     unsigned stlb_latency;           /* accept to STLB-hit response, >= 3; default 9 */
     /* Several requests in flight (docs/ARCHITECTURE.md section 16).  The default has 2 walkers,
      * 8 entries and hit under miss; mmu_config_blocking() gives section 8's MMU: walkers 1,
@@ -63,6 +64,7 @@ struct mmu_config {
     uint16_t lfsr_seed;    /* reset value of every LFSR, non-zero; 0xACE1 */
     bool wp;               /* CR0.WP at reset; default 1 */
     bool nxe;              /* EFER.NXE at reset; default 1 */
+    bool la57;             /* CR4.LA57: 5-level paging, 57-bit virtual addresses; default 0 */
 };
 
 /* 16: ChampSim's walks are bounded by its STLB's 16 miss registers (the `champsim` preset). */
@@ -70,8 +72,20 @@ struct mmu_config {
 #define MMU_MAX_MISS_ENTRIES 32
 
 /* Index of each paging-structure cache in mmu_config.psc and the stats:
- * the cache of entries at walk level L is psc[L - 2]. */
-enum mmu_psc_id { MMU_PSC_PDE = 0, MMU_PSC_PDPTE = 1, MMU_PSC_PML4E = 2, MMU_PSC_COUNT = 3 };
+ * the cache of entries at walk level L is psc[L - 2].  The PML5E cache is looked up and filled
+ * only with la57; mmu_top (rtl/) has the first three. */
+enum mmu_psc_id {
+    MMU_PSC_PDE = 0,
+    MMU_PSC_PDPTE = 1,
+    MMU_PSC_PML4E = 2,
+    MMU_PSC_PML5E = 3,
+    MMU_PSC_COUNT = 4
+};
+/* The paging-structure caches of a mode: 3 in 4-level paging, 4 with la57. */
+static inline unsigned mmu_psc_count(bool la57)
+{
+    return la57 ? MMU_PSC_COUNT : MMU_PSC_PML5E;
+}
 
 /* The default configuration: the sizes of docs/ARCHITECTURE.md section 12, 2 walkers, 8
  * miss-queue entries, hit under miss (mmu_top's parameter defaults, the studies' skylake). */
@@ -177,7 +191,7 @@ enum mmu_fault {
     MMU_FAULT_WRITE,         /* write to a read-only page */
     MMU_FAULT_USER,          /* user access to a supervisor page */
     MMU_FAULT_NX,            /* fetch from an execute-disabled page */
-    MMU_FAULT_NON_CANONICAL, /* bits 63:47 of the address not all equal (#GP on x86) */
+    MMU_FAULT_NON_CANONICAL, /* bits 63:47 (la57: 63:56) of the address not all equal (#GP) */
     MMU_FAULT_BUS_ERROR,     /* the memory answered a walker access with an error (not a #PF) */
     MMU_FAULT_COUNT
 };
@@ -190,7 +204,7 @@ struct mmu_response {
     unsigned page_shift; /* 12 or 21; 0 on a fault */
     enum mmu_fault fault;
     uint32_t error_code; /* #PF error code (PF_ERR_*); 0 if no fault */
-    unsigned level;      /* level where the walk stopped (4..1), or the
+    unsigned level;      /* level where the walk stopped (5..1), or the
                               cached leaf's level on a TLB hit; 0 if none */
     enum mmu_source source;
     uint64_t accept_cycle; /* the cycle the request was accepted */
@@ -283,7 +297,8 @@ unsigned mmu_outstanding(const struct mmu *m);
 /* ---- control operations ------------------------------------------------- */
 
 enum mmu_ctrl_op {
-    MMU_CTRL_LOAD_CR3,  /* value = CR3: bits 51:12 PML4 base, 11:0 PCID, 63 no-flush */
+    MMU_CTRL_LOAD_CR3,  /* value = CR3: bits 51:12 PML4 base (la57: PML5), 11:0 PCID, 63
+                             no-flush */
     MMU_CTRL_INVLPG,    /* value = virtual address; current PCID */
     MMU_CTRL_INVPCID,   /* type 0..3, pcid, value = virtual address (type 0) */
     MMU_CTRL_FLUSH_ALL, /* every TLB and paging-structure-cache entry */
@@ -366,9 +381,9 @@ struct mmu_stats {
     uint64_t walk_cycles; /* from walk start to walk end, summed */
     uint64_t psc_hits[MMU_PSC_COUNT];
     uint64_t psc_misses[MMU_PSC_COUNT];
-    uint64_t psc_fills[MMU_PSC_COUNT];        /* entries written (walks that went down a level) */
-    uint64_t psc_evictions[MMU_PSC_COUNT];    /* fills that replaced a valid entry */
-    uint64_t walk_start_level[PT_LEVELS + 1]; /* level of the first read */
+    uint64_t psc_fills[MMU_PSC_COUNT];     /* entries written (walks that went down a level) */
+    uint64_t psc_evictions[MMU_PSC_COUNT]; /* fills that replaced a valid entry */
+    uint64_t walk_start_level[PT_LEVELS_MAX + 1]; /* level of the first read */
     uint64_t faults[MMU_FAULT_COUNT];
     uint64_t ctrl_ops[MMU_CTRL_COUNT];
     uint64_t cr3_noflush;     /* CR3 loads with bit 63 set (subset of ctrl_ops) */

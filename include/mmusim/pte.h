@@ -6,8 +6,8 @@
  * 64-bit layout is used at every level (PML4E, PDPTE, PDE, PTE); which bits
  * are reserved depends on the level and is decided in model/pte.c.
  *
- * Levels are numbered as in the SDM's walk: 4 = PML4, 3 = PDPT, 2 = PD,
- * 1 = PT.  Adding 5-level paging adds level 5 (PML5) above them.
+ * Levels are numbered as in the SDM's walk: 5 = PML5 (5-level paging
+ * only), 4 = PML4, 3 = PDPT, 2 = PD, 1 = PT.
  */
 #ifndef MMUSIM_PTE_H
 #define MMUSIM_PTE_H
@@ -43,8 +43,10 @@ enum pt_level {
     PT_LEVEL_PD = 2,
     PT_LEVEL_PDPT = 3,
     PT_LEVEL_PML4 = 4,
+    PT_LEVEL_PML5 = 5,
 };
-#define PT_LEVELS 4 /* 4-level paging; 5-level would make this 5 */
+#define PT_LEVELS     4 /* 4-level paging: the walk begins at the PML4 */
+#define PT_LEVELS_MAX 5 /* 5-level paging (CR4.LA57 = 1): the walk begins at the PML5 */
 
 /* Page sizes, as the shift of the page size.  1 GiB pages are not
  * implemented: a PDPTE with PS = 1 is a reserved-bit fault. */
@@ -58,12 +60,28 @@ enum page_shift {
 /* Virtual-address width of 4-level paging: canonical addresses have bits
  * 63:47 all equal. */
 #define VA_BITS 48
+/* Of 5-level paging (LA57): canonical addresses have bits 63:56 all equal.  The TLBs and
+ * paging-structure caches tag entries with VA[56:shift] in both modes (in 4-level mode bits 56:48
+ * of a canonical address are copies of bit 47). */
+#define VA_BITS_LA57 57
 
-/* Whether va is canonical for 48-bit virtual addresses. */
+/* The virtual-address width of a paging mode. */
+static inline unsigned va_bits(bool la57)
+{
+    return la57 ? VA_BITS_LA57 : VA_BITS;
+}
+
+/* Whether va is canonical for virtual addresses of `bits` bits (48 or 57). */
+static inline bool va_is_canonical_bits(uint64_t va, unsigned bits)
+{
+    uint64_t top = va >> (bits - 1);
+    return top == 0 || top == (UINT64_MAX >> (bits - 1));
+}
+
+/* Whether va is canonical for 48-bit virtual addresses (4-level paging). */
 static inline bool va_is_canonical(uint64_t va)
 {
-    uint64_t top = va >> (VA_BITS - 1);
-    return top == 0 || top == (UINT64_MAX >> (VA_BITS - 1));
+    return va_is_canonical_bits(va, VA_BITS);
 }
 
 /* #PF error code bits (SDM vol. 3, 4.7). */
@@ -79,7 +97,7 @@ static inline unsigned pt_index(uint64_t va, unsigned level)
     return (unsigned)(va >> (PAGE_SHIFT_4K + 9 * (level - 1))) & 0x1ff;
 }
 
-/* The shift of the region one entry at @level maps (12, 21, 30, 39). */
+/* The shift of the region one entry at @level maps (12, 21, 30, 39, 48). */
 static inline unsigned pt_level_shift(unsigned level)
 {
     return PAGE_SHIFT_4K + 9 * (level - 1);

@@ -1,6 +1,6 @@
 /*
- * Address-space builder: writes x86-64 4-level page tables into a
- * simulated physical memory, allocating tables as it goes.
+ * Address-space builder: writes x86-64 4-level or 5-level page tables into
+ * a simulated physical memory, allocating tables as it goes.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,7 +14,8 @@
 
 struct aspace {
     struct phys_mem *pm;
-    uint64_t pml4;
+    uint64_t root;   /* the PML4, or the PML5 of 5-level paging */
+    unsigned levels; /* 4 or 5 */
     char err[200];
 };
 
@@ -27,8 +28,13 @@ __attribute__((format(printf, 2, 3))) static int fail(struct aspace *as, const c
     return -1;
 }
 
-struct aspace *aspace_create(struct phys_mem *pm, char *err, size_t errlen)
+struct aspace *aspace_create_levels(struct phys_mem *pm, unsigned levels, char *err, size_t errlen)
 {
+    if (levels != PT_LEVELS && levels != PT_LEVELS_MAX) {
+        if (err)
+            snprintf(err, errlen, "address space: %u levels; paging has 4 or 5", levels);
+        return NULL;
+    }
     struct aspace *as = calloc(1, sizeof(*as));
     if (!as) {
         if (err)
@@ -36,13 +42,20 @@ struct aspace *aspace_create(struct phys_mem *pm, char *err, size_t errlen)
         return NULL;
     }
     as->pm = pm;
-    if (phys_mem_alloc_frame(pm, &as->pml4)) {
+    as->levels = levels;
+    if (phys_mem_alloc_frame(pm, &as->root)) {
         if (err)
-            snprintf(err, errlen, "address space: PML4: %s", phys_mem_error(pm));
+            snprintf(err, errlen, "address space: %s: %s", levels == PT_LEVELS ? "PML4" : "PML5",
+                     phys_mem_error(pm));
         free(as);
         return NULL;
     }
     return as;
+}
+
+struct aspace *aspace_create(struct phys_mem *pm, char *err, size_t errlen)
+{
+    return aspace_create_levels(pm, PT_LEVELS, err, errlen);
 }
 
 void aspace_destroy(struct aspace *as)
@@ -52,7 +65,7 @@ void aspace_destroy(struct aspace *as)
 
 uint64_t aspace_pml4(const struct aspace *as)
 {
-    return as->pml4;
+    return as->root;
 }
 
 const char *aspace_error(const struct aspace *as)
@@ -65,8 +78,9 @@ static int check_va(struct aspace *as, const char *op, uint64_t va, unsigned pag
     if (page_shift != PAGE_SHIFT_4K && page_shift != PAGE_SHIFT_2M)
         return fail(as, "%s 0x%llx: page shift %u is not 12 (4 KiB) or 21 (2 MiB)", op,
                     (unsigned long long)va, page_shift);
-    if (!va_is_canonical(va))
-        return fail(as, "%s 0x%llx: not a canonical address", op, (unsigned long long)va);
+    if (!va_is_canonical_bits(va, va_bits(as->levels == PT_LEVELS_MAX)))
+        return fail(as, "%s 0x%llx: not a canonical address (%u-bit)", op, (unsigned long long)va,
+                    va_bits(as->levels == PT_LEVELS_MAX));
     if (va & ((1ull << page_shift) - 1))
         return fail(as, "%s 0x%llx: not aligned to its %s page", op, (unsigned long long)va,
                     page_shift == PAGE_SHIFT_4K ? "4 KiB" : "2 MiB");
@@ -77,8 +91,8 @@ static int check_va(struct aspace *as, const char *op, uint64_t va, unsigned pag
  * above it if create is set. */
 static int entry_at(struct aspace *as, uint64_t va, unsigned level, bool create, uint64_t *pa)
 {
-    uint64_t table = as->pml4;
-    for (unsigned l = PT_LEVELS; l > level; l--) {
+    uint64_t table = as->root;
+    for (unsigned l = as->levels; l > level; l--) {
         uint64_t epa = table + 8ull * pt_index(va, l);
         uint64_t e;
         if (phys_mem_read64(as->pm, epa, &e))
@@ -180,8 +194,8 @@ int aspace_protect(struct aspace *as, uint64_t va, unsigned page_shift, uint64_t
 
 int aspace_entry_paddr(struct aspace *as, uint64_t va, unsigned level, uint64_t *pa)
 {
-    if (level < 1 || level > PT_LEVELS)
+    if (level < 1 || level > as->levels)
         return fail(as, "entry of 0x%llx: level %u is not 1..%u", (unsigned long long)va, level,
-                    PT_LEVELS);
+                    as->levels);
     return entry_at(as, va, level, false, pa);
 }

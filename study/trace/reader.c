@@ -184,13 +184,19 @@ static int next_parsed(struct trace_reader *t, struct trace_record *rec)
             return rc;
     }
     *rec = t->pending[t->next_pending++];
-    uint64_t top = rec->vaddr >> 47;
-    if (top != 0 && top != UINT64_MAX >> 47) { /* a bad record for a study and for convert */
+    unsigned b = t->va_bits - 1;
+    uint64_t top = rec->vaddr >> b;
+    if (top != 0 && top != UINT64_MAX >> b) { /* a bad record for a study and for convert */
         t->npending = t->next_pending = 0;
-        return LINE_FAIL("address 0x%llx is not canonical (bits 63:47 not all equal)",
-                         (unsigned long long)rec->vaddr);
+        return LINE_FAIL("address 0x%llx is not canonical (bits 63:%u not all equal)",
+                         (unsigned long long)rec->vaddr, b);
     }
     return 1;
+}
+
+void trace_set_va_bits(struct trace_reader *t, bool la57)
+{
+    t->va_bits = la57 ? 57 : 48;
 }
 
 int trace_next(struct trace_reader *t, struct trace_record *rec)
@@ -332,6 +338,7 @@ static struct trace_reader *open_common(const char *path, FILE *f, const char *n
         return NULL;
     }
     snprintf(t->name, sizeof(t->name), "%s", name);
+    t->va_bits = 48;
     if (path && source_open(&t->src, path)) {
         snprintf(err, errlen, "%s: %s", path, t->src.why);
         trace_close(t);

@@ -26,7 +26,8 @@ struct trace_reader {
     struct trace_source src;
     char name[256];
     enum trace_format format;
-    uint64_t line; /* lines (or records) read */
+    uint64_t line;    /* lines (or records) read */
+    unsigned va_bits; /* canonical addresses: 48 bits, or 57 (trace_set_va_bits) */
     char linebuf[LINE_MAX_LEN + 1];
     bool line_error; /* the error is in one line's content: reading can go on */
     struct trace_record pending[MAX_PENDING];

@@ -91,6 +91,17 @@ expect 0 '"references": 70038,'          run --json "$tmp/c.champsim.xz"
 # STLB's 16 MSHRs: the chase's misses keep 16 walks in flight at once.
 expect 0 '"walks_peak": 16,'             run --preset champsim --json "$tmp/c.champsim.xz"
 expect 2 "walkers: '17' is not a whole number from 1 to 16" run --set walkers=17 "$trace"
+# 5-level paging: 0x800000000000 is canonical in 57 bits; one at a time, the second walk finds
+# the PML5E of the first in its cache; an address beyond 57 bits is still refused.
+expect 0 '"psc_hit_rate": \{"pml5e": 0.500000, "pml4e": 0.000000' \
+    run --set la57=on --config "$tmp/blocking.json" --json "$tmp/nc.txt"
+expect 0 'hit rate PML5E 50.00% PML4E 0.00%' run --set la57=on --config "$tmp/blocking.json" "$tmp/nc.txt"
+printf 'R 1000\nR 100000000000000\n' > "$tmp/nc57.txt"
+expect 1 'nc57.txt:2: address 0x100000000000000 is not canonical \(bits 63:56' \
+    run --set la57=on "$tmp/nc57.txt"
+expect 2 "la57: 'maybe' is not on or off" run --set la57=maybe "$trace"
+expect 0 '"la57": true'                  config --preset champsim --dump
+expect 0 '"pml5e": '                     run --preset champsim --json "$trace"
 expect 2 'write binary or champsim'      convert --to lackey "$trace" "$tmp/c.lackey"
 if xz -t "$tmp/c.bin.xz" 2>/dev/null; then echo "ok: .xz output is xz"; else
     echo "FAIL: .xz output is not xz"; failures=$((failures + 1)); fi

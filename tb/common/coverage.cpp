@@ -313,7 +313,7 @@ MmuCoverage::Service MmuCoverage::request(
       in_flight(ALL_WALKERS_BUSY);
   }
   evictions(seen_, after);
-  for (unsigned c = 0; c < MMU_PSC_COUNT; c++)
+  for (unsigned c = 0; c < kRtlPscs; c++)
     if (after.psc_hits[c] != seen_.psc_hits[c]) cov_.hit(psc_hit_, {c});
   seen_ = after;
   if (concurrent_) return service;
@@ -370,8 +370,7 @@ void MmuCoverage::evictions(const struct mmu_stats &b, const struct mmu_stats &a
   uint64_t n[ARRAYS] = {tlb(MMU_TLB_ITLB, MMU_SIZE_4K), tlb(MMU_TLB_ITLB, MMU_SIZE_2M),
                         tlb(MMU_TLB_DTLB, MMU_SIZE_4K), tlb(MMU_TLB_DTLB, MMU_SIZE_2M),
                         tlb(MMU_TLB_STLB, -1)};
-  for (unsigned c = 0; c < MMU_PSC_COUNT; c++)
-    n[PSC_PDE + c] = a.psc_evictions[c] - b.psc_evictions[c];
+  for (unsigned c = 0; c < kRtlPscs; c++) n[PSC_PDE + c] = a.psc_evictions[c] - b.psc_evictions[c];
   for (unsigned x = 0; x < ARRAYS; x++)
     if (n[x]) cov_.hit(evict_, {x, unsigned(array_config(cfg_, x).repl)});
 }
@@ -414,7 +413,7 @@ void MmuCoverage::control(const struct mmu *m, const struct mmu_ctrl &c) {
     if (present)
       sample(t, mmu_tlb_census(m, static_cast<enum mmu_tlb_id>(t), pcid, by_addr, c.value));
   }
-  for (unsigned p = 0; p < MMU_PSC_COUNT; p++)
+  for (unsigned p = 0; p < kRtlPscs; p++)
     if (cfg_.psc[p].entries)
       sample(3 + p, mmu_psc_census(m, static_cast<enum mmu_psc_id>(p), pcid, by_addr, c.value));
 }

@@ -20,6 +20,10 @@
 #include "mmusim.h"
 #include "stimulus.h"
 
+// The paging-structure caches mmu_top has: those of 4-level paging (PDE, PDPTE, PML4E; the
+// model's PML5E cache serves la57, which the RTL does not implement).
+constexpr unsigned kRtlPscs = MMU_PSC_PML5E;
+
 class Coverage {
  public:
   // One dimension of a cross: its name, for messages, and the names of its values.

@@ -887,7 +887,7 @@ void Lockstep::compare_counters_checked(uint64_t cycle, const RtlCounters &rtl) 
                           std::to_string(rtl.tlb_fills[t]) + ", " +
                           std::to_string(rtl.tlb_evictions[t]));
   }
-  for (unsigned p = 0; p < MMU_PSC_COUNT; p++)
+  for (unsigned p = 0; p < kRtlPscs; p++)
     if (s->psc_fills[p] != rtl.psc_fills[p] || s->psc_evictions[p] != rtl.psc_evictions[p])
       mismatch(cycle, std::string("counters '") + pscs[p] + " fills, evictions': model " +
                           std::to_string(s->psc_fills[p]) + ", " +

@@ -2,10 +2,11 @@
  * Randomized cross-check of the MMU against a reference translation.
  *
  * The reference (ref_translate below) is deliberately simple: a plain loop
- * over the four paging levels reading the tables straight out of the
- * simulated physical memory, with no TLB and no caches.  It implements the
- * contract of x86-64 4-level paging with CR4.PCIDE = 1, no SMEP/SMAP and no
- * 1 GiB pages.  It is written independently of model/.
+ * over the four (five, with la57) paging levels reading the tables straight
+ * out of the simulated physical memory, with no TLB and no caches.  It
+ * implements the contract of x86-64 4-level and 5-level paging with
+ * CR4.PCIDE = 1, no SMEP/SMAP and no 1 GiB pages.  It is written
+ * independently of model/.
  *
  * The test builds a few address spaces with random, clustered mappings,
  * corrupts some entries on purpose (read-only / supervisor / NX upper
@@ -19,7 +20,8 @@
  * another.  To keep the reference a pure function of the current CR3, G is
  * only used in a "kernel" region mapped identically (same frames, same
  * flags, never corrupted) in every address space, and the private regions
- * never use PML4 slot 511, which that region lives in.
+ * never use slot 511 of the top table (PML4, or PML5), which that region
+ * lives in.
  *
  * Seed: MMUSIM_SEED from the environment, else time-based; printed first.
  */
@@ -90,17 +92,18 @@ static bool rng_chance(struct rng *r, unsigned num, unsigned den)
 
 /* ---- small helpers ---------------------------------------------------------- */
 
-static bool is_canonical(uint64_t va)
+/* Canonical for virtual addresses of `bits` bits: 48, or 57 with la57. */
+static bool is_canonical(uint64_t va, unsigned bits)
 {
-    int64_t top = (int64_t)va >> (VA_BITS - 1);
+    int64_t top = (int64_t)va >> (bits - 1);
     return top == 0 || top == -1;
 }
 
-static uint64_t sign_extend48(uint64_t va)
+static uint64_t sign_extend(uint64_t va, unsigned bits)
 {
-    va &= (1ull << VA_BITS) - 1;
-    if (va & (1ull << (VA_BITS - 1)))
-        va |= ~((1ull << VA_BITS) - 1);
+    va &= (1ull << bits) - 1;
+    if (va & (1ull << (bits - 1)))
+        va |= ~((1ull << bits) - 1);
     return va;
 }
 
@@ -132,13 +135,13 @@ struct ref_result {
     unsigned level;
     uint64_t paddr;
     unsigned page_shift;
-    bool global;                      /* leaf G bit (success only) */
-    uint64_t entry_pa[PT_LEVELS + 1]; /* entry read at each level, 0 if none */
+    bool global;                          /* leaf G bit (success only) */
+    uint64_t entry_pa[PT_LEVELS_MAX + 1]; /* entry read at each level, 0 if none */
 };
 
 /* Returns 0, or -1 if the physical memory refused a read (a test bug). */
-static int ref_translate(struct phys_mem *pm, uint64_t pml4_base, unsigned pa_bits, bool wp,
-                         bool nxe, uint64_t va, enum mmu_access type, bool user,
+static int ref_translate(struct phys_mem *pm, unsigned levels, uint64_t top_base, unsigned pa_bits,
+                         bool wp, bool nxe, uint64_t va, enum mmu_access type, bool user,
                          struct ref_result *r)
 {
     const bool write = type == MMU_ACC_WRITE;
@@ -146,15 +149,15 @@ static int ref_translate(struct phys_mem *pm, uint64_t pml4_base, unsigned pa_bi
     const uint32_t acc_ec =
         (write ? PF_ERR_W : 0) | (user ? PF_ERR_U : 0) | ((fetch && nxe) ? PF_ERR_ID : 0);
     const uint64_t addr_rsvd = ((1ull << 52) - 1) & ~((1ull << pa_bits) - 1);
-    uint64_t base = pml4_base & PTE_ADDR_MASK;
+    uint64_t base = top_base & PTE_ADDR_MASK;
     bool rw = true, us = true, nx = false;
 
     memset(r, 0, sizeof *r);
-    if (!is_canonical(va)) {
+    if (!is_canonical(va, levels == 5 ? 57 : 48)) {
         r->fault = MMU_FAULT_NON_CANONICAL;
         return 0;
     }
-    for (unsigned level = PT_LEVELS; level >= 1; level--) {
+    for (unsigned level = levels; level >= 1; level--) {
         uint64_t epa = base + (uint64_t)pt_index(va, level) * 8;
         uint64_t e;
         if (phys_mem_read64(pm, epa, &e) != 0)
@@ -169,8 +172,8 @@ static int ref_translate(struct phys_mem *pm, uint64_t pml4_base, unsigned pa_bi
         uint64_t rsvd = e & addr_rsvd;
         if (!nxe)
             rsvd |= e & PTE_NX;
-        if (level == PT_LEVEL_PML4 || level == PT_LEVEL_PDPT)
-            rsvd |= e & PTE_PS; /* PS in a PML4E; 1 GiB pages unsupported */
+        if (level >= PT_LEVEL_PDPT)
+            rsvd |= e & PTE_PS; /* PS in a PML5E or PML4E; 1 GiB pages unsupported */
         if (level == PT_LEVEL_PD && (e & PTE_PS))
             rsvd |= e & PDE_2M_RSVD_MASK;
         if (rsvd) {
@@ -219,7 +222,7 @@ struct mapping {
 struct as_ctx {
     struct aspace *as;
     uint16_t pcid;
-    uint64_t pml4;
+    uint64_t pml4; /* the top table: PML4, or PML5 with la57 */
     struct mapping maps[MAX_MAPS];
     size_t nmaps;
     unsigned refused, corrupted;
@@ -231,6 +234,7 @@ struct world {
     struct mapping gmaps[MAX_GMAPS];
     size_t ngmaps;
     uint64_t region[N_REGIONS];
+    unsigned levels, bits; /* 4 and 48, or 5 and 57 (la57) */
 };
 
 static uint64_t rand_private_flags(struct rng *r)
@@ -269,13 +273,15 @@ enum corrupt_kind {
     K_IGNORED,
 };
 
-static void corrupt_one(struct rng *r, struct as_ctx *a, struct phys_mem *pm)
+static void corrupt_one(struct rng *r, struct as_ctx *a, struct phys_mem *pm, unsigned levels)
 {
     if (a->nmaps == 0)
         return;
     const struct mapping *mp = &a->maps[rng_below(r, a->nmaps)];
     unsigned x = (unsigned)rng_below(r, 100), level;
     level = x < 45 ? 1 : x < 83 ? 2 : x < 95 ? 3 : 4;
+    if (levels == 5 && level == 4 && rng_chance(r, 1, 2))
+        level = 5; /* a PML5E */
     if (mp->shift == PAGE_SHIFT_2M && level == 1)
         level = 2;
     uint64_t epa, e;
@@ -294,6 +300,8 @@ static void corrupt_one(struct rng *r, struct as_ctx *a, struct phys_mem *pm)
     /* an upper entry maps a lot: make it unusable less often */
     if (level >= 3 && (k == K_CLR_P || k == K_RSVD_ADDR || k == K_PS) && rng_chance(r, 1, 2))
         k = K_CLR_RW + (enum corrupt_kind)rng_below(r, 3);
+    if (level == 5 && rng_chance(r, 1, 3))
+        k = K_PS; /* reserved in a PML5E: its check is new with la57, so check it often */
     if (k == K_2M_RSVD && !leaf2m)
         k = K_IGNORED;
     if (k == K_PS && leaf2m)
@@ -346,29 +354,40 @@ static void corrupt_one(struct rng *r, struct as_ctx *a, struct phys_mem *pm)
     a->corrupted++;
 }
 
-static void world_build(struct world *w, struct rng *r)
+static void world_build(struct world *w, struct rng *r, bool la57)
 {
     char err[160];
     memset(w, 0, sizeof *w);
+    w->levels = la57 ? 5 : 4;
+    w->bits = la57 ? 57 : 48;
     w->pm = phys_mem_create(PA_BITS, err, sizeof err);
     if (!w->pm)
         fail_msg("phys_mem_create: %s", err);
 
     /* Private regions, shared by virtual address between the address
-     * spaces (each maps them differently), never in PML4 slot 511. */
+     * spaces (each maps them differently), never in the top table's slot 511.
+     * With la57 they spread over PML5 slots too, and may share one. */
     for (unsigned i = 0; i < N_REGIONS; i++) {
-        uint64_t pml4i;
+        uint64_t topi, pml4i;
         if (i > 0 && rng_chance(r, 1, 2))
-            pml4i = pt_index(w->region[i - 1], 4); /* share a PML4E */
+            topi = pt_index(w->region[i - 1], w->levels); /* share a top-level entry */
         else
-            pml4i = rng_chance(r, 1, 2) ? rng_below(r, 256) : 256 + rng_below(r, 255);
+            topi = rng_chance(r, 1, 2) ? rng_below(r, 256) : 256 + rng_below(r, 255);
+        if (w->levels == 5)
+            pml4i =
+                i > 0 && rng_chance(r, 1, 3) ? pt_index(w->region[i - 1], 4) : rng_below(r, 512);
+        else
+            pml4i = topi;
         uint64_t pdpti = rng_below(r, 512), pdi = rng_below(r, 512);
-        w->region[i] = sign_extend48((pml4i << 39) | (pdpti << 30) | (pdi << 21));
+        uint64_t va = (pml4i << 39) | (pdpti << 30) | (pdi << 21);
+        if (w->levels == 5)
+            va |= topi << 48;
+        w->region[i] = sign_extend(va, w->bits);
     }
 
     for (unsigned i = 0; i < N_AS; i++) {
         struct as_ctx *a = &w->as[i];
-        a->as = aspace_create(w->pm, err, sizeof err);
+        a->as = aspace_create_levels(w->pm, w->levels, err, sizeof err);
         if (!a->as)
             fail_msg("aspace_create: %s", err);
         a->pcid = (uint16_t)(i + 1);
@@ -380,7 +399,7 @@ static void world_build(struct world *w, struct rng *r)
             uint64_t va = slot;
             if (shift == PAGE_SHIFT_4K)
                 va += rng_below(r, PAGES_PER_SLOT) * PAGE_SIZE_4K;
-            if (!is_canonical(va) || pt_index(va, 4) == 511)
+            if (!is_canonical(va, w->bits) || pt_index(va, w->levels) == 511)
                 continue; /* region ran off the end of a half */
             if (aspace_map(a->as, va, rand_pa(r, shift), shift, rand_private_flags(r)) != 0) {
                 a->refused++; /* 4K under 2M, or 2M over a table */
@@ -417,7 +436,7 @@ static void world_build(struct world *w, struct rng *r)
     /* Corruptions, all before the first access. */
     for (unsigned i = 0; i < N_AS; i++)
         for (unsigned c = 0; c < N_CORRUPT; c++)
-            corrupt_one(r, &w->as[i], w->pm);
+            corrupt_one(r, &w->as[i], w->pm, w->levels);
 }
 
 static void world_destroy(struct world *w)
@@ -433,12 +452,12 @@ static uint64_t pick_va(struct rng *r, const struct world *w, unsigned cur)
 {
     unsigned x = (unsigned)rng_below(r, 100);
     if (x < 2) {
-        /* non-canonical: flip one bit of 63:47 of a canonical address */
-        uint64_t va = sign_extend48(rng_next(r));
-        return va ^ (1ull << (47 + rng_below(r, 17)));
+        /* non-canonical: flip one bit of 63:47 (la57: 63:56) of a canonical address */
+        uint64_t va = sign_extend(rng_next(r), w->bits);
+        return va ^ (1ull << (w->bits - 1 + rng_below(r, 65 - w->bits)));
     }
     if (x < 10)
-        return sign_extend48(rng_next(r)); /* anywhere canonical */
+        return sign_extend(rng_next(r), w->bits); /* anywhere canonical */
     if (x < 14) /* near a region: mostly unmapped pages in mapped tables */
         return w->region[rng_below(r, N_REGIONS)] +
                rng_below(r, (uint64_t)REGION_SLOTS * 512 + 512) * PAGE_SIZE_4K +
@@ -451,13 +470,13 @@ static uint64_t pick_va(struct rng *r, const struct world *w, unsigned cur)
         /* mostly our own mappings; sometimes another space's (PCID isolation) */
         unsigned as = rng_chance(r, 1, 10) ? (unsigned)rng_below(r, N_AS) : cur;
         if (w->as[as].nmaps == 0)
-            return sign_extend48(rng_next(r));
+            return sign_extend(rng_next(r), w->bits);
         mp = &w->as[as].maps[rng_below(r, w->as[as].nmaps)];
     }
     uint64_t va = mp->va + rng_below(r, 1ull << mp->shift);
     if (rng_chance(r, 1, 10)) /* a neighbour page */
         va += (rng_below(r, 7) - 3) * PAGE_SIZE_4K;
-    return is_canonical(va) ? va : mp->va;
+    return is_canonical(va, w->bits) ? va : mp->va;
 }
 
 /* ---- the run ----------------------------------------------------------------- */
@@ -509,7 +528,7 @@ static bool check(struct checker *k, const struct pending *p, const struct mmu_r
     /* A/D bits written back by the walker (not for global pages: their
          * translation may come from another address space's walk) */
     if (!bad && p->ref.fault == MMU_FAULT_NONE && !p->ref.global) {
-        for (unsigned l = p->ref.level; l <= PT_LEVELS; l++) {
+        for (unsigned l = p->ref.level; l <= k->w->levels; l++) {
             uint64_t e;
             assert_int_equal(phys_mem_read64(k->w->pm, p->ref.entry_pa[l], &e), 0);
             if (!(e & PTE_A)) {
@@ -603,7 +622,7 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
     struct rng r = {g_seed ^ (0x5bd1e995ull * (cfg_index + 1))};
     struct world *w = calloc(1, sizeof *w);
     assert_non_null(w);
-    world_build(w, &r);
+    world_build(w, &r, cfg->la57);
 
     if (mmu_config_check(cfg, err, sizeof err) != 0)
         fail_msg("%s: mmu_config_check: %s", name, err);
@@ -663,9 +682,10 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
             c->mode_changes++;
         } else if (x < 25) {
             unsigned op = (unsigned)rng_below(&r, 4);
-            uint64_t va = rng_chance(&r, 1, 2) ? pick_va(&r, w, cur) : sign_extend48(rng_next(&r));
-            if (!is_canonical(va))
-                va = sign_extend48(va);
+            uint64_t va =
+                rng_chance(&r, 1, 2) ? pick_va(&r, w, cur) : sign_extend(rng_next(&r), w->bits);
+            if (!is_canonical(va, w->bits))
+                va = sign_extend(va, w->bits);
             int rc;
             if (op == 0)
                 rc = mmu_invlpg(m, cycle, va);
@@ -702,8 +722,8 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
         req.cycle = cycle;
 
         struct ref_result ref;
-        if (ref_translate(w->pm, w->as[cur].pml4, cfg->pa_bits, wp, nxe, req.vaddr, req.type,
-                          req.user, &ref) != 0)
+        if (ref_translate(w->pm, w->levels, w->as[cur].pml4, cfg->pa_bits, wp, nxe, req.vaddr,
+                          req.type, req.user, &ref) != 0)
             fail_msg("%s: reference could not read memory at access %" PRIu64, name, i);
 
         if (!revisit && ref.fault == MMU_FAULT_NONE) {
@@ -898,6 +918,34 @@ static void test_crosscheck_concurrent_tiny(void **state)
     run_config("concurrent_tiny", &cfg, 4, true, true);
 }
 
+/* 5-level paging (la57): the default's arrays and a PML5E cache of one entry, one request at a
+ * time; then small arrays with requests in flight on the random memory. */
+static void test_crosscheck_la57(void **state)
+{
+    (void)state;
+    struct mmu_config cfg;
+    mmu_config_default(&cfg);
+    cfg.la57 = true;
+    cfg.psc[MMU_PSC_PML5E] = (struct mmu_array_config){1, 1, MMU_REPL_LRU};
+    run_config("la57", &cfg, 5, true, false);
+}
+
+static void test_crosscheck_la57_concurrent(void **state)
+{
+    (void)state;
+    struct mmu_config cfg;
+    mmu_config_default(&cfg);
+    cfg.la57 = true;
+    cfg.dtlb_4k = (struct mmu_array_config){4, 2, MMU_REPL_RANDOM};
+    cfg.stlb = (struct mmu_array_config){16, 4, MMU_REPL_FIFO};
+    cfg.psc[MMU_PSC_PML5E] = (struct mmu_array_config){2, 1, MMU_REPL_RANDOM};
+    cfg.psc[MMU_PSC_PML4E] = (struct mmu_array_config){2, 2, MMU_REPL_PLRU};
+    cfg.walkers = 3;
+    cfg.miss_entries = 6;
+    cfg.lfsr_seed = (uint16_t)(1 + g_seed % 0xfffe);
+    run_config("la57_concurrent", &cfg, 6, true, true);
+}
+
 int main(void)
 {
     g_seed = bench_seed("crosscheck");
@@ -908,6 +956,8 @@ int main(void)
         cmocka_unit_test(test_crosscheck_no_stlb_psc),
         cmocka_unit_test(test_crosscheck_concurrent),
         cmocka_unit_test(test_crosscheck_concurrent_tiny),
+        cmocka_unit_test(test_crosscheck_la57),
+        cmocka_unit_test(test_crosscheck_la57_concurrent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,7 +54,7 @@ static unsigned holdings(struct fixture *f, enum mmu_tlb_id t)
     h |= mmu_tlb_holds(m, t, VA_B, 2) ? B2 : 0;
     h |= mmu_tlb_holds(m, t, VA_G, 0x7ff) ? G : 0; /* a PCID nobody used */
     bool psc1 = true, psc2 = true;
-    for (unsigned c = 0; c < MMU_PSC_COUNT; c++) {
+    for (unsigned c = 0; c < mmu_psc_count(false); c++) { /* 4-level: three caches */
         psc1 = psc1 && mmu_psc_holds(m, c, VA_A, 1);
         psc2 = psc2 && mmu_psc_holds(m, c, VA_A, 2);
         /* each PCID's three entries come and go together */
@@ -149,7 +149,7 @@ static void invlpg_empties_psc_of_pcid(void **state)
     (void)state;
     struct fixture *f = populated(); /* current PCID 2 */
     ctrl(f, (struct mmu_ctrl){.op = MMU_CTRL_INVLPG, .value = 0x0000010000000000ull});
-    for (unsigned c = 0; c < MMU_PSC_COUNT; c++) {
+    for (unsigned c = 0; c < mmu_psc_count(false); c++) { /* 4-level: three caches */
         assert_false(mmu_psc_holds(f->m, c, VA_A, 2));
         assert_true(mmu_psc_holds(f->m, c, VA_A, 1));
     }

@@ -181,8 +181,10 @@ static void set_index(void **state)
     assert_int_equal(tlb_way(&stlb.arr[0], 0x11, 0)->shift, 21); /* 0x91 & 127 */
     assert_int_equal(tlb_valid_count(&dtlb), 2);
     assert_int_equal(tlb_valid_count(&stlb), 2);
-    /* The upper half of the address space indexes by VA[47:12] too. */
-    assert_int_equal(tlb_vpn(0xffff800000003000ull, 12), 0x800000003ull);
+    /* The upper half of the address space is tagged by VA[56:12] too (bits 56:48 copy bit 47 in
+     * 4-level paging), and its set is that of VA[47:12]. */
+    assert_int_equal(tlb_vpn(0xffff800000003000ull, 12), 0x1ff800000003ull);
+    assert_int_equal(tlb_set_of(&stlb.arr[0], tlb_vpn(0xffff800000003000ull, 12)), 0x3);
     tlb_free(&dtlb);
     tlb_free(&stlb);
 }

@@ -564,7 +564,8 @@ static void requests_in_flight(void **state)
 }
 
 /* The champsim preset has hardware behind it: rtl/configs.txt's champsim entry (the co-simulated
- * configuration cosim_champsim) is the preset's MMU, array by array. */
+ * configuration cosim_champsim) is the preset's MMU, array by array, in 4-level paging: the
+ * preset walks five levels, as ChampSim does, and mmu_top four (it has no la57). */
 static void champsim_preset_is_an_rtl_config(void **state)
 {
     (void)state;
@@ -602,10 +603,52 @@ static void champsim_preset_is_an_rtl_config(void **state)
         assert_int_equal(rtl.miss_entries, o.cfg.miss_entries);
         assert_int_equal(rtl.hit_under_miss, o.cfg.hit_under_miss);
         assert_int_equal(rtl.stlb_latency, o.cfg.stlb_latency);
+        assert_true(o.cfg.la57);
+        assert_false(rtl.la57);
         found = true;
     }
     fclose(f);
     assert_true(found);
+}
+
+/* 5-level paging in a study, one request at a time, on the chase: the same lookups, misses and
+ * walks as 4-level paging (the TLBs do not see the paging mode), and every walk that missed the
+ * PML5E cache reads one entry more.  With requests in flight the misses still agree. */
+static void five_level_paging(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/tb/traces/chase.lackey.gz", MMUSIM_SOURCE_DIR);
+    const char *t = path;
+    for (int inflight = 0; inflight <= 1; inflight++) {
+        struct study_options o;
+        if (inflight)
+            study_defaults(&o);
+        else
+            blocking_defaults(&o);
+        struct study_result four = run(&o, &t, 1);
+        set(&o, "la57=on");
+        struct study_result five = run(&o, &t, 1);
+        const struct mmu_stats *a = &four.stats, *b = &five.stats;
+        assert_int_equal(a->psc_hits[MMU_PSC_PML5E] + a->psc_misses[MMU_PSC_PML5E], 0);
+        assert_int_equal(b->psc_hits[MMU_PSC_PML5E] + b->psc_misses[MMU_PSC_PML5E], b->walks);
+        assert_true(b->walk_start_level[5] > 0);
+        if (inflight) {
+            assert_int_equal(sum_misses(&a->tlb[MMU_TLB_ITLB]), sum_misses(&b->tlb[MMU_TLB_ITLB]));
+            assert_true(b->total_latency > a->total_latency);
+            continue;
+        }
+        for (unsigned x = 0; x < MMU_TLB_COUNT; x++) {
+            assert_int_equal(sum_hits(&a->tlb[x]), sum_hits(&b->tlb[x]));
+            assert_int_equal(sum_misses(&a->tlb[x]), sum_misses(&b->tlb[x]));
+        }
+        assert_int_equal(a->walks, b->walks);
+        assert_int_equal(b->walk_reads, a->walk_reads + b->walk_start_level[5]);
+        assert_int_equal(b->walk_start_level[5], b->psc_misses[MMU_PSC_PML5E]);
+        /* One PML5E for a trace of 48-bit addresses: its A bit written once. */
+        assert_int_equal(b->walk_writes, a->walk_writes + 1);
+        assert_true(b->total_latency > a->total_latency);
+    }
 }
 
 static void keys_and_json(void **state)
@@ -631,9 +674,12 @@ static void keys_and_json(void **state)
     assert_int_equal(study_set_kv(&o, "psc_pdpte.ways=2", err, sizeof(err)), 0);
     assert_int_equal(study_set_kv(&o, "psc_pdpte.entries=8", err, sizeof(err)), 0);
     assert_int_equal(o.cfg.psc[MMU_PSC_PDPTE].ways, 2);
-    /* The champsim preset's page-walk caches: ChampSim 2024-12's PSCL4 1 x 4, PSCL3 2 x 4,
-     * PSCL2 4 x 8. */
+    /* The champsim preset's page-walk caches: ChampSim 2024-12's PSCL5 1 x 2, PSCL4 1 x 4,
+     * PSCL3 2 x 4, PSCL2 4 x 8, with its five levels. */
     assert_int_equal(study_preset(&o, "champsim", err, sizeof(err)), 0);
+    assert_true(o.cfg.la57);
+    assert_int_equal(o.cfg.psc[MMU_PSC_PML5E].entries, 2);
+    assert_int_equal(o.cfg.psc[MMU_PSC_PML5E].ways, 2);
     assert_int_equal(o.cfg.psc[MMU_PSC_PML4E].entries, 4);
     assert_int_equal(o.cfg.psc[MMU_PSC_PML4E].ways, 4);
     assert_int_equal(o.cfg.psc[MMU_PSC_PDPTE].entries / o.cfg.psc[MMU_PSC_PDPTE].ways, 2);
@@ -686,6 +732,7 @@ int main(void)
         cmocka_unit_test(requests_in_flight),
         cmocka_unit_test(keys_and_json),
         cmocka_unit_test(champsim_preset_is_an_rtl_config),
+        cmocka_unit_test(five_level_paging),
     };
     return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
 }

@@ -74,7 +74,7 @@ static inline struct fixture *fixture_new(const struct mmu_config *cfg)
     f->latency = 20;
     f->pm = phys_mem_create(f->cfg.pa_bits, err, sizeof(err));
     assert_non_null(f->pm);
-    f->as = aspace_create(f->pm, err, sizeof(err));
+    f->as = aspace_create_levels(f->pm, f->cfg.la57 ? PT_LEVELS_MAX : PT_LEVELS, err, sizeof(err));
     assert_non_null(f->as);
     struct mmu_mem_port port = {.access = fixture_access, .ctx = f};
     f->m = mmu_create(&f->cfg, &port, err, sizeof(err));

@@ -74,9 +74,14 @@ struct trace_reader *trace_open_stream(FILE *f, const char *name, enum trace_for
                                        char *err, size_t errlen);
 void trace_close(struct trace_reader *t);
 
+/* Which addresses are canonical: 48-bit ones (the default), or, with la57, 57-bit ones (5-level
+ * paging: bits 63:56 equal). */
+void trace_set_va_bits(struct trace_reader *t, bool la57);
+
 /* The next record: returns 1, or 0 at the end, or -1 on bad input (trace_error() says
  * "FILE:LINE: reason", or "FILE: record N: reason").  A non-canonical address is a bad record
- * in every format. */
+ * in every format.  (The binary format and the fast paths hold 48-bit addresses; a 57-bit one
+ * comes from a text format, record by record.) */
 int trace_next(struct trace_reader *t, struct trace_record *rec);
 
 /* Up to max records into recs, the fast way to read a trace: returns how many (at least one),
