@@ -21,7 +21,10 @@ void mmu_config_default(struct mmu_config *cfg)
         .itlb_2m = {8, 8, MMU_REPL_LRU},
         .dtlb_4k = {64, 4, MMU_REPL_LRU},
         .dtlb_2m = {32, 4, MMU_REPL_LRU},
+        .itlb_1g = {0, 1, MMU_REPL_LRU}, /* Skylake's ITLB holds no 1 GiB page */
+        .dtlb_1g = {4, 4, MMU_REPL_LRU},
         .stlb = {1536, 12, MMU_REPL_LRU},
+        .stlb_1g = {16, 4, MMU_REPL_LRU},
         .psc = {[MMU_PSC_PDE] = {32, 32, MMU_REPL_LRU},
                 [MMU_PSC_PDPTE] = {4, 4, MMU_REPL_LRU},
                 [MMU_PSC_PML4E] = {2, 2, MMU_REPL_LRU},
@@ -35,6 +38,7 @@ void mmu_config_default(struct mmu_config *cfg)
         .lfsr_seed = 0xACE1,
         .wp = true,
         .nxe = true,
+        .pdpe1gb = true,
     };
 }
 
@@ -149,7 +153,10 @@ int mmu_config_check(const struct mmu_config *cfg, char *err, size_t errlen)
         {"itlb_2m", &cfg->itlb_2m},
         {"dtlb_4k", &cfg->dtlb_4k},
         {"dtlb_2m", &cfg->dtlb_2m},
+        {"itlb_1g", &cfg->itlb_1g},
+        {"dtlb_1g", &cfg->dtlb_1g},
         {"stlb", &cfg->stlb},
+        {"stlb_1g", &cfg->stlb_1g},
         {"psc_pde", &cfg->psc[MMU_PSC_PDE]},
         {"psc_pdpte", &cfg->psc[MMU_PSC_PDPTE]},
         {"psc_pml4e", &cfg->psc[MMU_PSC_PML4E]},
@@ -264,6 +271,9 @@ static int rtl_value(const char *s, size_t len, uint64_t *v)
 int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char *err, size_t errlen)
 {
     mmu_config_default(cfg);
+    /* mmu_top walks 4-level page tables of 4 KiB and 2 MiB pages: a PDPTE's PS is reserved. */
+    cfg->pdpe1gb = false;
+    cfg->itlb_1g.entries = cfg->dtlb_1g.entries = cfg->stlb_1g.entries = 0;
     /* A paging-structure cache's Ways, applied again once its Entries are known (either may come
      * first); 0, mmu_top's default, is fully associative. */
     static const char *const psc_ways[MMU_PSC_PML5E] = {"PscPdeWays", "PscPdpteWays",

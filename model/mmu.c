@@ -41,9 +41,11 @@ struct mmu *mmu_create(const struct mmu_config *cfg, const struct mmu_mem_port *
     m->cfg = *cfg;
     m->wp = cfg->wp;
     m->nxe = cfg->nxe;
-    if (tlb_init_split(&m->tlb[MMU_TLB_ITLB], &cfg->itlb_4k, &cfg->itlb_2m, cfg->lfsr_seed) ||
-        tlb_init_split(&m->tlb[MMU_TLB_DTLB], &cfg->dtlb_4k, &cfg->dtlb_2m, cfg->lfsr_seed) ||
-        tlb_init_unified(&m->tlb[MMU_TLB_STLB], &cfg->stlb, cfg->lfsr_seed) ||
+    if (tlb_init_split(&m->tlb[MMU_TLB_ITLB], &cfg->itlb_4k, &cfg->itlb_2m, &cfg->itlb_1g,
+                       cfg->lfsr_seed) ||
+        tlb_init_split(&m->tlb[MMU_TLB_DTLB], &cfg->dtlb_4k, &cfg->dtlb_2m, &cfg->dtlb_1g,
+                       cfg->lfsr_seed) ||
+        tlb_init_unified(&m->tlb[MMU_TLB_STLB], &cfg->stlb, &cfg->stlb_1g, cfg->lfsr_seed) ||
         psc_init(&m->psc, cfg->psc, cfg->lfsr_seed)) {
         mmu_destroy(m);
         if (err)
@@ -53,6 +55,7 @@ struct mmu *mmu_create(const struct mmu_config *cfg, const struct mmu_mem_port *
     m->walker = (struct walker){.port = *port,
                                 .pa_bits = cfg->pa_bits,
                                 .levels = cfg->la57 ? PT_LEVELS_MAX : PT_LEVELS,
+                                .pdpe1gb = cfg->pdpe1gb,
                                 .set_bits = cfg->walkers > 1,
                                 .psc = &m->psc,
                                 .stats = &m->stats,
@@ -113,9 +116,20 @@ void mmu_fault_invalidate(struct mmu *m, uint64_t va, enum mmu_tlb_id l1, bool s
         psc_invalidate(&m->psc, &inv);
 }
 
-void mmu_fill(struct mmu *m, enum mmu_tlb_id t, const struct tlb_entry *e)
+void mmu_fill(struct mmu *m, enum mmu_tlb_id t, const struct tlb_entry *e, uint64_t va)
 {
     enum mmu_size_id size = size_of_shift(e->shift);
+    struct tlb_entry fraction;
+    if (size == MMU_SIZE_1G && !tlb_has_size(&m->tlb[t], MMU_SIZE_1G)) {
+        /* A TLB without 1 GiB entries holds the 2 MiB of the page that va lies in (section 4). */
+        uint64_t offset = va & (PAGE_SIZE_1G - 1) & ~(PAGE_SIZE_2M - 1);
+        fraction = *e;
+        fraction.shift = PAGE_SHIFT_2M;
+        fraction.vpn = tlb_vpn(va, PAGE_SHIFT_2M);
+        fraction.base = e->base + offset;
+        e = &fraction;
+        size = MMU_SIZE_2M;
+    }
     if (!tlb_has_size(&m->tlb[t], size))
         return; /* no array of this size: nothing is filled (nor counted) */
     m->stats.tlb[t].fills[size]++;
@@ -143,7 +157,7 @@ enum lookup_outcome mmu_lookup(struct mmu *m, enum mmu_tlb_id t, const struct mm
         return LOOKUP_MISS;
     const struct tlb_entry *e = h->e;
     enum mmu_fault f = pte_check_access(e->perm, req->type, req->user, m->wp, m->nxe);
-    unsigned level = e->shift == PAGE_SHIFT_4K ? PT_LEVEL_PT : PT_LEVEL_PD;
+    unsigned level = pt_level_of_shift(e->page_shift);
     if (f != MMU_FAULT_NONE) {
         m->stats.tlb[t].hits[req->type][h->size]++;
         resp->fault = f;
@@ -155,7 +169,7 @@ enum lookup_outcome mmu_lookup(struct mmu *m, enum mmu_tlb_id t, const struct mm
     m->stats.tlb[t].hits[req->type][h->size]++;
     tlb_touch(&m->tlb[t], h);
     resp->paddr = e->base | (req->vaddr & ((1ull << e->shift) - 1));
-    resp->page_shift = e->shift;
+    resp->page_shift = e->page_shift;
     resp->level = level;
     return LOOKUP_HIT;
 }
@@ -185,6 +199,8 @@ static inline __attribute__((always_inline)) size_t translate_hits(struct mmu *m
     uint64_t first = *cycle;
     if (n == 0 || first < m->last_arrival)
         return 0;
+    if (n > UINT32_MAX)
+        n = UINT32_MAX; /* the loop's counters are 32 bits wide */
     /* The first one's accept cycle; with nothing in flight every configuration is ready, and
      * with requests in flight the hits go until the model's next event. */
     uint64_t t0 = pipeline_first_accept(m, first > m->free_cycle ? first : m->free_cycle);
@@ -196,7 +212,9 @@ static inline __attribute__((always_inline)) size_t translate_hits(struct mmu *m
     }
     /* Counted here and added at the end: no store to m in the loop, so that the compiler
      * keeps the PCID and mode in registers. */
-    uint64_t hits[4][MMU_SIZE_COUNT] = {{0}}; /* by type (3 is never a hit) and size */
+    /* By type (3 is never a hit) and size; 4 sizes a row, so that a row is a shift away. */
+    _Static_assert(MMU_SIZE_COUNT <= 4, "a row of hits holds every page size");
+    uint32_t hits[4][4] = {{0}};
     const struct tlb *itlb = &m->tlb[MMU_TLB_ITLB], *dtlb = &m->tlb[MMU_TLB_DTLB];
     const uint16_t pcid = m->pcid;
     const unsigned mode = tlb_memo_mode(m->wp, m->nxe), mode_user = tlb_memo_bit(mode, 0, user);

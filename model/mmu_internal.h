@@ -50,8 +50,9 @@ enum lookup_outcome mmu_lookup(struct mmu *m, enum mmu_tlb_id t, const struct mm
 /* A fault's invalidation (section 2): the address in l1, and in the STLB and the
  * paging-structure caches when they were looked up. */
 void mmu_fault_invalidate(struct mmu *m, uint64_t va, enum mmu_tlb_id l1, bool stlb, bool psc);
-/* Fills TLB t with e and counts the fill and any eviction. */
-void mmu_fill(struct mmu *m, enum mmu_tlb_id t, const struct tlb_entry *e);
+/* Fills TLB t with e, the translation of va, and counts the fill and any eviction.  A 1 GiB
+ * translation fills a TLB without 1 GiB entries with its 2 MiB fraction that holds va. */
+void mmu_fill(struct mmu *m, enum mmu_tlb_id t, const struct tlb_entry *e, uint64_t va);
 /* Counts a miss in TLB t by the response's outcome. */
 void mmu_count_miss(struct mmu *m, enum mmu_tlb_id t, enum mmu_access type,
                     const struct mmu_response *r);
@@ -107,8 +108,8 @@ static inline bool mmu_memo_hit(struct mmu *m, const struct mmu_request *req, en
     tlb_touch_memo(memo);
     m->stats.tlb[l1].hits[req->type][memo->size]++;
     resp->paddr = e->base | (req->vaddr & ((1ull << e->shift) - 1));
-    resp->page_shift = e->shift;
-    resp->level = e->shift == PAGE_SHIFT_4K ? PT_LEVEL_PT : PT_LEVEL_PD;
+    resp->page_shift = e->page_shift;
+    resp->level = pt_level_of_shift(e->page_shift);
     resp->source = MMU_SRC_L1;
     return true;
 }

@@ -42,6 +42,7 @@ struct cycle_end {
     bool fill_l1, fill_stlb; /* the miss lane fills */
     enum mmu_tlb_id l1;
     struct tlb_entry entry;
+    uint64_t va;  /* the address the entry translated */
     int answered; /* the miss-queue entry the miss lane answered, or -1 */
 };
 
@@ -523,12 +524,13 @@ static int miss_lane(struct mmu *m, uint64_t c, struct cycle_end *end)
                              .fault = e->res.fault};
     if (e->res.fault == MMU_FAULT_NONE) {
         const struct tlb_entry *leaf = &e->res.leaf;
-        r.page_shift = leaf->shift;
+        r.page_shift = leaf->page_shift;
         r.paddr = leaf->base | (e->req.vaddr & ((1ull << leaf->shift) - 1));
         end->fill_l1 = true;
         end->fill_stlb = walked;
         end->l1 = l1;
         end->entry = *leaf;
+        end->va = e->req.vaddr;
     } else {
         end->inval[end->ninval++] = (struct inval){e->req.vaddr, l1, true, walked};
     }
@@ -594,9 +596,9 @@ static int run_cycle(struct mmu *m, uint64_t c)
         }
     }
     if (end.fill_stlb)
-        mmu_fill(m, MMU_TLB_STLB, &end.entry);
+        mmu_fill(m, MMU_TLB_STLB, &end.entry, end.va);
     if (end.fill_l1)
-        mmu_fill(m, end.l1, &end.entry);
+        mmu_fill(m, end.l1, &end.entry, end.va);
     if (end.answered >= 0) {
         f->in_state[f->mq[end.answered].state] &= ~(1u << end.answered);
         f->mq[end.answered] = (struct mq_entry){.state = MQ_FREE};

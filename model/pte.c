@@ -5,7 +5,7 @@
  */
 #include "pte.h"
 
-uint64_t pte_reserved_mask(uint64_t e, unsigned level, unsigned pa_bits, bool nxe)
+uint64_t pte_reserved_mask(uint64_t e, unsigned level, unsigned pa_bits, bool nxe, bool pdpe1gb)
 {
     /* Address-field bits 51:pa_bits, at every level. */
     uint64_t rsvd = PTE_ADDR_MASK & ~((1ull << pa_bits) - 1);
@@ -17,7 +17,10 @@ uint64_t pte_reserved_mask(uint64_t e, unsigned level, unsigned pa_bits, bool nx
         rsvd |= PTE_PS;
         break;
     case PT_LEVEL_PDPT:
-        rsvd |= PTE_PS; /* 1 GiB pages are not implemented */
+        if (!pdpe1gb)
+            rsvd |= PTE_PS; /* an MMU without 1 GiB pages */
+        else if (e & PTE_PS)
+            rsvd |= PDPTE_1G_RSVD_MASK;
         break;
     case PT_LEVEL_PD:
         if (e & PTE_PS)

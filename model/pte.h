@@ -33,16 +33,23 @@ static inline struct pte_perm pte_perm_combine(struct pte_perm p, uint64_t e)
     return p;
 }
 
-/* Whether a present entry at level ends the walk (a PTE, or a PDE with
- * PS = 1).  A PDPTE with PS = 1 is not a leaf here: 1 GiB pages are not
- * implemented and its PS bit is reserved. */
+/* Whether a present entry at level ends the walk: a PTE, a PDE with PS = 1 (2 MiB) or a PDPTE
+ * with PS = 1 (1 GiB; without pdpe1gb its PS is reserved, which pte_reserved_mask finds
+ * first). */
 static inline bool pte_is_leaf(uint64_t e, unsigned level)
 {
-    return level == PT_LEVEL_PT || (level == PT_LEVEL_PD && (e & PTE_PS));
+    return level == PT_LEVEL_PT ||
+           ((level == PT_LEVEL_PD || level == PT_LEVEL_PDPT) && (e & PTE_PS));
 }
 
-/* The bits of a present entry at level that must be zero. */
-uint64_t pte_reserved_mask(uint64_t e, unsigned level, unsigned pa_bits, bool nxe);
+/* The page shift of a leaf at level: 12, 21 or 30. */
+static inline unsigned pte_leaf_shift(unsigned level)
+{
+    return pt_level_shift(level);
+}
+
+/* The bits of a present entry at level that must be zero; pdpe1gb: 1 GiB pages exist. */
+uint64_t pte_reserved_mask(uint64_t e, unsigned level, unsigned pa_bits, bool nxe, bool pdpe1gb);
 
 /* The physical base an entry points to: the next table, or the page of
  * 2^page_shift bytes for a leaf. */

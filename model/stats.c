@@ -14,7 +14,7 @@ static const char *const fault_names[MMU_FAULT_COUNT] = {
 static const char *const tlb_names[MMU_TLB_COUNT] = {"itlb", "dtlb", "stlb"};
 static const char *const ctrl_names[MMU_CTRL_COUNT] = {"load-cr3", "invlpg", "invpcid", "flush-all",
                                                        "set-mode"};
-static const char *const size_names[MMU_SIZE_COUNT] = {"4k", "2m"};
+static const char *const size_names[MMU_SIZE_COUNT] = {"4k", "2m", "1g"};
 static const char *const psc_names[MMU_PSC_COUNT] = {"pde", "pdpte", "pml4e", "pml5e"};
 
 #define NAME(table, i) ((unsigned)(i) < sizeof(table) / sizeof(table[0]) ? table[i] : "?")
@@ -104,10 +104,13 @@ void mmu_stats_print(const struct mmu_stats *s, FILE *out)
                 fprintf(out, "  %-5s faulting misses: %" PRIu64 "\n", access_names[a],
                         ts->misses_faulted[a]);
         fprintf(out,
-                "  fills 4k %" PRIu64 ", 2m %" PRIu64 "; evictions 4k %" PRIu64 ", 2m %" PRIu64
-                "\n",
+                "  fills 4k %" PRIu64 ", 2m %" PRIu64 "; evictions 4k %" PRIu64 ", 2m %" PRIu64,
                 ts->fills[MMU_SIZE_4K], ts->fills[MMU_SIZE_2M], ts->evictions[MMU_SIZE_4K],
                 ts->evictions[MMU_SIZE_2M]);
+        if (ts->fills[MMU_SIZE_1G]) /* 1 GiB pages, where some were filled */
+            fprintf(out, "; 1g fills %" PRIu64 ", evictions %" PRIu64, ts->fills[MMU_SIZE_1G],
+                    ts->evictions[MMU_SIZE_1G]);
+        fputc('\n', out);
     }
     fprintf(out,
             "walks: %" PRIu64 ", entry reads %" PRIu64 ", A/D writes %" PRIu64

@@ -43,24 +43,31 @@ static void make_allows(struct tlb *t)
 }
 
 int tlb_init_split(struct tlb *t, const struct mmu_array_config *c4k,
-                   const struct mmu_array_config *c2m, uint16_t seed)
+                   const struct mmu_array_config *c2m, const struct mmu_array_config *c1g,
+                   uint16_t seed)
 {
-    *t = (struct tlb){.array_of = {0, 1}, .narrays = 2};
+    *t = (struct tlb){.array_of = {0, 1, 2}, .narrays = 3};
     drop_memos(t);
     make_allows(t);
-    if (tlb_array_init(&t->arr[0], c4k, seed) || tlb_array_init(&t->arr[1], c2m, seed)) {
+    if (tlb_array_init(&t->arr[0], c4k, seed) || tlb_array_init(&t->arr[1], c2m, seed) ||
+        tlb_array_init(&t->arr[2], c1g, seed)) {
         tlb_free(t);
         return -1;
     }
     return 0;
 }
 
-int tlb_init_unified(struct tlb *t, const struct mmu_array_config *c, uint16_t seed)
+int tlb_init_unified(struct tlb *t, const struct mmu_array_config *c,
+                     const struct mmu_array_config *c1g, uint16_t seed)
 {
-    *t = (struct tlb){.array_of = {0, 0}, .narrays = 1};
+    *t = (struct tlb){.array_of = {0, 0, 1}, .narrays = 2};
     drop_memos(t);
     make_allows(t);
-    return tlb_array_init(&t->arr[0], c, seed);
+    if (tlb_array_init(&t->arr[0], c, seed) || tlb_array_init(&t->arr[1], c1g, seed)) {
+        tlb_free(t);
+        return -1;
+    }
+    return 0;
 }
 
 void tlb_free(struct tlb *t)
@@ -73,6 +80,8 @@ bool tlb_lookup(const struct tlb *t, uint64_t va, uint16_t pcid, struct tlb_hit 
 {
     for (unsigned s = 0; s < MMU_SIZE_COUNT; s++) {
         unsigned i = t->array_of[s];
+        if (!(t->filled >> i & 1))
+            continue; /* empty since its start: most runs never fill the 1 GiB arrays */
         const struct tlb_array *a = &t->arr[i];
         int way = tlb_array_find(a, va, page_shift_of_size[s], pcid);
         if (way >= 0) {
@@ -113,7 +122,9 @@ void tlb_touch(struct tlb *t, const struct tlb_hit *h)
 bool tlb_fill(struct tlb *t, const struct tlb_entry *n)
 {
     drop_memos(t);
-    return tlb_array_fill(&t->arr[t->array_of[size_of_shift(n->shift)]], n);
+    unsigned i = t->array_of[size_of_shift(n->shift)];
+    t->filled |= 1u << i;
+    return tlb_array_fill(&t->arr[i], n);
 }
 
 unsigned tlb_invalidate(struct tlb *t, const struct tlb_inval *inv)

@@ -1,9 +1,11 @@
 /*
- * A TLB: the L1 ITLB and DTLB each have a 4 KiB and a 2 MiB array looked
- * up in parallel; the unified STLB keeps both sizes in one array and
- * probes it once per size, with the set index of that size.
+ * A TLB: the L1 ITLB and DTLB each have a 4 KiB, a 2 MiB and a 1 GiB array
+ * looked up in parallel; the unified STLB keeps 4 KiB and 2 MiB pages in
+ * one array and probes it once per size, with the set index of that size,
+ * and 1 GiB pages in an array of their own.
  *
- * When entries of both sizes match an address, the 4 KiB entry is used.
+ * When entries of several sizes match an address, the smallest page's is
+ * used.
  * Replacement state is updated only when a hit is used (tlb_touch) and on
  * fills.
  *
@@ -50,9 +52,10 @@ struct tlb_memo {
 };
 
 struct tlb {
-    struct tlb_array arr[MMU_SIZE_COUNT]; /* the STLB uses arr[0] only */
+    struct tlb_array arr[MMU_SIZE_COUNT]; /* the STLB uses arr[0] and arr[1] (1 GiB) */
     uint8_t array_of[MMU_SIZE_COUNT];     /* page size -> index into arr */
     unsigned narrays;
+    uint32_t filled; /* bit i: arr[i] has been filled (a lookup skips an array never filled) */
     struct tlb_memo memo[TLB_MEMOS];    /* memo[page % TLB_MEMOS] */
     uint64_t memo_valid;                /* bit i: memo[i] may be valid (those to drop) */
     struct tlb_hit memo_hit[TLB_MEMOS]; /* the hit of memo[i] */
@@ -76,18 +79,23 @@ static inline unsigned tlb_memo_bit(unsigned mode, enum mmu_access type, bool us
     return mode | (unsigned)type << 1 | user;
 }
 
-static const unsigned page_shift_of_size[MMU_SIZE_COUNT] = {PAGE_SHIFT_4K, PAGE_SHIFT_2M};
+static const unsigned page_shift_of_size[MMU_SIZE_COUNT] = {PAGE_SHIFT_4K, PAGE_SHIFT_2M,
+                                                            PAGE_SHIFT_1G};
 
 static inline enum mmu_size_id size_of_shift(unsigned shift)
 {
-    return shift == PAGE_SHIFT_4K ? MMU_SIZE_4K : MMU_SIZE_2M;
+    return shift == PAGE_SHIFT_4K   ? MMU_SIZE_4K
+           : shift == PAGE_SHIFT_2M ? MMU_SIZE_2M
+                                    : MMU_SIZE_1G;
 }
 
-/* An L1 TLB from its two arrays' configurations. */
+/* An L1 TLB from its three arrays' configurations. */
 int tlb_init_split(struct tlb *t, const struct mmu_array_config *c4k,
-                   const struct mmu_array_config *c2m, uint16_t seed);
-/* A unified TLB holding both sizes in one array. */
-int tlb_init_unified(struct tlb *t, const struct mmu_array_config *c, uint16_t seed);
+                   const struct mmu_array_config *c2m, const struct mmu_array_config *c1g,
+                   uint16_t seed);
+/* A unified TLB holding 4 KiB and 2 MiB pages in one array, c, and 1 GiB pages in c1g. */
+int tlb_init_unified(struct tlb *t, const struct mmu_array_config *c,
+                     const struct mmu_array_config *c1g, uint16_t seed);
 void tlb_free(struct tlb *t);
 
 /* Finds the entry a lookup of va with pcid uses.  No side effects. */

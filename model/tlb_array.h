@@ -29,6 +29,7 @@ struct tlb_entry {
     uint64_t base; /* physical page base, or the next table's base */
     uint16_t pcid;
     uint8_t shift;
+    uint8_t page_shift; /* TLB leaves: the page's (30 for a 2 MiB fraction of a 1 GiB page) */
     bool valid;
     bool global;
     bool dirty;           /* TLB leaves: the D bit as cached */

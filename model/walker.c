@@ -52,11 +52,12 @@ static bool go_on(struct walk *k, struct walk_result *res)
 {
     uint64_t e = k->entry;
     if (pte_is_leaf(e, k->level)) {
-        unsigned shift = pt_level_shift(k->level);
+        unsigned shift = pte_leaf_shift(k->level);
         res->leaf = (struct tlb_entry){.vpn = tlb_vpn(k->req.va, shift),
                                        .base = pte_addr(e, shift),
                                        .pcid = k->req.pcid,
                                        .shift = (uint8_t)shift,
+                                       .page_shift = (uint8_t)shift,
                                        .valid = true,
                                        .global = (e & PTE_G) != 0,
                                        .dirty = (e & PTE_D) != 0,
@@ -87,7 +88,7 @@ bool walk_step(struct walker *w, struct walk *k, uint64_t data, bool error, stru
         res->fault = MMU_FAULT_NOT_PRESENT;
         return false;
     }
-    if (e & pte_reserved_mask(e, k->level, w->pa_bits, k->req.nxe)) {
+    if (e & pte_reserved_mask(e, k->level, w->pa_bits, k->req.nxe, w->pdpe1gb)) {
         res->fault = MMU_FAULT_RESERVED;
         return false;
     }

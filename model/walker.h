@@ -11,7 +11,7 @@
  * one walker, as in `blocking`, that is section 8's walk.
  *
  * The timing of every step is in docs/ARCHITECTURE.md, "Walk timing".
- * Not modelled: 1 GiB pages, PAT/PWT/PCD memory types.
+ * Not modelled: PAT/PWT/PCD memory types.
  */
 #ifndef MODEL_WALKER_H
 #define MODEL_WALKER_H
@@ -27,6 +27,7 @@ struct walker {
     struct mmu_mem_port port;
     unsigned pa_bits;
     unsigned levels; /* 4, or 5 with la57: the level of the table CR3 points to */
+    bool pdpe1gb;    /* 1 GiB pages: a PDPTE with PS = 1 is a leaf */
     bool set_bits;   /* A/D written as an atomic set of bits (section 16.5), not the whole entry */
     struct pscache *psc;
     struct mmu_stats *stats;

@@ -101,29 +101,46 @@ static void put_histogram(FILE *out, const struct mmu_stats *s)
     }
 }
 
+/* Whether the run mapped 1 GiB pages: then its figures show them (and only then, so that the
+ * figures of runs without them read as they always have). */
+static bool giant(const struct study_result *r)
+{
+    return r->pages_mapped[MMU_SIZE_1G] > 0;
+}
+
 void study_report_table(const struct study_options *o, const struct study_result *r, FILE *out)
 {
     struct figures f;
     derive(r, &f);
+    const bool g = giant(r);
     fprintf(out,
             "references %" PRIu64 ", instructions %" PRIu64 ", context switches %" PRIu64
-            ", pages mapped 4K %" PRIu64 " / 2M %" PRIu64 " (policy %s)\n"
-            "page-crossing accesses %" PRIu64 " (each translated twice: both pages)\n",
+            ", pages mapped 4K %" PRIu64 " / 2M %" PRIu64,
             r->references, r->instructions, r->switches, r->pages_mapped[MMU_SIZE_4K],
-            r->pages_mapped[MMU_SIZE_2M], page_policy_name(o->pages), r->page_crossings);
+            r->pages_mapped[MMU_SIZE_2M]);
+    if (g)
+        fprintf(out, " / 1G %" PRIu64, r->pages_mapped[MMU_SIZE_1G]);
+    fprintf(out,
+            " (policy %s)\n"
+            "page-crossing accesses %" PRIu64 " (each translated twice: both pages)\n",
+            page_policy_name(o->pages), r->page_crossings);
     if (r->bad_records)
         fprintf(out, "bad records skipped: %" PRIu64 " (first: %s)\n", r->bad_records,
                 r->first_bad);
-    fprintf(out, "\n%-6s %12s %12s %12s %10s %8s %9s %12s %12s\n", "TLB", "lookups", "hits",
-            "misses", "merged", "hit %", "MPKI", "hits 4K", "hits 2M");
+    fprintf(out, "\n%-6s %12s %12s %12s %10s %8s %9s %12s %12s", "TLB", "lookups", "hits", "misses",
+            "merged", "hit %", "MPKI", "hits 4K", "hits 2M");
+    fprintf(out, g ? " %12s\n" : "\n", "hits 1G");
     for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
         fprintf(out, "%-6s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %10" PRIu64 " ", tlb_label[t],
                 f.lookups[t], f.hits[t], f.misses[t], f.merged[t]);
         put_table(out, 8, 2, f.hit_rate[t], 100.0);
         fputc(' ', out);
         put_table(out, 9, 3, f.mpki[t], 1.0);
-        fprintf(out, " %12" PRIu64 " %12" PRIu64 "\n", f.hits_size[t][MMU_SIZE_4K],
+        fprintf(out, " %12" PRIu64 " %12" PRIu64, f.hits_size[t][MMU_SIZE_4K],
                 f.hits_size[t][MMU_SIZE_2M]);
+        if (g)
+            fprintf(out, " %12" PRIu64, f.hits_size[t][MMU_SIZE_1G]);
+        fputc('\n', out);
     }
     fprintf(out, "(L1 misses include the merged, which took the result of a miss in flight; the "
                  "STLB's misses\nand MPKI are those that started a walk, its merged those that "
@@ -168,6 +185,9 @@ void study_report_json(const struct study_options *o, const struct study_result 
             ",\n  \"pages_mapped_2m\": %" PRIu64 ",\n",
             r->references, r->page_crossings, r->instructions, r->switches, r->bad_records,
             page_policy_name(o->pages), r->pages_mapped[MMU_SIZE_4K], r->pages_mapped[MMU_SIZE_2M]);
+    const bool g = giant(r);
+    if (g)
+        fprintf(out, "  \"pages_mapped_1g\": %" PRIu64 ",\n", r->pages_mapped[MMU_SIZE_1G]);
     for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
         fprintf(out,
                 "  \"%s\": {\"lookups\": %" PRIu64 ", \"hits\": %" PRIu64 ", \"misses\": %" PRIu64
@@ -176,8 +196,11 @@ void study_report_json(const struct study_options *o, const struct study_result 
         put_json(out, f.hit_rate[t]);
         fprintf(out, ", \"mpki\": ");
         put_json(out, f.mpki[t]);
-        fprintf(out, ", \"hits_4k\": %" PRIu64 ", \"hits_2m\": %" PRIu64 "},\n",
+        fprintf(out, ", \"hits_4k\": %" PRIu64 ", \"hits_2m\": %" PRIu64,
                 f.hits_size[t][MMU_SIZE_4K], f.hits_size[t][MMU_SIZE_2M]);
+        if (g)
+            fprintf(out, ", \"hits_1g\": %" PRIu64, f.hits_size[t][MMU_SIZE_1G]);
+        fprintf(out, "},\n");
     }
     fprintf(out, "  \"walks\": %" PRIu64 ",\n  \"walks_per_kilo_instruction\": ", f.walks);
     put_json(out, f.walk_mpki);

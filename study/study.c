@@ -85,7 +85,7 @@ struct space {
 /* A page-size map: address ranges, sorted, not overlapping, each with its page size. */
 struct range {
     uint64_t start, end; /* [start, end) */
-    bool big;            /* 2 MiB pages */
+    unsigned shift;      /* its pages': PAGE_SHIFT_4K, _2M or _1G */
     unsigned line;       /* in the map file */
 };
 
@@ -161,8 +161,9 @@ static int switch_to(struct study *s, int i)
     return 0;
 }
 
-/* Whether the whole 2 MiB region at base lies in a range the map gives 2 MiB pages. */
-static bool in_2m_range(const struct study *s, uint64_t base)
+/* Whether the whole region of 2^shift bytes at base lies in a range the map gives pages of that
+ * size. */
+static bool in_range_of(const struct study *s, uint64_t base, unsigned shift)
 {
     size_t lo = 0, hi = s->nmap;
     while (lo < hi) {
@@ -172,8 +173,8 @@ static bool in_2m_range(const struct study *s, uint64_t base)
         else
             hi = mid;
     }
-    return lo < s->nmap && s->map[lo].big && s->map[lo].start <= base &&
-           base + PAGE_SIZE_2M <= s->map[lo].end;
+    return lo < s->nmap && s->map[lo].shift == shift && s->map[lo].start <= base &&
+           base + (1ull << shift) <= s->map[lo].end;
 }
 
 static int cmp_range(const void *a, const void *b)
@@ -206,7 +207,7 @@ static bool is_perms(const char *p)
 }
 
 /* One line of the page-size map into *r: 1 for a range, 0 for a blank or comment line, -1 with
- * the reason in why.  "START-END 4k|2m" (a '#' comment may follow), or a /proc/PID/maps line
+ * the reason in why.  "START-END 4k|2m|1g" (a '#' comment may follow), or a /proc/PID/maps line
  * "START-END PERMS ...", whose range is taken with 4 KiB pages and the rest ignored. */
 static int map_line(char *p, struct range *r, char *why, size_t whylen)
 {
@@ -217,7 +218,7 @@ static int map_line(char *p, struct range *r, char *why, size_t whylen)
     if (map_hex(&p, &r->start) || *p++ != '-' || map_hex(&p, &r->end) ||
         (*p != ' ' && *p != '\t')) {
         snprintf(why, whylen,
-                 "expected \"START-END 4k|2m\" with hex addresses, or a /proc/PID/maps line");
+                 "expected \"START-END 4k|2m|1g\" with hex addresses, or a /proc/PID/maps line");
         return -1;
     }
     if (r->start >= r->end) {
@@ -227,24 +228,27 @@ static int map_line(char *p, struct range *r, char *why, size_t whylen)
     }
     while (*p == ' ' || *p == '\t')
         p++;
-    if (is_perms(p)) {
-        r->big = false;
+    r->shift = PAGE_SHIFT_4K;
+    if (is_perms(p))
         return 1;
-    }
-    if ((p[0] != '4' || p[1] != 'k') && (p[0] != '2' || p[1] != 'm')) {
-        snprintf(why, whylen, "the page size after the range is 4k or 2m");
+    if (p[0] == '2' && p[1] == 'm')
+        r->shift = PAGE_SHIFT_2M;
+    else if (p[0] == '1' && p[1] == 'g')
+        r->shift = PAGE_SHIFT_1G;
+    else if (p[0] != '4' || p[1] != 'k') {
+        snprintf(why, whylen, "the page size after the range is 4k, 2m or 1g");
         return -1;
     }
-    r->big = p[0] == '2';
     for (p += 2; *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n';)
         p++;
     if (*p && *p != '#') {
         snprintf(why, whylen, "unexpected text after the page size");
         return -1;
     }
-    if (r->big && ((r->start | r->end) & (PAGE_SIZE_2M - 1))) {
-        snprintf(why, whylen, "2m range %llx-%llx is not 2 MiB aligned",
-                 (unsigned long long)r->start, (unsigned long long)r->end);
+    if (r->shift != PAGE_SHIFT_4K && ((r->start | r->end) & ((1ull << r->shift) - 1))) {
+        snprintf(why, whylen, "%s range %llx-%llx is not %s aligned",
+                 r->shift == PAGE_SHIFT_2M ? "2m" : "1g", (unsigned long long)r->start,
+                 (unsigned long long)r->end, r->shift == PAGE_SHIFT_2M ? "2 MiB" : "1 GiB");
         return -1;
     }
     return 1;
@@ -320,23 +324,37 @@ static int demand_map(struct study *s, struct space *sp, uint64_t va)
     uint64_t *recent = &sp->recent[page % 64];
     if (*recent == page + 1)
         return 0;
-    uint64_t region = page >> 9;
-    if (set_has(&sp->pages, 4 * page + 3) || set_has(&sp->pages, 4 * region + 1)) {
+    /* The page set's keys: 4 page + 3, a 4 KiB page mapped; 4 region + 1, a 2 MiB region mapped
+     * with a 2 MiB page; 4 region + 2, a 2 MiB region of 4 KiB pages; 4 (giant + 1), a 1 GiB
+     * region mapped with a 1 GiB page (never 0, the empty key). */
+    const struct study_options *o = s->o;
+    const bool may_1g = o->pages == PAGES_1G || o->pages == PAGES_MAP;
+    uint64_t region = page >> 9, giant = page >> 18;
+    if (set_has(&sp->pages, 4 * page + 3) || set_has(&sp->pages, 4 * region + 1) ||
+        (may_1g && set_has(&sp->pages, 4 * (giant + 1)))) {
         *recent = page + 1;
         return 0;
     }
     if (!va_is_canonical_bits(va, bits))
         return 0; /* the MMU reports it */
-    bool big = false;
-    if (!set_has(&sp->pages, 4 * region + 2)) {
-        const struct study_options *o = s->o;
-        big = o->pages == PAGES_2M ||
-              (o->pages == PAGES_MIXED && mix(o->seed ^ mix(region)) % 100 < o->mixed_percent) ||
-              (o->pages == PAGES_MAP && in_2m_range(s, va & ~(PAGE_SIZE_2M - 1)));
+    enum mmu_size_id size = MMU_SIZE_4K;
+    if (may_1g &&
+        (o->pages == PAGES_1G || in_range_of(s, va & ~(PAGE_SIZE_1G - 1), PAGE_SHIFT_1G))) {
+        size = MMU_SIZE_1G;
+        if (set_add(&sp->pages, 4 * (giant + 1)))
+            goto oom;
+    } else if (set_has(&sp->pages, 4 * region + 2)) {
+        size = MMU_SIZE_4K;
+    } else {
+        bool big =
+            o->pages == PAGES_2M ||
+            (o->pages == PAGES_MIXED && mix(o->seed ^ mix(region)) % 100 < o->mixed_percent) ||
+            (o->pages == PAGES_MAP && in_range_of(s, va & ~(PAGE_SIZE_2M - 1), PAGE_SHIFT_2M));
+        size = big ? MMU_SIZE_2M : MMU_SIZE_4K;
         if (set_add(&sp->pages, 4 * region + (big ? 1 : 2)))
             goto oom;
     }
-    unsigned shift = big ? PAGE_SHIFT_2M : PAGE_SHIFT_4K;
+    unsigned shift = PAGE_SHIFT_4K + 9 * (unsigned)size;
     uint64_t pa;
     if (phys_mem_reserve(s->pm, 1ull << shift, &pa)) {
         snprintf(s->err, s->errlen, "%s", phys_mem_error(s->pm));
@@ -347,9 +365,9 @@ static int demand_map(struct study *s, struct space *sp, uint64_t va)
         snprintf(s->err, s->errlen, "%s", aspace_error(sp->as));
         return -1;
     }
-    if (!big && set_add(&sp->pages, 4 * page + 3))
+    if (size == MMU_SIZE_4K && set_add(&sp->pages, 4 * page + 3))
         goto oom;
-    s->res->pages_mapped[big ? MMU_SIZE_2M : MMU_SIZE_4K]++;
+    s->res->pages_mapped[size]++;
     *recent = page + 1;
     return 0;
 oom:
@@ -534,6 +552,16 @@ struct study *study_open(const struct study_options *o, unsigned nprocs, char *e
         }
         if (load_map(s, o->page_map))
             goto fail;
+    }
+    bool wants_1g = o->pages == PAGES_1G;
+    for (size_t i = 0; i < s->nmap; i++)
+        wants_1g = wants_1g || s->map[i].shift == PAGE_SHIFT_1G;
+    if (wants_1g && !o->cfg.pdpe1gb) {
+        snprintf(s->err, s->errlen,
+                 "%s asks for 1 GiB pages, which pdpe1gb=off leaves out (its PDPTEs' PS bit "
+                 "is reserved)",
+                 o->pages == PAGES_1G ? "pages=1g" : "page_map");
+        goto fail;
     }
     s->pm = phys_mem_create(o->cfg.pa_bits, s->err, s->errlen);
     if (!s->pm)

@@ -42,7 +42,10 @@ static const struct key keys[] = {
     ARRAY_KEYS("itlb_2m", itlb_2m, false, "L1 ITLB, 2 MiB array:"),
     ARRAY_KEYS("dtlb_4k", dtlb_4k, false, "L1 DTLB, 4 KiB array:"),
     ARRAY_KEYS("dtlb_2m", dtlb_2m, false, "L1 DTLB, 2 MiB array:"),
-    ARRAY_KEYS("stlb", stlb, false, "L2 STLB (both sizes):"),
+    ARRAY_KEYS("itlb_1g", itlb_1g, false, "L1 ITLB, 1 GiB array (0: 2 MiB fractions):"),
+    ARRAY_KEYS("dtlb_1g", dtlb_1g, false, "L1 DTLB, 1 GiB array:"),
+    ARRAY_KEYS("stlb", stlb, false, "L2 STLB (4 KiB and 2 MiB pages):"),
+    ARRAY_KEYS("stlb_1g", stlb_1g, false, "L2 STLB, 1 GiB array:"),
     ARRAY_KEYS("psc_pde", psc[MMU_PSC_PDE], true,
                "PDE cache (fully associative unless given ways):"),
     ARRAY_KEYS("psc_pdpte", psc[MMU_PSC_PDPTE], true, "PDPTE cache (the same):"),
@@ -64,9 +67,11 @@ static const struct key keys[] = {
     {"nxe", K_BOOL, OPT(cfg.nxe), 0, 1, false, "EFER.NXE"},
     {"la57", K_BOOL, OPT(cfg.la57), 0, 1, false,
      "CR4.LA57: 5-level paging (a PML5 above the PML4, 57-bit addresses)"},
-    {"pages", K_PAGES, OPT(pages), 0, 0, false, "page-size policy: 4k, 2m, mixed, map"},
+    {"pdpe1gb", K_BOOL, OPT(cfg.pdpe1gb), 0, 1, false,
+     "1 GiB pages (CPUID Page1GB); off: a PDPTE's PS bit is reserved"},
+    {"pages", K_PAGES, OPT(pages), 0, 0, false, "page-size policy: 4k, 2m, 1g, mixed, map"},
     {"page_map", K_PATH, OPT(page_map), 0, 0, false,
-     "map: file of \"START-END 4k|2m\" lines (hex); other pages 4k"},
+     "map: file of \"START-END 4k|2m|1g\" lines (hex); other pages 4k"},
     {"mixed_percent", K_UINT, OPT(mixed_percent), 0, 100, false,
      "mixed: percent of 2 MiB regions mapped with one 2 MiB page"},
     {"seed", K_U64, OPT(seed), 0, UINT64_MAX, false, "seed of the mixed policy's choice"},
@@ -83,7 +88,7 @@ static const struct key keys[] = {
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
-static const char *const page_names[PAGES_COUNT] = {"4k", "2m", "mixed", "map"};
+static const char *const page_names[PAGES_COUNT] = {"4k", "2m", "mixed", "map", "1g"};
 
 const char *page_policy_name(enum page_policy p)
 {
@@ -127,6 +132,7 @@ int study_preset(struct study_options *o, const char *name, char *err, size_t er
         c->dtlb_4k = (struct mmu_array_config){64, 4, MMU_REPL_LRU};
         c->itlb_2m.entries = 0;
         c->dtlb_2m.entries = 0;
+        c->itlb_1g.entries = c->dtlb_1g.entries = c->stlb_1g.entries = 0; /* 4 KiB pages only */
         c->stlb = (struct mmu_array_config){1536, 12, MMU_REPL_LRU};
         c->la57 = true;
         c->psc[MMU_PSC_PML5E] = (struct mmu_array_config){2, 2, MMU_REPL_LRU};
@@ -239,7 +245,8 @@ int study_set(struct study_options *o, const char *name, const char *v, char *er
                 *(enum page_policy *)p = (enum page_policy)i;
                 return 0;
             }
-        snprintf(err, errlen, "%s: '%s' is not a page-size policy (4k, 2m, mixed, map)", name, v);
+        snprintf(err, errlen, "%s: '%s' is not a page-size policy (4k, 2m, 1g, mixed, map)", name,
+                 v);
         return -1;
     case K_PATH:
         if (strlen(v) >= sizeof(o->page_map)) {

@@ -48,7 +48,10 @@ struct mmu_config {
     struct mmu_array_config itlb_2m; /* 8 entries, fully associative, LRU */
     struct mmu_array_config dtlb_4k; /* 64 entries, 4-way, LRU */
     struct mmu_array_config dtlb_2m; /* 32 entries, 4-way, LRU */
-    struct mmu_array_config stlb;    /* 1536 entries, 12-way, LRU; both sizes */
+    struct mmu_array_config itlb_1g; /* 0 entries: none (a 1 GiB page fills 2 MiB fractions) */
+    struct mmu_array_config dtlb_1g; /* 4 entries, fully associative, LRU */
+    struct mmu_array_config stlb;    /* 1536 entries, 12-way, LRU; 4 KiB and 2 MiB pages */
+    struct mmu_array_config stlb_1g; /* 16 entries, 4-way, LRU: the STLB's 1 GiB pages */
     struct mmu_array_config psc[4];  /* [0] PDE, [1] PDPTE, [2] PML4E, [3] PML5E cache: 32, 4,
                                            2, 2 entries, fully associative (ways < entries:
                                            sets), LRU; the PML5E cache serves la57 only */
@@ -65,6 +68,8 @@ struct mmu_config {
     bool wp;               /* CR0.WP at reset; default 1 */
     bool nxe;              /* EFER.NXE at reset; default 1 */
     bool la57;             /* CR4.LA57: 5-level paging, 57-bit virtual addresses; default 0 */
+    bool pdpe1gb;          /* 1 GiB pages (CPUID Page1GB): a PDPTE with PS = 1 is a leaf, not a
+                                        reserved-bit fault; default 1 */
 };
 
 /* 16: ChampSim's walks are bounded by its STLB's 16 miss registers (the `champsim` preset). */
@@ -201,7 +206,7 @@ enum mmu_source { MMU_SRC_L1, MMU_SRC_STLB, MMU_SRC_WALK, MMU_SRC_NONE, MMU_SRC_
 
 struct mmu_response {
     uint64_t paddr;      /* valid when fault == MMU_FAULT_NONE */
-    unsigned page_shift; /* 12 or 21; 0 on a fault */
+    unsigned page_shift; /* 12, 21 or 30; 0 on a fault */
     enum mmu_fault fault;
     uint32_t error_code; /* #PF error code (PF_ERR_*); 0 if no fault */
     unsigned level;      /* level where the walk stopped (5..1), or the
@@ -340,7 +345,7 @@ const char *mmu_error(const struct mmu *m);
 /* ---- statistics --------------------------------------------------------- */
 
 enum mmu_tlb_id { MMU_TLB_ITLB, MMU_TLB_DTLB, MMU_TLB_STLB, MMU_TLB_COUNT };
-enum mmu_size_id { MMU_SIZE_4K, MMU_SIZE_2M, MMU_SIZE_COUNT };
+enum mmu_size_id { MMU_SIZE_4K, MMU_SIZE_2M, MMU_SIZE_1G, MMU_SIZE_COUNT };
 
 struct mmu_tlb_stats {
     /* A lookup that finds a usable entry is a hit, counted by the size of

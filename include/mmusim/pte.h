@@ -26,7 +26,7 @@ extern "C" {
 #define PTE_PCD (1ull << 4)  /* page-level cache disable */
 #define PTE_A   (1ull << 5)  /* accessed */
 #define PTE_D   (1ull << 6)  /* dirty (leaf entries only) */
-#define PTE_PS  (1ull << 7)  /* page size: leaf at PDPT/PD level (PAT in a PTE) */
+#define PTE_PS  (1ull << 7)  /* page size: leaf at PDPT (1 GiB) or PD (2 MiB) level; PAT in a PTE */
 #define PTE_G   (1ull << 8)  /* global (leaf entries only) */
 #define PTE_NX  (1ull << 63) /* execute disable, when EFER.NXE = 1 */
 
@@ -36,6 +36,8 @@ extern "C" {
 
 /* Bits 20:13 of a 2 MiB PDE are reserved (bit 12 is the PAT bit). */
 #define PDE_2M_RSVD_MASK 0x00000000001fe000ull
+/* Bits 29:13 of a 1 GiB PDPTE are reserved (bit 12 is the PAT bit). */
+#define PDPTE_1G_RSVD_MASK 0x000000003fffe000ull
 
 /* Paging levels, as numbered by the walk. */
 enum pt_level {
@@ -48,14 +50,16 @@ enum pt_level {
 #define PT_LEVELS     4 /* 4-level paging: the walk begins at the PML4 */
 #define PT_LEVELS_MAX 5 /* 5-level paging (CR4.LA57 = 1): the walk begins at the PML5 */
 
-/* Page sizes, as the shift of the page size.  1 GiB pages are not
- * implemented: a PDPTE with PS = 1 is a reserved-bit fault. */
+/* Page sizes, as the shift of the page size.  A 1 GiB page (a PDPTE with PS = 1) exists when the
+ * MMU has them (mmu_config.pdpe1gb, CPUID's Page1GB); otherwise its PS bit is reserved. */
 enum page_shift {
     PAGE_SHIFT_4K = 12,
     PAGE_SHIFT_2M = 21,
+    PAGE_SHIFT_1G = 30,
 };
 #define PAGE_SIZE_4K (1ull << PAGE_SHIFT_4K)
 #define PAGE_SIZE_2M (1ull << PAGE_SHIFT_2M)
+#define PAGE_SIZE_1G (1ull << PAGE_SHIFT_1G)
 
 /* Virtual-address width of 4-level paging: canonical addresses have bits
  * 63:47 all equal. */
@@ -101,6 +105,12 @@ static inline unsigned pt_index(uint64_t va, unsigned level)
 static inline unsigned pt_level_shift(unsigned level)
 {
     return PAGE_SHIFT_4K + 9 * (level - 1);
+}
+
+/* The level of a leaf that maps pages of 2^shift bytes: 1, 2 or 3. */
+static inline unsigned pt_level_of_shift(unsigned shift)
+{
+    return (shift - PAGE_SHIFT_4K) / 9 + 1;
 }
 
 #ifdef __cplusplus

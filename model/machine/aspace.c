@@ -73,17 +73,22 @@ const char *aspace_error(const struct aspace *as)
     return as->err;
 }
 
+static const char *size_name(unsigned page_shift)
+{
+    return page_shift == PAGE_SHIFT_4K ? "4 KiB" : page_shift == PAGE_SHIFT_2M ? "2 MiB" : "1 GiB";
+}
+
 static int check_va(struct aspace *as, const char *op, uint64_t va, unsigned page_shift)
 {
-    if (page_shift != PAGE_SHIFT_4K && page_shift != PAGE_SHIFT_2M)
-        return fail(as, "%s 0x%llx: page shift %u is not 12 (4 KiB) or 21 (2 MiB)", op,
+    if (page_shift != PAGE_SHIFT_4K && page_shift != PAGE_SHIFT_2M && page_shift != PAGE_SHIFT_1G)
+        return fail(as, "%s 0x%llx: page shift %u is not 12 (4 KiB), 21 (2 MiB) or 30 (1 GiB)", op,
                     (unsigned long long)va, page_shift);
     if (!va_is_canonical_bits(va, va_bits(as->levels == PT_LEVELS_MAX)))
         return fail(as, "%s 0x%llx: not a canonical address (%u-bit)", op, (unsigned long long)va,
                     va_bits(as->levels == PT_LEVELS_MAX));
     if (va & ((1ull << page_shift) - 1))
         return fail(as, "%s 0x%llx: not aligned to its %s page", op, (unsigned long long)va,
-                    page_shift == PAGE_SHIFT_4K ? "4 KiB" : "2 MiB");
+                    size_name(page_shift));
     return 0;
 }
 
@@ -108,8 +113,8 @@ static int entry_at(struct aspace *as, uint64_t va, unsigned level, bool create,
             if (phys_mem_write64(as->pm, epa, e))
                 return fail(as, "0x%llx: %s", (unsigned long long)va, phys_mem_error(as->pm));
         } else if (pte_is_leaf(e, l)) {
-            return fail(as, "0x%llx: a 2 MiB page already maps this region",
-                        (unsigned long long)va);
+            return fail(as, "0x%llx: a %s page already maps this region", (unsigned long long)va,
+                        size_name(pt_level_shift(l)));
         }
         table = pte_addr(e, PAGE_SHIFT_4K);
     }
@@ -119,12 +124,12 @@ static int entry_at(struct aspace *as, uint64_t va, unsigned level, bool create,
 
 static unsigned leaf_level(unsigned page_shift)
 {
-    return page_shift == PAGE_SHIFT_4K ? PT_LEVEL_PT : PT_LEVEL_PD;
+    return pt_level_of_shift(page_shift);
 }
 
 static uint64_t leaf_entry(uint64_t pa, unsigned page_shift, uint64_t flags)
 {
-    return pa | (flags & LEAF_FLAGS) | PTE_P | (page_shift == PAGE_SHIFT_2M ? PTE_PS : 0);
+    return pa | (flags & LEAF_FLAGS) | PTE_P | (page_shift != PAGE_SHIFT_4K ? PTE_PS : 0);
 }
 
 int aspace_map(struct aspace *as, uint64_t va, uint64_t pa, unsigned page_shift, uint64_t flags)
@@ -148,9 +153,9 @@ int aspace_map(struct aspace *as, uint64_t va, uint64_t pa, unsigned page_shift,
         return -1;
     if ((old & PTE_P) && !pte_is_leaf(old, level))
         return fail(as,
-                    "map 0x%llx as 2 MiB: a page table is already there; unmap its 4 KiB "
+                    "map 0x%llx as %s: a page table is already there; unmap its smaller "
                     "pages first",
-                    (unsigned long long)va);
+                    (unsigned long long)va, size_name(page_shift));
     if (phys_mem_write64(as->pm, epa, leaf_entry(pa, page_shift, flags)))
         return fail(as, "map 0x%llx: %s", (unsigned long long)va, phys_mem_error(as->pm));
     return 0;
@@ -167,7 +172,7 @@ static int find_leaf(struct aspace *as, const char *op, uint64_t va, unsigned pa
         return -1;
     if (!(*e & PTE_P) || !pte_is_leaf(*e, level))
         return fail(as, "%s 0x%llx: no %s page is mapped there", op, (unsigned long long)va,
-                    page_shift == PAGE_SHIFT_4K ? "4 KiB" : "2 MiB");
+                    size_name(page_shift));
     return 0;
 }
 

@@ -100,6 +100,14 @@ printf 'R 1000\nR 100000000000000\n' > "$tmp/nc57.txt"
 expect 1 'nc57.txt:2: address 0x100000000000000 is not canonical \(bits 63:56' \
     run --set la57=on "$tmp/nc57.txt"
 expect 2 "la57: 'maybe' is not on or off" run --set la57=maybe "$trace"
+# 1 GiB pages: the chase's two 1 GiB regions, the DTLB's 1 GiB array and the ITLB's 2 MiB
+# fractions; without pdpe1gb the study is refused.
+expect 0 '"pages_mapped_1g": 2,'         run --set pages=1g --json "$trace"
+expect 0 'hits_2m": 55789, "hits_1g": 0' run --set pages=1g --json "$trace"
+expect 0 'pages mapped 4K 0 / 2M 0 / 1G 2' run --set pages=1g "$trace"
+expect 1 'pages=1g asks for 1 GiB pages, which pdpe1gb=off leaves out' \
+    run --set pages=1g --set pdpe1gb=off "$trace"
+expect 2 "pages: 'huge' is not a page-size policy \(4k, 2m, 1g, mixed, map\)" run --set pages=huge "$trace"
 expect 0 '"la57": true'                  config --preset champsim --dump
 expect 0 '"pml5e": '                     run --preset champsim --json "$trace"
 expect 2 'write binary or champsim'      convert --to lackey "$trace" "$tmp/c.lackey"

@@ -5,8 +5,8 @@
  * over the four (five, with la57) paging levels reading the tables straight
  * out of the simulated physical memory, with no TLB and no caches.  It
  * implements the contract of x86-64 4-level and 5-level paging with
- * CR4.PCIDE = 1, no SMEP/SMAP and no 1 GiB pages.  It is written
- * independently of model/.
+ * CR4.PCIDE = 1, no SMEP/SMAP, with or without 1 GiB pages (pdpe1gb).  It is
+ * written independently of model/.
  *
  * The test builds a few address spaces with random, clustered mappings,
  * corrupts some entries on purpose (read-only / supervisor / NX upper
@@ -57,7 +57,8 @@
 #define GLOBAL_BASE    0xffffffff80000000ull /* PML4 511, PDPT 510 */
 #define GLOBAL_SLOTS   8u
 #define N_CORRUPT      40u /* per address space */
-#define MAX_MAPS       (MAP_ATTEMPTS + 8u)
+#define N_1G           2u  /* 1 GiB pages per address space, away from the regions */
+#define MAX_MAPS       (MAP_ATTEMPTS + N_1G + 8u)
 #define MAX_GMAPS      (N_GLOBAL_2M + N_GLOBAL_4K)
 #define MEM_LATENCY    20u
 #define PA_BITS        46u
@@ -140,9 +141,9 @@ struct ref_result {
 };
 
 /* Returns 0, or -1 if the physical memory refused a read (a test bug). */
-static int ref_translate(struct phys_mem *pm, unsigned levels, uint64_t top_base, unsigned pa_bits,
-                         bool wp, bool nxe, uint64_t va, enum mmu_access type, bool user,
-                         struct ref_result *r)
+static int ref_translate(struct phys_mem *pm, unsigned levels, bool pdpe1gb, uint64_t top_base,
+                         unsigned pa_bits, bool wp, bool nxe, uint64_t va, enum mmu_access type,
+                         bool user, struct ref_result *r)
 {
     const bool write = type == MMU_ACC_WRITE;
     const bool fetch = type == MMU_ACC_FETCH;
@@ -172,8 +173,10 @@ static int ref_translate(struct phys_mem *pm, unsigned levels, uint64_t top_base
         uint64_t rsvd = e & addr_rsvd;
         if (!nxe)
             rsvd |= e & PTE_NX;
-        if (level >= PT_LEVEL_PDPT)
-            rsvd |= e & PTE_PS; /* PS in a PML5E or PML4E; 1 GiB pages unsupported */
+        if (level > PT_LEVEL_PDPT || (level == PT_LEVEL_PDPT && !pdpe1gb))
+            rsvd |= e & PTE_PS; /* PS in a PML5E or PML4E, or a PDPTE without 1 GiB pages */
+        if (level == PT_LEVEL_PDPT && pdpe1gb && (e & PTE_PS))
+            rsvd |= e & 0x3fffe000ull; /* bits 29:13 of a 1 GiB PDPTE */
         if (level == PT_LEVEL_PD && (e & PTE_PS))
             rsvd |= e & PDE_2M_RSVD_MASK;
         if (rsvd) {
@@ -184,7 +187,8 @@ static int ref_translate(struct phys_mem *pm, unsigned levels, uint64_t top_base
         rw = rw && (e & PTE_RW);
         us = us && (e & PTE_US);
         nx = nx || (e & PTE_NX);
-        bool leaf = level == PT_LEVEL_PT || (level == PT_LEVEL_PD && (e & PTE_PS));
+        bool leaf = level == PT_LEVEL_PT ||
+                    ((level == PT_LEVEL_PD || level == PT_LEVEL_PDPT) && (e & PTE_PS));
         if (!leaf) {
             base = e & PTE_ADDR_MASK;
             continue;
@@ -201,7 +205,9 @@ static int ref_translate(struct phys_mem *pm, unsigned levels, uint64_t top_base
             r->error_code = PF_ERR_P | acc_ec;
             return 0;
         }
-        unsigned shift = level == PT_LEVEL_PT ? PAGE_SHIFT_4K : PAGE_SHIFT_2M;
+        unsigned shift = level == PT_LEVEL_PT   ? PAGE_SHIFT_4K
+                         : level == PT_LEVEL_PD ? PAGE_SHIFT_2M
+                                                : PAGE_SHIFT_1G;
         uint64_t off_mask = (1ull << shift) - 1;
         r->fault = MMU_FAULT_NONE;
         r->page_shift = shift;
@@ -409,6 +415,23 @@ static void world_build(struct world *w, struct rng *r, bool la57)
             a->maps[a->nmaps].shift = shift;
             a->nmaps++;
         }
+        /* 1 GiB pages under a region's top-level entry, in a 1 GiB range no region uses (where
+         * one does, its page table is there and the map is refused). */
+        for (unsigned k = 0; k < N_1G; k++) {
+            uint64_t base = w->region[rng_below(r, N_REGIONS)];
+            uint64_t va = (base & ~((1ull << 39) - 1)) | rng_below(r, 512) << 30;
+            va = sign_extend(va, w->bits);
+            if (!is_canonical(va, w->bits) || pt_index(va, w->levels) == 511)
+                continue;
+            if (aspace_map(a->as, va, rand_pa(r, PAGE_SHIFT_1G), PAGE_SHIFT_1G,
+                           rand_private_flags(r)) != 0) {
+                a->refused++;
+                continue;
+            }
+            a->maps[a->nmaps].va = va;
+            a->maps[a->nmaps].shift = PAGE_SHIFT_1G;
+            a->nmaps++;
+        }
     }
 
     /* The global region: identical in every address space. */
@@ -487,6 +510,7 @@ struct run_counts {
     uint64_t sources[MMU_SRC_COUNT];
     uint64_t mismatches;
     uint64_t ctrl, mode_changes, cr3_loads, nxe_off, wp_off;
+    uint64_t giant; /* translations of 1 GiB pages */
 };
 
 /* One request of a run, with the reference's answer at its time. */
@@ -598,6 +622,7 @@ static bool check(struct checker *k, const struct pending *p, const struct mmu_r
     k->c.types[p->req.type]++;
     if ((unsigned)resp->source < MMU_SRC_COUNT)
         k->c.sources[resp->source]++;
+    k->c.giant += p->ref.fault == MMU_FAULT_NONE && p->ref.page_shift == PAGE_SHIFT_1G;
     return true;
 }
 
@@ -722,8 +747,8 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
         req.cycle = cycle;
 
         struct ref_result ref;
-        if (ref_translate(w->pm, w->levels, w->as[cur].pml4, cfg->pa_bits, wp, nxe, req.vaddr,
-                          req.type, req.user, &ref) != 0)
+        if (ref_translate(w->pm, w->levels, cfg->pdpe1gb, w->as[cur].pml4, cfg->pa_bits, wp, nxe,
+                          req.vaddr, req.type, req.user, &ref) != 0)
             fail_msg("%s: reference could not read memory at access %" PRIu64, name, i);
 
         if (!revisit && ref.fault == MMU_FAULT_NONE) {
@@ -830,7 +855,13 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
         assert_true(st->walks_peak >= 2);
         assert_true(st->miss_queue_full_cycles > 0);
     }
-    /* the run must have exercised the interesting paths */
+    /* the run must have exercised the interesting paths: 1 GiB pages where the MMU has them */
+    printf("crosscheck 1g seed=%" PRIu64 " cfg=%s pdpe1gb=%d translations_1g=%" PRIu64 "\n", g_seed,
+           name, cfg->pdpe1gb, c->giant);
+    if (cfg->pdpe1gb)
+        assert_true(c->giant > 100);
+    else
+        assert_int_equal(c->giant, 0);
     assert_true(c->faults[MMU_FAULT_NONE] > N_ACCESSES / 10);
     assert_true(c->sources[MMU_SRC_L1] > 0);
     assert_true(c->sources[MMU_SRC_WALK] > 0);
@@ -867,6 +898,7 @@ static void test_crosscheck_tiny(void **state)
     cfg.psc[MMU_PSC_PML4E] = (struct mmu_array_config){1, 1, MMU_REPL_PLRU};
     cfg.stlb_latency = 4;
     cfg.lfsr_seed = (uint16_t)(1 + g_seed % 0xfffe);
+    cfg.pdpe1gb = false; /* an MMU without 1 GiB pages: their PDPTEs are reserved-bit faults */
     run_config("tiny", &cfg, 1, true, false);
 }
 
@@ -881,6 +913,7 @@ static void test_crosscheck_no_stlb_psc(void **state)
     cfg.itlb_4k = (struct mmu_array_config){8, 8, MMU_REPL_LRU};
     cfg.dtlb_2m = (struct mmu_array_config){4, 4, MMU_REPL_RANDOM};
     cfg.stlb.entries = 0;
+    cfg.stlb_1g.entries = 0;
     for (unsigned p = 0; p < MMU_PSC_COUNT; p++)
         cfg.psc[p].entries = 0;
     run_config("no_stlb_psc", &cfg, 2, false, false);
@@ -910,6 +943,8 @@ static void test_crosscheck_concurrent_tiny(void **state)
     cfg.dtlb_2m = (struct mmu_array_config){2, 2, MMU_REPL_PLRU};
     cfg.stlb = (struct mmu_array_config){16, 4, MMU_REPL_FIFO};
     cfg.psc[MMU_PSC_PDE] = (struct mmu_array_config){4, 4, MMU_REPL_RANDOM};
+    cfg.dtlb_1g.entries = 0; /* 1 GiB pages fill the DTLB with 2 MiB fractions */
+    cfg.stlb_1g = (struct mmu_array_config){2, 2, MMU_REPL_FIFO};
     cfg.stlb_latency = 4;
     cfg.walkers = 4;
     cfg.miss_entries = 4;

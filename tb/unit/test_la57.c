@@ -259,8 +259,8 @@ static void in_flight(void **state)
     assert_int_equal(n, 32);
     for (unsigned k = 0; k < n; k++) {
         unsigned i = got[k].id;
-        struct mmu_response b = xlate(bl, vas[(i * 7) % 16] + 8 * i,
-                                      i % 3 == 0 ? MMU_ACC_WRITE : MMU_ACC_READ, true);
+        struct mmu_response b =
+            xlate(bl, vas[(i * 7) % 16] + 8 * i, i % 3 == 0 ? MMU_ACC_WRITE : MMU_ACC_READ, true);
         assert_int_equal(got[k].fault, MMU_FAULT_NONE);
         assert_int_equal(got[k].paddr, b.paddr);
     }
@@ -302,10 +302,14 @@ static void aspace_levels(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(walks_five_levels), cmocka_unit_test(tags_hold_va_56_48),
-        cmocka_unit_test(canonical_is_57_bits), cmocka_unit_test(pml5e_cache),
-        cmocka_unit_test(pml5e_reserved_ps),    cmocka_unit_test(latency_bound),
-        cmocka_unit_test(in_flight),            cmocka_unit_test(aspace_levels),
+        cmocka_unit_test(walks_five_levels),
+        cmocka_unit_test(tags_hold_va_56_48),
+        cmocka_unit_test(canonical_is_57_bits),
+        cmocka_unit_test(pml5e_cache),
+        cmocka_unit_test(pml5e_reserved_ps),
+        cmocka_unit_test(latency_bound),
+        cmocka_unit_test(in_flight),
+        cmocka_unit_test(aspace_levels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,32 +18,42 @@ static void reserved_bits(void **state)
         bool nxe;
         bool reserved;
         const char *why;
+        bool no1g; /* an MMU without 1 GiB pages (pdpe1gb = 0) */
     } cases[] = {
-        {PTE_P | 0x1000, 4, 46, true, false, "plain PML4E"},
-        {PTE_P | PTE_PS, 4, 46, true, true, "PS in a PML4E"},
-        {PTE_P | PTE_PS, 3, 46, true, true, "PS in a PDPTE: no 1 GiB pages"},
-        {PTE_P | PTE_PS, 2, 46, true, false, "2 MiB PDE"},
-        {PTE_P | PTE_PS | (1ull << 13), 2, 46, true, true, "bit 13 of a 2 MiB PDE"},
-        {PTE_P | PTE_PS | (1ull << 20), 2, 46, true, true, "bit 20 of a 2 MiB PDE"},
-        {PTE_P | PTE_PS | (1ull << 12), 2, 46, true, false, "PAT bit of a 2 MiB PDE"},
-        {PTE_P | (1ull << 13), 2, 46, true, false, "bit 13 of a PDE pointing to a table"},
-        {PTE_P | PTE_PS, 1, 46, true, false, "PAT bit in a PTE"},
-        {PTE_P | (1ull << 45), 1, 46, true, false, "top address bit within 46"},
-        {PTE_P | (1ull << 46), 1, 46, true, true, "address bit 46 of 46"},
-        {PTE_P | (1ull << 46), 3, 48, true, false, "bit 46 with 48-bit addresses"},
-        {PTE_P | (1ull << 51), 4, 46, true, true, "address bit 51"},
-        {PTE_P | (1ull << 52) | (1ull << 62), 1, 46, true, false, "bits 62:52 are ignored"},
-        {PTE_P | PTE_NX, 1, 46, true, false, "NX with NXE"},
-        {PTE_P | PTE_NX, 3, 46, false, true, "NX without NXE"},
-        {PTE_P | (7ull << 9), 4, 46, true, false, "bits 11:9 are ignored"},
+        {PTE_P | 0x1000, 4, 46, true, false, "plain PML4E", false},
+        {PTE_P | PTE_PS, 4, 46, true, true, "PS in a PML4E", false},
+        {PTE_P | PTE_PS, 3, 46, true, true, "PS in a PDPTE: no 1 GiB pages", true},
+        {PTE_P | PTE_PS, 3, 46, true, false, "1 GiB PDPTE", false},
+        {PTE_P | PTE_PS | (1ull << 13), 3, 46, true, true, "bit 13 of a 1 GiB PDPTE", false},
+        {PTE_P | PTE_PS | (1ull << 29), 3, 46, true, true, "bit 29 of a 1 GiB PDPTE", false},
+        {PTE_P | PTE_PS | (1ull << 12), 3, 46, true, false, "PAT bit of a 1 GiB PDPTE", false},
+        {PTE_P | PTE_PS | (1ull << 30), 3, 46, true, false, "bit 30: a 1 GiB frame's address",
+         false},
+        {PTE_P | (1ull << 13), 3, 46, true, false, "bit 13 of a PDPTE pointing to a table", false},
+        {PTE_P | PTE_PS, 5, 46, true, true, "PS in a PML5E", false},
+        {PTE_P | PTE_PS, 2, 46, true, false, "2 MiB PDE", false},
+        {PTE_P | PTE_PS | (1ull << 13), 2, 46, true, true, "bit 13 of a 2 MiB PDE", false},
+        {PTE_P | PTE_PS | (1ull << 20), 2, 46, true, true, "bit 20 of a 2 MiB PDE", false},
+        {PTE_P | PTE_PS | (1ull << 12), 2, 46, true, false, "PAT bit of a 2 MiB PDE", false},
+        {PTE_P | (1ull << 13), 2, 46, true, false, "bit 13 of a PDE pointing to a table", false},
+        {PTE_P | PTE_PS, 1, 46, true, false, "PAT bit in a PTE", false},
+        {PTE_P | (1ull << 45), 1, 46, true, false, "top address bit within 46", false},
+        {PTE_P | (1ull << 46), 1, 46, true, true, "address bit 46 of 46", false},
+        {PTE_P | (1ull << 46), 3, 48, true, false, "bit 46 with 48-bit addresses", false},
+        {PTE_P | (1ull << 51), 4, 46, true, true, "address bit 51", false},
+        {PTE_P | (1ull << 52) | (1ull << 62), 1, 46, true, false, "bits 62:52 are ignored", false},
+        {PTE_P | PTE_NX, 1, 46, true, false, "NX with NXE", false},
+        {PTE_P | PTE_NX, 3, 46, false, true, "NX without NXE", false},
+        {PTE_P | (7ull << 9), 4, 46, true, false, "bits 11:9 are ignored", false},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        uint64_t m = pte_reserved_mask(cases[i].e, cases[i].level, cases[i].pa_bits, cases[i].nxe);
+        uint64_t m = pte_reserved_mask(cases[i].e, cases[i].level, cases[i].pa_bits, cases[i].nxe,
+                                       !cases[i].no1g);
         if (((cases[i].e & m) != 0) != cases[i].reserved)
             fail_msg("case %zu (%s): reserved=%d expected %d", i, cases[i].why,
                      (cases[i].e & m) != 0, cases[i].reserved);
     }
-    assert_int_equal(pte_reserved_mask(0, 1, 46, true) & above46, above46);
+    assert_int_equal(pte_reserved_mask(0, 1, 46, true, true) & above46, above46);
 }
 
 static void leaves(void **state)
@@ -52,7 +62,9 @@ static void leaves(void **state)
     assert_true(pte_is_leaf(PTE_P, 1));
     assert_true(pte_is_leaf(PTE_P | PTE_PS, 2));
     assert_false(pte_is_leaf(PTE_P, 2));
-    assert_false(pte_is_leaf(PTE_P | PTE_PS, 3));
+    assert_true(pte_is_leaf(PTE_P | PTE_PS, 3)); /* 1 GiB (reserved without pdpe1gb) */
+    assert_false(pte_is_leaf(PTE_P, 3));
+    assert_false(pte_is_leaf(PTE_P | PTE_PS, 4));
     assert_false(pte_is_leaf(PTE_P, 4));
     assert_int_equal(pte_addr(0x8000000012345867ull | PTE_PS, 21), 0x12200000);
     assert_int_equal(pte_addr(0x8000000012345867ull, 12), 0x12345000);

@@ -166,8 +166,8 @@ static void set_index(void **state)
     struct mmu_config c;
     mmu_config_default(&c);
     struct tlb dtlb, stlb;
-    assert_int_equal(tlb_init_split(&dtlb, &c.dtlb_4k, &c.dtlb_2m, 1), 0);
-    assert_int_equal(tlb_init_unified(&stlb, &c.stlb, 1), 0);
+    assert_int_equal(tlb_init_split(&dtlb, &c.dtlb_4k, &c.dtlb_2m, &c.dtlb_1g, 1), 0);
+    assert_int_equal(tlb_init_unified(&stlb, &c.stlb, &c.stlb_1g, 1), 0);
     uint64_t va = 0x12345678;
     struct tlb_entry e4 = {.vpn = tlb_vpn(va, 12), .shift = 12, .pcid = 1};
     struct tlb_entry e2 = {.vpn = tlb_vpn(va, 21), .shift = 21, .pcid = 1};

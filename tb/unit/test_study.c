@@ -158,6 +158,50 @@ static void page_policies(void **state)
     assert_int_equal(m.pages_mapped[MMU_SIZE_4K], 1);
 }
 
+/* 1 GiB pages: pages=1g maps each 1 GiB region the trace touches with one page, the DTLB's
+ * 1 GiB array then answers; a page map's 1g ranges (1 GiB aligned) take them where a whole
+ * 1 GiB region lies in one; an MMU without them (pdpe1gb=off) refuses such a study. */
+static void giant_pages(void **state)
+{
+    (void)state;
+    struct study_options o;
+    char err[600];
+    blocking_defaults(&o);
+    const char *t = test_write_text(
+        "g.txt", "R 200000\nR 3ff000\nR 40200000\nW 40000000\nR 80000000\nR 200008\n");
+    set(&o, "pages=1g");
+    struct study_result r = run(&o, &t, 1);
+    assert_int_equal(r.pages_mapped[MMU_SIZE_1G], 3);
+    assert_int_equal(r.pages_mapped[MMU_SIZE_4K] + r.pages_mapped[MMU_SIZE_2M], 0);
+    assert_int_equal(r.stats.walks, 4); /* the W to a clean entry walks again */
+    assert_int_equal(r.stats.dirty_rewalks, 1);
+    assert_int_equal(r.stats.tlb[MMU_TLB_DTLB].hits[MMU_ACC_READ][MMU_SIZE_1G], 2);
+    char path[300];
+    snprintf(path, sizeof(path), "page_map=%s",
+             test_write_text("gmap.txt", "0-40000000 1g\n40000000-40400000 2m\n"));
+    set(&o, "pages=map");
+    set(&o, path);
+    r = run(&o, &t, 1);
+    assert_int_equal(r.pages_mapped[MMU_SIZE_1G], 1);
+    assert_int_equal(r.pages_mapped[MMU_SIZE_2M], 2);
+    assert_int_equal(r.pages_mapped[MMU_SIZE_4K], 1);
+    struct study_result x;
+    set(&o, "pdpe1gb=off");
+    assert_int_equal(study_run(&o, &t, 1, &x, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "page_map asks for 1 GiB pages, which pdpe1gb=off leaves out"));
+    set(&o, "pages=1g");
+    set(&o, "page_map=");
+    assert_int_equal(study_run(&o, &t, 1, &x, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "pages=1g asks for 1 GiB pages"));
+    const char *bad = test_write_text("bad1g.txt", "0-20000000 1g\n");
+    snprintf(path, sizeof(path), "page_map=%s", bad);
+    set(&o, "pdpe1gb=on");
+    set(&o, "pages=map");
+    set(&o, path);
+    assert_int_equal(study_run(&o, &t, 1, &x, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "1g range 0-20000000 is not 1 GiB aligned"));
+}
+
 /* The page-size map's file: every line checked, 4k lines too; overlaps between any two ranges,
  * and 2m ranges not 2 MiB aligned, are errors; /proc/PID/maps lines are taken as 4k ranges; a
  * page_map without pages=map is an error. */
@@ -733,6 +777,7 @@ int main(void)
         cmocka_unit_test(keys_and_json),
         cmocka_unit_test(champsim_preset_is_an_rtl_config),
         cmocka_unit_test(five_level_paging),
+        cmocka_unit_test(giant_pages),
     };
     return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
 }

@@ -11,6 +11,7 @@ static struct tlb_entry leaf(uint64_t va, unsigned shift, uint16_t pcid, bool gl
 {
     return (struct tlb_entry){.vpn = tlb_vpn(va, shift),
                               .shift = (uint8_t)shift,
+                              .page_shift = (uint8_t)shift,
                               .pcid = pcid,
                               .global = global,
                               .base = base,
@@ -20,8 +21,8 @@ static struct tlb_entry leaf(uint64_t va, unsigned shift, uint16_t pcid, bool gl
 static void init_dtlb(struct tlb *t, unsigned entries4k, unsigned ways4k)
 {
     struct mmu_array_config c4 = {entries4k, ways4k, MMU_REPL_LRU};
-    struct mmu_array_config c2 = {8, 8, MMU_REPL_LRU};
-    assert_int_equal(tlb_init_split(t, &c4, &c2, 1), 0);
+    struct mmu_array_config c2 = {8, 8, MMU_REPL_LRU}, c1 = {4, 4, MMU_REPL_LRU};
+    assert_int_equal(tlb_init_split(t, &c4, &c2, &c1, 1), 0);
 }
 
 /* A non-global entry matches only its PCID; a global one every PCID. */
@@ -137,17 +138,17 @@ static void fill_evicts_lru(void **state)
 /* The memos (issue 11): a TLB used through tlb_find and tlb_touch finds
  * the same ways, evicts the same entries and ends with the same contents as
  * one used through tlb_lookup and repl_touch alone, under every policy, over
- * a random mix of hits, 4 KiB and 2 MiB fills and invalidations. */
+ * a random mix of hits, 4 KiB, 2 MiB and 1 GiB fills and invalidations. */
 static void memo_matches_plain_lookup(void **state)
 {
     (void)state;
     const enum mmu_repl policies[] = {MMU_REPL_LRU, MMU_REPL_PLRU, MMU_REPL_FIFO, MMU_REPL_RANDOM};
     for (unsigned p = 0; p < 4; p++) {
         struct mmu_array_config c4 = {8, 4, policies[p]};
-        struct mmu_array_config c2 = {4, 2, policies[p]};
+        struct mmu_array_config c2 = {4, 2, policies[p]}, c1 = {2, 2, policies[p]};
         struct tlb a, b; /* a: with memos; b: plain */
-        assert_int_equal(tlb_init_split(&a, &c4, &c2, 7), 0);
-        assert_int_equal(tlb_init_split(&b, &c4, &c2, 7), 0);
+        assert_int_equal(tlb_init_split(&a, &c4, &c2, &c1, 7), 0);
+        assert_int_equal(tlb_init_split(&b, &c4, &c2, &c1, 7), 0);
         uint64_t s = 12345;
         for (unsigned i = 0; i < 20000; i++) {
             s = s * 6364136223846793005ull + 1442695040888963407ull;
@@ -170,7 +171,7 @@ static void memo_matches_plain_lookup(void **state)
                 tlb_touch(&a, &ha);
                 repl_touch(&b.arr[hb.array].repl, hb.set, hb.way);
             } else {
-                unsigned shift = op == 1 ? 21 : 12;
+                unsigned shift = op == 1 ? 21 : op == 2 ? 30 : 12;
                 struct tlb_entry e = leaf(va, shift, pcid, false, va);
                 assert_int_equal(tlb_fill(&a, &e), tlb_fill(&b, &e));
             }
@@ -199,7 +200,7 @@ static void small_page_wins(void **state)
     struct tlb l1, stlb;
     struct tlb_hit h;
     init_dtlb(&l1, 64, 4);
-    assert_int_equal(tlb_init_unified(&stlb, &c.stlb, 1), 0);
+    assert_int_equal(tlb_init_unified(&stlb, &c.stlb, &c.stlb_1g, 1), 0);
     struct tlb_entry big = leaf(0x40000000, 21, 1, false, 0x80000000);
     struct tlb_entry small = leaf(0x40001000, 12, 1, false, 0x7000);
     struct tlb *both[] = {&l1, &stlb};
@@ -225,7 +226,7 @@ static void disabled_array(void **state)
     struct mmu_array_config c4 = {64, 4, MMU_REPL_LRU}, off = {0, 0, MMU_REPL_LRU};
     struct tlb t;
     struct tlb_hit h;
-    assert_int_equal(tlb_init_split(&t, &c4, &off, 1), 0);
+    assert_int_equal(tlb_init_split(&t, &c4, &off, &off, 1), 0);
     struct tlb_entry big = leaf(0x40000000, 21, 1, false, 0x80000000);
     assert_false(tlb_fill(&t, &big));
     assert_false(tlb_lookup(&t, 0x40000000, 1, &h));

@@ -21,14 +21,14 @@
 extern "C" {
 #endif
 
-enum page_policy { PAGES_4K, PAGES_2M, PAGES_MIXED, PAGES_MAP, PAGES_COUNT };
+enum page_policy { PAGES_4K, PAGES_2M, PAGES_MIXED, PAGES_MAP, PAGES_1G, PAGES_COUNT };
 
 struct study_options {
     struct mmu_config cfg;
     enum page_policy pages;
     unsigned mixed_percent;   /* PAGES_MIXED: share of 2 MiB regions mapped with a 2 MiB page */
     uint64_t seed;            /* which regions get 2 MiB pages */
-    char page_map[256];       /* PAGES_MAP: a file of "START-END 4k|2m" lines (hex addresses,
+    char page_map[256];       /* PAGES_MAP: a file of "START-END 4k|2m|1g" lines (hex addresses,
                                  as in /proc/PID/maps); other addresses get 4 KiB pages */
     bool pcid;                /* each process its own PCID (no-flush switches), or all PCID 0 */
     uint64_t quantum;         /* references per process before a switch */
