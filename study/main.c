@@ -551,7 +551,8 @@ static int sweep_command(int argc, char **argv, const struct sweep_how *how)
             fprintf(stderr, "mmusim sweep: %s\n", err);
         else if (sa.mode != SWEEP_TASK && (sa.mode == SWEEP_LOCAL || sa.wait))
             fprintf(output ? stderr : stdout,
-                    "results in %s/: report.md, sweep.csv, hit_rate, mpki, latency and stall plots "
+                    "results in %s/: report.md, sweep.csv, hit_rate, mpki, latency, stall and "
+                    "walk_refs plots "
                     "(.png "
                     "and .svg), plot.gp\n",
                     dir);

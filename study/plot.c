@@ -1,6 +1,7 @@
 /*
  * mmusim sweep's plots (sweep_internal.h): plot.gp, a gnuplot script that holds the figures and
- * draws hit rates, MPKI, latency and stall cycles against the first varied key (a line a trace
+ * draws hit rates, MPKI, latency, stall cycles and the walks' memory references against the first
+ * varied key (a line a trace
  * and value of the second), PNG and SVG; and gnuplot run on it in the results folder.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -77,7 +78,9 @@ void plot_texts(const struct sweep *s, struct plot_text pt[NPLOTS])
         {"mpki", "STLB misses per kilo-instruction", "STLB misses per kilo-instruction (MPKI)"},
         {"latency", "Average translation latency", "average translation latency (cycles)"},
         {"stall", "Translation stall cycles per kilo-instruction",
-         "translation stall cycles per kilo-instruction"}};
+         "translation stall cycles per kilo-instruction"},
+        {"walk_refs", "Memory references per walk",
+         "walker memory references per walk (reads and A/D writes)"}};
     /* the title without the unit: "vs walker memory latency" */
     int words = (int)(strstr(x, " (") ? (size_t)(strstr(x, " (") - x) : strlen(x));
     for (int p = 0; p < NPLOTS; p++) {
@@ -140,7 +143,8 @@ int plot_draw(const struct sweep *s, char *err, size_t errlen)
     fprintf(g, "# mmusim sweep's plots: gnuplot plot.gp, in this folder.\n"
                "# One data block a line: a trace (and a value of the second varied key);\n"
                "# columns: x, DTLB hit rate (%%), STLB hit rate (%%), STLB MPKI, average\n"
-               "# translation latency (cycles), translation stall cycles per kilo-instruction.\n"
+               "# translation latency (cycles), translation stall cycles per kilo-instruction,\n"
+               "# memory references per walk.\n"
                "$data << EOD\n");
     for (unsigned t = 0; t < s->args->ntraces; t++)
         for (unsigned j = 0; j < n1; j++) {
@@ -148,17 +152,19 @@ int plot_draw(const struct sweep *s, char *err, size_t errlen)
             fprintf(g, "# %s %s\n", s->label[t], point_kv(s, 1, j, kv, sizeof(kv)));
             for (unsigned i = 0; i < ax[0].n; i++) {
                 const char *row = s->jobs[(t * ax[0].n + i) * n1 + j].out + 3;
-                char a[32], b[32], c[32], d[32], e[32];
+                char a[32], b[32], c[32], d[32], e[32], w[32];
                 double mpki = atof(row_field(row, s->col[COL_STLB_MPKI], c, sizeof(c)));
                 double dtlb = atof(row_field(row, s->col[COL_DTLB_HIT_RATE], a, sizeof(a)));
                 double stlb = atof(row_field(row, s->col[COL_STLB_HIT_RATE], b, sizeof(b)));
                 double lat = atof(row_field(row, s->col[COL_AVG_LAT], d, sizeof(d)));
                 double stall = atof(row_field(row, s->col[COL_STALL_PKI], e, sizeof(e)));
+                double refs = atof(row_field(row, s->col[COL_WALK_REFS], w, sizeof(w)));
                 /* nan: no lookups or no instructions, a gap in the line */
                 const double y[NPLOTS][2] = {[PLOT_HIT_RATE] = {dtlb, stlb},
                                              [PLOT_MPKI] = {mpki, NAN},
                                              [PLOT_LATENCY] = {lat, NAN},
-                                             [PLOT_STALL] = {stall, NAN}};
+                                             [PLOT_STALL] = {stall, NAN},
+                                             [PLOT_WALK_REFS] = {refs, NAN}};
                 for (int p = 0; p < NPLOTS; p++)
                     for (int k = 0; k < 2; k++) {
                         double v = y[p][k];
@@ -169,8 +175,8 @@ int plot_draw(const struct sweep *s, char *err, size_t errlen)
                         ymax[p] = !have[p] || v > ymax[p] ? v : ymax[p];
                         have[p] = true;
                     }
-                fprintf(g, "%.17g %.6f %.6f %s %s %s\n", numeric ? xv[i] : (double)i, 100 * dtlb,
-                        100 * stlb, c, d, e);
+                fprintf(g, "%.17g %.6f %.6f %s %s %s %s\n", numeric ? xv[i] : (double)i, 100 * dtlb,
+                        100 * stlb, c, d, e, w);
             }
             fprintf(g, "\n\n");
         }
@@ -227,6 +233,7 @@ int plot_draw(const struct sweep *s, char *err, size_t errlen)
                         "set yrange [0:1]\nset label 1 'no data: %s' at graph 0.5, graph 0.5 "
                         "center\n",
                         p == PLOT_MPKI || p == PLOT_STALL ? "the traces have no instructions"
+                        : p == PLOT_WALK_REFS             ? "no walks"
                                                           : "no lookups");
             else
                 fprintf(g, "set autoscale yfix\nunset label 1\n");
@@ -255,7 +262,8 @@ int plot_draw(const struct sweep *s, char *err, size_t errlen)
                                 p == PLOT_HIT_RATE  ? 2 + tlb
                                 : p == PLOT_MPKI    ? 4
                                 : p == PLOT_LATENCY ? 5
-                                                    : 6,
+                                : p == PLOT_STALL   ? 6
+                                                    : 7,
                                 1 + size, colour[line % 8], tlb ? 2 : 1,
                                 tlb ? pt_filled - 1 : pt_filled, size);
                         gp_string(g, title);

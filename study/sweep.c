@@ -136,6 +136,7 @@ static const char *const col_name[NCOLS] = {
     [COL_STLB_MPKI] = "stlb_mpki",
     [COL_AVG_LAT] = "average_latency",
     [COL_STALL_PKI] = "stall_cycles_per_kilo_instruction",
+    [COL_WALK_REFS] = "memory_references_per_walk",
 };
 
 /* The last k '/'-separated components of path, or the whole path if it has no more. */

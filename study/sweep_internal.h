@@ -38,7 +38,15 @@ struct job {
 
 /* The columns of study_report_csv's row that the table and plots show (sweep_parse finds them
  * by name). */
-enum { COL_DTLB_HIT_RATE, COL_STLB_HIT_RATE, COL_STLB_MPKI, COL_AVG_LAT, COL_STALL_PKI, NCOLS };
+enum {
+    COL_DTLB_HIT_RATE,
+    COL_STLB_HIT_RATE,
+    COL_STLB_MPKI,
+    COL_AVG_LAT,
+    COL_STALL_PKI,
+    COL_WALK_REFS,
+    NCOLS
+};
 
 #define LABEL_LEN 256
 
@@ -97,7 +105,7 @@ int sweep_report(const struct sweep *s, const struct study_options *base, FILE *
 /* ---- plot.c: the plots ---- */
 
 /* The plots, and the words both plot.gp and report.md give them. */
-enum { PLOT_HIT_RATE, PLOT_MPKI, PLOT_LATENCY, PLOT_STALL, NPLOTS };
+enum { PLOT_HIT_RATE, PLOT_MPKI, PLOT_LATENCY, PLOT_STALL, PLOT_WALK_REFS, NPLOTS };
 struct plot_text {
     const char *file;
     char title[200], xlabel[120], ylabel[120];

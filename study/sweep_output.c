@@ -41,9 +41,10 @@ int make_dir(const char *dir, char *err, size_t errlen)
 }
 
 /* The files a sweep writes into its folder (plot.log only while it runs). */
-static const char *const result_files[] = {"report.md",    "sweep.csv", "plot.gp",   "hit_rate.png",
-                                           "hit_rate.svg", "mpki.png",  "mpki.svg",  "latency.png",
-                                           "latency.svg",  "stall.png", "stall.svg", "plot.log"};
+static const char *const result_files[] = {
+    "report.md", "sweep.csv",     "plot.gp",       "hit_rate.png", "hit_rate.svg",
+    "mpki.png",  "mpki.svg",      "latency.png",   "latency.svg",  "stall.png",
+    "stall.svg", "walk_refs.png", "walk_refs.svg", "plot.log"};
 #define NRESULT_FILES (sizeof(result_files) / sizeof(result_files[0]))
 
 /* Creates the output folder and, in it, the folder the results are first written to: an

@@ -243,14 +243,15 @@ expect 0 'results in'                    sweep --set miss_entries=16 --vary walk
 check 'log y axis for the stall spanning decades' test "$(yscale "$tmp/w8/plot.gp" stall)" = log
 check 'hit rates on a linear y axis' test "$(yscale "$tmp/w8/plot.gp" hit_rate)" = linear
 check 'linear y axis for a latency within a decade' test "$(yscale "$tmp/w7/plot.gp" latency)" = linear
+check 'a plot of the memory references per walk' sh -c 'grep -q "^set output .walk_refs.png.$" "$1" && [ -s "$2/walk_refs.png" ] && [ -s "$2/walk_refs.svg" ]' sh "$tmp/w7/plot.gp" "$tmp/w7"
 for d in s1 w1 w2 w3 w7; do
     check "$d: the report names each plot as plot.gp draws it" sh -c '
         n=0
         for what in title xlabel ylabel; do
             grep "^set $what " "$1/plot.gp" | sed "s/^set $what .\(.*\).$/\1/" > "$1/$what.txt"
         done
-        [ "$(wc -l < "$1/title.txt")" -eq 8 ] || exit 1
-        paste -d "|" "$1/title.txt" "$1/xlabel.txt" "$1/ylabel.txt" | head -4 | while IFS="|" read -r t x y; do
+        [ "$(wc -l < "$1/title.txt")" -eq 10 ] || exit 1  # five plots, PNG and SVG
+        paste -d "|" "$1/title.txt" "$1/xlabel.txt" "$1/ylabel.txt" | head -5 | while IFS="|" read -r t x y; do
             grep -qxF "### $t" "$1/report.md" && grep -qxF "x axis: $x; y axis: $y. [SVG]($(sed -n "s/^set output .\(.*\)\.svg.$/\1/p" "$1/plot.gp" | sed -n "$((n + 1))p").svg)" "$1/report.md" || exit 1
             n=$((n + 1))
         done' sh "$tmp/$d"

@@ -65,7 +65,7 @@ static void itlb_fractions(void **state)
     const struct mmu_tlb_stats *it = &s->tlb[MMU_TLB_ITLB];
     assert_int_equal(it->fills[MMU_SIZE_2M], 2);
     assert_int_equal(it->fills[MMU_SIZE_1G], 0);
-    assert_int_equal(it->hits[MMU_ACC_FETCH][MMU_SIZE_2M], 2); /* by the entry that hit */
+    assert_int_equal(it->hits[MMU_ACC_FETCH][MMU_SIZE_2M], 2);   /* by the entry that hit */
     assert_int_equal(it->misses[MMU_ACC_FETCH][MMU_SIZE_1G], 2); /* by the translation */
     assert_int_equal(s->walks, 1);
     assert_int_equal(mmu_tlb_valid_count(f->m, MMU_TLB_ITLB), 2);
@@ -162,8 +162,8 @@ static void aspace_1g(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(walk_and_dtlb), cmocka_unit_test(itlb_fractions),
-        cmocka_unit_test(stlb_fractions), cmocka_unit_test(reserved),
+        cmocka_unit_test(walk_and_dtlb),    cmocka_unit_test(itlb_fractions),
+        cmocka_unit_test(stlb_fractions),   cmocka_unit_test(reserved),
         cmocka_unit_test(dirty_and_invlpg), cmocka_unit_test(aspace_1g),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
