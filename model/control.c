@@ -54,6 +54,7 @@ static int check(struct mmu *m, const struct mmu_ctrl *c)
     case MMU_CTRL_INVLPG:
     case MMU_CTRL_FLUSH_ALL:
     case MMU_CTRL_SET_MODE:
+    case MMU_CTRL_SET_PROT:
         return 0;
     default:
         mmu_set_error(m, "control operation %d is unknown", (int)c->op);
@@ -134,9 +135,18 @@ int mmu_control(struct mmu *m, const struct mmu_ctrl *c, uint64_t *done)
     case MMU_CTRL_FLUSH_ALL:
         invalidate(m, &all, &all);
         break;
+    case MMU_CTRL_SET_PROT: /* no flush: every hit is checked against the new state */
+        m->mode.smep = c->smep;
+        m->mode.smap = c->smap;
+        m->mode.pke = c->pke;
+        m->mode.ac = c->ac;
+        m->mode.pkru = c->pkru;
+        for (unsigned t = 0; t < MMU_TLB_COUNT; t++)
+            tlb_set_mode(&m->tlb[t], &m->mode);
+        break;
     default: /* MMU_CTRL_SET_MODE: takes effect for the next request */
-        m->wp = c->wp;
-        m->nxe = c->nxe;
+        m->mode.wp = c->wp;
+        m->mode.nxe = c->nxe;
         break;
     }
     m->stats.ctrl_ops[c->op]++;
@@ -183,5 +193,18 @@ int mmu_flush_all(struct mmu *m, uint64_t cycle)
 int mmu_set_mode(struct mmu *m, uint64_t cycle, bool wp, bool nxe)
 {
     struct mmu_ctrl c = {.op = MMU_CTRL_SET_MODE, .wp = wp, .nxe = nxe, .cycle = cycle};
+    return mmu_control(m, &c, NULL);
+}
+
+int mmu_set_protection(struct mmu *m, uint64_t cycle, bool smep, bool smap, bool pke, bool ac,
+                       uint32_t pkru)
+{
+    struct mmu_ctrl c = {.op = MMU_CTRL_SET_PROT,
+                         .smep = smep,
+                         .smap = smap,
+                         .pke = pke,
+                         .ac = ac,
+                         .pkru = pkru,
+                         .cycle = cycle};
     return mmu_control(m, &c, NULL);
 }

@@ -39,8 +39,12 @@ struct mmu *mmu_create(const struct mmu_config *cfg, const struct mmu_mem_port *
         return NULL;
     }
     m->cfg = *cfg;
-    m->wp = cfg->wp;
-    m->nxe = cfg->nxe;
+    m->mode = (struct pte_mode){.wp = cfg->wp,
+                                .nxe = cfg->nxe,
+                                .smep = cfg->smep,
+                                .smap = cfg->smap,
+                                .pke = cfg->pke,
+                                .pkru = cfg->pkru};
     if (tlb_init_split(&m->tlb[MMU_TLB_ITLB], &cfg->itlb_4k, &cfg->itlb_2m, &cfg->itlb_1g,
                        cfg->lfsr_seed) ||
         tlb_init_split(&m->tlb[MMU_TLB_DTLB], &cfg->dtlb_4k, &cfg->dtlb_2m, &cfg->dtlb_1g,
@@ -52,6 +56,9 @@ struct mmu *mmu_create(const struct mmu_config *cfg, const struct mmu_mem_port *
             snprintf(err, errlen, "mmu: out of host memory for the arrays");
         return NULL;
     }
+    if (cfg->smep || cfg->smap || cfg->pke) /* the arrays' start assumed all three off */
+        for (unsigned t = 0; t < MMU_TLB_COUNT; t++)
+            tlb_set_mode(&m->tlb[t], &m->mode);
     m->walker = (struct walker){.port = *port,
                                 .pa_bits = cfg->pa_bits,
                                 .levels = cfg->la57 ? PT_LEVELS_MAX : PT_LEVELS,
@@ -156,12 +163,14 @@ enum lookup_outcome mmu_lookup(struct mmu *m, enum mmu_tlb_id t, const struct mm
     if (!tlb_find(&m->tlb[t], req->vaddr, m->pcid, h))
         return LOOKUP_MISS;
     const struct tlb_entry *e = h->e;
-    enum mmu_fault f = pte_check_access(e->perm, req->type, req->user, m->wp, m->nxe);
+    enum mmu_fault f = pte_check_access(e->perm, req->type, req->user, req->implicit, &m->mode);
     unsigned level = pt_level_of_shift(e->page_shift);
     if (f != MMU_FAULT_NONE) {
         m->stats.tlb[t].hits[req->type][h->size]++;
         resp->fault = f;
         resp->level = level;
+        resp->error_code =
+            pte_pkey_forbids(e->perm, req->type, req->user, &m->mode) ? PF_ERR_PK : 0;
         return LOOKUP_FAULT;
     }
     if (req->type == MMU_ACC_WRITE && !e->dirty)
@@ -179,7 +188,8 @@ void mmu_count_response(struct mmu *m, const struct mmu_request *req, struct mmu
     resp->id = req->id;
     resp->error_code = resp->fault == MMU_FAULT_NONE
                            ? 0
-                           : pte_error_code(resp->fault, req->type, req->user, m->nxe);
+                           : pte_error_code(resp->fault, req->type, req->user, m->mode.nxe,
+                                            resp->error_code & PF_ERR_PK);
     m->stats.faults[resp->fault]++;
     uint64_t latency = resp->resp_cycle - resp->accept_cycle;
     m->stats.total_latency += latency;
@@ -217,7 +227,8 @@ static inline __attribute__((always_inline)) size_t translate_hits(struct mmu *m
     uint32_t hits[4][4] = {{0}};
     const struct tlb *itlb = &m->tlb[MMU_TLB_ITLB], *dtlb = &m->tlb[MMU_TLB_DTLB];
     const uint16_t pcid = m->pcid;
-    const unsigned mode = tlb_memo_mode(m->wp, m->nxe), mode_user = tlb_memo_bit(mode, 0, user);
+    const unsigned mode = tlb_memo_mode(m->mode.wp, m->mode.nxe),
+                   mode_user = tlb_memo_bit(mode, 0, user);
     const unsigned bits = va_bits(m->cfg.la57);
     size_t i;
     for (i = 0; i < n; i++) {

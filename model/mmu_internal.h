@@ -21,9 +21,9 @@ struct mmu {
     struct mmu_stats stats;
 
     /* Architectural control state. */
-    uint64_t cr3_base; /* PML4 base */
-    uint16_t pcid;     /* current PCID */
-    bool wp, nxe;
+    uint64_t cr3_base;    /* PML4 base */
+    uint16_t pcid;        /* current PCID */
+    struct pte_mode mode; /* CR0.WP, EFER.NXE, CR4.SMEP/SMAP/PKE, EFLAGS.AC, PKRU */
 
     /* Timing. */
     uint64_t free_cycle;   /* first cycle the next request can be accepted */
@@ -85,12 +85,14 @@ static inline const struct tlb_memo *memo_answers(const struct tlb *l1, uint64_t
     return memo->key == tlb_memo_key(va, pcid) && (memo->allows >> bit & 1) ? memo : NULL;
 }
 
-/* memo_answers for a request: also NULL for a bad type or an address not canonical for
- * virtual addresses of va_bits bits. */
+/* memo_answers for a request: also NULL for a bad type, an address not canonical for virtual
+ * addresses of va_bits bits, or an implicit supervisor-mode access (memos are of explicit
+ * ones). */
 static inline const struct tlb_memo *memo_hit(const struct tlb *l1, uint16_t pcid, unsigned mode,
                                               unsigned va_bits, const struct mmu_request *req)
 {
-    if ((unsigned)req->type >= MMU_ACC_COUNT || !va_is_canonical_bits(req->vaddr, va_bits))
+    if ((unsigned)req->type >= MMU_ACC_COUNT || req->implicit ||
+        !va_is_canonical_bits(req->vaddr, va_bits))
         return NULL;
     return memo_answers(l1, req->vaddr, pcid, tlb_memo_bit(mode, req->type, req->user));
 }
@@ -100,8 +102,8 @@ static inline const struct tlb_memo *memo_hit(const struct tlb *l1, uint16_t pci
 static inline bool mmu_memo_hit(struct mmu *m, const struct mmu_request *req, enum mmu_tlb_id l1,
                                 struct mmu_response *resp)
 {
-    const struct tlb_memo *memo =
-        memo_hit(&m->tlb[l1], m->pcid, tlb_memo_mode(m->wp, m->nxe), va_bits(m->cfg.la57), req);
+    const struct tlb_memo *memo = memo_hit(
+        &m->tlb[l1], m->pcid, tlb_memo_mode(m->mode.wp, m->mode.nxe), va_bits(m->cfg.la57), req);
     if (!memo)
         return false;
     const struct tlb_entry *e = m->tlb[l1].memo_hit[memo - m->tlb[l1].memo].e;

@@ -207,7 +207,7 @@ static bool result_serves(const struct mmu *m, const struct mmu_request *req,
                           const struct walk_result *res)
 {
     return res->fault == MMU_FAULT_NONE &&
-           pte_check_access(res->leaf.perm, req->type, req->user, m->wp, m->nxe) ==
+           pte_check_access(res->leaf.perm, req->type, req->user, req->implicit, &m->mode) ==
                MMU_FAULT_NONE &&
            (req->type != MMU_ACC_WRITE || res->leaf.dirty);
 }
@@ -305,7 +305,8 @@ static void stlb_answer(struct mmu *m, uint64_t c)
             e->from = c;
             return;
         }
-        e->res = (struct walk_result){.fault = r.fault, .level = r.level};
+        e->res = (struct walk_result){
+            .fault = r.fault, .pk = (r.error_code & PF_ERR_PK) != 0, .level = r.level};
         if (o == LOOKUP_HIT) {
             e->res.leaf = *h.e;
             e->res.leaf.pcid = m->pcid; /* every fill is tagged with the current PCID */
@@ -458,8 +459,8 @@ static void start_walk(struct mmu *m, uint64_t c)
     struct walk_req wr = {.va = e->req.vaddr,
                           .type = e->req.type,
                           .user = e->req.user,
-                          .wp = m->wp,
-                          .nxe = m->nxe,
+                          .implicit = e->req.implicit,
+                          .mode = &m->mode,
                           .pcid = m->pcid,
                           .root = m->cr3_base,
                           .start = c};
@@ -521,7 +522,8 @@ static int miss_lane(struct mmu *m, uint64_t c, struct cycle_end *end)
                              .resp_cycle = c,
                              .source = e->src,
                              .level = e->res.level,
-                             .fault = e->res.fault};
+                             .fault = e->res.fault,
+                             .error_code = e->res.pk ? PF_ERR_PK : 0};
     if (e->res.fault == MMU_FAULT_NONE) {
         const struct tlb_entry *leaf = &e->res.leaf;
         r.page_shift = leaf->page_shift;
@@ -731,6 +733,13 @@ static int check_request(struct mmu *m, const struct mmu_request *req, uint64_t 
     if ((unsigned)req->type >= MMU_ACC_COUNT) {
         mmu_set_error(m, "request for 0x%llx: unknown access type %d",
                       (unsigned long long)req->vaddr, (int)req->type);
+        return -1;
+    }
+    if (req->implicit && req->user) {
+        mmu_set_error(m,
+                      "request for 0x%llx: an implicit supervisor-mode access cannot be a user "
+                      "access",
+                      (unsigned long long)req->vaddr);
         return -1;
     }
     if (req->id >> m->cfg.id_bits) {

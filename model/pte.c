@@ -1,7 +1,7 @@
 /*
- * Reserved bits, permission checks and #PF error codes of x86-64 4-level
- * and 5-level paging with CR4.PCIDE = 1, CR4.PGE = 1, and SMEP, SMAP and protection
- * keys off (SDM vol. 3, 4.5 to 4.7).
+ * Reserved bits and #PF error codes of x86-64 4-level and 5-level paging
+ * with CR4.PCIDE = 1 and CR4.PGE = 1 (SDM vol. 3, 4.5 to 4.7); the access
+ * checks, SMEP, SMAP and protection keys included, are in pte.h.
  */
 #include "pte.h"
 
@@ -32,7 +32,7 @@ uint64_t pte_reserved_mask(uint64_t e, unsigned level, unsigned pa_bits, bool nx
     return rsvd;
 }
 
-uint32_t pte_error_code(enum mmu_fault f, enum mmu_access type, bool user, bool nxe)
+uint32_t pte_error_code(enum mmu_fault f, enum mmu_access type, bool user, bool nxe, bool pk)
 {
     if (f == MMU_FAULT_NONE || f == MMU_FAULT_NON_CANONICAL || f == MMU_FAULT_BUS_ERROR)
         return 0;
@@ -47,5 +47,7 @@ uint32_t pte_error_code(enum mmu_fault f, enum mmu_access type, bool user, bool 
         ec |= PF_ERR_U;
     if (type == MMU_ACC_FETCH && nxe)
         ec |= PF_ERR_ID;
+    if (pk && f != MMU_FAULT_NOT_PRESENT && f != MMU_FAULT_RESERVED)
+        ec |= PF_ERR_PK;
     return ec;
 }

@@ -10,10 +10,11 @@
 static const char *const access_names[MMU_ACC_COUNT] = {"read", "write", "fetch"};
 static const char *const fault_names[MMU_FAULT_COUNT] = {
     "none", "not-present",   "reserved-bit", "write-protect", "user-supervisor",
-    "nx",   "non-canonical", "bus-error"};
+    "nx",   "non-canonical", "bus-error",    "smep",          "smap",
+    "pk"};
 static const char *const tlb_names[MMU_TLB_COUNT] = {"itlb", "dtlb", "stlb"};
-static const char *const ctrl_names[MMU_CTRL_COUNT] = {"load-cr3", "invlpg", "invpcid", "flush-all",
-                                                       "set-mode"};
+static const char *const ctrl_names[MMU_CTRL_COUNT] = {"load-cr3",  "invlpg",   "invpcid",
+                                                       "flush-all", "set-mode", "set-prot"};
 static const char *const size_names[MMU_SIZE_COUNT] = {"4k", "2m", "1g"};
 static const char *const psc_names[MMU_PSC_COUNT] = {"pde", "pdpte", "pml4e", "pml5e"};
 
@@ -132,14 +133,16 @@ void mmu_stats_print(const struct mmu_stats *s, FILE *out)
                 ", evictions %" PRIu64 "\n",
                 psc_names[c], s->psc_hits[c], s->psc_misses[c], s->psc_fills[c],
                 s->psc_evictions[c]);
+    /* SMEP, SMAP and protection-key faults and set-prot operations, where there were some. */
     fprintf(out, "faults:");
     for (unsigned f = 1; f < MMU_FAULT_COUNT; f++)
-        fprintf(out, " %s %" PRIu64 "%s", fault_names[f], s->faults[f],
-                f + 1 < MMU_FAULT_COUNT ? "," : "\n");
-    fprintf(out, "control:");
+        if (f <= MMU_FAULT_BUS_ERROR || s->faults[f])
+            fprintf(out, "%s %s %" PRIu64, f > 1 ? "," : "", fault_names[f], s->faults[f]);
+    fprintf(out, "\ncontrol:");
     for (unsigned c = 0; c < MMU_CTRL_COUNT; c++)
-        fprintf(out, " %s %" PRIu64 "%s", ctrl_names[c], s->ctrl_ops[c],
-                c + 1 < MMU_CTRL_COUNT ? "," : "\n");
+        if (c <= MMU_CTRL_SET_MODE || s->ctrl_ops[c])
+            fprintf(out, "%s %s %" PRIu64, c ? "," : "", ctrl_names[c], s->ctrl_ops[c]);
+    fputc('\n', out);
     fprintf(out,
             "  cr3 no-flush %" PRIu64 "; invpcid by type 0/1/2/3: %" PRIu64 "/%" PRIu64 "/%" PRIu64
             "/%" PRIu64 "\n",

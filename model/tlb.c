@@ -11,35 +11,52 @@ static void drop_memos(struct tlb *t)
     t->memo_valid = 0;
 }
 
-/* What decides a memo's allows: an entry's rights and D bit, as 4 bits. */
+/* What decides a memo's allows: an entry's rights, D bit and protection key, as 8 bits. */
 static unsigned allows_index(struct pte_perm perm, bool dirty)
 {
     return (unsigned)perm.rw | (unsigned)perm.us << 1 | (unsigned)perm.nx << 2 |
-           (unsigned)dirty << 3;
+           (unsigned)dirty << 3 | (unsigned)perm.pkey << 4;
 }
 
-static uint32_t allows_of(struct pte_perm perm, bool dirty)
+/* The explicit accesses an entry allows, under each WP and NXE, with SMEP, SMAP, PKE, AC and
+ * PKRU of prot. */
+static uint32_t allows_of(struct pte_perm perm, bool dirty, const struct pte_mode *prot)
 {
     uint32_t allows = 0;
     for (unsigned mode = 0; mode < 4; mode++)
         for (unsigned type = 0; type < MMU_ACC_COUNT; type++)
             for (unsigned user = 0; user < 2; user++) {
-                bool wp = mode & 2, nxe = mode & 1;
-                if (pte_check_access(perm, type, user, wp, nxe) == MMU_FAULT_NONE &&
+                struct pte_mode m = *prot;
+                m.wp = mode & 2;
+                m.nxe = mode & 1;
+                if (pte_check_access(perm, type, user, false, &m) == MMU_FAULT_NONE &&
                     (type != MMU_ACC_WRITE || dirty))
-                    allows |= 1u << tlb_memo_bit(tlb_memo_mode(wp, nxe), type, user);
+                    allows |= 1u << tlb_memo_bit(tlb_memo_mode(m.wp, m.nxe), type, user);
             }
     return allows;
 }
 
-/* Each memo made works its allows out from t->allows, made here once for the 16 kinds of entry
- * (24 rights checks each, where a memo is made on every hit that is not one). */
-static void make_allows(struct tlb *t)
+/* Each memo made works its allows out from t->allows, made here for the 256 kinds of entry
+ * (24 rights checks each, where a memo is made on every hit that is not one), at the start and
+ * whenever SMEP, SMAP, PKE, AC or PKRU change. */
+static void make_allows(struct tlb *t, const struct pte_mode *prot)
 {
-    for (unsigned k = 0; k < 16; k++) {
-        struct pte_perm perm = {.rw = k & 1, .us = k >> 1 & 1, .nx = k >> 2 & 1};
-        t->allows[k] = allows_of(perm, k >> 3 & 1);
+    /* Without protection keys the key bits (7:4 of the index) change nothing: the first 16
+     * kinds, then copies. */
+    unsigned kinds = prot->pke ? TLB_ALLOWS : 16;
+    for (unsigned k = 0; k < kinds; k++) {
+        struct pte_perm perm = {
+            .rw = k & 1, .us = k >> 1 & 1, .nx = k >> 2 & 1, .pkey = (uint8_t)(k >> 4)};
+        t->allows[k] = allows_of(perm, k >> 3 & 1, prot);
     }
+    for (unsigned k = kinds; k < TLB_ALLOWS; k++)
+        t->allows[k] = t->allows[k % 16];
+}
+
+void tlb_set_mode(struct tlb *t, const struct pte_mode *mode)
+{
+    drop_memos(t);
+    make_allows(t, mode);
 }
 
 int tlb_init_split(struct tlb *t, const struct mmu_array_config *c4k,
@@ -48,7 +65,7 @@ int tlb_init_split(struct tlb *t, const struct mmu_array_config *c4k,
 {
     *t = (struct tlb){.array_of = {0, 1, 2}, .narrays = 3};
     drop_memos(t);
-    make_allows(t);
+    make_allows(t, &(struct pte_mode){0});
     if (tlb_array_init(&t->arr[0], c4k, seed) || tlb_array_init(&t->arr[1], c2m, seed) ||
         tlb_array_init(&t->arr[2], c1g, seed)) {
         tlb_free(t);
@@ -62,7 +79,7 @@ int tlb_init_unified(struct tlb *t, const struct mmu_array_config *c,
 {
     *t = (struct tlb){.array_of = {0, 0, 1}, .narrays = 2};
     drop_memos(t);
-    make_allows(t);
+    make_allows(t, &(struct pte_mode){0});
     if (tlb_array_init(&t->arr[0], c, seed) || tlb_array_init(&t->arr[1], c1g, seed)) {
         tlb_free(t);
         return -1;

@@ -31,7 +31,8 @@
 #include "pte.h"
 #include "tlb_array.h"
 
-#define TLB_MEMOS 64 /* a power of two, at most 64 */
+#define TLB_MEMOS  64  /* a power of two, at most 64 */
+#define TLB_ALLOWS 256 /* kinds of entry: R/W, U/S, NX, D and a 4-bit protection key */
 
 struct tlb_hit {
     struct tlb_entry *e;
@@ -59,7 +60,8 @@ struct tlb {
     struct tlb_memo memo[TLB_MEMOS];    /* memo[page % TLB_MEMOS] */
     uint64_t memo_valid;                /* bit i: memo[i] may be valid (those to drop) */
     struct tlb_hit memo_hit[TLB_MEMOS]; /* the hit of memo[i] */
-    uint32_t allows[16]; /* a memo's allows by its entry's rights (allows_index in tlb.c) */
+    uint32_t allows[TLB_ALLOWS]; /* a memo's allows by its entry's rights and key (allows_index
+                                    in tlb.c), for the MMU's SMEP, SMAP, PKE, AC and PKRU */
 };
 
 /* A memo's key: an address's page (VA[56:12], in place) and a PCID in one word. */
@@ -135,6 +137,9 @@ static inline bool tlb_has_size(const struct tlb *t, enum mmu_size_id size)
 }
 
 bool tlb_fill(struct tlb *t, const struct tlb_entry *n);
+/* The MMU's SMEP, SMAP, PKE, AC and PKRU changed (or are set at the start): every memo's allows
+ * is worked out again (its WP and NXE bits are in the memo's bit index). */
+void tlb_set_mode(struct tlb *t, const struct pte_mode *mode);
 unsigned tlb_invalidate(struct tlb *t, const struct tlb_inval *inv);
 unsigned tlb_valid_count(const struct tlb *t);
 

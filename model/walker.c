@@ -88,16 +88,20 @@ bool walk_step(struct walker *w, struct walk *k, uint64_t data, bool error, stru
         res->fault = MMU_FAULT_NOT_PRESENT;
         return false;
     }
-    if (e & pte_reserved_mask(e, k->level, w->pa_bits, k->req.nxe, w->pdpe1gb)) {
+    if (e & pte_reserved_mask(e, k->level, w->pa_bits, k->req.mode->nxe, w->pdpe1gb)) {
         res->fault = MMU_FAULT_RESERVED;
         return false;
     }
     k->perm = pte_perm_combine(k->perm, e);
     bool leaf = pte_is_leaf(e, k->level);
     if (leaf) {
-        res->fault = pte_check_access(k->perm, k->req.type, k->req.user, k->req.wp, k->req.nxe);
-        if (res->fault != MMU_FAULT_NONE)
+        k->perm.pkey = (uint8_t)((e & PTE_PKEY_MASK) >> PTE_PKEY_SHIFT);
+        res->fault =
+            pte_check_access(k->perm, k->req.type, k->req.user, k->req.implicit, k->req.mode);
+        if (res->fault != MMU_FAULT_NONE) {
+            res->pk = pte_pkey_forbids(k->perm, k->req.type, k->req.user, k->req.mode);
             return false;
+        }
     }
 
     /* The entry is used: set A, and D in a leaf written to. */

@@ -39,7 +39,9 @@ struct walk_req {
     uint64_t va;
     enum mmu_access type;
     bool user;
-    bool wp, nxe;
+    bool implicit;               /* an implicit supervisor-mode access */
+    const struct pte_mode *mode; /* what the leaf's access check reads (pte.h): the MMU's, which
+                                    no control operation changes while a walk runs (16.7) */
     uint16_t pcid;
     uint64_t root;  /* PML4 (la57: PML5) base from CR3 */
     uint64_t start; /* the cycle of the paging-structure-cache lookup */
@@ -47,6 +49,7 @@ struct walk_req {
 
 struct walk_result {
     enum mmu_fault fault;
+    bool pk;               /* a fault at a present leaf whose key forbids the access */
     unsigned level;        /* where the walk stopped */
     struct tlb_entry leaf; /* the translation, when fault == NONE */
     uint64_t done;         /* the cycle of the response */

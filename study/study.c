@@ -624,15 +624,12 @@ long study_feed(struct study *s, unsigned proc, const struct trace_record *recs,
                 if (sp != space)
                     break;
             }
-            struct mmu_request *q = &reqs[nreq++];
-            q->vaddr = r->vaddr;
-            q->type = r->type;
-            q->user = true;
+            reqs[nreq++] = (struct mmu_request){.vaddr = r->vaddr, .type = r->type, .user = true};
             if (trace_record_crosses_page(r)) {
-                q = &reqs[nreq++];
-                q->vaddr = (r->vaddr + r->size - 1) & ~(uint64_t)0xfff;
-                q->type = r->type;
-                q->user = true;
+                reqs[nreq++] =
+                    (struct mmu_request){.vaddr = (r->vaddr + r->size - 1) & ~(uint64_t)0xfff,
+                                         .type = r->type,
+                                         .user = true};
                 crossings++;
             }
             instructions += r->instructions;

@@ -171,7 +171,8 @@ void MmuTlm::b_transport(int, tlm::tlm_generic_payload &p, sc_core::sc_time &del
   Serving s;
   s.start = sc_core::sc_time_stamp() + delay;
   s.c0 = cycle_at(s.start);
-  struct mmu_request req = {p.get_address(), ext->type, ext->user, std::max(s.c0, floor_), 0};
+  struct mmu_request req = {p.get_address(),        ext->type, ext->user,
+                            std::max(s.c0, floor_), 0,         false};
   struct mmu_response r;
   serving_ = &s;
   int rc = mmu_translate(m_, &req, &r);
@@ -257,7 +258,7 @@ void MmuTlm::transport_in_flight(tlm::tlm_generic_payload &p, sc_core::sc_time &
 
   // Presented in c0 (or once its ID is free), and in each later cycle the MMU names, until it is
   // accepted.
-  struct mmu_request req = {p.get_address(), ext->type, ext->user, s.c0, id};
+  struct mmu_request req = {p.get_address(), ext->type, ext->user, s.c0, id, false};
   for (uint64_t c = std::max(s.c0, answers_[id].free_at);;) {
     int rc;
     {
@@ -493,6 +494,18 @@ bool MmuTlm::set_mode(bool wp, bool nxe, sc_core::sc_time &delay) {
   c.op = MMU_CTRL_SET_MODE;
   c.wp = wp;
   c.nxe = nxe;
+  return control(c, delay);
+}
+
+bool MmuTlm::set_protection(bool smep, bool smap, bool pke, bool ac, uint32_t pkru,
+                            sc_core::sc_time &delay) {
+  struct mmu_ctrl c = {};
+  c.op = MMU_CTRL_SET_PROT;
+  c.smep = smep;
+  c.smap = smap;
+  c.pke = pke;
+  c.ac = ac;
+  c.pkru = pkru;
   return control(c, delay);
 }
 

@@ -89,6 +89,9 @@ class MmuTlm : public sc_core::sc_module {
   bool invpcid(unsigned type, uint16_t pcid, uint64_t va, sc_core::sc_time &delay);
   bool flush_all(sc_core::sc_time &delay);
   bool set_mode(bool wp, bool nxe, sc_core::sc_time &delay);
+  // CR4.SMEP, CR4.SMAP, CR4.PKE, EFLAGS.AC and PKRU (docs/ARCHITECTURE.md section 2).
+  bool set_protection(bool smep, bool smap, bool pke, bool ac, uint32_t pkru,
+                      sc_core::sc_time &delay);
   bool control(const struct mmu_ctrl &c, sc_core::sc_time &delay);  // c.cycle is ignored
 
   // Inspection. model() is for the side-effect-free queries (mmu_tlb_holds, ...): requests or

@@ -37,7 +37,8 @@ uint64_t aspace_pml4(const struct aspace *as);
 
 /* Maps the page of 2^page_shift bytes (PAGE_SHIFT_4K, PAGE_SHIFT_2M or PAGE_SHIFT_1G) at
  * virtual address va to physical address pa.  flags are PTE_* bits among
- * RW, US, PWT, PCD, A, D, G, NX; P (and PS for 2 MiB and 1 GiB) are added.  va and pa
+ * RW, US, PWT, PCD, A, D, G, NX and the protection key (PTE_PKEY_MASK); P (and PS for 2 MiB
+ * and 1 GiB) are added.  va and pa
  * must be aligned to the page, va canonical, pa within the memory's width.
  * Replaces an existing leaf of the same size; refuses to put a page under a
  * larger page's leaf, or a 2 MiB or 1 GiB page over a page table. */

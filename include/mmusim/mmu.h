@@ -70,6 +70,8 @@ struct mmu_config {
     bool la57;             /* CR4.LA57: 5-level paging, 57-bit virtual addresses; default 0 */
     bool pdpe1gb;          /* 1 GiB pages (CPUID Page1GB): a PDPTE with PS = 1 is a leaf, not a
                                         reserved-bit fault; default 1 */
+    bool smep, smap, pke;  /* CR4.SMEP, CR4.SMAP, CR4.PKE at reset; default 0 */
+    uint32_t pkru;         /* PKRU at reset; default 0 (every key allows every access) */
 };
 
 /* 16: ChampSim's walks are bounded by its STLB's 16 miss registers (the `champsim` preset). */
@@ -187,6 +189,8 @@ struct mmu_request {
     bool user;      /* CPL 3 */
     uint64_t cycle; /* first cycle the request is presented */
     unsigned id;    /* mmu_issue: the request's ID, < 2^id_bits, not outstanding */
+    bool implicit;  /* an implicit supervisor-mode access (a descriptor table, say): SMAP
+                       forbids it user-mode addresses whatever EFLAGS.AC; user must be 0 */
 };
 
 enum mmu_fault {
@@ -198,6 +202,10 @@ enum mmu_fault {
     MMU_FAULT_NX,            /* fetch from an execute-disabled page */
     MMU_FAULT_NON_CANONICAL, /* bits 63:47 (la57: 63:56) of the address not all equal (#GP) */
     MMU_FAULT_BUS_ERROR,     /* the memory answered a walker access with an error (not a #PF) */
+    MMU_FAULT_SMEP,          /* a supervisor fetch from a user-mode address, CR4.SMEP = 1 */
+    MMU_FAULT_SMAP, /* a supervisor data access to a user-mode address, CR4.SMAP = 1, not allowed
+                       by EFLAGS.AC (or implicit) */
+    MMU_FAULT_PK,   /* a data access to a user-mode address its protection key forbids (PKRU) */
     MMU_FAULT_COUNT
 };
 
@@ -308,6 +316,7 @@ enum mmu_ctrl_op {
     MMU_CTRL_INVPCID,   /* type 0..3, pcid, value = virtual address (type 0) */
     MMU_CTRL_FLUSH_ALL, /* every TLB and paging-structure-cache entry */
     MMU_CTRL_SET_MODE,  /* wp, nxe */
+    MMU_CTRL_SET_PROT,  /* smep, smap, pke (CR4), ac (EFLAGS.AC), pkru: no flush */
     MMU_CTRL_COUNT
 };
 
@@ -317,7 +326,9 @@ struct mmu_ctrl {
     unsigned invpcid_type;
     uint16_t pcid;
     bool wp, nxe;
-    uint64_t cycle; /* first cycle the operation is presented */
+    uint64_t cycle;           /* first cycle the operation is presented */
+    bool smep, smap, pke, ac; /* MMU_CTRL_SET_PROT */
+    uint32_t pkru;
 };
 
 /* Performs a control operation.  Returns 0 and the cycle it completed in
@@ -332,6 +343,8 @@ int mmu_invlpg(struct mmu *m, uint64_t cycle, uint64_t vaddr);
 int mmu_invpcid(struct mmu *m, uint64_t cycle, unsigned type, uint16_t pcid, uint64_t vaddr);
 int mmu_flush_all(struct mmu *m, uint64_t cycle);
 int mmu_set_mode(struct mmu *m, uint64_t cycle, bool wp, bool nxe);
+int mmu_set_protection(struct mmu *m, uint64_t cycle, bool smep, bool smap, bool pke, bool ac,
+                       uint32_t pkru);
 
 /* The first cycle in which the MMU can accept a request: after the last request accepted (one a
  * cycle), its response in `blocking`, and any control operation.  With requests in flight a full

@@ -29,6 +29,9 @@ extern "C" {
 #define PTE_PS  (1ull << 7)  /* page size: leaf at PDPT (1 GiB) or PD (2 MiB) level; PAT in a PTE */
 #define PTE_G   (1ull << 8)  /* global (leaf entries only) */
 #define PTE_NX  (1ull << 63) /* execute disable, when EFER.NXE = 1 */
+/* Bits 62:59 of a leaf: its protection key, when CR4.PKE = 1 (ignored otherwise). */
+#define PTE_PKEY_SHIFT 59
+#define PTE_PKEY_MASK  (0xfull << PTE_PKEY_SHIFT)
 
 /* The address field: bits 51:12.  Bits at or above the physical-address
  * width are reserved (see pte_reserved_mask()). */
@@ -94,6 +97,7 @@ static inline bool va_is_canonical(uint64_t va)
 #define PF_ERR_U    (1u << 2) /* the access was a user-mode access */
 #define PF_ERR_RSVD (1u << 3) /* a reserved bit was set in some entry */
 #define PF_ERR_ID   (1u << 4) /* the access was an instruction fetch (NXE = 1) */
+#define PF_ERR_PK   (1u << 5) /* a protection key forbade the data access (CR4.PKE = 1) */
 
 /* The index into the table at @level for virtual address @va. */
 static inline unsigned pt_index(uint64_t va, unsigned level)

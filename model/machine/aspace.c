@@ -9,7 +9,8 @@
 #include "mmusim/aspace.h"
 #include "pte.h"
 
-#define LEAF_FLAGS  (PTE_RW | PTE_US | PTE_PWT | PTE_PCD | PTE_A | PTE_D | PTE_G | PTE_NX)
+#define LEAF_FLAGS \
+    (PTE_RW | PTE_US | PTE_PWT | PTE_PCD | PTE_A | PTE_D | PTE_G | PTE_NX | PTE_PKEY_MASK)
 #define TABLE_FLAGS (PTE_P | PTE_RW | PTE_US)
 
 struct aspace {
@@ -145,7 +146,7 @@ int aspace_map(struct aspace *as, uint64_t va, uint64_t pa, unsigned page_shift,
     if (flags & ~LEAF_FLAGS)
         return fail(as,
                     "map 0x%llx: flags 0x%llx include bits other than RW, US, PWT, PCD, "
-                    "A, D, G, NX",
+                    "A, D, G, NX, the protection key",
                     (unsigned long long)va, (unsigned long long)flags);
     unsigned level = leaf_level(page_shift);
     uint64_t epa, old;

@@ -100,6 +100,11 @@ printf 'R 1000\nR 100000000000000\n' > "$tmp/nc57.txt"
 expect 1 'nc57.txt:2: address 0x100000000000000 is not canonical \(bits 63:56' \
     run --set la57=on "$tmp/nc57.txt"
 expect 2 "la57: 'maybe' is not on or off" run --set la57=maybe "$trace"
+# Protection keys: PKRU's AD bit of key 0 (every study page's) makes the read and the write of
+# t.txt fault, not its fetch.
+expect 0 '"faults": 2,'                  run --set pke=on --set pkru=1 --json "$tmp/t.txt"
+expect 0 '"faults": 0,'                  run --set pke=off --set pkru=1 --json "$tmp/t.txt"
+expect 0 '"pkru": 3,'                    config --set smep=on --set pkru=0x3 --dump
 # 1 GiB pages: the chase's two 1 GiB regions, the DTLB's 1 GiB array and the ITLB's 2 MiB
 # fractions; without pdpe1gb the study is refused.
 expect 0 '"pages_mapped_1g": 2,'         run --set pages=1g --json "$trace"

@@ -751,7 +751,8 @@ class DirectedStim : public Stimulus {
 
   // A flush of every array, presented once `change` is made: the next walk reads what changed.
   void flush_after(std::function<void()> change) {
-    StimItem f = control(mmu_ctrl{MMU_CTRL_FLUSH_ALL, 0, 0, 0, false, false, 0});
+    StimItem f = control(
+        mmu_ctrl{MMU_CTRL_FLUSH_ALL, 0, 0, 0, false, false, 0, false, false, false, false, 0});
     f.os.push_back(std::move(change));
     items_.push_back(std::move(f));
   }
@@ -809,7 +810,8 @@ class DirectedStim : public Stimulus {
     for (bool wp : {false, true})
       for (bool nxe : {false, true}) {
         items_.push_back(set_mode(wp, nxe));
-        items_.push_back(control(mmu_ctrl{MMU_CTRL_FLUSH_ALL, 0, 0, 0, false, false, 0}));
+        items_.push_back(control(
+            mmu_ctrl{MMU_CTRL_FLUSH_ALL, 0, 0, 0, false, false, 0, false, false, false, false, 0}));
         for (const Page &p : pages)
           for (unsigned acc = 0; acc < MMU_ACC_COUNT; acc++)
             for (bool user : {false, true}) {

@@ -660,6 +660,14 @@ void WaitBench::run(unsigned cpu) {
         case MMU_CTRL_FLUSH_ALL:
           ok = mmu_.flush_all(delay);
           break;
+        case MMU_CTRL_SET_PROT:
+          c.smep = (x >> 44) % 2;
+          c.smap = (x >> 45) % 2;
+          c.pke = (x >> 46) % 2;
+          c.ac = (x >> 47) % 2;
+          c.pkru = (x >> 48) % 2 ? uint32_t(x >> 32) : 0;
+          ok = mmu_.set_protection(c.smep, c.smap, c.pke, c.ac, c.pkru, delay);
+          break;
         default:
           c.wp = (x >> 44) % 2;
           c.nxe = (x >> 45) % 4 != 0;
@@ -685,7 +693,8 @@ void WaitBench::run(unsigned cpu) {
                     : pick < kPages + 4 ? va_2m(pick - kPages) + (x >> 36) % 0x200000
                                         : 0x0000800000000000ull + (x >> 40) % 0x1000;
       auto type = static_cast<enum mmu_access>((x >> 20) % MMU_ACC_COUNT);
-      struct mmu_request rq = {va, type, (x >> 22) % 4 != 0, 0, 0};  // the cycle: once served
+      struct mmu_request rq = {va, type, (x >> 22) % 4 != 0,
+                               0,  0,    false};  // the cycle: once served
       *ext = mmusim::MmuTlmExtension(rq.type, rq.user, kPcid);
       memset(data, 0xa5, sizeof data);
       p.set_command(tlm::TLM_READ_COMMAND);

@@ -399,7 +399,7 @@ class Tester : public sc_core::sc_module {
     uint64_t c0 = now / ns + (now % ns != 0);  // now is in fact a whole number of cycles
     sc_time delay = SC_ZERO_TIME;
     to_mmu_err->b_transport(p, delay);
-    struct mmu_request rq = {kVa + 0x10, MMU_ACC_READ, true, c0, 0};
+    struct mmu_request rq = {kVa + 0x10, MMU_ACC_READ, true, c0, 0, false};
     struct mmu_response r;
     CHECK(mmu_translate(ref, &rq, &r) == 0 && r.fault == MMU_FAULT_BUS_ERROR &&
               ref_port.failed_done > c0 && r.resp_cycle == ref_port.failed_done + 1,
@@ -431,7 +431,7 @@ class Tester : public sc_core::sc_module {
     p.set_address(kVa + 0x18);
     delay = SC_ZERO_TIME;
     to_mmu_err->b_transport(p, delay);
-    rq = {kVa + 0x18, MMU_ACC_READ, true, c0, 0};
+    rq = {kVa + 0x18, MMU_ACC_READ, true, c0, 0, false};
     CHECK(mmu_translate(ref, &rq, &r) == 0, "reference: %s", mmu_error(ref));
     CHECK(p.get_response_status() == tlm::TLM_OK_RESPONSE && ext->paddr == r.paddr,
           "after the memory error: status %s, paddr 0x%" PRIx64, p.get_response_string().c_str(),

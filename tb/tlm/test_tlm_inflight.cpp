@@ -523,7 +523,7 @@ uint64_t Bench::finish() {
     }
     holder[id] = int(i);
     overlapped += mmu_outstanding(ref) > 0;
-    struct mmu_request req = {r.vaddr, r.type, r.user, r.c0, id};
+    struct mmu_request req = {r.vaddr, r.type, r.user, r.c0, id, false};
     uint64_t retry = 0;
     int early = !may_wait_ && accept > r.c0 ? mmu_try_issue(ref, &req, accept - 1, &retry) : 1;
     if (early != 1) {

@@ -5,8 +5,8 @@
  * over the four (five, with la57) paging levels reading the tables straight
  * out of the simulated physical memory, with no TLB and no caches.  It
  * implements the contract of x86-64 4-level and 5-level paging with
- * CR4.PCIDE = 1, no SMEP/SMAP, with or without 1 GiB pages (pdpe1gb).  It is
- * written independently of model/.
+ * CR4.PCIDE = 1, with or without 1 GiB pages (pdpe1gb), SMEP, SMAP and
+ * protection keys.  It is written independently of model/.
  *
  * The test builds a few address spaces with random, clustered mappings,
  * corrupts some entries on purpose (read-only / supervisor / NX upper
@@ -141,9 +141,15 @@ struct ref_result {
 };
 
 /* Returns 0, or -1 if the physical memory refused a read (a test bug). */
+/* CR4.SMEP, CR4.SMAP, CR4.PKE, EFLAGS.AC and PKRU, as the run sets them. */
+struct prot {
+    bool smep, smap, pke, ac;
+    uint32_t pkru;
+};
+
 static int ref_translate(struct phys_mem *pm, unsigned levels, bool pdpe1gb, uint64_t top_base,
-                         unsigned pa_bits, bool wp, bool nxe, uint64_t va, enum mmu_access type,
-                         bool user, struct ref_result *r)
+                         unsigned pa_bits, bool wp, bool nxe, const struct prot *pr, uint64_t va,
+                         enum mmu_access type, bool user, bool implicit, struct ref_result *r)
 {
     const bool write = type == MMU_ACC_WRITE;
     const bool fetch = type == MMU_ACC_FETCH;
@@ -193,16 +199,28 @@ static int ref_translate(struct phys_mem *pm, unsigned levels, bool pdpe1gb, uin
             base = e & PTE_ADDR_MASK;
             continue;
         }
+        /* SDM vol. 3A 4.6: a user-mode address has U/S set at every level; its key is the
+         * leaf's bits 62:59; AD forbids data accesses, WD user writes and, with WP,
+         * supervisor ones. */
+        unsigned key = (unsigned)(e >> 59) & 0xf;
+        bool ad = (pr->pkru >> (2 * key)) & 1, wd = (pr->pkru >> (2 * key + 1)) & 1;
+        bool pk = pr->pke && us && !fetch && (ad || (wd && write && (user || wp)));
         enum mmu_fault f = MMU_FAULT_NONE;
         if (user && !us)
             f = MMU_FAULT_USER;
+        else if (!user && us && fetch && pr->smep)
+            f = MMU_FAULT_SMEP;
+        else if (!user && us && !fetch && pr->smap && (implicit || !pr->ac))
+            f = MMU_FAULT_SMAP;
         else if (write && !rw && (user || wp))
             f = MMU_FAULT_WRITE;
         else if (fetch && nxe && nx)
             f = MMU_FAULT_NX;
+        else if (pk)
+            f = MMU_FAULT_PK;
         if (f != MMU_FAULT_NONE) {
             r->fault = f;
-            r->error_code = PF_ERR_P | acc_ec;
+            r->error_code = PF_ERR_P | acc_ec | (pk ? PF_ERR_PK : 0);
             return 0;
         }
         unsigned shift = level == PT_LEVEL_PT   ? PAGE_SHIFT_4K
@@ -260,6 +278,8 @@ static uint64_t rand_private_flags(struct rng *r)
         f |= PTE_A;
     if (rng_chance(r, 15, 100))
         f |= PTE_D;
+    if (rng_chance(r, 40, 100))
+        f |= (uint64_t)rng_below(r, 16) << PTE_PKEY_SHIFT; /* a protection key */
     return f;
 }
 
@@ -296,6 +316,7 @@ static void corrupt_one(struct rng *r, struct as_ctx *a, struct phys_mem *pm, un
     if (phys_mem_read64(pm, epa, &e) != 0 || !(e & PTE_P))
         return; /* reached through an entry with a reserved address bit */
     bool leaf2m = level == 2 && (e & PTE_PS);
+    bool leaf1g = level == 3 && (e & PTE_PS); /* a leaf too: G and D are not ignored in it */
 
     /* weights: RW 3, US 3, NX 3, P 1, RSVD_ADDR 1, PS 1, 2M_RSVD 1, IGNORED 2 */
     static const enum corrupt_kind table[] = {
@@ -308,9 +329,9 @@ static void corrupt_one(struct rng *r, struct as_ctx *a, struct phys_mem *pm, un
         k = K_CLR_RW + (enum corrupt_kind)rng_below(r, 3);
     if (level == 5 && rng_chance(r, 1, 3))
         k = K_PS; /* reserved in a PML5E: its check is new with la57, so check it often */
-    if (k == K_2M_RSVD && !leaf2m)
+    if (k == K_2M_RSVD && !leaf2m && !leaf1g)
         k = K_IGNORED;
-    if (k == K_PS && leaf2m)
+    if (k == K_PS && (leaf2m || leaf1g))
         k = K_2M_RSVD;
 
     switch (k) {
@@ -334,8 +355,8 @@ static void corrupt_one(struct rng *r, struct as_ctx *a, struct phys_mem *pm, un
          * the page-table frame; level 1: the PAT bit, not reserved */
         e |= PTE_PS;
         break;
-    case K_2M_RSVD:
-        e |= 1ull << (13 + rng_below(r, 8));
+    case K_2M_RSVD: /* bits 20:13 of a 2 MiB PDE, 29:13 of a 1 GiB PDPTE */
+        e |= 1ull << (13 + rng_below(r, leaf1g ? 17 : 8));
         break;
     case K_IGNORED: {
         unsigned which = (unsigned)rng_below(r, 4);
@@ -343,8 +364,10 @@ static void corrupt_one(struct rng *r, struct as_ctx *a, struct phys_mem *pm, un
             e |= 1ull << (52 + rng_below(r, 11)); /* 62:52 */
         else if (which == 1)
             e |= 1ull << (9 + rng_below(r, 3)); /* 11:9 */
-        else if (which == 2 && leaf2m)
-            e |= 1ull << 12; /* PAT of a 2 MiB page */
+        else if (which == 2 && (leaf2m || leaf1g))
+            e |= 1ull << 12; /* PAT of a 2 MiB or 1 GiB page */
+        else if (leaf1g)
+            e |= 7ull << 9; /* bits 11:9 */
         else if (which == 2 && level == 1)
             e |= PTE_PS; /* PAT of a 4 KiB page */
         else if (level > 2)
@@ -511,6 +534,7 @@ struct run_counts {
     uint64_t mismatches;
     uint64_t ctrl, mode_changes, cr3_loads, nxe_off, wp_off;
     uint64_t giant; /* translations of 1 GiB pages */
+    uint64_t prot_changes, implicit;
 };
 
 /* One request of a run, with the reference's answer at its time. */
@@ -623,6 +647,7 @@ static bool check(struct checker *k, const struct pending *p, const struct mmu_r
     if ((unsigned)resp->source < MMU_SRC_COUNT)
         k->c.sources[resp->source]++;
     k->c.giant += p->ref.fault == MMU_FAULT_NONE && p->ref.page_shift == PAGE_SHIFT_1G;
+    k->c.implicit += p->req.implicit;
     return true;
 }
 
@@ -664,6 +689,8 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
         fail_msg("%s: mmu_create: %s", name, err);
 
     bool wp = cfg->wp, nxe = cfg->nxe;
+    struct prot pr = {
+        .smep = cfg->smep, .smap = cfg->smap, .pke = cfg->pke, .ac = false, .pkru = cfg->pkru};
     unsigned cur = 0;
     uint64_t cycle = 1, prev_resp = 0;
     struct checker chk = {.name = name,
@@ -705,6 +732,18 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
             if (mmu_flush_all(m, cycle) != 0)
                 fail_msg("%s: mmu_flush_all: %s", name, mmu_error(m));
             c->mode_changes++;
+        } else if (x < 6) {
+            /* SMEP, SMAP, PKE, AC and PKRU, each half the time; no flush (the TLBs cache
+             * rights and keys, and every hit is checked against the new state) */
+            uint64_t b = rng_next(&r);
+            pr = (struct prot){.smep = b & 1,
+                               .smap = b >> 1 & 1,
+                               .pke = b >> 2 & 1,
+                               .ac = b >> 3 & 1,
+                               .pkru = b >> 4 & 1 ? (uint32_t)(b >> 32) : 0};
+            if (mmu_set_protection(m, cycle, pr.smep, pr.smap, pr.pke, pr.ac, pr.pkru) != 0)
+                fail_msg("%s: mmu_set_protection: %s", name, mmu_error(m));
+            c->prot_changes++;
         } else if (x < 25) {
             unsigned op = (unsigned)rng_below(&r, 4);
             uint64_t va =
@@ -739,6 +778,7 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
         unsigned t = (unsigned)rng_below(&r, 10);
         req.type = t < 5 ? MMU_ACC_READ : t < 8 ? MMU_ACC_WRITE : MMU_ACC_FETCH;
         req.user = rng_chance(&r, 1, 2);
+        req.implicit = !req.user && rng_chance(&r, 1, 10);
         bool revisit = hist_n[cur] && rng_chance(&r, HIST_PERCENT, 100);
         if (revisit)
             req.vaddr = hist[cur][rng_below(&r, hist_n[cur])] | rng_below(&r, PAGE_SIZE_4K);
@@ -748,7 +788,7 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
 
         struct ref_result ref;
         if (ref_translate(w->pm, w->levels, cfg->pdpe1gb, w->as[cur].pml4, cfg->pa_bits, wp, nxe,
-                          req.vaddr, req.type, req.user, &ref) != 0)
+                          &pr, req.vaddr, req.type, req.user, req.implicit, &ref) != 0)
             fail_msg("%s: reference could not read memory at access %" PRIu64, name, i);
 
         if (!revisit && ref.fault == MMU_FAULT_NONE) {
@@ -862,6 +902,13 @@ static void run_config(const char *name, const struct mmu_config *cfg, unsigned 
         assert_true(c->giant > 100);
     else
         assert_int_equal(c->giant, 0);
+    /* and SMEP, SMAP and protection keys, each of which faulted */
+    printf("crosscheck protection seed=%" PRIu64 " cfg=%s changes=%" PRIu64 " implicit=%" PRIu64
+           " smep=%" PRIu64 " smap=%" PRIu64 " pk=%" PRIu64 "\n",
+           g_seed, name, c->prot_changes, c->implicit, c->faults[MMU_FAULT_SMEP],
+           c->faults[MMU_FAULT_SMAP], c->faults[MMU_FAULT_PK]);
+    assert_true(c->faults[MMU_FAULT_SMEP] > 0 && c->faults[MMU_FAULT_SMAP] > 0 &&
+                c->faults[MMU_FAULT_PK] > 0);
     assert_true(c->faults[MMU_FAULT_NONE] > N_ACCESSES / 10);
     assert_true(c->sources[MMU_SRC_L1] > 0);
     assert_true(c->sources[MMU_SRC_WALK] > 0);

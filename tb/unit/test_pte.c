@@ -88,9 +88,9 @@ static void rights_combine(void **state)
 static void access_check(void **state)
 {
     (void)state;
-    const struct pte_perm rw_user = {true, true, false}, ro_user = {false, true, false},
-                          rw_sup = {true, false, false}, ro_sup = {false, false, false},
-                          nx = {true, true, true};
+    const struct pte_perm rw_user = {true, true, false, 0}, ro_user = {false, true, false, 0},
+                          rw_sup = {true, false, false, 0}, ro_sup = {false, false, false, 0},
+                          nx = {true, true, true, 0};
     struct {
         struct pte_perm p;
         enum mmu_access a;
@@ -115,10 +115,73 @@ static void access_check(void **state)
         {ro_user, MMU_ACC_FETCH, true, true, true, MMU_FAULT_NONE},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        enum mmu_fault f =
-            pte_check_access(cases[i].p, cases[i].a, cases[i].user, cases[i].wp, cases[i].nxe);
+        struct pte_mode m = {.wp = cases[i].wp, .nxe = cases[i].nxe};
+        enum mmu_fault f = pte_check_access(cases[i].p, cases[i].a, cases[i].user, false, &m);
         if (f != cases[i].f)
             fail_msg("case %zu: %s, expected %s", i, mmu_fault_name(f), mmu_fault_name(cases[i].f));
+    }
+}
+
+/* SMEP, SMAP and protection keys (SDM vol. 3A, 4.6): which access each forbids, in which order,
+ * and when the error code's PK bit is set.  Every case has WP = 1 and NXE = 1 unless said. */
+static void protection_check(void **state)
+{
+    (void)state;
+    const struct pte_perm user = {true, true, false, 5}, ro_user = {false, true, false, 5},
+                          sup = {true, false, false, 5}, user_nx = {true, true, true, 5};
+    const uint32_t ad5 = 1u << 10, wd5 = 1u << 11, ad4 = 1u << 8;
+    enum { SMEP = 1, SMAP = 2, AC = 4, PKE = 8, IMPLICIT = 16, NOWP = 32 };
+    struct {
+        struct pte_perm p;
+        enum mmu_access a;
+        bool user;
+        unsigned flags;
+        uint32_t pkru;
+        enum mmu_fault f;
+        bool pk;
+    } cases[] = {
+        {user, MMU_ACC_FETCH, false, SMEP, 0, MMU_FAULT_SMEP, false},
+        {user, MMU_ACC_FETCH, true, SMEP, 0, MMU_FAULT_NONE, false},     /* a user fetch */
+        {sup, MMU_ACC_FETCH, false, SMEP, 0, MMU_FAULT_NONE, false},     /* a supervisor page */
+        {user, MMU_ACC_READ, false, SMEP, 0, MMU_FAULT_NONE, false},     /* SMEP: fetches only */
+        {user_nx, MMU_ACC_FETCH, false, SMEP, 0, MMU_FAULT_SMEP, false}, /* SMEP before NX */
+        {user, MMU_ACC_READ, false, SMAP, 0, MMU_FAULT_SMAP, false},
+        {user, MMU_ACC_WRITE, false, SMAP, 0, MMU_FAULT_SMAP, false},
+        {user, MMU_ACC_READ, false, SMAP | AC, 0, MMU_FAULT_NONE, false},
+        {user, MMU_ACC_READ, false, SMAP | AC | IMPLICIT, 0, MMU_FAULT_SMAP, false},
+        {user, MMU_ACC_FETCH, false, SMAP, 0, MMU_FAULT_NONE, false}, /* SMAP: data only */
+        {user, MMU_ACC_READ, true, SMAP, 0, MMU_FAULT_NONE, false},   /* a user access */
+        {ro_user, MMU_ACC_WRITE, false, SMAP | AC, 0, MMU_FAULT_WRITE, false},
+        {ro_user, MMU_ACC_WRITE, false, SMAP, 0, MMU_FAULT_SMAP, false}, /* SMAP first */
+        {user, MMU_ACC_READ, true, PKE, ad5, MMU_FAULT_PK, true},
+        {user, MMU_ACC_READ, true, PKE, ad4, MMU_FAULT_NONE, false},  /* another key */
+        {user, MMU_ACC_READ, true, 0, ad5, MMU_FAULT_NONE, false},    /* PKE = 0 */
+        {user, MMU_ACC_FETCH, true, PKE, ad5, MMU_FAULT_NONE, false}, /* keys: data only */
+        {user, MMU_ACC_READ, false, PKE, ad5, MMU_FAULT_PK, true},    /* supervisors too */
+        {user, MMU_ACC_READ, true, PKE, wd5, MMU_FAULT_NONE, false},
+        {user, MMU_ACC_WRITE, true, PKE, wd5, MMU_FAULT_PK, true},
+        {user, MMU_ACC_WRITE, false, PKE, wd5, MMU_FAULT_PK, true},           /* WP = 1 */
+        {user, MMU_ACC_WRITE, false, PKE | NOWP, wd5, MMU_FAULT_NONE, false}, /* WP = 0 */
+        {sup, MMU_ACC_READ, false, PKE, ad5, MMU_FAULT_NONE, false},          /* supervisor pages */
+        {ro_user, MMU_ACC_WRITE, true, PKE, wd5, MMU_FAULT_WRITE, true},      /* both: PK bit */
+        {user, MMU_ACC_READ, false, SMAP | PKE, ad5, MMU_FAULT_SMAP, true},
+        {sup, MMU_ACC_READ, true, PKE, ad5, MMU_FAULT_USER, false},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        unsigned fl = cases[i].flags;
+        struct pte_mode m = {.wp = !(fl & NOWP),
+                             .nxe = true,
+                             .smep = fl & SMEP,
+                             .smap = fl & SMAP,
+                             .ac = fl & AC,
+                             .pke = fl & PKE,
+                             .pkru = cases[i].pkru};
+        enum mmu_fault f =
+            pte_check_access(cases[i].p, cases[i].a, cases[i].user, fl & IMPLICIT, &m);
+        bool pk = pte_pkey_forbids(cases[i].p, cases[i].a, cases[i].user, &m);
+        if (f != cases[i].f || pk != cases[i].pk)
+            fail_msg("case %zu: %s pk=%d, expected %s pk=%d", i, mmu_fault_name(f), pk,
+                     mmu_fault_name(cases[i].f), cases[i].pk);
     }
 }
 
@@ -143,10 +206,22 @@ static void error_codes(void **state)
         {MMU_FAULT_RESERVED, MMU_ACC_FETCH, false, true, PF_ERR_P | PF_ERR_RSVD | PF_ERR_ID},
         {MMU_FAULT_NON_CANONICAL, MMU_ACC_WRITE, true, true, 0},
         {MMU_FAULT_NONE, MMU_ACC_WRITE, true, true, 0},
+        {MMU_FAULT_SMEP, MMU_ACC_FETCH, false, true, PF_ERR_P | PF_ERR_ID},
+        {MMU_FAULT_SMAP, MMU_ACC_WRITE, false, true, PF_ERR_P | PF_ERR_W},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-        assert_int_equal(pte_error_code(cases[i].f, cases[i].a, cases[i].user, cases[i].nxe),
+        assert_int_equal(pte_error_code(cases[i].f, cases[i].a, cases[i].user, cases[i].nxe, false),
                          cases[i].ec);
+    /* The PK bit: set with any protection fault whose key forbids the access, never with a
+     * not-present or reserved-bit one. */
+    assert_int_equal(pte_error_code(MMU_FAULT_PK, MMU_ACC_READ, true, true, true),
+                     PF_ERR_P | PF_ERR_U | PF_ERR_PK);
+    assert_int_equal(pte_error_code(MMU_FAULT_WRITE, MMU_ACC_WRITE, true, true, true),
+                     PF_ERR_P | PF_ERR_W | PF_ERR_U | PF_ERR_PK);
+    assert_int_equal(pte_error_code(MMU_FAULT_NOT_PRESENT, MMU_ACC_READ, true, true, true),
+                     PF_ERR_U);
+    assert_int_equal(pte_error_code(MMU_FAULT_RESERVED, MMU_ACC_READ, true, true, true),
+                     PF_ERR_P | PF_ERR_RSVD | PF_ERR_U);
 }
 
 static void canonical(void **state)
@@ -164,9 +239,10 @@ static void canonical(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(reserved_bits),  cmocka_unit_test(leaves),
-        cmocka_unit_test(rights_combine), cmocka_unit_test(access_check),
-        cmocka_unit_test(error_codes),    cmocka_unit_test(canonical),
+        cmocka_unit_test(reserved_bits),    cmocka_unit_test(leaves),
+        cmocka_unit_test(rights_combine),   cmocka_unit_test(access_check),
+        cmocka_unit_test(error_codes),      cmocka_unit_test(canonical),
+        cmocka_unit_test(protection_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
