@@ -30,9 +30,8 @@ static void prot(struct fixture *f, bool smep, bool smap, bool pke, bool ac, uin
 static void expect(struct mmu_response r, enum mmu_fault fault, uint32_t ec, enum mmu_source src)
 {
     if (r.fault != fault || r.error_code != ec || r.source != src)
-        fail_msg("got %s ec 0x%x source %d; expected %s ec 0x%x source %d",
-                 mmu_fault_name(r.fault), r.error_code, (int)r.source, mmu_fault_name(fault), ec,
-                 (int)src);
+        fail_msg("got %s ec 0x%x source %d; expected %s ec 0x%x source %d", mmu_fault_name(r.fault),
+                 r.error_code, (int)r.source, mmu_fault_name(fault), ec, (int)src);
 }
 
 /* A remembered L1 hit becomes a fault the cycle after PKRU forbids its key, with the PK bit;
