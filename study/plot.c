@@ -46,6 +46,7 @@ static const char *key_words(const char *key, char *buf, size_t len)
         {"pdpe1gb", "1 GiB pages (Page1GB)"},
         {"pages", "page size"},
         {"mixed_percent", "2 MiB regions mapped with 2 MiB pages (%)"},
+        {"mixed_1g_percent", "1 GiB regions mapped with 1 GiB pages (%)"},
         {"pcid", "PCIDs"},
         {"quantum", "references between context switches"},
         {"mem_latency", "walker memory latency (cycles)"},

@@ -28,6 +28,10 @@ struct pageset {
     size_t n, used;
 };
 
+/* Keeps the 1 GiB regions' choice of the mixed policy apart from the 2 MiB regions' (a 1 GiB
+ * region's number and a 2 MiB region's can be equal). */
+#define MIX_1G 0x9e3779b97f4a7c15ull
+
 static uint64_t mix(uint64_t x)
 {
     x ^= x >> 31;
@@ -328,7 +332,8 @@ static int demand_map(struct study *s, struct space *sp, uint64_t va)
      * with a 2 MiB page; 4 region + 2, a 2 MiB region of 4 KiB pages; 4 (giant + 1), a 1 GiB
      * region mapped with a 1 GiB page (never 0, the empty key). */
     const struct study_options *o = s->o;
-    const bool may_1g = o->pages == PAGES_1G || o->pages == PAGES_MAP;
+    const bool may_1g = o->pages == PAGES_1G || o->pages == PAGES_MAP ||
+                        (o->pages == PAGES_MIXED && o->mixed_1g_percent);
     uint64_t region = page >> 9, giant = page >> 18;
     if (set_has(&sp->pages, 4 * page + 3) || set_has(&sp->pages, 4 * region + 1) ||
         (may_1g && set_has(&sp->pages, 4 * (giant + 1)))) {
@@ -339,7 +344,10 @@ static int demand_map(struct study *s, struct space *sp, uint64_t va)
         return 0; /* the MMU reports it */
     enum mmu_size_id size = MMU_SIZE_4K;
     if (may_1g &&
-        (o->pages == PAGES_1G || in_range_of(s, va & ~(PAGE_SIZE_1G - 1), PAGE_SHIFT_1G))) {
+        (o->pages == PAGES_1G ||
+         (o->pages == PAGES_MIXED &&
+          mix(o->seed ^ mix(giant ^ MIX_1G)) % 100 < o->mixed_1g_percent) ||
+         (o->pages == PAGES_MAP && in_range_of(s, va & ~(PAGE_SIZE_1G - 1), PAGE_SHIFT_1G)))) {
         size = MMU_SIZE_1G;
         if (set_add(&sp->pages, 4 * (giant + 1)))
             goto oom;
@@ -553,14 +561,16 @@ struct study *study_open(const struct study_options *o, unsigned nprocs, char *e
         if (load_map(s, o->page_map))
             goto fail;
     }
-    bool wants_1g = o->pages == PAGES_1G;
+    bool wants_1g = o->pages == PAGES_1G || (o->pages == PAGES_MIXED && o->mixed_1g_percent);
     for (size_t i = 0; i < s->nmap; i++)
         wants_1g = wants_1g || s->map[i].shift == PAGE_SHIFT_1G;
     if (wants_1g && !o->cfg.pdpe1gb) {
         snprintf(s->err, s->errlen,
                  "%s asks for 1 GiB pages, which pdpe1gb=off leaves out (its PDPTEs' PS bit "
                  "is reserved)",
-                 o->pages == PAGES_1G ? "pages=1g" : "page_map");
+                 o->pages == PAGES_1G      ? "pages=1g"
+                 : o->pages == PAGES_MIXED ? "mixed_1g_percent"
+                                           : "page_map");
         goto fail;
     }
     s->pm = phys_mem_create(o->cfg.pa_bits, s->err, s->errlen);

@@ -78,6 +78,8 @@ static const struct key keys[] = {
     {"pages", K_PAGES, OPT(pages), 0, 0, false, "page-size policy: 4k, 2m, 1g, mixed, map"},
     {"page_map", K_PATH, OPT(page_map), 0, 0, false,
      "map: file of \"START-END 4k|2m|1g\" lines (hex); other pages 4k"},
+    {"mixed_1g_percent", K_UINT, OPT(mixed_1g_percent), 0, 100, false,
+     "mixed: percent of 1 GiB regions mapped with one 1 GiB page (first)"},
     {"mixed_percent", K_UINT, OPT(mixed_percent), 0, 100, false,
      "mixed: percent of 2 MiB regions mapped with one 2 MiB page"},
     {"seed", K_U64, OPT(seed), 0, UINT64_MAX, false, "seed of the mixed policy's choice"},

@@ -193,6 +193,36 @@ static void giant_pages(void **state)
     set(&o, "page_map=");
     assert_int_equal(study_run(&o, &t, 1, &x, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "pages=1g asks for 1 GiB pages"));
+    /* mixed: 1 GiB regions first by mixed_1g_percent (0 and 100 all or none of them), then the
+     * other regions' 2 MiB ones by mixed_percent */
+    set(&o, "pdpe1gb=on");
+    set(&o, "pages=mixed");
+    set(&o, "mixed_percent=100");
+    set(&o, "mixed_1g_percent=100");
+    r = run(&o, &t, 1);
+    assert_int_equal(r.pages_mapped[MMU_SIZE_1G], 3);
+    assert_int_equal(r.pages_mapped[MMU_SIZE_2M] + r.pages_mapped[MMU_SIZE_4K], 0);
+    set(&o, "mixed_1g_percent=0");
+    r = run(&o, &t, 1);
+    assert_int_equal(r.pages_mapped[MMU_SIZE_1G], 0);
+    assert_int_equal(r.pages_mapped[MMU_SIZE_2M], 4);
+    /* some in between: each 1 GiB region whole, and the same choice with the same seed */
+    set(&o, "mixed_1g_percent=50");
+    char many[2000] = "", *w = many;
+    for (unsigned g = 0; g < 40; g++)
+        w += sprintf(w, "R %llx\nR %llx\n", (unsigned long long)g << 30,
+                     (unsigned long long)(((uint64_t)g << 30) + 0x3ff000));
+    const char *m40 = test_write_text("m40.txt", many);
+    struct study_result a = run(&o, &m40, 1), b = run(&o, &m40, 1);
+    assert_true(a.pages_mapped[MMU_SIZE_1G] > 5 && a.pages_mapped[MMU_SIZE_1G] < 35);
+    assert_int_equal(a.pages_mapped[MMU_SIZE_1G] + a.pages_mapped[MMU_SIZE_2M],
+                     80 - a.pages_mapped[MMU_SIZE_1G]); /* 2 MiB pages: 2 a region not 1 GiB */
+    assert_int_equal(b.pages_mapped[MMU_SIZE_1G], a.pages_mapped[MMU_SIZE_1G]);
+    set(&o, "pdpe1gb=off");
+    assert_int_equal(study_run(&o, &m40, 1, &x, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "mixed_1g_percent asks for 1 GiB pages"));
+    set(&o, "pdpe1gb=on");
+    set(&o, "mixed_1g_percent=0");
     const char *bad = test_write_text("bad1g.txt", "0-20000000 1g\n");
     snprintf(path, sizeof(path), "page_map=%s", bad);
     set(&o, "pdpe1gb=on");

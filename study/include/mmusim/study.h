@@ -26,17 +26,19 @@ enum page_policy { PAGES_4K, PAGES_2M, PAGES_MIXED, PAGES_MAP, PAGES_1G, PAGES_C
 struct study_options {
     struct mmu_config cfg;
     enum page_policy pages;
-    unsigned mixed_percent;   /* PAGES_MIXED: share of 2 MiB regions mapped with a 2 MiB page */
-    uint64_t seed;            /* which regions get 2 MiB pages */
-    char page_map[256];       /* PAGES_MAP: a file of "START-END 4k|2m|1g" lines (hex addresses,
+    unsigned mixed_percent;    /* PAGES_MIXED: share of 2 MiB regions mapped with a 2 MiB page */
+    unsigned mixed_1g_percent; /* PAGES_MIXED: share of 1 GiB regions mapped with a 1 GiB page
+                                  (the others' 2 MiB regions then by mixed_percent); default 0 */
+    uint64_t seed;             /* which regions get 2 MiB pages */
+    char page_map[256];        /* PAGES_MAP: a file of "START-END 4k|2m|1g" lines (hex addresses,
                                  as in /proc/PID/maps); other addresses get 4 KiB pages */
-    bool pcid;                /* each process its own PCID (no-flush switches), or all PCID 0 */
-    uint64_t quantum;         /* references per process before a switch */
-    unsigned mem_latency;     /* cycles per walker memory access */
-    enum trace_format format; /* of every trace */
-    bool skip_bad;            /* count bad records and go on, instead of stopping */
-    uint64_t limit;           /* stop after this many references (0: all) */
-    unsigned window;          /* with several requests in flight (cfg not `blocking`): the most
+    bool pcid;                 /* each process its own PCID (no-flush switches), or all PCID 0 */
+    uint64_t quantum;          /* references per process before a switch */
+    unsigned mem_latency;      /* cycles per walker memory access */
+    enum trace_format format;  /* of every trace */
+    bool skip_bad;             /* count bad records and go on, instead of stopping */
+    uint64_t limit;            /* stop after this many references (0: all) */
+    unsigned window;           /* with several requests in flight (cfg not `blocking`): the most
                                  translations outstanding, standing for the load/store queue */
     /* Called every 2^20 references if set: references so far, and the input bytes read so far
      * out of the total (0 if unknown: standard input, or a trace not yet opened). */
