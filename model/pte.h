@@ -51,12 +51,6 @@ static inline bool pte_is_leaf(uint64_t e, unsigned level)
            ((level == PT_LEVEL_PD || level == PT_LEVEL_PDPT) && (e & PTE_PS));
 }
 
-/* The page shift of a leaf at level: 12, 21 or 30. */
-static inline unsigned pte_leaf_shift(unsigned level)
-{
-    return pt_level_shift(level);
-}
-
 /* The bits of a present entry at level that must be zero; pdpe1gb: 1 GiB pages exist. */
 uint64_t pte_reserved_mask(uint64_t e, unsigned level, unsigned pa_bits, bool nxe, bool pdpe1gb);
 

@@ -52,7 +52,7 @@ static bool go_on(struct walk *k, struct walk_result *res)
 {
     uint64_t e = k->entry;
     if (pte_is_leaf(e, k->level)) {
-        unsigned shift = pte_leaf_shift(k->level);
+        unsigned shift = pt_level_shift(k->level); /* 12, 21 or 30 */
         res->leaf = (struct tlb_entry){.vpn = tlb_vpn(k->req.va, shift),
                                        .base = pte_addr(e, shift),
                                        .pcid = k->req.pcid,

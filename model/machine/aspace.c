@@ -123,11 +123,6 @@ static int entry_at(struct aspace *as, uint64_t va, unsigned level, bool create,
     return 0;
 }
 
-static unsigned leaf_level(unsigned page_shift)
-{
-    return pt_level_of_shift(page_shift);
-}
-
 static uint64_t leaf_entry(uint64_t pa, unsigned page_shift, uint64_t flags)
 {
     return pa | (flags & LEAF_FLAGS) | PTE_P | (page_shift != PAGE_SHIFT_4K ? PTE_PS : 0);
@@ -148,7 +143,7 @@ int aspace_map(struct aspace *as, uint64_t va, uint64_t pa, unsigned page_shift,
                     "map 0x%llx: flags 0x%llx include bits other than RW, US, PWT, PCD, "
                     "A, D, G, NX, the protection key",
                     (unsigned long long)va, (unsigned long long)flags);
-    unsigned level = leaf_level(page_shift);
+    unsigned level = pt_level_of_shift(page_shift);
     uint64_t epa, old;
     if (entry_at(as, va, level, true, &epa) || phys_mem_read64(as->pm, epa, &old))
         return -1;
@@ -168,7 +163,7 @@ static int find_leaf(struct aspace *as, const char *op, uint64_t va, unsigned pa
 {
     if (check_va(as, op, va, page_shift))
         return -1;
-    unsigned level = leaf_level(page_shift);
+    unsigned level = pt_level_of_shift(page_shift);
     if (entry_at(as, va, level, false, epa) || phys_mem_read64(as->pm, *epa, e))
         return -1;
     if (!(*e & PTE_P) || !pte_is_leaf(*e, level))
