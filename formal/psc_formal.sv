@@ -17,7 +17,7 @@ module psc_formal #(
   input mmu_pkg::va_t     fill_va_i,
   input mmu_pkg::pcid_t   fill_pcid_i,
   input logic [PfnW-1:0]  fill_table_i,
-  input mmu_pkg::rights_t fill_rights_i,
+  input mmu_pkg::path_rights_t fill_rights_i,
   input logic             inv_i,
   input logic             inv_by_pcid_i,
   input mmu_pkg::pcid_t   inv_pcid_i,
@@ -26,7 +26,7 @@ module psc_formal #(
 );
   logic             lk_hit_o, filled_o, evicted_o;
   logic [PfnW-1:0]  lk_table_o;
-  mmu_pkg::rights_t lk_rights_o;
+  mmu_pkg::path_rights_t lk_rights_o;
 
 `ifdef MMU_FORMAL_PSC_SETS
   localparam int unsigned Ways = 2;

@@ -237,6 +237,14 @@ int mmu_config_set_rtl_param(struct mmu_config *cfg, const char *name, uint64_t 
         cfg->wp = value;
     } else if (!strcmp(name, "NxeReset") && value <= 1) {
         cfg->nxe = value;
+    } else if (!strcmp(name, "SmepReset") && value <= 1) {
+        cfg->smep = value;
+    } else if (!strcmp(name, "SmapReset") && value <= 1) {
+        cfg->smap = value;
+    } else if (!strcmp(name, "PkeReset") && value <= 1) {
+        cfg->pke = value;
+    } else if (!strcmp(name, "PkruReset") && value <= UINT32_MAX) {
+        cfg->pkru = (uint32_t)value;
     } else {
         return -1;
     }

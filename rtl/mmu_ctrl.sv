@@ -1,6 +1,7 @@
-// Control registers and the invalidation rules of each control operation
-// (docs/ARCHITECTURE.md, section 6; model/control.c). mmu_top accepts an operation, presents it
-// here in its execute cycle (exec_i), and carries out the invalidation this module decodes:
+// Control registers (CR3, PCID, and the mode: WP, NXE, SMEP, SMAP, PKE, AC, PKRU) and the
+// invalidation rules of each control operation (docs/ARCHITECTURE.md, section 6;
+// model/control.c). mmu_top accepts an operation, presents it here in its execute cycle
+// (exec_i), and carries out the invalidation this module decodes:
 //   - a sweep (inv_o) of every TLB and paging-structure-cache entry by PCID and G bit, or
 //   - an address-specific invalidation (addr_o): INVLPG and INVPCID type 0, which look the
 //     address up in each TLB and clear what matches, and sweep the PSCs by PCID.
@@ -8,6 +9,10 @@ module mmu_ctrl #(
   parameter int unsigned PaBits = 46,
   parameter bit          WpReset = 1'b1,
   parameter bit          NxeReset = 1'b1,
+  parameter bit          SmepReset = 1'b0,
+  parameter bit          SmapReset = 1'b0,
+  parameter bit          PkeReset = 1'b0,
+  parameter logic [31:0] PkruReset = 32'h0,
   localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k
 ) (
   input  logic              clk_i,
@@ -17,13 +22,11 @@ module mmu_ctrl #(
   input  mmu_pkg::vaddr_t   value_i,
   input  mmu_pkg::pcid_t    pcid_i,
   input  mmu_pkg::invpcid_e invpcid_type_i,
-  input  logic              wp_i,
-  input  logic              nxe_i,
+  input  mmu_pkg::mode_t    mode_i,            // set mode: wp, nxe; set protection: the rest
   // Architectural state.
   output logic [PfnW-1:0]   cr3_base_o,
   output mmu_pkg::pcid_t    pcid_o,
-  output logic              wp_o,
-  output logic              nxe_o,
+  output mmu_pkg::mode_t    mode_o,
   // Decoded invalidation.
   output logic              inv_o,             // sweep TLBs and PSCs
   output logic              inv_by_pcid_o,
@@ -37,7 +40,7 @@ module mmu_ctrl #(
 );
   logic [PfnW-1:0] cr3_base_q, cr3_base_d;
   mmu_pkg::pcid_t  pcid_q, pcid_d;
-  logic            wp_q, wp_d, nxe_q, nxe_d;
+  mmu_pkg::mode_t  mode_q, mode_d;
   logic            noflush, canonical;
 
   assign noflush   = value_i[63];
@@ -82,22 +85,28 @@ module mmu_ctrl #(
         endcase
       end
       mmu_pkg::OpFlushAll: inv_o = 1'b1;
-      default: ;  // OpSetMode invalidates nothing
+      default: ;  // OpSetMode and OpSetProt invalidate nothing
     endcase
   end
 
   always_comb begin
     cr3_base_d = cr3_base_q;
     pcid_d = pcid_q;
-    wp_d = wp_q;
-    nxe_d = nxe_q;
+    mode_d = mode_q;
     if (exec_i && op_i == mmu_pkg::OpLoadCr3) begin
       cr3_base_d = value_i[mmu_pkg::PageShift4k +: PfnW];
       pcid_d = value_i[mmu_pkg::PcidBits-1:0];
     end
     if (exec_i && op_i == mmu_pkg::OpSetMode) begin
-      wp_d = wp_i;
-      nxe_d = nxe_i;
+      mode_d.wp = mode_i.wp;
+      mode_d.nxe = mode_i.nxe;
+    end
+    if (exec_i && op_i == mmu_pkg::OpSetProt) begin
+      mode_d.smep = mode_i.smep;
+      mode_d.smap = mode_i.smap;
+      mode_d.pke = mode_i.pke;
+      mode_d.ac = mode_i.ac;
+      mode_d.pkru = mode_i.pkru;
     end
   end
 
@@ -105,18 +114,16 @@ module mmu_ctrl #(
     if (!rst_ni) begin
       cr3_base_q <= '0;
       pcid_q     <= '0;
-      wp_q       <= WpReset;
-      nxe_q      <= NxeReset;
+      // (EFLAGS.AC is 0 at reset: it is no CR4 bit.)
+      mode_q     <= {WpReset, NxeReset, SmepReset, SmapReset, PkeReset, 1'b0, PkruReset};
     end else begin
       cr3_base_q <= cr3_base_d;
       pcid_q     <= pcid_d;
-      wp_q       <= wp_d;
-      nxe_q      <= nxe_d;
+      mode_q     <= mode_d;
     end
   end
 
   assign cr3_base_o = cr3_base_q;
   assign pcid_o     = pcid_q;
-  assign wp_o       = wp_q;
-  assign nxe_o      = nxe_q;
+  assign mode_o     = mode_q;
 endmodule

@@ -63,8 +63,8 @@ module mmu_l1_tlb #(
   logic             filled4k, filled2m, evicted4k, evicted2m;
   mmu_pkg::rights_t rights4k, rights2m;
   // (The rows of a set and a fill's way are the STLB's: the L1 reads neither.)
-  logic [W4*(mmu_pkg::Vpn4kBits+1+PfnW+4)-1:0] rows4k;
-  logic [W2*(mmu_pkg::Vpn4kBits+1+PfnW+4)-1:0] rows2m;
+  logic [W4*(mmu_pkg::TlbRowBitsNoPfn+PfnW)-1:0] rows4k;
+  logic [W2*(mmu_pkg::TlbRowBitsNoPfn+PfnW)-1:0] rows2m;
   logic [WayW4-1:0] fill_way4k;
   logic [WayW2-1:0] fill_way2m;
 

@@ -31,13 +31,13 @@ module mmu_miss_queue #(
 ) (
   input  logic                              clk_i,
   input  logic                              rst_ni,
-  input  logic                              wp_i,
-  input  logic                              nxe_i,
+  input  mmu_pkg::mode_t                    mode_i,
   // The hit lane's miss (the request accepted in the cycle before; a canonical address).
   input  logic                              new_i,
   input  mmu_pkg::va_t                      new_va_i,
   input  mmu_pkg::access_e                  new_access_i,
   input  logic                              new_user_i,
+  input  logic                              new_implicit_i,
   input  logic [IdBits-1:0]                 new_id_i,
   input  logic                              new_clean_i,     // its L1 entry was clean
   input  logic [63:0]                       new_accept_i,    // the cycle it was accepted
@@ -57,8 +57,9 @@ module mmu_miss_queue #(
   output logic [IdxW-1:0]                   ans_idx_o,
   output mmu_pkg::access_e                  ans_access_o,
   output logic                              ans_user_o,
+  output logic                              ans_implicit_o,
   input  logic                              ans_hit_i,
-  input  logic [2:0]                        ans_fault_i,     // FaultNone when not a fault
+  input  logic [mmu_pkg::FaultW-1:0]        ans_fault_i,     // FaultNone when not a fault
   input  logic                              ans_clean_i,
   input  logic                              ans_is2m_i,
   input  logic [PfnW-1:0]                   ans_pfn_i,
@@ -73,9 +74,10 @@ module mmu_miss_queue #(
   output mmu_pkg::va_t                      start_va_o,
   output mmu_pkg::access_e                  start_access_o,
   output logic                              start_user_o,
+  output logic                              start_implicit_o,
   input  logic                              done_i,
   input  logic [WalkerW-1:0]                done_walker_i,
-  input  logic [2:0]                        done_fault_i,    // mmu_pkg::fault_e
+  input  logic [mmu_pkg::FaultW-1:0]        done_fault_i,    // mmu_pkg::fault_e
   input  mmu_pkg::level_t                   done_level_i,
   input  logic [PfnW-1:0]                   done_pfn_i,
   input  logic                              done_is2m_i,
@@ -93,7 +95,7 @@ module mmu_miss_queue #(
   output mmu_pkg::source_e                  ml_source_o,
   output logic                              ml_walked_o,
   output logic                              ml_clean_o,
-  output logic [2:0]                        ml_fault_o,      // mmu_pkg::fault_e
+  output logic [mmu_pkg::FaultW-1:0]        ml_fault_o,      // mmu_pkg::fault_e
   output mmu_pkg::level_t                   ml_level_o,
   output logic [PfnW-1:0]                   ml_pfn_o,
   output logic                              ml_is2m_o,
@@ -136,13 +138,13 @@ module mmu_miss_queue #(
 
   // A result: a translation or a fault (fault_e), from the STLB or a walk.
   typedef struct packed {
-    logic [2:0]       fault;
+    logic [3:0]       fault;   // mmu_pkg::fault_e (Yosys 0.23 takes no package type here)
     logic [2:0]       level;
     logic [PfnW-1:0]  pfn;
     logic             is2m;
     logic             global;
     logic             dirty;
-    logic [2:0]       rights;  // mmu_pkg::rights_t (Yosys 0.23 takes no package type here)
+    logic [mmu_pkg::RightsW-1:0] rights;  // mmu_pkg::rights_t
   } result_t;
 
   // ---- the entries ---------------------------------------------------------------------------
@@ -153,12 +155,12 @@ module mmu_miss_queue #(
   assign primary = probe_wait_q | probing_q | waiting_q | walking_q;
   mmu_pkg::va_t      va_q [Entries];
   logic [1:0]        access_q [Entries];
-  logic [Entries-1:0] user_q, clean_q, sec_q, src_walk_q;
+  logic [Entries-1:0] user_q, implicit_q, clean_q, sec_q, src_walk_q;
   logic [IdBits-1:0] id_q [Entries];
   logic [63:0]       accept_q [Entries];  // the cycle each request was accepted
   logic [IdxW-1:0]   prim_q [Entries];
   logic [CountW-1:0] count_q [Entries];
-  localparam int unsigned ResW = 3 + 3 + PfnW + 3 + 3;  // the bits of a result_t
+  localparam int unsigned ResW = mmu_pkg::FaultW + 3 + PfnW + 3 + mmu_pkg::RightsW;  // result_t
   logic [ResW-1:0]   res_q [Entries];  // result_t (nor arrays of packed structs)
   // older_q[i][j]: entry j is older than entry i.
   logic [Entries-1:0] older_q [Entries];
@@ -255,6 +257,7 @@ module mmu_miss_queue #(
   assign ans_idx_o    = ans_o ? oldest(answering) : '0;  // (one: probes begin two cycles apart)
   assign ans_access_o = access_of(access_q[ans_idx_o]);
   assign ans_user_o   = user_q[ans_idx_o];
+  assign ans_implicit_o = implicit_q[ans_idx_o];
 
   logic    ans_known, ans_walk;  // the probe's result is known; it waits for a walker
   result_t ans_res;
@@ -281,11 +284,12 @@ module mmu_miss_queue #(
   logic [Entries-1:0] sec_of [2], pass [2], fail [2];
   logic [IdxW-1:0]    heir [2];
   always_comb begin
-    logic [2:0]         r_fault, r_rights;
-    logic               r_dirty, new_here, user, serves;
+    logic [3:0]         r_fault;
+    logic [mmu_pkg::RightsW-1:0] r_rights;
+    logic               r_dirty, new_here, user, implicit, serves;
     logic [1:0]         access;
     logic [Entries-1:0] fail_old;
-    {r_fault, r_rights, r_dirty, new_here, user, serves, access, fail_old} = '0;
+    {r_fault, r_rights, r_dirty, new_here, user, implicit, serves, access, fail_old} = '0;
     known = {done_i, ans_known};
     known_idx[0] = ans_idx_o;
     known_idx[1] = done_idx;
@@ -304,8 +308,9 @@ module mmu_miss_queue #(
                          (new_here && new_prim == known_idx[q]);
           access = new_here ? 2'(new_access_i) : access_q[i];
           user   = new_here ? new_user_i : user_q[i];
-          serves = r_fault == 3'(mmu_pkg::FaultNone) &&
-                   mmu_pkg::perm_fault(r_rights, access, user, wp_i, nxe_i) ==
+          implicit = new_here ? new_implicit_i : implicit_q[i];
+          serves = r_fault == 4'(mmu_pkg::FaultNone) &&
+                   mmu_pkg::perm_fault(r_rights, access, user, implicit, mode_i) ==
                        mmu_pkg::FaultNone &&
                    (access != 2'(mmu_pkg::AccWrite) || r_dirty);
           pass[q][i] = sec_of[q][i] && serves;
@@ -364,6 +369,7 @@ module mmu_miss_queue #(
   assign start_va_o     = va_q[start_idx];
   assign start_access_o = access_of(access_q[start_idx]);
   assign start_user_o   = user_q[start_idx];
+  assign start_implicit_o = implicit_q[start_idx];
 
   // ---- the next state --------------------------------------------------------------------------
   // Each event moves entries to a state; where two move one entry in a cycle, the later in this
@@ -493,12 +499,13 @@ module mmu_miss_queue #(
 
     always_ff @(posedge clk_i) begin
       if (taken) begin
-        va_q[i]     <= new_va_i;
-        access_q[i] <= 2'(new_access_i);
-        user_q[i]   <= new_user_i;
-        id_q[i]     <= new_id_i;
-        accept_q[i] <= new_accept_i;
-        clean_q[i]  <= new_clean_i;
+        va_q[i]       <= new_va_i;
+        access_q[i]   <= 2'(new_access_i);
+        user_q[i]     <= new_user_i;
+        implicit_q[i] <= new_implicit_i;
+        id_q[i]       <= new_id_i;
+        accept_q[i]   <= new_accept_i;
+        clean_q[i]    <= new_clean_i;
       end
       if (prim_we) prim_q[i] <= prim_d;
       // Every other entry is older than a new one; it is older than none.

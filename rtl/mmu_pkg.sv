@@ -98,13 +98,43 @@ package mmu_pkg;
   endfunction
 
   // ---- rights combined over the levels (section 2) -----------------------------------------
+  // What a walk carries down the levels, and a paging-structure cache keeps with its entry.
   typedef struct packed {
     logic rw;   // ANDed R/W
     logic us;   // ANDed U/S
     logic nx;   // ORed NX
-  } rights_t;
+  } path_rights_t;
 
-  localparam rights_t RightsAll = 3'b110;  // rw, us, nx before the first level
+  localparam path_rights_t RightsAll = 3'b110;  // rw, us, nx before the first level
+
+  // What a TLB entry keeps: the rights combined down to the leaf, and the leaf's protection key
+  // (bits 62:59). The key is the top field, so that bits 2:0 are a path_rights_t.
+  typedef struct packed {
+    logic [3:0] pkey;
+    logic       rw;
+    logic       us;
+    logic       nx;
+  } rights_t;
+  localparam int unsigned RightsW = 7;   // $bits(rights_t), for the flat vectors that carry it
+  // The bits of a TLB row (mmu_tlb's row_t: tag, size, frame, rights, D) other than the frame's,
+  // whose width (PaBits - 12) is a module parameter.
+  localparam int unsigned TlbRowBitsNoPfn = Vpn4kBits + 1 + RightsW + 1;
+  localparam int unsigned PteKeyLsb = 59;
+
+  // The state an access is checked against (section 2): CR0.WP, EFER.NXE, CR4.SMEP, CR4.SMAP,
+  // CR4.PKE, EFLAGS.AC and PKRU, set by the set-mode and set-protection operations (mmu_ctrl).
+  typedef struct packed {
+    logic        wp;
+    logic        nxe;
+    logic        smep;
+    logic        smap;
+    logic        pke;
+    logic        ac;
+    logic [31:0] pkru;
+  } mode_t;
+  // Its fields' positions, for the functions below (which take it as a plain 38-bit vector).
+  localparam int unsigned ModeWp = 37, ModeNxe = 36, ModeSmep = 35, ModeSmap = 34, ModePke = 33,
+                          ModeAc = 32;
 
   // ---- codes on the ports (enums of include/mmusim/mmu.h) ------------------------------------
   typedef enum logic [1:0] {
@@ -113,16 +143,20 @@ package mmu_pkg;
     AccFetch = 2'd2
   } access_e;
 
-  typedef enum logic [2:0] {
-    FaultNone         = 3'd0,
-    FaultNotPresent   = 3'd1,
-    FaultReserved     = 3'd2,
-    FaultWrite        = 3'd3,
-    FaultUser         = 3'd4,
-    FaultNx           = 3'd5,
-    FaultNonCanonical = 3'd6,
-    FaultBusError     = 3'd7   // the memory answered a walker access with an error (16.5)
+  typedef enum logic [3:0] {
+    FaultNone         = 4'd0,
+    FaultNotPresent   = 4'd1,
+    FaultReserved     = 4'd2,
+    FaultWrite        = 4'd3,
+    FaultUser         = 4'd4,
+    FaultNx           = 4'd5,
+    FaultNonCanonical = 4'd6,
+    FaultBusError     = 4'd7,  // the memory answered a walker access with an error (16.5)
+    FaultSmep         = 4'd8,  // a supervisor fetch from a user-mode address, CR4.SMEP = 1
+    FaultSmap         = 4'd9,  // a supervisor data access to one, CR4.SMAP = 1, AC = 0 or implicit
+    FaultPk           = 4'd10  // a data access to one that its protection key forbids (PKRU)
   } fault_e;
+  localparam int unsigned FaultW = 4;
 
   typedef enum logic [1:0] {
     SrcL1   = 2'd0,
@@ -136,7 +170,8 @@ package mmu_pkg;
     OpInvlpg   = 3'd1,
     OpInvpcid  = 3'd2,
     OpFlushAll = 3'd3,
-    OpSetMode  = 3'd4
+    OpSetMode  = 3'd4,
+    OpSetProt  = 3'd5   // SMEP, SMAP, PKE, AC, PKRU (section 6): no flush
   } ctrl_op_e;
 
   typedef enum logic [1:0] {
@@ -169,27 +204,69 @@ package mmu_pkg;
   // last also counts every longer one.
   localparam int unsigned LatencyBuckets = 16;
 
-  // The access check at a leaf (section 2; model/pte.c, pte_check_access), on rights combined
-  // over the levels (a rights_t's bits: Yosys 0.23 reads no struct-typed argument here) and an
-  // access_e's code: U/S first, then R/W (honouring CR0.WP for supervisor writes), then NX (with
-  // EFER.NXE). mmu_perm_check is this as a module.
-  function automatic fault_e perm_fault(logic [2:0] rights, logic [1:0] access, logic user,
-                                        logic wp, logic nxe);
-    // rights: {rw, us, nx}. (The constants by their scoped names: Yosys 0.23 finds a package's
-    // enum values in its functions by no other.)
+  // Whether the protection key in rights forbids the access (section 2, rule 6; model/pte.h,
+  // pte_pkey_forbids): with CR4.PKE, a data access to a user-mode address whose key has AD set
+  // in PKRU, or WD set for a write that is a user access or runs with CR0.WP. It decides the
+  // error code's PK bit of any protection fault. pkey and us: the entry's (a rights_t's), mode:
+  // a mode_t's bits.
+  function automatic logic pkey_forbids(logic [3:0] pkey, logic us, logic [1:0] access,
+                                        logic user, logic [37:0] mode);
+    logic [1:0] kbits;
+    kbits = 2'(mode[31:0] >> {pkey, 1'b0});
+    pkey_forbids = mode[ModePke] && us && access != 2'(mmu_pkg::AccFetch) &&
+                   (kbits[0] || (kbits[1] && access == 2'(mmu_pkg::AccWrite) &&
+                                 (user || mode[ModeWp])));
+  endfunction
+
+  // The access check at a leaf (section 2; model/pte.h, pte_check_access), on the rights
+  // combined over the levels with the leaf's key (a rights_t's bits: Yosys 0.23 reads no
+  // struct-typed argument here), an access_e's code and the mode (a mode_t's bits), in the
+  // contract's order: U/S, SMEP, SMAP (implicit: an implicit supervisor access, whatever AC),
+  // R/W (honouring CR0.WP for supervisor writes), NX (with EFER.NXE), the protection key.
+  // mmu_perm_check is this as a module.
+  function automatic fault_e perm_fault(logic [6:0] rights, logic [1:0] access, logic user,
+                                        logic implicit, logic [37:0] mode);
+    // rights[2:0]: {rw, us, nx}. (The constants by their scoped names: Yosys 0.23 finds a
+    // package's enum values in its functions by no other.)
     if (user && !rights[1]) begin
       perm_fault = mmu_pkg::FaultUser;
-    end else if (access == 2'(mmu_pkg::AccWrite) && !rights[2] && (user || wp)) begin
+    end else if (!user && rights[1] && access == 2'(mmu_pkg::AccFetch) && mode[ModeSmep]) begin
+      perm_fault = mmu_pkg::FaultSmep;
+    end else if (!user && rights[1] && access != 2'(mmu_pkg::AccFetch) && mode[ModeSmap] &&
+                 (implicit || !mode[ModeAc])) begin
+      perm_fault = mmu_pkg::FaultSmap;
+    end else if (access == 2'(mmu_pkg::AccWrite) && !rights[2] && (user || mode[ModeWp])) begin
       perm_fault = mmu_pkg::FaultWrite;
-    end else if (access == 2'(mmu_pkg::AccFetch) && nxe && rights[0]) begin
+    end else if (access == 2'(mmu_pkg::AccFetch) && mode[ModeNxe] && rights[0]) begin
       perm_fault = mmu_pkg::FaultNx;
+    end else if (pkey_forbids(rights[6:3], rights[1], access, user, mode)) begin
+      perm_fault = mmu_pkg::FaultPk;
     end else begin
       perm_fault = mmu_pkg::FaultNone;
     end
   endfunction
 
-  // #PF error-code bits (section 2): I/D, RSVD, U/S, W/R, P.
+  // Whether fault f (a fault_e) of the checks of SMEP, SMAP and protection keys fits the access
+  // it answers (for the assertions): smep a supervisor fetch, smap a supervisor data access, pk
+  // a data access.
+  function automatic logic prot_fault_fits(logic [3:0] f, logic [1:0] access, logic user);
+    prot_fault_fits = (f != 4'(mmu_pkg::FaultSmep) ||
+                       (!user && access == 2'(mmu_pkg::AccFetch))) &&
+                      (f != 4'(mmu_pkg::FaultSmap) ||
+                       (!user && access != 2'(mmu_pkg::AccFetch))) &&
+                      (f != 4'(mmu_pkg::FaultPk) || access != 2'(mmu_pkg::AccFetch));
+  endfunction
+
+  // A fault of the access check (perm_fault's): the error code's PK bit may go with it.
+  function automatic logic is_perm_fault(logic [3:0] f);
+    is_perm_fault = f == 4'(mmu_pkg::FaultUser) || f == 4'(mmu_pkg::FaultSmep) ||
+                    f == 4'(mmu_pkg::FaultSmap) || f == 4'(mmu_pkg::FaultWrite) ||
+                    f == 4'(mmu_pkg::FaultNx) || f == 4'(mmu_pkg::FaultPk);
+  endfunction
+
+  // #PF error-code bits (section 2): PK, I/D, RSVD, U/S, W/R, P.
   typedef struct packed {
+    logic pk;
     logic id;
     logic rsvd;
     logic us;

@@ -35,14 +35,14 @@ module mmu_psc #(
   input  mmu_pkg::pcid_t   lk_pcid_i,
   output logic             lk_hit_o,
   output logic [PfnW-1:0]  lk_table_o,
-  output mmu_pkg::rights_t lk_rights_o,
+  output mmu_pkg::path_rights_t lk_rights_o,
   input  logic             touch_i,    // a lookup this cycle, its hit used (else no hit)
   // Fill.
   input  logic             fill_i,
   input  mmu_pkg::va_t     fill_va_i,
   input  mmu_pkg::pcid_t   fill_pcid_i,
   input  logic [PfnW-1:0]  fill_table_i,
-  input  mmu_pkg::rights_t fill_rights_i,
+  input  mmu_pkg::path_rights_t fill_rights_i,
   // Invalidate entries of inv_pcid_i (all if !inv_by_pcid_i), covering inv_va_i if inv_by_addr_i.
   input  logic             inv_i,
   input  logic             inv_by_pcid_i,
@@ -66,7 +66,7 @@ module mmu_psc #(
   logic [TagW-1:0]  tag_q    [N];
   mmu_pkg::pcid_t   pcid_q   [N];
   logic [PfnW-1:0]  table_q  [N];
-  mmu_pkg::rights_t rights_q [N];
+  mmu_pkg::path_rights_t rights_q [N];
 
   logic [N-1:0]      lk_match, fill_match;
   logic [WayW-1:0]   lk_way, fill_way, invalid_way, match_way;

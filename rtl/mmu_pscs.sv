@@ -32,7 +32,7 @@ module mmu_pscs #(
   input  mmu_pkg::va_t      fill_va_i,
   input  mmu_pkg::pcid_t    fill_pcid_i,
   input  logic [PfnW-1:0]   fill_table_i,
-  input  mmu_pkg::rights_t  fill_rights_i,
+  input  mmu_pkg::path_rights_t  fill_rights_i,
   // Invalidation of every cache: entries of inv_pcid_i (all if !inv_by_pcid_i), covering
   // inv_va_i if inv_by_addr_i.
   input  logic              inv_i,

@@ -90,18 +90,19 @@ module mmu_stlb #(
   localparam bit          Enabled = NumEntries != 0;
   localparam int unsigned NumSets = Enabled ? NumEntries / NumWays : 1;
   localparam int unsigned SetW = (NumSets > 1) ? $clog2(NumSets) : 1;
-  localparam int unsigned RowW = mmu_pkg::Vpn4kBits + 1 + PfnW + 4;  // mmu_tlb's row_t
+  localparam int unsigned RowW = mmu_pkg::TlbRowBitsNoPfn + PfnW;  // mmu_tlb's row_t
 
   // What a slot keeps of one matching entry.
   typedef struct packed {
     logic             v;
     logic [WayW-1:0]  way;
     logic [PfnW-1:0]  pfn;
-    logic [2:0]       rights;  // mmu_pkg::rights_t (Yosys 0.23 takes no package type here)
+    logic [mmu_pkg::RightsW-1:0] rights;  // mmu_pkg::rights_t (Yosys 0.23 takes no package type
+                                          // here)
     logic             dirty;
   } match_t;
   // A slot: [z*2 + k], z the page size (0 4 KiB, 1 2 MiB), k the kind (0 non-global, 1 global).
-  localparam int unsigned MatchW = 1 + WayW + PfnW + 3 + 1;
+  localparam int unsigned MatchW = 1 + WayW + PfnW + mmu_pkg::RightsW + 1;
   typedef logic [4*MatchW-1:0] slot_t;
 
   function automatic logic [SetW-1:0] set_of(mmu_pkg::vpn_t vpn);
@@ -155,10 +156,11 @@ module mmu_stlb #(
     cap_n = '0;
     for (int unsigned w = 0; w < Ways; w++) begin
       if (match[w]) begin
-        if (glb[w]) cap_g = {1'b1, WayW'(w), rows[w*RowW + 4 +: PfnW], rows[w*RowW + 1 +: 3],
-                             rows[w*RowW]};
-        else        cap_n = {1'b1, WayW'(w), rows[w*RowW + 4 +: PfnW], rows[w*RowW + 1 +: 3],
-                             rows[w*RowW]};
+        // (A row's fields from the bottom: dirty, the rights, the frame.)
+        if (glb[w]) cap_g = {1'b1, WayW'(w), rows[w*RowW + 1 + mmu_pkg::RightsW +: PfnW],
+                             rows[w*RowW + 1 +: mmu_pkg::RightsW], rows[w*RowW]};
+        else        cap_n = {1'b1, WayW'(w), rows[w*RowW + 1 + mmu_pkg::RightsW +: PfnW],
+                             rows[w*RowW + 1 +: mmu_pkg::RightsW], rows[w*RowW]};
       end
     end
   end

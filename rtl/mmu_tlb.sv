@@ -56,7 +56,7 @@ module mmu_tlb #(
   output logic                               lk_dirty_o,
   // RegRead = 1: every way's row of the compared set, way w in [w*RowW +: RowW] (row_t below):
   // the STLB keeps the entries its probes match (mmu_stlb). 0 in the L1 arrays, which read none.
-  output logic [Ways*(mmu_pkg::Vpn4kBits+1+PfnW+4)-1:0] lk_rows_o,
+  output logic [Ways*(mmu_pkg::TlbRowBitsNoPfn+PfnW)-1:0] lk_rows_o,
   // Touch a used hit.
   input  logic                               touch_i,
   input  mmu_pkg::vpn_t                      touch_vpn_i,
@@ -124,6 +124,7 @@ module mmu_tlb #(
     logic [mmu_pkg::Vpn4kBits-1:0] vpn;
     logic                          is2m;
     logic [PfnW-1:0]               pfn;
+    logic [3:0]                    pkey;   // mmu_pkg::rights_t's fields, from here to nx
     logic                          rw;
     logic                          us;
     logic                          nx;
@@ -150,7 +151,7 @@ module mmu_tlb #(
   logic [WayW-1:0] victim, fill_way;
 
   // ---- storage -------------------------------------------------------------------------------
-  localparam int unsigned RowW = mmu_pkg::Vpn4kBits + 1 + PfnW + 4;  // the bits of a row_t
+  localparam int unsigned RowW = mmu_pkg::TlbRowBitsNoPfn + PfnW;  // a row_t's
   // (Rows a way each, not one packed vector: a simulator copies a row, where it would insert
   // each into the vector in every cycle.)
   logic [RowW-1:0] rows [Ways];  // the set being compared
@@ -281,7 +282,7 @@ module mmu_tlb #(
   row_t hit_row;
   assign hit_row     = rows[lk_way_o];
   assign lk_pfn_o    = hit_row.pfn;
-  assign lk_rights_o = {hit_row.rw, hit_row.us, hit_row.nx};
+  assign lk_rights_o = {hit_row.pkey, hit_row.rw, hit_row.us, hit_row.nx};
   assign lk_dirty_o  = hit_row.dirty;
 
   // ---- fill way --------------------------------------------------------------------------------

@@ -49,6 +49,10 @@ module mmu_top #(
   parameter logic [15:0] LfsrSeed = 16'hACE1,
   parameter bit          WpReset = 1'b1,
   parameter bit          NxeReset = 1'b1,
+  parameter bit          SmepReset = 1'b0,  // CR4.SMEP, CR4.SMAP, CR4.PKE and PKRU at reset
+  parameter bit          SmapReset = 1'b0,
+  parameter bit          PkeReset = 1'b0,
+  parameter logic [31:0] PkruReset = 32'h0,
   parameter int unsigned IdBits = 8,  // a request's ID (docs/ARCHITECTURE.md 16.2)
   parameter int unsigned Walkers = 2,  // page walkers sharing the memory port (16.5)
   parameter int unsigned MissEntries = 8,  // miss-queue entries (16.4)
@@ -64,6 +68,7 @@ module mmu_top #(
   input  logic [63:0]       req_vaddr_i,
   input  logic [1:0]        req_type_i,
   input  logic              req_user_i,
+  input  logic              req_implicit_i,  // an implicit supervisor-mode access (SMAP: section 2)
   input  logic [IdBits-1:0] req_id_i,   // given back with the request's response
   // The hit lane's responses (16.3), one cycle each. resp_fault_o is mmu_pkg::fault_e,
   // resp_source_o mmu_pkg::source_e. The ports are plain vectors, so that waveform filters apply
@@ -71,8 +76,8 @@ module mmu_top #(
   output logic              resp_valid_o,
   output logic [PaBits-1:0] resp_paddr_o,
   output logic              resp_is2m_o,
-  output logic [2:0]        resp_fault_o,
-  output logic [4:0]        resp_error_o,
+  output logic [3:0]        resp_fault_o,
+  output logic [5:0]        resp_error_o,
   output logic [2:0]        resp_level_o,
   output logic [1:0]        resp_source_o,
   output logic [IdBits-1:0] resp_id_o,  // the ID of the request answered
@@ -81,8 +86,8 @@ module mmu_top #(
   output logic              mresp_valid_o,
   output logic [PaBits-1:0] mresp_paddr_o,
   output logic              mresp_is2m_o,
-  output logic [2:0]        mresp_fault_o,
-  output logic [4:0]        mresp_error_o,
+  output logic [3:0]        mresp_fault_o,
+  output logic [5:0]        mresp_error_o,
   output logic [2:0]        mresp_level_o,
   output logic [1:0]        mresp_source_o,
   output logic [IdBits-1:0] mresp_id_o,
@@ -93,8 +98,13 @@ module mmu_top #(
   input  logic [63:0]       ctrl_value_i,
   input  logic [11:0]       ctrl_pcid_i,
   input  logic [1:0]        ctrl_invpcid_type_i,
-  input  logic              ctrl_wp_i,
+  input  logic              ctrl_wp_i,     // set mode
   input  logic              ctrl_nxe_i,
+  input  logic              ctrl_smep_i,   // set protection
+  input  logic              ctrl_smap_i,
+  input  logic              ctrl_pke_i,
+  input  logic              ctrl_ac_i,
+  input  logic [31:0]       ctrl_pkru_i,
   output logic              ctrl_done_o,
   // The walkers' memory port (16.5): an access carries its walker's number as its tag, and its
   // response, in any order, carries it back. A set-bits write ORs its data into the entry.
@@ -208,21 +218,22 @@ module mmu_top #(
   mmu_pkg::vaddr_t ctrl_value_q;
   mmu_pkg::pcid_t  ctrl_pcid_q;
   logic [1:0]  ctrl_invpcid_type_q;
-  logic        ctrl_wp_q, ctrl_nxe_q;
+  mmu_pkg::mode_t ctrl_mode_q;  // the set-mode and set-protection operands
 
   mmu_wave_state #(.Width(2)) u_ctrl_wave (.state_i(ctrl_q));
 
   logic [PfnW-1:0] cr3_base;
   mmu_pkg::pcid_t  pcid, inv_pcid, inv_addr_pcid;
-  logic            wp, nxe;
+  mmu_pkg::mode_t  mode;
   logic            inv, inv_by_pcid, inv_keep_global;
   logic            inv_addr, inv_addr_keep_global, inv_addr_noop;
   mmu_pkg::va_t    inv_addr_va;
 
-  mmu_ctrl #(.PaBits(PaBits), .WpReset(WpReset), .NxeReset(NxeReset)) u_ctrl (
+  mmu_ctrl #(.PaBits(PaBits), .WpReset(WpReset), .NxeReset(NxeReset), .SmepReset(SmepReset),
+             .SmapReset(SmapReset), .PkeReset(PkeReset), .PkruReset(PkruReset)) u_ctrl (
     .clk_i, .rst_ni, .exec_i(ctrl_q == CExec), .op_i(ctrl_op_q), .value_i(ctrl_value_q),
-    .pcid_i(ctrl_pcid_q), .invpcid_type_i(ctrl_invpcid_type_q), .wp_i(ctrl_wp_q),
-    .nxe_i(ctrl_nxe_q), .cr3_base_o(cr3_base), .pcid_o(pcid), .wp_o(wp), .nxe_o(nxe),
+    .pcid_i(ctrl_pcid_q), .invpcid_type_i(ctrl_invpcid_type_q), .mode_i(ctrl_mode_q),
+    .cr3_base_o(cr3_base), .pcid_o(pcid), .mode_o(mode),
     .inv_o(inv), .inv_by_pcid_o(inv_by_pcid), .inv_pcid_o(inv_pcid),
     .inv_keep_global_o(inv_keep_global), .addr_o(inv_addr), .addr_va_o(inv_addr_va),
     .addr_pcid_o(inv_addr_pcid), .addr_keep_global_o(inv_addr_keep_global),
@@ -234,7 +245,7 @@ module mmu_top #(
   logic              l1_valid_q;
   mmu_pkg::vaddr_t   l1_vaddr_q;
   mmu_pkg::access_e  l1_access_q;
-  logic              l1_user_q;
+  logic              l1_user_q, l1_implicit_q;
   logic [IdBits-1:0] l1_id_q;
   logic              fetch, write, canonical;
   assign fetch     = l1_access_q == mmu_pkg::AccFetch;
@@ -249,7 +260,7 @@ module mmu_top #(
   mmu_pkg::access_e  ml_access;
   logic              ml_user;
   mmu_pkg::source_e  ml_source;
-  logic [2:0]        ml_fault;  // mmu_pkg::fault_e
+  logic [3:0]        ml_fault;  // mmu_pkg::fault_e
   mmu_pkg::level_t   ml_level;
   logic [PfnW-1:0]   ml_pfn;
   mmu_pkg::rights_t  ml_rights;
@@ -258,11 +269,12 @@ module mmu_top #(
   // ---- L1 TLBs: [0] the DTLB, [1] the ITLB ----------------------------------------------------
   // The lookup: the hit lane's request in its own L1, or an INVLPG's address in both. The write
   // side: the miss lane's answer, filling its L1, or clearing it on a fault.
-  // Flat vectors, L1 i in bits [i] (its frame in [i*PfnW +: PfnW], its rights in [i*3 +: 3]):
+  // Flat vectors, L1 i in bits [i] (its frame in [i*PfnW +: PfnW], its rights in
+  // [i*RightsW +: RightsW]):
   // Yosys 0.23 reads arrays of packed structs wrongly.
   logic [1:0]        l1_hit, l1_is2m, l1_dirty, l1_filled, l1_evicted;
   logic [2*PfnW-1:0] l1_pfn;
-  logic [5:0]        l1_rights;
+  logic [2*mmu_pkg::RightsW-1:0] l1_rights;
   logic              l1_touch, l1_clr, tlb_inv;
   mmu_pkg::va_t      l1_lookup_va;
   mmu_pkg::pcid_t    l1_lookup_pcid;
@@ -282,7 +294,7 @@ module mmu_top #(
       .clk_i, .rst_ni, .lk_va_i(l1_lookup_va), .lk_pcid_i(l1_lookup_pcid),
       .cmp_i((l1_valid_q && mine) || (ctrl_q == CExec && inv_addr)),
       .hit_o(l1_hit[i]), .is2m_o(l1_is2m[i]), .pfn_o(l1_pfn[i*PfnW +: PfnW]),
-      .rights_o(l1_rights[i*3 +: 3]), .dirty_o(l1_dirty[i]),
+      .rights_o(l1_rights[i*mmu_pkg::RightsW +: mmu_pkg::RightsW]), .dirty_o(l1_dirty[i]),
       .touch_i(l1_touch && mine),
       .clr_i(l1_clr && (in_ctrl || mine)),
       .clr_keep_global_i(in_ctrl && inv_addr_keep_global),
@@ -299,9 +311,11 @@ module mmu_top #(
   logic             l1_found, l1_fault_any, l1_clean, l1_use, hl, hl_miss;
   mmu_pkg::fault_e  l1_fault;
   assign l1_found = l1_hit[fetch];
+  mmu_pkg::rights_t l1_found_rights;
+  assign l1_found_rights = l1_rights[fetch*mmu_pkg::RightsW +: mmu_pkg::RightsW];
   mmu_perm_check u_l1_perm (
-    .rights_i(l1_rights[fetch*3 +: 3]), .access_i(l1_access_q), .user_i(l1_user_q), .wp_i(wp),
-    .nxe_i(nxe), .fault_o(l1_fault)
+    .rights_i(l1_found_rights), .access_i(l1_access_q), .user_i(l1_user_q),
+    .implicit_i(l1_implicit_q), .mode_i(mode), .fault_o(l1_fault)
   );
   assign l1_fault_any = l1_found && l1_fault != mmu_pkg::FaultNone;
   assign l1_clean     = l1_found && !l1_fault_any && write && !l1_dirty[fetch];
@@ -321,7 +335,7 @@ module mmu_top #(
   logic                                  ans, ans_use, ans_clean, ans_fault_any;
   logic [IdxW-1:0]                       ans_idx;
   mmu_pkg::access_e                      ans_access;
-  logic                                  ans_user;
+  logic                                  ans_user, ans_implicit;
   mmu_pkg::fault_e                       ans_perm, ans_fault;
   logic                                  stlb_hit, stlb_is2m, stlb_dirty, stlb_global;
   logic [PfnW-1:0]                       stlb_pfn;
@@ -332,8 +346,8 @@ module mmu_top #(
   logic [WalkerW-1:0]                    start_walker, done_walker;
   mmu_pkg::va_t                          start_va;
   mmu_pkg::access_e                      start_access;
-  logic                                  start_user;
-  logic [2:0]                            walk_fault;  // mmu_pkg::fault_e
+  logic                                  start_user, start_implicit;
+  logic [3:0]                            walk_fault;  // mmu_pkg::fault_e
   mmu_pkg::level_t                       walk_level;
   logic [PfnW-1:0]                       walk_pfn;
   logic                                  walk_is2m, walk_global, walk_dirty;
@@ -341,19 +355,22 @@ module mmu_top #(
 
   mmu_miss_queue #(.Entries(MissEntries), .Walkers(Walkers), .IdBits(IdBits), .PaBits(PaBits),
                    .StlbLatency(StlbLatency)) u_miss_queue (
-    .clk_i, .rst_ni, .wp_i(wp), .nxe_i(nxe),
+    .clk_i, .rst_ni, .mode_i(mode),
     .new_i(hl_miss), .new_va_i(l1_vaddr_q[mmu_pkg::VaBits-1:0]), .new_access_i(l1_access_q),
-    .new_user_i(l1_user_q), .new_id_i(l1_id_q), .new_clean_i(l1_clean),
+    .new_user_i(l1_user_q), .new_implicit_i(l1_implicit_q), .new_id_i(l1_id_q),
+    .new_clean_i(l1_clean),
     .new_accept_i(cycle_q - 64'd1),
     .new_merged_o(new_merged), .free_o(free_entries),
     .rd_o(q_rd), .rd_is2m_o(q_rd_is2m), .rd_va_o(q_rd_va), .rd_slot_o(q_rd_slot),
     .entry_va_o(entry_va), .inherit_o(inherit), .inherit_src_o(inherit_src),
     .ans_o(ans), .ans_idx_o(ans_idx), .ans_access_o(ans_access), .ans_user_o(ans_user),
+    .ans_implicit_o(ans_implicit),
     .ans_hit_i(ans_use), .ans_fault_i(ans_fault), .ans_clean_i(ans_clean),
     .ans_is2m_i(stlb_is2m), .ans_pfn_i(stlb_pfn), .ans_rights_i(stlb_rights),
     .ans_dirty_i(stlb_dirty), .ans_global_i(stlb_global),
     .w_free_i(w_free), .start_o(start), .start_walker_o(start_walker), .start_va_o(start_va),
     .start_access_o(start_access), .start_user_o(start_user),
+    .start_implicit_o(start_implicit),
     .done_i(|w_done), .done_walker_i(done_walker), .done_fault_i(walk_fault),
     .done_level_i(walk_level), .done_pfn_i(walk_pfn), .done_is2m_i(walk_is2m),
     .done_global_i(walk_global), .done_dirty_i(walk_dirty), .done_rights_i(walk_rights),
@@ -421,8 +438,8 @@ module mmu_top #(
 
   // The probe's answer for its entry's request: a hit used, a fault, or a clean entry.
   mmu_perm_check u_stlb_perm (
-    .rights_i(stlb_rights), .access_i(ans_access), .user_i(ans_user), .wp_i(wp), .nxe_i(nxe),
-    .fault_o(ans_perm)
+    .rights_i(stlb_rights), .access_i(ans_access), .user_i(ans_user), .implicit_i(ans_implicit),
+    .mode_i(mode), .fault_o(ans_perm)
   );
   assign ans_fault_any = stlb_hit && ans_perm != mmu_pkg::FaultNone;
   assign ans_fault     = ans_fault_any ? ans_perm : mmu_pkg::FaultNone;
@@ -447,7 +464,7 @@ module mmu_top #(
   mmu_pkg::va_t      psc_fill_va;
   mmu_pkg::pcid_t    psc_fill_pcid;
   logic [PfnW-1:0]   psc_fill_table;
-  mmu_pkg::rights_t  psc_fill_rights;
+  mmu_pkg::path_rights_t psc_fill_rights;
   mmu_pscs #(.PaBits(PaBits), .PscPdeEntries(PscPdeEntries), .PscPdpteEntries(PscPdpteEntries),
              .PscPml4eEntries(PscPml4eEntries), .PscPdeWays(PscPdeWays),
              .PscPdpteWays(PscPdpteWays), .PscPml4eWays(PscPml4eWays), .PscPdeRepl(PscPdeRepl),
@@ -465,7 +482,9 @@ module mmu_top #(
 
   // Each walker's signals, walker w in bit w (or its field at w's offset).
   // fault, level, pfn, is2m, global, dirty, rights
-  localparam int unsigned ResW = 3 + 3 + PfnW + 3 + 3;
+  localparam int unsigned RW = mmu_pkg::RightsW;
+  localparam int unsigned ResW = mmu_pkg::FaultW + 3 + PfnW + 3 + RW;
+  localparam int unsigned ResLevel = PfnW + RW + 3;  // the level's offset in a result
   localparam int unsigned FillW = mmu_pkg::VaBits + mmu_pkg::PcidBits + PfnW + 3;
   logic [Walkers-1:0]        w_req_valid, w_req_ready, w_req_we, w_req_setbits, w_rsp_valid;
   logic [Walkers*PaBits-1:0] w_req_addr;
@@ -479,15 +498,16 @@ module mmu_top #(
 
   for (genvar w = 0; w < Walkers; w++) begin : g_walker
     mmu_pkg::fault_e fault;
-    logic [ResW-4:0] result;  // the result_t's fields after the fault
+    logic [ResW-mmu_pkg::FaultW-1:0] result;  // the result_t's fields after the fault
     assign w_start[w] = start && start_walker == WalkerW'(w);
     mmu_walker #(.PaBits(PaBits), .SetBits(Walkers > 1)) u_walker (
       .clk_i, .rst_ni,
       .start_i(w_start[w]), .va_i(start_va), .access_i(start_access), .user_i(start_user),
-      .wp_i(wp), .nxe_i(nxe), .pcid_i(pcid), .root_i(cr3_base),
+      .implicit_i(start_implicit), .pcid_i(pcid), .root_i(cr3_base), .mode_i(mode),
       .idle_o(w_free[w]), .done_o(w_done[w]),
-      .fault_o(fault), .level_o(result[PfnW + 6 +: 3]), .pfn_o(result[6 +: PfnW]),
-      .is2m_o(result[5]), .global_o(result[4]), .dirty_o(result[3]), .rights_o(result[2:0]),
+      .fault_o(fault), .level_o(result[ResLevel +: 3]), .pfn_o(result[RW + 3 +: PfnW]),
+      .is2m_o(result[RW + 2]), .global_o(result[RW + 1]), .dirty_o(result[RW]),
+      .rights_o(result[RW-1:0]),
       .mem_req_valid_o(w_req_valid[w]), .mem_req_ready_i(w_req_ready[w]),
       .mem_req_addr_o(w_req_addr[w*PaBits +: PaBits]), .mem_req_we_o(w_req_we[w]),
       .mem_req_setbits_o(w_req_setbits[w]), .mem_req_wdata_o(w_req_wdata[w*64 +: 64]),
@@ -504,7 +524,7 @@ module mmu_top #(
       , .fv_state_o(fv_walk_state_w[w*3 +: 3])
 `endif
     );
-    assign w_result[w] = {3'(fault), result};
+    assign w_result[w] = {4'(fault), result};
   end
 
   // The walker whose walk completes (one a cycle: one memory response a cycle), and its result.
@@ -616,13 +636,13 @@ module mmu_top #(
 
   // ---- the responses: the hit lane's and the miss lane's ----------------------------------------
   // The #PF error code (section 2): none for a non-canonical address, which is #GP on x86, nor
-  // for a bus error, which is no page fault.
-  function automatic mmu_pkg::pf_error_t error_code(logic [2:0] f, mmu_pkg::access_e a,
-                                                    logic user, logic nx_enabled);
+  // for a bus error, which is no page fault. pk: the access's key forbids it (below).
+  function automatic mmu_pkg::pf_error_t error_code(logic [3:0] f, mmu_pkg::access_e a,
+                                                    logic user, logic nx_enabled, logic pk);
     error_code = '0;
     if (f != mmu_pkg::FaultNone && f != mmu_pkg::FaultNonCanonical &&
         f != mmu_pkg::FaultBusError)
-      error_code = {a == mmu_pkg::AccFetch && nx_enabled, f == mmu_pkg::FaultReserved, user,
+      error_code = {pk, a == mmu_pkg::AccFetch && nx_enabled, f == mmu_pkg::FaultReserved, user,
                     a == mmu_pkg::AccWrite, f != mmu_pkg::FaultNotPresent};
   endfunction
 
@@ -633,13 +653,22 @@ module mmu_top #(
                   : l1_fault_any ? l1_fault : mmu_pkg::FaultNone;
   assign hl_is2m  = canonical && l1_is2m[fetch] && !l1_fault_any;
   assign hl_pfn   = l1_pfn[fetch*PfnW +: PfnW];
+  // PK goes with a fault of the access check whose key forbids the access, whichever check
+  // failed first (the key and U/S: the entry's, or the walk's leaf's).
+  logic hl_pk, ml_pk;
+  assign hl_pk = mmu_pkg::is_perm_fault(hl_fault) &&
+                 mmu_pkg::pkey_forbids(l1_found_rights.pkey, l1_found_rights.us, l1_access_q,
+                                       l1_user_q, mode);
+  assign ml_pk = mmu_pkg::is_perm_fault(ml_fault) &&
+                 mmu_pkg::pkey_forbids(ml_rights.pkey, ml_rights.us, ml_access, ml_user, mode);
+
   assign resp_valid_o  = hl;
   assign resp_fault_o  = hl_fault;
   assign resp_source_o = canonical ? mmu_pkg::SrcL1 : mmu_pkg::SrcNone;
   assign resp_level_o  = !canonical ? mmu_pkg::LevelNone
                        : l1_is2m[fetch] ? mmu_pkg::LevelPd : mmu_pkg::LevelPt;
   assign resp_is2m_o   = hl_is2m;
-  assign resp_error_o  = error_code(hl_fault, l1_access_q, l1_user_q, nxe);
+  assign resp_error_o  = error_code(hl_fault, l1_access_q, l1_user_q, mode.nxe, hl_pk);
   assign resp_id_o     = l1_id_q;
   assign resp_paddr_o  = hl_fault != mmu_pkg::FaultNone ? '0
                        : hl_is2m ? {hl_pfn[PfnW-1:9], l1_vaddr_q[20:0]}
@@ -650,7 +679,7 @@ module mmu_top #(
   assign mresp_source_o = ml_source;
   assign mresp_level_o  = ml_level;
   assign mresp_is2m_o   = ml_is2m && ml_ok;
-  assign mresp_error_o  = error_code(ml_fault, ml_access, ml_user, nxe);
+  assign mresp_error_o  = error_code(ml_fault, ml_access, ml_user, mode.nxe, ml_pk);
   assign mresp_id_o     = ml_id;
   assign mresp_paddr_o  = !ml_ok ? '0
                         : ml_is2m ? {ml_pfn[PfnW-1:9], ml_va[20:0]} : {ml_pfn, ml_va[11:0]};
@@ -677,11 +706,14 @@ module mmu_top #(
         default: l1_access_q <= mmu_pkg::AccRead;
       endcase
       l1_user_q   <= req_user_i;
+      l1_implicit_q <= req_implicit_i;
       l1_id_q     <= req_id_i;
     end
     if (accept_ctrl) begin
-      {ctrl_op_q, ctrl_value_q, ctrl_pcid_q, ctrl_invpcid_type_q, ctrl_wp_q, ctrl_nxe_q} <=
-          {ctrl_op_i, ctrl_value_i, ctrl_pcid_i, ctrl_invpcid_type_i, ctrl_wp_i, ctrl_nxe_i};
+      {ctrl_op_q, ctrl_value_q, ctrl_pcid_q, ctrl_invpcid_type_q} <=
+          {ctrl_op_i, ctrl_value_i, ctrl_pcid_i, ctrl_invpcid_type_i};
+      ctrl_mode_q <= {ctrl_wp_i, ctrl_nxe_i, ctrl_smep_i, ctrl_smap_i, ctrl_pke_i, ctrl_ac_i,
+                      ctrl_pkru_i};
     end
   end
 
@@ -821,10 +853,10 @@ module mmu_top #(
     else if (fv_q_state0 != 3'd0) fv_state_o = FvWalk;
   end
   assign fv_walk_state_o = fv_walk_state_w[2:0];
-  assign fv_walk_level_o = w_result[0][PfnW + 6 +: 3];
+  assign fv_walk_level_o = w_result[0][ResLevel +: 3];
   assign fv_walk_states_o = fv_walk_state_w;
   for (genvar w = 0; w < Walkers; w++) begin : g_fv_walker
-    assign fv_walk_levels_o[w*3 +: 3] = w_result[w][PfnW + 6 +: 3];
+    assign fv_walk_levels_o[w*3 +: 3] = w_result[w][ResLevel +: 3];
   end
   for (genvar i = 0; i < MissEntries; i++) begin : g_fv_age
     assign fv_q_age_o[i*64 +: 64] = cycle_q - fv_q_accept[i*64 +: 64];
@@ -903,6 +935,12 @@ module mmu_top #(
   // Every TLB array takes at most one fill a cycle: only the miss lane fills (16.5).
   `MMU_ASSERT(a_one_l1_fill, !(l1_filled[0] && l1_filled[1]),
               ("mmu_top: both L1 TLBs filled in one cycle"))
+  // SMEP, SMAP and protection keys (section 2): an smep fault answers a supervisor fetch, an
+  // smap fault a supervisor data access, a pk fault a data access, from an L1 entry's cached
+  // rights and key (the walker asserts the same of a walk's fault).
+  `MMU_ASSERT(a_prot_fault_fits,
+              !resp_valid_o || mmu_pkg::prot_fault_fits(hl_fault, l1_access_q, l1_user_q),
+              ("mmu_top: an smep, smap or pk fault answers an access it cannot"))
 `ifdef MMU_FORMAL_TLB
   // The STLB's kept matches of entry 0 stay what its array matches for the entry's page, from
   // each compare until the entry is freed (its fill and its fault's clears go by them): with
@@ -930,7 +968,7 @@ module mmu_top #(
               ("mmu_top: the STLB compares another set than was read"))
 `endif
   // The control port's codes (the environment's rule).
-  `MMU_ASSUME(a_ctrl_op_legal, !ctrl_valid_i || ctrl_op_i <= 3'(mmu_pkg::OpSetMode),
+  `MMU_ASSUME(a_ctrl_op_legal, !ctrl_valid_i || ctrl_op_i <= 3'(mmu_pkg::OpSetProt),
               ("mmu_top: control operation code %0d is not a mmu_pkg::ctrl_op_e", ctrl_op_i))
 `ifndef FORMAL
   // (X has no meaning in a proof's two-valued model.)

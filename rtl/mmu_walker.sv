@@ -26,10 +26,12 @@ module mmu_walker #(
   input  mmu_pkg::va_t      va_i,
   input  mmu_pkg::access_e  access_i,
   input  logic              user_i,
-  input  logic              wp_i,
-  input  logic              nxe_i,
+  input  logic              implicit_i,
   input  mmu_pkg::pcid_t    pcid_i,
   input  logic [PfnW-1:0]   root_i,
+  // The mode the leaf is checked against (mmu_ctrl's): it holds still while a walk is in
+  // flight, since a control operation waits for every request to answer (16.7).
+  input  mmu_pkg::mode_t    mode_i,
   // Result, in the response cycle.
   output logic              idle_o,   // no walk: a walk may start
   output logic              done_o,
@@ -59,7 +61,7 @@ module mmu_walker #(
   output mmu_pkg::va_t      psc_fill_va_o,
   output mmu_pkg::pcid_t    psc_fill_pcid_o,
   output logic [PfnW-1:0]   psc_fill_table_o,
-  output mmu_pkg::rights_t  psc_fill_rights_o,
+  output mmu_pkg::path_rights_t psc_fill_rights_o,
   // Event pulses for the statistics.
   output logic              ev_read_o,
   output logic              ev_write_o,
@@ -85,7 +87,7 @@ module mmu_walker #(
   // The walk's request, kept from its start.
   mmu_pkg::va_t     va_q, va_d;
   mmu_pkg::access_e access_q, access_d;
-  logic             user_q, user_d, wp_q, wp_d, nxe_q, nxe_d;
+  logic             user_q, user_d, implicit_q, implicit_d;
   mmu_pkg::pcid_t   pcid_q, pcid_d;
 
   mmu_wave_state #(.Width(3)) u_state_wave (.state_i(state_q));
@@ -98,7 +100,7 @@ module mmu_walker #(
   assign psc_fill_va_o     = va_q;
   assign psc_fill_pcid_o   = pcid_q;
   assign psc_fill_table_o  = table_q;
-  assign psc_fill_rights_o = rights_q;
+  assign psc_fill_rights_o = rights_q[2:0];
 
   // ---- the entry being checked: the read data in RD_WAIT, decoded only in the cycle it comes
   // (0 in others, which a simulator skips; the hardware does the same) ----------------------
@@ -118,11 +120,14 @@ module mmu_walker #(
     need_wb = 1'b0;
     leaf_fault = mmu_pkg::FaultNone;
     if (state_q == WRdWait && mem_rsp_valid_i) begin
-      rsvd = mmu_pkg::pte_reserved_mask(mem_rsp_rdata_i, level_q, PaBits, nxe_q);
+      rsvd = mmu_pkg::pte_reserved_mask(mem_rsp_rdata_i, level_q, PaBits, mode_i.nxe);
       e_leaf = mmu_pkg::pte_is_leaf(mem_rsp_rdata_i, level_q);
-      e_rights = {rights_q.rw && e.rw, rights_q.us && e.us, rights_q.nx || e.nx};
+      // (The key is the entry's; only the leaf's is kept in a TLB, and the caches above keep
+      // no key.)
+      e_rights = {mem_rsp_rdata_i[mmu_pkg::PteKeyLsb +: 4], rights_q.rw && e.rw,
+                  rights_q.us && e.us, rights_q.nx || e.nx};
       need_wb = !e.a || (e_leaf && access_q == mmu_pkg::AccWrite && !e.d);
-      leaf_fault = mmu_pkg::perm_fault(e_rights, access_q, user_q, wp_q, nxe_q);
+      leaf_fault = mmu_pkg::perm_fault(e_rights, access_q, user_q, implicit_q, mode_i);
     end
   end
 
@@ -136,7 +141,7 @@ module mmu_walker #(
     leaf_d = leaf_q;
     fault_d = fault_q;
     fill_d = fill_q;
-    {va_d, access_d, user_d, wp_d, nxe_d, pcid_d} = {va_q, access_q, user_q, wp_q, nxe_q, pcid_q};
+    {va_d, access_d, user_d, implicit_d, pcid_d} = {va_q, access_q, user_q, implicit_q, pcid_q};
     psc_fill = '0;
     ev_read_o = 1'b0;
     ev_write_o = 1'b0;
@@ -147,17 +152,17 @@ module mmu_walker #(
     unique case (state_q)
       WIdle: begin
         if (start_i) begin
-          {va_d, access_d, user_d, wp_d, nxe_d, pcid_d} =
-              {va_i, access_i, user_i, wp_i, nxe_i, pcid_i};
+          {va_d, access_d, user_d, implicit_d, pcid_d} =
+              {va_i, access_i, user_i, implicit_i, pcid_i};
           // The deepest hit wins.
           level_d = mmu_pkg::LevelPml4;
           table_d = root_i;
-          rights_d = mmu_pkg::RightsAll;
+          rights_d = {4'b0, mmu_pkg::RightsAll};
           for (int i = 2; i >= 0; i--) begin
             if (psc_hit_i[i]) begin
               level_d = 3'(i + 1);
               table_d = psc_table_i[i*PfnW +: PfnW];
-              rights_d = psc_rights_i[i*3 +: 3];
+              rights_d = {4'b0, psc_rights_i[i*3 +: 3]};
             end
           end
           ev_psc_hit_o = psc_hit_i;
@@ -269,8 +274,7 @@ module mmu_walker #(
     va_q     <= va_d;
     access_q <= access_d;
     user_q   <= user_d;
-    wp_q     <= wp_d;
-    nxe_q    <= nxe_d;
+    implicit_q <= implicit_d;
     pcid_q   <= pcid_d;
   end
 
@@ -304,6 +308,12 @@ module mmu_walker #(
   `MMU_ASSUME_WHEN(a_mem_err_with_rsp, mem_rsp_err_i, mem_rsp_valid_i,
               ("mmu_walker: memory error with no response"))
   `MMU_ASSERT(a_state_legal, state_q <= WDone, ("mmu_walker: illegal state %0d", state_q))
+  // A walk's smep, smap or pk fault fits its access (section 2). (Its registers have no reset:
+  // from a walk's start.)
+  `MMU_ASSERT(a_prot_fault_fits,
+              state_q == WIdle || mmu_pkg::prot_fault_fits(fault_q, access_q, user_q),
+              ("mmu_walker: fault %0d for a %0s access (user %b)", fault_q, access_q.name(),
+               user_q))
   // A walk reads levels 4 to 1 and ends at a leaf: a PTE is always one, so no write-back at
   // level 1 descends (the bounded-response proof's measure counts on it).
   `MMU_ASSERT(a_walk_levels,

@@ -153,6 +153,9 @@ bool MmuTlm::check_payload(tlm::tlm_generic_payload &p, MmuTlmExtension *&ext) {
   if (ext->pcid != mmu_current_pcid(m_))
     return bad(tlm::TLM_GENERIC_ERROR_RESPONSE,
                "PCID " + hex(ext->pcid) + " is not the current PCID " + hex(mmu_current_pcid(m_)));
+  if (ext->implicit && ext->user)
+    return bad(tlm::TLM_GENERIC_ERROR_RESPONSE,
+               "an implicit supervisor-mode access cannot be a user access");
   return true;
 }
 
@@ -172,7 +175,7 @@ void MmuTlm::b_transport(int, tlm::tlm_generic_payload &p, sc_core::sc_time &del
   s.start = sc_core::sc_time_stamp() + delay;
   s.c0 = cycle_at(s.start);
   struct mmu_request req = {p.get_address(),        ext->type, ext->user,
-                            std::max(s.c0, floor_), 0,         false};
+                            std::max(s.c0, floor_), 0,         ext->implicit};
   struct mmu_response r;
   serving_ = &s;
   int rc = mmu_translate(m_, &req, &r);
@@ -258,7 +261,7 @@ void MmuTlm::transport_in_flight(tlm::tlm_generic_payload &p, sc_core::sc_time &
 
   // Presented in c0 (or once its ID is free), and in each later cycle the MMU names, until it is
   // accepted.
-  struct mmu_request req = {p.get_address(), ext->type, ext->user, s.c0, id, false};
+  struct mmu_request req = {p.get_address(), ext->type, ext->user, s.c0, id, ext->implicit};
   for (uint64_t c = std::max(s.c0, answers_[id].free_at);;) {
     int rc;
     {

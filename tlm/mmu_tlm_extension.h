@@ -1,6 +1,7 @@
 // The generic-payload extension of a translation request to mmusim::MmuTlm.
 //
-// The initiator fills the request fields (access type, user, PCID) and attaches the extension
+// The initiator fills the request fields (access type, user, PCID, implicit) and attaches the
+// extension
 // to a TLM_READ_COMMAND payload whose address is the virtual address. The MMU fills the response
 // fields on every translation it performs, fault or not. When the memory fails a walker access
 // (TLM_GENERIC_ERROR_RESPONSE, last_error() naming the entry), it clears them and sets only
@@ -23,13 +24,15 @@ namespace mmusim {
 class MmuTlmExtension : public tlm::tlm_extension<MmuTlmExtension> {
  public:
   MmuTlmExtension() = default;
-  MmuTlmExtension(enum mmu_access type_, bool user_, uint16_t pcid_)
-      : type(type_), user(user_), pcid(pcid_) {}
+  MmuTlmExtension(enum mmu_access type_, bool user_, uint16_t pcid_, bool implicit_ = false)
+      : type(type_), user(user_), pcid(pcid_), implicit(implicit_) {}
 
   // ---- request: set by the initiator
   enum mmu_access type = MMU_ACC_READ;
-  bool user = false;  // CPL 3
-  uint16_t pcid = 0;  // must equal the MMU's current PCID (the one the last CR3 load set)
+  bool user = false;      // CPL 3
+  uint16_t pcid = 0;      // must equal the MMU's current PCID (the one the last CR3 load set)
+  bool implicit = false;  // an implicit supervisor-mode access (SMAP refuses it whatever
+                          // EFLAGS.AC: docs/ARCHITECTURE.md section 2); user must be false
 
   // ---- response: set by the MMU (struct mmu_response, in the same words)
   uint64_t paddr = 0;       // also in the payload's data on TLM_OK_RESPONSE

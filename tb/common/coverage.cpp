@@ -76,7 +76,8 @@ using Axis = Coverage::Axis;
 using V = std::vector<unsigned>;
 
 // The groups of a page-table entry's bits the pte cross samples. Bits 52..58 are ignored by the
-// walker, 59..62 too (protection keys are off); the reserved groups fault when set.
+// walker; 59..62 are the leaf's protection key (ignored above it); the reserved groups fault
+// when set.
 enum Group { P, RW, US, PWT, PCD, A, D, PS, G, AVL, IGN, PK, NX, RSVD_PA, RSVD_2M, GROUPS };
 const Axis kGroups{"bit",
                    {"p", "rw", "us", "pwt", "pcd", "a", "d", "ps", "g", "avl", "ign52_58",
@@ -91,8 +92,14 @@ const Axis kWp{"wp", {"wp0", "wp1"}};
 const Axis kNxe{"nxe", {"nxe0", "nxe1"}};
 const Axis kNoYes{"", {"no", "yes"}};
 
-// enum mmu_fault from NOT_PRESENT to NON_CANONICAL; the fault level "none" is non-canonical's.
-const Axis kFaults{"fault", {"not_present", "reserved", "write", "user", "nx", "non_canonical"}};
+// enum mmu_fault from NOT_PRESENT on, without BUS_ERROR (bins of its own); the fault level
+// "none" is non-canonical's.
+const Axis kFaults{
+    "fault",
+    {"not_present", "reserved", "write", "user", "nx", "non_canonical", "smep", "smap", "pk"}};
+unsigned fault_index(enum mmu_fault f) {
+  return f < MMU_FAULT_BUS_ERROR ? unsigned(f) - 1 : unsigned(f) - 2;
+}
 const Axis kFaultLevels{"level", {"none", "l1", "l2", "l3", "l4"}};
 
 enum Array { ITLB4K, ITLB2M, DTLB4K, DTLB2M, STLB, PSC_PDE, PSC_PDPTE, PSC_PML4E, ARRAYS };
@@ -182,8 +189,14 @@ bool fault_legal(const V &v) {
       return (level == 1 || level == 2) && user;  // user access to a supervisor leaf
     case 4:
       return (level == 1 || level == 2) && acc == MMU_ACC_FETCH && nxe;
-    default:
+    case 5:
       return level == 0;  // non-canonical: nothing is read
+    case 6:               // SMEP: a supervisor fetch from a user-mode leaf
+      return (level == 1 || level == 2) && acc == MMU_ACC_FETCH && !user;
+    case 7:  // SMAP: a supervisor data access to one
+      return (level == 1 || level == 2) && acc != MMU_ACC_FETCH && !user;
+    default:  // the protection key: a data access to a user-mode leaf
+      return (level == 1 || level == 2) && acc != MMU_ACC_FETCH;
   }
 }
 
@@ -257,8 +270,22 @@ MmuCoverage::MmuCoverage(const struct mmu_config &cfg)
          "merged_into_walking", "secondary_failed", "queue_full", "all_walkers_busy",
          "mem_out_of_order", "two_walkers_one_entry"}}},
       [=](const V &v) { return concurrent && (v[0] < ALL_WALKERS_BUSY || walkers > 1); });
-  ctrl_in_flight_ = cov_.cross("control_in_flight",
-                               {{"op", {"cr3", "invlpg", "invpcid", "flush_all", "set_mode"}}});
+  ctrl_in_flight_ =
+      cov_.cross("control_in_flight",
+                 {{"op", {"cr3", "invlpg", "invpcid", "flush_all", "set_mode", "set_prot"}}});
+  // SMEP, SMAP and protection keys (docs/ARCHITECTURE.md section 2): every setting of CR4.SMEP,
+  // CR4.SMAP, CR4.PKE and EFLAGS.AC set by an operation; an SMAP fault of an explicit access with
+  // AC = 0 and of an implicit one with AC either way (an explicit one with AC = 1 passes); and
+  // the error code's PK bit on the faults of other checks that it can go with (a write to a
+  // read-only page, an SMAP fault), set and clear.
+  prot_set_ = cov_.cross("set_prot", {{"smep", {"smep0", "smep1"}},
+                                      {"smap", {"smap0", "smap1"}},
+                                      {"pke", {"pke0", "pke1"}},
+                                      {"ac", {"ac0", "ac1"}}});
+  smap_ = cov_.cross("smap_fault", {{"ac", {"ac0", "ac1"}}, {"", {"explicit", "implicit"}}},
+                     [](const V &v) { return !(v[0] == 1 && v[1] == 0); });
+  pk_bit_ = cov_.cross("pk_bit", {{"fault", {"write", "smap"}}, kPriv, {"pk", {"pk0", "pk1"}}},
+                       [](const V &v) { return v[0] == 0 || v[1] == 0; });
 }
 
 static_assert(MmuCoverage::MERGED_WALKING - MmuCoverage::MERGED_PROBE_WAIT == MMU_MERGE_WALKING,
@@ -300,7 +327,10 @@ MmuCoverage::Service MmuCoverage::request(
   }
   if (resp.fault != MMU_FAULT_NONE && resp.fault != MMU_FAULT_BUS_ERROR)
     cov_.hit(fault_,
-             {unsigned(resp.fault) - 1, resp.level, unsigned(req.type), req.user, wp_, nxe_});
+             {fault_index(resp.fault), resp.level, unsigned(req.type), req.user, wp_, nxe_});
+  if (resp.fault == MMU_FAULT_SMAP) cov_.hit(smap_, {ac_, req.implicit});
+  if (resp.fault == MMU_FAULT_WRITE || resp.fault == MMU_FAULT_SMAP)
+    cov_.hit(pk_bit_, {resp.fault == MMU_FAULT_SMAP, req.user, (resp.error_code & PF_ERR_PK) != 0});
   if (resp.fault == MMU_FAULT_NONE)
     cov_.hit(source_,
              {resp.page_shift == PAGE_SHIFT_2M, unsigned(resp.source), unsigned(req.type)});
@@ -393,9 +423,13 @@ void MmuCoverage::control(const struct mmu *m, const struct mmu_ctrl &c) {
     case MMU_CTRL_FLUSH_ALL:
       op = FLUSH;
       break;
-    default:  // SET_MODE: no invalidation
+    case MMU_CTRL_SET_MODE:  // no invalidation
       wp_ = c.wp;
       nxe_ = c.nxe;
+      return;
+    default:  // SET_PROT: none either
+      ac_ = c.ac;
+      cov_.hit(prot_set_, {c.smep, c.smap, c.pke, c.ac});
       return;
   }
   bool by_addr = op == INVLPG || op == INVPCID0;

@@ -120,7 +120,7 @@ class MmuCoverage {
   void evictions(const struct mmu_stats &before, const struct mmu_stats &after);
 
   struct mmu_config cfg_;
-  bool wp_, nxe_;
+  bool wp_, nxe_, ac_ = false;  // (EFLAGS.AC is 0 at reset)
   // Requests in flight (more than one walker or entry, or hit under miss): the model's accesses
   // and statistics between a request's issue and its answer are not all its own, so a request
   // gives only the bins of its response (fault, source); the walk, bus-error and dirty bins come
@@ -131,7 +131,7 @@ class MmuCoverage {
   struct mmu_stats seen_ {};
   Coverage cov_;
   unsigned pte_, fault_, bus_error_, bus_error_in_flight_, source_, inval_, evict_, psc_hit_,
-      dirty_, mem_, arrive_, same_cycle_, in_flight_, ctrl_in_flight_;
+      dirty_, mem_, arrive_, same_cycle_, in_flight_, ctrl_in_flight_, prot_set_, smap_, pk_bit_;
   std::vector<int> evict_bin_;  // per array (kArrays), its eviction bin or -1
 };
 

@@ -586,12 +586,18 @@ void Lockstep::traffic_drive_checked(uint64_t cycle, RequestPins &p) {
       p.ctrl_invpcid_type = e.item.ctrl.invpcid_type;
       p.ctrl_wp = e.item.ctrl.wp;
       p.ctrl_nxe = e.item.ctrl.nxe;
+      p.ctrl_smep = e.item.ctrl.smep;
+      p.ctrl_smap = e.item.ctrl.smap;
+      p.ctrl_pke = e.item.ctrl.pke;
+      p.ctrl_ac = e.item.ctrl.ac;
+      p.ctrl_pkru = e.item.ctrl.pkru;
     } else {
       if (!model_request(cycle, e)) return;
       p.req_valid = true;
       p.req_vaddr = e.item.req.vaddr;
       p.req_type = e.item.req.type;
       p.req_user = e.item.req.user;
+      p.req_implicit = e.item.req.implicit;
       p.req_id = e.item.req.id;
     }
   }

@@ -88,12 +88,15 @@ struct RequestPins {  // inputs: the translation request and control ports
   uint64_t req_vaddr = 0;
   unsigned req_type = 0;
   bool req_user = false;
+  bool req_implicit = false;
   unsigned req_id = 0;
   bool ctrl_valid = false;
   unsigned ctrl_op = 0;
   uint64_t ctrl_value = 0;
   unsigned ctrl_pcid = 0, ctrl_invpcid_type = 0;
-  bool ctrl_wp = false, ctrl_nxe = false;
+  bool ctrl_wp = false, ctrl_nxe = false;                                        // set mode
+  bool ctrl_smep = false, ctrl_smap = false, ctrl_pke = false, ctrl_ac = false;  // set protection
+  uint32_t ctrl_pkru = 0;
 };
 
 struct ResponseLane {  // outputs: one response lane (docs/ARCHITECTURE.md 16.3)

@@ -38,11 +38,13 @@ void check(int rc, struct aspace *as) {
   if (rc) throw std::runtime_error(std::string("stimulus: ") + aspace_error(as));
 }
 
-StimItem request(uint64_t va, enum mmu_access type, bool user, unsigned gap = 0) {
+StimItem request(uint64_t va, enum mmu_access type, bool user, unsigned gap = 0,
+                 bool implicit = false) {
   StimItem it;
   it.req.vaddr = va;
   it.req.type = type;
   it.req.user = user;
+  it.req.implicit = implicit;
   it.gap = gap;
   return it;
 }
@@ -67,6 +69,17 @@ StimItem set_mode(bool wp, bool nxe) {
   c.op = MMU_CTRL_SET_MODE;
   c.wp = wp;
   c.nxe = nxe;
+  return control(c);
+}
+
+StimItem set_prot(bool smep, bool smap, bool pke, bool ac, uint32_t pkru) {
+  struct mmu_ctrl c {};
+  c.op = MMU_CTRL_SET_PROT;
+  c.smep = smep;
+  c.smap = smap;
+  c.pke = pke;
+  c.ac = ac;
+  c.pkru = pkru;
   return control(c);
 }
 
@@ -192,6 +205,8 @@ class RandomStim : public Stimulus {
     if (g.kernel && rng_.percent(90)) f |= PTE_G;
     if (rng_.percent(30)) f |= PTE_A;
     if (rng_.percent(20)) f |= PTE_D;
+    // A protection key on 40% of the pages (it matters on user pages only, with CR4.PKE).
+    if (rng_.percent(40)) f |= uint64_t(rng_.below(16)) << PTE_PKEY_SHIFT;
     return f;
   }
 
@@ -238,7 +253,21 @@ class RandomStim : public Stimulus {
     if (g.code) type = t < 80 ? MMU_ACC_FETCH : MMU_ACC_READ;
     else type = t < 60 ? MMU_ACC_READ : t < 95 ? MMU_ACC_WRITE : MMU_ACC_FETCH;
     bool user = g.kernel ? rng_.percent(10) : rng_.percent(95);
-    return request(va, type, user);
+    // Some supervisor accesses are implicit (SMAP refuses them whatever AC).
+    return request(va, type, user, 0, !user && rng_.percent(20));
+  }
+
+  // A set-protection operation: SMEP, SMAP, AC and PKE each on or off, and a PKRU that
+  // disables access to some keys and writes to others (most accesses still pass).
+  StimItem random_prot() {
+    bool smep = rng_.percent(50), smap = rng_.percent(50), pke = rng_.percent(70);
+    bool ac = rng_.percent(40);
+    uint32_t pkru = 0;
+    for (unsigned k = 0; k < 16; k++) {
+      if (rng_.percent(10)) pkru |= 1u << (2 * k);
+      if (rng_.percent(15)) pkru |= 2u << (2 * k);
+    }
+    return set_prot(smep, smap, pke, ac, pkru);
   }
 
   // A page-table change by the "OS", usually followed by the invalidation it calls for.
@@ -345,11 +374,15 @@ class RandomStim : public Stimulus {
       c.pcid = rng_.percent(30) ? uint16_t(rng_.below(4096)) : pcid_of(rng_.below(kNumAs));
     } else if (k < 90) {
       c.op = MMU_CTRL_FLUSH_ALL;
-    } else {
+    } else if (k < 95) {
       bool wp = rng_.percent(80);  // drawn before nxe, as the seeds' streams expect
       StimItem mode = set_mode(wp, rng_.percent(90));
       with_request(25);
       return mode;
+    } else {
+      StimItem prot = random_prot();
+      with_request(25);
+      return prot;
     }
     with_request(25);
     return control(c);
@@ -378,7 +411,8 @@ class RandomStim : public Stimulus {
                              : rng_.percent(90) ? MMU_ACC_WRITE
                                                 : MMU_ACC_FETCH;
       bool user = g.kernel ? rng_.percent(10) : rng_.percent(95);
-      queue_.push_back(request(va + (rng_.next() & ((1ull << g.shift) - 1)), type, user));
+      queue_.push_back(request(va + (rng_.next() & ((1ull << g.shift) - 1)), type, user, 0,
+                               !user && rng_.percent(20)));
     };
     if (kind < 40) {  // one page; first its A and D cleared now and then (page aging)
       unsigned n = 2 + rng_.below(10);
@@ -407,12 +441,13 @@ class RandomStim : public Stimulus {
   // A control operation of any kind, for the address space in use (va for those by address).
   StimItem control_behind(uint64_t va) {
     struct mmu_ctrl c {};
-    unsigned k = rng_.below(6);
+    unsigned k = rng_.below(7);
     if (k == 0) return load_cr3(w_.as[cur_], pcid_of(cur_), rng_.percent(85));
     if (k == 5) {
       bool wp = rng_.percent(80);
       return set_mode(wp, rng_.percent(90));
     }
+    if (k == 6) return random_prot();
     c.op = k == 1 ? MMU_CTRL_INVLPG : k == 4 ? MMU_CTRL_FLUSH_ALL : MMU_CTRL_INVPCID;
     c.invpcid_type = k == 2 ? 0 : 1 + rng_.below(3);
     c.pcid = pcid_of(cur_);
@@ -530,8 +565,10 @@ class DirectedStim : public Stimulus {
     const enum mmu_fault OK = MMU_FAULT_NONE;
 
     reset_state(pm, as);
-    // The reset values of WP and NXE are parameters: start from a known mode.
+    // The reset values of WP, NXE, SMEP, SMAP, PKE and PKRU are parameters: start from a known
+    // mode.
     items_.push_back(set_mode(true, true));
+    items_.push_back(set_prot(false, false, false, false, 0));
     items_.push_back(load_cr3(as, 1, false));
     // The design notes' example, then an L1 hit, then the dirty re-walk.
     StimItem it = request(0x2150, R, true);
@@ -635,22 +672,27 @@ class DirectedStim : public Stimulus {
     w.as.push_back(as3);
     pte_bit_sweep(pm, as3);
     fault_sweep(pm, as3);
+    protection_sweep(as3);
   }
 
   std::string describe() const override { return "directed"; }
 
  private:
   // The state reset leaves (docs/ARCHITECTURE.md section 13): CR3 = 0 with PCID 0, CR0.WP =
-  // WpReset and EFER.NXE = NxeReset. Requests come before any control operation, so their walks
-  // start at physical address 0, where as's first PML4 entry is copied; a supervisor write to a
-  // read-only page shows WP, a supervisor read and a fetch of a page with bit 63 set show NXE
-  // (reserved bit, or execute-disable), and a CR3 load of 0 with PCID 0 and no flush keeps the
-  // entries those walks filled only if they were tagged with PCID 0. The model takes the same
-  // reset parameters, so a wrong reset value in either one is a mismatch.
+  // WpReset, EFER.NXE = NxeReset, CR4.SMEP, CR4.SMAP, CR4.PKE and PKRU their reset parameters,
+  // EFLAGS.AC = 0. Requests come before any control operation, so their walks start at physical
+  // address 0, where as's first PML4 entry is copied; a supervisor write to a read-only page
+  // shows WP, a supervisor read and a fetch of a page with bit 63 set show NXE (reserved bit, or
+  // execute-disable), a supervisor fetch and read of a user page with key 1 show SMEP and SMAP,
+  // a user read of it PKE and PKRU's key 1, and a CR3 load of 0 with PCID 0 and no flush keeps
+  // the entries those walks filled only if they were tagged with PCID 0. The model takes the
+  // same reset parameters, so a wrong reset value in either one is a mismatch.
   void reset_state(struct phys_mem *pm, struct aspace *as) {
-    const uint64_t ro = 0x70000000ull, nx = 0x70001000ull;
+    const uint64_t ro = 0x70000000ull, nx = 0x70001000ull, usr = 0x70002000ull;
     check(aspace_map(as, ro, 0x170000, PAGE_SHIFT_4K, 0), as);
     check(aspace_map(as, nx, 0x171000, PAGE_SHIFT_4K, PTE_RW | PTE_NX), as);
+    check(aspace_map(as, usr, 0x172000, PAGE_SHIFT_4K, PTE_RW | PTE_US | 1ull << PTE_PKEY_SHIFT),
+          as);
     uint64_t pml4e;
     if (phys_mem_read64(pm, aspace_pml4(as), &pml4e) != 0 || !(pml4e & PTE_P) ||
         phys_mem_write64(pm, 0, pml4e) != 0)
@@ -659,6 +701,9 @@ class DirectedStim : public Stimulus {
     items_.push_back(request(ro + 8, MMU_ACC_WRITE, false));
     items_.push_back(request(nx, MMU_ACC_READ, false));
     items_.push_back(request(nx + 8, MMU_ACC_FETCH, false));
+    items_.push_back(request(usr, MMU_ACC_FETCH, false));
+    items_.push_back(request(usr + 8, MMU_ACC_READ, false));
+    items_.push_back(request(usr + 16, MMU_ACC_READ, true));
     struct mmu_ctrl c {};
     c.op = MMU_CTRL_LOAD_CR3;
     c.value = 1ull << 63;  // CR3 = 0, PCID 0, no flush
@@ -842,6 +887,73 @@ class DirectedStim : public Stimulus {
             }
       }
     items_.push_back(set_mode(true, true));
+  }
+
+  // SMEP, SMAP and protection keys (docs/ARCHITECTURE.md section 2, rules 3.1 to 3.6): for each
+  // CR0.WP and EFER.NXE (flushed: entries cached under NXE = 1 would keep their NX), each setting of CR4.SMEP, CR4.SMAP, EFLAGS.AC and CR4.PKE, with a PKRU that
+  // disables access for one key and writes for another, every access type by a user, a
+  // supervisor and an implicit supervisor access, to user pages of both sizes with each of those
+  // keys and a key PKRU leaves alone, a read-only user page, an execute-disabled user page and a
+  // supervisor page with a key (keys apply to user-mode addresses only). The settings change
+  // without a flush, so that TLB entries cached under one are checked under the next; every
+  // other setting starts with a flush, so that walks check them too. The expected answer
+  // follows the SDM's rules.
+  void protection_sweep(struct aspace *as) {
+    const unsigned kAd = 3, kWd = 12, kFree = 7;
+    const uint32_t pkru = (1u << (2 * kAd)) | (2u << (2 * kWd));
+    struct Page {
+      uint64_t va, pa, flags;
+    };
+    std::vector<Page> pages;
+    auto add = [&](unsigned shift, uint64_t flags, unsigned key) {
+      uint64_t slot = 0x0000400000000000ull + pages.size() * 0x200000ull;
+      uint64_t va = shift == PAGE_SHIFT_4K ? slot + 0x3000 : slot;
+      uint64_t pa = 0x90000000ull + pages.size() * 0x200000ull + (va - slot);
+      flags |= uint64_t(key) << PTE_PKEY_SHIFT;
+      check(aspace_map(as, va, pa, shift, flags), as);
+      pages.push_back({va, pa, flags});
+    };
+    for (unsigned shift : {PAGE_SHIFT_4K, PAGE_SHIFT_2M})
+      for (unsigned key : {kAd, kWd, kFree}) add(shift, PTE_RW | PTE_US, key);
+    add(PAGE_SHIFT_4K, PTE_US, kWd);                    // read-only: write-protect, and PK
+    add(PAGE_SHIFT_4K, PTE_RW | PTE_US | PTE_NX, kAd);  // NX before the key
+    add(PAGE_SHIFT_4K, PTE_RW, kAd);                    // a supervisor page: no key applies
+    const enum mmu_access R = MMU_ACC_READ, W = MMU_ACC_WRITE, X = MMU_ACC_FETCH;
+    unsigned setting = 0;
+    const struct mmu_ctrl flush {
+      MMU_CTRL_FLUSH_ALL, 0, 0, 0, false, false, 0, false, false, false, false, 0
+    };
+    for (bool wp : {true, false})
+      for (bool nxe : {true, false}) {
+        items_.push_back(set_mode(wp, nxe));
+        items_.push_back(control(flush));
+        for (unsigned bits = 0; bits < 16; bits++, setting++) {
+          bool smep = bits & 1, smap = bits & 2, ac = bits & 4, pke = bits & 8;
+          items_.push_back(set_prot(smep, smap, pke, ac, pkru));
+          if (setting % 2 == 0) items_.push_back(control(flush));
+          for (const Page &p : pages)
+            for (enum mmu_access a : {R, W, X})
+              for (unsigned who = 0; who < 3; who++) {  // user, supervisor, implicit supervisor
+                bool user = who == 0, implicit = who == 2;
+                bool us = p.flags & PTE_US, rw = p.flags & PTE_RW, nx = p.flags & PTE_NX;
+                unsigned key = unsigned((p.flags & PTE_PKEY_MASK) >> PTE_PKEY_SHIFT);
+                bool ad = (pkru >> (2 * key)) & 1, wd = (pkru >> (2 * key + 1)) & 1;
+                enum mmu_fault f = MMU_FAULT_NONE;
+                if (nx && !nxe) f = MMU_FAULT_RESERVED;  // bit 63 is reserved with NXE = 0
+                else if (user && !us) f = MMU_FAULT_USER;
+                else if (!user && us && a == X && smep) f = MMU_FAULT_SMEP;
+                else if (!user && us && a != X && smap && (implicit || !ac)) f = MMU_FAULT_SMAP;
+                else if (a == W && !rw && (user || wp)) f = MMU_FAULT_WRITE;
+                else if (a == X && nx && nxe) f = MMU_FAULT_NX;
+                else if (pke && us && a != X && (ad || (wd && a == W && (user || wp))))
+                  f = MMU_FAULT_PK;
+                items_.push_back(expecting(request(p.va + 0x28, a, user, 0, implicit), f,
+                                           p.pa + 0x28, "protection sweep"));
+              }
+        }
+      }
+    items_.push_back(set_mode(true, true));
+    items_.push_back(set_prot(false, false, false, false, 0));
   }
 
  public:

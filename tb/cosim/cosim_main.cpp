@@ -247,6 +247,7 @@ int run(const LockstepOptions &o, const struct mmu_config &cfg) {
     t.req_vaddr_i = rq.req_vaddr;
     t.req_type_i = rq.req_type;
     t.req_user_i = rq.req_user;
+    t.req_implicit_i = rq.req_implicit;
     t.req_id_i = rq.req_id;
     t.ctrl_valid_i = rq.ctrl_valid;
     t.ctrl_op_i = rq.ctrl_op;
@@ -255,6 +256,11 @@ int run(const LockstepOptions &o, const struct mmu_config &cfg) {
     t.ctrl_invpcid_type_i = rq.ctrl_invpcid_type;
     t.ctrl_wp_i = rq.ctrl_wp;
     t.ctrl_nxe_i = rq.ctrl_nxe;
+    t.ctrl_smep_i = rq.ctrl_smep;
+    t.ctrl_smap_i = rq.ctrl_smap;
+    t.ctrl_pke_i = rq.ctrl_pke;
+    t.ctrl_ac_i = rq.ctrl_ac;
+    t.ctrl_pkru_i = rq.ctrl_pkru;
     MemInPins mi;
     ls.memory_drive(c, mi);
     t.mem_req_ready_i = mi.req_ready;

@@ -107,12 +107,14 @@ int sc_main(int argc, char **argv) {
   // (clang-format would break this list into a staircase)
   // clang-format off
 #define MMU_TOP_PORTS(X)                                                                        \
-  X(req_valid_i) X(req_ready_o) X(req_vaddr_i) X(req_type_i) X(req_user_i) X(req_id_i)        \
+  X(req_valid_i) X(req_ready_o) X(req_vaddr_i) X(req_type_i) X(req_user_i) X(req_implicit_i)  \
+  X(req_id_i)                                                                                 \
   X(resp_valid_o) X(resp_id_o) X(mresp_valid_o) X(mresp_id_o) X(mresp_paddr_o) X(mresp_is2m_o) \
   X(mresp_fault_o) X(mresp_error_o) X(mresp_level_o) X(mresp_source_o)                        \
   X(resp_paddr_o) X(resp_is2m_o) X(resp_fault_o) X(resp_error_o) X(resp_level_o)              \
   X(resp_source_o) X(ctrl_valid_i) X(ctrl_ready_o) X(ctrl_op_i) X(ctrl_value_i) X(ctrl_pcid_i) \
-  X(ctrl_invpcid_type_i) X(ctrl_wp_i) X(ctrl_nxe_i) X(ctrl_done_o) X(mem_req_valid_o)         \
+  X(ctrl_invpcid_type_i) X(ctrl_wp_i) X(ctrl_nxe_i) X(ctrl_smep_i) X(ctrl_smap_i)             \
+  X(ctrl_pke_i) X(ctrl_ac_i) X(ctrl_pkru_i) X(ctrl_done_o) X(mem_req_valid_o)                 \
   X(mem_req_ready_i) X(mem_req_tag_o) X(mem_req_addr_o) X(mem_req_we_o) X(mem_req_setbits_o)  \
   X(mem_req_wdata_o) X(mem_rsp_valid_i) X(mem_rsp_tag_i) X(mem_rsp_err_i) X(mem_rsp_rdata_i)   \
   X(cnt_requests_o) X(cnt_itlb_hits_o) X(cnt_dtlb_hits_o)                                     \
@@ -138,6 +140,7 @@ int sc_main(int argc, char **argv) {
   traffic.req_vaddr(req_vaddr_i);
   traffic.req_type(req_type_i);
   traffic.req_user(req_user_i);
+  traffic.req_implicit(req_implicit_i);
   traffic.req_id(req_id_i);
   traffic.req_ready(req_ready_o);
   traffic.ctrl_valid(ctrl_valid_i);
@@ -147,6 +150,11 @@ int sc_main(int argc, char **argv) {
   traffic.ctrl_invpcid_type(ctrl_invpcid_type_i);
   traffic.ctrl_wp(ctrl_wp_i);
   traffic.ctrl_nxe(ctrl_nxe_i);
+  traffic.ctrl_smep(ctrl_smep_i);
+  traffic.ctrl_smap(ctrl_smap_i);
+  traffic.ctrl_pke(ctrl_pke_i);
+  traffic.ctrl_ac(ctrl_ac_i);
+  traffic.ctrl_pkru(ctrl_pkru_i);
   traffic.ctrl_ready(ctrl_ready_o);
 
   memory.clk(clk);

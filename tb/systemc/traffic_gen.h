@@ -15,7 +15,7 @@ SC_MODULE(TrafficGen) {
   sc_core::sc_out<bool> req_valid;
   sc_core::sc_out<PIN_T(req_vaddr_i)> req_vaddr;
   sc_core::sc_out<PIN_T(req_type_i)> req_type;
-  sc_core::sc_out<bool> req_user;
+  sc_core::sc_out<bool> req_user, req_implicit;
   sc_core::sc_out<PIN_T(req_id_i)> req_id;
   sc_core::sc_in<bool> req_ready;
   sc_core::sc_out<bool> ctrl_valid;
@@ -23,7 +23,8 @@ SC_MODULE(TrafficGen) {
   sc_core::sc_out<PIN_T(ctrl_value_i)> ctrl_value;
   sc_core::sc_out<PIN_T(ctrl_pcid_i)> ctrl_pcid;
   sc_core::sc_out<PIN_T(ctrl_invpcid_type_i)> ctrl_invpcid_type;
-  sc_core::sc_out<bool> ctrl_wp, ctrl_nxe;
+  sc_core::sc_out<bool> ctrl_wp, ctrl_nxe, ctrl_smep, ctrl_smap, ctrl_pke, ctrl_ac;
+  sc_core::sc_out<PIN_T(ctrl_pkru_i)> ctrl_pkru;
   sc_core::sc_in<bool> ctrl_ready;
 
   SC_HAS_PROCESS(TrafficGen);
@@ -54,6 +55,7 @@ SC_MODULE(TrafficGen) {
     req_vaddr.write(p.req_vaddr);
     req_type.write(p.req_type);
     req_user.write(p.req_user);
+    req_implicit.write(p.req_implicit);
     req_id.write(p.req_id);
     ctrl_valid.write(p.ctrl_valid);
     ctrl_op.write(p.ctrl_op);
@@ -62,6 +64,11 @@ SC_MODULE(TrafficGen) {
     ctrl_invpcid_type.write(p.ctrl_invpcid_type);
     ctrl_wp.write(p.ctrl_wp);
     ctrl_nxe.write(p.ctrl_nxe);
+    ctrl_smep.write(p.ctrl_smep);
+    ctrl_smap.write(p.ctrl_smap);
+    ctrl_pke.write(p.ctrl_pke);
+    ctrl_ac.write(p.ctrl_ac);
+    ctrl_pkru.write(p.ctrl_pkru);
   }
   void sample() {
     if (clock_.started()) ls_.traffic_sample(clock_.cycle(), req_ready.read(), ctrl_ready.read());

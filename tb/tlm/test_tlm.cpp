@@ -247,7 +247,7 @@ void Bench::run(unsigned cpu) {
 void Bench::request(unsigned cpu, const StimItem &it, tlm::tlm_generic_payload &p,
                     tlm_utils::tlm_quantumkeeper &qk) {
   auto *ext = p.get_extension<mmusim::MmuTlmExtension>();
-  *ext = mmusim::MmuTlmExtension(it.req.type, it.req.user, pcid_);
+  *ext = mmusim::MmuTlmExtension(it.req.type, it.req.user, pcid_, it.req.implicit);
   unsigned char *data = p.get_data_ptr();
   memset(data, 0xa5, 8);
   p.set_command(tlm::TLM_READ_COMMAND);
@@ -338,6 +338,9 @@ void Bench::control(const StimItem &it, tlm_utils::tlm_quantumkeeper &qk) {
       break;
     case MMU_CTRL_FLUSH_ALL:
       ok = mmu_.flush_all(delay);
+      break;
+    case MMU_CTRL_SET_PROT:
+      ok = mmu_.set_protection(c.smep, c.smap, c.pke, c.ac, c.pkru, delay);
       break;
     default:
       ok = mmu_.set_mode(c.wp, c.nxe, delay);

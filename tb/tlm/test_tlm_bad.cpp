@@ -274,6 +274,10 @@ class Tester : public sc_core::sc_module {
     good(p, ext);
     ext->pcid = kPcid + 1;
     refused("PCID mismatch", p, tlm::TLM_GENERIC_ERROR_RESPONSE, "PCID 0x6");
+    good(p, ext);
+    ext->implicit = true;  // (good() makes it a user access)
+    refused("implicit user access", p, tlm::TLM_GENERIC_ERROR_RESPONSE,
+            "an implicit supervisor-mode access cannot be a user access");
     {
       tlm::tlm_generic_payload bare;  // no extension at all
       good(bare, ext);
