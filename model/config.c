@@ -189,6 +189,7 @@ static struct mmu_array_config *rtl_array(struct mmu_config *cfg, const char *na
         {"PscPde", &cfg->psc[MMU_PSC_PDE], true},
         {"PscPdpte", &cfg->psc[MMU_PSC_PDPTE], true},
         {"PscPml4e", &cfg->psc[MMU_PSC_PML4E], true},
+        {"PscPml5e", &cfg->psc[MMU_PSC_PML5E], true},
     };
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
         size_t n = strlen(arrays[i].prefix);
@@ -233,6 +234,8 @@ int mmu_config_set_rtl_param(struct mmu_config *cfg, const char *name, uint64_t 
         cfg->hit_under_miss = value;
     } else if (!strcmp(name, "LfsrSeed")) {
         cfg->lfsr_seed = value > 0xffff ? 0 : (uint16_t)value; /* 0: refused by the check */
+    } else if (!strcmp(name, "La57") && value <= 1) {
+        cfg->la57 = value;
     } else if (!strcmp(name, "WpReset") && value <= 1) {
         cfg->wp = value;
     } else if (!strcmp(name, "NxeReset") && value <= 1) {
@@ -279,14 +282,14 @@ static int rtl_value(const char *s, size_t len, uint64_t *v)
 int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char *err, size_t errlen)
 {
     mmu_config_default(cfg);
-    /* mmu_top walks 4-level page tables of 4 KiB and 2 MiB pages: a PDPTE's PS is reserved. */
+    /* mmu_top walks page tables of 4 KiB and 2 MiB pages: a PDPTE's PS is reserved. */
     cfg->pdpe1gb = false;
     cfg->itlb_1g.entries = cfg->dtlb_1g.entries = cfg->stlb_1g.entries = 0;
     /* A paging-structure cache's Ways, applied again once its Entries are known (either may come
      * first); 0, mmu_top's default, is fully associative. */
-    static const char *const psc_ways[MMU_PSC_PML5E] = {"PscPdeWays", "PscPdpteWays",
-                                                        "PscPml4eWays"};
-    uint64_t ways_given[MMU_PSC_PML5E] = {0};
+    static const char *const psc_ways[MMU_PSC_COUNT] = {"PscPdeWays", "PscPdpteWays",
+                                                        "PscPml4eWays", "PscPml5eWays"};
+    uint64_t ways_given[MMU_PSC_COUNT] = {0};
     const char *p = params;
     for (;;) {
         p += strspn(p, ", \t\n");
@@ -303,7 +306,7 @@ int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char 
         }
         memcpy(name, p, nlen);
         name[nlen] = '\0';
-        for (unsigned c = 0; c < MMU_PSC_PML5E; c++) /* mmu_top has no PML5E cache */
+        for (unsigned c = 0; c < MMU_PSC_COUNT; c++)
             if (!strcmp(name, psc_ways[c]))
                 ways_given[c] = v;
         if (mmu_config_set_rtl_param(cfg, name, v)) {
@@ -313,7 +316,7 @@ int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char 
         }
         p += len;
     }
-    for (unsigned c = 0; c < MMU_PSC_PML5E; c++)
+    for (unsigned c = 0; c < MMU_PSC_COUNT; c++)
         mmu_config_set_rtl_param(cfg, psc_ways[c], ways_given[c]);
     char why[200];
     if (mmu_config_check(cfg, why, sizeof why)) {

@@ -7,6 +7,7 @@
 //     address up in each TLB and clear what matches, and sweep the PSCs by PCID.
 module mmu_ctrl #(
   parameter int unsigned PaBits = 46,
+  parameter bit          La57 = 1'b0,  // 5-level paging: canonical addresses of 57 bits
   parameter bit          WpReset = 1'b1,
   parameter bit          NxeReset = 1'b1,
   parameter bit          SmepReset = 1'b0,
@@ -44,7 +45,7 @@ module mmu_ctrl #(
   logic            noflush, canonical;
 
   assign noflush   = value_i[63];
-  assign canonical = value_i[63:47] == '0 || value_i[63:47] == '1;
+  assign canonical = mmu_pkg::va_canonical(value_i, La57);
 
   always_comb begin
     inv_o = 1'b0;

@@ -14,22 +14,25 @@
 package mmu_pkg;
 
   // ---- widths (section 1) ------------------------------------------------------------------
-  localparam int unsigned VaBits = 48;        // a canonical address: bits 63:47 all equal
+  // The virtual address the MMU keeps: 57 bits, 5-level paging's (mmu_top's La57). With 4-level
+  // paging a canonical address's bits 56:48 repeat bit 47, so the same 57-bit tags serve both
+  // modes, as the model's (model/tlb_array.h).
+  localparam int unsigned VaBits = 57;
   localparam int unsigned PageShift4k = 12;
   localparam int unsigned PageShift2m = 21;
   localparam int unsigned LevelBits = 9;      // index bits of one level of the walk
   localparam int unsigned PcidBits = 12;
-  localparam int unsigned Vpn4kBits = VaBits - PageShift4k;   // 36
+  localparam int unsigned Vpn4kBits = VaBits - PageShift4k;   // 45
   localparam int unsigned MaxPaBits = 52;     // the address field of an entry: bits 51:12
 
   typedef logic [63:0]           vaddr_t;     // as presented: any 64-bit value
-  typedef logic [VaBits-1:0]     va_t;        // its canonical low 48 bits
+  typedef logic [VaBits-1:0]     va_t;        // its low 57 bits (canonical: the rest repeat bit 56)
   typedef logic [PcidBits-1:0]   pcid_t;
-  // A page number as the TLBs tag it: VA[47:12] for a 4 KiB page, VA[47:21] zero-extended for a
+  // A page number as the TLBs tag it: VA[56:12] for a 4 KiB page, VA[56:21] zero-extended for a
   // 2 MiB page (the entry's size bit tells the two apart).
   typedef logic [Vpn4kBits-1:0]  vpn_t;
   typedef logic [LevelBits-1:0]  index_t;     // a table index, VA[12+9L-1 : 12+9(L-1)]
-  typedef logic [2:0]            level_t;     // 4 PML4 .. 1 PT; 0 none
+  typedef logic [2:0]            level_t;     // 5 PML5, 4 PML4 .. 1 PT; 0 none
 
   // The page numbers of va, as the TLBs tag them.
   function automatic logic [Vpn4kBits-1:0] vpn_4k(logic [VaBits-1:0] va);
@@ -40,7 +43,11 @@ package mmu_pkg;
     vpn_2m[VaBits-PageShift2m-1:0] = va[VaBits-1:PageShift2m];
   endfunction
 
-  localparam level_t LevelPml4 = 3'd4, LevelPdpt = 3'd3, LevelPd = 3'd2, LevelPt = 3'd1,
+  // The paging-structure caches (mmu_pscs), by walk level - 2: [0] PDE, [1] PDPTE, [2] PML4E,
+  // [3] PML5E (5-level paging only).
+  localparam int unsigned NumPscs = 4;
+
+  localparam level_t LevelPml5 = 3'd5, LevelPml4 = 3'd4, LevelPdpt = 3'd3, LevelPd = 3'd2, LevelPt = 3'd1,
                      LevelNone = 3'd0;
 
   // ---- a page-table entry, as the SDM draws it (section 1) -----------------------------------
@@ -50,7 +57,7 @@ package mmu_pkg;
     logic [39:0] addr;     // 51:12 next table, or the page frame
     logic [2:0]  ign_lo;   // 11:9  ignored
     logic        g;        // 8     global, in a leaf
-    logic        ps;       // 7     page size: a 2 MiB leaf at level 2; reserved at 4 and 3
+    logic        ps;       // 7     page size: a 2 MiB leaf at level 2; reserved at 5, 4 and 3
     logic        d;        // 6     dirty, in a leaf
     logic        a;        // 5     accessed
     logic        pcd;      // 4
@@ -70,14 +77,15 @@ package mmu_pkg;
   localparam logic [63:0] PteAddrMask = 64'h000f_ffff_ffff_f000;
 
   // The reserved bits of entry e at `level` (model/pte.c, pte_reserved_mask): address bits from
-  // pa_bits up to 51 everywhere, NX when EFER.NXE = 0, PS at levels 4 and 3 (no 1 GiB pages),
-  // and bits 20:13 of a PDE with PS = 1.
+  // pa_bits up to 51 everywhere, NX when EFER.NXE = 0, PS at levels 5, 4 and 3 (no 1 GiB
+  // pages), and bits 20:13 of a PDE with PS = 1.
   function automatic logic [63:0] pte_reserved_mask(logic [63:0] e, logic [2:0] level,
                                                     int unsigned pa_bits, logic nxe);
     logic [63:0] rsvd;
     rsvd = PteAddrMask & ~((64'h1 << pa_bits) - 64'h1);
     if (!nxe) rsvd[PteBitNx] = 1'b1;
-    if (level == LevelPml4 || level == LevelPdpt) rsvd[PteBitPs] = 1'b1;
+    if (level == LevelPml5 || level == LevelPml4) rsvd[PteBitPs] = 1'b1;  // never a page
+    if (level == LevelPdpt) rsvd[PteBitPs] = 1'b1;  // no 1 GiB pages
     if (level == LevelPd && e[PteBitPs]) rsvd = rsvd | Pde2mRsvdMask;
     pte_reserved_mask = rsvd;
   endfunction
@@ -87,9 +95,17 @@ package mmu_pkg;
     pte_is_leaf = level == LevelPt || (level == LevelPd && e[PteBitPs]);
   endfunction
 
+  // Whether a 64-bit address is canonical: bits 63:47 all equal, or 63:56 with 5-level paging
+  // (la57; section 1).
+  function automatic logic va_canonical(logic [63:0] va, logic la57);
+    va_canonical = la57 ? (va[63:56] == '0 || va[63:56] == '1)
+                        : (va[63:47] == '0 || va[63:47] == '1);
+  endfunction
+
   // The index of `level`'s entry for va: VA[12+9L-1 : 12+9(L-1)].
   function automatic logic [LevelBits-1:0] pte_index(logic [VaBits-1:0] va, logic [2:0] level);
     case (level)
+      LevelPml5: pte_index = va[56:48];
       LevelPml4: pte_index = va[47:39];
       LevelPdpt: pte_index = va[38:30];
       LevelPd:   pte_index = va[29:21];
@@ -197,8 +213,11 @@ package mmu_pkg;
                           CntPscPml4eEvictions = 23,
                           // Both response lanes may answer with a fault in one cycle: the miss
                           // lane's faults count here, added to CntFaults' at the port.
-                          CntFaultsMissLane = 24, CntMergedMisses = 25;
-  localparam int unsigned NumCounters = 26;
+                          CntFaultsMissLane = 24, CntMergedMisses = 25,
+                          // The PML5E cache's (5-level paging), as the others'.
+                          CntPscPml5eHits = 26, CntPscPml5eFills = 27,
+                          CntPscPml5eEvictions = 28;
+  localparam int unsigned NumCounters = 29;
   // The latency histogram's buckets (docs/ARCHITECTURE.md section 11): bucket k counts the
   // responses whose latency (response cycle minus acceptance cycle) is in [2^k, 2^(k+1)); the
   // last also counts every longer one.

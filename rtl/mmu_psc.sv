@@ -1,6 +1,7 @@
 // One paging-structure cache (docs/ARCHITECTURE.md, section 7; model/pscache.c), caching entries
-// of walk level Level (4 PML4E, 3 PDPTE, 2 PDE). An entry is keyed by PCID and VA[47:Shift],
-// Shift = 12 + 9 * (Level - 1), and holds the base of the next table and the rights combined
+// of walk level Level (5 PML5E, 4 PML4E, 3 PDPTE, 2 PDE). An entry is keyed by PCID and
+// VA[56:Shift], Shift = 12 + 9 * (Level - 1) (with 4-level paging bits 56:48 repeat bit 47),
+// and holds the base of the next table and the rights combined
 // down to it. Entries are never global. NumEntries = 0 disables the cache. NumWays = 0 (or
 // NumEntries) makes it fully associative; fewer ways make NumEntries / NumWays sets, a key's set
 // its VA[Shift +: log2(sets)], as the model's (entry i is way i % NumWays of set i / NumWays).

@@ -41,10 +41,16 @@ module mmu_top #(
   parameter int unsigned PscPdpteRepl = mmu_pkg::ReplLru,
   parameter int unsigned PscPml4eEntries = 2,
   parameter int unsigned PscPml4eRepl = mmu_pkg::ReplLru,
+  parameter int unsigned PscPml5eEntries = 2,  // 5-level paging's PML5E cache (La57 only)
+  parameter int unsigned PscPml5eRepl = mmu_pkg::ReplLru,
   // The paging-structure caches' ways: 0 (or their entries) fully associative, fewer: sets.
   parameter int unsigned PscPdeWays = 0,
   parameter int unsigned PscPdpteWays = 0,
   parameter int unsigned PscPml4eWays = 0,
+  parameter int unsigned PscPml5eWays = 0,
+  // 5-level paging (CR4.LA57, section 1): 57-bit canonical addresses, CR3 points to a PML5.
+  // Fixed for a build: software sets LA57 only with paging off, which the MMU never sees.
+  parameter bit          La57 = 1'b0,
   parameter int unsigned StlbLatency = 9,
   parameter logic [15:0] LfsrSeed = 16'hACE1,
   parameter bit          WpReset = 1'b1,
@@ -130,6 +136,7 @@ module mmu_top #(
   output logic [63:0]       cnt_psc_pde_hits_o,
   output logic [63:0]       cnt_psc_pdpte_hits_o,
   output logic [63:0]       cnt_psc_pml4e_hits_o,
+  output logic [63:0]       cnt_psc_pml5e_hits_o,
   output logic [63:0]       cnt_faults_o,
   output logic [63:0]       cnt_dirty_rewalks_o,
   output logic [63:0]       cnt_merged_misses_o,
@@ -142,9 +149,11 @@ module mmu_top #(
   output logic [63:0]       cnt_psc_pde_fills_o,
   output logic [63:0]       cnt_psc_pdpte_fills_o,
   output logic [63:0]       cnt_psc_pml4e_fills_o,
+  output logic [63:0]       cnt_psc_pml5e_fills_o,
   output logic [63:0]       cnt_psc_pde_evictions_o,
   output logic [63:0]       cnt_psc_pdpte_evictions_o,
   output logic [63:0]       cnt_psc_pml4e_evictions_o,
+  output logic [63:0]       cnt_psc_pml5e_evictions_o,
   // The counters of requests in flight (section 16.8): cycles with the miss queue full (ready
   // low for want of an entry, with hit under miss), the most walks in progress in one cycle,
   // each walker's busy cycles (walker w in [w*64 +: 64]: from a walk's start to its completion,
@@ -229,7 +238,7 @@ module mmu_top #(
   logic            inv_addr, inv_addr_keep_global, inv_addr_noop;
   mmu_pkg::va_t    inv_addr_va;
 
-  mmu_ctrl #(.PaBits(PaBits), .WpReset(WpReset), .NxeReset(NxeReset), .SmepReset(SmepReset),
+  mmu_ctrl #(.PaBits(PaBits), .La57(La57), .WpReset(WpReset), .NxeReset(NxeReset), .SmepReset(SmepReset),
              .SmapReset(SmapReset), .PkeReset(PkeReset), .PkruReset(PkruReset)) u_ctrl (
     .clk_i, .rst_ni, .exec_i(ctrl_q == CExec), .op_i(ctrl_op_q), .value_i(ctrl_value_q),
     .pcid_i(ctrl_pcid_q), .invpcid_type_i(ctrl_invpcid_type_q), .mode_i(ctrl_mode_q),
@@ -250,7 +259,7 @@ module mmu_top #(
   logic              fetch, write, canonical;
   assign fetch     = l1_access_q == mmu_pkg::AccFetch;
   assign write     = l1_access_q == mmu_pkg::AccWrite;
-  assign canonical = l1_vaddr_q[63:47] == '0 || l1_vaddr_q[63:47] == '1;
+  assign canonical = mmu_pkg::va_canonical(l1_vaddr_q, La57);
 
   // The miss lane's answer (mmu_miss_queue, below): its entry's request and result.
   logic              ml, ml_walked, ml_clean, ml_is2m, ml_global, ml_dirty, ml_ok;
@@ -450,7 +459,8 @@ module mmu_top #(
   // ---- walkers ------------------------------------------------------------------------------
   // Walkers walks at once at most, sharing the paging-structure caches and the memory port. A
   // walk starts in the lowest free walker (free from the cycle after its walk's answer).
-  logic [2:0]        walk_psc_hit, walk_psc_fill, walk_psc_evict;
+  localparam int unsigned NP = mmu_pkg::NumPscs;  // [0] PDE, [1] PDPTE, [2] PML4E, [3] PML5E
+  logic [NP-1:0]     walk_psc_hit, walk_psc_fill, walk_psc_evict;
   logic              walk_read, walk_write;
   logic              psc_inv, psc_inv_by_pcid, psc_inv_by_addr;
   mmu_pkg::pcid_t    psc_inv_pcid;
@@ -458,17 +468,19 @@ module mmu_top #(
 
   // The paging-structure caches: looked up when a walk starts, filled by the walker whose read
   // the memory accepts (one a cycle); invalidated by a control operation or a walk's fault.
-  logic [2:0]        psc_hit, psc_fill;
-  logic [3*PfnW-1:0] psc_table;
-  logic [8:0]        psc_rights;
+  logic [NP-1:0]     psc_hit, psc_fill;
+  logic [NP*PfnW-1:0] psc_table;
+  logic [NP*3-1:0]   psc_rights;
   mmu_pkg::va_t      psc_fill_va;
   mmu_pkg::pcid_t    psc_fill_pcid;
   logic [PfnW-1:0]   psc_fill_table;
   mmu_pkg::path_rights_t psc_fill_rights;
+  // (4-level paging has no PML5Es: its PML5E cache has no entries.)
   mmu_pscs #(.PaBits(PaBits), .PscPdeEntries(PscPdeEntries), .PscPdpteEntries(PscPdpteEntries),
-             .PscPml4eEntries(PscPml4eEntries), .PscPdeWays(PscPdeWays),
-             .PscPdpteWays(PscPdpteWays), .PscPml4eWays(PscPml4eWays), .PscPdeRepl(PscPdeRepl),
-             .PscPdpteRepl(PscPdpteRepl), .PscPml4eRepl(PscPml4eRepl), .LfsrSeed(LfsrSeed))
+             .PscPml4eEntries(PscPml4eEntries), .PscPml5eEntries(La57 ? PscPml5eEntries : 0),
+             .PscPdeWays(PscPdeWays), .PscPdpteWays(PscPdpteWays), .PscPml4eWays(PscPml4eWays),
+             .PscPml5eWays(PscPml5eWays), .PscPdeRepl(PscPdeRepl), .PscPdpteRepl(PscPdpteRepl),
+             .PscPml4eRepl(PscPml4eRepl), .PscPml5eRepl(PscPml5eRepl), .LfsrSeed(LfsrSeed))
   u_pscs (
     .clk_i, .rst_ni,
     .lk_i(start), .lk_va_i(start_va), .lk_pcid_i(pcid),
@@ -489,7 +501,7 @@ module mmu_top #(
   logic [Walkers-1:0]        w_req_valid, w_req_ready, w_req_we, w_req_setbits, w_rsp_valid;
   logic [Walkers*PaBits-1:0] w_req_addr;
   logic [Walkers*64-1:0]     w_req_wdata;
-  logic [Walkers*3-1:0]      w_psc_fill, w_psc_hit;
+  logic [Walkers*NP-1:0]     w_psc_fill, w_psc_hit;
   logic [Walkers*FillW-1:0]  w_psc_fill_entry;
   logic [ResW-1:0]           w_result [Walkers];  // (rows, not one vector: copied, not inserted)
 `ifdef FORMAL
@@ -500,7 +512,7 @@ module mmu_top #(
     mmu_pkg::fault_e fault;
     logic [ResW-mmu_pkg::FaultW-1:0] result;  // the result_t's fields after the fault
     assign w_start[w] = start && start_walker == WalkerW'(w);
-    mmu_walker #(.PaBits(PaBits), .SetBits(Walkers > 1)) u_walker (
+    mmu_walker #(.PaBits(PaBits), .SetBits(Walkers > 1), .La57(La57)) u_walker (
       .clk_i, .rst_ni,
       .start_i(w_start[w]), .va_i(start_va), .access_i(start_access), .user_i(start_user),
       .implicit_i(start_implicit), .pcid_i(pcid), .root_i(cr3_base), .mode_i(mode),
@@ -514,12 +526,12 @@ module mmu_top #(
       .mem_rsp_valid_i(w_rsp_valid[w]), .mem_rsp_err_i(mem_rsp_err_i && w_rsp_valid[w]),
       .mem_rsp_rdata_i,
       .psc_hit_i(psc_hit), .psc_table_i(psc_table), .psc_rights_i(psc_rights),
-      .psc_fill_o(w_psc_fill[w*3 +: 3]),
+      .psc_fill_o(w_psc_fill[w*NP +: NP]),
       .psc_fill_va_o(w_psc_fill_entry[w*FillW + FillW - mmu_pkg::VaBits +: mmu_pkg::VaBits]),
       .psc_fill_pcid_o(w_psc_fill_entry[w*FillW + PfnW + 3 +: mmu_pkg::PcidBits]),
       .psc_fill_table_o(w_psc_fill_entry[w*FillW + 3 +: PfnW]),
       .psc_fill_rights_o(w_psc_fill_entry[w*FillW +: 3]),
-      .ev_read_o(w_read[w]), .ev_write_o(w_write[w]), .ev_psc_hit_o(w_psc_hit[w*3 +: 3])
+      .ev_read_o(w_read[w]), .ev_write_o(w_write[w]), .ev_psc_hit_o(w_psc_hit[w*NP +: NP])
 `ifdef FORMAL
       , .fv_state_o(fv_walk_state_w[w*3 +: 3])
 `endif
@@ -544,9 +556,9 @@ module mmu_top #(
     {psc_fill_va, psc_fill_pcid, psc_fill_table, psc_fill_rights} = w_psc_fill_entry[0 +: FillW];
     walk_psc_hit = '0;
     for (int unsigned w = 0; w < Walkers; w++) begin
-      psc_fill = psc_fill | w_psc_fill[w*3 +: 3];
-      walk_psc_hit = walk_psc_hit | w_psc_hit[w*3 +: 3];
-      if (w_psc_fill[w*3 +: 3] != '0)
+      psc_fill = psc_fill | w_psc_fill[w*NP +: NP];
+      walk_psc_hit = walk_psc_hit | w_psc_hit[w*NP +: NP];
+      if (w_psc_fill[w*NP +: NP] != '0)
         {psc_fill_va, psc_fill_pcid, psc_fill_table, psc_fill_rights} =
             w_psc_fill_entry[w*FillW +: FillW];
     end
@@ -735,6 +747,7 @@ module mmu_top #(
     events[mmu_pkg::CntPscPdeHits]     = walk_psc_hit[0];
     events[mmu_pkg::CntPscPdpteHits]   = walk_psc_hit[1];
     events[mmu_pkg::CntPscPml4eHits]   = walk_psc_hit[2];
+    events[mmu_pkg::CntPscPml5eHits]   = walk_psc_hit[3];
     events[mmu_pkg::CntFaults]         = hl && hl_fault != mmu_pkg::FaultNone;
     events[mmu_pkg::CntFaultsMissLane] = ml && !ml_ok;
     events[mmu_pkg::CntDirtyRewalks]   = ml && ml_walked && ml_clean;
@@ -749,6 +762,8 @@ module mmu_top #(
       events[mmu_pkg::CntPscPdeFills + c]     = walk_psc_fill[c];
       events[mmu_pkg::CntPscPdeEvictions + c] = walk_psc_evict[c];
     end
+    events[mmu_pkg::CntPscPml5eFills]     = walk_psc_fill[3];
+    events[mmu_pkg::CntPscPml5eEvictions] = walk_psc_evict[3];
   end
 
   mmu_counters #(.NumEvents(mmu_pkg::NumCounters), .Width(64)) u_counters (
@@ -765,6 +780,7 @@ module mmu_top #(
   assign cnt_psc_pde_hits_o   = counts[mmu_pkg::CntPscPdeHits*64 +: 64];
   assign cnt_psc_pdpte_hits_o = counts[mmu_pkg::CntPscPdpteHits*64 +: 64];
   assign cnt_psc_pml4e_hits_o = counts[mmu_pkg::CntPscPml4eHits*64 +: 64];
+  assign cnt_psc_pml5e_hits_o = counts[mmu_pkg::CntPscPml5eHits*64 +: 64];
   // (Both lanes may answer with a fault in one cycle: a counter each.)
   assign cnt_faults_o         = counts[mmu_pkg::CntFaults*64 +: 64] +
                                 counts[mmu_pkg::CntFaultsMissLane*64 +: 64];
@@ -782,6 +798,8 @@ module mmu_top #(
   assign cnt_psc_pde_evictions_o   = counts[mmu_pkg::CntPscPdeEvictions*64 +: 64];
   assign cnt_psc_pdpte_evictions_o = counts[mmu_pkg::CntPscPdpteEvictions*64 +: 64];
   assign cnt_psc_pml4e_evictions_o = counts[mmu_pkg::CntPscPml4eEvictions*64 +: 64];
+  assign cnt_psc_pml5e_fills_o     = counts[mmu_pkg::CntPscPml5eFills*64 +: 64];
+  assign cnt_psc_pml5e_evictions_o = counts[mmu_pkg::CntPscPml5eEvictions*64 +: 64];
 
   // ---- the counters of requests in flight (16.8) ----------------------------------------------
   // The cycle: requests' acceptance cycles, kept by the miss queue for the latency histogram.

@@ -1,7 +1,7 @@
 // The hardware page walker (docs/ARCHITECTURE.md, sections 3 and 8; model/walker.c). One walk at
 // a time, level by level, as model/walker.c does it:
-//   start (cycle s)  the PML4E, PDPTE and PDE caches (mmu_pscs) are looked up; start below the
-//                    deepest hit
+//   start (cycle s)  the PML5E (with La57), PML4E, PDPTE and PDE caches (mmu_pscs) are looked
+//                    up; start below the deepest hit, or at the top level (4, or 5 with La57)
 //   RD_REQ           present the read of this level's entry until the memory accepts it; in
 //                    the cycle it is accepted, the entry above it (which the walk went down
 //                    through) fills its paging-structure cache (16.5)
@@ -17,7 +17,9 @@
 module mmu_walker #(
   parameter int unsigned PaBits = 46,
   parameter bit          SetBits = 1'b0,
-  localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k
+  parameter bit          La57 = 1'b0,  // 5-level paging: CR3 points to a PML5
+  localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k,
+  localparam int unsigned NumPscs = mmu_pkg::NumPscs
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -52,12 +54,12 @@ module mmu_walker #(
   input  logic              mem_rsp_valid_i,
   input  logic              mem_rsp_err_i,    // with mem_rsp_valid_i: an error, not data
   input  logic [63:0]       mem_rsp_rdata_i,
-  // The paging-structure caches (mmu_pscs), [0] PDE, [1] PDPTE, [2] PML4E: their lookup in the
-  // cycle the walk starts, and the fill of each entry the walk goes down through.
-  input  logic [2:0]        psc_hit_i,
-  input  logic [3*PfnW-1:0] psc_table_i,    // cache i's in [i*PfnW +: PfnW]
-  input  logic [8:0]        psc_rights_i,   // cache i's in [i*3 +: 3]
-  output logic [2:0]        psc_fill_o,     // one-hot: the cache of the entry
+  // The paging-structure caches (mmu_pscs), [0] PDE, [1] PDPTE, [2] PML4E, [3] PML5E: their
+  // lookup in the cycle the walk starts, and the fill of each entry the walk goes down through.
+  input  logic [NumPscs-1:0]      psc_hit_i,
+  input  logic [NumPscs*PfnW-1:0] psc_table_i,    // cache i's in [i*PfnW +: PfnW]
+  input  logic [NumPscs*3-1:0]    psc_rights_i,   // cache i's in [i*3 +: 3]
+  output logic [NumPscs-1:0]      psc_fill_o,     // one-hot: the cache of the entry
   output mmu_pkg::va_t      psc_fill_va_o,
   output mmu_pkg::pcid_t    psc_fill_pcid_o,
   output logic [PfnW-1:0]   psc_fill_table_o,
@@ -65,7 +67,7 @@ module mmu_walker #(
   // Event pulses for the statistics.
   output logic              ev_read_o,
   output logic              ev_write_o,
-  output logic [2:0]        ev_psc_hit_o     // at start: [0] PDE, [1] PDPTE, [2] PML4E
+  output logic [NumPscs-1:0] ev_psc_hit_o   // at start: as psc_hit_i
 `ifdef FORMAL
   ,
   // Formal only (scripts/formal, task bounded): the state, for the proof's measure of progress.
@@ -75,6 +77,9 @@ module mmu_walker #(
   typedef enum logic [2:0] {
     WIdle, WRdReq, WRdWait, WWrReq, WWrWait, WDone
   } walk_state_e;
+
+  // The level of the table CR3 points to.
+  localparam mmu_pkg::level_t TopLevel = La57 ? mmu_pkg::LevelPml5 : mmu_pkg::LevelPml4;
 
   walk_state_e      state_q, state_d;
   mmu_pkg::level_t  level_q, level_d;
@@ -95,7 +100,7 @@ module mmu_walker #(
   // ---- the paging-structure caches' fill: the entry the walk went down through, when the
   // memory accepts the read of the level below it (this level: its table and the rights down
   // to it are the entry's) -------------------------------------------------------------------
-  logic [2:0] psc_fill;
+  logic [NumPscs-1:0] psc_fill;
   assign psc_fill_o        = psc_fill;
   assign psc_fill_va_o     = va_q;
   assign psc_fill_pcid_o   = pcid_q;
@@ -109,7 +114,8 @@ module mmu_walker #(
   logic             e_leaf, need_wb;
   mmu_pkg::rights_t e_rights;
   mmu_pkg::fault_e  leaf_fault;
-  logic [1:0]       psc_idx;  // the cache of the entry above this level: level + 1 - 2
+  logic [1:0]       psc_idx;  // the cache of the entry above this level: level + 1 - 2 (below
+                              // the top level, which has no entry above it)
 
   assign e = mem_rsp_rdata_i;
   assign psc_idx = 2'(level_q - mmu_pkg::LevelPt);
@@ -155,10 +161,10 @@ module mmu_walker #(
           {va_d, access_d, user_d, implicit_d, pcid_d} =
               {va_i, access_i, user_i, implicit_i, pcid_i};
           // The deepest hit wins.
-          level_d = mmu_pkg::LevelPml4;
+          level_d = TopLevel;
           table_d = root_i;
           rights_d = {4'b0, mmu_pkg::RightsAll};
-          for (int i = 2; i >= 0; i--) begin
+          for (int i = NumPscs - 1; i >= 0; i--) begin
             if (psc_hit_i[i]) begin
               level_d = 3'(i + 1);
               table_d = psc_table_i[i*PfnW +: PfnW];
@@ -175,7 +181,7 @@ module mmu_walker #(
         mem_req_valid_o = 1'b1;
         if (mem_req_ready_i) begin
           ev_read_o = 1'b1;
-          psc_fill[psc_idx] = fill_q;
+          if (level_q != TopLevel) psc_fill[psc_idx] = fill_q;
           fill_d = 1'b0;
           state_d = WRdWait;
         end
@@ -307,6 +313,9 @@ module mmu_walker #(
               ("mmu_walker: memory response with no access outstanding"))
   `MMU_ASSUME_WHEN(a_mem_err_with_rsp, mem_rsp_err_i, mem_rsp_valid_i,
               ("mmu_walker: memory error with no response"))
+  // Only 5-level paging has PML5Es to cache (section 7).
+  `MMU_ASSERT(a_psc_fill_level, La57 || !psc_fill[3],
+              ("mmu_walker: a PML5E-cache fill with 4-level paging"))
   `MMU_ASSERT(a_state_legal, state_q <= WDone, ("mmu_walker: illegal state %0d", state_q))
   // A walk's smep, smap or pk fault fits its access (section 2). (Its registers have no reset:
   // from a walk's start.)
@@ -314,11 +323,11 @@ module mmu_walker #(
               state_q == WIdle || mmu_pkg::prot_fault_fits(fault_q, access_q, user_q),
               ("mmu_walker: fault %0d for a %0s access (user %b)", fault_q, access_q.name(),
                user_q))
-  // A walk reads levels 4 to 1 and ends at a leaf: a PTE is always one, so no write-back at
-  // level 1 descends (the bounded-response proof's measure counts on it).
+  // A walk reads levels 4 (5 with La57) to 1 and ends at a leaf: a PTE is always one, so no
+  // write-back at level 1 descends (the bounded-response proof's measure counts on it).
   `MMU_ASSERT(a_walk_levels,
               (state_q == WIdle || state_q == WDone ||
-               (level_q >= mmu_pkg::LevelPt && level_q <= mmu_pkg::LevelPml4)) &&
+               (level_q >= mmu_pkg::LevelPt && level_q <= TopLevel)) &&
               (level_q != mmu_pkg::LevelPt || !(state_q == WWrReq || state_q == WWrWait) ||
                leaf_q),
               ("mmu_walker: level %0d in state %0d (leaf %b)", level_q, state_q, leaf_q))

@@ -83,7 +83,7 @@ const Axis kGroups{"bit",
                    {"p", "rw", "us", "pwt", "pcd", "a", "d", "ps", "g", "avl", "ign52_58",
                     "pk59_62", "nx", "rsvd_pa", "rsvd_2m"}};
 enum Outcome { LEAF, DESCEND, FAULT };
-const Axis kLevels{"level", {"l1", "l2", "l3", "l4"}};  // index: level - 1
+const Axis kLevels{"level", {"l1", "l2", "l3", "l4", "l5"}};  // index: level - 1 (l5: la57)
 const Axis kSetClear{"value", {"clear", "set"}};
 const Axis kOutcomes{"outcome", {"leaf", "descend", "fault"}};
 const Axis kAccess{"access", {"read", "write", "fetch"}};  // enum mmu_access
@@ -100,11 +100,23 @@ const Axis kFaults{
 unsigned fault_index(enum mmu_fault f) {
   return f < MMU_FAULT_BUS_ERROR ? unsigned(f) - 1 : unsigned(f) - 2;
 }
-const Axis kFaultLevels{"level", {"none", "l1", "l2", "l3", "l4"}};
+const Axis kFaultLevels{"level", {"none", "l1", "l2", "l3", "l4", "l5"}};
 
-enum Array { ITLB4K, ITLB2M, DTLB4K, DTLB2M, STLB, PSC_PDE, PSC_PDPTE, PSC_PML4E, ARRAYS };
-const Axis kArrays{
-    "array", {"itlb4k", "itlb2m", "dtlb4k", "dtlb2m", "stlb", "psc_pde", "psc_pdpte", "psc_pml4e"}};
+enum Array {
+  ITLB4K,
+  ITLB2M,
+  DTLB4K,
+  DTLB2M,
+  STLB,
+  PSC_PDE,
+  PSC_PDPTE,
+  PSC_PML4E,
+  PSC_PML5E,
+  ARRAYS
+};
+const Axis kArrays{"array",
+                   {"itlb4k", "itlb2m", "dtlb4k", "dtlb2m", "stlb", "psc_pde", "psc_pdpte",
+                    "psc_pml4e", "psc_pml5e"}};
 const Axis kPolicies{"policy", {"lru", "plru", "fifo", "random"}};  // enum mmu_repl
 
 // Invalidations, and the arrays they act on as an invalidation sees them: a TLB (both page
@@ -113,7 +125,8 @@ enum InvalOp { CR3, CR3_NOFLUSH, INVLPG, INVPCID0, INVPCID1, INVPCID2, INVPCID3,
 const Axis kInvalOps{
     "op",
     {"cr3", "cr3_noflush", "invlpg", "invpcid0", "invpcid1", "invpcid2", "invpcid3", "flush_all"}};
-const Axis kInvalArrays{"array", {"itlb", "dtlb", "stlb", "psc_pde", "psc_pdpte", "psc_pml4e"}};
+const Axis kInvalArrays{"array",
+                        {"itlb", "dtlb", "stlb", "psc_pde", "psc_pdpte", "psc_pml4e", "psc_pml5e"}};
 // What the array held in the operation's scope (its address's entries, or all): global
 // entries, non-global ones of the operation's PCID or of another; or nothing.
 const Axis kHeld{"held", {"global", "pcid", "other_pcid", "nothing"}};
@@ -121,8 +134,8 @@ const Axis kHeld{"held", {"global", "pcid", "other_pcid", "nothing"}};
 const Axis kServices{"during", {"idle", "hit", "stlb", "walk", "dirty_rewalk", "control"}};
 
 const struct mmu_array_config &array_config(const struct mmu_config &c, unsigned a) {
-  const struct mmu_array_config *t[] = {&c.itlb_4k, &c.itlb_2m, &c.dtlb_4k, &c.dtlb_2m,
-                                        &c.stlb,    &c.psc[0],  &c.psc[1],  &c.psc[2]};
+  const struct mmu_array_config *t[] = {&c.itlb_4k, &c.itlb_2m, &c.dtlb_4k, &c.dtlb_2m, &c.stlb,
+                                        &c.psc[0],  &c.psc[1],  &c.psc[2],  &c.psc[3]};
   return *t[a];
 }
 
@@ -176,9 +189,10 @@ bool pte_legal(unsigned level, unsigned g, bool set, unsigned o, unsigned pa_bit
 }
 
 // Whether a fault of this kind can end a translation at this level, for this access, privilege
-// and mode (the permission faults come from a leaf, at level 1 or 2).
-bool fault_legal(const V &v) {
+// and mode (the permission faults come from a leaf, at level 1 or 2; level 5 is la57's).
+bool fault_legal(const V &v, bool la57) {
   unsigned kind = v[0], level = v[1], acc = v[2], user = v[3], wp = v[4], nxe = v[5];
+  if (level == 5 && !la57) return false;
   switch (kind) {
     case 0:  // not present
     case 1:
@@ -208,7 +222,12 @@ MmuCoverage::MmuCoverage(const struct mmu_config &cfg)
       nxe_(cfg.nxe),
       concurrent_(cfg.walkers > 1 || cfg.miss_entries > 1 || cfg.hit_under_miss) {
   const unsigned pa_bits = cfg.pa_bits;
-  auto present = [&](unsigned a) { return array_config(cfg, a).entries > 0; };
+  const bool la57 = cfg.la57;
+  const unsigned levels = la57 ? PT_LEVELS_MAX : PT_LEVELS;
+  // (The PML5E cache serves 5-level paging only.)
+  auto present = [&](unsigned a) {
+    return array_config(cfg, a).entries > 0 && (a != PSC_PML5E || la57);
+  };
   auto tlb_present = [&](unsigned t) {  // kInvalArrays' TLBs: itlb, dtlb, stlb
     return t == 0   ? present(ITLB4K) || present(ITLB2M)
            : t == 1 ? present(DTLB4K) || present(DTLB2M)
@@ -217,22 +236,23 @@ MmuCoverage::MmuCoverage(const struct mmu_config &cfg)
 
   // Every entry the walker read: each bit group set and clear, at each level, by the walk's
   // outcome at that entry.
-  pte_ = cov_.cross("pte", {kLevels, kGroups, kSetClear, kOutcomes},
-                    [=](const V &v) { return pte_legal(v[0] + 1, v[1], v[2], v[3], pa_bits); });
+  pte_ = cov_.cross("pte", {kLevels, kGroups, kSetClear, kOutcomes}, [=](const V &v) {
+    return v[0] < levels && pte_legal(v[0] + 1, v[1], v[2], v[3], pa_bits);
+  });
   // Every page fault: kind x level x access x privilege x CR0.WP x EFER.NXE.
   fault_ = cov_.cross("fault", {kFaults, kFaultLevels, kAccess, kPriv, kWp, kNxe},
-                      [](const V &v) { return fault_legal(v); });
+                      [=](const V &v) { return fault_legal(v, la57); });
   // Every bus error (a memory profile with errors): the level of the failed access x whether it
   // was the entry's read or its A/D write-back. A write-back at level 4 needs a PML4 entry with A
   // clear, which the random stimulus makes too.
-  bus_error_ =
-      cov_.cross("bus_error", {{"level", {"l1", "l2", "l3", "l4"}}, {"access", {"read", "write"}}});
+  bus_error_ = cov_.cross("bus_error", {kLevels, {"access", {"read", "write"}}},
+                          [=](const V &v) { return v[0] < levels; });
   // The same with requests in flight (the configurations with several walkers or entries, or
   // hit under miss), where the accesses between a request's issue and its answer are not all its
   // walk's: sampled when exactly one of them was answered with an error, which is then its own.
-  bus_error_in_flight_ = cov_.cross(
-      "bus_error_in_flight", {{"level", {"l1", "l2", "l3", "l4"}}, {"access", {"read", "write"}}},
-      [c = concurrent_](const V &) { return c; });
+  bus_error_in_flight_ =
+      cov_.cross("bus_error_in_flight", {kLevels, {"access", {"read", "write"}}},
+                 [c = concurrent_, levels](const V &v) { return c && v[0] < levels; });
   // Every translation: page size x where it came from x access.
   source_ =
       cov_.cross("source", {{"size", {"4k", "2m"}}, {"from", {"l1", "stlb", "walk"}}, kAccess},
@@ -246,7 +266,7 @@ MmuCoverage::MmuCoverage(const struct mmu_config &cfg)
   evict_ = cov_.cross("evict", {kArrays, kPolicies}, [=](const V &v) {
     return present(v[0]) && array_config(cfg, v[0]).repl == v[1];
   });
-  psc_hit_ = cov_.cross("psc_hit", {{"level", {"pde", "pdpte", "pml4e"}}},
+  psc_hit_ = cov_.cross("psc_hit", {{"level", {"pde", "pdpte", "pml4e", "pml5e"}}},
                         [=](const V &v) { return present(PSC_PDE + v[0]); });
   // A write that found its entry clean: where, before the walk that sets D.
   dirty_ = cov_.cross("dirty_rewalk", {{"from", {"l1", "stlb"}}},
@@ -306,7 +326,7 @@ MmuCoverage::Service MmuCoverage::request(
                              std::to_string(after.walk_reads - before.walk_reads));
     walk_entries(resp, acc, reads);
     if (resp.fault == MMU_FAULT_BUS_ERROR) {
-      if (acc.empty() || !acc.back().error || resp.level < 1 || resp.level > PT_LEVELS)
+      if (acc.empty() || !acc.back().error || resp.level < 1 || resp.level > PT_LEVELS_MAX)
         throw std::logic_error("coverage: a bus error at level " + std::to_string(resp.level) +
                                " whose last access was answered with data");
       cov_.hit(bus_error_, {resp.level - 1, acc.back().write});
@@ -320,7 +340,7 @@ MmuCoverage::Service MmuCoverage::request(
         errors++;
         failed = &a;
       }
-    if (errors == 0 || resp.level < 1 || resp.level > PT_LEVELS)
+    if (errors == 0 || resp.level < 1 || resp.level > PT_LEVELS_MAX)
       throw std::logic_error("coverage: a bus error at level " + std::to_string(resp.level) +
                              " with no access answered with an error since its issue");
     if (errors == 1) cov_.hit(bus_error_in_flight_, {resp.level - 1, failed->write});
@@ -362,7 +382,7 @@ MmuCoverage::Service MmuCoverage::request(
 void MmuCoverage::walk_entries(const struct mmu_response &resp, const std::vector<Access> &acc,
                                unsigned reads) {
   if (reads == 0) return;
-  if (resp.level + reads - 1 > PT_LEVELS)
+  if (resp.level + reads - 1 > (cfg_.la57 ? PT_LEVELS_MAX : PT_LEVELS))
     throw std::logic_error("coverage: " + std::to_string(reads) +
                            " reads for a walk ending at "
                            "level " +
@@ -448,7 +468,7 @@ void MmuCoverage::control(const struct mmu *m, const struct mmu_ctrl &c) {
       sample(t, mmu_tlb_census(m, static_cast<enum mmu_tlb_id>(t), pcid, by_addr, c.value));
   }
   for (unsigned p = 0; p < kRtlPscs; p++)
-    if (cfg_.psc[p].entries)
+    if (cfg_.psc[p].entries && (p != MMU_PSC_PML5E || cfg_.la57))
       sample(3 + p, mmu_psc_census(m, static_cast<enum mmu_psc_id>(p), pcid, by_addr, c.value));
 }
 

@@ -20,9 +20,9 @@
 #include "mmusim.h"
 #include "stimulus.h"
 
-// The paging-structure caches mmu_top has: those of 4-level paging (PDE, PDPTE, PML4E; the
-// model's PML5E cache serves la57, which the RTL does not implement).
-constexpr unsigned kRtlPscs = MMU_PSC_PML5E;
+// The paging-structure caches mmu_top has: all the model's (PDE, PDPTE, PML4E, and the PML5E
+// cache, used with 5-level paging only).
+constexpr unsigned kRtlPscs = MMU_PSC_COUNT;
 
 class Coverage {
  public:

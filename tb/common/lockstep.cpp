@@ -253,6 +253,7 @@ bool Lockstep::start(std::string &err) {
   char buf[256];
   world_.pm = phys_mem_create(cfg_.pa_bits, buf, sizeof buf);
   if (!world_.pm) return err = buf, false;
+  world_.la57 = cfg_.la57;
   stim_ = make_stimulus(o_.stim, world_, o_.seed, o_.requests, err);
   if (!stim_) return false;
   mm_.pm = world_.pm;
@@ -858,6 +859,7 @@ void Lockstep::compare_counters_checked(uint64_t cycle, const RtlCounters &rtl) 
       {"psc pde hits", s->psc_hits[MMU_PSC_PDE], rtl.psc_pde_hits},
       {"psc pdpte hits", s->psc_hits[MMU_PSC_PDPTE], rtl.psc_pdpte_hits},
       {"psc pml4e hits", s->psc_hits[MMU_PSC_PML4E], rtl.psc_pml4e_hits},
+      {"psc pml5e hits", s->psc_hits[MMU_PSC_PML5E], rtl.psc_pml5e_hits},
       {"faults", model_faults, rtl.faults},
       {"dirty re-walks", s->dirty_rewalks, rtl.dirty_rewalks},
       {"merged misses", s->merged_misses, rtl.merged_misses},
@@ -882,7 +884,7 @@ void Lockstep::compare_counters_checked(uint64_t cycle, const RtlCounters &rtl) 
                           std::to_string(rtl.latency[k]));
   // Fills and evictions, of both page sizes in a TLB.
   static const char *tlbs[] = {"itlb", "dtlb", "stlb"},
-                    *pscs[] = {"psc pde", "psc pdpte", "psc pml4e"};
+                    *pscs[] = {"psc pde", "psc pdpte", "psc pml4e", "psc pml5e"};
   for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
     const struct mmu_tlb_stats &ts = s->tlb[t];
     uint64_t fills = ts.fills[MMU_SIZE_4K] + ts.fills[MMU_SIZE_2M];

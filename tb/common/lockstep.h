@@ -147,9 +147,9 @@ struct MemOutPins {  // outputs: the walkers' memory request
 
 struct RtlCounters {  // outputs: the counters mmu_top keeps
   uint64_t requests, itlb_hits, dtlb_hits, stlb_hits, walks, walk_reads, walk_writes, psc_pde_hits,
-      psc_pdpte_hits, psc_pml4e_hits, faults, dirty_rewalks, merged_misses;
+      psc_pdpte_hits, psc_pml4e_hits, psc_pml5e_hits, faults, dirty_rewalks, merged_misses;
   uint64_t tlb_fills[MMU_TLB_COUNT], tlb_evictions[MMU_TLB_COUNT];  // ITLB, DTLB, STLB
-  uint64_t psc_fills[MMU_PSC_COUNT], psc_evictions[MMU_PSC_COUNT];  // PDE, PDPTE, PML4E
+  uint64_t psc_fills[MMU_PSC_COUNT], psc_evictions[MMU_PSC_COUNT];  // PDE, PDPTE, PML4E, PML5E
   // Requests in flight (16.8): cycles with the miss queue full, the most walks at once, each
   // walker's busy cycles (0 past the configuration's walkers), the latency histogram.
   uint64_t miss_queue_full, walks_peak;
@@ -172,14 +172,16 @@ RtlCounters read_rtl_counters(Top &t, Read rd, Word word) {
       rd(t.cnt_psc_pde_hits_o),
       rd(t.cnt_psc_pdpte_hits_o),
       rd(t.cnt_psc_pml4e_hits_o),
+      rd(t.cnt_psc_pml5e_hits_o),
       rd(t.cnt_faults_o),
       rd(t.cnt_dirty_rewalks_o),
       rd(t.cnt_merged_misses_o),
       {rd(t.cnt_itlb_fills_o), rd(t.cnt_dtlb_fills_o), rd(t.cnt_stlb_fills_o)},
       {rd(t.cnt_itlb_evictions_o), rd(t.cnt_dtlb_evictions_o), rd(t.cnt_stlb_evictions_o)},
-      {rd(t.cnt_psc_pde_fills_o), rd(t.cnt_psc_pdpte_fills_o), rd(t.cnt_psc_pml4e_fills_o)},
+      {rd(t.cnt_psc_pde_fills_o), rd(t.cnt_psc_pdpte_fills_o), rd(t.cnt_psc_pml4e_fills_o),
+       rd(t.cnt_psc_pml5e_fills_o)},
       {rd(t.cnt_psc_pde_evictions_o), rd(t.cnt_psc_pdpte_evictions_o),
-       rd(t.cnt_psc_pml4e_evictions_o)},
+       rd(t.cnt_psc_pml4e_evictions_o), rd(t.cnt_psc_pml5e_evictions_o)},
       rd(t.cnt_miss_queue_full_o),
       rd(t.cnt_walks_peak_o),
       {},

@@ -38,6 +38,22 @@ void check(int rc, struct aspace *as) {
   if (rc) throw std::runtime_error(std::string("stimulus: ") + aspace_error(as));
 }
 
+// An address space of w's paging mode (a PML4, or a PML5 with la57), added to w.
+struct aspace *new_aspace(World &w) {
+  char err[256];
+  struct aspace *as =
+      aspace_create_levels(w.pm, w.la57 ? PT_LEVELS_MAX : PT_LEVELS, err, sizeof err);
+  if (!as) throw std::runtime_error(err);
+  w.as.push_back(as);
+  return as;
+}
+
+// The lowest address bit that makes an address non-canonical when flipped: 47, or 56 with
+// la57.
+uint64_t noncanonical_bit(const World &w) {
+  return w.la57 ? 1ull << 56 : 1ull << 47;
+}
+
 StimItem request(uint64_t va, enum mmu_access type, bool user, unsigned gap = 0,
                  bool implicit = false) {
   StimItem it;
@@ -102,20 +118,25 @@ const Region kRegions[] = {
     {0xffffffff80000000ull, 8, PAGE_SHIFT_2M, false, true, true},      // kernel text
     {0xffff888000000000ull, 128, PAGE_SHIFT_4K, false, false, true},   // kernel data
 };
-constexpr unsigned kNumRegions = sizeof(kRegions) / sizeof(kRegions[0]);
+// With 5-level paging, also regions beyond 48 bits: other PML5 slots than the first and the
+// last (three slots in all, so that a 2-entry PML5E cache evicts).
+const Region kRegionsLa57[] = {
+    {0x0001234500000000ull, 64, PAGE_SHIFT_4K, true, false, false},  // user, PML5 slot 1
+    {0x00ff000000000000ull, 4, PAGE_SHIFT_2M, true, false, false},   // user, PML5 slot 255
+    {0xff00000000000000ull, 32, PAGE_SHIFT_4K, false, false, true},  // kernel, PML5 slot 256
+};
 constexpr unsigned kNumAs = 4;
 
 class RandomStim : public Stimulus {
  public:
-  RandomStim(World &w, uint64_t seed, uint64_t count) : w_(w), rng_(seed), left_(count) {
-    char err[256];
-    for (unsigned a = 0; a < kNumAs; a++) {
-      struct aspace *as = aspace_create(w.pm, err, sizeof err);
-      if (!as) throw std::runtime_error(err);
-      w.as.push_back(as);
-    }
-    for (unsigned r = 0; r < kNumRegions; r++) {
-      const Region &g = kRegions[r];
+  RandomStim(World &w, uint64_t seed, uint64_t count)
+      : w_(w), rng_(seed), left_(count), top_bit_(noncanonical_bit(w)) {
+    regions_.assign(std::begin(kRegions), std::end(kRegions));
+    if (w.la57) regions_.insert(regions_.end(), std::begin(kRegionsLa57), std::end(kRegionsLa57));
+    num_regions_ = unsigned(regions_.size());
+    for (unsigned a = 0; a < kNumAs; a++) new_aspace(w);
+    for (unsigned r = 0; r < num_regions_; r++) {
+      const Region &g = regions_[r];
       move_table_frames();
       for (unsigned p = 0; p < g.pages; p++) {
         if (rng_.percent(10)) continue;  // a hole
@@ -218,14 +239,14 @@ class RandomStim : public Stimulus {
   }
 
   void move_hot(unsigned a) {
-    hot_region_[a] = rng_.below(kNumRegions);
-    const Region &g = kRegions[hot_region_[a]];
+    hot_region_[a] = rng_.below(num_regions_);
+    const Region &g = regions_[hot_region_[a]];
     hot_window_[a] = 1 + rng_.below(g.pages < 48 ? g.pages : 48);
     hot_base_[a] = rng_.below(g.pages - hot_window_[a] + 1);
   }
 
   uint64_t page_va(unsigned r, unsigned page) const {
-    return kRegions[r].base + (uint64_t(page) << kRegions[r].shift);
+    return regions_[r].base + (uint64_t(page) << regions_[r].shift);
   }
 
   StimItem access() {
@@ -236,17 +257,18 @@ class RandomStim : public Stimulus {
       region = hot_region_[cur_];
       va = page_va(region, hot_base_[cur_] + rng_.below(hot_window_[cur_]));
     } else if (r < 93) {
-      region = rng_.below(kNumRegions);
-      va = page_va(region, rng_.below(kRegions[region].pages));
+      region = rng_.below(num_regions_);
+      va = page_va(region, rng_.below(regions_[region].pages));
     } else if (r < 98) {
       region = 1;
-      va = rng_.next() & 0x00007ffffffff000ull;  // mostly unmapped
+      va = rng_.next() & (top_bit_ - 1) & ~0xfffull;  // mostly unmapped
     } else {
       region = 1;
-      va = (rng_.next() & 0x0000fffffffff000ull) | (rng_.percent(50) ? 0x8000000000000000ull : 0);
-      va ^= 0x0000800000000000ull;  // make it non-canonical
+      va = (rng_.next() & (2 * top_bit_ - 1) & ~0xfffull) |
+           (rng_.percent(50) ? 0x8000000000000000ull : 0);
+      va ^= top_bit_;  // make it non-canonical
     }
-    const Region &g = kRegions[region];
+    const Region &g = regions_[region];
     va += rng_.next() & ((1ull << g.shift) - 1);  // any byte: every offset bit toggles
     enum mmu_access type;
     unsigned t = rng_.below(100);
@@ -273,8 +295,8 @@ class RandomStim : public Stimulus {
   // A page-table change by the "OS", usually followed by the invalidation it calls for.
   StimItem os_change() {
     unsigned a = rng_.below(kNumAs);
-    unsigned region = rng_.below(kNumRegions);
-    const Region &g = kRegions[region];
+    unsigned region = rng_.below(num_regions_);
+    const Region &g = regions_[region];
     uint64_t va = page_va(region, rng_.below(g.pages));
     struct aspace *as = w_.as[a];
     unsigned kind = rng_.below(100);
@@ -299,7 +321,7 @@ class RandomStim : public Stimulus {
       });
     } else {  // an entry loses R/W or U/S, or gets a reserved or another bit, for a while
       unsigned leaf = shift == PAGE_SHIFT_4K ? 1 : 2;
-      unsigned level = leaf + rng_.below(5 - leaf);
+      unsigned level = leaf + rng_.below((w_.la57 ? PT_LEVELS_MAX : PT_LEVELS) + 1 - leaf);
       // Bits the walker ignores or passes on (caching, software, protection-key and high
       // bits; G and D above the leaf), or execute-disable: every one at every level.
       static const uint64_t kDecorations[] = {PTE_PWT,    PTE_PCD,    PTE_G,      PTE_D,
@@ -367,7 +389,7 @@ class RandomStim : public Stimulus {
     if (k < 60) {
       c.op = MMU_CTRL_INVLPG;
       c.value = access().req.vaddr;
-      if (rng_.percent(15)) c.value ^= 0x0000800000000000ull;  // non-canonical: a no-op
+      if (rng_.percent(15)) c.value ^= top_bit_;  // non-canonical: a no-op
     } else if (k < 85) {
       c.op = MMU_CTRL_INVPCID;
       c.invpcid_type = 1 + rng_.below(3);
@@ -402,8 +424,8 @@ class RandomStim : public Stimulus {
       global_flip();
       return;
     }
-    unsigned region = rng_.percent(70) ? hot_region_[cur_] : rng_.below(kNumRegions);
-    const Region &g = kRegions[region];
+    unsigned region = rng_.percent(70) ? hot_region_[cur_] : rng_.below(num_regions_);
+    const Region &g = regions_[region];
     unsigned page = rng_.below(g.pages);
     auto burst_access = [&](uint64_t va) {
       enum mmu_access type = g.code             ? (rng_.percent(80) ? MMU_ACC_FETCH : MMU_ACC_READ)
@@ -422,7 +444,12 @@ class RandomStim : public Stimulus {
     } else if (kind < 65) {  // neighbouring pages: one table, and A cleared in its directory
       unsigned n = std::min(2 + rng_.below(8), g.pages);
       if (page + n > g.pages) page = g.pages - n;
-      if (rng_.percent(40)) age(cur_, page_va(region, page), g.shift == PAGE_SHIFT_4K ? 2 : 3);
+      if (rng_.percent(40)) {
+        unsigned level = g.shift == PAGE_SHIFT_4K ? 2 : 3;
+        // With la57, now and then the PML5E: its A written back, a walk's fifth access.
+        if (w_.la57 && rng_.percent(30)) level = PT_LEVELS_MAX;
+        age(cur_, page_va(region, page), level);
+      }
       for (unsigned k = 0; k < n; k++) burst_access(page_va(region, page + k));
     } else if (kind < 80) {  // one set of every STLB of up to 128 sets
       unsigned stride = 16u << rng_.below(4), n = 2 + rng_.below(6);
@@ -480,7 +507,7 @@ class RandomStim : public Stimulus {
   void global_flip() {
     unsigned a = cur_, b = (cur_ + 1 + rng_.below(kNumAs - 1)) % kNumAs;
     unsigned region = rng_.percent(70) ? 5 : 4;  // kernel data (4 KiB) or text (2 MiB)
-    const Region &g = kRegions[region];
+    const Region &g = regions_[region];
     uint64_t va = page_va(region, rng_.below(g.pages));
     unsigned level = g.shift == PAGE_SHIFT_4K ? 1 : 2;
     struct phys_mem *pm = w_.pm;
@@ -517,6 +544,9 @@ class RandomStim : public Stimulus {
   World &w_;
   Rng rng_;
   uint64_t left_;
+  uint64_t top_bit_;             // noncanonical_bit(w_)
+  std::vector<Region> regions_;  // kRegions, and with la57 kRegionsLa57
+  unsigned num_regions_;
   uint64_t next_pa_ = 0x100000;
   std::deque<StimItem> queue_;
   std::deque<std::pair<uint64_t, std::function<void()>>> restores_;  // (due item, change)
@@ -530,13 +560,11 @@ class RandomStim : public Stimulus {
 
 class DirectedStim : public Stimulus {
  public:
-  explicit DirectedStim(World &w) {
-    char err[256];
-    for (unsigned a = 0; a < 2; a++) {
-      struct aspace *as = aspace_create(w.pm, err, sizeof err);
-      if (!as) throw std::runtime_error(err);
-      w.as.push_back(as);
-    }
+  explicit DirectedStim(World &w)
+      : la57_(w.la57),
+        levels_(w.la57 ? PT_LEVELS_MAX : PT_LEVELS),
+        noncanonical_(noncanonical_bit(w)) {
+    for (unsigned a = 0; a < 2; a++) new_aspace(w);
     struct aspace *as = w.as[0], *as2 = w.as[1];
     struct phys_mem *pm = w.pm;
     auto map = [](struct aspace *s, uint64_t va, uint64_t pa, unsigned shift, uint64_t f) {
@@ -615,7 +643,7 @@ class DirectedStim : public Stimulus {
     it.os.push_back(map(as, 0x0000018000000000ull, 0x30a000, PAGE_SHIFT_4K, PTE_RW));
     it.os.push_back(poke(as, 0x0000018000000000ull, 4, PTE_PS, 0));
     expect(it, MMU_FAULT_RESERVED, 0, "PS in a PML4E");
-    expect(request(0x0000800000000000ull, R, false), MMU_FAULT_NON_CANONICAL, 0, "non-canonical");
+    expect(request(noncanonical_, R, false), MMU_FAULT_NON_CANONICAL, 0, "non-canonical");
     // Faults from TLB hits: an entry cached read-only, then written.
     expect(request(0x6000, R, true), OK, 0x306000, "read-only page, cached");
     expect(request(0x6008, W, true), MMU_FAULT_WRITE, 0, "write fault from the DTLB");
@@ -667,9 +695,59 @@ class DirectedStim : public Stimulus {
     it.with_previous = true;
     expect(it, OK, 0x10b008, "request with an INVLPG in its cycle");
 
-    struct aspace *as3 = aspace_create(pm, err, sizeof err);
-    if (!as3) throw std::runtime_error(err);
-    w.as.push_back(as3);
+    if (la57_) {
+      // 5-level paging: 57-bit addresses, the PML5 and its cache, and the PML5E's bits.
+      const uint64_t hi = 0x00fedcba98765000ull, hi2 = 0x00fedc0000001000ull;
+      it = request(hi + 0x28, R, true);
+      it.os.push_back(map(as, hi, 0x30b000, PAGE_SHIFT_4K, PTE_RW | PTE_US));
+      it.os.push_back(map(as, hi2, 0x30c000, PAGE_SHIFT_4K, PTE_RW | PTE_US));
+      expect(it, OK, 0x30b028, "57-bit address");
+      expect(request(hi2 + 0x30, W, true), OK, 0x30c030, "PML5E-cache hit");
+      expect(request(0x0000800000000000ull, R, false), MMU_FAULT_NOT_PRESENT, 0,
+             "48-bit non-canonical, 57-bit canonical: no PML4E");
+      expect(request(0x0001000000000000ull, R, false), MMU_FAULT_NOT_PRESENT, 0, "no PML5E");
+      expect(request(0xfe00000000000000ull, R, false), MMU_FAULT_NON_CANONICAL, 0,
+             "bit 56 differs from 63:57");
+      it = request(0x0002000000000000ull, R, false);
+      it.os.push_back(map(as, 0x0002000000000000ull, 0x30d000, PAGE_SHIFT_4K, PTE_RW));
+      it.os.push_back(poke(as, 0x0002000000000000ull, 5, PTE_PS, 0));
+      expect(it, MMU_FAULT_RESERVED, 0, "PS in a PML5E");
+      // R/W, U/S and XD in a PML5E refuse the access at the leaf.
+      it = request(hi + 0x38, W, true);
+      it.os.push_back(poke(as, hi, 5, 0, PTE_RW));
+      items_.push_back(control(
+          mmu_ctrl{MMU_CTRL_FLUSH_ALL, 0, 0, 0, false, false, 0, false, false, false, false, 0}));
+      expect(it, MMU_FAULT_WRITE, 0, "R/W clear in a PML5E");
+      it = request(hi + 0x40, R, true);
+      it.os.push_back(poke(as, hi, 5, PTE_RW, PTE_US));
+      items_.push_back(control(
+          mmu_ctrl{MMU_CTRL_FLUSH_ALL, 0, 0, 0, false, false, 0, false, false, false, false, 0}));
+      expect(it, MMU_FAULT_USER, 0, "U/S clear in a PML5E");
+      it = request(hi + 0x48, X, false);
+      it.os.push_back(poke(as, hi, 5, PTE_US | PTE_NX, 0));
+      items_.push_back(control(
+          mmu_ctrl{MMU_CTRL_FLUSH_ALL, 0, 0, 0, false, false, 0, false, false, false, false, 0}));
+      expect(it, MMU_FAULT_NX, 0, "XD in a PML5E");
+      it = request(hi + 0x50, R, true);
+      it.os.push_back(poke(as, hi, 5, 0, PTE_NX));
+      expect(it, OK, 0x30b050, "the PML5E put back");
+      // 57-bit tags: a page with the same low 48 bits in PML5 slot 0 (not canonical with 4-level
+      // paging), then each from its TLB entry.
+      const uint64_t lo = hi & 0x0000ffffffffffffull;
+      it = request(lo + 0x58, R, true);
+      it.os.push_back(map(as, lo, 0x30e000, PAGE_SHIFT_4K, PTE_RW | PTE_US));
+      expect(it, OK, 0x30e058, "the same low 48 bits in PML5 slot 0");
+      expect(request(hi + 0x60, R, true), OK, 0x30b060, "57-bit tags: a TLB hit of one page");
+      expect(request(lo + 0x68, R, true), OK, 0x30e068, "57-bit tags: and of the other");
+      // INVLPG of an address canonical only with 5-level paging.
+      it = request(hi + 0x70, R, true);
+      it.os.push_back(map(as, hi, 0x30f000, PAGE_SHIFT_4K, PTE_RW | PTE_US));
+      expect(it, OK, 0x30b070, "57-bit address, stale after remap");
+      ctrl(MMU_CTRL_INVLPG, hi);
+      expect(request(hi + 0x78, R, true), OK, 0x30f078, "after INVLPG of a 57-bit address");
+    }
+
+    struct aspace *as3 = new_aspace(w);
     pte_bit_sweep(pm, as3);
     fault_sweep(pm, as3);
     protection_sweep(as3);
@@ -768,13 +846,12 @@ class DirectedStim : public Stimulus {
       uint64_t va, pa;
       unsigned level;
     };
-    const Entry entries[] = {{va4k, pa4k | (va4k & 0xfff), 1},
-                             {va4k, pa4k | (va4k & 0xfff), 2},
-                             {va4k, pa4k | (va4k & 0xfff), 3},
-                             {va4k, pa4k | (va4k & 0xfff), 4},
-                             {va2m, pa2m | (va2m & 0x1fffff), 2}};
+    const Entry entries[] = {{va4k, pa4k | (va4k & 0xfff), 1},    {va4k, pa4k | (va4k & 0xfff), 2},
+                             {va4k, pa4k | (va4k & 0xfff), 3},    {va4k, pa4k | (va4k & 0xfff), 4},
+                             {va2m, pa2m | (va2m & 0x1fffff), 2}, {va4k, pa4k | (va4k & 0xfff), 5}};
     for (const Entry &en : entries)
       for (const Change &ch : changes) {
+        if (en.level > levels_) continue;
         if (ch.leaf_only && en.level != 1) continue;
         for (bool fault : {false, true}) {
           flush_after(patch(en.va, en.level, ch.set | (fault ? rsvd : 0), ch.clear));
@@ -783,10 +860,12 @@ class DirectedStim : public Stimulus {
                                      "PTE bit sweep"));
         }
       }
-    // The structural reserved bits: PS in a PML4E and a PDPTE (no 1 GiB pages), the low
-    // address bits of a 2 MiB leaf.
-    const Entry structural[] = {{va4k, PTE_PS, 4}, {va4k, PTE_PS, 3}, {va2m, 1ull << 13, 2}};
+    // The structural reserved bits: PS in a PML5E, a PML4E and a PDPTE (no 1 GiB pages), the
+    // low address bits of a 2 MiB leaf.
+    const Entry structural[] = {
+        {va4k, PTE_PS, 4}, {va4k, PTE_PS, 3}, {va2m, 1ull << 13, 2}, {va4k, PTE_PS, 5}};
     for (const Entry &en : structural) {
+      if (en.level > levels_) continue;
       flush_after(patch(en.va, en.level, en.pa, 0));
       items_.push_back(expecting(request(en.va, MMU_ACC_READ, false), MMU_FAULT_RESERVED, 0,
                                  "reserved-bit sweep"));
@@ -829,6 +908,10 @@ class DirectedStim : public Stimulus {
         pages.push_back({k, level, slot + 0x1000, 0x50000000ull + pages.size() * 0x1000});
         slot += 1ull << 39;
       }
+    if (la57_)  // a PML5 slot each
+      for (Kind k : {NP, RSVD})
+        pages.push_back({k, 5, (k == NP ? 0x0003000000000000ull : 0x0004000000000000ull) + 0x1000,
+                         0x50000000ull + pages.size() * 0x1000});
     for (Kind k : {RO, SUP, NXP})
       for (unsigned level = 1; level <= 2; level++) {
         uint64_t pa = level == 1 ? 0x60000000ull + pages.size() * 0x1000
@@ -836,7 +919,7 @@ class DirectedStim : public Stimulus {
         pages.push_back({k, level, slot + (level == 1 ? 0x1000 : 0x200000), pa});
         slot += 1ull << 39;
       }
-    pages.push_back({NONCANON, 0, 0x0000800000001000ull, 0});
+    pages.push_back({NONCANON, 0, noncanonical_ + 0x1000, 0});
     for (const Page &p : pages) {
       if (p.kind == NONCANON) continue;
       unsigned shift = p.kind >= RO && p.level == 2 ? PAGE_SHIFT_2M : PAGE_SHIFT_4K;
@@ -964,6 +1047,9 @@ class DirectedStim : public Stimulus {
   }
 
  private:
+  const bool la57_;
+  const unsigned levels_;        // of the address spaces: 4, or 5 with la57
+  const uint64_t noncanonical_;  // an address that is not canonical: noncanonical_bit()
   std::vector<StimItem> items_;
   size_t pos_ = 0;
 };
@@ -978,9 +1064,7 @@ class TraceStim : public Stimulus {
  public:
   TraceStim(World &w, const std::string &path, uint64_t count) : path_(path), left_(count) {
     char err[512];
-    struct aspace *as = aspace_create(w.pm, err, sizeof err);
-    if (!as) throw std::runtime_error(err);
-    w.as.push_back(as);
+    struct aspace *as = new_aspace(w);
     as_ = as;
     t_.reset(trace_open(path.c_str(), TRACE_AUTO, err, sizeof err));
     if (!t_) throw std::runtime_error(err);

@@ -18,6 +18,9 @@
 struct World {
   struct phys_mem *pm = nullptr;
   std::vector<struct aspace *> as;
+  // 5-level paging (the MMU's la57): the address spaces have PML5s, and the stimulus uses
+  // 57-bit addresses too. Set before make_stimulus.
+  bool la57 = false;
   ~World();
 };
 

@@ -117,14 +117,15 @@ int sc_main(int argc, char **argv) {
   X(ctrl_pke_i) X(ctrl_ac_i) X(ctrl_pkru_i) X(ctrl_done_o) X(mem_req_valid_o)                 \
   X(mem_req_ready_i) X(mem_req_tag_o) X(mem_req_addr_o) X(mem_req_we_o) X(mem_req_setbits_o)  \
   X(mem_req_wdata_o) X(mem_rsp_valid_i) X(mem_rsp_tag_i) X(mem_rsp_err_i) X(mem_rsp_rdata_i)   \
-  X(cnt_requests_o) X(cnt_itlb_hits_o) X(cnt_dtlb_hits_o)                                     \
-  X(cnt_stlb_hits_o) X(cnt_walks_o) X(cnt_walk_reads_o) X(cnt_walk_writes_o)                  \
-  X(cnt_psc_pde_hits_o) X(cnt_psc_pdpte_hits_o) X(cnt_psc_pml4e_hits_o) X(cnt_faults_o)       \
-  X(cnt_dirty_rewalks_o) X(cnt_merged_misses_o) X(cnt_itlb_fills_o) X(cnt_dtlb_fills_o) X(cnt_stlb_fills_o)          \
-  X(cnt_itlb_evictions_o) X(cnt_dtlb_evictions_o) X(cnt_stlb_evictions_o)                    \
-  X(cnt_psc_pde_fills_o) X(cnt_psc_pdpte_fills_o) X(cnt_psc_pml4e_fills_o)                   \
-  X(cnt_psc_pde_evictions_o) X(cnt_psc_pdpte_evictions_o) X(cnt_psc_pml4e_evictions_o)      \
-  X(cnt_miss_queue_full_o) X(cnt_walks_peak_o) X(cnt_walker_busy_o) X(cnt_latency_o)
+  X(cnt_requests_o) X(cnt_itlb_hits_o) X(cnt_dtlb_hits_o) X(cnt_stlb_hits_o) X(cnt_walks_o)        \
+  X(cnt_walk_reads_o) X(cnt_walk_writes_o) X(cnt_psc_pde_hits_o) X(cnt_psc_pdpte_hits_o)           \
+  X(cnt_psc_pml4e_hits_o) X(cnt_psc_pml5e_hits_o) X(cnt_faults_o) X(cnt_dirty_rewalks_o)           \
+  X(cnt_merged_misses_o) X(cnt_itlb_fills_o) X(cnt_dtlb_fills_o) X(cnt_stlb_fills_o)               \
+  X(cnt_itlb_evictions_o) X(cnt_dtlb_evictions_o) X(cnt_stlb_evictions_o)                          \
+  X(cnt_psc_pde_fills_o) X(cnt_psc_pdpte_fills_o) X(cnt_psc_pml4e_fills_o)                         \
+  X(cnt_psc_pml5e_fills_o) X(cnt_psc_pde_evictions_o) X(cnt_psc_pdpte_evictions_o)                 \
+  X(cnt_psc_pml4e_evictions_o) X(cnt_psc_pml5e_evictions_o) X(cnt_miss_queue_full_o)               \
+  X(cnt_walks_peak_o) X(cnt_walker_busy_o) X(cnt_latency_o)
   // clang-format on
 #define SIGNAL(port) sc_core::sc_signal<PIN_T(port)> port{#port};
 #define BIND(port)   dut.port(port);

@@ -119,6 +119,25 @@ static void rtl_params_tiny(void **state)
     assert_false(c.nxe);
     assert_true(c.wp);
     assert_int_equal(c.pa_bits, 48);
+    assert_false(c.la57); /* 4-level paging unless La57 says otherwise */
+}
+
+/* 5-level paging: La57 sets la57, and the PML5E cache takes its entries, ways and policy as
+ * the other caches do. */
+static void rtl_params_la57(void **state)
+{
+    (void)state;
+    struct mmu_config c;
+    char err[200] = "";
+    if (mmu_config_from_rtl_params(&c, "La57=1'b1 PscPml5eWays=2 PscPml5eEntries=4 PscPml5eRepl=1",
+                                   err, sizeof err))
+        fail_msg("%s", err);
+    assert_true(c.la57);
+    assert_int_equal(c.psc[MMU_PSC_PML5E].entries, 4);
+    assert_int_equal(c.psc[MMU_PSC_PML5E].ways, 2);
+    assert_int_equal(c.psc[MMU_PSC_PML5E].repl, MMU_REPL_PLRU);
+    assert_int_equal(c.psc[MMU_PSC_PML4E].entries, 2); /* the others keep their defaults */
+    assert_false(c.pdpe1gb);
 }
 
 /* A paging-structure cache's Ways, before or after its Entries, as mmu_psc takes it: fewer
@@ -168,6 +187,8 @@ static void rtl_params_refused(void **state)
         {"StlbWays=5", "stlb"},
         {"LfsrSeed=0", "lfsr_seed"},
         {"PscPdeWays=12", "psc_pde"},
+        {"La57=2", "'La57=2': no such parameter"},
+        {"PscPml5eEntries=8 PscPml5eWays=3", "psc_pml5e"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct mmu_config c;
@@ -204,13 +225,10 @@ static void rtl_configs_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(defaults),
-        cmocka_unit_test(refused),
-        cmocka_unit_test(accepted_edges),
-        cmocka_unit_test(no_port),
-        cmocka_unit_test(rtl_params_tiny),
-        cmocka_unit_test(rtl_params_refused),
-        cmocka_unit_test(rtl_params_psc_ways),
+        cmocka_unit_test(defaults),           cmocka_unit_test(refused),
+        cmocka_unit_test(accepted_edges),     cmocka_unit_test(no_port),
+        cmocka_unit_test(rtl_params_tiny),    cmocka_unit_test(rtl_params_la57),
+        cmocka_unit_test(rtl_params_refused), cmocka_unit_test(rtl_params_psc_ways),
         cmocka_unit_test(rtl_configs_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
