@@ -26,13 +26,16 @@ module mmu_formal #(
   parameter int unsigned IdBits = 8,
   parameter int unsigned Walkers = 2,
   parameter int unsigned MissEntries = 2,
+  parameter bit          La57 = 1'b0,  // mmu_top's: walks of five levels
+  // The levels a walk reads at most: 4, or 5 with La57.
+  localparam int unsigned Levels = La57 ? 5 : 4,
   localparam int unsigned TagW = (Walkers > 1) ? $clog2(Walkers) : 1,
   localparam int unsigned IdxW = (MissEntries > 1) ? $clog2(MissEntries) : 1,
   // docs/ARCHITECTURE.md section 6: the STLB answers StlbLatency cycles after acceptance; a
-  // walk then makes at most 8 accesses (4 reads, 4 A/D write-backs), each presented the cycle
-  // after the previous one's response and answered within 1 + MaxStall + MaxLatency cycles of
-  // it; the response is the cycle after the last.
-  localparam int unsigned Bound = StlbLatency + 8 * (1 + MaxStall + MaxLatency) + 1
+  // walk then makes at most 2 Levels accesses (a read and an A/D write-back a level), each
+  // presented the cycle after the previous one's response and answered within 1 + MaxStall +
+  // MaxLatency cycles of it; the response is the cycle after the last.
+  localparam int unsigned Bound = StlbLatency + 2 * Levels * (1 + MaxStall + MaxLatency) + 1
 ) (
   input logic              clk_i,
   input logic              rst_ni,
@@ -171,7 +174,7 @@ module mmu_formal #(
   // From the first cycle of a walk's read at level L, the answer (the walker's WDone cycle) is
   // at most 2 A L cycles away, A = 1 + MaxStall + MaxLatency the cycles of one access: a read
   // and a write-back at each level left. The STLB's answer comes at SStlb2m (StlbLatency = 3):
-  // a walk's first read is at age 4, so the answer is at most 4 + 8 A = Bound. (With a longer
+  // a walk's first read is at age 4, so the answer is at most 4 + 2 Levels A = Bound. (With a longer
   // latency, SStlbWait would need its own line: the proof would fail, not pass wrongly.)
   localparam int unsigned A = 1 + MaxStall + MaxLatency;
   localparam logic [3:0] SL1 = 4'd1, SStlb4k = 4'd2, SStlb2m = 4'd3, SStlbWait = 4'd4,
@@ -220,14 +223,14 @@ module mmu_formal #(
   //   A      = W (MaxStall + 1) + MaxLatency: one access of a walk, from its presentation by the
   //            walker to the next one's (the port takes it behind at most one access of each
   //            other walker, each at most MaxStall + 1 port cycles)
-  //   Tw     = 1 + 8 A: a walk, from its start to its completion (WDone)
+  //   Tw     = 1 + 2 Levels A: a walk, from its start to its completion (WDone)
   //   X      = (StlbLatency - 1) + Tw: the oldest entry, from any state to its answer (the
   //            configuration has no more entries than walkers: no entry waits for a walker)
   //   BoundNb = 1 + M X: mmu_latency_bound (model/config.c) for this configuration
   localparam int unsigned W = Walkers, M = MissEntries;
   localparam int unsigned PortW = W * (MaxStall + 1);
   localparam int unsigned An = PortW + MaxLatency;
-  localparam int unsigned Tw = 1 + 8 * An;
+  localparam int unsigned Tw = 1 + 2 * Levels * An;
   localparam int unsigned X = StlbLatency - 1 + Tw;
   localparam int unsigned BoundNb = 1 + M * X;
   if (M > W || M < 2) begin : g_bad_config
