@@ -118,8 +118,8 @@ const Region kRegions[] = {
     {0xffffffff80000000ull, 8, PAGE_SHIFT_2M, false, true, true},      // kernel text
     {0xffff888000000000ull, 128, PAGE_SHIFT_4K, false, false, true},   // kernel data
 };
-// With 5-level paging, also regions beyond 48 bits: other PML5 slots than the first and the
-// last (three slots in all, so that a 2-entry PML5E cache evicts).
+// With 5-level paging, also regions beyond 48 bits, in PML5 slots other than the first and the
+// last, which kRegions use: five slots in all, so that a two-entry PML5E cache evicts.
 const Region kRegionsLa57[] = {
     {0x0001234500000000ull, 64, PAGE_SHIFT_4K, true, false, false},  // user, PML5 slot 1
     {0x00ff000000000000ull, 4, PAGE_SHIFT_2M, true, false, false},   // user, PML5 slot 255
