@@ -224,8 +224,7 @@ void on_mismatch(const LockstepOptions &o, Dut &dut, uint64_t c) {
           view.empty() ? (o.wave + " " MMUSIM_SOURCE_DIR "/waves/mmu.gtkw").c_str() : view.c_str());
 }
 
-int run(const LockstepOptions &o, const struct mmu_config &cfg) {
-  Dut dut(o);
+int simulate(const LockstepOptions &o, const struct mmu_config &cfg, Dut &dut) {
   Lockstep ls(o, cfg, COSIM_PARAMS, [&](uint64_t c) { on_mismatch(o, dut, c); });
   std::string err;
   if (!ls.start(err)) {
@@ -312,6 +311,21 @@ int run(const LockstepOptions &o, const struct mmu_config &cfg) {
   return 0;
 }
 
+// A run. A coverage build (MMUSIM_COVERAGE) then writes the run's counts, one file a run, for
+// verilator_coverage to merge (scripts/coverage): while the Verilated model lives, since its
+// coverage points are counters inside it.
+int run(const LockstepOptions &o, const struct mmu_config &cfg) {
+  Dut dut(o);
+  int status = simulate(o, cfg, dut);
+#if VM_COVERAGE
+  const char *dir = getenv("MMUSIM_COVERAGE_DIR");
+  std::string path = std::string(dir && *dir ? dir : ".") + "/cosim_" COSIM_NAME "." +
+                     std::to_string(o.seed) + "." + std::to_string(getpid()) + ".dat";
+  Verilated::threadContextp()->coveragep()->write(path.c_str());
+#endif
+  return status;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -325,14 +339,5 @@ int main(int argc, char **argv) {
     fprintf(stderr, "cosim: %s\n", err.c_str());
     return 2;
   }
-  int status = run(o, cfg);
-#if VM_COVERAGE
-  // A coverage build (MMUSIM_COVERAGE): this run's counts, one file a run, for
-  // verilator_coverage to merge (scripts/coverage).
-  const char *dir = getenv("MMUSIM_COVERAGE_DIR");
-  std::string path = std::string(dir && *dir ? dir : ".") + "/cosim_" COSIM_NAME "." +
-                     std::to_string(o.seed) + "." + std::to_string(getpid()) + ".dat";
-  Verilated::threadContextp()->coveragep()->write(path.c_str());
-#endif
-  return status;
+  return run(o, cfg);
 }
