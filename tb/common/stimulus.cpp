@@ -715,18 +715,15 @@ class DirectedStim : public Stimulus {
       // R/W, U/S and XD in a PML5E refuse the access at the leaf.
       it = request(hi + 0x38, W, true);
       it.os.push_back(poke(as, hi, 5, 0, PTE_RW));
-      items_.push_back(control(
-          mmu_ctrl{MMU_CTRL_FLUSH_ALL, 0, 0, 0, false, false, 0, false, false, false, false, 0}));
+      ctrl(MMU_CTRL_FLUSH_ALL, 0);
       expect(it, MMU_FAULT_WRITE, 0, "R/W clear in a PML5E");
       it = request(hi + 0x40, R, true);
       it.os.push_back(poke(as, hi, 5, PTE_RW, PTE_US));
-      items_.push_back(control(
-          mmu_ctrl{MMU_CTRL_FLUSH_ALL, 0, 0, 0, false, false, 0, false, false, false, false, 0}));
+      ctrl(MMU_CTRL_FLUSH_ALL, 0);
       expect(it, MMU_FAULT_USER, 0, "U/S clear in a PML5E");
       it = request(hi + 0x48, X, false);
       it.os.push_back(poke(as, hi, 5, PTE_US | PTE_NX, 0));
-      items_.push_back(control(
-          mmu_ctrl{MMU_CTRL_FLUSH_ALL, 0, 0, 0, false, false, 0, false, false, false, false, 0}));
+      ctrl(MMU_CTRL_FLUSH_ALL, 0);
       expect(it, MMU_FAULT_NX, 0, "XD in a PML5E");
       it = request(hi + 0x50, R, true);
       it.os.push_back(poke(as, hi, 5, 0, PTE_NX));
