@@ -183,8 +183,11 @@ static struct mmu_array_config *rtl_array(struct mmu_config *cfg, const char *na
     } arrays[] = {
         {"Itlb4k", &cfg->itlb_4k, false},
         {"Itlb2m", &cfg->itlb_2m, false},
+        {"Itlb1g", &cfg->itlb_1g, false},
         {"Dtlb4k", &cfg->dtlb_4k, false},
         {"Dtlb2m", &cfg->dtlb_2m, false},
+        {"Dtlb1g", &cfg->dtlb_1g, false},
+        {"Stlb1g", &cfg->stlb_1g, false},
         {"Stlb", &cfg->stlb, false},
         {"PscPde", &cfg->psc[MMU_PSC_PDE], true},
         {"PscPdpte", &cfg->psc[MMU_PSC_PDPTE], true},
@@ -236,6 +239,8 @@ int mmu_config_set_rtl_param(struct mmu_config *cfg, const char *name, uint64_t 
         cfg->lfsr_seed = value > 0xffff ? 0 : (uint16_t)value; /* 0: refused by the check */
     } else if (!strcmp(name, "La57") && value <= 1) {
         cfg->la57 = value;
+    } else if (!strcmp(name, "Pdpe1gb") && value <= 1) {
+        cfg->pdpe1gb = value;
     } else if (!strcmp(name, "WpReset") && value <= 1) {
         cfg->wp = value;
     } else if (!strcmp(name, "NxeReset") && value <= 1) {
@@ -282,9 +287,6 @@ static int rtl_value(const char *s, size_t len, uint64_t *v)
 int mmu_config_from_rtl_params(struct mmu_config *cfg, const char *params, char *err, size_t errlen)
 {
     mmu_config_default(cfg);
-    /* mmu_top walks page tables of 4 KiB and 2 MiB pages: a PDPTE's PS is reserved. */
-    cfg->pdpe1gb = false;
-    cfg->itlb_1g.entries = cfg->dtlb_1g.entries = cfg->stlb_1g.entries = 0;
     /* A paging-structure cache's Ways, applied again once its Entries are known (either may come
      * first); 0, mmu_top's default, is fully associative. */
     static const char *const psc_ways[MMU_PSC_COUNT] = {"PscPdeWays", "PscPdpteWays",

@@ -1,5 +1,8 @@
-// An L1 TLB (the ITLB or the DTLB): a 4 KiB and a 2 MiB array looked up at once, combinationally
-// (docs/ARCHITECTURE.md, section 4; model/tlb.c). When both match, the 4 KiB entry is used.
+// An L1 TLB (the ITLB or the DTLB): a 4 KiB, a 2 MiB and a 1 GiB array looked up at once,
+// combinationally (docs/ARCHITECTURE.md, section 4; model/tlb.c). When several match, the
+// smallest page's entry is used. Without a 1 GiB array (Entries1g = 0, the ITLB's default), a
+// 1 GiB page is filled as its 2 MiB fraction that holds the address, into the 2 MiB array: an
+// entry of size 2 MiB marked as a fraction, whose hit answers with the page's size, 1 GiB.
 // Two addresses a cycle (16.3's table): the lookup's (lk_*: the hit lane's request, or an
 // INVLPG's), whose matches a clear may clear; and the write side's (wr_*: the miss lane's
 // answer), whose own tag compare finds the way its fill goes to and the entries its fault
@@ -12,6 +15,9 @@ module mmu_l1_tlb #(
   parameter int unsigned Entries2m = 32,
   parameter int unsigned Ways2m = 4,
   parameter int unsigned Repl2m = mmu_pkg::ReplLru,
+  parameter int unsigned Entries1g = 4,
+  parameter int unsigned Ways1g = 4,
+  parameter int unsigned Repl1g = mmu_pkg::ReplLru,
   parameter int unsigned PaBits = 46,
   parameter logic [15:0] LfsrSeed = 16'hACE1,
   localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k
@@ -22,7 +28,7 @@ module mmu_l1_tlb #(
   input  mmu_pkg::pcid_t   lk_pcid_i,
   input  logic             cmp_i,              // the lookup's hit is used (0 otherwise)
   output logic             hit_o,
-  output logic             is2m_o,
+  output logic [1:0]       size_o,             // the page's size_e (1 GiB for a fraction)
   output logic [PfnW-1:0]  pfn_o,
   output mmu_pkg::rights_t rights_o,
   output logic             dirty_o,
@@ -33,8 +39,12 @@ module mmu_l1_tlb #(
   input  mmu_pkg::va_t     wr_va_i,
   input  mmu_pkg::pcid_t   wr_pcid_i,
   input  logic             wr_clr_i,           // clear every entry that matches it (a fault)
-  input  logic             fill_i,             // fill it, into the array of fill_is2m_i
-  input  logic             fill_is2m_i,
+  // Fill it: a page of size fill_size_i, into the array of that size, or as a 2 MiB fraction
+  // if this TLB has no 1 GiB array or the entry is a fraction already (fill_frac_i: an STLB
+  // without a 1 GiB array answered with one).
+  input  logic             fill_i,
+  input  logic [1:0]       fill_size_i,        // a mmu_pkg::size_e
+  input  logic             fill_frac_i,
   input  logic             fill_global_i,
   input  logic [PfnW-1:0]  fill_pfn_i,
   input  mmu_pkg::rights_t fill_rights_i,
@@ -46,80 +56,80 @@ module mmu_l1_tlb #(
   output logic             filled_o,           // events for the counters, as mmu_tlb's
   output logic             evicted_o
 );
-  localparam int unsigned W4 = (Entries4k != 0) ? Ways4k : 1;
-  localparam int unsigned W2 = (Entries2m != 0) ? Ways2m : 1;
-  localparam int unsigned WayW4 = (W4 > 1) ? $clog2(W4) : 1;
-  localparam int unsigned WayW2 = (W2 > 1) ? $clog2(W2) : 1;
+  localparam int unsigned NumSizes = 3;  // mmu_pkg::size_e's
+  localparam int unsigned RW = mmu_pkg::RightsW;
 
-  mmu_pkg::vpn_t    vpn4k, vpn2m, wr_vpn4k, wr_vpn2m;
-  logic             wr_cmp;
+  // The array a fill goes to (a 1 GiB page without a 1 GiB array: the 2 MiB one, where the
+  // entry keeps the page's frame: mmu_pkg::size_e says why).
+  logic       as_fraction;
+  logic [1:0] fill_array;
+  assign as_fraction = fill_size_i == 2'(mmu_pkg::Size1g) && (Entries1g == 0 || fill_frac_i);
+  assign fill_array  = as_fraction ? 2'(mmu_pkg::Size2m) : fill_size_i;
+
+  // Each array's results, array z (a size_e's code) in bit z or the field at z's offset.
+  logic [NumSizes-1:0]      hit, dirty, frac, filled, evicted;
+  logic [NumSizes*PfnW-1:0] pfn;
+  logic [NumSizes*RW-1:0]   rights;
+  logic [NumSizes-1:0]      used;  // the array whose hit is used: the smallest page's
+  assign used = {hit[2] && !hit[1] && !hit[0], hit[1] && !hit[0], hit[0]};
+
+  logic wr_cmp;
   assign wr_cmp = fill_i || wr_clr_i;
-  logic [W4-1:0]    match4k, glb4k, wr_match4k;
-  logic [W2-1:0]    match2m, glb2m, wr_match2m;
-  logic             hit4k, hit2m, dirty4k, dirty2m;
-  logic [WayW4-1:0] way4k;
-  logic [WayW2-1:0] way2m;
-  logic [PfnW-1:0]  pfn4k, pfn2m;
-  logic             filled4k, filled2m, evicted4k, evicted2m;
-  mmu_pkg::rights_t rights4k, rights2m;
-  // (The rows of a set and a fill's way are the STLB's: the L1 reads neither.)
-  logic [W4*(mmu_pkg::TlbRowBitsNoPfn+PfnW)-1:0] rows4k;
-  logic [W2*(mmu_pkg::TlbRowBitsNoPfn+PfnW)-1:0] rows2m;
-  logic [WayW4-1:0] fill_way4k;
-  logic [WayW2-1:0] fill_way2m;
 
-  assign vpn4k = mmu_pkg::vpn_4k(lk_va_i);
-  assign vpn2m = mmu_pkg::vpn_2m(lk_va_i);
-  assign wr_vpn4k = mmu_pkg::vpn_4k(wr_va_i);
-  assign wr_vpn2m = mmu_pkg::vpn_2m(wr_va_i);
+  for (genvar z = 0; z < NumSizes; z++) begin : g_array
+    localparam int unsigned Entries = z == 0 ? Entries4k : z == 1 ? Entries2m : Entries1g;
+    localparam int unsigned NumWays = z == 0 ? Ways4k : z == 1 ? Ways2m : Ways1g;
+    localparam int unsigned Repl = z == 0 ? Repl4k : z == 1 ? Repl2m : Repl1g;
+    localparam int unsigned W = (Entries != 0) ? NumWays : 1;
+    localparam int unsigned WayW = (W > 1) ? $clog2(W) : 1;
+    localparam logic [1:0]  Size = 2'(z);
+    mmu_pkg::vpn_t   vpn, wr_vpn;
+    logic [W-1:0]    match, glb, wr_match;
+    logic [WayW-1:0] way, fill_way;
+    // (The rows of a set are the STLB's: the L1 reads none.)
+    logic [W*(mmu_pkg::TlbRowBitsNoPfn+PfnW)-1:0] rows;
+    assign vpn    = mmu_pkg::vpn_of(lk_va_i, Size);
+    assign wr_vpn = mmu_pkg::vpn_of(wr_va_i, Size);
 
-  mmu_tlb #(.NumEntries(Entries4k), .NumWays(Ways4k), .Repl(Repl4k), .PaBits(PaBits),
-            .RegRead(1'b0), .NumClears(2), .LfsrSeed(LfsrSeed)) u_4k (
-    .clk_i, .rst_ni,
-    .lk_vpn_i(vpn4k), .lk_is2m_i(1'b0), .lk_pcid_i(lk_pcid_i), .lk_rd_i(1'b0), .cmp_i,
-    .lk_match_o(match4k),
-    .lk_global_o(glb4k), .lk_hit_o(hit4k), .lk_way_o(way4k), .lk_pfn_o(pfn4k),
-    .lk_rights_o(rights4k), .lk_dirty_o(dirty4k), .lk_rows_o(rows4k),
-    .touch_i(touch_i && hit4k), .touch_vpn_i(vpn4k), .touch_way_i(way4k),
-    .fill_i(fill_i && !fill_is2m_i), .fill_match_i(wr_match4k), .fill_vpn_i(wr_vpn4k),
-    .fill_is2m_i(1'b0), .fill_pcid_i(wr_pcid_i), .fill_global_i, .fill_pfn_i, .fill_rights_i,
-    .fill_dirty_i, .wr_cmp_i(wr_cmp), .wr_match_o(wr_match4k),
-    .clr_i({wr_clr_i, clr_i}), .clr_vpn_i({wr_vpn4k, vpn4k}),
-    .clr_mask_i({wr_match4k, match4k & ~(clr_keep_global_i ? glb4k : '0)}),
-    .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i,
-    .fill_way_o(fill_way4k), .filled_o(filled4k), .evicted_o(evicted4k)
+    mmu_tlb #(.NumEntries(Entries), .NumWays(NumWays), .Repl(Repl), .PaBits(PaBits),
+              .RegRead(1'b0), .NumClears(2), .LfsrSeed(LfsrSeed)) u_tlb (
+      .clk_i, .rst_ni,
+      .lk_vpn_i(vpn), .lk_size_i(Size), .lk_pcid_i(lk_pcid_i), .lk_rd_i(1'b0), .cmp_i,
+      .lk_match_o(match), .lk_global_o(glb), .lk_hit_o(hit[z]), .lk_way_o(way),
+      .lk_pfn_o(pfn[z*PfnW +: PfnW]), .lk_rights_o(rights[z*RW +: RW]), .lk_dirty_o(dirty[z]),
+      .lk_frac_o(frac[z]), .lk_rows_o(rows),
+      .touch_i(touch_i && used[z]), .touch_vpn_i(vpn), .touch_way_i(way),
+      .fill_i(fill_i && fill_array == Size), .fill_match_i(wr_match),
+      .fill_vpn_i(wr_vpn), .fill_size_i(Size), .fill_frac_i(as_fraction),
+      .fill_pcid_i(wr_pcid_i), .fill_global_i, .fill_pfn_i, .fill_rights_i,
+      .fill_dirty_i, .wr_cmp_i(wr_cmp), .wr_match_o(wr_match),
+      .clr_i({wr_clr_i, clr_i}), .clr_vpn_i({wr_vpn, vpn}),
+      .clr_mask_i({wr_match, match & ~(clr_keep_global_i ? glb : '0)}),
+      .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i,
+      .fill_way_o(fill_way), .filled_o(filled[z]), .evicted_o(evicted[z])
 `ifdef FORMAL
-    , .fv_vpn_i('0), .fv_is2m_i('0), .fv_pcid_i('0), .fv_match_o(),
-    .fv_rows_current_o(), .fv_cmp_vpn_o(), .fv_cmp_is2m_o(), .fv_cmp_pcid_o()  // (the STLB's)
+      , .fv_vpn_i('0), .fv_size_i('0), .fv_pcid_i('0), .fv_match_o(),
+      .fv_rows_current_o(), .fv_cmp_vpn_o(), .fv_cmp_size_o(), .fv_cmp_pcid_o()  // (the STLB's)
 `endif
-  );
+    );
+  end
 
-  mmu_tlb #(.NumEntries(Entries2m), .NumWays(Ways2m), .Repl(Repl2m), .PaBits(PaBits),
-            .RegRead(1'b0), .NumClears(2), .LfsrSeed(LfsrSeed)) u_2m (
-    .clk_i, .rst_ni,
-    .lk_vpn_i(vpn2m), .lk_is2m_i(1'b1), .lk_pcid_i(lk_pcid_i), .lk_rd_i(1'b0), .cmp_i,
-    .lk_match_o(match2m),
-    .lk_global_o(glb2m), .lk_hit_o(hit2m), .lk_way_o(way2m), .lk_pfn_o(pfn2m),
-    .lk_rights_o(rights2m), .lk_dirty_o(dirty2m), .lk_rows_o(rows2m),
-    .touch_i(touch_i && !hit4k && hit2m), .touch_vpn_i(vpn2m), .touch_way_i(way2m),
-    .fill_i(fill_i && fill_is2m_i), .fill_match_i(wr_match2m), .fill_vpn_i(wr_vpn2m),
-    .fill_is2m_i(1'b1), .fill_pcid_i(wr_pcid_i), .fill_global_i, .fill_pfn_i, .fill_rights_i,
-    .fill_dirty_i, .wr_cmp_i(wr_cmp), .wr_match_o(wr_match2m),
-    .clr_i({wr_clr_i, clr_i}), .clr_vpn_i({wr_vpn2m, vpn2m}),
-    .clr_mask_i({wr_match2m, match2m & ~(clr_keep_global_i ? glb2m : '0)}),
-    .inv_i, .inv_by_pcid_i, .inv_pcid_i, .inv_keep_global_i,
-    .fill_way_o(fill_way2m), .filled_o(filled2m), .evicted_o(evicted2m)
-`ifdef FORMAL
-    , .fv_vpn_i('0), .fv_is2m_i('0), .fv_pcid_i('0), .fv_match_o(),
-    .fv_rows_current_o(), .fv_cmp_vpn_o(), .fv_cmp_is2m_o(), .fv_cmp_pcid_o()  // (the STLB's)
-`endif
-  );
-
-  assign filled_o  = filled4k || filled2m;
-  assign evicted_o = evicted4k || evicted2m;
-  assign hit_o    = hit4k || hit2m;
-  assign is2m_o   = !hit4k;
-  assign pfn_o    = hit4k ? pfn4k : pfn2m;
-  assign rights_o = hit4k ? rights4k : rights2m;
-  assign dirty_o  = hit4k ? dirty4k : dirty2m;
+  // The used hit's fields (one-hot `used`: an OR of the selected arrays').
+  always_comb begin
+    pfn_o = '0;
+    rights_o = '0;
+    dirty_o = 1'b0;
+    size_o = 2'(mmu_pkg::Size4k);
+    for (int unsigned z = 0; z < NumSizes; z++) begin
+      if (used[z]) begin
+        pfn_o = pfn[z*PfnW +: PfnW];
+        rights_o = rights[z*RW +: RW];
+        dirty_o = dirty[z];
+        size_o = frac[z] ? 2'(mmu_pkg::Size1g) : 2'(z);
+      end
+    end
+  end
+  assign hit_o     = |hit;
+  assign filled_o  = |filled;
+  assign evicted_o = |evicted;
 endmodule

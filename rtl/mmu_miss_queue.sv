@@ -45,7 +45,7 @@ module mmu_miss_queue #(
   output logic [Entries-1:0]                free_o,          // entries free at the cycle's start
   // The STLB's read port, and the probes' slots (mmu_stlb: slot i is entry i).
   output logic                              rd_o,
-  output logic                              rd_is2m_o,
+  output logic [1:0]                        rd_size_o,       // a mmu_pkg::size_e: 4 KiB, 2 MiB
   output mmu_pkg::va_t                      rd_va_o,
   output logic [IdxW-1:0]                   rd_slot_o,
   output logic [Entries*mmu_pkg::VaBits-1:0] entry_va_o,
@@ -61,7 +61,8 @@ module mmu_miss_queue #(
   input  logic                              ans_hit_i,
   input  logic [mmu_pkg::FaultW-1:0]        ans_fault_i,     // FaultNone when not a fault
   input  logic                              ans_clean_i,
-  input  logic                              ans_is2m_i,
+  input  logic [1:0]                        ans_size_i,      // the page's mmu_pkg::size_e
+  input  logic                              ans_frac_i,      // a 2 MiB fraction of it
   input  logic [PfnW-1:0]                   ans_pfn_i,
   input  mmu_pkg::rights_t                  ans_rights_i,
   input  logic                              ans_dirty_i,
@@ -80,7 +81,7 @@ module mmu_miss_queue #(
   input  logic [mmu_pkg::FaultW-1:0]        done_fault_i,    // mmu_pkg::fault_e
   input  mmu_pkg::level_t                   done_level_i,
   input  logic [PfnW-1:0]                   done_pfn_i,
-  input  logic                              done_is2m_i,
+  input  logic [1:0]                        done_size_i,
   input  logic                              done_global_i,
   input  logic                              done_dirty_i,
   input  mmu_pkg::rights_t                  done_rights_i,
@@ -98,7 +99,8 @@ module mmu_miss_queue #(
   output logic [mmu_pkg::FaultW-1:0]        ml_fault_o,      // mmu_pkg::fault_e
   output mmu_pkg::level_t                   ml_level_o,
   output logic [PfnW-1:0]                   ml_pfn_o,
-  output logic                              ml_is2m_o,
+  output logic [1:0]                        ml_size_o,
+  output logic                              ml_frac_o,       // the STLB's fraction answered it
   output logic                              ml_global_o,
   output logic                              ml_dirty_o,
   output mmu_pkg::rights_t                  ml_rights_o,
@@ -141,7 +143,8 @@ module mmu_miss_queue #(
     logic [3:0]       fault;   // mmu_pkg::fault_e (Yosys 0.23 takes no package type here)
     logic [2:0]       level;
     logic [PfnW-1:0]  pfn;
-    logic             is2m;
+    logic [1:0]       size;    // the page's mmu_pkg::size_e
+    logic             frac;    // an STLB entry that is a 2 MiB fraction of the page
     logic             global;
     logic             dirty;
     logic [mmu_pkg::RightsW-1:0] rights;  // mmu_pkg::rights_t
@@ -160,7 +163,7 @@ module mmu_miss_queue #(
   logic [63:0]       accept_q [Entries];  // the cycle each request was accepted
   logic [IdxW-1:0]   prim_q [Entries];
   logic [CountW-1:0] count_q [Entries];
-  localparam int unsigned ResW = mmu_pkg::FaultW + 3 + PfnW + 3 + mmu_pkg::RightsW;  // result_t
+  localparam int unsigned ResW = mmu_pkg::FaultW + 3 + PfnW + 5 + mmu_pkg::RightsW;  // result_t
   logic [ResW-1:0]   res_q [Entries];  // result_t (nor arrays of packed structs)
   // older_q[i][j]: entry j is older than entry i.
   logic [Entries-1:0] older_q [Entries];
@@ -228,12 +231,12 @@ module mmu_miss_queue #(
     probe_begin = 1'b0;
     probe_idx = probe_wait_q != '0 ? oldest(probe_wait_q) : '0;
     rd_o = 1'b0;
-    rd_is2m_o = 1'b0;
+    rd_size_o = 2'(mmu_pkg::Size4k);
     rd_slot_o = probed_idx_q;
     rd_va_o = va_q[probed_idx_q];
     if (probed_q) begin
       rd_o = 1'b1;
-      rd_is2m_o = 1'b1;
+      rd_size_o = 2'(mmu_pkg::Size2m);
     end else if (probe_wait_q != '0) begin
       probe_begin = 1'b1;
     end else if (new_i && !new_merged_o) begin
@@ -263,14 +266,14 @@ module mmu_miss_queue #(
   result_t ans_res;
   assign ans_known = ans_o && (ans_hit_i || ans_fault_i != mmu_pkg::FaultNone) && !ans_clean_i;
   assign ans_walk  = ans_o && !ans_known;
-  assign ans_res   = {ans_fault_i, ans_is2m_i ? mmu_pkg::LevelPd : mmu_pkg::LevelPt, ans_pfn_i,
-                       ans_is2m_i, ans_global_i, ans_dirty_i, ans_rights_i};
+  assign ans_res   = {ans_fault_i, mmu_pkg::level_of_size(ans_size_i), ans_pfn_i, ans_size_i,
+                       ans_frac_i, ans_global_i, ans_dirty_i, ans_rights_i};
 
   // ---- a walk's completion ---------------------------------------------------------------------
   logic [IdxW-1:0] done_idx;
   result_t         done_res;
   assign done_idx = walk_entry_q[done_walker_i];
-  assign done_res = {done_fault_i, done_level_i, done_pfn_i, done_is2m_i, done_global_i,
+  assign done_res = {done_fault_i, done_level_i, done_pfn_i, done_size_i, 1'b0, done_global_i,
                      done_dirty_i, done_rights_i};
 
   // ---- the secondaries of the primaries whose result is known in this cycle ------------------
@@ -348,7 +351,8 @@ module mmu_miss_queue #(
   assign ml_fault_o  = ml_res.fault;
   assign ml_level_o  = ml_res.level;
   assign ml_pfn_o    = ml_res.pfn;
-  assign ml_is2m_o   = ml_res.is2m;
+  assign ml_size_o   = ml_res.size;
+  assign ml_frac_o   = ml_res.frac;
   assign ml_global_o = ml_res.global;
   assign ml_dirty_o  = ml_res.dirty;
   assign ml_rights_o = ml_res.rights;

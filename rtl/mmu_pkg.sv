@@ -20,6 +20,7 @@ package mmu_pkg;
   localparam int unsigned VaBits = 57;
   localparam int unsigned PageShift4k = 12;
   localparam int unsigned PageShift2m = 21;
+  localparam int unsigned PageShift1g = 30;
   localparam int unsigned LevelBits = 9;      // index bits of one level of the walk
   localparam int unsigned PcidBits = 12;
   localparam int unsigned Vpn4kBits = VaBits - PageShift4k;   // 45
@@ -28,8 +29,8 @@ package mmu_pkg;
   typedef logic [63:0]           vaddr_t;     // as presented: any 64-bit value
   typedef logic [VaBits-1:0]     va_t;        // its low 57 bits (canonical: the rest repeat bit 56)
   typedef logic [PcidBits-1:0]   pcid_t;
-  // A page number as the TLBs tag it: VA[56:12] for a 4 KiB page, VA[56:21] zero-extended for a
-  // 2 MiB page (the entry's size bit tells the two apart).
+  // A page number as the TLBs tag it: VA[56:12] for a 4 KiB page, VA[56:21] or VA[56:30]
+  // zero-extended for a 2 MiB or a 1 GiB page (the entry's size tells them apart).
   typedef logic [Vpn4kBits-1:0]  vpn_t;
   typedef logic [LevelBits-1:0]  index_t;     // a table index, VA[12+9L-1 : 12+9(L-1)]
   typedef logic [2:0]            level_t;     // 5 PML5, 4 PML4 .. 1 PT; 0 none
@@ -41,6 +42,49 @@ package mmu_pkg;
   function automatic logic [Vpn4kBits-1:0] vpn_2m(logic [VaBits-1:0] va);
     vpn_2m = '0;
     vpn_2m[VaBits-PageShift2m-1:0] = va[VaBits-1:PageShift2m];
+  endfunction
+  function automatic logic [Vpn4kBits-1:0] vpn_1g(logic [VaBits-1:0] va);
+    vpn_1g = '0;
+    vpn_1g[VaBits-PageShift1g-1:0] = va[VaBits-1:PageShift1g];
+  endfunction
+
+  // ---- page sizes: an index, not a flag (section 4; enum mmu_size_id) -------------------------
+  // A TLB entry's size is its tag's (the array it lives in); a 1 GiB page held as a 2 MiB
+  // fraction (section 4) is an entry of size 2 MiB whose page is 1 GiB. (Such an entry keeps
+  // the page's frame: its address is page_paddr's of the page, 1 GiB, whose offset bits 29:21
+  // are the fraction's own, as its tag holds them.)
+  typedef enum logic [1:0] {
+    Size4k = 2'd0,
+    Size2m = 2'd1,
+    Size1g = 2'd2
+  } size_e;
+  localparam int unsigned SizeW = 2;
+
+  // va's page number for pages of size sz (a size_e's code).
+  function automatic logic [Vpn4kBits-1:0] vpn_of(logic [VaBits-1:0] va, logic [1:0] sz);
+    case (sz)
+      2'd0:    vpn_of = vpn_4k(va);
+      2'd1:    vpn_of = vpn_2m(va);
+      default: vpn_of = vpn_1g(va);
+    endcase
+  endfunction
+
+  // The physical address of va in the page of size sz whose frame number is pfn (its bits below
+  // the page's size are ignored): the frame's bits above the page offset, then va's offset.
+  function automatic logic [MaxPaBits-1:0] page_paddr(logic [MaxPaBits-PageShift4k-1:0] pfn,
+                                                      logic [VaBits-1:0] va, logic [1:0] sz);
+    case (sz)
+      2'd0:    page_paddr = {pfn, va[PageShift4k-1:0]};
+      2'd1:    page_paddr = {pfn[MaxPaBits-PageShift4k-1:PageShift2m-PageShift4k],
+                             va[PageShift2m-1:0]};
+      default: page_paddr = {pfn[MaxPaBits-PageShift4k-1:PageShift1g-PageShift4k],
+                             va[PageShift1g-1:0]};
+    endcase
+  endfunction
+
+  // The level of a leaf that maps a page of size sz: 1 for 4 KiB, 2 for 2 MiB, 3 for 1 GiB.
+  function automatic logic [2:0] level_of_size(logic [1:0] sz);
+    level_of_size = 3'(sz) + 3'd1;
   endfunction
 
   // The paging-structure caches (mmu_pscs), by walk level - 2: [0] PDE, [1] PDPTE, [2] PML4E,
@@ -57,7 +101,8 @@ package mmu_pkg;
     logic [39:0] addr;     // 51:12 next table, or the page frame
     logic [2:0]  ign_lo;   // 11:9  ignored
     logic        g;        // 8     global, in a leaf
-    logic        ps;       // 7     page size: a 2 MiB leaf at level 2; reserved at 5, 4 and 3
+    logic        ps;       // 7     page size: a 2 MiB leaf at level 2, a 1 GiB leaf at 3 (with
+                           //       1 GiB pages); reserved at 5 and 4
     logic        d;        // 6     dirty, in a leaf
     logic        a;        // 5     accessed
     logic        pcd;      // 4
@@ -72,27 +117,34 @@ package mmu_pkg;
   localparam int unsigned PteBitPs = 7;
   localparam int unsigned PteBitNx = 63;
 
-  // Address-field bits that are reserved in a 2 MiB leaf: 20:13 (bit 12 is its PAT bit).
+  // Address-field bits that are reserved in a 2 MiB leaf, 20:13, and in a 1 GiB leaf, 29:13
+  // (bit 12 is their PAT bit).
   localparam logic [63:0] Pde2mRsvdMask = 64'h0000_0000_001f_e000;
+  localparam logic [63:0] Pdpte1gRsvdMask = 64'h0000_0000_3fff_e000;
   localparam logic [63:0] PteAddrMask = 64'h000f_ffff_ffff_f000;
 
   // The reserved bits of entry e at `level` (model/pte.c, pte_reserved_mask): address bits from
-  // pa_bits up to 51 everywhere, NX when EFER.NXE = 0, PS at levels 5, 4 and 3 (no 1 GiB
-  // pages), and bits 20:13 of a PDE with PS = 1.
+  // pa_bits up to 51 everywhere, NX when EFER.NXE = 0, PS at levels 5 and 4, and at 3 without
+  // 1 GiB pages (pdpe1gb = 0), bits 20:13 of a PDE with PS = 1 and bits 29:13 of a PDPTE with
+  // PS = 1.
   function automatic logic [63:0] pte_reserved_mask(logic [63:0] e, logic [2:0] level,
-                                                    int unsigned pa_bits, logic nxe);
+                                                    int unsigned pa_bits, logic nxe,
+                                                    logic pdpe1gb);
     logic [63:0] rsvd;
     rsvd = PteAddrMask & ~((64'h1 << pa_bits) - 64'h1);
     if (!nxe) rsvd[PteBitNx] = 1'b1;
     if (level == LevelPml5 || level == LevelPml4) rsvd[PteBitPs] = 1'b1;  // never a page
-    if (level == LevelPdpt) rsvd[PteBitPs] = 1'b1;  // no 1 GiB pages
+    if (level == LevelPdpt && !pdpe1gb) rsvd[PteBitPs] = 1'b1;  // no 1 GiB pages
+    if (level == LevelPdpt && pdpe1gb && e[PteBitPs]) rsvd = rsvd | Pdpte1gRsvdMask;
     if (level == LevelPd && e[PteBitPs]) rsvd = rsvd | Pde2mRsvdMask;
     pte_reserved_mask = rsvd;
   endfunction
 
-  // Whether entry e at `level` maps a page: a PTE, or a PDE with PS = 1.
-  function automatic logic pte_is_leaf(logic [63:0] e, logic [2:0] level);
-    pte_is_leaf = level == LevelPt || (level == LevelPd && e[PteBitPs]);
+  // Whether entry e at `level` maps a page: a PTE, a PDE with PS = 1, or with 1 GiB pages
+  // (pdpe1gb) a PDPTE with PS = 1.
+  function automatic logic pte_is_leaf(logic [63:0] e, logic [2:0] level, logic pdpe1gb);
+    pte_is_leaf = level == LevelPt || (level == LevelPd && e[PteBitPs]) ||
+                  (level == LevelPdpt && pdpe1gb && e[PteBitPs]);
   endfunction
 
   // Whether a 64-bit address is canonical: bits 63:47 all equal, or 63:56 with 5-level paging
@@ -132,9 +184,9 @@ package mmu_pkg;
     logic       nx;
   } rights_t;
   localparam int unsigned RightsW = 7;   // $bits(rights_t), for the flat vectors that carry it
-  // The bits of a TLB row (mmu_tlb's row_t: tag, size, frame, rights, D) other than the frame's,
-  // whose width (PaBits - 12) is a module parameter.
-  localparam int unsigned TlbRowBitsNoPfn = Vpn4kBits + 1 + RightsW + 1;
+  // The bits of a TLB row (mmu_tlb's row_t: tag, size, fraction, frame, rights, D) other than
+  // the frame's, whose width (PaBits - 12) is a module parameter.
+  localparam int unsigned TlbRowBitsNoPfn = Vpn4kBits + SizeW + 1 + RightsW + 1;
   localparam int unsigned PteKeyLsb = 59;
 
   // The state an access is checked against (section 2): CR0.WP, EFER.NXE, CR4.SMEP, CR4.SMAP,

@@ -5,8 +5,8 @@
 // cycle. RegRead = 0 reads the row combinationally (the L1 arrays); RegRead = 1 reads it one cycle
 // after the lookup is presented (the STLB, an SRAM with a registered read).
 //
-// An entry matches a lookup of (vpn, is2m, pcid) when it is valid, has that vpn and size, and is
-// global or has that PCID; the lowest matching way is the hit. A fill goes to the lowest way its
+// An entry matches a lookup of (vpn, size, pcid) when it is valid, has that vpn and size (a
+// mmu_pkg::size_e: the tag's, the array's), and is global or has that PCID; the lowest matching way is the hit. A fill goes to the lowest way its
 // own lookup matched (fill_match_i) that holds an entry of its kind (global, or not global: of
 // the lookup's PCID), else the lowest invalid way, else the replacement victim.
 // NumClears clear ports each clear the masked ways of one set (the STLB has two: a fault clears
@@ -40,7 +40,7 @@ module mmu_tlb #(
   // Lookup: the set of vpn is vpn[SetW-1:0]. Results are valid the same cycle (RegRead = 0) or
   // the next (RegRead = 1).
   input  mmu_pkg::vpn_t                      lk_vpn_i,
-  input  logic                               lk_is2m_i,
+  input  logic [mmu_pkg::SizeW-1:0]          lk_size_i,
   input  mmu_pkg::pcid_t                     lk_pcid_i,
   input  logic                               lk_rd_i,  // RegRead = 1: the read enable
   // The lookup's result is used this cycle (RegRead = 1: the cycle after it was presented); the
@@ -54,6 +54,7 @@ module mmu_tlb #(
   output logic [PfnW-1:0]                    lk_pfn_o,
   output mmu_pkg::rights_t                   lk_rights_o,
   output logic                               lk_dirty_o,
+  output logic                               lk_frac_o,  // the hit is a 1 GiB page's 2 MiB fraction
   // RegRead = 1: every way's row of the compared set, way w in [w*RowW +: RowW] (row_t below):
   // the STLB keeps the entries its probes match (mmu_stlb). 0 in the L1 arrays, which read none.
   output logic [Ways*(mmu_pkg::TlbRowBitsNoPfn+PfnW)-1:0] lk_rows_o,
@@ -65,13 +66,14 @@ module mmu_tlb #(
   input  logic                               fill_i,
   input  logic [Ways-1:0]                    fill_match_i,
   input  mmu_pkg::vpn_t                      fill_vpn_i,
-  input  logic                               fill_is2m_i,
+  input  logic [mmu_pkg::SizeW-1:0]          fill_size_i,
+  input  logic                               fill_frac_i,  // a 2 MiB fraction (fill_size_i 2 MiB)
   input  mmu_pkg::pcid_t                     fill_pcid_i,
   input  logic                               fill_global_i,
   input  logic [PfnW-1:0]                    fill_pfn_i,
   input  mmu_pkg::rights_t                   fill_rights_i,
   input  logic                               fill_dirty_i,
-  // RegRead = 0: the ways of fill_vpn_i's set that match (fill_vpn_i, fill_is2m_i, fill_pcid_i),
+  // RegRead = 0: the ways of fill_vpn_i's set that match (fill_vpn_i, fill_size_i, fill_pcid_i),
   // compared when wr_cmp_i (0 otherwise).
   input  logic                               wr_cmp_i,
   output logic [Ways-1:0]                    wr_match_o,
@@ -94,17 +96,17 @@ module mmu_tlb #(
 `ifdef FORMAL
   ,
   // Formal only (scripts/formal, task unique): the ways of query q's set that match
-  // (fv_vpn_i, fv_is2m_i, fv_pcid_i)[q] in the array as it is now, read from the state itself
+  // (fv_vpn_i, fv_size_i, fv_pcid_i)[q] in the array as it is now, read from the state itself
   // rather than through the lookup's registered read (mmu_stlb asks for its kept probes' pages).
   input  logic [2*mmu_pkg::Vpn4kBits-1:0]    fv_vpn_i,
-  input  logic [1:0]                         fv_is2m_i,
+  input  logic [2*mmu_pkg::SizeW-1:0]        fv_size_i,
   input  logic [2*mmu_pkg::PcidBits-1:0]     fv_pcid_i,
   output logic [2*Ways-1:0]                  fv_match_o,
   // RegRead = 1: the rows read in the cycle before are the array's rows of the compared set now
   // (the write-first read), for the STLB's proofs.
   output logic                               fv_rows_current_o,
   output mmu_pkg::vpn_t                      fv_cmp_vpn_o,   // the key compared this cycle
-  output logic                               fv_cmp_is2m_o,
+  output logic [mmu_pkg::SizeW-1:0]          fv_cmp_size_o,
   output mmu_pkg::pcid_t                     fv_cmp_pcid_o
 `endif
 );
@@ -122,7 +124,8 @@ module mmu_tlb #(
   // What one way's memory holds for an entry.
   typedef struct packed {
     logic [mmu_pkg::Vpn4kBits-1:0] vpn;
-    logic                          is2m;
+    logic [mmu_pkg::SizeW-1:0]     size;
+    logic                          frac;   // a 1 GiB page's 2 MiB fraction (section 4)
     logic [PfnW-1:0]               pfn;
     logic [3:0]                    pkey;   // mmu_pkg::rights_t's fields, from here to nx
     logic                          rw;
@@ -157,7 +160,8 @@ module mmu_tlb #(
   logic [RowW-1:0] rows [Ways];  // the set being compared
   logic [RowW-1:0] wr_rows [Ways];  // RegRead = 0: fill_vpn_i's set
   row_t                 fill_row;
-  assign fill_row = {fill_vpn_i, fill_is2m_i, fill_pfn_i, fill_rights_i, fill_dirty_i};
+  assign fill_row = {fill_vpn_i, fill_size_i, fill_frac_i, fill_pfn_i, fill_rights_i,
+                     fill_dirty_i};
 `ifdef FORMAL
   logic [RowW-1:0] fv_row [NumSets*Ways];  // entry i's row, for the proofs
 `endif
@@ -212,35 +216,36 @@ module mmu_tlb #(
   end
 
   // ---- lookup --------------------------------------------------------------------------------
-  logic           cmp_is2m;
-  mmu_pkg::pcid_t cmp_pcid;
+  logic [mmu_pkg::SizeW-1:0] cmp_size;
+  mmu_pkg::pcid_t            cmp_pcid;
 
   if (RegRead) begin : g_regread
-    mmu_pkg::vpn_t  lk_vpn_q;
-    logic           lk_is2m_q;
-    mmu_pkg::pcid_t lk_pcid_q;
+    mmu_pkg::vpn_t             lk_vpn_q;
+    logic [mmu_pkg::SizeW-1:0] lk_size_q;
+    mmu_pkg::pcid_t            lk_pcid_q;
     always_ff @(posedge clk_i) begin
       lk_vpn_q  <= lk_vpn_i;
-      lk_is2m_q <= lk_is2m_i;
+      lk_size_q <= lk_size_i;
       lk_pcid_q <= lk_pcid_i;
     end
     assign cmp_vpn  = lk_vpn_q;
-    assign cmp_is2m = lk_is2m_q;
+    assign cmp_size = lk_size_q;
     assign cmp_pcid = lk_pcid_q;
   end else begin : g_asyncread
     assign cmp_vpn  = lk_vpn_i;
-    assign cmp_is2m = lk_is2m_i;
+    assign cmp_size = lk_size_i;
     assign cmp_pcid = lk_pcid_i;
   end
 
   // Entry i (set s, way w: i = s*Ways + w), whose row holds tag, matches a lookup of
-  // (vpn, is2m, pcid) when it is valid, of that page and size (the tag: row_t's first fields, the
+  // (vpn, size, pcid) when it is valid, of that page and size (the tag: row_t's first fields, the
   // top TagW bits of a row), and global or of that PCID.
-  localparam int unsigned TagW = mmu_pkg::Vpn4kBits + 1;
+  localparam int unsigned TagW = mmu_pkg::Vpn4kBits + mmu_pkg::SizeW;
   localparam int unsigned EntryW = (NumSets * Ways > 1) ? $clog2(NumSets * Ways) : 1;
   function automatic logic entry_matches(logic [EntryW-1:0] i, logic [TagW-1:0] tag,
-                                         mmu_pkg::vpn_t vpn, logic is2m, mmu_pkg::pcid_t pcid);
-    entry_matches = Enabled && valid_q[i] && tag == {vpn, is2m} &&
+                                         mmu_pkg::vpn_t vpn, logic [mmu_pkg::SizeW-1:0] size,
+                                         mmu_pkg::pcid_t pcid);
+    entry_matches = Enabled && valid_q[i] && tag == {vpn, size} &&
                     (glb_q[i] || pcid_q[i] == pcid);
   endfunction
 
@@ -249,7 +254,7 @@ module mmu_tlb #(
     if (cmp_i) begin
       for (int unsigned w = 0; w < Ways; w++) begin
         lk_match_o[w] = entry_matches(EntryW'(32'(cmp_set) * Ways + w),
-                                      rows[w][RowW-1 -: TagW], cmp_vpn, cmp_is2m,
+                                      rows[w][RowW-1 -: TagW], cmp_vpn, cmp_size,
                                       cmp_pcid);
       end
     end
@@ -261,7 +266,7 @@ module mmu_tlb #(
       for (int unsigned w = 0; w < Ways; w++) begin
         wr_match_o[w] = entry_matches(EntryW'(32'(fill_set) * Ways + w),
                                       wr_rows[w][RowW-1 -: TagW], fill_vpn_i,
-                                      fill_is2m_i, fill_pcid_i);
+                                      fill_size_i, fill_pcid_i);
       end
     end
   end
@@ -284,6 +289,7 @@ module mmu_tlb #(
   assign lk_pfn_o    = hit_row.pfn;
   assign lk_rights_o = {hit_row.pkey, hit_row.rw, hit_row.us, hit_row.nx};
   assign lk_dirty_o  = hit_row.dirty;
+  assign lk_frac_o   = hit_row.frac;
 
   // ---- fill way --------------------------------------------------------------------------------
   logic            fill_has_match, fill_has_invalid, fill_evict;
@@ -407,7 +413,7 @@ module mmu_tlb #(
   end
 `endif
 `ifdef FORMAL
-  assign {fv_cmp_vpn_o, fv_cmp_is2m_o, fv_cmp_pcid_o} = {cmp_vpn, cmp_is2m, cmp_pcid};
+  assign {fv_cmp_vpn_o, fv_cmp_size_o, fv_cmp_pcid_o} = {cmp_vpn, cmp_size, cmp_pcid};
   if (RegRead) begin : g_fv_rows
     logic [Ways-1:0] same;
     for (genvar w = 0; w < Ways; w++) begin : g_w
@@ -425,7 +431,8 @@ module mmu_tlb #(
     for (genvar w = 0; w < Ways; w++) begin : g_w
       assign fv_match_o[q*Ways + w] =
           entry_matches(EntryW'(32'(set) * Ways + w), fv_row[32'(set) * Ways + w][RowW-1 -: TagW],
-                        vpn, fv_is2m_i[q], fv_pcid_i[q*mmu_pkg::PcidBits +: mmu_pkg::PcidBits]);
+                        vpn, fv_size_i[q*mmu_pkg::SizeW +: mmu_pkg::SizeW],
+                        fv_pcid_i[q*mmu_pkg::PcidBits +: mmu_pkg::PcidBits]);
     end
   end
 `endif

@@ -26,15 +26,26 @@ module mmu_top #(
   parameter int unsigned Itlb2mEntries = 8,
   parameter int unsigned Itlb2mWays = 8,
   parameter int unsigned Itlb2mRepl = mmu_pkg::ReplLru,
+  // A TLB without a 1 GiB array (Entries 0: the ITLB's default) holds a 1 GiB page's 2 MiB
+  // fractions in its 2 MiB array (section 4).
+  parameter int unsigned Itlb1gEntries = 0,
+  parameter int unsigned Itlb1gWays = 1,
+  parameter int unsigned Itlb1gRepl = mmu_pkg::ReplLru,
   parameter int unsigned Dtlb4kEntries = 64,
   parameter int unsigned Dtlb4kWays = 4,
   parameter int unsigned Dtlb4kRepl = mmu_pkg::ReplLru,
   parameter int unsigned Dtlb2mEntries = 32,
   parameter int unsigned Dtlb2mWays = 4,
   parameter int unsigned Dtlb2mRepl = mmu_pkg::ReplLru,
+  parameter int unsigned Dtlb1gEntries = 4,
+  parameter int unsigned Dtlb1gWays = 4,
+  parameter int unsigned Dtlb1gRepl = mmu_pkg::ReplLru,
   parameter int unsigned StlbEntries = 1536,
   parameter int unsigned StlbWays = 12,
   parameter int unsigned StlbRepl = mmu_pkg::ReplLru,
+  parameter int unsigned Stlb1gEntries = 16,  // the STLB's own array of 1 GiB pages
+  parameter int unsigned Stlb1gWays = 4,
+  parameter int unsigned Stlb1gRepl = mmu_pkg::ReplLru,
   parameter int unsigned PscPdeEntries = 32,
   parameter int unsigned PscPdeRepl = mmu_pkg::ReplLru,
   parameter int unsigned PscPdpteEntries = 4,
@@ -51,6 +62,9 @@ module mmu_top #(
   // 5-level paging (CR4.LA57, section 1): 57-bit canonical addresses, CR3 points to a PML5.
   // Fixed for a build: software sets LA57 only with paging off, which the MMU never sees.
   parameter bit          La57 = 1'b0,
+  // 1 GiB pages (CPUID Page1GB, section 1): a PDPTE with PS = 1 maps one; without them its PS
+  // is reserved.
+  parameter bit          Pdpe1gb = 1'b1,
   parameter int unsigned StlbLatency = 9,
   parameter logic [15:0] LfsrSeed = 16'hACE1,
   parameter bit          WpReset = 1'b1,
@@ -81,7 +95,7 @@ module mmu_top #(
   // to them.
   output logic              resp_valid_o,
   output logic [PaBits-1:0] resp_paddr_o,
-  output logic              resp_is2m_o,
+  output logic [1:0]        resp_size_o,  // mmu_pkg::size_e: the page's size (0 on a fault)
   output logic [3:0]        resp_fault_o,
   output logic [5:0]        resp_error_o,
   output logic [2:0]        resp_level_o,
@@ -91,7 +105,7 @@ module mmu_top #(
   // hit lane's above; both lanes may answer in one cycle.
   output logic              mresp_valid_o,
   output logic [PaBits-1:0] mresp_paddr_o,
-  output logic              mresp_is2m_o,
+  output logic [1:0]        mresp_size_o,
   output logic [3:0]        mresp_fault_o,
   output logic [5:0]        mresp_error_o,
   output logic [2:0]        mresp_level_o,
@@ -217,7 +231,7 @@ module mmu_top #(
   typedef enum logic [1:0] {
     CIdle,     // none
     CExec,     // it executes (CR3, sweeps); an INVLPG reads the STLB's 4 KiB set
-    CStlb4k,   // INVLPG: the 4 KiB set's matches are cleared; the 2 MiB set is read
+    CStlb4k,   // INVLPG: the 4 KiB and 1 GiB sets' matches are cleared; the 2 MiB set is read
     CStlb2m    // INVLPG: the 2 MiB set's matches are cleared; the operation completes
   } ctrl_state_e;
 
@@ -262,7 +276,8 @@ module mmu_top #(
   assign canonical = mmu_pkg::va_canonical(l1_vaddr_q, La57);
 
   // The miss lane's answer (mmu_miss_queue, below): its entry's request and result.
-  logic              ml, ml_walked, ml_clean, ml_is2m, ml_global, ml_dirty, ml_ok;
+  logic              ml, ml_walked, ml_clean, ml_frac, ml_global, ml_dirty, ml_ok;
+  logic [1:0]        ml_size;  // mmu_pkg::size_e
   logic [IdxW-1:0]   ml_idx;
   logic [IdBits-1:0] ml_id;
   mmu_pkg::va_t      ml_va;
@@ -281,7 +296,8 @@ module mmu_top #(
   // Flat vectors, L1 i in bits [i] (its frame in [i*PfnW +: PfnW], its rights in
   // [i*RightsW +: RightsW]):
   // Yosys 0.23 reads arrays of packed structs wrongly.
-  logic [1:0]        l1_hit, l1_is2m, l1_dirty, l1_filled, l1_evicted;
+  logic [1:0]        l1_hit, l1_dirty, l1_filled, l1_evicted;
+  logic [3:0]        l1_size;  // L1 i's size_e in [i*2 +: 2]
   logic [2*PfnW-1:0] l1_pfn;
   logic [2*mmu_pkg::RightsW-1:0] l1_rights;
   logic              l1_touch, l1_clr, tlb_inv;
@@ -299,16 +315,19 @@ module mmu_top #(
                  .Ways4k(Itlb ? Itlb4kWays : Dtlb4kWays), .Repl4k(Itlb ? Itlb4kRepl : Dtlb4kRepl),
                  .Entries2m(Itlb ? Itlb2mEntries : Dtlb2mEntries),
                  .Ways2m(Itlb ? Itlb2mWays : Dtlb2mWays), .Repl2m(Itlb ? Itlb2mRepl : Dtlb2mRepl),
+                 .Entries1g(Itlb ? Itlb1gEntries : Dtlb1gEntries),
+                 .Ways1g(Itlb ? Itlb1gWays : Dtlb1gWays), .Repl1g(Itlb ? Itlb1gRepl : Dtlb1gRepl),
                  .PaBits(PaBits), .LfsrSeed(LfsrSeed)) u_l1 (
       .clk_i, .rst_ni, .lk_va_i(l1_lookup_va), .lk_pcid_i(l1_lookup_pcid),
       .cmp_i((l1_valid_q && mine) || (ctrl_q == CExec && inv_addr)),
-      .hit_o(l1_hit[i]), .is2m_o(l1_is2m[i]), .pfn_o(l1_pfn[i*PfnW +: PfnW]),
+      .hit_o(l1_hit[i]), .size_o(l1_size[i*2 +: 2]), .pfn_o(l1_pfn[i*PfnW +: PfnW]),
       .rights_o(l1_rights[i*mmu_pkg::RightsW +: mmu_pkg::RightsW]), .dirty_o(l1_dirty[i]),
       .touch_i(l1_touch && mine),
       .clr_i(l1_clr && (in_ctrl || mine)),
       .clr_keep_global_i(in_ctrl && inv_addr_keep_global),
       .wr_va_i(ml_va), .wr_pcid_i(pcid), .wr_clr_i(ml && !ml_ok && ml_mine),
-      .fill_i(ml && ml_ok && ml_mine), .fill_is2m_i(ml_is2m), .fill_global_i(ml_global),
+      .fill_i(ml && ml_ok && ml_mine), .fill_size_i(ml_size), .fill_frac_i(ml_frac),
+      .fill_global_i(ml_global),
       .fill_pfn_i(ml_pfn), .fill_rights_i(ml_rights), .fill_dirty_i(ml_dirty),
       .inv_i(tlb_inv), .inv_by_pcid_i(inv_by_pcid), .inv_pcid_i(inv_pcid),
       .inv_keep_global_i(inv_keep_global), .filled_o(l1_filled[i]), .evicted_o(l1_evicted[i])
@@ -338,7 +357,8 @@ module mmu_top #(
   logic [MissEntries*IdxW-1:0]           inherit_src;
   logic [MissEntries*mmu_pkg::VaBits-1:0] entry_va;
   logic                                  new_merged;
-  logic                                  q_rd, q_rd_is2m;
+  logic                                  q_rd;
+  logic [1:0]                            q_rd_size, stlb_size;
   mmu_pkg::va_t                          q_rd_va;
   logic [IdxW-1:0]                       q_rd_slot;
   logic                                  ans, ans_use, ans_clean, ans_fault_any;
@@ -346,7 +366,7 @@ module mmu_top #(
   mmu_pkg::access_e                      ans_access;
   logic                                  ans_user, ans_implicit;
   mmu_pkg::fault_e                       ans_perm, ans_fault;
-  logic                                  stlb_hit, stlb_is2m, stlb_dirty, stlb_global;
+  logic                                  stlb_hit, stlb_frac, stlb_dirty, stlb_global;
   logic [PfnW-1:0]                       stlb_pfn;
   mmu_pkg::rights_t                      stlb_rights;
   logic                                  stlb_filled, stlb_evicted;
@@ -359,7 +379,8 @@ module mmu_top #(
   logic [3:0]                            walk_fault;  // mmu_pkg::fault_e
   mmu_pkg::level_t                       walk_level;
   logic [PfnW-1:0]                       walk_pfn;
-  logic                                  walk_is2m, walk_global, walk_dirty;
+  logic [1:0]                            walk_size;
+  logic                                  walk_global, walk_dirty;
   mmu_pkg::rights_t                      walk_rights;
 
   mmu_miss_queue #(.Entries(MissEntries), .Walkers(Walkers), .IdBits(IdBits), .PaBits(PaBits),
@@ -370,22 +391,23 @@ module mmu_top #(
     .new_clean_i(l1_clean),
     .new_accept_i(cycle_q - 64'd1),
     .new_merged_o(new_merged), .free_o(free_entries),
-    .rd_o(q_rd), .rd_is2m_o(q_rd_is2m), .rd_va_o(q_rd_va), .rd_slot_o(q_rd_slot),
+    .rd_o(q_rd), .rd_size_o(q_rd_size), .rd_va_o(q_rd_va), .rd_slot_o(q_rd_slot),
     .entry_va_o(entry_va), .inherit_o(inherit), .inherit_src_o(inherit_src),
     .ans_o(ans), .ans_idx_o(ans_idx), .ans_access_o(ans_access), .ans_user_o(ans_user),
     .ans_implicit_o(ans_implicit),
     .ans_hit_i(ans_use), .ans_fault_i(ans_fault), .ans_clean_i(ans_clean),
-    .ans_is2m_i(stlb_is2m), .ans_pfn_i(stlb_pfn), .ans_rights_i(stlb_rights),
+    .ans_size_i(stlb_size), .ans_frac_i(stlb_frac), .ans_pfn_i(stlb_pfn), .ans_rights_i(stlb_rights),
     .ans_dirty_i(stlb_dirty), .ans_global_i(stlb_global),
     .w_free_i(w_free), .start_o(start), .start_walker_o(start_walker), .start_va_o(start_va),
     .start_access_o(start_access), .start_user_o(start_user),
     .start_implicit_o(start_implicit),
     .done_i(|w_done), .done_walker_i(done_walker), .done_fault_i(walk_fault),
-    .done_level_i(walk_level), .done_pfn_i(walk_pfn), .done_is2m_i(walk_is2m),
+    .done_level_i(walk_level), .done_pfn_i(walk_pfn), .done_size_i(walk_size),
     .done_global_i(walk_global), .done_dirty_i(walk_dirty), .done_rights_i(walk_rights),
     .ml_o(ml), .ml_idx_o(ml_idx), .ml_id_o(ml_id), .ml_va_o(ml_va), .ml_access_o(ml_access),
     .ml_user_o(ml_user), .ml_source_o(ml_source), .ml_walked_o(ml_walked), .ml_clean_o(ml_clean),
-    .ml_fault_o(ml_fault), .ml_level_o(ml_level), .ml_pfn_o(ml_pfn), .ml_is2m_o(ml_is2m),
+    .ml_fault_o(ml_fault), .ml_level_o(ml_level), .ml_pfn_o(ml_pfn), .ml_size_o(ml_size),
+    .ml_frac_o(ml_frac),
     .ml_global_o(ml_global), .ml_dirty_o(ml_dirty), .ml_rights_o(ml_rights),
     .ml_accept_o(ml_accept)
 `ifdef MMU_ASSERTIONS
@@ -408,24 +430,28 @@ module mmu_top #(
 `endif
 
   // ---- STLB: one read port, shared by the probes and an INVLPG ---------------------------------
-  logic           stlb_rd, stlb_rd_is2m;
+  logic           stlb_rd;
+  logic [1:0]     stlb_rd_size;
   mmu_pkg::va_t   stlb_rd_va;
   assign stlb_rd      = in_ctrl ? (ctrl_q == CExec && inv_addr || ctrl_q == CStlb4k) &&
                                   !inv_addr_noop
                                 : q_rd;
-  assign stlb_rd_is2m = in_ctrl ? ctrl_q == CStlb4k : q_rd_is2m;
+  assign stlb_rd_size = in_ctrl ? (ctrl_q == CStlb4k ? 2'(mmu_pkg::Size2m) : 2'(mmu_pkg::Size4k))
+                                : q_rd_size;
   assign stlb_rd_va   = in_ctrl ? inv_addr_va : q_rd_va;
 
   mmu_stlb #(.NumEntries(StlbEntries), .NumWays(StlbWays), .Repl(StlbRepl), .PaBits(PaBits),
+             .Entries1g(Stlb1gEntries), .Ways1g(Stlb1gWays), .Repl1g(Stlb1gRepl),
              .LfsrSeed(LfsrSeed), .Slots(MissEntries)) u_stlb (
     .clk_i, .rst_ni, .pcid_i(in_ctrl ? inv_addr_pcid : pcid),
-    .rd_i(stlb_rd), .rd_is2m_i(stlb_rd_is2m), .rd_va_i(stlb_rd_va), .rd_slot_i(q_rd_slot),
+    .rd_i(stlb_rd), .rd_size_i(stlb_rd_size), .rd_va_i(stlb_rd_va), .rd_slot_i(q_rd_slot),
     .rd_inv_i(in_ctrl), .rd_keep_global_i(inv_addr_keep_global),
     .slot_va_i(entry_va),
-    .ans_slot_i(ans_idx), .ans_hit_o(stlb_hit), .ans_is2m_o(stlb_is2m), .ans_pfn_o(stlb_pfn),
+    .ans_slot_i(ans_idx), .ans_hit_o(stlb_hit), .ans_size_o(stlb_size),
+    .ans_frac_o(stlb_frac), .ans_pfn_o(stlb_pfn),
     .ans_rights_o(stlb_rights), .ans_dirty_o(stlb_dirty), .ans_global_o(stlb_global),
     .touch_i(ans && ans_use),
-    .wr_slot_i(ml_idx), .fill_i(ml && ml_walked && ml_ok), .fill_is2m_i(ml_is2m),
+    .wr_slot_i(ml_idx), .fill_i(ml && ml_walked && ml_ok), .fill_size_i(ml_size),
     .fill_global_i(ml_global), .fill_pfn_i(ml_pfn), .fill_rights_i(ml_rights),
     .fill_dirty_i(ml_dirty), .clr_i(ml && !ml_ok),
     .inherit_i(inherit), .inherit_src_i(inherit_src),
@@ -433,14 +459,15 @@ module mmu_top #(
     .inv_keep_global_i(inv_keep_global), .filled_o(stlb_filled), .evicted_o(stlb_evicted)
 `ifdef FORMAL
     , .fv_slot_current_o(fv_slot_current), .fv_cmp_o(fv_cmp), .fv_cmp_inv_o(fv_cmp_inv),
-    .fv_cmp_is2m_o(fv_cmp_is2m), .fv_cmp_slot_o(fv_cmp_slot), .fv_cmp_vpn_o(fv_cmp_vpn),
+    .fv_cmp_size_o(fv_cmp_size), .fv_cmp_slot_o(fv_cmp_slot), .fv_cmp_vpn_o(fv_cmp_vpn),
     .fv_cmp_current_o(fv_cmp_current)
 `endif
   );
 `ifdef FORMAL
   // (scripts/formal, task unique)
-  logic [1:0]      fv_slot_current;
-  logic            fv_cmp, fv_cmp_inv, fv_cmp_is2m, fv_cmp_current;
+  logic [2:0]      fv_slot_current;
+  logic            fv_cmp, fv_cmp_inv, fv_cmp_current;
+  logic [1:0]      fv_cmp_size;
   logic [IdxW-1:0] fv_cmp_slot;
   mmu_pkg::vpn_t   fv_cmp_vpn;
 `endif
@@ -493,10 +520,10 @@ module mmu_top #(
   );
 
   // Each walker's signals, walker w in bit w (or its field at w's offset).
-  // fault, level, pfn, is2m, global, dirty, rights
+  // fault, level, pfn, size, global, dirty, rights
   localparam int unsigned RW = mmu_pkg::RightsW;
-  localparam int unsigned ResW = mmu_pkg::FaultW + 3 + PfnW + 3 + RW;
-  localparam int unsigned ResLevel = PfnW + RW + 3;  // the level's offset in a result
+  localparam int unsigned ResW = mmu_pkg::FaultW + 3 + PfnW + 4 + RW;
+  localparam int unsigned ResLevel = PfnW + RW + 4;  // the level's offset in a result
   localparam int unsigned FillW = mmu_pkg::VaBits + mmu_pkg::PcidBits + PfnW + 3;
   logic [Walkers-1:0]        w_req_valid, w_req_ready, w_req_we, w_req_setbits, w_rsp_valid;
   logic [Walkers*PaBits-1:0] w_req_addr;
@@ -512,13 +539,14 @@ module mmu_top #(
     mmu_pkg::fault_e fault;
     logic [ResW-mmu_pkg::FaultW-1:0] result;  // the result_t's fields after the fault
     assign w_start[w] = start && start_walker == WalkerW'(w);
-    mmu_walker #(.PaBits(PaBits), .SetBits(Walkers > 1), .La57(La57)) u_walker (
+    mmu_walker #(.PaBits(PaBits), .SetBits(Walkers > 1), .La57(La57), .Pdpe1gb(Pdpe1gb))
+    u_walker (
       .clk_i, .rst_ni,
       .start_i(w_start[w]), .va_i(start_va), .access_i(start_access), .user_i(start_user),
       .implicit_i(start_implicit), .pcid_i(pcid), .root_i(cr3_base), .mode_i(mode),
       .idle_o(w_free[w]), .done_o(w_done[w]),
-      .fault_o(fault), .level_o(result[ResLevel +: 3]), .pfn_o(result[RW + 3 +: PfnW]),
-      .is2m_o(result[RW + 2]), .global_o(result[RW + 1]), .dirty_o(result[RW]),
+      .fault_o(fault), .level_o(result[ResLevel +: 3]), .pfn_o(result[RW + 4 +: PfnW]),
+      .size_o(result[RW + 2 +: 2]), .global_o(result[RW + 1]), .dirty_o(result[RW]),
       .rights_o(result[RW-1:0]),
       .mem_req_valid_o(w_req_valid[w]), .mem_req_ready_i(w_req_ready[w]),
       .mem_req_addr_o(w_req_addr[w*PaBits +: PaBits]), .mem_req_we_o(w_req_we[w]),
@@ -546,7 +574,7 @@ module mmu_top #(
       if (w_done[w]) done_walker = WalkerW'(w);
     end
   end
-  assign {walk_fault, walk_level, walk_pfn, walk_is2m, walk_global, walk_dirty, walk_rights} =
+  assign {walk_fault, walk_level, walk_pfn, walk_size, walk_global, walk_dirty, walk_rights} =
       w_result[done_walker];
 
   // One walk starts a cycle, and the memory accepts one access a cycle: the caches see at most
@@ -659,11 +687,11 @@ module mmu_top #(
   endfunction
 
   mmu_pkg::fault_e hl_fault;
-  logic            hl_is2m;
+  logic [1:0]      hl_size;
   logic [PfnW-1:0] hl_pfn;
   assign hl_fault = !canonical ? mmu_pkg::FaultNonCanonical
                   : l1_fault_any ? l1_fault : mmu_pkg::FaultNone;
-  assign hl_is2m  = canonical && l1_is2m[fetch] && !l1_fault_any;
+  assign hl_size  = canonical && !l1_fault_any ? l1_size[fetch*2 +: 2] : 2'(mmu_pkg::Size4k);
   assign hl_pfn   = l1_pfn[fetch*PfnW +: PfnW];
   // PK goes with a fault of the access check whose key forbids the access, whichever check
   // failed first (the key and U/S: the entry's, or the walk's leaf's).
@@ -678,23 +706,22 @@ module mmu_top #(
   assign resp_fault_o  = hl_fault;
   assign resp_source_o = canonical ? mmu_pkg::SrcL1 : mmu_pkg::SrcNone;
   assign resp_level_o  = !canonical ? mmu_pkg::LevelNone
-                       : l1_is2m[fetch] ? mmu_pkg::LevelPd : mmu_pkg::LevelPt;
-  assign resp_is2m_o   = hl_is2m;
+                                   : mmu_pkg::level_of_size(l1_size[fetch*2 +: 2]);
+  assign resp_size_o   = hl_size;
   assign resp_error_o  = error_code(hl_fault, l1_access_q, l1_user_q, mode.nxe, hl_pk);
   assign resp_id_o     = l1_id_q;
   assign resp_paddr_o  = hl_fault != mmu_pkg::FaultNone ? '0
-                       : hl_is2m ? {hl_pfn[PfnW-1:9], l1_vaddr_q[20:0]}
-                                 : {hl_pfn, l1_vaddr_q[11:0]};
+                       : PaBits'(mmu_pkg::page_paddr(40'(hl_pfn), l1_vaddr_q[mmu_pkg::VaBits-1:0],
+                                                     hl_size));
 
   assign mresp_valid_o  = ml;
   assign mresp_fault_o  = ml_fault;
   assign mresp_source_o = ml_source;
   assign mresp_level_o  = ml_level;
-  assign mresp_is2m_o   = ml_is2m && ml_ok;
+  assign mresp_size_o   = ml_ok ? ml_size : 2'(mmu_pkg::Size4k);
   assign mresp_error_o  = error_code(ml_fault, ml_access, ml_user, mode.nxe, ml_pk);
   assign mresp_id_o     = ml_id;
-  assign mresp_paddr_o  = !ml_ok ? '0
-                        : ml_is2m ? {ml_pfn[PfnW-1:9], ml_va[20:0]} : {ml_pfn, ml_va[11:0]};
+  assign mresp_paddr_o  = !ml_ok ? '0 : PaBits'(mmu_pkg::page_paddr(40'(ml_pfn), ml_va, ml_size));
 
   // ---- registers ------------------------------------------------------------------------------
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -966,23 +993,24 @@ module mmu_top #(
   // task unique; one entry, as in its configuration).
   `MMU_ASSERT(a_stlb_slot_current,
               (!(fv_state_o == FvStlb2m || fv_state_o == FvStlbWait || fv_state_o == FvWalk) ||
-               fv_slot_current[0]) &&
+               (fv_slot_current[0] && fv_slot_current[2])) &&
               (!(fv_state_o == FvWalk ||
                  (fv_state_o == FvStlbWait &&
                   fv_q_count0 <= 10'(StlbLatency - 4))) || fv_slot_current[1]),
               ("mmu_top: the STLB's kept matches of entry 0 are stale"))
-  // What the STLB compares is what was read for it: entry 0's probe (its 4 KiB set in the
-  // cycle after the probe began, its 2 MiB set in the next), or an INVLPG's; and it compares
-  // the array's rows and the page as they are now.
+  // What the STLB compares is what was read for it: entry 0's probe (its 4 KiB and 1 GiB sets
+  // in the cycle after the probe began, its 2 MiB set in the next), or an INVLPG's; and it
+  // compares the arrays' rows and the page as they are now.
   `MMU_ASSERT(a_stlb_compare_current,
               (fv_cmp == ((fv_state_o == FvStlb4k || fv_state_o == FvStlb2m) ||
                           (ctrl_q != CIdle && ctrl_q != CExec && !inv_addr_noop))) &&
               (!fv_cmp || fv_cmp_current) &&
               (!fv_cmp || fv_cmp_inv == in_ctrl) &&
               (!(fv_cmp && !fv_cmp_inv) ||
-               (fv_cmp_slot == '0 && fv_cmp_is2m == (fv_state_o == FvStlb2m) &&
-                fv_cmp_vpn == (fv_cmp_is2m ? mmu_pkg::vpn_2m(entry_va[mmu_pkg::VaBits-1:0])
-                                           : mmu_pkg::vpn_4k(entry_va[mmu_pkg::VaBits-1:0])))),
+               (fv_cmp_slot == '0 &&
+                fv_cmp_size == (fv_state_o == FvStlb2m ? 2'(mmu_pkg::Size2m)
+                                                       : 2'(mmu_pkg::Size4k)) &&
+                fv_cmp_vpn == mmu_pkg::vpn_of(entry_va[mmu_pkg::VaBits-1:0], fv_cmp_size))),
               ("mmu_top: the STLB compares another set than was read"))
 `endif
   // The control port's codes (the environment's rule).
@@ -993,9 +1021,9 @@ module mmu_top #(
   a_outputs_known: assert property (@(posedge clk_i) disable iff (!rst_ni)
       !$isunknown({req_ready_o, ctrl_ready_o, resp_valid_o, mresp_valid_o, ctrl_done_o,
                    mem_req_valid_o}) &&
-      (!resp_valid_o || !$isunknown({resp_paddr_o, resp_is2m_o, resp_fault_o, resp_error_o,
+      (!resp_valid_o || !$isunknown({resp_paddr_o, resp_size_o, resp_fault_o, resp_error_o,
                                      resp_level_o, resp_source_o, resp_id_o})) &&
-      (!mresp_valid_o || !$isunknown({mresp_paddr_o, mresp_is2m_o, mresp_fault_o,
+      (!mresp_valid_o || !$isunknown({mresp_paddr_o, mresp_size_o, mresp_fault_o,
                                       mresp_error_o, mresp_level_o, mresp_source_o,
                                       mresp_id_o})) &&
       (!mem_req_valid_o || !$isunknown({mem_req_tag_o, mem_req_addr_o, mem_req_we_o,

@@ -18,6 +18,7 @@ module mmu_walker #(
   parameter int unsigned PaBits = 46,
   parameter bit          SetBits = 1'b0,
   parameter bit          La57 = 1'b0,  // 5-level paging: CR3 points to a PML5
+  parameter bit          Pdpe1gb = 1'b1,  // 1 GiB pages: a PDPTE with PS = 1 is a leaf
   localparam int unsigned PfnW = PaBits - mmu_pkg::PageShift4k,
   localparam int unsigned NumPscs = mmu_pkg::NumPscs
 ) (
@@ -40,7 +41,7 @@ module mmu_walker #(
   output mmu_pkg::fault_e   fault_o,
   output mmu_pkg::level_t   level_o,
   output logic [PfnW-1:0]   pfn_o,
-  output logic              is2m_o,
+  output logic [1:0]        size_o,   // the page's mmu_pkg::size_e
   output logic              global_o,
   output logic              dirty_o,
   output mmu_pkg::rights_t  rights_o,
@@ -126,8 +127,8 @@ module mmu_walker #(
     need_wb = 1'b0;
     leaf_fault = mmu_pkg::FaultNone;
     if (state_q == WRdWait && mem_rsp_valid_i) begin
-      rsvd = mmu_pkg::pte_reserved_mask(mem_rsp_rdata_i, level_q, PaBits, mode_i.nxe);
-      e_leaf = mmu_pkg::pte_is_leaf(mem_rsp_rdata_i, level_q);
+      rsvd = mmu_pkg::pte_reserved_mask(mem_rsp_rdata_i, level_q, PaBits, mode_i.nxe, Pdpe1gb);
+      e_leaf = mmu_pkg::pte_is_leaf(mem_rsp_rdata_i, level_q, Pdpe1gb);
       // (The key is the entry's; only the leaf's is kept in a TLB, and the caches above keep
       // no key.)
       e_rights = {mem_rsp_rdata_i[mmu_pkg::PteKeyLsb +: 4], rights_q.rw && e.rw,
@@ -258,8 +259,14 @@ module mmu_walker #(
 `endif
   assign fault_o  = fault_q;
   assign level_o  = level_q;
-  assign is2m_o   = level_q == mmu_pkg::LevelPd;
-  assign pfn_o    = is2m_o ? {pte_q.addr[PfnW-1:9], 9'b0} : pte_q.addr[PfnW-1:0];
+  // (The leaf's level: 1, 2 or 3 for a 4 KiB, 2 MiB or 1 GiB page. The frame is the address
+  // field's bits above the page offset: bit 12 of a large page's entry is its PAT bit.)
+  assign size_o   = level_q == mmu_pkg::LevelPdpt ? 2'(mmu_pkg::Size1g)
+                  : level_q == mmu_pkg::LevelPd   ? 2'(mmu_pkg::Size2m)
+                                                  : 2'(mmu_pkg::Size4k);
+  assign pfn_o    = size_o == 2'(mmu_pkg::Size2m) ? {pte_q.addr[PfnW-1:9], 9'b0}
+                  : size_o == 2'(mmu_pkg::Size1g) ? {pte_q.addr[PfnW-1:18], 18'b0}
+                                                  : pte_q.addr[PfnW-1:0];
   assign global_o = pte_q.g;
   assign dirty_o  = pte_q.d;
   assign rights_o = rights_q;

@@ -77,11 +77,29 @@ using V = std::vector<unsigned>;
 
 // The groups of a page-table entry's bits the pte cross samples. Bits 52..58 are ignored by the
 // walker; 59..62 are the leaf's protection key (ignored above it); the reserved groups fault
-// when set.
-enum Group { P, RW, US, PWT, PCD, A, D, PS, G, AVL, IGN, PK, NX, RSVD_PA, RSVD_2M, GROUPS };
+// when set (rsvd_2m: bits 20:13 of a 2 MiB leaf, rsvd_1g: bits 29:13 of a 1 GiB leaf).
+enum Group {
+  P,
+  RW,
+  US,
+  PWT,
+  PCD,
+  A,
+  D,
+  PS,
+  G,
+  AVL,
+  IGN,
+  PK,
+  NX,
+  RSVD_PA,
+  RSVD_2M,
+  RSVD_1G,
+  GROUPS
+};
 const Axis kGroups{"bit",
                    {"p", "rw", "us", "pwt", "pcd", "a", "d", "ps", "g", "avl", "ign52_58",
-                    "pk59_62", "nx", "rsvd_pa", "rsvd_2m"}};
+                    "pk59_62", "nx", "rsvd_pa", "rsvd_2m", "rsvd_1g"}};
 enum Outcome { LEAF, DESCEND, FAULT };
 const Axis kLevels{"level", {"l1", "l2", "l3", "l4", "l5"}};  // index: level - 1 (l5: la57)
 const Axis kSetClear{"value", {"clear", "set"}};
@@ -102,12 +120,17 @@ unsigned fault_index(enum mmu_fault f) {
 }
 const Axis kFaultLevels{"level", {"none", "l1", "l2", "l3", "l4", "l5"}};
 
+// (Each TLB's arrays in the order of its page sizes, enum mmu_size_id. Inside MmuCoverage the
+// STLB's is Array::STLB: MmuCoverage::STLB is a Service.)
 enum Array {
   ITLB4K,
   ITLB2M,
+  ITLB1G,
   DTLB4K,
   DTLB2M,
+  DTLB1G,
   STLB,
+  STLB1G,
   PSC_PDE,
   PSC_PDPTE,
   PSC_PML4E,
@@ -115,8 +138,8 @@ enum Array {
   ARRAYS
 };
 const Axis kArrays{"array",
-                   {"itlb4k", "itlb2m", "dtlb4k", "dtlb2m", "stlb", "psc_pde", "psc_pdpte",
-                    "psc_pml4e", "psc_pml5e"}};
+                   {"itlb4k", "itlb2m", "itlb1g", "dtlb4k", "dtlb2m", "dtlb1g", "stlb", "stlb1g",
+                    "psc_pde", "psc_pdpte", "psc_pml4e", "psc_pml5e"}};
 const Axis kPolicies{"policy", {"lru", "plru", "fifo", "random"}};  // enum mmu_repl
 
 // Invalidations, and the arrays they act on as an invalidation sees them: a TLB (both page
@@ -134,7 +157,8 @@ const Axis kHeld{"held", {"global", "pcid", "other_pcid", "nothing"}};
 const Axis kServices{"during", {"idle", "hit", "stlb", "walk", "dirty_rewalk", "control"}};
 
 const struct mmu_array_config &array_config(const struct mmu_config &c, unsigned a) {
-  const struct mmu_array_config *t[] = {&c.itlb_4k, &c.itlb_2m, &c.dtlb_4k, &c.dtlb_2m, &c.stlb,
+  const struct mmu_array_config *t[] = {&c.itlb_4k, &c.itlb_2m, &c.itlb_1g, &c.dtlb_4k,
+                                        &c.dtlb_2m, &c.dtlb_1g, &c.stlb,    &c.stlb_1g,
                                         &c.psc[0],  &c.psc[1],  &c.psc[2],  &c.psc[3]};
   return *t[a];
 }
@@ -169,30 +193,41 @@ uint64_t group_mask(unsigned g, unsigned pa_bits) {
       return PTE_NX;
     case RSVD_PA:
       return PTE_ADDR_MASK & ~((1ull << pa_bits) - 1);
-    default:
+    case RSVD_2M:
       return PDE_2M_RSVD_MASK;
+    default:
+      return PDPTE_1G_RSVD_MASK;
   }
 }
 
 // Whether the walker can read an entry at `level` with group g clear or set and end there with
-// `o`. Bits other than P are sampled on present entries only, rsvd_2m on 2 MiB leaves only.
-bool pte_legal(unsigned level, unsigned g, bool set, unsigned o, unsigned pa_bits) {
-  if (o == LEAF && level > 2) return false;  // no leaf above a PDE (1 GiB pages are reserved)
+// `o`. Bits other than P are sampled on present entries only, rsvd_2m and rsvd_1g on 2 MiB and
+// 1 GiB leaves only. pdpe1gb: a PDPTE with PS = 1 is a leaf (else PS is reserved there).
+bool pte_legal(unsigned level, unsigned g, bool set, unsigned o, unsigned pa_bits, bool pdpe1gb) {
+  unsigned top_leaf = pdpe1gb ? 3 : 2;
+  if (o == LEAF && level > top_leaf) return false;  // no leaf above a PDPTE (or a PDE)
   if (o == DESCEND && level == 1) return false;
   if (g == P) return set || o == FAULT;
   if (g == RSVD_PA && pa_bits == 52) return false;  // no such bits
   if (g == RSVD_2M) return level == 2 && o != DESCEND && (!set || o == FAULT);
+  if (g == RSVD_1G) return pdpe1gb && level == 3 && o != DESCEND && (!set || o == FAULT);
   if (g == RSVD_PA && set) return o == FAULT;
-  if (g == PS && level >= 3 && set) return o == FAULT;  // reserved in a PML4E and a PDPTE
-  if (g == PS && level == 2) return set ? o != DESCEND : o != LEAF;  // PS is the leaf's mark
+  if (g == PS && level > top_leaf && set) return o == FAULT;         // reserved: never a page here
+  if (g == PS && level >= 2) return set ? o != DESCEND : o != LEAF;  // PS is the leaf's mark
   return true;  // PS in a PTE is PAT; every other bit may go either way
 }
 
 // Whether a fault of this kind can end a translation at this level, for this access, privilege
-// and mode (the permission faults come from a leaf, at level 1 or 2; level 5 is la57's).
-bool fault_legal(const V &v, bool la57) {
+// and mode (the permission faults come from a leaf, at level 1 or 2, or 3 with 1 GiB pages;
+// level 5 is la57's).
+bool fault_legal(const V &v, bool la57, bool pdpe1gb) {
   unsigned kind = v[0], level = v[1], acc = v[2], user = v[3], wp = v[4], nxe = v[5];
   if (level == 5 && !la57) return false;
+  // (A leaf's level, as the cases below take it: a 1 GiB leaf's 3 as a 2 MiB leaf's 2.)
+  if (level == 3 && kind >= 2 && kind != 5) {
+    if (!pdpe1gb) return false;
+    level = 2;
+  }
   switch (kind) {
     case 0:  // not present
     case 1:
@@ -229,19 +264,20 @@ MmuCoverage::MmuCoverage(const struct mmu_config &cfg)
     return array_config(cfg, a).entries > 0 && (a != PSC_PML5E || la57);
   };
   auto tlb_present = [&](unsigned t) {  // kInvalArrays' TLBs: itlb, dtlb, stlb
-    return t == 0   ? present(ITLB4K) || present(ITLB2M)
-           : t == 1 ? present(DTLB4K) || present(DTLB2M)
-                    : present(STLB);
+    return t == 0   ? present(ITLB4K) || present(ITLB2M) || present(ITLB1G)
+           : t == 1 ? present(DTLB4K) || present(DTLB2M) || present(DTLB1G)
+                    : present(Array::STLB) || present(STLB1G);
   };
+  const bool pdpe1gb = cfg.pdpe1gb;
 
   // Every entry the walker read: each bit group set and clear, at each level, by the walk's
   // outcome at that entry.
   pte_ = cov_.cross("pte", {kLevels, kGroups, kSetClear, kOutcomes}, [=](const V &v) {
-    return v[0] < levels && pte_legal(v[0] + 1, v[1], v[2], v[3], pa_bits);
+    return v[0] < levels && pte_legal(v[0] + 1, v[1], v[2], v[3], pa_bits, pdpe1gb);
   });
   // Every page fault: kind x level x access x privilege x CR0.WP x EFER.NXE.
   fault_ = cov_.cross("fault", {kFaults, kFaultLevels, kAccess, kPriv, kWp, kNxe},
-                      [=](const V &v) { return fault_legal(v, la57); });
+                      [=](const V &v) { return fault_legal(v, la57, pdpe1gb); });
   // Every bus error (a memory profile with errors): the level of the failed access x whether it
   // was the entry's read or its A/D write-back. A write-back at level 4 needs a PML4 entry with A
   // clear, which the random stimulus makes too.
@@ -253,10 +289,14 @@ MmuCoverage::MmuCoverage(const struct mmu_config &cfg)
   bus_error_in_flight_ =
       cov_.cross("bus_error_in_flight", {kLevels, {"access", {"read", "write"}}},
                  [c = concurrent_, levels](const V &v) { return c && v[0] < levels; });
-  // Every translation: page size x where it came from x access.
-  source_ =
-      cov_.cross("source", {{"size", {"4k", "2m"}}, {"from", {"l1", "stlb", "walk"}}, kAccess},
-                 [=](const V &v) { return v[1] != 1 || present(STLB); });
+  // Every translation: page size x where it came from x access; so every page size from each
+  // TLB (l1 with a fetch: the ITLB, else the DTLB). A 1 GiB page from a TLB without a 1 GiB
+  // array comes from its 2 MiB fraction (the ITLB's, by default).
+  source_ = cov_.cross(
+      "source", {{"size", {"4k", "2m", "1g"}}, {"from", {"l1", "stlb", "walk"}}, kAccess},
+      [=](const V &v) {
+        return (v[0] != 2 || pdpe1gb) && (v[1] != 1 || present(Array::STLB) || present(STLB1G));
+      });
   // Every invalidation x each array x what the array held in its scope.
   inval_ = cov_.cross("inval", {kInvalOps, kInvalArrays, kHeld}, [=](const V &v) {
     if (v[1] < 3) return tlb_present(v[1]);
@@ -270,7 +310,7 @@ MmuCoverage::MmuCoverage(const struct mmu_config &cfg)
                         [=](const V &v) { return present(PSC_PDE + v[0]); });
   // A write that found its entry clean: where, before the walk that sets D.
   dirty_ = cov_.cross("dirty_rewalk", {{"from", {"l1", "stlb"}}},
-                      [=](const V &v) { return v[0] == 0 || present(STLB); });
+                      [=](const V &v) { return v[0] == 0 || present(Array::STLB); });
   // The memory: accepted at once and answered the next cycle (accesses back to back), not ready
   // when first presented, stalled 8 cycles or more, answered after 40 cycles or more.
   mem_ = cov_.cross("mem", {{"", {"back_to_back", "ready_low_first", "long_stall", "long_wait"}}});
@@ -352,8 +392,10 @@ MmuCoverage::Service MmuCoverage::request(
   if (resp.fault == MMU_FAULT_WRITE || resp.fault == MMU_FAULT_SMAP)
     cov_.hit(pk_bit_, {resp.fault == MMU_FAULT_SMAP, req.user, (resp.error_code & PF_ERR_PK) != 0});
   if (resp.fault == MMU_FAULT_NONE)
-    cov_.hit(source_,
-             {resp.page_shift == PAGE_SHIFT_2M, unsigned(resp.source), unsigned(req.type)});
+    cov_.hit(source_, {resp.page_shift == PAGE_SHIFT_1G   ? 2u
+                       : resp.page_shift == PAGE_SHIFT_2M ? 1u
+                                                          : 0u,
+                       unsigned(resp.source), unsigned(req.type)});
   if (concurrent_) {
     for (unsigned k = 0; k < MMU_MERGE_COUNT; k++)
       if (after.merged_into[k] != seen_.merged_into[k]) in_flight(InFlight(MERGED_PROBE_WAIT + k));
@@ -401,12 +443,14 @@ void MmuCoverage::walk_entries(const struct mmu_response &resp, const std::vecto
       cov_.hit(pte_, {level - 1, P, 0, o});
       continue;
     }
-    for (unsigned g = P; g < RSVD_2M; g++) {
+    for (unsigned g = P; g < RSVD_2M; g++) {  // (the leaves' reserved groups below)
       uint64_t m = group_mask(g, cfg_.pa_bits);
       if (m) cov_.hit(pte_, {level - 1, g, (e & m) != 0, o});
     }
     if (level == 2 && (e & PTE_PS))
       cov_.hit(pte_, {level - 1, RSVD_2M, (e & PDE_2M_RSVD_MASK) != 0, o});
+    if (level == 3 && (e & PTE_PS) && cfg_.pdpe1gb)
+      cov_.hit(pte_, {level - 1, RSVD_1G, (e & PDPTE_1G_RSVD_MASK) != 0, o});
   }
 }
 
@@ -417,9 +461,14 @@ void MmuCoverage::evictions(const struct mmu_stats &b, const struct mmu_stats &a
       if (size < 0 || s == size) n += a.tlb[t].evictions[s] - b.tlb[t].evictions[s];
     return n;
   };
-  uint64_t n[ARRAYS] = {tlb(MMU_TLB_ITLB, MMU_SIZE_4K), tlb(MMU_TLB_ITLB, MMU_SIZE_2M),
-                        tlb(MMU_TLB_DTLB, MMU_SIZE_4K), tlb(MMU_TLB_DTLB, MMU_SIZE_2M),
-                        tlb(MMU_TLB_STLB, -1)};
+  uint64_t n[ARRAYS] = {tlb(MMU_TLB_ITLB, MMU_SIZE_4K),
+                        tlb(MMU_TLB_ITLB, MMU_SIZE_2M),
+                        tlb(MMU_TLB_ITLB, MMU_SIZE_1G),
+                        tlb(MMU_TLB_DTLB, MMU_SIZE_4K),
+                        tlb(MMU_TLB_DTLB, MMU_SIZE_2M),
+                        tlb(MMU_TLB_DTLB, MMU_SIZE_1G),
+                        tlb(MMU_TLB_STLB, MMU_SIZE_4K) + tlb(MMU_TLB_STLB, MMU_SIZE_2M),
+                        tlb(MMU_TLB_STLB, MMU_SIZE_1G)};
   for (unsigned c = 0; c < kRtlPscs; c++) n[PSC_PDE + c] = a.psc_evictions[c] - b.psc_evictions[c];
   for (unsigned x = 0; x < ARRAYS; x++)
     if (n[x]) cov_.hit(evict_, {x, unsigned(array_config(cfg_, x).repl)});
@@ -460,10 +509,11 @@ void MmuCoverage::control(const struct mmu *m, const struct mmu_ctrl &c) {
     if (!n.global && !n.pcid && !n.other) cov_.hit(inval_, {op, array, 3});
   };
   for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
-    bool present =
-        t == MMU_TLB_STLB
-            ? cfg_.stlb.entries > 0
-            : array_config(cfg_, 2 * t).entries + array_config(cfg_, 2 * t + 1).entries > 0;
+    bool present = t == MMU_TLB_STLB
+                       ? cfg_.stlb.entries + cfg_.stlb_1g.entries > 0
+                       : array_config(cfg_, 3 * t).entries + array_config(cfg_, 3 * t + 1).entries +
+                                 array_config(cfg_, 3 * t + 2).entries >
+                             0;
     if (present)
       sample(t, mmu_tlb_census(m, static_cast<enum mmu_tlb_id>(t), pcid, by_addr, c.value));
   }

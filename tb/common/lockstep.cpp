@@ -81,8 +81,10 @@ std::string describe_resp(const struct mmu_response &r) {
            " resp=%" PRIu64 "}",
            r.id, r.paddr,
            r.fault                         ? "-"
+           : r.page_shift == PAGE_SHIFT_1G ? "1G"
            : r.page_shift == PAGE_SHIFT_2M ? "2M"
-                                           : "4K",
+           : r.page_shift == PAGE_SHIFT_4K ? "4K"
+                                           : "?",
            mmu_fault_name(r.fault), r.error_code, r.level, src_name(r.source), r.accept_cycle,
            r.resp_cycle);
   return b;
@@ -254,6 +256,9 @@ bool Lockstep::start(std::string &err) {
   world_.pm = phys_mem_create(cfg_.pa_bits, buf, sizeof buf);
   if (!world_.pm) return err = buf, false;
   world_.la57 = cfg_.la57;
+  world_.pdpe1gb = cfg_.pdpe1gb;
+  world_.fetch_fractions = (cfg_.itlb_1g.entries == 0 && cfg_.itlb_2m.entries > 0) ||
+                           (cfg_.stlb_1g.entries == 0 && cfg_.stlb.entries > 0);
   stim_ = make_stimulus(o_.stim, world_, o_.seed, o_.requests, err);
   if (!stim_) return false;
   mm_.pm = world_.pm;
@@ -642,8 +647,10 @@ void Lockstep::traffic_sample_checked(uint64_t cycle, bool req_ready, bool ctrl_
 void Lockstep::compare_response(uint64_t cycle, Item &e, unsigned lane, const ResponseLane &p) {
   struct mmu_response got {};
   got.paddr = p.paddr;
-  // A fault has no page: the model's page_shift is 0, and the RTL must not claim 2 MiB.
-  got.page_shift = p.is2m ? PAGE_SHIFT_2M : p.fault ? 0 : PAGE_SHIFT_4K;
+  // A fault has no page: the model's page_shift is 0, and the RTL must not claim a large page
+  // (size 0, 4 KiB's code, is the port's value then). Size 3 is no size: it matches nothing.
+  static const unsigned kShiftOfSize[4] = {PAGE_SHIFT_4K, PAGE_SHIFT_2M, PAGE_SHIFT_1G, 255};
+  got.page_shift = p.size == 0 && p.fault ? 0 : kShiftOfSize[p.size & 3];
   got.fault = mmu_fault(p.fault);
   got.error_code = p.error;
   got.level = p.level;
@@ -706,11 +713,17 @@ void Lockstep::response_sample_checked(uint64_t cycle, const ResponsePins &p) {
     if (!e)
       mismatch(cycle, "RTL answered ID " + std::to_string(r.id) + " on the " +
                           (l ? "miss" : "hit") + " lane, which no accepted request holds");
-    if (!e->model_resp || e->model_resp->resp_cycle != cycle)
+    if (!e->model_resp || e->model_resp->resp_cycle != cycle) {
+      char rtl[160];
+      snprintf(rtl, sizeof rtl, "paddr=0x%" PRIx64 " size=%u fault=%s ec=0x%x level=%u src=%s",
+               r.paddr, r.size, mmu_fault_name(mmu_fault(r.fault)), r.error, r.level,
+               src_name(mmu_source(r.source)));
       mismatch(cycle, "request #" + std::to_string(e->index) + " " + describe_item(e->item) +
-                          " (ID " + std::to_string(r.id) + "): RTL answered it, the model " +
+                          " (ID " + std::to_string(r.id) + "): RTL answered it on the " +
+                          (l ? "miss" : "hit") + " lane {" + rtl + "}, the model " +
                           (e->model_resp ? "in cycle " + std::to_string(e->model_resp->resp_cycle)
                                          : std::string("not yet")));
+    }
     compare_response(cycle, *e, l, r);
     close(cycle, *e);
   }
@@ -882,13 +895,16 @@ void Lockstep::compare_counters_checked(uint64_t cycle, const RtlCounters &rtl) 
                                                        : " and over") +
                           "': model " + std::to_string(s->latency_hist[k]) + ", RTL " +
                           std::to_string(rtl.latency[k]));
-  // Fills and evictions, of both page sizes in a TLB.
+  // Fills and evictions, of every page size in a TLB.
   static const char *tlbs[] = {"itlb", "dtlb", "stlb"},
                     *pscs[] = {"psc pde", "psc pdpte", "psc pml4e", "psc pml5e"};
   for (unsigned t = 0; t < MMU_TLB_COUNT; t++) {
     const struct mmu_tlb_stats &ts = s->tlb[t];
-    uint64_t fills = ts.fills[MMU_SIZE_4K] + ts.fills[MMU_SIZE_2M];
-    uint64_t evictions = ts.evictions[MMU_SIZE_4K] + ts.evictions[MMU_SIZE_2M];
+    uint64_t fills = 0, evictions = 0;
+    for (unsigned z = 0; z < MMU_SIZE_COUNT; z++) {
+      fills += ts.fills[z];
+      evictions += ts.evictions[z];
+    }
     if (fills != rtl.tlb_fills[t] || evictions != rtl.tlb_evictions[t])
       mismatch(cycle, std::string("counters '") + tlbs[t] + " fills, evictions': model " +
                           std::to_string(fills) + ", " + std::to_string(evictions) + ", RTL " +

@@ -102,7 +102,7 @@ struct RequestPins {  // inputs: the translation request and control ports
 struct ResponseLane {  // outputs: one response lane (docs/ARCHITECTURE.md 16.3)
   bool valid = false;
   uint64_t paddr = 0;
-  bool is2m = false;
+  unsigned size = 0;  // mmu_pkg::size_e: 0 4 KiB, 1 2 MiB, 2 1 GiB
   unsigned fault = 0, error = 0, level = 0, source = 0, id = 0;
 };
 
@@ -117,11 +117,11 @@ template <class Top, class Read>
 ResponsePins read_response_pins(Top &t, Read rd) {
   ResponsePins p;
   p.lane[0] = {bool(rd(t.resp_valid_o)),      uint64_t(rd(t.resp_paddr_o)),
-               bool(rd(t.resp_is2m_o)),       unsigned(rd(t.resp_fault_o)),
+               unsigned(rd(t.resp_size_o)),   unsigned(rd(t.resp_fault_o)),
                unsigned(rd(t.resp_error_o)),  unsigned(rd(t.resp_level_o)),
                unsigned(rd(t.resp_source_o)), unsigned(rd(t.resp_id_o))};
   p.lane[1] = {bool(rd(t.mresp_valid_o)),      uint64_t(rd(t.mresp_paddr_o)),
-               bool(rd(t.mresp_is2m_o)),       unsigned(rd(t.mresp_fault_o)),
+               unsigned(rd(t.mresp_size_o)),   unsigned(rd(t.mresp_fault_o)),
                unsigned(rd(t.mresp_error_o)),  unsigned(rd(t.mresp_level_o)),
                unsigned(rd(t.mresp_source_o)), unsigned(rd(t.mresp_id_o))};
   p.ctrl_done = rd(t.ctrl_done_o);

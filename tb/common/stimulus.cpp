@@ -54,6 +54,11 @@ uint64_t noncanonical_bit(const World &w) {
   return w.la57 ? 1ull << 56 : 1ull << 47;
 }
 
+// The level of the leaf that maps a page of 2^shift bytes: 1, 2 or 3.
+unsigned leaf_level(unsigned shift) {
+  return shift == PAGE_SHIFT_4K ? 1 : shift == PAGE_SHIFT_2M ? 2 : 3;
+}
+
 StimItem request(uint64_t va, enum mmu_access type, bool user, unsigned gap = 0,
                  bool implicit = false) {
   StimItem it;
@@ -117,7 +122,13 @@ const Region kRegions[] = {
     {0x00007ffff0000000ull, 64, PAGE_SHIFT_4K, true, false, false},    // stack
     {0xffffffff80000000ull, 8, PAGE_SHIFT_2M, false, true, true},      // kernel text
     {0xffff888000000000ull, 128, PAGE_SHIFT_4K, false, false, true},   // kernel data
+    // 1 GiB pages: a user region (hugetlbfs), more pages than the DTLB's 1 GiB array holds, and
+    // kernel pages that are fetched from too, so that the ITLB holds their 2 MiB fractions.
+    // (Without 1 GiB pages, pdpe1gb = 0, their walks end in a reserved-bit fault.)
+    {0x0000600000000000ull, 8, PAGE_SHIFT_1G, true, false, false},  // big user pages
+    {0xffffc00000000000ull, 4, PAGE_SHIFT_1G, false, true, true},   // kernel, 1 GiB
 };
+constexpr unsigned kKernelData = 5, kKernelText = 4, kKernel1g = 7;  // kRegions' indices
 // With 5-level paging, also regions beyond 48 bits, in PML5 slots other than the first and the
 // last, which kRegions use: five slots in all, so that a two-entry PML5E cache evicts.
 const Region kRegionsLa57[] = {
@@ -270,6 +281,9 @@ class RandomStim : public Stimulus {
     }
     const Region &g = regions_[region];
     va += rng_.next() & ((1ull << g.shift) - 1);  // any byte: every offset bit toggles
+    // In a 1 GiB page, mostly one of its first four 2 MiB regions, as a program's working set
+    // is: so that its entries are used again (fractions among them).
+    if (g.shift == PAGE_SHIFT_1G && rng_.percent(80)) va &= ~(0x7full << 23);
     enum mmu_access type;
     unsigned t = rng_.below(100);
     if (g.code) type = t < 80 ? MMU_ACC_FETCH : MMU_ACC_READ;
@@ -312,7 +326,7 @@ class RandomStim : public Stimulus {
     } else if (kind < 70) {  // unmap, if mapped
       it.os.push_back([as, va, shift] { (void)aspace_unmap(as, va, shift); });
     } else if (kind < 85) {  // page aging: clear A (and D) in the leaf
-      unsigned level = shift == PAGE_SHIFT_4K ? 1 : 2;
+      unsigned level = leaf_level(shift);
       struct phys_mem *pm = w_.pm;
       it.os.push_back([as, pm, va, level] {
         uint64_t epa, e;
@@ -320,7 +334,7 @@ class RandomStim : public Stimulus {
           phys_mem_write64(pm, epa, e & ~(PTE_A | PTE_D));
       });
     } else {  // an entry loses R/W or U/S, or gets a reserved or another bit, for a while
-      unsigned leaf = shift == PAGE_SHIFT_4K ? 1 : 2;
+      unsigned leaf = leaf_level(shift);
       unsigned level = leaf + rng_.below((w_.la57 ? PT_LEVELS_MAX : PT_LEVELS) + 1 - leaf);
       // Bits the walker ignores or passes on (caching, software, protection-key and high
       // bits; G and D above the leaf), or execute-disable: every one at every level.
@@ -439,13 +453,13 @@ class RandomStim : public Stimulus {
     if (kind < 40) {  // one page; first its A and D cleared now and then (page aging)
       unsigned n = 2 + rng_.below(10);
       uint64_t va = page_va(region, page);
-      if (rng_.percent(30)) age(cur_, va, g.shift == PAGE_SHIFT_4K ? 1 : 2);
+      if (rng_.percent(30)) age(cur_, va, leaf_level(g.shift));
       for (unsigned k = 0; k < n; k++) burst_access(va);
     } else if (kind < 65) {  // neighbouring pages: one table, and A cleared in its directory
       unsigned n = std::min(2 + rng_.below(8), g.pages);
       if (page + n > g.pages) page = g.pages - n;
       if (rng_.percent(40)) {
-        unsigned level = g.shift == PAGE_SHIFT_4K ? 2 : 3;
+        unsigned level = leaf_level(g.shift) + 1;
         // With la57, now and then the PML5E: its A written back, a walk's fifth access.
         if (w_.la57 && rng_.percent(30)) level = PT_LEVELS_MAX;
         age(cur_, page_va(region, page), level);
@@ -506,10 +520,11 @@ class RandomStim : public Stimulus {
   // a lookup matches both (mmu_tlb answers the lower way; a fill must keep to its own kind).
   void global_flip() {
     unsigned a = cur_, b = (cur_ + 1 + rng_.below(kNumAs - 1)) % kNumAs;
-    unsigned region = rng_.percent(70) ? 5 : 4;  // kernel data (4 KiB) or text (2 MiB)
+    unsigned pick = rng_.below(100);  // kernel data (4 KiB), text (2 MiB) or 1 GiB pages
+    unsigned region = pick < 60 ? kKernelData : pick < 80 ? kKernelText : kKernel1g;
     const Region &g = regions_[region];
     uint64_t va = page_va(region, rng_.below(g.pages));
-    unsigned level = g.shift == PAGE_SHIFT_4K ? 1 : 2;
+    unsigned level = leaf_level(g.shift);
     struct phys_mem *pm = w_.pm;
     auto g_bit = [pm, va, level](struct aspace *as, bool on) {
       return [=] {
@@ -562,6 +577,8 @@ class DirectedStim : public Stimulus {
  public:
   explicit DirectedStim(World &w)
       : la57_(w.la57),
+        pdpe1gb_(w.pdpe1gb),
+        fetch_fractions_(w.fetch_fractions),
         levels_(w.la57 ? PT_LEVELS_MAX : PT_LEVELS),
         noncanonical_(noncanonical_bit(w)) {
     for (unsigned a = 0; a < 2; a++) new_aspace(w);
@@ -695,6 +712,74 @@ class DirectedStim : public Stimulus {
     it.with_previous = true;
     expect(it, OK, 0x10b008, "request with an INVLPG in its cycle");
 
+    // 1 GiB pages: from the walk, the DTLB's 1 GiB array and the STLB's; fetches, which the
+    // ITLB holds as 2 MiB fractions (its default has no 1 GiB array); the dirty re-walk; PAT,
+    // bit 12, no address bit; a reserved address bit; a fraction outliving an INVLPG of another
+    // 2 MiB of its page. Without 1 GiB pages the PDPTE's PS is a reserved bit.
+    const uint64_t va1g = 0x0000004000000000ull, pa1g = 0x0000000140000000ull;
+    it = request(va1g + 0x12345678, R, false);
+    it.os.push_back(map(as, va1g, pa1g, PAGE_SHIFT_1G, PTE_RW));
+    if (pdpe1gb_) {
+      expect(it, OK, pa1g + 0x12345678, "1 GiB walk");
+      expect(request(va1g + 0x3fffff00, R, false), OK, pa1g + 0x3fffff00, "1 GiB DTLB hit");
+      expect(request(va1g + 0x00200040, X, false), OK, pa1g + 0x00200040,
+             "1 GiB STLB hit, an ITLB fraction");
+      expect(request(va1g + 0x002fff48, X, false), OK, pa1g + 0x002fff48, "ITLB fraction hit");
+      expect(request(va1g + 0x20000050, X, false), OK, pa1g + 0x20000050,
+             "another 2 MiB of the page: another fraction");
+      expect(request(va1g + 0x10, W, false), OK, pa1g + 0x10, "1 GiB dirty re-walk");
+      it = request(va1g + 0x58, R, false);
+      it.os.push_back(poke(as, va1g, 3, 1ull << 12, 0));
+      ctrl(MMU_CTRL_INVLPG, va1g + 0x3ff00000);
+      expect(it, OK, pa1g + 0x58, "1 GiB leaf with PAT, walked after an INVLPG in its page");
+      it = request(va1g + 0x60, R, false);
+      it.os.push_back(poke(as, va1g, 3, 1ull << 13, 1ull << 12));
+      ctrl(MMU_CTRL_INVLPG, va1g);
+      expect(it, MMU_FAULT_RESERVED, 0, "bit 13 of a 1 GiB leaf");
+      // (TLBs with 1 GiB arrays hold the whole page, which the INVLPG dropped.)
+      if (fetch_fractions_)
+        expect(request(va1g + 0x00200080, X, false), OK, pa1g + 0x00200080,
+               "a fraction outlives the INVLPG and fault of another 2 MiB");
+      else
+        expect(request(va1g + 0x00200080, X, false), MMU_FAULT_RESERVED, 0,
+               "1 GiB entries, dropped by the INVLPG: a walk");
+      it = request(va1g + 0x00200088, R, false);
+      it.os.push_back(poke(as, va1g, 3, 0, 1ull << 13));
+      ctrl(MMU_CTRL_INVLPG, va1g + 0x00200000);
+      expect(it, OK, pa1g + 0x00200088, "after INVLPG of the fraction's 2 MiB");
+      // A global 1 GiB page, seen from another address space, and dropped by INVPCID 2.
+      it = request(0xffffd00040000010ull, R, false);
+      it.os.push_back(
+          map(as, 0xffffd00040000000ull, 0x0000000200000000ull, PAGE_SHIFT_1G, PTE_RW | PTE_G));
+      it.os.push_back(
+          map(as2, 0xffffd00040000000ull, 0x0000000200000000ull, PAGE_SHIFT_1G, PTE_RW | PTE_G));
+      expect(it, OK, 0x0000000200000010ull, "global 1 GiB page");
+      items_.push_back(load_cr3(as2, 2, true));
+      expect(request(0xffffd00040000018ull, X, false), OK, 0x0000000200000018ull,
+             "global 1 GiB page, other PCID: a global fraction");
+      items_.push_back(load_cr3(as, 1, true));
+      ctrl(MMU_CTRL_INVPCID, 0, 2);
+      expect(request(0xffffd00040000020ull, R, false), OK, 0x0000000200000020ull,
+             "global 1 GiB page after INVPCID 2");
+      // A DTLB entry evicted while the STLB keeps the page: five 1 GiB pages read (one more
+      // than the DTLB's default 1 GiB array holds), the first again in the 2 MiB it was read in
+      // (from the STLB: a whole-page entry, or a fraction where the STLB has no 1 GiB array,
+      // which the DTLB takes as a fraction too), then in another 2 MiB of it.
+      const uint64_t big = 0x0000610000000000ull, big_pa = 0x0000003000000000ull;
+      for (unsigned i = 0; i < 5; i++) {
+        it = request(big + i * 0x40000000ull + 0x00600010, R, true);
+        it.os.push_back(map(as, big + i * 0x40000000ull, big_pa + i * 0x40000000ull, PAGE_SHIFT_1G,
+                            PTE_RW | PTE_US));
+        expect(it, OK, big_pa + i * 0x40000000ull + 0x00600010, "five 1 GiB pages");
+      }
+      expect(request(big + 0x00600018, R, true), OK, big_pa + 0x00600018,
+             "1 GiB page again, from the STLB");
+      expect(request(big + 0x00a00020, R, true), OK, big_pa + 0x00a00020,
+             "1 GiB page, another 2 MiB of it");
+    } else {
+      expect(it, MMU_FAULT_RESERVED, 0, "PS in a PDPTE without 1 GiB pages");
+    }
+
     if (la57_) {
       // 5-level paging: 57-bit addresses, the PML5 and its cache, and the PML5E's bits.
       const uint64_t hi = 0x00fedcba98765000ull, hi2 = 0x00fedc0000001000ull;
@@ -787,7 +872,7 @@ class DirectedStim : public Stimulus {
   }
 
   // Every bit group the walker checks, set (or, for bits that are normally set, clear) in the
-  // entry of each level of a 4 KiB page and in a 2 MiB leaf, first with the walk going on
+  // entry of each level of a 4 KiB page and in a 2 MiB and a 1 GiB leaf, first with the walk going on
   // (descending, or translating at the leaf, where execute-disable or rights taken away above
   // refuse the access that would use them), then with a reserved address bit added so that it
   // faults right there. Each entry is patched while the MMU is idle and put back before the
@@ -797,6 +882,9 @@ class DirectedStim : public Stimulus {
     const uint64_t va2m = 0x0000200000600000ull + 0x12345, pa2m = 0x40000000ull;
     check(aspace_map(as, va4k & ~0xfffull, pa4k, PAGE_SHIFT_4K, PTE_RW | PTE_US), as);
     check(aspace_map(as, va2m & ~0x1fffffull, pa2m, PAGE_SHIFT_2M, PTE_RW | PTE_US), as);
+    const uint64_t va1g = 0x0000208000000000ull + 0x2345678, pa1g = 0x0000000480000000ull;
+    if (pdpe1gb_)
+      check(aspace_map(as, va1g & ~0x3fffffffull, pa1g, PAGE_SHIFT_1G, PTE_RW | PTE_US), as);
     items_.push_back(set_mode(true, true));
     items_.push_back(load_cr3(as, 3, false));
     auto undo = std::make_shared<std::vector<std::pair<uint64_t, uint64_t>>>();
@@ -843,12 +931,13 @@ class DirectedStim : public Stimulus {
       uint64_t va, pa;
       unsigned level;
     };
-    const Entry entries[] = {{va4k, pa4k | (va4k & 0xfff), 1},    {va4k, pa4k | (va4k & 0xfff), 2},
-                             {va4k, pa4k | (va4k & 0xfff), 3},    {va4k, pa4k | (va4k & 0xfff), 4},
-                             {va2m, pa2m | (va2m & 0x1fffff), 2}, {va4k, pa4k | (va4k & 0xfff), 5}};
+    const Entry entries[] = {{va4k, pa4k | (va4k & 0xfff), 1},     {va4k, pa4k | (va4k & 0xfff), 2},
+                             {va4k, pa4k | (va4k & 0xfff), 3},     {va4k, pa4k | (va4k & 0xfff), 4},
+                             {va2m, pa2m | (va2m & 0x1fffff), 2},  {va4k, pa4k | (va4k & 0xfff), 5},
+                             {va1g, pa1g | (va1g & 0x3fffffff), 3}};
     for (const Entry &en : entries)
       for (const Change &ch : changes) {
-        if (en.level > levels_) continue;
+        if (en.level > levels_ || (en.va == va1g && !pdpe1gb_)) continue;
         if (ch.leaf_only && en.level != 1) continue;
         for (bool fault : {false, true}) {
           flush_after(patch(en.va, en.level, ch.set | (fault ? rsvd : 0), ch.clear));
@@ -857,12 +946,12 @@ class DirectedStim : public Stimulus {
                                      "PTE bit sweep"));
         }
       }
-    // The structural reserved bits: PS in a PML5E, a PML4E and a PDPTE (no 1 GiB pages), the
-    // low address bits of a 2 MiB leaf.
-    const Entry structural[] = {
-        {va4k, PTE_PS, 4}, {va4k, PTE_PS, 3}, {va2m, 1ull << 13, 2}, {va4k, PTE_PS, 5}};
+    // The structural reserved bits: PS in a PML5E, a PML4E and (without 1 GiB pages) a PDPTE,
+    // the low address bits of a 2 MiB and a 1 GiB leaf.
+    const Entry structural[] = {{va4k, PTE_PS, 4}, {va4k, PTE_PS, 3},     {va2m, 1ull << 13, 2},
+                                {va4k, PTE_PS, 5}, {va1g, 1ull << 13, 3}, {va1g, 1ull << 29, 3}};
     for (const Entry &en : structural) {
-      if (en.level > levels_) continue;
+      if (en.level > levels_ || ((en.va == va1g) != pdpe1gb_ && en.level == 3)) continue;
       flush_after(patch(en.va, en.level, en.pa, 0));
       items_.push_back(expecting(request(en.va, MMU_ACC_READ, false), MMU_FAULT_RESERVED, 0,
                                  "reserved-bit sweep"));
@@ -910,16 +999,20 @@ class DirectedStim : public Stimulus {
         pages.push_back({k, 5, (k == NP ? 0x0003000000000000ull : 0x0004000000000000ull) + 0x1000,
                          0x50000000ull + pages.size() * 0x1000});
     for (Kind k : {RO, SUP, NXP})
-      for (unsigned level = 1; level <= 2; level++) {
-        uint64_t pa = level == 1 ? 0x60000000ull + pages.size() * 0x1000
-                                 : 0x80000000ull + pages.size() * 0x200000;
-        pages.push_back({k, level, slot + (level == 1 ? 0x1000 : 0x200000), pa});
+      for (unsigned level = 1; level <= (pdpe1gb_ ? 3u : 2u); level++) {
+        uint64_t pa = level == 1   ? 0x60000000ull + pages.size() * 0x1000
+                      : level == 2 ? 0x80000000ull + pages.size() * 0x200000
+                                   : 0x0000001000000000ull + pages.size() * 0x40000000ull;
+        uint64_t off = level == 1 ? 0x1000 : level == 2 ? 0x200000 : 0x40000000;
+        pages.push_back({k, level, slot + off, pa});
         slot += 1ull << 39;
       }
     pages.push_back({NONCANON, 0, noncanonical_ + 0x1000, 0});
     for (const Page &p : pages) {
       if (p.kind == NONCANON) continue;
-      unsigned shift = p.kind >= RO && p.level == 2 ? PAGE_SHIFT_2M : PAGE_SHIFT_4K;
+      unsigned shift = p.kind < RO || p.level == 1 ? PAGE_SHIFT_4K
+                       : p.level == 2              ? PAGE_SHIFT_2M
+                                                   : PAGE_SHIFT_1G;
       uint64_t flags = p.kind == RO    ? PTE_US
                        : p.kind == SUP ? PTE_RW
                        : p.kind == NXP ? PTE_RW | PTE_US | PTE_NX
@@ -986,15 +1079,21 @@ class DirectedStim : public Stimulus {
     };
     std::vector<Page> pages;
     auto add = [&](unsigned shift, uint64_t flags, unsigned key) {
-      uint64_t slot = 0x0000400000000000ull + pages.size() * 0x200000ull;
+      // (A 1 GiB page each in a PDPT slot of its own, above the others' 2 MiB slots.)
+      uint64_t size = shift == PAGE_SHIFT_1G ? 0x40000000ull : 0x200000ull;
+      uint64_t slot = 0x0000400000000000ull + (shift == PAGE_SHIFT_1G ? 0x40000000ull : 0) +
+                      pages.size() * size;
       uint64_t va = shift == PAGE_SHIFT_4K ? slot + 0x3000 : slot;
-      uint64_t pa = 0x90000000ull + pages.size() * 0x200000ull + (va - slot);
+      uint64_t pa = (shift == PAGE_SHIFT_1G ? 0x0000002000000000ull : 0x90000000ull) +
+                    pages.size() * size + (va - slot);
       flags |= uint64_t(key) << PTE_PKEY_SHIFT;
       check(aspace_map(as, va, pa, shift, flags), as);
       pages.push_back({va, pa, flags});
     };
     for (unsigned shift : {PAGE_SHIFT_4K, PAGE_SHIFT_2M})
       for (unsigned key : {kAd, kWd, kFree}) add(shift, PTE_RW | PTE_US, key);
+    if (pdpe1gb_)
+      for (unsigned key : {kAd, kWd, kFree}) add(PAGE_SHIFT_1G, PTE_RW | PTE_US, key);
     add(PAGE_SHIFT_4K, PTE_US, kWd);                    // read-only: write-protect, and PK
     add(PAGE_SHIFT_4K, PTE_RW | PTE_US | PTE_NX, kAd);  // NX before the key
     add(PAGE_SHIFT_4K, PTE_RW, kAd);                    // a supervisor page: no key applies
@@ -1045,6 +1144,8 @@ class DirectedStim : public Stimulus {
 
  private:
   const bool la57_;
+  const bool pdpe1gb_;           // 1 GiB pages: a PDPTE with PS = 1 is a leaf
+  const bool fetch_fractions_;   // the ITLB or the STLB holds a fetch's as 2 MiB fractions
   const unsigned levels_;        // of the address spaces: 4, or 5 with la57
   const uint64_t noncanonical_;  // an address that is not canonical: noncanonical_bit()
   std::vector<StimItem> items_;

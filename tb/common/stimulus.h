@@ -21,6 +21,11 @@ struct World {
   // 5-level paging (the MMU's la57): the address spaces have PML5s, and the stimulus uses
   // 57-bit addresses too. Set before make_stimulus.
   bool la57 = false;
+  // 1 GiB pages (the MMU's pdpe1gb): what the directed scenarios expect of a PDPTE with PS set.
+  bool pdpe1gb = true;
+  // The ITLB or the STLB holds a fetch's 1 GiB page as 2 MiB fractions (it has no 1 GiB array,
+  // and one for 2 MiB pages).
+  bool fetch_fractions = true;
   ~World();
 };
 

@@ -176,7 +176,7 @@ std::string differing_pins(const SampledPins &a, const SampledPins &b) {
   };
   for (int l = 0; l < 2; l++) {
     const ResponseLane &x = a.rs.lane[l], &y = b.rs.lane[l];
-    diff(x.valid != y.valid || x.paddr != y.paddr || x.is2m != y.is2m || x.fault != y.fault ||
+    diff(x.valid != y.valid || x.paddr != y.paddr || x.size != y.size || x.fault != y.fault ||
              x.error != y.error || x.level != y.level || x.source != y.source || x.id != y.id,
          l == 0 ? "resp_*_o" : "mresp_*_o");
   }

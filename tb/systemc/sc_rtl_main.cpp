@@ -109,9 +109,9 @@ int sc_main(int argc, char **argv) {
 #define MMU_TOP_PORTS(X)                                                                        \
   X(req_valid_i) X(req_ready_o) X(req_vaddr_i) X(req_type_i) X(req_user_i) X(req_implicit_i)  \
   X(req_id_i)                                                                                 \
-  X(resp_valid_o) X(resp_id_o) X(mresp_valid_o) X(mresp_id_o) X(mresp_paddr_o) X(mresp_is2m_o) \
+  X(resp_valid_o) X(resp_id_o) X(mresp_valid_o) X(mresp_id_o) X(mresp_paddr_o) X(mresp_size_o) \
   X(mresp_fault_o) X(mresp_error_o) X(mresp_level_o) X(mresp_source_o)                        \
-  X(resp_paddr_o) X(resp_is2m_o) X(resp_fault_o) X(resp_error_o) X(resp_level_o)              \
+  X(resp_paddr_o) X(resp_size_o) X(resp_fault_o) X(resp_error_o) X(resp_level_o)              \
   X(resp_source_o) X(ctrl_valid_i) X(ctrl_ready_o) X(ctrl_op_i) X(ctrl_value_i) X(ctrl_pcid_i) \
   X(ctrl_invpcid_type_i) X(ctrl_wp_i) X(ctrl_nxe_i) X(ctrl_smep_i) X(ctrl_smap_i)             \
   X(ctrl_pke_i) X(ctrl_ac_i) X(ctrl_pkru_i) X(ctrl_done_o) X(mem_req_valid_o)                 \

@@ -137,7 +137,39 @@ static void rtl_params_la57(void **state)
     assert_int_equal(c.psc[MMU_PSC_PML5E].ways, 2);
     assert_int_equal(c.psc[MMU_PSC_PML5E].repl, MMU_REPL_PLRU);
     assert_int_equal(c.psc[MMU_PSC_PML4E].entries, 2); /* the others keep their defaults */
+    assert_true(c.pdpe1gb);
+}
+
+/* 1 GiB pages: Pdpe1gb and the three 1 GiB arrays, with mmu_top's defaults those of the model
+ * (Skylake's: none in the ITLB, 4 in the DTLB, 16 in the STLB, each 4-way). */
+static void rtl_params_1g(void **state)
+{
+    (void)state;
+    struct mmu_config c;
+    char err[200] = "";
+    if (mmu_config_from_rtl_params(&c, "StlbEntries=48", err, sizeof err))
+        fail_msg("%s", err);
+    assert_true(c.pdpe1gb);
+    assert_int_equal(c.itlb_1g.entries, 0);
+    assert_int_equal(c.dtlb_1g.entries, 4);
+    assert_int_equal(c.dtlb_1g.ways, 4);
+    assert_int_equal(c.stlb_1g.entries, 16);
+    assert_int_equal(c.stlb_1g.ways, 4);
+    assert_int_equal(c.stlb.entries, 48); /* Stlb1g is not Stlb's array */
+    if (mmu_config_from_rtl_params(&c,
+                                   "Pdpe1gb=1'b0 Itlb1gEntries=2 Itlb1gWays=2 Itlb1gRepl=1 "
+                                   "Dtlb1gEntries=0 Stlb1gEntries=8 Stlb1gWays=8 Stlb1gRepl=2",
+                                   err, sizeof err))
+        fail_msg("%s", err);
     assert_false(c.pdpe1gb);
+    assert_int_equal(c.itlb_1g.entries, 2);
+    assert_int_equal(c.itlb_1g.ways, 2);
+    assert_int_equal(c.itlb_1g.repl, MMU_REPL_PLRU);
+    assert_int_equal(c.dtlb_1g.entries, 0);
+    assert_int_equal(c.stlb_1g.entries, 8);
+    assert_int_equal(c.stlb_1g.ways, 8);
+    assert_int_equal(c.stlb_1g.repl, MMU_REPL_FIFO);
+    assert_int_equal(c.stlb.entries, 1536);
 }
 
 /* A paging-structure cache's Ways, before or after its Entries, as mmu_psc takes it: fewer
@@ -189,6 +221,8 @@ static void rtl_params_refused(void **state)
         {"PscPdeWays=12", "psc_pde"},
         {"La57=2", "'La57=2': no such parameter"},
         {"PscPml5eEntries=8 PscPml5eWays=3", "psc_pml5e"},
+        {"Pdpe1gb=2", "'Pdpe1gb=2': no such parameter"},
+        {"Stlb1gEntries=12", "stlb_1g"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct mmu_config c;
@@ -225,10 +259,15 @@ static void rtl_configs_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(defaults),           cmocka_unit_test(refused),
-        cmocka_unit_test(accepted_edges),     cmocka_unit_test(no_port),
-        cmocka_unit_test(rtl_params_tiny),    cmocka_unit_test(rtl_params_la57),
-        cmocka_unit_test(rtl_params_refused), cmocka_unit_test(rtl_params_psc_ways),
+        cmocka_unit_test(defaults),
+        cmocka_unit_test(refused),
+        cmocka_unit_test(accepted_edges),
+        cmocka_unit_test(no_port),
+        cmocka_unit_test(rtl_params_tiny),
+        cmocka_unit_test(rtl_params_la57),
+        cmocka_unit_test(rtl_params_1g),
+        cmocka_unit_test(rtl_params_refused),
+        cmocka_unit_test(rtl_params_psc_ways),
         cmocka_unit_test(rtl_configs_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
