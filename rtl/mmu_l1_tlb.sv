@@ -92,7 +92,8 @@ module mmu_l1_tlb #(
     assign wr_vpn = mmu_pkg::vpn_of(wr_va_i, Size);
 
     mmu_tlb #(.NumEntries(Entries), .NumWays(NumWays), .Repl(Repl), .PaBits(PaBits),
-              .RegRead(1'b0), .NumClears(2), .LfsrSeed(LfsrSeed)) u_tlb (
+              .RegRead(1'b0), .NumClears(2), .LfsrSeed(LfsrSeed), .Sizes(3'b001 << z),
+              .Fractions(Size == 2'(mmu_pkg::Size2m))) u_tlb (
       .clk_i, .rst_ni,
       .lk_vpn_i(vpn), .lk_size_i(Size), .lk_pcid_i(lk_pcid_i), .lk_rd_i(1'b0), .cmp_i,
       .lk_match_o(match), .lk_global_o(glb), .lk_hit_o(hit[z]), .lk_way_o(way),

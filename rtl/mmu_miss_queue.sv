@@ -647,6 +647,16 @@ module mmu_miss_queue #(
     `MMU_ASSERT_STATE(a_primary_live, chg_q, !merged_q[i] || primary[prim],
                 ("mmu_miss_queue: entry %0d merged into entry %0d in state %0d", i, prim,
                  prim_state))
+    // A result kept for the miss lane is one a translation can give (mmu_top's
+    // a_resp_size_fits, by induction).
+    /* verilator lint_off UNUSEDSIGNAL */  // (the check reads the fault, size and level only)
+    result_t res;
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign res = res_q[i];
+    `MMU_ASSERT_STATE(a_result_fits, chg_q,
+                      !ready_q[i] || mmu_pkg::result_fits(res.fault, res.size, res.level),
+                ("mmu_miss_queue: entry %0d ready with size %0d at level %0d", i, res.size,
+                 res.level))
     `MMU_ASSERT_STATE(a_probe_count, chg_q,
                       !probing_q[i] || count <= CountW'(StlbLatency - 2),
                 ("mmu_miss_queue: entry %0d probing with count %0d", i, count))

@@ -87,6 +87,13 @@ package mmu_pkg;
     level_of_size = 3'(sz) + 3'd1;
   endfunction
 
+  // Whether a translation's result (no fault) is of a page a walk can map: one of the three
+  // sizes, with the level of that size's leaf. (A fault's size and level are unconstrained here.)
+  function automatic logic result_fits(logic [3:0] fault, logic [1:0] sz, logic [2:0] level);
+    result_fits = fault != 4'(mmu_pkg::FaultNone) ||
+                  (sz <= 2'(mmu_pkg::Size1g) && level == level_of_size(sz));
+  endfunction
+
   // The paging-structure caches (mmu_pscs), by walk level - 2: [0] PDE, [1] PDPTE, [2] PML4E,
   // [3] PML5E (5-level paging only).
   localparam int unsigned NumPscs = 4;

@@ -201,6 +201,10 @@ module mmu_stlb #(
         slot_now[s][32'(cmp_size_q)*2*MatchW +: 2*MatchW] = cap;
         if (cmp_size_q == 2'(mmu_pkg::Size4k)) slot_now[s][4*MatchW +: 2*MatchW] = cap1g;
       end
+      // An array of no entries matches nothing: its matches are constants, and what keeps or
+      // updates them is no logic (a simulator and Yosys drop it, the proofs carry no such state).
+      if (!Enabled) slot_now[s][0 +: 4*MatchW] = '0;
+      if (!Enabled1g) slot_now[s][4*MatchW +: 2*MatchW] = '0;
     end
   end
 
@@ -297,7 +301,8 @@ module mmu_stlb #(
   assign touch_1g   = touch_i && ans_z == 2'(mmu_pkg::Size1g);
 
   mmu_tlb #(.NumEntries(NumEntries), .NumWays(NumWays), .Repl(Repl), .PaBits(PaBits),
-            .RegRead(1'b1), .NumClears(2), .LfsrSeed(LfsrSeed)) u_array (
+            .RegRead(1'b1), .NumClears(2), .LfsrSeed(LfsrSeed), .Sizes(3'b011),
+            .Fractions(!Enabled1g)) u_array (
     .clk_i, .rst_ni,
     .lk_vpn_i(mmu_pkg::vpn_of(rd_va_i, rd_size_i)), .lk_size_i(rd_size_i), .lk_pcid_i(pcid_i),
     .lk_rd_i(rd_i),
@@ -323,7 +328,7 @@ module mmu_stlb #(
   );
 
   mmu_tlb #(.NumEntries(Entries1g), .NumWays(Ways1g), .Repl(Repl1g), .PaBits(PaBits),
-            .RegRead(1'b1), .NumClears(1), .LfsrSeed(LfsrSeed)) u_array1g (
+            .RegRead(1'b1), .NumClears(1), .LfsrSeed(LfsrSeed), .Sizes(3'b100)) u_array1g (
     .clk_i, .rst_ni,
     .lk_vpn_i(mmu_pkg::vpn_1g(rd_va_i)), .lk_size_i(2'(mmu_pkg::Size1g)), .lk_pcid_i(pcid_i),
     .lk_rd_i(rd1g),

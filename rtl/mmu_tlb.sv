@@ -28,6 +28,10 @@ module mmu_tlb #(
   parameter bit          RegRead = 1'b0,
   parameter int unsigned NumClears = 1,
   parameter logic [15:0] LfsrSeed = 16'hACE1,
+  // The page sizes this array holds (bit z: mmu_pkg::size_e z), and whether it holds 1 GiB
+  // pages' 2 MiB fractions (section 4). An array that holds none keeps no fraction bit.
+  parameter logic [2:0]  Sizes = 3'b011,
+  parameter bit          Fractions = 1'b0,
   localparam bit          Enabled = (NumEntries != 0),
   localparam int unsigned Ways = Enabled ? NumWays : 1,
   localparam int unsigned NumSets = Enabled ? NumEntries / NumWays : 1,
@@ -160,8 +164,8 @@ module mmu_tlb #(
   logic [RowW-1:0] rows [Ways];  // the set being compared
   logic [RowW-1:0] wr_rows [Ways];  // RegRead = 0: fill_vpn_i's set
   row_t                 fill_row;
-  assign fill_row = {fill_vpn_i, fill_size_i, fill_frac_i, fill_pfn_i, fill_rights_i,
-                     fill_dirty_i};
+  assign fill_row = {fill_vpn_i, fill_size_i, Fractions && fill_frac_i, fill_pfn_i,
+                     fill_rights_i, fill_dirty_i};
 `ifdef FORMAL
   logic [RowW-1:0] fv_row [NumSets*Ways];  // entry i's row, for the proofs
 `endif
@@ -289,7 +293,7 @@ module mmu_tlb #(
   assign lk_pfn_o    = hit_row.pfn;
   assign lk_rights_o = {hit_row.pkey, hit_row.rw, hit_row.us, hit_row.nx};
   assign lk_dirty_o  = hit_row.dirty;
-  assign lk_frac_o   = hit_row.frac;
+  assign lk_frac_o   = Fractions && hit_row.frac;
 
   // ---- fill way --------------------------------------------------------------------------------
   logic            fill_has_match, fill_has_invalid, fill_evict;
@@ -399,6 +403,13 @@ module mmu_tlb #(
 
 `ifdef MMU_ASSERTIONS
   `MMU_ASSERT_SETUP
+  // A fill is of a size this array holds, and a fraction only where fractions are held (an
+  // array that holds none would answer a fraction's hit as a whole 2 MiB page).
+  `MMU_ASSERT_WHEN(a_fill_size_held, fill_i && Enabled,
+              Sizes[fill_size_i] && (Fractions || !fill_frac_i) &&
+              (!fill_frac_i || fill_size_i == 2'(mmu_pkg::Size2m)),
+              ("mmu_tlb: a fill of size %0d (fraction %b) into an array of sizes %b (fractions %b)",
+               fill_size_i, fill_frac_i, Sizes, Fractions))
   // No lookup ever matches two entries of one kind: two valid entries of a set with one tag are
   // never both global, nor both of one PCID (a fill goes to the way its lookup matched that
   // holds an entry of its kind; scripts/formal proves it, task tlb). A

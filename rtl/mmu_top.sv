@@ -986,6 +986,21 @@ module mmu_top #(
   `MMU_ASSERT(a_prot_fault_fits,
               !resp_valid_o || mmu_pkg::prot_fault_fits(hl_fault, l1_access_q, l1_user_q),
               ("mmu_top: an smep, smap or pk fault answers an access it cannot"))
+  // (Is a response's (fault, size, level) one a translation can give?)
+  function automatic logic size_fits(logic [3:0] fault, logic [1:0] size, logic [2:0] level);
+    size_fits = fault != 4'(mmu_pkg::FaultNone)
+              ? size == 2'(mmu_pkg::Size4k)
+              : mmu_pkg::result_fits(fault, size, level) &&
+                (Pdpe1gb || size != 2'(mmu_pkg::Size1g));
+  endfunction
+  // A translation's page size is one of the three, of a leaf at that size's level (section 2:
+  // 1 GiB only with Pdpe1gb); a fault's is 4 KiB, as the ports say.
+  `MMU_ASSERT(a_resp_size_fits,
+              (!resp_valid_o || size_fits(resp_fault_o, resp_size_o, resp_level_o)) &&
+              (!mresp_valid_o || size_fits(mresp_fault_o, mresp_size_o, mresp_level_o)),
+              ("mmu_top: a response's size %0d/%0d with fault %0d/%0d and level %0d/%0d",
+               resp_size_o, mresp_size_o, resp_fault_o, mresp_fault_o, resp_level_o,
+               mresp_level_o))
 `ifdef MMU_FORMAL_TLB
   // The STLB's kept matches of entry 0 stay what its array matches for the entry's page, from
   // each compare until the entry is freed (its fill and its fault's clears go by them): with

@@ -330,6 +330,14 @@ module mmu_walker #(
               state_q == WIdle || mmu_pkg::prot_fault_fits(fault_q, access_q, user_q),
               ("mmu_walker: fault %0d for a %0s access (user %b)", fault_q, access_q.name(),
                user_q))
+  // A leaf is at level 1, 2 or 3 (3 only with Pdpe1gb: section 2), so a walk's translation is
+  // of one of the three page sizes, at the level of that size's leaf.
+  `MMU_ASSERT(a_leaf_level,
+              !((state_q == WWrReq || state_q == WWrWait) && leaf_q ||
+                state_q == WDone && fault_q == mmu_pkg::FaultNone) ||
+              (level_q >= mmu_pkg::LevelPt &&
+               level_q <= (Pdpe1gb ? mmu_pkg::LevelPdpt : mmu_pkg::LevelPd)),
+              ("mmu_walker: a leaf at level %0d (state %0d)", level_q, state_q))
   // A walk reads levels 4 (5 with La57) to 1 and ends at a leaf: a PTE is always one, so no
   // write-back at level 1 descends (the bounded-response proof's measure counts on it).
   `MMU_ASSERT(a_walk_levels,

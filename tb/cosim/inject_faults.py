@@ -22,6 +22,7 @@ BUILD_DIR is the CMake build, which holds libmmusim.a and libmmusim_trace.a. Pri
 per build and per fault and a summary; exits 1 if a control fails or any fault goes uncaught
 (or a harness fails to build).
 """
+import argparse
 import re
 import os
 import shutil
@@ -278,6 +279,14 @@ FAULTS = [
      "assign inv_addr1g = 1'b0;", "default"),
     ("fault-keeps-stlb-1g", "mmu_stlb.sv", "assign clr1g      = clr_i || inv_addr1g;",
      "assign clr1g      = inv_addr1g;", "default"),
+    # The STLB marking a 2 MiB page as a fraction (its main array holds none beside a 1 GiB
+    # array: mmu_tlb's a_fill_size_held), and a faulting miss answering with its page's size.
+    ("stlb-2m-filled-as-fraction", "mmu_stlb.sv",
+     "assign fill_frac  = fill_size_i == 2'(mmu_pkg::Size1g);",
+     "assign fill_frac  = fill_size_i != 2'(mmu_pkg::Size4k);", "default"),
+    ("fault-answers-page-size", "mmu_top.sv",
+     "assign mresp_size_o   = ml_ok ? ml_size : 2'(mmu_pkg::Size4k);",
+     "assign mresp_size_o   = ml_size;", "default"),
     # A set-associative page-walk cache filling the set of the wrong VA bits.
     ("psc-fill-wrong-set", "mmu_psc.sv", "assign fill_set = fill_va_i[Shift +: SetW];",
      "assign fill_set = fill_va_i[Shift + 1 +: SetW];", CHAMPSIM),
@@ -689,12 +698,24 @@ def own_build(fault, systemc, keep):
 
 def main():
     global BUILD
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    BUILD = os.path.abspath(sys.argv[1])
-    only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
-    keep = "--keep" in sys.argv
-    systemc = "--systemc" in sys.argv
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog=__doc__.split("\n\n", 1)[1])
+    ap.add_argument("build_dir", help="the CMake build (holds libmmusim.a, libmmusim_trace.a)")
+    ap.add_argument("--only", metavar="NAME[,NAME...]", help="only these faults")
+    ap.add_argument("--keep", action="store_true", help="keep the builds' folders")
+    ap.add_argument("--systemc", action="store_true", help="the SystemC bench's faults")
+    args = ap.parse_args()
+    BUILD = os.path.abspath(args.build_dir)
+    for lib in ("libmmusim.a", "libmmusim_trace.a"):
+        if not os.path.isfile(os.path.join(BUILD, lib)):
+            ap.error("%s: no %s here (is it a CMake build folder?)" % (BUILD, lib))
+    only = args.only.split(",") if args.only else None
+    if only:
+        unknown = [n for n in only if n not in {f[0] for f in FAULTS}]
+        if unknown:
+            ap.error("--only: no fault named %s" % ", ".join(unknown))
+    keep, systemc = args.keep, args.systemc
     faults = [f for f in FAULTS if (not only or f[0] in only) and
               (not systemc or f[0] in SYSTEMC_FAULTS)]
     configs = []
