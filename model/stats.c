@@ -15,6 +15,7 @@ static const char *const fault_names[MMU_FAULT_COUNT] = {
 static const char *const tlb_names[MMU_TLB_COUNT] = {"itlb", "dtlb", "stlb"};
 static const char *const ctrl_names[MMU_CTRL_COUNT] = {"load-cr3",  "invlpg",   "invpcid",
                                                        "flush-all", "set-mode", "set-prot"};
+static const char *const source_names[MMU_SRC_COUNT] = {"l1", "stlb", "walk", "none"};
 static const char *const size_names[MMU_SIZE_COUNT] = {"4k", "2m", "1g"};
 static const char *const psc_names[MMU_PSC_COUNT] = {"pde", "pdpte", "pml4e", "pml5e"};
 
@@ -27,6 +28,10 @@ const char *mmu_access_name(enum mmu_access a)
 const char *mmu_fault_name(enum mmu_fault f)
 {
     return NAME(fault_names, f);
+}
+const char *mmu_source_name(enum mmu_source s)
+{
+    return NAME(source_names, s);
 }
 const char *mmu_tlb_name(enum mmu_tlb_id t)
 {

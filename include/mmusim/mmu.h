@@ -434,6 +434,7 @@ void mmu_stats_print(const struct mmu_stats *s, FILE *out);
 
 const char *mmu_access_name(enum mmu_access a);
 const char *mmu_fault_name(enum mmu_fault f);
+const char *mmu_source_name(enum mmu_source s);
 const char *mmu_tlb_name(enum mmu_tlb_id t);
 const char *mmu_ctrl_name(enum mmu_ctrl_op op);
 

@@ -57,11 +57,6 @@ uint64_t parse_u64(const std::string &program, const char *opt, const char *s) {
   return v;
 }
 
-const char *src_name(unsigned s) {
-  static const char *n[] = {"l1", "stlb", "walk", "none"};
-  return s < 4 ? n[s] : "?";
-}
-
 std::string describe_item(const StimItem &it) {
   char b[200];
   if (it.is_ctrl)
@@ -85,8 +80,8 @@ std::string describe_resp(const struct mmu_response &r) {
            : r.page_shift == PAGE_SHIFT_2M ? "2M"
            : r.page_shift == PAGE_SHIFT_4K ? "4K"
                                            : "?",
-           mmu_fault_name(r.fault), r.error_code, r.level, src_name(r.source), r.accept_cycle,
-           r.resp_cycle);
+           mmu_fault_name(r.fault), r.error_code, r.level, mmu_source_name(r.source),
+           r.accept_cycle, r.resp_cycle);
   return b;
 }
 
@@ -717,7 +712,7 @@ void Lockstep::response_sample_checked(uint64_t cycle, const ResponsePins &p) {
       char rtl[160];
       snprintf(rtl, sizeof rtl, "paddr=0x%" PRIx64 " size=%u fault=%s ec=0x%x level=%u src=%s",
                r.paddr, r.size, mmu_fault_name(mmu_fault(r.fault)), r.error, r.level,
-               src_name(mmu_source(r.source)));
+               mmu_source_name(mmu_source(r.source)));
       mismatch(cycle, "request #" + std::to_string(e->index) + " " + describe_item(e->item) +
                           " (ID " + std::to_string(r.id) + "): RTL answered it on the " +
                           (l ? "miss" : "hit") + " lane {" + rtl + "}, the model " +

@@ -75,6 +75,11 @@ int study_set_kv(struct study_options *o, const char *kv, char *err, size_t errl
  * "preset" first.  Errors name the file, the key and the reason. */
 int study_load_json(struct study_options *o, const char *path, char *err, size_t errlen);
 
+/* Applies a configuration given as text: a JSON object (as study_load_json's file), or
+ * key=value items separated by spaces, commas, semicolons or new lines; in both, a "preset" key
+ * is applied before the others.  Errors name the key and the reason. */
+int study_configure(struct study_options *o, const char *text, char *err, size_t errlen);
+
 /* Checks the options as a whole (the MMU configuration; pages=map has a page_map): 0, or -1
  * with the reason. */
 int study_check(const struct study_options *o, char *err, size_t errlen);
