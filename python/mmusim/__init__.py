@@ -11,11 +11,11 @@ translations and control operations) and trace studies, over libmmusim_handle.so
     table = mmusim.sweep("traces/gzip.lackey.xz", vary={"stlb.entries": [512, 1536]})
 """
 from ._library import MmusimError
-from .mmu import (ACCESSES, Mmu, Response, PTE_A, PTE_D, PTE_G, PTE_NX, PTE_P, PTE_PCD,
+from .mmu import (ACCESSES, Mmu, Response, fault_name, PTE_A, PTE_D, PTE_G, PTE_NX, PTE_P, PTE_PCD,
                   PTE_PKEY_SHIFT, PTE_PS, PTE_PWT, PTE_RW, PTE_US)
 from .study import run, sweep
 
-__all__ = ["Mmu", "Response", "MmusimError", "run", "sweep", "ACCESSES", "PTE_P", "PTE_RW",
+__all__ = ["Mmu", "Response", "fault_name", "MmusimError", "run", "sweep", "ACCESSES", "PTE_P", "PTE_RW",
            "PTE_US", "PTE_PWT", "PTE_PCD", "PTE_A", "PTE_D", "PTE_PS", "PTE_G", "PTE_NX",
            "PTE_PKEY_SHIFT"]
 __version__ = "0.1.0"

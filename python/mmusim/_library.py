@@ -55,6 +55,7 @@ def _declare(lib):
     c_int, c_uint = ctypes.c_int, ctypes.c_uint
     sig = {
         "mmusim_new": (_h, [ctypes.c_char_p, ctypes.c_char_p, _size]),
+        "mmusim_new_rtl": (_h, [ctypes.c_char_p, c_uint, ctypes.c_char_p, _size]),
         "mmusim_free": (None, [_h]),
         "mmusim_error": (ctypes.c_char_p, [_h]),
         "mmusim_set_memory": (c_int, [_h, READ_FN, WRITE_FN, ctypes.c_void_p]),

@@ -54,6 +54,11 @@ def _shift(size):
     raise MmusimError("page size %r: one of 4k, 2m, 1g (or 12, 21, 30)" % (size,))
 
 
+def fault_name(code):
+    """The name of a fault's code (enum mmu_fault, mmu_pkg::fault_e): "none", "nx", ..."""
+    return library().mmu_fault_name(code).decode()
+
+
 @dataclass(frozen=True)
 class Response:
     """A translation's response (struct mmu_response)."""
@@ -76,7 +81,7 @@ def _response(words):
     lib = library()
     w = list(words)
     return Response(paddr=w[0], size=SIZE_OF_SHIFT.get(w[1], str(w[1])),
-                    fault=lib.mmu_fault_name(w[2]).decode(), error_code=w[3], level=w[4],
+                    fault=fault_name(w[2]), error_code=w[3], level=w[4],
                     source=lib.mmu_source_name(w[5]).decode(), accept_cycle=w[6],
                     resp_cycle=w[7], id=w[8])
 
@@ -88,14 +93,25 @@ class Mmu:
     Mmu(stlb__entries=64) configure it by the keys of `mmusim run` (`mmusim run --help`
     lists them).  Its page tables start empty and CR3 at 0: map pages, then load_cr3()."""
 
-    def __init__(self, config=None, **keys):
+    def __init__(self, config=None, _rtl_params=None, _mem_latency=20, **keys):
         self._lib = library()
+        self._h = None
         err = ctypes.create_string_buffer(600)
-        self._h = self._lib.mmusim_new(config_text(config, **keys).encode(), err, len(err))
+        if _rtl_params is not None:
+            self._h = self._lib.mmusim_new_rtl(_rtl_params.encode(), _mem_latency, err, len(err))
+        else:
+            self._h = self._lib.mmusim_new(config_text(config, **keys).encode(), err, len(err))
         if not self._h:
             raise MmusimError(err.value.decode())
         self._callbacks = None
         self._callback_error = None
+
+    @classmethod
+    def from_rtl_params(cls, params, mem_latency=20):
+        """The MMU of an RTL build: mmu_top's parameters ("StlbEntries=16 Walkers=1 ...", an
+        entry of rtl/configs.txt), the others at their defaults, its memory answering each
+        walker access mem_latency cycles after it is issued."""
+        return cls(_rtl_params=params, _mem_latency=mem_latency)
 
     def close(self):
         """Frees the model (also done when the object is collected)."""

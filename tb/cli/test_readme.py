@@ -37,6 +37,8 @@ SKIP = [
     (r"ctest -L coverage", "the co-simulation regression of every configuration, which runs in "
      "the suite as its own tests (labels cosim, systemc, coverage)"),
     (r"^gtkwave\b", "opens GTKWave's window"),
+    (r"^tb/cocotb/run\.sh\b", "the cocotb bench, which runs in the suite as its own tests (label "
+     "cocotb)"),
     (r"-m venv|pip install", "makes a virtual environment and installs the Python package into "
      "it, as the python_package test does (label python)"),
     (r"^build/(cosim|sc_rtl)_",

@@ -37,6 +37,13 @@ class Configuration(unittest.TestCase):
         self.assertEqual(mmusim.Mmu({"stlb.entries": 96, "preset": "skylake"})
                          .config()["stlb.entries"], 96)
 
+    def test_rtl_parameters(self):
+        with mmusim.Mmu.from_rtl_params("StlbEntries=16 StlbWays=2 Walkers=1", 9) as m:
+            c = m.config()
+            self.assertEqual((c["stlb.entries"], c["walkers"], c["mem_latency"]), (16, 1, 9))
+        with self.assertRaisesRegex(mmusim.MmusimError, "NoSuchParam"):
+            mmusim.Mmu.from_rtl_params("NoSuchParam=3")
+
     def test_errors_name_the_key(self):
         cases = [("stlb.entriez=4", "stlb.entriez"), ("stlb.entries=banana", "stlb.entries"),
                  ("stlb.ways=7", "stlb"), ("{\"walkers\": ", "configuration:"),

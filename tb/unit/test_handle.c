@@ -68,6 +68,28 @@ static void configuration(void **state)
     open_fails(long_item, "characters");
 }
 
+/* An RTL build's configuration: its parameters, the rest at their defaults. */
+static void rtl_parameters(void **state)
+{
+    (void)state;
+    char err[600];
+    struct mmusim *s = mmusim_new_rtl("StlbEntries=16 StlbWays=2,Walkers=1", 7, err, sizeof(err));
+    if (!s)
+        fail_msg("%s", err);
+    char *text = mmusim_config_json(s);
+    assert_non_null(strstr(text, "\"stlb.entries\": 16"));
+    assert_non_null(strstr(text, "\"walkers\": 1"));
+    assert_non_null(strstr(text, "\"mem_latency\": 7"));
+    mmusim_free_text(text);
+    mmusim_free(s);
+    assert_null(mmusim_new_rtl("NoSuchParam=1", 20, err, sizeof(err)));
+    assert_non_null(strstr(err, "NoSuchParam"));
+    assert_null(mmusim_new_rtl("", 0, err, sizeof(err)));
+    assert_non_null(strstr(err, "mem_latency"));
+    assert_null(mmusim_new_rtl("StlbEntries=15", 20, err, sizeof(err)));
+    assert_non_null(strstr(err, "stlb"));
+}
+
 static void translations(void **state)
 {
     (void)state;
@@ -223,9 +245,9 @@ static void studies(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(configuration), cmocka_unit_test(translations),
-        cmocka_unit_test(caller_memory), cmocka_unit_test(in_flight),
-        cmocka_unit_test(studies),
+        cmocka_unit_test(configuration), cmocka_unit_test(rtl_parameters),
+        cmocka_unit_test(translations),  cmocka_unit_test(caller_memory),
+        cmocka_unit_test(in_flight),     cmocka_unit_test(studies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

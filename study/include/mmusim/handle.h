@@ -50,6 +50,10 @@ struct mmusim;
  * new lines (as --set); a "preset" key is applied before the others in both forms.  Returns
  * NULL with the reason in err. */
 struct mmusim *mmusim_new(const char *config, char *err, size_t errlen);
+/* The same for an RTL build: mmu_top's parameters as "Name=Value" items (an entry of
+ * rtl/configs.txt; mmu_config_from_rtl_params), the memory answering each walker access
+ * mem_latency cycles after it is issued; the study keys at their defaults. */
+struct mmusim *mmusim_new_rtl(const char *params, unsigned mem_latency, char *err, size_t errlen);
 void mmusim_free(struct mmusim *s);
 /* The reason for the last failed call on s. */
 const char *mmusim_error(const struct mmusim *s);

@@ -1,0 +1,75 @@
+#!/bin/sh
+# The cocotb bench (ctest label cocotb): builds mmu_top in configuration CONFIG with cocotb's
+# Verilator flow and runs tb/cocotb/test_mmu_cocotb.py, which scores every response against the
+# model through the Python package (this build's libmmusim_handle.so).
+#   run.sh SOURCE_DIR BUILD_DIR CONFIG [--fault NAME]
+# With --fault, the RTL is a copy with tb/cosim/inject_faults.py's fault NAME in it, and the
+# run passes only if the bench reports a mismatch or a failed RTL assertion.
+# MMUSIM_SEED=N replays a run; MMUSIM_REQUESTS sets the random requests (default 3000).
+set -eu
+src=$(cd "$1" && pwd)
+build=$(cd "$2" && pwd)
+config=$3
+fault=""
+[ "${4:-}" = --fault ] && fault=${5:?--fault needs a name}
+venv=${MMUSIM_COCOTB_VENV:-$HOME/.cache/mmusim/cocotb-venv}
+if [ ! -x "$venv/bin/cocotb-config" ]; then
+    echo "cocotb bench: no cocotb in $venv: run scripts/setup.sh (it installs it there)" >&2
+    exit 1
+fi
+work=$build/cocotb-$config${fault:+-$fault}
+rm -rf "$work"
+mkdir -p "$work"
+root=$src
+if [ -n "$fault" ]; then
+    root=$work/tree
+    mkdir -p "$root"
+    cp -r "$src/rtl" "$root/rtl"
+    python3 - "$src" "$root" "$fault" <<'PY'
+import os, sys
+src, root, name = sys.argv[1:4]
+sys.path.insert(0, os.path.join(src, "tb", "cosim"))
+import inject_faults
+fault = [f for f in inject_faults.FAULTS if f[0] == name]
+if not fault:
+    sys.exit("cocotb bench: no fault named %s in tb/cosim/inject_faults.py" % name)
+_, file, original, faulty = fault[0][:4]
+path = os.path.join(root, "rtl", file)
+text = open(path).read()
+if text.count(original) != 1:
+    sys.exit("cocotb bench: fault %s: its line is in %s %d times" % (name, file,
+                                                                       text.count(original)))
+open(path, "w").write(text.replace(original, faulty))
+print("cocotb bench: fault %s applied to %s" % (name, path))
+PY
+fi
+params=$("$src/scripts/mmu-config" params "$config" | tr '\n' ' ')
+gflags=$("$src/scripts/mmu-config" verilator "$config")
+export PATH="$venv/bin:$PATH"
+export PYTHONPATH="$src/tb/cocotb:$src/python"
+export MMUSIM_LIBRARY="$build/libmmusim_handle.so"
+export MMUSIM_RTL_PARAMS="$params"
+cd "$work"
+status=0
+make -f "$src/tb/cocotb/Makefile" RTL_ROOT="$root" RTL_PARAMS="$gflags" > make.log 2>&1 || status=$?
+grep -E "cocotb bench|MISMATCH|AssertionError|%Error|FAIL|PASS" make.log | head -20
+results=$work/results.xml
+failed=1
+if [ -f "$results" ] && grep -q "<testcase" "$results" && ! grep -q "<failure\|<error" "$results" &&
+    [ "$status" -eq 0 ]; then
+    failed=0
+fi
+if [ -n "$fault" ]; then
+    if [ "$failed" -eq 1 ] && grep -q "MISMATCH\|%Error.*mmu_\|Assertion failed" make.log; then
+        echo "cocotb bench ($config): fault $fault caught"
+        exit 0
+    fi
+    echo "cocotb bench ($config): fault $fault NOT caught (see $work/make.log)"
+    exit 1
+fi
+if [ "$failed" -ne 0 ]; then
+    echo "cocotb bench ($config): FAILED (make status $status; see $work/make.log)"
+    tail -30 make.log
+    exit 1
+fi
+echo "cocotb bench ($config): passed"
