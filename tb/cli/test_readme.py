@@ -39,6 +39,7 @@ SKIP = [
     (r"^gtkwave\b", "opens GTKWave's window"),
     (r"^tb/cocotb/run\.sh\b", "the cocotb bench, which runs in the suite as its own tests (label "
      "cocotb)"),
+    (r"^tb/dpi/run\.sh\b", "the DPI-C bench, which runs in the suite as its own tests (label dpi)"),
     (r"-m venv|pip install", "makes a virtual environment and installs the Python package into "
      "it, as the python_package test does (label python)"),
     (r"^build/(cosim|sc_rtl)_",
