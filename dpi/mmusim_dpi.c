@@ -56,7 +56,7 @@ void mmusim_dpi_free(void *handle)
     struct mmusim_dpi *h = (struct mmusim_dpi *)handle;
     if (h) {
         mmusim_free(h->s);
-        free(h->stats);
+        free(h->text);
         free(h);
     }
 }
@@ -232,21 +232,39 @@ int mmusim_dpi_control(void *handle, int op, long long unsigned cycle, long long
     return rc;
 }
 
-/* The statistics as JSON (the fields of `mmusim run --json`), kept in the handle until the
- * next call: a DPI string belongs to the C side. */
+/* Keeps t in the handle until the next text (a DPI string belongs to the C side). */
+static const char *keep(struct mmusim_dpi *h, char *t)
+{
+    free(h->text);
+    h->text = t;
+    return t ? t : "";
+}
+
+/* The statistics as JSON (the fields of `mmusim run --json`); "" with the reason on an error. */
 const char *mmusim_dpi_stats_json(void *handle)
 {
     struct mmusim_dpi *h = (struct mmusim_dpi *)handle;
     if (!mmusim_dpi_model(h))
         return "";
     char *t = mmusim_stats_json(h->s);
-    if (!t) {
+    if (!t)
         snprintf(h->err, sizeof(h->err), "%s", mmusim_error(h->s));
+    return keep(h, t);
+}
+
+/* A study: the trace through the configuration (as mmusim_dpi_new's), its report as `mmusim run
+ * --json` writes it, kept in h; "" with the reason in h on an error.  h's own model is not
+ * used, so a handle whose configuration was refused serves too. */
+const char *mmusim_dpi_run_json(void *handle, const char *configuration, const char *trace)
+{
+    struct mmusim_dpi *h = (struct mmusim_dpi *)handle;
+    if (!h)
         return "";
-    }
-    free(h->stats);
-    h->stats = t;
-    return t;
+    char err[600] = "";
+    char *t = mmusim_run_json(configuration, &trace, 1, err, sizeof(err));
+    if (!t)
+        snprintf(h->err, sizeof(h->err), "%s", err);
+    return keep(h, t);
 }
 
 #ifdef __cplusplus

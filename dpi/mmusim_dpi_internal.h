@@ -16,7 +16,7 @@ extern "C" {
 struct mmusim_dpi {
     struct mmusim *s; /* NULL when the configuration was refused */
     svScope scope;    /* the module whose exported functions serve the memory */
-    char *stats;      /* the last statistics given, kept until the next */
+    char *text;       /* the last text given (statistics, a study's report), kept until the next */
     char err[600];
 };
 

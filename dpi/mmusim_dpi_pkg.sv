@@ -74,6 +74,10 @@ package mmusim_dpi_pkg;
       input int invpcid_type, input int pcid, input int flags, input int pkru,
       output longint unsigned done);
 
-  // The statistics as JSON (the fields of `mmusim run --json`).
+  // The statistics as JSON (the fields of `mmusim run --json`), and a study of a trace through
+  // a configuration, its report as `mmusim run --json` writes it ("" and the reason in
+  // mmusim_dpi_error(h) on an error; the text lasts until h's next one).
   import "DPI-C" function string mmusim_dpi_stats_json(input chandle h);
+  import "DPI-C" function string mmusim_dpi_run_json(input chandle h, input string configuration,
+                                                     input string trace);
 endpackage

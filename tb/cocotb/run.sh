@@ -31,6 +31,7 @@ export PATH="$venv/bin:$PATH"
 export PYTHONPATH="$src/tb/cocotb:$src/python"
 export MMUSIM_LIBRARY="$build/libmmusim_handle.so"
 export MMUSIM_RTL_PARAMS="$params"
+export MMUSIM_SOURCE_DIR="$src" MMUSIM_BUILD_DIR="$build"
 cd "$work"
 status=0
 make -f "$src/tb/cocotb/Makefile" RTL_ROOT="$root" RTL_PARAMS="$gflags" > make.log 2>&1 || status=$?

@@ -9,8 +9,10 @@ the memory port; the model reads its own copy through Mmu.set_memory. Environmen
 MMUSIM_RTL_PARAMS (the configuration's parameters), MMUSIM_SEED (the random stream; printed),
 MMUSIM_REQUESTS (random requests, default 3000).
 """
+import json
 import os
 import random
+import subprocess
 
 import cocotb
 from cocotb.clock import Clock
@@ -309,3 +311,16 @@ async def random_and_directed(dut):
     if REQUESTS >= 3000:
         assert wanted <= b.faults_seen, "seed %d: faults never seen: %s" % (
             SEED, ", ".join(sorted(wanted - b.faults_seen)))
+
+
+@cocotb.test()
+async def study_equals_the_command(dut):
+    """A study through the package the scoreboard uses: the figures of `mmusim run --json`."""
+    trace = os.path.join(os.environ["MMUSIM_SOURCE_DIR"], "traces", "sort.lackey.xz")
+    got = mmusim.run(trace, preset="champsim", limit=300000)
+    out = subprocess.run([os.path.join(os.environ["MMUSIM_BUILD_DIR"], "mmusim"), "run", "--json",
+                          "--preset", "champsim", "--set", "limit=300000", trace],
+                         capture_output=True, text=True, check=True).stdout
+    assert got == json.loads(out), "the study through the package differs from mmusim run"
+    dut._log.info("cocotb bench: the study of sort.lackey.xz equals mmusim run --json "
+                  "(%d references, %d DTLB misses)", got["references"], got["dtlb"]["misses"])

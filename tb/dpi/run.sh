@@ -55,8 +55,13 @@ if ! verilator --binary --timing -j 2 --top-module tb_mmu_dpi -Mdir obj \
     exit 1
 fi
 status=0
-obj/tb_mmu_dpi +seed="$seed" ${MMUSIM_REQUESTS:++requests=$MMUSIM_REQUESTS} "$@" > run.log 2>&1 ||
-    status=$?
+# (A study through the package as well, compared below with the command's: not with a fault.)
+trace=$src/traces/sort.lackey.xz
+study_keys="preset=champsim limit=300000"
+study=""
+[ -z "$fault" ] && study="+study=$trace"
+obj/tb_mmu_dpi +seed="$seed" ${MMUSIM_REQUESTS:++requests=$MMUSIM_REQUESTS} $study \
+    "+study_config=$study_keys" "$@" > run.log 2>&1 || status=$?
 grep -E "dpi bench|MISMATCH|%Error|Assertion" run.log | head -12
 if [ -n "$fault" ]; then
     # (Caught: a response the scoreboard rejects, or an assertion of the RTL, u_dut's.)
@@ -71,4 +76,14 @@ if [ "$status" -ne 0 ] || ! grep -q "dpi bench: PASSED" run.log; then
     echo "dpi bench ($config): FAILED (status $status; see $work/run.log)"
     exit 1
 fi
+sed -n '/dpi bench: study report follows/,/--- end of report/p' run.log | sed '1d;$d' > study.json
+# shellcheck disable=SC2086
+"$build/mmusim" run --json $(printf -- '--set %s ' $study_keys | sed 's/--set preset=/--preset /') \
+    "$trace" > command.json
+if ! cmp -s study.json command.json; then
+    echo "dpi bench ($config): the study through DPI-C differs from mmusim run --json:"
+    diff study.json command.json | head -10
+    exit 1
+fi
+echo "dpi bench ($config): the study of $(basename "$trace") ($study_keys) equals mmusim run --json"
 echo "dpi bench ($config): passed"

@@ -337,6 +337,18 @@ module tb_mmu_dpi;
       for (int f = 0; f <= 10; f++)
         if (f != 2 && f != 7 && faults_seen[f] == 0)
           $fatal(1, "dpi bench: seed %0d: fault %0d never seen", seed, f);
+    // A study through the package (+study=TRACE, +study_config=KEYS): its report, which run.sh
+    // compares with `mmusim run --json`'s.
+    begin
+      string trace, keys = "";
+      if ($value$plusargs("study=%s", trace)) begin
+        string report;
+        void'($value$plusargs("study_config=%s", keys));
+        report = mmusim_dpi_run_json(h, keys, trace);
+        if (report == "") $fatal(1, "dpi bench: the study: %s", mmusim_dpi_error(h));
+        $display("dpi bench: study report follows\n%s--- end of report", report);
+      end
+    end
     mmusim_dpi_free(h);
     $display("dpi bench: PASSED");
     $finish;
