@@ -16,7 +16,9 @@
 //   function int mmusim_dpi_bench_write(input longint unsigned paddr,
 //                                       input longint unsigned value);
 // (0, or non-zero for an access the memory answers with an error), every walker access of the
-// model is one of these calls.
+// model is one of these calls. Call it from the module's own code (an initial block), not from
+// a task: the scope it records is the caller's (with Verilator 5.006, inside a task it is not
+// the module's, and the model then read zeros: tb/dpi/tb_mmu_dpi.sv found it).
 package mmusim_dpi_pkg;
   // Codes: enum mmu_access (req_type_i), enum mmu_fault (= mmu_pkg::fault_e), enum mmu_source,
   // enum mmu_ctrl_op (= mmu_pkg::ctrl_op_e), mmusim_ctrl_flag.

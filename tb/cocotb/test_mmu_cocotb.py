@@ -272,7 +272,7 @@ async def random_and_directed(dut):
         user = b.rng.random() < 0.5
         implicit = not user and access != "fetch" and b.rng.random() < 0.1
         plan.append((b.address(), access, user, implicit))
-    free = list(range(b.ids))
+    prot_changes = 0
     for i, (va, access, user, implicit) in enumerate(plan):
         if i and i % 250 == 0:
             step = (i // 250) % 4
@@ -281,10 +281,16 @@ async def random_and_directed(dut):
             elif step == 2:
                 await b.control("invlpg", value=b.rng.choice(b.pages)[0])
             elif step == 1:
-                key_bits = b.rng.randrange(1 << 32)
-                await b.control("set_prot", smep=b.rng.random() < 0.5,
-                                smap=b.rng.random() < 0.5, pke=True, ac=b.rng.random() < 0.5,
-                                pkru=key_bits)
+                # The first two settings are fixed, so that every run meets SMEP, SMAP without
+                # AC, and a key-0 page whose writes, then accesses, PKRU forbids; then random.
+                prot = dict(smep=b.rng.random() < 0.5, smap=b.rng.random() < 0.5, pke=True,
+                            ac=b.rng.random() < 0.5, pkru=b.rng.randrange(1 << 32))
+                fixed = [dict(smep=True, smap=True, ac=False, pkru=prot["pkru"] | 2),
+                         dict(smep=False, smap=True, ac=True, pkru=prot["pkru"] | 1)]
+                if prot_changes < len(fixed):
+                    prot.update(fixed[prot_changes])
+                prot_changes += 1
+                await b.control("set_prot", **prot)
             else:
                 await b.control("flush_all")
         # An ID not open (waiting a cycle while every one is), then the request held until

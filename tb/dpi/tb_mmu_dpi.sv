@@ -168,14 +168,14 @@ module tb_mmu_dpi;
   endtask
 
   // ---- the scoreboard ----------------------------------------------------------------------
-  chandle h;
+  chandle h, f;
   int unsigned seed = 1, requests = 3000;
   bit debug = 1'b0;
   bit [(1 << IdBits)-1:0] open_ids = '0;
   longint unsigned open_va [1 << IdBits];
   int open_access [1 << IdBits];
   bit open_user [1 << IdBits], open_implicit [1 << IdBits];
-  int checked = 0, mismatches = 0;
+  int checked = 0, mismatches = 0, prot_changes = 0;
   int faults_seen [16];
 
   function automatic void score(int lane);
@@ -208,6 +208,66 @@ module tb_mmu_dpi;
              seed);
     end
   endfunction
+
+  // A response of the in-flight model (the ID's address, its answer, whether the ID was out)
+  // against the blocking model's translation of the same read.
+  function automatic bit check_in_flight(longint unsigned va, longint unsigned pa, int flt,
+                                         bit was_waiting);
+    longint unsigned want, acc, rc_cycle;
+    int shift, f, ec, lvl, src, id;
+    if (!was_waiting) $fatal(1, "dpi bench: an in-flight response to an ID not out");
+    if (mmusim_dpi_translate(h, va, AccRead, 0, 0, mmusim_dpi_next_free_cycle(h), want, shift, f,
+                             ec, lvl, src, acc, rc_cycle, id) != 0)
+      $fatal(1, "dpi bench: %s", mmusim_dpi_error(h));
+    if (want != pa || f != flt)
+      $fatal(1, "dpi bench: in flight va %h: %h fault %0d, blocking %h fault %0d", va, pa, flt,
+             want, f);
+    return 1'b1;
+  endfunction
+
+  // The package's requests in flight: a second model of the same configuration on the same
+  // memory takes every directed page at once under distinct IDs (issue), runs to each event
+  // (advance) and gives its responses (poll), in any order; each must be what the blocking
+  // model answers (run while both have the reset's mode), and every ID answered once.
+  task automatic in_flight_check(chandle f);
+    longint unsigned at, pa, acc, rc_cycle, done;
+    int shift, flt, ec, lvl, src, id, n = 0, polled = 0;
+    bit [(1 << IdBits)-1:0] waiting = '0;
+    longint unsigned va_of [1 << IdBits];
+    if (mmusim_dpi_control(f, OpLoadCr3, 0, root, 0, 0, 0, 0, done) != 0)
+      $fatal(1, "dpi bench: the in-flight model: %s", mmusim_dpi_error(f));
+    foreach (pages_va[k]) begin
+      if (&waiting) begin  // every ID out: take one response first
+        while (mmusim_dpi_poll(f, pa, shift, flt, ec, lvl, src, acc, rc_cycle, id) == 0)
+          if (mmusim_dpi_advance(f, mmusim_dpi_next_event(f)) != 0)
+            $fatal(1, "dpi bench: advance: %s", mmusim_dpi_error(f));
+        void'(check_in_flight(va_of[id], pa, flt, waiting[id]));
+        waiting[id] = 1'b0;
+        polled++;
+      end
+      for (id = 0; waiting[id]; id++) begin end
+      if (mmusim_dpi_issue(f, pages_va[k], AccRead, 0, 0, id, mmusim_dpi_next_free_cycle(f),
+                           at) != 0)
+        $fatal(1, "dpi bench: issue: %s", mmusim_dpi_error(f));
+      waiting[id] = 1'b1;
+      va_of[id] = pages_va[k];
+      n++;
+    end
+    while (mmusim_dpi_outstanding(f) != 0 || waiting != '0) begin
+      int got = mmusim_dpi_poll(f, pa, shift, flt, ec, lvl, src, acc, rc_cycle, id);
+      if (got < 0) $fatal(1, "dpi bench: poll: %s", mmusim_dpi_error(f));
+      if (got == 1) begin
+        void'(check_in_flight(va_of[id], pa, flt, waiting[id]));
+        waiting[id] = 1'b0;
+        polled++;
+      end else if (mmusim_dpi_advance(f, mmusim_dpi_next_event(f)) != 0) begin
+        $fatal(1, "dpi bench: advance: %s", mmusim_dpi_error(f));
+      end
+    end
+    if (polled != n) $fatal(1, "dpi bench: %0d requests in flight, %0d answered", n, polled);
+    $display("dpi bench: %0d requests in flight through the package, each answered once as the blocking model answers", n);
+    mmusim_dpi_free(f);
+  endtask
 
   // ---- the stimulus ------------------------------------------------------------------------
   longint unsigned pages_va [$];
@@ -270,6 +330,11 @@ module tb_mmu_dpi;
     h = mmusim_dpi_new_rtl(`MMU_PARAM_TEXT, MemLatency);
     if (mmusim_dpi_ok(h) == 0) $fatal(1, "the model: %s", mmusim_dpi_error(h));
     if (mmusim_dpi_use_bench_memory(h) != 0) $fatal(1, "the model: %s", mmusim_dpi_error(h));
+    // A second model of the configuration on the same memory, for the requests in flight.
+    // (use_bench_memory is called here, in the module's own scope: the exports' scope.)
+    f = mmusim_dpi_new_rtl(`MMU_PARAM_TEXT, MemLatency);
+    if (mmusim_dpi_ok(f) == 0 || mmusim_dpi_use_bench_memory(f) != 0)
+      $fatal(1, "the in-flight model: %s", mmusim_dpi_error(f));
     // A refused configuration reaches the bench as a message, not an abort.
     begin
       chandle bad = mmusim_dpi_new("stlb.entriez=4");
@@ -307,6 +372,7 @@ module tb_mmu_dpi;
     foreach (pages_va[k])
       for (int access = 0; access < 3; access++)
         for (int user = 0; user < 2; user++) request(pages_va[k], access, user[0], 1'b0);
+    in_flight_check(f);
     // Random, with mode, protection-key, INVLPG and flush changes under way.
     for (int i = 1; i <= int'(requests); i++) begin
       int access = $urandom_range(3) == 0 ? AccWrite : $urandom_range(3) == 0 ? AccFetch
@@ -315,9 +381,18 @@ module tb_mmu_dpi;
       bit implicit = !user && access != AccFetch && $urandom_range(9) == 0;
       if (i % 250 == 0)
         case ((i / 250) % 4)
-          1: control(OpSetProt, 0, (($urandom_range(1) == 1) ? FlagSmep : 0) |
-                     (($urandom_range(1) == 1) ? FlagSmap : 0) | FlagPke |
-                     (($urandom_range(1) == 1) ? FlagAc : 0), int'($urandom));
+          1: begin
+            // The first two settings are fixed, so that every run meets SMEP, SMAP without
+            // AC, and a key-0 page whose writes, then accesses, PKRU forbids; then random.
+            int flags = (($urandom_range(1) == 1) ? FlagSmep : 0) |
+                        (($urandom_range(1) == 1) ? FlagSmap : 0) | FlagPke |
+                        (($urandom_range(1) == 1) ? FlagAc : 0);
+            int pkru = int'($urandom);
+            if (prot_changes == 0) {flags, pkru} = {FlagSmep | FlagSmap | FlagPke, pkru | 2};
+            if (prot_changes == 1) {flags, pkru} = {FlagSmap | FlagPke | FlagAc, pkru | 1};
+            prot_changes++;
+            control(OpSetProt, 0, flags, pkru);
+          end
           2: control(OpInvlpg, pages_va[$urandom_range(pages_va.size() - 1)], 0, 0);
           3: control(OpSetMode, 0, (($urandom_range(9) < 7) ? FlagWp : 0) |
                      (($urandom_range(9) < 8) ? FlagNxe : 0), 0);
