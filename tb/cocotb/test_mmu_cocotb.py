@@ -79,6 +79,7 @@ class Bench:
         self.mem_queue = []   # (cycle due, tag, data, err)
         self.cycle = 0
         self.checked = 0
+        self.large_offsets = 0  # translations of a 1 GiB page beyond its first 2 MiB
         self.faults_seen = set()
 
     # ---- the page tables both sides walk ------------------------------------------------------
@@ -175,6 +176,8 @@ class Bench:
                "hit" if lane == 0 else "miss", fmt(got), fmt(exp), SEED))
         self.checked += 1
         self.faults_seen.add(want.fault)
+        if want.size == "1g" and want.fault == "none" and (va >> 21) & 511:
+            self.large_offsets += 1
 
     async def control(self, op, **kw):
         """A control operation, on both sides, once nothing is open."""
@@ -282,11 +285,16 @@ async def random_and_directed(dut):
                 await b.control("invlpg", value=b.rng.choice(b.pages)[0])
             elif step == 1:
                 # The first two settings are fixed, so that every run meets SMEP, SMAP without
-                # AC, and a key-0 page whose writes, then accesses, PKRU forbids; then random.
+                # AC, and key 0's writes forbidden; then random. Key 0 (every page's) forbids
+                # all data accesses a quarter of the time only, so that user pages keep
+                # answering: the large pages' offsets are checked through them.
+                pkru = b.rng.randrange(1 << 32)
+                if b.rng.random() < 0.75:
+                    pkru &= ~1
                 prot = dict(smep=b.rng.random() < 0.5, smap=b.rng.random() < 0.5, pke=True,
-                            ac=b.rng.random() < 0.5, pkru=b.rng.randrange(1 << 32))
-                fixed = [dict(smep=True, smap=True, ac=False, pkru=prot["pkru"] | 2),
-                         dict(smep=False, smap=True, ac=True, pkru=prot["pkru"] | 1)]
+                            ac=b.rng.random() < 0.5, pkru=pkru)
+                fixed = [dict(smep=True, smap=True, ac=False, pkru=(pkru & ~1) | 2),
+                         dict(smep=False, smap=True, ac=True, pkru=pkru & ~1)]
                 if prot_changes < len(fixed):
                     prot.update(fixed[prot_changes])
                 prot_changes += 1
@@ -307,8 +315,9 @@ async def random_and_directed(dut):
             break
         await b.cycle_step()
     assert not b.open, "seed %d: IDs %s never answered" % (SEED, sorted(b.open))
-    dut._log.info("cocotb bench: %d responses scored against the model, 0 mismatches; faults "
-                  "seen: %s", b.checked, ", ".join(sorted(b.faults_seen)))
+    dut._log.info("cocotb bench: %d responses scored against the model, 0 mismatches (%d of "
+                  "them 1 GiB pages beyond their first 2 MiB); faults seen: %s", b.checked,
+                  b.large_offsets, ", ".join(sorted(b.faults_seen)))
     assert b.checked == len(plan)
     # The stream reached every fault a static page table gives (so that a change that made the
     # stimulus tamer would fail here, not pass quietly).
@@ -317,6 +326,9 @@ async def random_and_directed(dut):
     if REQUESTS >= 3000:
         assert wanted <= b.faults_seen, "seed %d: faults never seen: %s" % (
             SEED, ", ".join(sorted(wanted - b.faults_seen)))
+    if REQUESTS >= 1000:
+        assert b.large_offsets >= 5, "seed %d: %d translations of 1 GiB pages beyond 2 MiB" % (
+            SEED, b.large_offsets)
 
 
 @cocotb.test()
